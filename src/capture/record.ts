@@ -1,0 +1,56 @@
+/**
+ * One packet as the capture file stores it. The reader hands these to the decoder one at a time;
+ * `data` is a view into the reader's buffer and is valid only until the callback returns
+ * (copy it to keep it, as the fragment reassembler does).
+ */
+export interface CaptureRecord {
+  /** 1-based position in the file, as Wireshark numbers frames. */
+  number: number;
+  /** Exact timestamp: whole seconds since the epoch and nanoseconds within that second. */
+  sec: number;
+  nsec: number;
+  /** sec + nsec / 1e9: what timers and reports use (microsecond precision is kept). */
+  time: number;
+  /** LINKTYPE_* value; per interface in pcapng. */
+  linkType: number;
+  /** Bytes stored in the file for this packet (`data.length`). */
+  capturedLength: number;
+  /** Bytes the packet had on the wire. */
+  originalLength: number;
+  data: Uint8Array;
+  /** pcapng interface id; 0 for classic pcap. */
+  interfaceId: number;
+}
+
+export type CaptureFormat = 'pcap' | 'pcapng';
+
+/** What the reader learned about the file besides its packets. */
+export interface CaptureSummary {
+  format: CaptureFormat | null;
+  /** gzip was recognized by its magic bytes and undone while reading. */
+  compressed: boolean;
+  /** Link types in order of first appearance (per interface for pcapng). */
+  linkTypes: number[];
+  packets: number;
+  /** Sum of original (on the wire) lengths. */
+  bytes: number;
+  firstTime: number | null;
+  lastTime: number | null;
+  /** Non-fatal problems (e.g. a truncated last packet): one line each, already naming the place. */
+  warnings: string[];
+  /**
+   * A problem that stopped reading (not a capture, corrupt length, I/O error). Every packet
+   * before it was delivered. Null when the file was read to its end.
+   */
+  error: CaptureError | null;
+}
+
+export interface CaptureError {
+  message: string;
+  /** Byte offset in the (decompressed) file where the problem is, when known. */
+  offset?: number;
+  /** Number of the packet that could not be read, when known. */
+  packet?: number;
+}
+
+export type RecordHandler = (record: CaptureRecord) => void;

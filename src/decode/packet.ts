@@ -1,0 +1,106 @@
+/**
+ * What the bytes of one packet say, layer by layer. Produced by `decodePacket` (pure: no state
+ * survives a packet) and by the fragment reassembler for reassembled datagrams. Trackers read
+ * these fields and never re-decode bytes.
+ *
+ * Lengths come in two kinds (STYLE practice 5): `payloadLength` fields are what the headers
+ * claim and drive sequence accounting; `payload` views hold only the bytes that were captured.
+ */
+export type Layer =
+  | 'capture' | 'link' | 'ethernet' | 'vlan' | 'sll' | 'sll2' | 'null' | 'ppp' | 'mpls'
+  | 'ipv4' | 'ipv6' | 'ipv6-ext' | 'fragment' | 'tcp' | 'udp' | 'icmp' | 'icmpv6'
+  | 'gre' | 'vxlan' | 'geneve' | 'gtp' | 'teredo' | 'erspan' | 'tunnel';
+
+/** Why decoding stopped before the transport layer. Malformed input is data, never an exception. */
+export type DecodeIssue =
+  | { kind: 'too-short'; layer: Layer; need: number; have: number; offset: number }
+  | { kind: 'bad-field'; layer: Layer; field: string; value: number; offset: number };
+
+export interface IpLayer {
+  version: 4 | 6;
+  src: string;
+  dst: string;
+  /** Upper-layer protocol after IPv6 extension headers (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6 ...). */
+  protocol: number;
+  /** Offset of the IP header within the buffer the layer was decoded from. */
+  offset: number;
+  /** IP header length, including IPv6 extension headers. */
+  headerLength: number;
+  /** Bytes of upper-layer payload the header claims (IPv4 total length - IHL; IPv6 payload length - extensions). */
+  payloadLength: number;
+  ttl: number;
+  /** IPv4 identification or IPv6 fragment identification. */
+  id: number;
+  /** Present when this packet is a fragment (offset > 0 or more-fragments set). */
+  fragment?: { offset: number; more: boolean };
+  /** IPv4 header checksum correct; undefined when not checked (IPv6, or truncated header). */
+  checksumOk?: boolean;
+}
+
+/** TCP header flag bits (RFC 9293 §3.1). */
+export const TCP_FLAG = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10, URG: 0x20, ECE: 0x40, CWR: 0x80 } as const;
+
+export interface TcpOptions {
+  mss?: number;
+  windowScale?: number;
+  sackPermitted: boolean;
+  timestamp?: { value: number; echo: number };
+  /** SACK blocks as absolute [left, right) pairs, flattened. */
+  sack?: number[];
+}
+
+export interface TcpSegment {
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  /** TCP_FLAG bits. */
+  flags: number;
+  /** Raw (unscaled) window field. */
+  window: number;
+  headerLength: number;
+  /** Payload bytes per the IP header (drives sequence numbers even when snaplen cut the packet). */
+  payloadLength: number;
+  /** Captured payload bytes (may be shorter than payloadLength). */
+  payload: Uint8Array;
+  /** Parsed options; undefined when the header has none. */
+  options?: TcpOptions;
+  urgentPointer: number;
+}
+
+export interface UdpDatagram {
+  srcPort: number;
+  dstPort: number;
+  /** UDP length field. */
+  length: number;
+  /** Captured payload bytes (bounded by both the UDP length and the capture). */
+  payload: Uint8Array;
+}
+
+/** ICMP/ICMPv6 error that quotes the header of the packet it complains about (RFC 792, RFC 4443 §3). */
+export interface IcmpMessage {
+  version: 4 | 6;
+  type: number;
+  code: number;
+  /** Destination unreachable (ICMP type 3, ICMPv6 type 1). */
+  unreachable: boolean;
+  quoted?: { src: string; dst: string; protocol: number; srcPort?: number; dstPort?: number };
+}
+
+export interface DecodedPacket {
+  number: number;
+  time: number;
+  linkType: number;
+  /** 802.1Q / 802.1ad VLAN IDs, outermost first. */
+  vlans?: number[];
+  /** Encapsulations crossed to reach `ip`, outermost first (e.g. ['gre'], ['vxlan']). */
+  tunnels?: string[];
+  ip?: IpLayer;
+  tcp?: TcpSegment;
+  udp?: UdpDatagram;
+  icmp?: IcmpMessage;
+  /** Why decoding stopped early: a malformed or truncated header. */
+  issue?: DecodeIssue;
+  /** Why the packet carries nothing statecap analyses (e.g. 'arp', 'linktype-105', 'ip-proto-47'). */
+  skipped?: string;
+}

@@ -1,0 +1,70 @@
+/**
+ * The trackers tell the state ledger, packet by packet, which endpoint holds what. Events arrive in
+ * capture order; the ledger turns them into per-endpoint timelines, peaks, idle windows and verdicts.
+ *
+ * An entry is identified by (endpoint, ref). `hold` creates it or changes its kind (a TCP control
+ * block goes tcpHalfOpen -> tcpConnections -> tcpTimeWait under one ref); `release` removes it.
+ * `until` lets the ledger expire an entry by itself at a capture time (TIME-WAIT after 2*MSL, a DNS
+ * query after the timeout) unless a later event changes it first.
+ */
+export type StateKind =
+  | 'tcpConnections' | 'tcpTimeWait' | 'tcpHalfOpen'
+  | 'dnsPendingQueries' | 'dnsInFlight'
+  | 'quicConnections' | 'quicCids';
+
+export const STATE_KINDS: readonly StateKind[] = [
+  'tcpConnections', 'tcpTimeWait', 'tcpHalfOpen', 'dnsPendingQueries', 'dnsInFlight', 'quicConnections', 'quicCids',
+];
+
+/** A server endpoint is ip:port; a client endpoint is an address (all its ephemeral ports together). */
+export interface EndpointRef {
+  role: 'server' | 'client';
+  address: string;
+  /** Server port; null for a client endpoint. */
+  port: number | null;
+}
+
+/** Which flow record an entry belongs to: TCP flow id, DNS transaction index, QUIC connection id. */
+export interface EntryRef {
+  proto: 'tcp' | 'dns' | 'quic';
+  id: number;
+  /** Distinguishes several entries of one flow at one endpoint (e.g. the CIDs of a QUIC connection). */
+  part?: number;
+}
+
+export interface HoldEvent {
+  endpoint: EndpointRef;
+  ref: EntryRef;
+  kind: StateKind;
+  time: number;
+  packet: number;
+  /** Entries this hold stands for (default 1), e.g. the number of CIDs a QUIC endpoint maps. */
+  entries?: number;
+  /** Capture time at which the ledger drops the entry by itself. */
+  until?: number;
+}
+
+export interface ReleaseEvent {
+  endpoint: EndpointRef;
+  ref: EntryRef;
+  time: number;
+  packet: number;
+}
+
+/** Bytes an entry must buffer now: unacknowledged data in flight plus out-of-order data held. */
+export interface BufferEvent {
+  endpoint: EndpointRef;
+  ref: EntryRef;
+  bytes: number;
+  time: number;
+  packet: number;
+}
+
+export interface StateSink {
+  hold(e: HoldEvent): void;
+  release(e: ReleaseEvent): void;
+  buffer(e: BufferEvent): void;
+}
+
+/** A sink that ignores everything: for trackers used on their own (tests, library users). */
+export const NO_STATE: StateSink = { hold() {}, release() {}, buffer() {} };
