@@ -1,2 +1,166 @@
 #!/usr/bin/env node
-export {};
+/**
+ * The command line: the only place that touches process, argv and exit codes.
+ * Exit codes: 0 success; 1 a `check` expectation failed; 2 bad input (unreadable capture, bad option, bad rubric).
+ */
+import { createWriteStream, readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
+import type { AnyReport } from '../report/schema.js';
+import { renderStateTable, renderTable } from '../report/table.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { ndjsonRecords } from '../report/ndjson.js';
+import { register as registerCheck } from './commands/check.js';
+import { register as registerGrade } from './commands/grade.js';
+import { toAnalyzeOptions, UsageError, type CommonOptionValues } from './options.js';
+
+export const EXIT = { OK: 0, FAILED_CHECK: 1, BAD_INPUT: 2 } as const;
+
+type Format = 'table' | 'json' | 'markdown' | 'ndjson';
+
+interface OutputOptionValues extends CommonOptionValues {
+  format: Format;
+  output?: string;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Colour only on a terminal, and never when NO_COLOR is set (no-color.org). */
+export function useColor(stream: NodeJS.WriteStream): boolean {
+  return Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+}
+
+/** A progress line on stderr for long inputs, only on a terminal (never in CI logs or pipes). */
+function progressFor(path: string): Pick<AnalyzeOptions, 'onProgress'> {
+  if (!process.stderr.isTTY || process.env.CI) return {};
+  return {
+    onProgress: (packets, bytes) => {
+      process.stderr.write(`\rstatecap: ${path}: ${packets.toLocaleString('en-US')} packets, ${(bytes / 1e6).toFixed(1)} MB`);
+    },
+  };
+}
+
+function clearProgress(): void {
+  if (process.stderr.isTTY && !process.env.CI) process.stderr.write('\r\x1b[K');
+}
+
+/** Analyzes each capture in order, reporting unreadable ones on stderr; sets the exit code for bad input. */
+export async function analyzeAll(paths: string[], options: AnalyzeOptions, each?: (r: AnyReport) => void): Promise<AnyReport[]> {
+  const reports: AnyReport[] = [];
+  for (const path of paths) {
+    const report = await analyzeCapture(path, { ...options, ...progressFor(path) });
+    clearProgress();
+    if ('error' in report) {
+      process.stderr.write(`statecap: ${report.error}\n`);
+      process.exitCode = EXIT.BAD_INPUT;
+    } else {
+      for (const w of report.warnings) process.stderr.write(`statecap: warning: ${w}\n`);
+      if (report.capture.error) {
+        process.stderr.write(`statecap: ${report.capture.error}\n`);
+        process.exitCode = EXIT.BAD_INPUT;
+      }
+    }
+    each?.(report);
+    reports.push(report);
+  }
+  return reports;
+}
+
+async function runReport(paths: string[], values: OutputOptionValues, view: 'analyze' | 'state'): Promise<void> {
+  const options = toAnalyzeOptions(values);
+  const out: NodeJS.WritableStream = values.output ? createWriteStream(values.output) : process.stdout;
+  const color = !values.output && useColor(process.stdout);
+  // NDJSON is written capture by capture as each analysis ends.
+  const streamNdjson = values.format === 'ndjson' ? (r: AnyReport) => {
+    for (const rec of ndjsonRecords(r, view)) out.write(`${JSON.stringify(rec)}\n`);
+  } : undefined;
+  const reports = await analyzeAll(paths, options, streamNdjson);
+  switch (values.format) {
+    case 'json':
+      out.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 1)}\n`);
+      break;
+    case 'markdown':
+      out.write(renderMarkdown(reports));
+      break;
+    case 'table':
+      out.write(view === 'state' ? renderStateTable(reports, { color }) : renderTable(reports, { color }));
+      break;
+    case 'ndjson':
+      break;
+  }
+  if (out !== process.stdout) await new Promise<void>((resolve) => out.end(resolve));
+}
+
+function addAnalysisOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown', 'ndjson']).default('table'))
+    .option('-o, --output <file>', 'write the report to FILE instead of standard output')
+    .option('--dns-port <port...>', 'also decode DNS on these UDP/TCP ports (53 always)')
+    .option('--dns-timeout <seconds>', 'answers after this are late; pending queries stop costing the client', '5')
+    .option('--time-wait <seconds>', '2*MSL: how long the active closer holds TIME-WAIT', '60')
+    .option('--cost-model <file>', 'JSON file overriding the bytes per state entry')
+    .option('--restart-at <N|+S>', 'what a server restart at packet N (or S seconds after the first packet) would break')
+    .addOption(new Option('--checksums <mode>', 'ignore (like tshark) or verify (drop bad checksums, like Zeek)').choices(['ignore', 'verify']).default('ignore'))
+    .option('--max-flows <n>', 'live TCP flows kept before the least recently seen is evicted', '1000000')
+    .option('--max-fragments <n>', 'IP datagrams under reassembly at once', '10000')
+    .option('--max-pending-dns <n>', 'outstanding DNS queries tracked at once', '100000')
+    .option('--max-quic-connections <n>', 'live QUIC connections tracked at once', '100000')
+    .addOption(new Option('--reader <reader>', 'classic pcap reader').choices(['pcap-parser', 'builtin']).default('pcap-parser'));
+}
+
+export function buildProgram(): Command {
+  const program = new Command('statecap')
+    .description('How much state does each endpoint of a capture keep, and what breaks if it loses it?')
+    .version(version())
+    .showHelpAfterError()
+    .exitOverride();
+
+  addAnalysisOptions(
+    program.command('analyze')
+      .description('rebuild TCP connections, DNS transactions and QUIC connections, and the state each endpoint holds')
+      .argument('<capture...>', 'pcap or pcapng files (gzip allowed); - reads standard input'),
+  ).action((paths: string[], values: OutputOptionValues) => runReport(paths, values, 'analyze'));
+
+  addAnalysisOptions(
+    program.command('state')
+      .description('the state ledger alone: endpoints, verdicts, peaks, idle windows, restart analysis')
+      .argument('<capture...>', 'pcap or pcapng files (gzip allowed); - reads standard input'),
+  ).action((paths: string[], values: OutputOptionValues) => runReport(paths, values, 'state'));
+
+  const analyze = (path: string, options: AnalyzeOptions) => analyzeCapture(path, options);
+  registerCheck(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
+  registerGrade(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end with exit 0; usage mistakes are bad input.
+      process.exitCode = e.exitCode === 0 ? EXIT.OK : EXIT.BAD_INPUT;
+      return;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`statecap: ${e.message}\n`);
+      process.exitCode = EXIT.BAD_INPUT;
+      return;
+    }
+    // A bug of ours: one line, never a stack trace (set STATECAP_DEBUG=1 to see it).
+    const err = e as Error;
+    process.stderr.write(`statecap: internal error: ${err?.message ?? String(e)}\n`);
+    if (process.env.STATECAP_DEBUG) process.stderr.write(`${err?.stack}\n`);
+    process.exitCode = EXIT.BAD_INPUT;
+  }
+}
+
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  // `statecap ... | head` closes the pipe early: not an error of ours.
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+});
+await main(process.argv);

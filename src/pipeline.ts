@@ -1,0 +1,161 @@
+/**
+ * One pass, one direction: reader -> decoder -> (fragment reassembly) -> trackers -> state ledger -> report.
+ * Each stage hands the next a plain value; nothing calls back upstream (STYLE "Data flow").
+ */
+import { readCapture } from './capture/open.js';
+import type { CaptureRecord, CaptureSummary } from './capture/record.js';
+import { decodePacket } from './decode/decode.js';
+import { FragmentReassembler } from './decode/fragments.js';
+import { linkTypeName } from './linktypes.js';
+import type { DecodedPacket } from './decode/packet.js';
+import { TcpTracker } from './track/tcp/tracker.js';
+import { DnsTracker } from './track/dns/tracker.js';
+import { QuicTracker } from './track/quic/tracker.js';
+import { StateLedger } from './state/ledger.js';
+import { LINUX_COST_MODEL, type CostModel } from './state/cost-model.js';
+import { classifyDnsTransaction, classifyQuicConnection, classifyTcpFlow } from './state/classify.js';
+import { REPORT_SCHEMA, type AnyReport, type Report } from './report/schema.js';
+
+export interface AnalyzeOptions {
+  /** Ports decoded as DNS besides 53. */
+  dnsPorts?: number[];
+  /** Seconds after which an answer counts as late and a pending query stops costing the client. */
+  dnsTimeout?: number;
+  /** 2*MSL: how long an active closer holds TIME-WAIT, in seconds. */
+  timeWait?: number;
+  /** 'verify' drops packets with bad IP/TCP/UDP checksums (Zeek's default); 'ignore' keeps them (tshark's). */
+  checksums?: 'ignore' | 'verify';
+  costModel?: CostModel;
+  restartAt?: { packet: number } | { secondsAfterStart: number };
+  maxFlows?: number;
+  maxFragments?: number;
+  maxPendingDns?: number;
+  maxQuicConnections?: number;
+  /** Which classic-pcap reader to use; both give identical records. */
+  reader?: 'pcap-parser' | 'builtin';
+  /** Called every `progressEvery` packets (for a progress line). */
+  onProgress?: (packets: number, bytes: number) => void;
+  progressEvery?: number;
+}
+
+export const DEFAULTS = {
+  dnsPorts: [53],
+  dnsTimeout: 5,
+  timeWait: 60,
+  maxFlows: 1_000_000,
+  maxFragments: 10_000,
+  maxPendingDns: 100_000,
+  maxQuicConnections: 100_000,
+} as const;
+
+/** How often (in packets) timers driven by capture time are swept. */
+const EXPIRE_EVERY = 4096;
+
+/** Reads one capture and returns its report (never rejects for bad input: see FailedReport / capture.error). */
+export async function analyzeCapture(path: string, options: AnalyzeOptions = {}): Promise<AnyReport> {
+  const dnsPorts = [...new Set([...DEFAULTS.dnsPorts, ...(options.dnsPorts ?? [])])].sort((a, b) => a - b);
+  const dnsTimeout = options.dnsTimeout ?? DEFAULTS.dnsTimeout;
+  const timeWait = options.timeWait ?? DEFAULTS.timeWait;
+  const checksums = options.checksums ?? 'ignore';
+  const costModel = options.costModel ?? LINUX_COST_MODEL;
+  const maxFlows = options.maxFlows ?? DEFAULTS.maxFlows;
+  const maxFragments = options.maxFragments ?? DEFAULTS.maxFragments;
+  const maxPendingDns = options.maxPendingDns ?? DEFAULTS.maxPendingDns;
+  const maxQuicConnections = options.maxQuicConnections ?? DEFAULTS.maxQuicConnections;
+
+  const ledger = new StateLedger({ costModel, restartAt: options.restartAt });
+  const dns = new DnsTracker({ ports: dnsPorts, timeout: dnsTimeout, state: ledger, maxPending: maxPendingDns });
+  const tcp = new TcpTracker({ state: ledger, stream: dns, timeWait, maxFlows });
+  const quic = new QuicTracker({ state: ledger, maxConnections: maxQuicConnections });
+  const fragments = new FragmentReassembler({ maxDatagrams: maxFragments });
+  const undecoded: Record<string, number> = {};
+  const verifyChecksums = checksums === 'verify';
+  const progressEvery = options.progressEvery ?? 100_000;
+  const onProgress = options.onProgress;
+
+  const countUndecoded = (reason: string): void => {
+    undecoded[reason] = (undecoded[reason] ?? 0) + 1;
+  };
+
+  const observe = (pkt: DecodedPacket): void => {
+    if (pkt.tcp) tcp.observe(pkt);
+    else if (pkt.udp) {
+      if (!dns.observeUdp(pkt)) quic.observeUdp(pkt);
+    } else if (pkt.icmp) dns.observeIcmp(pkt);
+    else if (pkt.issue) countUndecoded(`${pkt.issue.layer}: ${pkt.issue.kind === 'too-short' ? 'truncated' : `bad ${pkt.issue.field}`}`);
+    else if (pkt.skipped) countUndecoded(pkt.skipped);
+  };
+
+  let bytesSoFar = 0;
+  const onRecord = (record: CaptureRecord): void => {
+    ledger.tick(record.number, record.time);
+    const pkt = decodePacket(record, { verifyChecksums });
+    if (record.number % EXPIRE_EVERY === 0) fragments.expire(record.time);
+    if (pkt.ip?.fragment && !pkt.tcp && !pkt.udp && !pkt.icmp) {
+      const whole = fragments.push(pkt, record.data);
+      if (whole) observe(whole);
+      return;
+    }
+    observe(pkt);
+    if (onProgress) {
+      bytesSoFar += record.originalLength;
+      if (record.number % progressEvery === 0) onProgress(record.number, bytesSoFar);
+    }
+  };
+
+  const summary = await readCapture(path, onRecord, { reader: options.reader });
+  if (summary.format === null) return failed(path, summary);
+
+  const tcpReport = tcp.finish();
+  const dnsReport = dns.finish();
+  const quicReport = quic.finish();
+  for (const f of tcpReport.flows) f.classification = classifyTcpFlow(f);
+  for (const t of dnsReport.transactions) t.classification = classifyDnsTransaction(t);
+  for (const c of quicReport.connections) c.classification = classifyQuicConnection(c);
+  const state = ledger.finish(summary.lastTime, summary.packets > 0 ? summary.packets : null);
+
+  const report: Report = {
+    schema: REPORT_SCHEMA,
+    capture: {
+      path,
+      format: summary.format,
+      compressed: summary.compressed,
+      linkTypes: summary.linkTypes.map(linkTypeName),
+      packets: summary.packets,
+      bytes: summary.bytes,
+      firstTime: summary.firstTime,
+      lastTime: summary.lastTime,
+      undecoded,
+      ...(summary.error ? { error: describeCaptureError(path, summary) } : {}),
+    },
+    options: { dnsPorts, dnsTimeout, timeWait, checksums },
+    tcp: tcpReport,
+    dns: dnsReport,
+    quic: quicReport,
+    endpoints: state.endpoints,
+    costModel: state.costModel,
+    limits: {
+      maxFlows,
+      evictedFlows: tcp.evictedFlows,
+      maxFragments,
+      evictedFragments: fragments.evicted,
+      maxPendingDns,
+      evictedDnsQueries: dns.evictedQueries,
+      maxQuicConnections,
+      evictedQuicConnections: quic.evictedConnections,
+    },
+    warnings: summary.warnings,
+  };
+  return report;
+}
+
+function failed(path: string, summary: CaptureSummary): AnyReport {
+  return { schema: REPORT_SCHEMA, capture: { path }, error: describeCaptureError(path, summary) };
+}
+
+/** One line naming the file and the problem (and where, when the reader knows). */
+export function describeCaptureError(path: string, summary: CaptureSummary): string {
+  const e = summary.error;
+  if (!e) return `${path}: unknown error`;
+  return e.message.startsWith(path) ? e.message : `${path}: ${e.message}`;
+}
