@@ -1,0 +1,158 @@
+/**
+ * One DNS message, read as far as its bytes allow (STYLE practice 4: malformed input is data).
+ *
+ * The 12-byte header is read here from the field table, so that a message whose records are
+ * damaged can still be matched by its ID like Wireshark does; the question and records are decoded
+ * by `dns-packet`, whose name decoder follows only backward compression pointers (RFC 1035 §4.1.4)
+ * and caps names at 254 bytes, so a pointer loop cannot spin. A decode failure becomes a `malformed`
+ * reason, never an exception.
+ */
+import { Buffer } from 'node:buffer';
+import dnsPacket from 'dns-packet';
+
+/** DNS header field offsets (RFC 1035 §4.1.1). */
+export const DNS_HEADER = { ID: 0, FLAGS: 2, QDCOUNT: 4, ANCOUNT: 6, NSCOUNT: 8, ARCOUNT: 10, LENGTH: 12 } as const;
+
+/** Bits of the FLAGS word (RFC 1035 §4.1.1). */
+export const DNS_FLAG = { QR: 0x8000, AA: 0x0400, TC: 0x0200, RD: 0x0100, RA: 0x0080 } as const;
+const OPCODE_SHIFT = 11;
+const OPCODE_MASK = 0x0f;
+const RCODE_MASK = 0x0f;
+
+/** mDNS puts the unicast-response bit in the top bit of QCLASS (RFC 6762 §5.4). */
+const QCLASS_UNICAST_BIT = 0x8000;
+
+/**
+ * Most records a message may claim (QD+AN+NS+AR) before it is refused undecoded. Real responses
+ * stay far below (a 64 KiB TCP message holds at most ~5000 minimal records); the cap keeps a
+ * 12-byte header claiming 4 x 65535 records from costing anything.
+ */
+export const MAX_RECORDS = 1000;
+
+/** RCODE names, RFC 1035 §4.1.1 (0-5) and RFC 2136 §2.2 (6-10). */
+const RCODE_NAMES = [
+  'NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED',
+  'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE',
+] as const;
+
+/** QCLASS names as dns-packet spells them (RFC 1035 §3.2.4, §3.2.5). */
+const CLASS_NAMES: Record<number, string> = { 1: 'IN', 2: 'CS', 3: 'CH', 4: 'HS', 255: 'ANY' };
+
+export interface DnsQuestion {
+  /** As written in the message (case kept); compare with `sameQuestion`. */
+  name: string;
+  type: string;
+  class: string;
+}
+
+export interface DnsHeaderFlags {
+  aa: boolean;
+  tc: boolean;
+  rd: boolean;
+  ra: boolean;
+}
+
+export interface DnsMessage {
+  id: number;
+  /** QR bit: false for a query, true for a response. */
+  response: boolean;
+  opcode: number;
+  flags: DnsHeaderFlags;
+  rcode: string;
+  /** The first question; null when the message has none or it could not be read. */
+  question: DnsQuestion | null;
+  /** Answer records the header claims (ANCOUNT). */
+  answers: number;
+}
+
+/**
+ * `message` is null only when not even the header could be read; `malformed` names what could not
+ * be decoded (the message may still be usable for matching by its header and question).
+ */
+export type DnsParse =
+  | { message: DnsMessage; malformed: string | null }
+  | { message: null; malformed: string };
+
+/** dns-packet's question codec exists at runtime but is missing from its type declarations. */
+interface QuestionCodec {
+  decode(buf: Buffer, offset: number): dnsPacket.Question;
+}
+const questionCodec: QuestionCodec | undefined = (dnsPacket as unknown as { question?: QuestionCodec }).question;
+
+export function rcodeName(rcode: number): string {
+  return RCODE_NAMES[rcode] ?? `RCODE_${rcode}`;
+}
+
+/** Same question: names compare case-insensitively (RFC 1035 §2.3.3), type and class exactly. */
+export function sameQuestion(a: DnsQuestion, b: DnsQuestion): boolean {
+  return a.type === b.type && a.class === b.class && a.name.toLowerCase() === b.name.toLowerCase();
+}
+
+/** Reads one DNS message (a UDP payload, or one TCP-framed message without its length prefix). */
+export function parseDnsMessage(bytes: Uint8Array): DnsParse {
+  if (bytes.length < DNS_HEADER.LENGTH) {
+    return { message: null, malformed: `header needs ${DNS_HEADER.LENGTH} bytes, have ${bytes.length}` };
+  }
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const flags = buf.readUInt16BE(DNS_HEADER.FLAGS);
+  const questions = buf.readUInt16BE(DNS_HEADER.QDCOUNT);
+  const records =
+    questions + buf.readUInt16BE(DNS_HEADER.ANCOUNT) + buf.readUInt16BE(DNS_HEADER.NSCOUNT) + buf.readUInt16BE(DNS_HEADER.ARCOUNT);
+  const message: DnsMessage = {
+    id: buf.readUInt16BE(DNS_HEADER.ID),
+    response: (flags & DNS_FLAG.QR) !== 0,
+    opcode: (flags >> OPCODE_SHIFT) & OPCODE_MASK,
+    flags: {
+      aa: (flags & DNS_FLAG.AA) !== 0,
+      tc: (flags & DNS_FLAG.TC) !== 0,
+      rd: (flags & DNS_FLAG.RD) !== 0,
+      ra: (flags & DNS_FLAG.RA) !== 0,
+    },
+    rcode: rcodeName(flags & RCODE_MASK),
+    question: null,
+    answers: buf.readUInt16BE(DNS_HEADER.ANCOUNT),
+  };
+  if (records > MAX_RECORDS) {
+    message.question = questions > 0 ? firstQuestion(buf) : null;
+    return { message, malformed: `header claims ${records} records, more than ${MAX_RECORDS}` };
+  }
+  try {
+    const decoded = dnsPacket.decode(buf);
+    const q = decoded.questions?.[0];
+    message.question = q ? toQuestion(q) : null;
+    // dns-packet reads some RDATA (A, AAAA, opaque) without checking the end of the buffer.
+    const used = dnsPacket.decode.bytes;
+    if (used > buf.length) return { message, malformed: `truncated: records need ${used} bytes, have ${buf.length}` };
+    return { message, malformed: null };
+  } catch (err) {
+    // dns-packet stops at the first record it cannot read; the question may still be intact.
+    message.question = questions > 0 ? firstQuestion(buf) : null;
+    return { message, malformed: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** The first question alone (just after the header), or null when it cannot be read. */
+function firstQuestion(buf: Buffer): DnsQuestion | null {
+  if (!questionCodec) return null;
+  try {
+    return toQuestion(questionCodec.decode(buf, DNS_HEADER.LENGTH));
+  } catch {
+    return null;
+  }
+}
+
+function toQuestion(q: dnsPacket.Question): DnsQuestion {
+  return { name: q.name, type: String(q.type), class: normalizeClass(String(q.class ?? 'IN')) };
+}
+
+/**
+ * dns-packet leaves mDNS's unicast-response bit in QCLASS and names it 'UNKNOWN_32769';
+ * strip it (RFC 6762 §5.4) so that a QU question equals the question its answer repeats.
+ */
+function normalizeClass(name: string): string {
+  if (!name.startsWith('UNKNOWN_')) return name;
+  const value = Number(name.slice('UNKNOWN_'.length));
+  if (!Number.isInteger(value) || (value & QCLASS_UNICAST_BIT) === 0) return name;
+  const plain = value & ~QCLASS_UNICAST_BIT;
+  return CLASS_NAMES[plain] ?? `UNKNOWN_${plain}`;
+}

@@ -1,0 +1,343 @@
+/**
+ * The DNS tracker: reads DNS messages from UDP datagrams and from TCP streams (2-byte framing),
+ * matches responses to queries (rules in matcher.ts), notes ICMP rejections and TC=1 retries over
+ * TCP, and tells the state ledger who holds what.
+ *
+ * Which side is the client: the sender of a query (QR=0); for a response, its destination.
+ *
+ * Ledger entries (ref {proto:'dns', id: transaction index}; transactions are created in
+ * first-query order in this one pass, so the index is known at creation):
+ * - the client address holds 'dnsPendingQueries' from the query until the first response, or
+ *   until `timeout` after its latest (re)transmission, when it gives up (`until`);
+ * - the server ip:port holds 'dnsInFlight' from the query until it answers, with the same `until`
+ *   (a server that never answers is not assumed to remember the query forever). Queries to a
+ *   multicast or broadcast address have no single server, so nobody holds 'dnsInFlight' for them.
+ * A resolver that forwards is a server for its clients and a client of the upstream server, so
+ * it gets both kinds of entry without special handling.
+ */
+import type { DecodedPacket } from '../../decode/packet.js';
+import { endpointString } from '../../flow/endpoint.js';
+import type { DnsReport } from '../../report/schema.js';
+import { NO_STATE, type EndpointRef, type EntryRef, type StateSink } from '../../state/events.js';
+import { DnsTcpFramer } from './framing.js';
+import { DnsMatcher, isGroupAddress, type DnsPath } from './matcher.js';
+import { parseDnsMessage, type DnsMessage } from './message.js';
+import type { TcpStreamInfo, TcpStreamListener } from './stream.js';
+import { dnsSummary } from './summary.js';
+import { transactionReport, type DnsTransaction } from './transaction.js';
+
+export interface DnsTrackerOptions {
+  /** Ports decoded as DNS (UDP and TCP, either side); 53 is always included. */
+  ports?: number[];
+  /** Seconds after which a response counts as late and a pending query stops costing the client (default 5). */
+  timeout?: number;
+  state?: StateSink;
+  /** Queries awaiting a response kept at most (default 100 000); the oldest is evicted and counted. */
+  maxPending?: number;
+  /** Rows kept per report list (transactions, unsolicited, malformed, collisions; default 1 000 000). */
+  maxRecords?: number;
+}
+
+export const DNS_DEFAULTS = { port: 53, timeout: 5, maxPending: 100_000, maxRecords: 1_000_000 } as const;
+
+/**
+ * Seconds an answered transaction still absorbs duplicate responses. Wireshark attaches a repeat
+ * response to the query however late it comes; a minute covers real duplicates (a second resolver
+ * path, a retransmitting server) while keeping the index small.
+ */
+const ANSWERED_RETENTION = 60;
+
+type Unsolicited = DnsReport['unsolicited'][number];
+type Collision = DnsReport['collisions'][number];
+type Malformed = DnsReport['malformed'][number];
+
+/** One direction of a TCP flow: its framer and the addresses its messages travel between. */
+interface TcpDirection {
+  framer: DnsTcpFramer;
+  /** Path if this direction carries queries (sender = client) ... */
+  asQuery: DnsPath;
+  /** ... and if it carries responses (receiver = client). */
+  asResponse: DnsPath;
+  packet: number;
+  time: number;
+  onMessage: (message: Uint8Array) => void;
+}
+
+export class DnsTracker implements TcpStreamListener {
+  /** UDP responses or TCP rows not listed because a list reached `maxRecords`. */
+  droppedRecords = 0;
+  /** TCP directions whose framing ended at a gap. */
+  tcpFramingGaps = 0;
+  private readonly ports: ReadonlySet<number>;
+  private readonly timeout: number;
+  private readonly state: StateSink;
+  private readonly maxPending: number;
+  private readonly maxRecords: number;
+  private readonly matcher: DnsMatcher;
+  private readonly transactions: DnsTransaction[] = [];
+  private readonly unsolicited: Unsolicited[] = [];
+  private readonly collisions: Collision[] = [];
+  private readonly malformed: Malformed[] = [];
+  /** flow id|direction -> framing state; insertion order makes the oldest evictable. */
+  private readonly directions = new Map<string, TcpDirection>();
+  /** client|question -> UDP transaction answered with TC=1, awaiting its retry over TCP. */
+  private readonly truncated = new Map<string, DnsTransaction>();
+
+  constructor(options: DnsTrackerOptions = {}) {
+    this.ports = new Set([DNS_DEFAULTS.port, ...(options.ports ?? [])]);
+    this.timeout = options.timeout ?? DNS_DEFAULTS.timeout;
+    this.state = options.state ?? NO_STATE;
+    this.maxPending = options.maxPending ?? DNS_DEFAULTS.maxPending;
+    this.maxRecords = options.maxRecords ?? DNS_DEFAULTS.maxRecords;
+    this.matcher = new DnsMatcher({ timeout: this.timeout, maxPending: this.maxPending, retention: ANSWERED_RETENTION });
+  }
+
+  /** Queries evicted while awaiting a response because `maxPending` were outstanding. */
+  get evictedQueries(): number {
+    return this.matcher.evicted;
+  }
+
+  /** A UDP datagram (pkt.ip, pkt.udp set). Returns true when it was taken as DNS (either port in `ports`). */
+  observeUdp(pkt: DecodedPacket): boolean {
+    const { ip, udp } = pkt;
+    if (!ip || !udp) return false;
+    if (!this.ports.has(udp.srcPort) && !this.ports.has(udp.dstPort)) return false;
+    const parsed = this.parse(udp.payload, pkt.number);
+    if (!parsed) return true;
+    if (parsed.response) {
+      const path: DnsPath = { transport: 'udp', flowId: -1, clientAddress: ip.dst, clientPort: udp.dstPort, serverAddress: ip.src, serverPort: udp.srcPort };
+      this.response(parsed, path, pkt.number, pkt.time);
+    } else {
+      const path: DnsPath = { transport: 'udp', flowId: -1, clientAddress: ip.src, clientPort: udp.srcPort, serverAddress: ip.dst, serverPort: udp.dstPort };
+      this.query(parsed, path, pkt.number, pkt.time);
+    }
+    return true;
+  }
+
+  /** An ICMP/ICMPv6 destination-unreachable (pkt.icmp set) quoting a UDP query: marks it `rejected`. */
+  observeIcmp(pkt: DecodedPacket): void {
+    const icmp = pkt.icmp;
+    if (!icmp || !icmp.unreachable || !icmp.quoted) return;
+    const q = icmp.quoted;
+    if (q.protocol !== 17 || q.srcPort === undefined || q.dstPort === undefined) return;
+    if (!this.ports.has(q.srcPort) && !this.ports.has(q.dstPort)) return;
+    // The quoted datagram went from the DNS client to the server (RFC 792; RFC 4443 §3.1).
+    const t = this.matcher.rejectable(q.src, q.srcPort, q.dst, q.dstPort, pkt.time);
+    if (!t) return;
+    t.rejected = { packet: pkt.number, time: pkt.time };
+    this.releaseEntries(t, pkt.number, pkt.time);
+  }
+
+  wants(flow: TcpStreamInfo): boolean {
+    return this.ports.has(flow.serverPort) || this.ports.has(flow.clientPort);
+  }
+
+  data(flow: TcpStreamInfo, fromClient: boolean, bytes: Uint8Array, packet: number, time: number): void {
+    const direction = this.direction(flow, fromClient);
+    direction.packet = packet;
+    direction.time = time;
+    direction.framer.push(bytes, direction.onMessage);
+  }
+
+  gap(flow: TcpStreamInfo, fromClient: boolean, _packet: number): void {
+    if (this.direction(flow, fromClient).framer.gap()) this.tcpFramingGaps += 1;
+  }
+
+  finish(): DnsReport {
+    const transactions = this.transactions.map((t) =>
+      transactionReport(t, endpointString(t.clientAddress, t.clientPort), endpointString(t.serverAddress, t.serverPort), this.timeout),
+    );
+    return {
+      transactions,
+      unsolicited: this.unsolicited,
+      malformed: this.malformed,
+      collisions: this.collisions,
+      tcpFramingGaps: this.tcpFramingGaps,
+      summary: dnsSummary(transactions, this.unsolicited.length, this.malformed.length),
+    };
+  }
+
+  // ------------------------------------------------------------------ messages
+
+  /** Decodes one message; a failure is listed as malformed. Null when not even the header was readable. */
+  private parse(bytes: Uint8Array, packet: number): DnsMessage | null {
+    const parsed = parseDnsMessage(bytes);
+    if (parsed.malformed !== null) this.list(this.malformed, { packet, reason: parsed.malformed });
+    return parsed.message;
+  }
+
+  private query(m: DnsMessage, path: DnsPath, packet: number, time: number): void {
+    this.matcher.sweep(time);
+    const match = this.matcher.matchQuery(path, m.id, m.question, time);
+    if (match.kind === 'retransmission') {
+      const t = match.transaction;
+      t.queryPackets.push(packet);
+      t.retransmissions += 1;
+      t.lastQueryTime = time;
+      // The client is still waiting: its pending entry lasts `timeout` past the retransmission.
+      this.holdEntries(t, packet, time);
+      return;
+    }
+    if (this.transactions.length >= this.maxRecords) {
+      this.droppedRecords += 1;
+      return;
+    }
+    const t: DnsTransaction = {
+      index: this.transactions.length,
+      id: m.id,
+      transport: path.transport,
+      flowId: path.flowId,
+      clientAddress: path.clientAddress,
+      clientPort: path.clientPort,
+      serverAddress: path.serverAddress,
+      serverPort: path.serverPort,
+      multicast: path.transport === 'udp' && isGroupAddress(path.serverAddress),
+      question: m.question,
+      queryPackets: [packet],
+      responsePackets: [],
+      queryTime: time,
+      lastQueryTime: time,
+      response: null,
+      rejected: null,
+      retransmissions: 0,
+      duplicateResponses: 0,
+      retriedOverTcp: null,
+      responseFrom: [],
+      idReused: match.idReused,
+    };
+    this.transactions.push(t);
+    this.matcher.add(t);
+    this.holdEntries(t, packet, time);
+    if (t.transport === 'tcp') this.linkTcpRetry(t);
+  }
+
+  private response(m: DnsMessage, path: DnsPath, packet: number, time: number): void {
+    this.matcher.sweep(time);
+    const match = this.matcher.matchResponse(path, m.id, m.question);
+    if (match.kind === 'none') {
+      this.list(this.unsolicited, {
+        packet,
+        id: m.id,
+        client: endpointString(path.clientAddress, path.clientPort),
+        server: endpointString(path.serverAddress, path.serverPort),
+        qname: m.question?.name ?? null,
+        transport: path.transport,
+      });
+      return;
+    }
+    const t = match.transaction;
+    if (match.kind === 'collision') {
+      this.list(this.collisions, {
+        packet,
+        id: m.id,
+        client: endpointString(path.clientAddress, path.clientPort),
+        server: endpointString(path.serverAddress, path.serverPort),
+        qname: m.question?.name ?? null,
+        transaction: t.index,
+      });
+      return;
+    }
+    t.responsePackets.push(packet);
+    if (match.otherResponder) {
+      const from = endpointString(path.serverAddress, path.serverPort);
+      if (!t.responseFrom.includes(from)) t.responseFrom.push(from);
+    }
+    if (match.kind === 'duplicate') {
+      t.duplicateResponses += 1;
+      return;
+    }
+    t.response = { packet, time, rcode: m.rcode, flags: m.flags, answers: m.answers };
+    this.matcher.answered(t);
+    this.releaseEntries(t, packet, time);
+    // RFC 7766 §5: a truncated UDP answer tells the client to ask again over TCP.
+    if (m.flags.tc && t.transport === 'udp' && t.question) this.rememberTruncated(t);
+  }
+
+  // ------------------------------------------------------------------ TC=1 -> TCP retry
+
+  private rememberTruncated(t: DnsTransaction): void {
+    this.truncated.set(retryKey(t), t);
+    if (this.truncated.size > this.maxPending) {
+      const oldest = this.truncated.keys().next().value as string;
+      this.truncated.delete(oldest);
+    }
+  }
+
+  /** A TCP query from the same client asking the question a TC=1 UDP answer truncated. */
+  private linkTcpRetry(tcp: DnsTransaction): void {
+    if (!tcp.question || this.truncated.size === 0) return;
+    const key = retryKey(tcp);
+    const udp = this.truncated.get(key);
+    if (!udp || !udp.response) return;
+    this.truncated.delete(key);
+    if (tcp.queryTime - udp.response.time <= this.timeout) udp.retriedOverTcp = tcp.index;
+  }
+
+  // ------------------------------------------------------------------ TCP directions
+
+  private direction(flow: TcpStreamInfo, fromClient: boolean): TcpDirection {
+    const key = `${flow.id}|${fromClient ? 'c' : 's'}`;
+    const known = this.directions.get(key);
+    if (known) return known;
+    const sender = fromClient ? { address: flow.client, port: flow.clientPort } : { address: flow.server, port: flow.serverPort };
+    const receiver = fromClient ? { address: flow.server, port: flow.serverPort } : { address: flow.client, port: flow.clientPort };
+    const direction: TcpDirection = {
+      framer: new DnsTcpFramer(),
+      asQuery: { transport: 'tcp', flowId: flow.id, clientAddress: sender.address, clientPort: sender.port, serverAddress: receiver.address, serverPort: receiver.port },
+      asResponse: { transport: 'tcp', flowId: flow.id, clientAddress: receiver.address, clientPort: receiver.port, serverAddress: sender.address, serverPort: sender.port },
+      packet: 0,
+      time: 0,
+      onMessage: (bytes) => {
+        const m = this.parse(bytes, direction.packet);
+        if (!m) return;
+        if (m.response) this.response(m, direction.asResponse, direction.packet, direction.time);
+        else this.query(m, direction.asQuery, direction.packet, direction.time);
+      },
+    };
+    this.directions.set(key, direction);
+    // The TCP tracker does not say when a flow ends; keep the newest directions only.
+    if (this.directions.size > this.maxPending) {
+      const oldest = this.directions.keys().next().value as string;
+      this.directions.delete(oldest);
+    }
+    return direction;
+  }
+
+  // ------------------------------------------------------------------ ledger and lists
+
+  private holdEntries(t: DnsTransaction, packet: number, time: number): void {
+    const ref = entryRef(t);
+    const until = time + this.timeout;
+    this.state.hold({ endpoint: clientEndpoint(t), ref, kind: 'dnsPendingQueries', time, packet, until });
+    if (!t.multicast) this.state.hold({ endpoint: serverEndpoint(t), ref, kind: 'dnsInFlight', time, packet, until });
+  }
+
+  private releaseEntries(t: DnsTransaction, packet: number, time: number): void {
+    const ref = entryRef(t);
+    this.state.release({ endpoint: clientEndpoint(t), ref, time, packet });
+    if (!t.multicast) this.state.release({ endpoint: serverEndpoint(t), ref, time, packet });
+  }
+
+  private list<T>(rows: T[], row: T): void {
+    if (rows.length < this.maxRecords) rows.push(row);
+    else this.droppedRecords += 1;
+  }
+}
+
+function entryRef(t: DnsTransaction): EntryRef {
+  return { proto: 'dns', id: t.index };
+}
+
+function clientEndpoint(t: DnsTransaction): EndpointRef {
+  return { role: 'client', address: t.clientAddress, port: null };
+}
+
+function serverEndpoint(t: DnsTransaction): EndpointRef {
+  return { role: 'server', address: t.serverAddress, port: t.serverPort };
+}
+
+/** Same client address and question (the TCP retry comes from a new port). */
+function retryKey(t: DnsTransaction): string {
+  const q = t.question;
+  return q ? `${t.clientAddress}|${q.name.toLowerCase()}|${q.type}|${q.class}` : `${t.clientAddress}|`;
+}

@@ -1,0 +1,96 @@
+/**
+ * One DNS transaction as the tracker builds it: a query (and its retransmissions) and the
+ * responses matched to it. Mutable while the capture is read; `transactionReport` turns it into
+ * the report's shape at the end.
+ */
+import type { DnsOutcome, DnsTransactionReport } from '../../report/schema.js';
+import type { DnsHeaderFlags, DnsQuestion } from './message.js';
+
+export type DnsTransport = 'udp' | 'tcp';
+
+/** What the first matched response said. */
+export interface DnsResponseFacts {
+  packet: number;
+  time: number;
+  rcode: string;
+  flags: DnsHeaderFlags;
+  answers: number;
+}
+
+export interface DnsTransaction {
+  /** Position in the report's list (transactions are created in first-query order). */
+  index: number;
+  id: number;
+  transport: DnsTransport;
+  /** TCP flow id for DNS over TCP; -1 for UDP. */
+  flowId: number;
+  /** The sender of the query (QR=0). */
+  clientAddress: string;
+  clientPort: number;
+  /** Where the query was sent (for mDNS: the multicast group). */
+  serverAddress: string;
+  serverPort: number;
+  /** Sent to a multicast or broadcast address: any host may answer (see matcher.ts). */
+  multicast: boolean;
+  question: DnsQuestion | null;
+  queryPackets: number[];
+  responsePackets: number[];
+  queryTime: number;
+  /** Time of the latest query packet (first query or retransmission). */
+  lastQueryTime: number;
+  response: DnsResponseFacts | null;
+  /** An ICMP destination-unreachable quoting the query arrived before any response. */
+  rejected: { packet: number; time: number } | null;
+  retransmissions: number;
+  duplicateResponses: number;
+  retriedOverTcp: number | null;
+  /** Responders other than `serverAddress:serverPort`, as "ip:port". */
+  responseFrom: string[];
+  idReused: boolean;
+}
+
+/**
+ * answered: a response within `timeout` of the first query; late: a response after it;
+ * rejected: no response, but an ICMP unreachable for the query; unanswered: nothing at all.
+ */
+export function outcomeOf(t: DnsTransaction, timeout: number): DnsOutcome {
+  if (t.response) return t.response.time - t.queryTime > timeout ? 'late' : 'answered';
+  return t.rejected ? 'rejected' : 'unanswered';
+}
+
+/**
+ * Capture times are epoch seconds as doubles (about 0.2 µs resolution today), so a difference
+ * carries noise below the microsecond; report RTTs in whole microseconds.
+ */
+function roundToMicroseconds(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e6;
+}
+
+export function transactionReport(t: DnsTransaction, client: string, server: string, timeout: number): DnsTransactionReport {
+  const r = t.response;
+  return {
+    index: t.index,
+    id: t.id,
+    client,
+    server,
+    transport: t.transport,
+    qname: t.question?.name ?? null,
+    qtype: t.question?.type ?? null,
+    qclass: t.question?.class ?? null,
+    queryPackets: t.queryPackets,
+    responsePackets: t.responsePackets,
+    queryTime: t.queryTime,
+    responseTime: r ? r.time : null,
+    // RTT from the first query, as Wireshark's dns.time: retransmissions do not restart the clock.
+    rtt: r ? roundToMicroseconds(r.time - t.queryTime) : null,
+    rcode: r ? r.rcode : null,
+    flags: r ? { ...r.flags } : null,
+    answers: r ? r.answers : 0,
+    outcome: outcomeOf(t, timeout),
+    retransmissions: t.retransmissions,
+    duplicateResponses: t.duplicateResponses,
+    retriedOverTcp: t.retriedOverTcp,
+    responseFrom: t.responseFrom,
+    idReused: t.idReused,
+  };
+}

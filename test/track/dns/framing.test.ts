@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { DnsTcpFramer } from '../../../src/track/dns/framing.js';
+import { framed, query, response } from './dns-helpers.js';
+
+function run(chunks: Uint8Array[]): { messages: number[][]; framer: DnsTcpFramer } {
+  const framer = new DnsTcpFramer();
+  const messages: number[][] = [];
+  for (const c of chunks) framer.push(c, (m) => messages.push([...m]));
+  return { messages, framer };
+}
+
+const A = query(1, 'a.example');
+const B = query(2, 'b.example');
+const C = response(1, 'a.example', { addresses: ['192.0.2.1'] });
+const stream = framed(A, B, C);
+
+describe('DNS over TCP framing (RFC 1035 §4.2.2)', () => {
+  const cases: { name: string; cuts: number[] }[] = [
+    { name: 'three messages in one segment', cuts: [] },
+    { name: 'split inside the first length prefix', cuts: [1] },
+    { name: 'split right after a length prefix', cuts: [2] },
+    { name: 'one message over three segments', cuts: [2 + A.length + 1, 2 + A.length + 9] },
+    { name: 'every byte its own segment', cuts: Array.from({ length: stream.length - 1 }, (_, i) => i + 1) },
+    { name: 'split at every message boundary', cuts: [2 + A.length, 4 + A.length + B.length] },
+  ];
+  for (const { name, cuts } of cases) {
+    it(`${name}: the same three messages, in order`, () => {
+      const bounds = [0, ...cuts, stream.length];
+      const chunks = bounds.slice(1).map((end, i) => stream.subarray(bounds[i], end));
+      const { messages, framer } = run(chunks);
+      expect(messages).toEqual([[...A], [...B], [...C]]);
+      expect(framer.midMessage).toBe(false);
+    });
+  }
+
+  it('a message inside one chunk is handed out as a view of that chunk (no copy)', () => {
+    const framer = new DnsTcpFramer();
+    const seen: Uint8Array[] = [];
+    framer.push(stream, (m) => seen.push(m));
+    expect(seen[0].buffer).toBe(stream.buffer);
+    expect(seen[0].byteOffset).toBe(stream.byteOffset + 2);
+  });
+
+  it('a zero-length message is handed out empty and framing continues', () => {
+    const { messages } = run([new Uint8Array([0, 0]), framed(A)]);
+    expect(messages).toEqual([[], [...A]]);
+  });
+
+  it('a message still incomplete at the end stays buffered', () => {
+    const { messages, framer } = run([stream.subarray(0, 2 + A.length + 5)]);
+    expect(messages).toEqual([[...A]]);
+    expect(framer.midMessage).toBe(true);
+  });
+
+  it('a gap ends framing: counted once, later bytes ignored', () => {
+    const framer = new DnsTcpFramer();
+    const messages: number[][] = [];
+    framer.push(stream.subarray(0, 5), (m) => messages.push([...m]));
+    expect(framer.gap()).toBe(true);
+    expect(framer.gap()).toBe(false);
+    framer.push(framed(B), (m) => messages.push([...m]));
+    expect(messages).toEqual([]);
+    expect(framer.ended).toBe(true);
+    expect(framer.midMessage).toBe(false);
+  });
+});

@@ -1,0 +1,308 @@
+import { describe, expect, it } from 'vitest';
+import { DnsTracker } from '../../../src/track/dns/tracker.js';
+import { T0, framed, icmpUnreachable, query, response, tcpFlow, udpPacket } from './dns-helpers.js';
+
+const CLIENT = '10.0.0.7';
+const SERVER = '10.0.0.53';
+const c = (port: number): [string, number] => [CLIENT, port];
+const S: [string, number] = [SERVER, 53];
+
+describe('UDP matching', () => {
+  it('a query and its answer: one answered transaction with rtt, rcode, flags and answers', () => {
+    const dns = new DnsTracker();
+    expect(dns.observeUdp(udpPacket(1, 0, c(40000), S, query(0x1111, 'example.com')))).toBe(true);
+    expect(dns.observeUdp(udpPacket(2, 0.25, S, c(40000), response(0x1111, 'example.com', { addresses: ['192.0.2.1', '192.0.2.2'] })))).toBe(true);
+    const r = dns.finish();
+    expect(r.transactions).toEqual([
+      {
+        index: 0, id: 0x1111, client: '10.0.0.7:40000', server: '10.0.0.53:53', transport: 'udp',
+        qname: 'example.com', qtype: 'A', qclass: 'IN', queryPackets: [1], responsePackets: [2],
+        queryTime: T0, responseTime: T0 + 0.25, rtt: 0.25, rcode: 'NOERROR',
+        flags: { aa: false, tc: false, rd: true, ra: true }, answers: 2, outcome: 'answered',
+        retransmissions: 0, duplicateResponses: 0, retriedOverTcp: null, responseFrom: [], idReused: false,
+      },
+    ]);
+    expect(r.summary).toEqual({
+      queries: 1, answered: 1, unanswered: 0, late: 0, rejected: 0, unsolicited: 0, malformed: 0,
+      rttMedian: 0.25, rttP95: 0.25, rcodes: { NOERROR: 1 },
+    });
+  });
+
+  it('takes only DNS ports: 53 always, others when configured', () => {
+    expect(new DnsTracker().observeUdp(udpPacket(1, 0, c(40000), ['10.0.0.1', 5353], query(1, 'a.local')))).toBe(false);
+    const mdns = new DnsTracker({ ports: [5353] });
+    expect(mdns.observeUdp(udpPacket(1, 0, c(40000), ['10.0.0.1', 5353], query(1, 'a.local')))).toBe(true);
+    expect(mdns.observeUdp(udpPacket(2, 0, c(40001), S, query(2, 'b.example')))).toBe(true);
+  });
+
+  it('the same ID from two client ports: two transactions, each response to its own port', () => {
+    const dns = new DnsTracker();
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(0x2222, 'a.example')));
+    dns.observeUdp(udpPacket(2, 0.01, c(40001), S, query(0x2222, 'b.example')));
+    dns.observeUdp(udpPacket(3, 0.02, S, c(40001), response(0x2222, 'b.example')));
+    dns.observeUdp(udpPacket(4, 0.03, S, c(40000), response(0x2222, 'a.example', { rcode: 3 })));
+    const r = dns.finish();
+    expect(r.transactions.map((t) => [t.client, t.queryPackets, t.responsePackets, t.rcode, t.idReused])).toEqual([
+      ['10.0.0.7:40000', [1], [4], 'NXDOMAIN', false],
+      ['10.0.0.7:40001', [2], [3], 'NOERROR', false],
+    ]);
+    expect(r.collisions).toEqual([]);
+    expect(r.summary.rcodes).toEqual({ NOERROR: 1, NXDOMAIN: 1 });
+  });
+
+  it('a response with the same ID and port but another question is an ID collision, not an answer', () => {
+    const dns = new DnsTracker();
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(0x3333, 'a.example')));
+    dns.observeUdp(udpPacket(2, 0.1, S, c(40000), response(0x3333, 'evil.example')));
+    const r = dns.finish();
+    expect(r.collisions).toEqual([{ packet: 2, id: 0x3333, client: '10.0.0.7:40000', server: '10.0.0.53:53', qname: 'evil.example', transaction: 0 }]);
+    expect(r.transactions[0].responsePackets).toEqual([]);
+    expect(r.transactions[0].outcome).toBe('unanswered');
+    expect(r.unsolicited).toEqual([]);
+  });
+
+  it('question names match case-insensitively (0x20 randomisation)', () => {
+    const dns = new DnsTracker();
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(9, 'ExAmPle.CoM')));
+    dns.observeUdp(udpPacket(2, 0.1, S, c(40000), response(9, 'example.com')));
+    expect(dns.finish().transactions[0].responsePackets).toEqual([2]);
+  });
+
+  it('the same ID and port reused later, after the answer: a new transaction', () => {
+    const dns = new DnsTracker();
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(0x4444, 'a.example')));
+    dns.observeUdp(udpPacket(2, 0.1, S, c(40000), response(0x4444, 'a.example')));
+    dns.observeUdp(udpPacket(3, 30, c(40000), S, query(0x4444, 'a.example')));
+    dns.observeUdp(udpPacket(4, 30.2, S, c(40000), response(0x4444, 'a.example', { rcode: 2 })));
+    const r = dns.finish();
+    expect(r.transactions.map((t) => [t.index, t.queryPackets, t.responsePackets, t.rcode, t.idReused, t.duplicateResponses])).toEqual([
+      [0, [1], [2], 'NOERROR', false, 0],
+      [1, [3], [4], 'SERVFAIL', false, 0],
+    ]);
+  });
+
+  it('the same ID and port reused for another question while the first is outstanding: flagged', () => {
+    const dns = new DnsTracker();
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(0x5555, 'a.example')));
+    dns.observeUdp(udpPacket(2, 0.5, c(40000), S, query(0x5555, 'b.example')));
+    dns.observeUdp(udpPacket(3, 0.6, S, c(40000), response(0x5555, 'a.example')));
+    dns.observeUdp(udpPacket(4, 0.7, S, c(40000), response(0x5555, 'b.example')));
+    const r = dns.finish();
+    expect(r.transactions.map((t) => [t.qname, t.queryPackets, t.responsePackets, t.idReused])).toEqual([
+      ['a.example', [1], [3], false],
+      ['b.example', [2], [4], true],
+    ]);
+  });
+
+  it('a response before its query in the file is unsolicited; the query stays unanswered', () => {
+    const dns = new DnsTracker();
+    dns.observeUdp(udpPacket(1, 0, S, c(40000), response(0x6666, 'a.example')));
+    dns.observeUdp(udpPacket(2, 0.001, c(40000), S, query(0x6666, 'a.example')));
+    const r = dns.finish();
+    expect(r.unsolicited).toEqual([{ packet: 1, id: 0x6666, client: '10.0.0.7:40000', server: '10.0.0.53:53', qname: 'a.example', transport: 'udp' }]);
+    expect(r.transactions.map((t) => [t.queryPackets, t.outcome])).toEqual([[[2], 'unanswered']]);
+    expect(r.summary.unsolicited).toBe(1);
+    expect(r.summary.unanswered).toBe(1);
+  });
+
+  it('a retransmitted query joins its transaction; RTT counts from the first query', () => {
+    const dns = new DnsTracker();
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(0x7777, 'a.example')));
+    dns.observeUdp(udpPacket(2, 1, c(40000), S, query(0x7777, 'a.example')));
+    dns.observeUdp(udpPacket(3, 2, c(40000), S, query(0x7777, 'a.example')));
+    dns.observeUdp(udpPacket(4, 2.5, S, c(40000), response(0x7777, 'a.example')));
+    const t = dns.finish().transactions;
+    expect(t.length).toBe(1);
+    expect([t[0].queryPackets, t[0].retransmissions, t[0].responsePackets, t[0].rtt]).toEqual([[1, 2, 3], 2, [4], 2.5]);
+  });
+
+  it('the same query again after the timeout starts a new transaction (the first stays unanswered)', () => {
+    const dns = new DnsTracker({ timeout: 5 });
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(0x7778, 'a.example')));
+    dns.observeUdp(udpPacket(2, 6, c(40000), S, query(0x7778, 'a.example')));
+    dns.observeUdp(udpPacket(3, 6.1, S, c(40000), response(0x7778, 'a.example')));
+    const r = dns.finish();
+    expect(r.transactions.map((t) => [t.queryPackets, t.responsePackets, t.outcome])).toEqual([
+      [[1], [], 'unanswered'],
+      [[2], [3], 'answered'],
+    ]);
+  });
+
+  it('a duplicate response joins the transaction instead of being unsolicited', () => {
+    const dns = new DnsTracker();
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(0x8888, 'a.example')));
+    dns.observeUdp(udpPacket(2, 0.1, S, c(40000), response(0x8888, 'a.example')));
+    dns.observeUdp(udpPacket(3, 0.2, S, c(40000), response(0x8888, 'a.example')));
+    const r = dns.finish();
+    expect([r.transactions[0].responsePackets, r.transactions[0].duplicateResponses, r.transactions[0].responseTime]).toEqual([[2, 3], 1, T0 + 0.1]);
+    expect(r.unsolicited).toEqual([]);
+  });
+
+  it('a response after the timeout is late', () => {
+    const dns = new DnsTracker({ timeout: 5 });
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(0x9999, 'a.example')));
+    dns.observeUdp(udpPacket(2, 5.5, S, c(40000), response(0x9999, 'a.example')));
+    const r = dns.finish();
+    expect([r.transactions[0].outcome, r.transactions[0].rtt]).toEqual(['late', 5.5]);
+    expect([r.summary.answered, r.summary.late, r.summary.rttMedian]).toEqual([0, 1, 5.5]);
+  });
+
+  it('an ICMP port unreachable quoting the query rejects it; one for another path does not', () => {
+    const dns = new DnsTracker();
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(0xaaaa, 'a.example')));
+    dns.observeUdp(udpPacket(2, 0, c(40001), S, query(0xaaab, 'b.example')));
+    dns.observeIcmp(icmpUnreachable(3, 0.001, SERVER, c(40000), S));
+    dns.observeIcmp(icmpUnreachable(4, 0.002, SERVER, c(40002), S));
+    const r = dns.finish();
+    expect(r.transactions.map((t) => t.outcome)).toEqual(['rejected', 'unanswered']);
+    expect([r.summary.rejected, r.summary.unanswered]).toEqual([1, 1]);
+  });
+
+  it('each ICMP error rejects the oldest query on the path not yet rejected', () => {
+    const dns = new DnsTracker();
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(1, 'a.example')));
+    dns.observeUdp(udpPacket(2, 0, c(40000), S, query(2, 'b.example')));
+    dns.observeIcmp(icmpUnreachable(3, 0.001, SERVER, c(40000), S));
+    expect(dns.finish().transactions.map((t) => t.outcome)).toEqual(['rejected', 'unanswered']);
+  });
+
+  it('a response sent from another address is matched by client port and ID, and listed', () => {
+    const dns = new DnsTracker();
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(0xbbbb, 'a.example')));
+    dns.observeUdp(udpPacket(2, 0.1, ['192.0.2.99', 53], c(40000), response(0xbbbb, 'a.example')));
+    const r = dns.finish();
+    expect([r.transactions[0].responsePackets, r.transactions[0].responseFrom, r.transactions[0].outcome]).toEqual([[2], ['192.0.2.99:53'], 'answered']);
+    expect(r.unsolicited).toEqual([]);
+  });
+
+  it('a response from another address with another question is unsolicited', () => {
+    const dns = new DnsTracker();
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(0xbbbc, 'a.example')));
+    dns.observeUdp(udpPacket(2, 0.1, ['192.0.2.99', 53], c(40000), response(0xbbbc, 'bank.example')));
+    const r = dns.finish();
+    expect(r.unsolicited.map((u) => [u.packet, u.server, u.qname])).toEqual([[2, '192.0.2.99:53', 'bank.example']]);
+    expect(r.transactions[0].responsePackets).toEqual([]);
+  });
+
+  it('mDNS: a query to the group answered by two hosts, to the group: one transaction, both responders', () => {
+    const dns = new DnsTracker({ ports: [5353] });
+    const group: [string, number] = ['224.0.0.251', 5353];
+    dns.observeUdp(udpPacket(1, 0, ['192.168.1.10', 5353], group, query(0, 'printer.local', { flags: 0 })));
+    dns.observeUdp(udpPacket(2, 0.05, ['192.168.1.20', 5353], group, response(0, 'printer.local', { flags: 0x0400 })));
+    dns.observeUdp(udpPacket(3, 0.07, ['192.168.1.30', 5353], group, response(0, 'printer.local', { flags: 0x0400 })));
+    dns.observeUdp(udpPacket(4, 0.09, ['192.168.1.40', 5353], group, response(0, 'other.local', { flags: 0x0400 })));
+    const r = dns.finish();
+    expect(r.transactions.map((t) => [t.client, t.server, t.responsePackets, t.responseFrom, t.duplicateResponses])).toEqual([
+      ['192.168.1.10:5353', '224.0.0.251:5353', [2, 3], ['192.168.1.20:5353', '192.168.1.30:5353'], 1],
+    ]);
+    expect(r.unsolicited.map((u) => u.packet)).toEqual([4]);
+    expect(r.collisions).toEqual([]);
+  });
+
+  it('malformed messages are listed with packet and reason; a damaged response still matches by header', () => {
+    const dns = new DnsTracker();
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(0xcccc, 'a.example')));
+    const whole = response(0xcccc, 'a.example', { addresses: ['192.0.2.1'] });
+    dns.observeUdp(udpPacket(2, 0.1, S, c(40000), whole.subarray(0, whole.length - 2)));
+    dns.observeUdp(udpPacket(3, 0.2, S, c(40000), new Uint8Array([1, 2, 3])));
+    const r = dns.finish();
+    expect(r.malformed).toEqual([
+      { packet: 2, reason: `truncated: records need ${whole.length} bytes, have ${whole.length - 2}` },
+      { packet: 3, reason: 'header needs 12 bytes, have 3' },
+    ]);
+    expect(r.transactions[0].responsePackets).toEqual([2]);
+    expect(r.summary.malformed).toBe(2);
+  });
+
+  it('evicts the oldest outstanding query beyond maxPending and counts it', () => {
+    const dns = new DnsTracker({ maxPending: 2 });
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(1, 'a.example')));
+    dns.observeUdp(udpPacket(2, 0, c(40000), S, query(2, 'b.example')));
+    dns.observeUdp(udpPacket(3, 0, c(40000), S, query(3, 'c.example')));
+    dns.observeUdp(udpPacket(4, 0.1, S, c(40000), response(1, 'a.example')));
+    dns.observeUdp(udpPacket(5, 0.1, S, c(40000), response(3, 'c.example')));
+    const r = dns.finish();
+    expect(dns.evictedQueries).toBe(1);
+    expect(r.unsolicited.map((u) => u.packet)).toEqual([4]);
+    expect(r.transactions.map((t) => t.responsePackets)).toEqual([[], [], [5]]);
+  });
+
+  it('summary: median and nearest-rank p95 RTT over answered and late, rcodes by name', () => {
+    const dns = new DnsTracker();
+    const rtts = [0.01, 0.02, 0.03, 0.04, 7];
+    rtts.forEach((rtt, i) => {
+      dns.observeUdp(udpPacket(2 * i + 1, i * 10, c(41000 + i), S, query(i, 'a.example')));
+      dns.observeUdp(udpPacket(2 * i + 2, i * 10 + rtt, S, c(41000 + i), response(i, 'a.example', { rcode: i === 1 ? 3 : 0 })));
+    });
+    dns.observeUdp(udpPacket(11, 60, c(42000), S, query(99, 'lost.example')));
+    const s = dns.finish().summary;
+    expect(s.queries).toBe(6);
+    expect([s.answered, s.late, s.unanswered]).toEqual([4, 1, 1]);
+    // RTTs are whole microseconds: 0.03 exactly, though T0 + 20.03 - (T0 + 20) is not.
+    expect(s.rttMedian).toBe(0.03);
+    expect(s.rttP95).toBe(7);
+    expect(s.rcodes).toEqual({ NOERROR: 4, NXDOMAIN: 1 });
+  });
+});
+
+describe('DNS over TCP', () => {
+  const flow = tcpFlow(4, c(50000), S);
+
+  it('wants flows on a DNS port, either side', () => {
+    const dns = new DnsTracker();
+    expect(dns.wants(flow)).toBe(true);
+    expect(dns.wants(tcpFlow(5, c(50000), [SERVER, 80]))).toBe(false);
+    expect(dns.wants(tcpFlow(6, [SERVER, 53], c(50000)))).toBe(true);
+  });
+
+  it('several messages in one segment and one message over three segments', () => {
+    const dns = new DnsTracker();
+    dns.data(flow, true, framed(query(1, 'a.example'), query(2, 'b.example')), 4, T0 + 0.001);
+    const answers = framed(response(2, 'b.example', { addresses: ['192.0.2.2'] }), response(1, 'a.example', { addresses: ['192.0.2.1'] }));
+    dns.data(flow, false, answers.subarray(0, 1), 6, T0 + 0.01);
+    dns.data(flow, false, answers.subarray(1, 20), 7, T0 + 0.011);
+    dns.data(flow, false, answers.subarray(20), 8, T0 + 0.012);
+    const r = dns.finish();
+    expect(r.transactions.map((t) => [t.transport, t.id, t.client, t.queryPackets, t.responsePackets, t.answers])).toEqual([
+      ['tcp', 1, '10.0.0.7:50000', [4], [8], 1],
+      ['tcp', 2, '10.0.0.7:50000', [4], [8], 1],
+    ]);
+    expect(r.tcpFramingGaps).toBe(0);
+  });
+
+  it('a gap ends framing for that direction only, counted once', () => {
+    const dns = new DnsTracker();
+    dns.data(flow, true, framed(query(1, 'a.example')), 4, T0);
+    dns.gap(flow, false, 5);
+    dns.gap(flow, false, 6);
+    dns.data(flow, false, framed(response(1, 'a.example')), 7, T0 + 0.1);
+    dns.data(flow, true, framed(query(2, 'b.example')), 8, T0 + 0.2);
+    const r = dns.finish();
+    expect(r.tcpFramingGaps).toBe(1);
+    expect(r.transactions.map((t) => [t.queryPackets, t.responsePackets])).toEqual([[[4], []], [[8], []]]);
+    expect(r.unsolicited).toEqual([]);
+  });
+
+  it('a TC=1 answer then the same question over TCP from the same client: linked by index', () => {
+    const dns = new DnsTracker();
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(0xd00d, 'big.example', { type: 'TXT' })));
+    dns.observeUdp(udpPacket(2, 0.01, S, c(40000), response(0xd00d, 'big.example', { type: 'TXT', truncated: true })));
+    dns.observeUdp(udpPacket(3, 0.02, c(40001), S, query(0x0bad, 'other.example')));
+    dns.data(flow, true, framed(query(0xd00e, 'BIG.example', { type: 'TXT' })), 6, T0 + 0.03);
+    dns.data(flow, false, framed(response(0xd00e, 'big.example', { type: 'TXT' })), 8, T0 + 0.05);
+    const r = dns.finish();
+    expect(r.transactions.map((t) => [t.index, t.transport, t.flags?.tc ?? null, t.retriedOverTcp])).toEqual([
+      [0, 'udp', true, 2],
+      [1, 'udp', null, null],
+      [2, 'tcp', false, null],
+    ]);
+  });
+
+  it('a TCP query for the same question from another client is not a retry', () => {
+    const dns = new DnsTracker();
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(1, 'big.example')));
+    dns.observeUdp(udpPacket(2, 0.01, S, c(40000), response(1, 'big.example', { truncated: true })));
+    dns.data(tcpFlow(9, ['10.0.0.8', 50000], S), true, framed(query(2, 'big.example')), 3, T0 + 0.02);
+    expect(dns.finish().transactions[0].retriedOverTcp).toBeNull();
+  });
+});
