@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+/**
+ * npm run bench: generates (never stores) large captures, then measures
+ *  - the capture readers alone (pcap-parser and the builtin one) and the whole pipeline: packets/s, peak RSS;
+ *  - that memory does not grow with the packet count (same flows, 4x the packets);
+ *  - tshark -q -z conv,tcp on the same file when tshark is installed;
+ *  - peak RSS on adversarial captures: SYN flood, unanswered DNS, QUIC Initial flood, fragments that never complete.
+ * Options: --packets N (default 1000000), --connections N (default 10000), --skip-adversarial, --scale F (adversarial sizes).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeTcpMix, writeSynFlood, writeUnansweredDns, writeQuicInitialFlood, writeFragmentFlood } from './bench/generate.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : dflt; };
+const packets = opt('--packets', 1_000_000), connections = opt('--connections', 10_000), scale = opt('--scale', 1);
+const dir = mkdtempSync(join(tmpdir(), 'statecap-bench-'));
+
+function run(mode, file, reader, extra) {
+  const p = spawnSync(process.execPath, ['--max-old-space-size=8192', join(here, 'bench/run-one.mjs'), mode, file, reader, JSON.stringify(extra ?? {})], { encoding: 'utf8' });
+  if (p.status !== 0) return { error: (p.stderr || 'failed').trim().split('\n').pop() };
+  return JSON.parse(p.stdout.trim().split('\n').pop());
+}
+const rate = (n, s) => `${(n / s / 1e6).toFixed(2)}M packets/s`;
+const line = (label, r, n) => console.log(`${label.padEnd(34)} ${r.error ? `error: ${r.error}` : `${r.seconds.toFixed(2)} s  ${rate(n, r.seconds).padEnd(18)} peak RSS ${r.maxRssMB.toFixed(0)} MB`}`);
+
+try {
+  const mix = join(dir, 'mix.pcap');
+  let t0 = Date.now();
+  const g = writeTcpMix(mix, { packets, connections });
+  console.log(`generated ${g.packets} packets over ${g.connections} TCP connections (${(statSync(mix).size / 1e6).toFixed(0)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  line('reader alone: pcap-parser', run('reader', mix, 'pcap-parser'), g.packets);
+  line('reader alone: builtin', run('reader', mix, 'builtin'), g.packets);
+  const whole = run('analyze', mix, 'builtin');
+  line('whole pipeline (builtin reader)', whole, g.packets);
+  line('whole pipeline (pcap-parser)', run('analyze', mix, 'pcap-parser'), g.packets);
+  if (whole.tcpFlows !== undefined) console.log(`  flows found: ${whole.tcpFlows}`);
+
+  // Memory must follow live flows, not packets: same connection count, a quarter of the packets.
+  const small = join(dir, 'mix-quarter.pcap');
+  const gs = writeTcpMix(small, { packets: Math.floor(packets / 4), connections });
+  const q = run('analyze', small, 'builtin');
+  line(`whole pipeline, ${gs.packets} packets`, q, gs.packets);
+  if (!q.error && !whole.error) console.log(`  peak RSS ratio (4x packets / 1x): ${(whole.maxRssMB / q.maxRssMB).toFixed(2)}`);
+  rmSync(small);
+
+  try {
+    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
+    t0 = Date.now();
+    execFileSync('tshark', ['-n', '-q', '-r', mix, '-z', 'conv,tcp'], { stdio: 'ignore', maxBuffer: 1 << 30 });
+    const s = (Date.now() - t0) / 1000;
+    console.log(`${'tshark -q -z conv,tcp'.padEnd(34)} ${s.toFixed(2)} s  ${rate(g.packets, s)}`);
+  } catch {
+    console.log('tshark not installed: skipped the comparison');
+  }
+  rmSync(mix);
+
+  if (!args.includes('--skip-adversarial')) {
+    const n = Math.floor(1_000_000 * scale);
+    const scenarios = [
+      ['SYN flood, half-open connections', writeSynFlood, n],
+      ['unanswered DNS queries', writeUnansweredDns, n],
+      ['QUIC Initials with random CIDs', writeQuicInitialFlood, Math.floor(n / 5)],
+      ['IP fragments that never complete', writeFragmentFlood, n],
+    ];
+    for (const [label, write, count] of scenarios) {
+      const f = join(dir, 'adv.pcap');
+      write(f, count);
+      const r = run('analyze', f, 'builtin');
+      line(`${label} (${count})`, r, count);
+      if (r.limits) console.log(`  evictions: ${JSON.stringify(r.limits)}`);
+      rmSync(f);
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
