@@ -1,0 +1,86 @@
+/**
+ * Markdown for a CI job summary or a pull-request comment (issue 6): per capture a one-line
+ * summary, the endpoints and their state, and the problems found with packet numbers. Text that
+ * comes from the wire (DNS names, SNI) is escaped so that it can neither format nor inject HTML.
+ */
+import type { AnyReport, Report } from './schema.js';
+import { isFailed } from './failed.js';
+import { endpointsByPeak, restartLine } from './table-endpoints.js';
+import { findProblems } from './problems.js';
+import { formatBytes, formatCounts, formatSeconds } from './format.js';
+
+export interface MarkdownOptions {
+  /** Endpoints and problems listed per capture before an "N more" line (default 50). */
+  maxRows?: number;
+}
+
+/** Escapes markdown and HTML syntax so untrusted text renders literally; newlines become spaces. */
+export function mdText(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/([\\`*_[\]<>|~])/g, '\\$1');
+}
+
+function summaryLine(r: Report): string {
+  const c = r.capture;
+  const duration = c.firstTime !== null && c.lastTime !== null ? c.lastTime - c.firstTime : null;
+  const parts = [
+    `**${c.packets} packets** (${formatBytes(c.bytes)})`,
+    c.format ?? 'unknown format',
+    c.linkTypes.length > 0 ? c.linkTypes.map(mdText).join(', ') : 'no link type',
+    formatSeconds(duration),
+    `${r.tcp.summary.flows} TCP connections (${mdText(formatCounts(r.tcp.summary.connStates))})`,
+    `${r.dns.summary.queries} DNS queries (${r.dns.summary.answered} answered)`,
+    `${r.quic.summary.connections} QUIC connections`,
+  ];
+  return parts.join(' · ');
+}
+
+function endpointsBlock(r: Report, maxRows: number): string[] {
+  if (r.endpoints.length === 0) return ['### Endpoints', '', 'No endpoint held state.'];
+  const sorted = endpointsByPeak(r.endpoints);
+  const shown = sorted.slice(0, maxRows);
+  const lines = [
+    `### Endpoints (${r.endpoints.length})`, '',
+    '| Endpoint | Role | Verdict | Peak entries | Peak bytes | At packet | Idle | Sticky routing |',
+    '|---|---|---|--:|--:|--:|--:|---|',
+  ];
+  for (const e of shown) {
+    lines.push(`| \`${e.endpoint}\` | ${e.role} | **${e.verdict}** | ${e.peak.entries} | ${formatBytes(e.peak.bytes)} | ` +
+      `${e.peak.packet === null ? '-' : `#${e.peak.packet}`} | ${formatSeconds(e.idleSeconds)} | ${e.stickyRouting} |`);
+  }
+  if (sorted.length > shown.length) lines.push('', `… ${sorted.length - shown.length} more endpoints (see the JSON report).`);
+  const why: string[] = [];
+  for (const e of shown) {
+    for (const reason of e.reasons) why.push(`- \`${e.endpoint}\` ${e.verdict}: ${mdText(reason)}`);
+    const restart = restartLine(e);
+    if (restart !== null) why.push(`- \`${e.endpoint}\`: ${mdText(restart)}`);
+  }
+  if (why.length > 0) lines.push('', '<details><summary>Why each verdict, and what a restart breaks</summary>', '', ...why, '', '</details>');
+  return lines;
+}
+
+const AREA_LABEL = { capture: 'Capture', tcp: 'TCP', dns: 'DNS', quic: 'QUIC', limits: 'Limits' } as const;
+
+function problemsBlock(r: Report, maxRows: number): string[] {
+  const problems = findProblems(r);
+  if (problems.length === 0) return ['### Problems found', '', 'None.'];
+  const lines = [`### Problems found (${problems.length})`, ''];
+  for (const p of problems.slice(0, maxRows)) {
+    lines.push(`- **${AREA_LABEL[p.area]}** ${mdText(p.text)}${p.where === '' ? '' : ` (packets ${p.where})`}`);
+  }
+  if (problems.length > maxRows) lines.push(`- … ${problems.length - maxRows} more (see the JSON report).`);
+  return lines;
+}
+
+function reportBlock(r: AnyReport, maxRows: number): string[] {
+  const heading = `## \`${r.capture.path.replace(/`/g, "'")}\``;
+  if (isFailed(r)) return [heading, '', `**Error:** ${mdText(r.error)}`];
+  return [heading, '', summaryLine(r), '', ...endpointsBlock(r, maxRows), '', ...problemsBlock(r, maxRows)];
+}
+
+/** One markdown document for all captures, in input order. */
+export function renderMarkdown(reports: readonly AnyReport[], opts: MarkdownOptions = {}): string {
+  const maxRows = Math.max(1, opts.maxRows ?? 50);
+  const lines = ['# statecap report', ''];
+  for (const r of reports) lines.push(...reportBlock(r, maxRows), '');
+  return `${lines.join('\n').trimEnd()}\n`;
+}

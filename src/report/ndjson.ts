@@ -1,0 +1,67 @@
+/**
+ * NDJSON records (issue 6): one JSON object per line for jq, Elastic or DuckDB. A `capture`
+ * summary record comes first, then one record per TCP flow, DNS transaction, QUIC connection and
+ * endpoint, each with `type` and the capture path in `capture`. The lead's CLI writes them as each
+ * capture's analysis ends.
+ */
+import type {
+  AnyReport, CaptureReport, DnsReport, DnsTransactionReport, EndpointReport, LimitsReport, QuicConnectionReport, QuicReport,
+  TcpFlowReport, TcpReport,
+} from './schema.js';
+import { isFailed } from './failed.js';
+
+export interface CaptureRecord {
+  type: 'capture';
+  capture: string;
+  /** Set when the capture could not be read at all; nothing else follows it then. */
+  error?: string;
+  /** What was read (absent when `error` is set). */
+  file?: Omit<CaptureReport, 'path'>;
+  /** Each area without its per-record list (those follow as records of their own). */
+  tcp?: Omit<TcpReport, 'flows'>;
+  dns?: Omit<DnsReport, 'transactions'>;
+  quic?: Omit<QuicReport, 'connections'>;
+  limits?: LimitsReport;
+  costModel?: string;
+  warnings?: string[];
+}
+
+export type TcpFlowRecord = { type: 'tcp-flow'; capture: string } & TcpFlowReport;
+export type DnsTransactionRecord = { type: 'dns-transaction'; capture: string } & DnsTransactionReport;
+export type QuicConnectionRecord = { type: 'quic-connection'; capture: string } & QuicConnectionReport;
+export type EndpointRecord = { type: 'endpoint'; capture: string } & EndpointReport;
+
+export type NdjsonRecord = CaptureRecord | TcpFlowRecord | DnsTransactionRecord | QuicConnectionRecord | EndpointRecord;
+
+/**
+ * The records of one report. `view: 'state'` (for `statecap state`) yields the capture record
+ * and the endpoint records only.
+ */
+export function* ndjsonRecords(report: AnyReport, view: 'analyze' | 'state' = 'analyze'): Iterable<NdjsonRecord> {
+  const capture = report.capture.path;
+  if (isFailed(report)) {
+    yield { type: 'capture', capture, error: report.error };
+    return;
+  }
+  const { path: _path, ...file } = report.capture;
+  const { flows, ...tcp } = report.tcp;
+  const { transactions, ...dns } = report.dns;
+  const { connections, ...quic } = report.quic;
+  yield {
+    type: 'capture',
+    capture,
+    file,
+    tcp,
+    dns,
+    quic,
+    limits: report.limits,
+    costModel: report.costModel.name,
+    warnings: report.warnings,
+  };
+  if (view === 'analyze') {
+    for (const flow of flows) yield { type: 'tcp-flow', capture, ...flow };
+    for (const t of transactions) yield { type: 'dns-transaction', capture, ...t };
+    for (const c of connections) yield { type: 'quic-connection', capture, ...c };
+  }
+  for (const e of report.endpoints) yield { type: 'endpoint', capture, ...e };
+}
