@@ -1,0 +1,105 @@
+/**
+ * `statecap check <capture...> --expect "<metric> <op> <value>"... [--junit FILE] [--format ...]`
+ * (issue 6). Exit 0 when every expectation holds for every capture, 1 when one fails (each printed
+ * with its actual value), 2 for bad input: an unknown metric or malformed expectation (rejected
+ * before any capture is read), an unreadable capture, a bad option.
+ */
+import { writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import type { AnyReport } from '../../report/schema.js';
+import { isFailed } from '../../report/failed.js';
+import type { CommonOptionValues } from '../options.js';
+import { parseExpectation, type Expectation } from '../../check/expectation.js';
+import { checkExitCode, runChecks } from '../../check/run.js';
+import { checkJson, renderCheckMarkdown, renderCheckText } from '../../check/render.js';
+import { renderJunit } from '../../check/junit.js';
+import { addSharedAnalysisOptions, analyzeOptionsFrom, ioFor, type CommandDeps } from './deps.js';
+
+export type { CommandDeps } from './deps.js';
+
+const FORMATS = ['table', 'json', 'markdown', 'ndjson'] as const;
+type CheckFormat = (typeof FORMATS)[number];
+
+interface CheckValues extends CommonOptionValues {
+  expect: string[];
+  junit?: string;
+  format: string;
+  output?: string;
+}
+
+function isFormat(text: string): text is CheckFormat {
+  return (FORMATS as readonly string[]).includes(text);
+}
+
+export function register(program: Command, deps: CommandDeps): void {
+  const cmd = program.command('check')
+    .description('assert metrics of each capture for CI: exit 0 when every expectation holds, 1 when one fails, 2 for bad input')
+    .argument('<capture...>', 'pcap or pcapng files (gzip allowed)')
+    .requiredOption('-e, --expect <expectation...>', 'expectations "<metric> <op> <value>" with op == != < <= > >= (metrics: see README)')
+    .option('--junit <file>', 'also write JUnit XML: one testsuite per capture, one testcase per expectation')
+    .addOption(new Option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`).default('table'))
+    .option('-o, --output <file>', 'write the results to FILE instead of standard output');
+  addSharedAnalysisOptions(cmd, deps);
+  cmd.action(async (captures: string[], values: CheckValues) => {
+    process.exitCode = await runCheckCommand(captures, values, deps);
+  });
+}
+
+/** The whole command; returns the exit code. Exported for tests. */
+export async function runCheckCommand(captures: readonly string[], values: CheckValues, deps: CommandDeps): Promise<0 | 1 | 2> {
+  const io = ioFor(deps);
+  if (!isFormat(values.format)) {
+    io.err(`statecap check: --format ${values.format} is not one of ${FORMATS.join(', ')}\n`);
+    return 2;
+  }
+  const expectations: Expectation[] = [];
+  let bad = false;
+  for (const text of values.expect) {
+    const parsed = parseExpectation(text);
+    if ('error' in parsed) {
+      io.err(`statecap check: ${parsed.error}\n`);
+      bad = true;
+    } else {
+      expectations.push(parsed);
+    }
+  }
+  const options = analyzeOptionsFrom(values, deps, io, 'check');
+  if (bad || options === null) return 2;
+
+  const reports: AnyReport[] = [];
+  for (const path of captures) {
+    const report = await deps.analyze(path, options);
+    if (isFailed(report)) io.err(`statecap: ${report.error}\n`);
+    else if (report.capture.error !== undefined) io.err(`statecap: ${report.capture.error}\n`);
+    reports.push(report);
+  }
+  const results = runChecks(reports, expectations);
+
+  let text: string;
+  switch (values.format) {
+    case 'table':
+      text = renderCheckText(results, { color: values.output === undefined && io.color });
+      break;
+    case 'markdown':
+      text = renderCheckMarkdown(results, reports);
+      break;
+    case 'json':
+      text = `${JSON.stringify(checkJson(results), null, 1)}\n`;
+      break;
+    case 'ndjson':
+      text = checkJson(results).results.map((r) => `${JSON.stringify({ type: 'expectation', ...r })}\n`).join('');
+      break;
+  }
+  try {
+    if (values.output !== undefined) writeFileSync(values.output, text);
+    else io.out(text);
+    if (values.junit !== undefined) writeFileSync(values.junit, renderJunit(results));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    io.err(`statecap check: ${err.path ?? values.junit ?? values.output}: cannot write (${err.code ?? err.message})\n`);
+    return 2;
+  }
+  const partial = reports.some((r) => !isFailed(r) && r.capture.error !== undefined);
+  const code = checkExitCode(results);
+  return partial ? 2 : code;
+}

@@ -1,0 +1,60 @@
+/**
+ * What the lead's CLI hands the `check` and `grade` command modules: the analyzer, and its
+ * analysis options (--dns-port, --dns-timeout, --time-wait, ...) so that every command accepts
+ * the same ones. Output goes through `out`/`err` so tests can capture it.
+ */
+import type { Command } from 'commander';
+import type { AnalyzeOptions } from '../../pipeline.js';
+import type { AnyReport } from '../../report/schema.js';
+import type { CommonOptionValues } from '../options.js';
+
+export interface CommandDeps {
+  analyze: (path: string, options: AnalyzeOptions) => Promise<AnyReport>;
+  /** Adds the analysis options to a command (the lead's `addAnalysisOptions`). */
+  addAnalysisOptions?: (cmd: Command) => Command;
+  /** Turns option values into AnalyzeOptions; throws a UsageError (one-line message) for a bad value. */
+  toAnalyzeOptions?: (values: CommonOptionValues) => AnalyzeOptions;
+  /** Standard output and standard error; default process.stdout / process.stderr. */
+  out?: (text: string) => void;
+  err?: (text: string) => void;
+  /** Whether table output may use color; default: stdout is a TTY and NO_COLOR is unset. */
+  color?: boolean;
+}
+
+/** The options the command modules define themselves, with their own meaning. */
+const OWN = new Set(['--format', '--output']);
+
+/** Copies the analysis options onto `cmd`, except --format and --output, which each command defines. */
+export function addSharedAnalysisOptions(cmd: Command, deps: CommandDeps): Command {
+  if (deps.addAnalysisOptions === undefined) return cmd;
+  const donor = deps.addAnalysisOptions(new (cmd.constructor as new (name: string) => Command)('options'));
+  for (const option of donor.options) {
+    if (option.long === undefined || !OWN.has(option.long)) cmd.addOption(option);
+  }
+  return cmd;
+}
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  color: boolean;
+}
+
+export function ioFor(deps: CommandDeps): Io {
+  return {
+    out: deps.out ?? ((text) => { process.stdout.write(text); }),
+    err: deps.err ?? ((text) => { process.stderr.write(text); }),
+    color: deps.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb'),
+  };
+}
+
+/** AnalyzeOptions from the option values; a bad value is reported as one line and yields null. */
+export function analyzeOptionsFrom(values: CommonOptionValues, deps: CommandDeps, io: Io, command: string): AnalyzeOptions | null {
+  if (deps.toAnalyzeOptions === undefined) return {};
+  try {
+    return deps.toAnalyzeOptions(values);
+  } catch (e) {
+    io.err(`statecap ${command}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return null;
+  }
+}
