@@ -1,0 +1,45 @@
+/**
+ * Addresses as report text, built straight from the buffer without per-byte arrays.
+ * IPv4: dotted decimal. IPv6: RFC 5952 §4 (lowercase, no leading zeros, longest run of two or
+ * more zero groups compressed, first run on ties) with the mixed notation of BSD/glibc
+ * `inet_ntop`, which Zeek and tshark both print: "::ffff:192.0.2.1" and "::192.0.2.1".
+ */
+
+const DECIMAL: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
+
+export function ipv4Text(b: Uint8Array, at: number): string {
+  return DECIMAL[b[at]] + '.' + DECIMAL[b[at + 1]] + '.' + DECIMAL[b[at + 2]] + '.' + DECIMAL[b[at + 3]];
+}
+
+export function ipv6Text(b: Uint8Array, at: number): string {
+  // Longest run of zero groups (RFC 5952 §4.2.3: ties go to the first run; §4.2.2: never one group).
+  let bestStart = -1;
+  let bestLength = 0;
+  let runStart = -1;
+  for (let g = 0; g < 8; g++) {
+    const zero = b[at + g * 2] === 0 && b[at + g * 2 + 1] === 0;
+    if (zero) {
+      if (runStart < 0) runStart = g;
+      const runLength = g - runStart + 1;
+      if (runLength > bestLength) { bestStart = runStart; bestLength = runLength; }
+    } else {
+      runStart = -1;
+    }
+  }
+  if (bestLength < 2) bestStart = -1;
+  // IPv4-compatible (::a.b.c.d) and IPv4-mapped (::ffff:a.b.c.d), as inet_ntop prints them.
+  if (bestStart === 0 && (bestLength === 6 || (bestLength === 5 && b[at + 10] === 0xff && b[at + 11] === 0xff))) {
+    return (bestLength === 5 ? '::ffff:' : '::') + ipv4Text(b, at + 12);
+  }
+  let text = '';
+  for (let g = 0; g < 8; g++) {
+    if (g === bestStart) {
+      text += '::';
+      g += bestLength - 1;
+      continue;
+    }
+    if (text.length > 0 && !text.endsWith(':')) text += ':';
+    text += (((b[at + g * 2] << 8) | b[at + g * 2 + 1])).toString(16);
+  }
+  return text;
+}

@@ -1,0 +1,239 @@
+import { wordSum } from './checksum.js';
+import type { DecodedPacket, IpLayer } from './packet.js';
+import { decodeReassembled } from './reassembled.js';
+
+export interface FragmentReassemblerOptions {
+  /** Datagrams waiting for fragments at once; the oldest is evicted beyond this. Default 10,000. */
+  maxDatagrams?: number;
+  /** Fragment bytes held at once; the oldest datagrams are evicted beyond this. Default 64 MiB. */
+  maxBytes?: number;
+  /** Seconds of capture time a datagram may wait from its first fragment (RFC 791 §3.2 timer; Linux ipfrag_time). Default 30. */
+  timeout?: number;
+  /** Verify TCP/UDP checksums of reassembled datagrams (as DecodeOptions.verifyChecksums). */
+  verifyChecksums?: boolean;
+}
+
+/** Largest reassembled payload: IPv4 total length (RFC 791) and IPv6 payload length (RFC 8200 §4.5) are 16-bit. */
+const MAX_DATAGRAM = 0xffff;
+
+/** A received piece of the datagram: [start, end) as the header claims, `data` what was captured of it (a prefix). */
+interface Piece {
+  start: number;
+  end: number;
+  data: Uint8Array;
+}
+
+interface PendingDatagram {
+  firstTime: number;
+  /** Non-overlapping, sorted by start: the first fragment to cover a byte owns it (first wins). */
+  pieces: Piece[];
+  bytes: number;
+  /** Datagram payload length, known once the fragment without more-fragments arrived. */
+  totalLength: number | undefined;
+  /** Upper protocol; the offset-0 fragment's is authoritative (RFC 8200 §4.5). */
+  protocol: number;
+  sourceSum: number;
+  destinationSum: number;
+}
+
+/**
+ * Rebuilds IPv4 (RFC 791 §3.2) and IPv6 (RFC 8200 §4.5) datagrams from fragments, in any order,
+ * with bounded memory. Datagrams are keyed by (source, destination, protocol, identification)
+ * for IPv4 and (source, destination, identification) for IPv6. Overlapping or duplicate bytes
+ * keep the first copy received (as Zeek and Wireshark's reassembly do) and are counted.
+ * Time is capture time: `timeout` is measured from each datagram's first fragment.
+ */
+export class FragmentReassembler {
+  private readonly pendingByKey = new Map<string, PendingDatagram>();
+  private readonly maxDatagrams: number;
+  private readonly maxBytes: number;
+  private readonly timeout: number;
+  private readonly verifyChecksums: boolean;
+  private heldBytes = 0;
+  private evictedCount = 0;
+  private timedOutCount = 0;
+  private overlapCount = 0;
+
+  constructor(opts: FragmentReassemblerOptions = {}) {
+    this.maxDatagrams = Math.max(1, opts.maxDatagrams ?? 10_000);
+    this.maxBytes = Math.max(1, opts.maxBytes ?? 64 * 1024 * 1024);
+    this.timeout = opts.timeout ?? 30;
+    this.verifyChecksums = opts.verifyChecksums === true;
+  }
+
+  /** Datagrams dropped to respect maxDatagrams / maxBytes. */
+  get evicted(): number { return this.evictedCount; }
+  /** Datagrams dropped because their fragments did not all arrive within `timeout`. */
+  get timedOut(): number { return this.timedOutCount; }
+  /** Datagrams waiting for more fragments. */
+  get pending(): number { return this.pendingByKey.size; }
+  /** Fragments that overlapped bytes already received (duplicates included). */
+  get overlapping(): number { return this.overlapCount; }
+  /** Fragment bytes currently held. */
+  get bytesHeld(): number { return this.heldBytes; }
+
+  /**
+   * Feeds a packet whose ip.fragment is set, with the record's bytes (valid only during the
+   * call: what is kept is copied). Returns the packet completed by this fragment (transport
+   * decoded from the reassembled datagram; number and time of this last fragment, as Wireshark
+   * attributes it) or null while incomplete. Packets without ip.fragment, or marked skipped
+   * (a bad header checksum), return null and change nothing.
+   */
+  push(packet: DecodedPacket, bytes: Uint8Array): DecodedPacket | null {
+    const ip = packet.ip;
+    if (ip === undefined || ip.fragment === undefined || packet.skipped !== undefined) return null;
+    const start = ip.fragment.offset;
+    const claimedEnd = start + ip.payloadLength;
+    if (claimedEnd > MAX_DATAGRAM || ip.payloadLength <= 0 && ip.fragment.more) return null; // RFC 791: 16-bit total; empty non-last fragment carries nothing
+    const payloadStart = ip.offset + ip.headerLength;
+    const captured = Math.max(0, Math.min(ip.payloadLength, bytes.length - payloadStart));
+
+    const key = fragmentKey(ip);
+    let datagram = this.pendingByKey.get(key);
+    if (datagram !== undefined && packet.time - datagram.firstTime > this.timeout) {
+      this.drop(key, datagram);
+      this.timedOutCount++;
+      datagram = undefined;
+    }
+    if (datagram === undefined) {
+      if (this.pendingByKey.size >= this.maxDatagrams) this.evictOldest();
+      datagram = {
+        firstTime: packet.time,
+        pieces: [],
+        bytes: 0,
+        totalLength: undefined,
+        protocol: ip.protocol,
+        ...addressSums(ip, bytes),
+      };
+      this.pendingByKey.set(key, datagram);
+    }
+    if (start === 0) datagram.protocol = ip.protocol;
+    if (!ip.fragment.more && datagram.totalLength === undefined) datagram.totalLength = claimedEnd;
+
+    const copy = bytes.slice(payloadStart, payloadStart + captured);
+    if (!this.makeRoom(copy.length, datagram)) {
+      this.drop(key, datagram);
+      this.evictedCount++;
+      return null;
+    }
+    if (this.insert(datagram, start, claimedEnd, copy)) this.overlapCount++;
+    datagram.bytes += copy.length;
+    this.heldBytes += copy.length;
+
+    const total = datagram.totalLength;
+    if (total === undefined || !covers(datagram.pieces, total)) return null;
+    this.drop(key, datagram);
+    return this.complete(packet, ip, datagram, total);
+  }
+
+  /** Drops datagrams whose first fragment is more than `timeout` seconds before `now` (capture time). */
+  expire(now: number): void {
+    // The map iterates in creation order, which is capture order: stop at the first one still young.
+    for (const [key, datagram] of this.pendingByKey) {
+      if (now - datagram.firstTime <= this.timeout) break;
+      this.drop(key, datagram);
+      this.timedOutCount++;
+    }
+  }
+
+  /** Adds [start, end) where no earlier fragment already did; true if any byte was already covered. */
+  private insert(datagram: PendingDatagram, start: number, end: number, data: Uint8Array): boolean {
+    const pieces = datagram.pieces;
+    let overlapped = false;
+    let cursor = start;
+    let index = 0;
+    while (index < pieces.length && pieces[index].end <= start) index++;
+    // Walk the existing pieces that intersect [start, end), filling the gaps between them.
+    while (cursor < end) {
+      const next = index < pieces.length ? pieces[index] : undefined;
+      if (next === undefined || next.start >= end) {
+        pieces.splice(index, 0, piece(cursor, end, start, data));
+        break;
+      }
+      if (next.start > cursor) {
+        pieces.splice(index, 0, piece(cursor, next.start, start, data));
+        index++;
+      }
+      overlapped = true;
+      cursor = Math.max(cursor, next.end);
+      index++;
+    }
+    return overlapped;
+  }
+
+  private complete(last: DecodedPacket, ip: IpLayer, datagram: PendingDatagram, total: number): DecodedPacket {
+    const payload = new Uint8Array(total);
+    let captured = total;
+    for (const p of datagram.pieces) {
+      if (p.start >= total) break;
+      payload.set(p.data.subarray(0, Math.min(p.data.length, total - p.start)), p.start);
+      // A snaplen-cut fragment leaves uncaptured bytes: the datagram is "captured" up to the first one.
+      if (p.start + p.data.length < Math.min(p.end, total) && p.start + p.data.length < captured) captured = p.start + p.data.length;
+    }
+    return decodeReassembled({
+      last,
+      ip: { ...ip, protocol: datagram.protocol },
+      payload,
+      captured,
+      verifyChecksums: this.verifyChecksums,
+      sourceSum: datagram.sourceSum,
+      destinationSum: datagram.destinationSum,
+    });
+  }
+
+  /** Evicts oldest datagrams until `size` more bytes fit; false if even that cannot make room. */
+  private makeRoom(size: number, keep: PendingDatagram): boolean {
+    for (const [key, datagram] of this.pendingByKey) {
+      if (this.heldBytes + size <= this.maxBytes) break;
+      if (datagram === keep) continue;
+      this.drop(key, datagram);
+      this.evictedCount++;
+    }
+    return this.heldBytes + size <= this.maxBytes;
+  }
+
+  private evictOldest(): void {
+    for (const [key, datagram] of this.pendingByKey) {
+      this.drop(key, datagram);
+      this.evictedCount++;
+      return;
+    }
+  }
+
+  private drop(key: string, datagram: PendingDatagram): void {
+    this.pendingByKey.delete(key);
+    this.heldBytes -= datagram.bytes;
+  }
+}
+
+/** RFC 791 §3.2 (source, destination, protocol, identification); RFC 8200 §4.5 (source, destination, identification). */
+function fragmentKey(ip: IpLayer): string {
+  return ip.version === 4 ? `4|${ip.src}|${ip.dst}|${ip.protocol}|${ip.id}` : `6|${ip.src}|${ip.dst}|${ip.id}`;
+}
+
+function piece(from: number, to: number, dataStart: number, data: Uint8Array): Piece {
+  const capturedEnd = dataStart + data.length;
+  return { start: from, end: to, data: data.subarray(Math.min(from, capturedEnd) - dataStart, Math.min(to, capturedEnd) - dataStart) };
+}
+
+/** True when the sorted, non-overlapping pieces leave no hole in [0, total). */
+function covers(pieces: Piece[], total: number): boolean {
+  let reached = 0;
+  for (const p of pieces) {
+    if (p.start > reached) return false;
+    reached = Math.max(reached, p.end);
+    if (reached >= total) return true;
+  }
+  return reached >= total;
+}
+
+/** Source/destination word sums for the pseudo-header, read from the fragment's IP header. */
+function addressSums(ip: IpLayer, bytes: Uint8Array): { sourceSum: number; destinationSum: number } {
+  const addressStart = ip.offset + (ip.version === 4 ? 12 : 8);
+  const addressLength = ip.version === 4 ? 4 : 16;
+  if (addressStart + addressLength * 2 > bytes.length) return { sourceSum: 0, destinationSum: 0 };
+  return {
+    sourceSum: wordSum(bytes, addressStart, addressStart + addressLength),
+    destinationSum: wordSum(bytes, addressStart + addressLength, addressStart + addressLength * 2),
+  };
+}

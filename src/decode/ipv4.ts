@@ -1,0 +1,83 @@
+import { ipv4Text } from './address.js';
+import { u16 } from './bytes.js';
+import { fold, wordSum } from './checksum.js';
+import { decodeIpPayload } from './ip-payload.js';
+import { badField, tooShort } from './issues.js';
+import type { IpLayer } from './packet.js';
+import type { Walk } from './walk.js';
+
+/** IPv4 header fields (RFC 791 §3.1). */
+export const IPV4 = {
+  VERSION_IHL: 0, TOS: 1, TOTAL_LENGTH: 2, ID: 4, FLAGS_FRAGMENT: 6, TTL: 8, PROTOCOL: 9, CHECKSUM: 10,
+  SRC: 12, DST: 16, MIN_LENGTH: 20,
+  FLAG_MORE_FRAGMENTS: 0x2000, FRAGMENT_OFFSET_MASK: 0x1fff,
+} as const;
+
+export function decodeIpv4(walk: Walk, offset: number, end: number): void {
+  const b = walk.bytes;
+  const packet = walk.packet;
+  const have = end - offset;
+  if (have < 1) {
+    packet.issue = tooShort('ipv4', IPV4.MIN_LENGTH, have, offset);
+    return;
+  }
+  const version = b[offset] >> 4;
+  if (version !== 4) {
+    packet.issue = badField('ipv4', 'version', version, offset);
+    return;
+  }
+  const headerLength = (b[offset] & 0x0f) * 4;
+  if (headerLength < IPV4.MIN_LENGTH) { // RFC 791 §3.1: IHL minimum value is 5
+    packet.issue = badField('ipv4', 'ihl', headerLength / 4, offset);
+    return;
+  }
+  if (have < IPV4.MIN_LENGTH) {
+    packet.issue = tooShort('ipv4', IPV4.MIN_LENGTH, have, offset);
+    return;
+  }
+  let totalLength = u16(b, offset + IPV4.TOTAL_LENGTH);
+  if (totalLength === 0) {
+    // TCP segmentation offload: the NIC fills in the length after the capture point, so the
+    // field reads zero; the packet's real length is what reached the wire (gopacket ip4.go).
+    totalLength = have + (end === b.length ? walk.uncaptured : 0);
+  }
+  if (totalLength < headerLength) {
+    packet.issue = badField('ipv4', 'total-length', totalLength, offset);
+    return;
+  }
+  if (have < headerLength) {
+    packet.issue = tooShort('ipv4', headerLength, have, offset);
+    return;
+  }
+  const flagsFragment = u16(b, offset + IPV4.FLAGS_FRAGMENT);
+  const fragmentOffset = (flagsFragment & IPV4.FRAGMENT_OFFSET_MASK) * 8; // RFC 791: in 8-octet units
+  const more = (flagsFragment & IPV4.FLAG_MORE_FRAGMENTS) !== 0;
+  const ip: IpLayer = {
+    version: 4,
+    src: ipv4Text(b, offset + IPV4.SRC),
+    dst: ipv4Text(b, offset + IPV4.DST),
+    protocol: b[offset + IPV4.PROTOCOL],
+    offset,
+    headerLength,
+    payloadLength: totalLength - headerLength,
+    ttl: b[offset + IPV4.TTL],
+    id: u16(b, offset + IPV4.ID),
+    fragment: fragmentOffset > 0 || more ? { offset: fragmentOffset, more } : undefined,
+    checksumOk: undefined,
+  };
+  packet.ip = ip;
+  if (walk.verifyChecksums) {
+    ip.checksumOk = fold(wordSum(b, offset, offset + headerLength)) === 0xffff; // RFC 791 §3.1 / RFC 1071
+    if (!ip.checksumOk) {
+      packet.skipped = 'bad-checksum-ipv4';
+      return;
+    }
+    walk.sourceSum = wordSum(b, offset + IPV4.SRC, offset + IPV4.DST);
+    walk.destinationSum = wordSum(b, offset + IPV4.DST, offset + IPV4.DST + 4);
+  }
+  // The payload ends where the header says, or where the capture ends if sooner (Ethernet
+  // padding past total length is not payload: STYLE practice 5).
+  const payloadEnd = Math.min(end, offset + totalLength);
+  if (ip.fragment !== undefined) return; // transport comes from the FragmentReassembler
+  decodeIpPayload(walk, ip.protocol, offset + headerLength, payloadEnd, ip.payloadLength);
+}

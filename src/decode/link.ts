@@ -1,0 +1,43 @@
+import { decodeSll, decodeSll2 } from './cooked.js';
+import { decodeEthernet } from './ethernet.js';
+import { decodeIpv4 } from './ipv4.js';
+import { decodeIpv6 } from './ipv6.js';
+import { badField, tooShort } from './issues.js';
+import { decodeLoopback } from './loopback.js';
+import type { Walk } from './walk.js';
+
+/** LINKTYPE_* values (tcpdump.org/linktypes.html). */
+export const LINKTYPE = {
+  NULL: 0, ETHERNET: 1, RAW_OPENBSD: 12, RAW_BSDOS: 14, LOOP: 108, RAW: 101, LINUX_SLL: 113, IPV4: 228, IPV6: 229,
+  LINUX_SLL2: 276,
+} as const;
+
+/** Dispatches on the record's link type; unknown link types are skipped as 'linktype-<N>'. */
+export function decodeLink(walk: Walk, linkType: number, end: number): void {
+  switch (linkType) {
+    case LINKTYPE.ETHERNET: return decodeEthernet(walk, 0, end);
+    case LINKTYPE.LINUX_SLL: return decodeSll(walk, 0, end);
+    case LINKTYPE.LINUX_SLL2: return decodeSll2(walk, 0, end);
+    case LINKTYPE.NULL:
+    case LINKTYPE.LOOP: return decodeLoopback(walk, 0, end);
+    case LINKTYPE.RAW_OPENBSD:
+    case LINKTYPE.RAW_BSDOS:
+    case LINKTYPE.RAW: return decodeRawIp(walk, 0, end);
+    case LINKTYPE.IPV4: return decodeIpv4(walk, 0, end);
+    case LINKTYPE.IPV6: return decodeIpv6(walk, 0, end);
+    default:
+      walk.packet.skipped = 'linktype-' + linkType;
+  }
+}
+
+/** Raw IP without a link header: the version nibble says which (LINKTYPE_RAW). */
+export function decodeRawIp(walk: Walk, offset: number, end: number): void {
+  if (end - offset < 1) {
+    walk.packet.issue = tooShort('link', 1, end - offset, offset);
+    return;
+  }
+  const version = walk.bytes[offset] >> 4;
+  if (version === 4) return decodeIpv4(walk, offset, end);
+  if (version === 6) return decodeIpv6(walk, offset, end);
+  walk.packet.issue = badField('link', 'ip-version', version, offset);
+}

@@ -1,0 +1,57 @@
+import { u16, u32 } from './bytes.js';
+import { fold, wordSum } from './checksum.js';
+import { badField, tooShort } from './issues.js';
+import type { TcpSegment } from './packet.js';
+import { parseTcpOptions } from './tcp-options.js';
+import type { Walk } from './walk.js';
+
+/** TCP header fields (RFC 9293 §3.1). */
+export const TCP = {
+  SRC_PORT: 0, DST_PORT: 2, SEQ: 4, ACK: 8, DATA_OFFSET: 12, FLAGS: 13, WINDOW: 14, CHECKSUM: 16, URGENT: 18,
+  MIN_LENGTH: 20, PROTOCOL: 6,
+} as const;
+
+/**
+ * `claimed` is the segment length the IP header states; `end` bounds the captured bytes (never
+ * past the claim). payloadLength follows the claim, payload the capture (STYLE practice 5).
+ */
+export function decodeTcp(walk: Walk, offset: number, end: number, claimed: number): void {
+  const b = walk.bytes;
+  const packet = walk.packet;
+  const have = end - offset;
+  if (have < TCP.MIN_LENGTH) {
+    packet.issue = tooShort('tcp', TCP.MIN_LENGTH, have, offset);
+    return;
+  }
+  const headerLength = (b[offset + TCP.DATA_OFFSET] >> 4) * 4;
+  if (headerLength < TCP.MIN_LENGTH) { // RFC 9293 §3.1: data offset counts 32-bit words, at least 5
+    packet.issue = badField('tcp', 'data-offset', headerLength / 4, offset);
+    return;
+  }
+  if (have < headerLength) {
+    packet.issue = tooShort('tcp', headerLength, have, offset);
+    return;
+  }
+  if (walk.verifyChecksums && have === claimed) {
+    // RFC 9293 §3.1: the checksum covers a pseudo-header, the header and the payload.
+    const sum = walk.sourceSum + walk.destinationSum + TCP.PROTOCOL + claimed + wordSum(b, offset, end);
+    if (fold(sum) !== 0xffff) {
+      packet.skipped = 'bad-checksum-tcp';
+      return;
+    }
+  }
+  const segment: TcpSegment = {
+    srcPort: u16(b, offset + TCP.SRC_PORT),
+    dstPort: u16(b, offset + TCP.DST_PORT),
+    seq: u32(b, offset + TCP.SEQ),
+    ack: u32(b, offset + TCP.ACK),
+    flags: b[offset + TCP.FLAGS],
+    window: u16(b, offset + TCP.WINDOW),
+    headerLength,
+    payloadLength: claimed - headerLength,
+    payload: b.subarray(offset + headerLength, end),
+    options: headerLength > TCP.MIN_LENGTH ? parseTcpOptions(b, offset + TCP.MIN_LENGTH, offset + headerLength) : undefined,
+    urgentPointer: u16(b, offset + TCP.URGENT),
+  };
+  packet.tcp = segment;
+}

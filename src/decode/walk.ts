@@ -1,0 +1,45 @@
+import type { DecodedPacket } from './packet.js';
+
+/** Deepest nesting of encapsulations one packet may cross before decoding stops (issue 7). */
+export const MAX_TUNNEL_DEPTH = 8;
+/** Most VLAN tags read from one Ethernet header. */
+export const MAX_VLAN_TAGS = 8;
+
+/**
+ * The state of decoding ONE packet: the layer functions write what they find into `packet`
+ * and hand the walk to the next layer. Nothing here outlives the decodePacket call
+ * (STYLE practice 1); it exists so each layer takes two numbers (offset, end) instead of a
+ * freshly allocated result object.
+ *
+ * Every layer function has the shape `(walk, offset, end) => void`: `offset` is where its header
+ * starts in `walk.bytes`, `end` the first byte past what it may read (captured bytes, already cut
+ * to the length the enclosing header claims). A layer that cannot continue sets `packet.issue`
+ * or `packet.skipped` and returns.
+ */
+export interface Walk {
+  readonly bytes: Uint8Array;
+  readonly packet: DecodedPacket;
+  readonly verifyChecksums: boolean;
+  /** Bytes the packet had on the wire beyond those captured (snaplen cut). */
+  readonly uncaptured: number;
+  /** Encapsulations crossed so far. */
+  depth: number;
+  /** Unfolded word sums of the innermost IP header's source and (final) destination: the address part of the TCP/UDP pseudo-header. */
+  sourceSum: number;
+  destinationSum: number;
+  /** The GRE header that led here had its sequence bit set (ERSPAN type II vs type I). */
+  greSequence: boolean;
+}
+
+/** Records an encapsulation crossed; false (with an issue set) when the nesting is too deep. */
+export function enterTunnel(walk: Walk, name: string, offset: number): boolean {
+  if (walk.depth >= MAX_TUNNEL_DEPTH) {
+    walk.packet.issue = { kind: 'bad-field', layer: 'tunnel', field: 'depth', value: walk.depth + 1, offset };
+    return false;
+  }
+  walk.depth++;
+  const tunnels = walk.packet.tunnels;
+  if (tunnels === undefined) walk.packet.tunnels = [name];
+  else tunnels.push(name);
+  return true;
+}
