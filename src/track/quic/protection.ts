@@ -1,0 +1,139 @@
+/**
+ * Removing Initial packet protection (RFC 9001 §5.3-5.4): the header-protection mask from
+ * AES-128-ECB over a 16-byte sample of the ciphertext, then AES-128-GCM over the payload with the
+ * unprotected header as associated data. Pure functions over a datagram view; the capture's bytes
+ * are never modified (the header is copied before it is unmasked).
+ *
+ * A packet cut short by the capture's snaplen has no tag to check. Its captured prefix is still
+ * readable, since GCM encrypts with AES-CTR: such results say `authenticated: false`, and callers
+ * must treat what they read from them as a hint that can be wrong.
+ */
+import { createCipheriv, createDecipheriv, type Cipher } from 'node:crypto';
+import { INITIAL_AEAD, type PacketKeys } from './initial-keys.js';
+
+/** RFC 9001 §5.4.2: the sample starts 4 bytes after the packet number's first byte and is 16 bytes. */
+export const HP_SAMPLE = { OFFSET_FROM_PN: 4, LENGTH: 16 } as const;
+
+/** RFC 9001 §5.4.1: bits of the first byte covered by header protection. */
+const FIRST_BYTE_MASK = { LONG: 0x0f, SHORT: 0x1f } as const;
+/** RFC 9000 §17.2: the two low bits of the (unprotected) first byte are the packet number length - 1. */
+const PN_LENGTH_MASK = 0x03;
+
+export interface OpenedPacket {
+  /** First byte with protection removed. */
+  firstByte: number;
+  /** Packet number length (1-4 bytes). */
+  pnLength: number;
+  /** The full packet number (RFC 9000 §A.3), reconstructed from `largestPn`. */
+  packetNumber: number;
+  /** Decrypted frames. */
+  payload: Uint8Array;
+  /** The AEAD tag was checked. False: the packet was cut short and only its captured prefix was deciphered. */
+  authenticated: boolean;
+}
+
+export type OpenFailure = 'too-short-for-sample' | 'too-short' | 'authentication-failed';
+
+export type OpenResult = { packet: OpenedPacket; failure?: undefined } | { packet?: undefined; failure: OpenFailure };
+
+/** Where the packet is inside its datagram: as header.ts reports it. */
+export interface PacketBounds {
+  /** Offset of the first byte. */
+  offset: number;
+  pnOffset: number;
+  /** End of the captured bytes of this packet. */
+  end: number;
+  /** The packet's Length ran past the captured bytes. */
+  truncated?: boolean;
+}
+
+const maskCiphers = new WeakMap<Buffer, Cipher>();
+
+/** The 5-byte header protection mask: AES-ECB(hp_key, sample) (RFC 9001 §5.4.3). */
+export function headerProtectionMask(hpKey: Buffer, sample: Uint8Array): Buffer {
+  let cipher = maskCiphers.get(hpKey);
+  if (!cipher) {
+    // ECB encrypts each 16-byte block on its own, so one cipher object serves every sample.
+    cipher = createCipheriv('aes-128-ecb', hpKey, null).setAutoPadding(false);
+    maskCiphers.set(hpKey, cipher);
+  }
+  return cipher.update(sample).subarray(0, 5);
+}
+
+/**
+ * RFC 9000 §A.3: the full packet number closest to largest + 1 whose low `pnLength * 8` bits are
+ * `truncated`. `largestPn` is -1 before any packet of the space was seen.
+ */
+export function decodePacketNumber(largestPn: number, truncated: number, pnLength: number): number {
+  const bits = pnLength * 8;
+  const expected = largestPn + 1;
+  const window = 2 ** bits;
+  const halfWindow = window / 2;
+  const candidate = Math.floor(expected / window) * window + truncated;
+  if (candidate <= expected - halfWindow && candidate < 2 ** 62 - window) return candidate + window;
+  if (candidate > expected + halfWindow && candidate >= window) return candidate - window;
+  return candidate;
+}
+
+/** RFC 9001 §5.3: the nonce is the IV XORed with the packet number, left-padded to the IV length. */
+export function packetNonce(iv: Buffer, packetNumber: number): Buffer {
+  const nonce = Buffer.from(iv);
+  let pn = packetNumber;
+  for (let i = nonce.length - 1; i >= 0 && pn > 0; i--) {
+    nonce[i] ^= pn % 256;
+    pn = Math.floor(pn / 256);
+  }
+  return nonce;
+}
+
+/**
+ * Removes header protection and decrypts one long- or short-header packet of `datagram`.
+ * `largestPn` is the largest packet number seen so far in this packet number space and direction.
+ */
+export function openPacket(datagram: Uint8Array, at: PacketBounds, keys: PacketKeys, largestPn: number): OpenResult {
+  const sampleStart = at.pnOffset + HP_SAMPLE.OFFSET_FROM_PN;
+  if (sampleStart + HP_SAMPLE.LENGTH > at.end) return { failure: 'too-short-for-sample' };
+  const mask = headerProtectionMask(keys.hp, datagram.subarray(sampleStart, sampleStart + HP_SAMPLE.LENGTH));
+
+  const protectedFirst = datagram[at.offset];
+  const isLong = (protectedFirst & 0x80) !== 0;
+  // RFC 9001 §5.4.1: 4 bits of a long header's first byte are protected, 5 of a short header's.
+  const firstByte = protectedFirst ^ (mask[0] & (isLong ? FIRST_BYTE_MASK.LONG : FIRST_BYTE_MASK.SHORT));
+  const pnLength = (firstByte & PN_LENGTH_MASK) + 1;
+  const payloadStart = at.pnOffset + pnLength;
+
+  // The unprotected header is the AAD (RFC 9001 §5.3); build it in a copy.
+  const header = Buffer.from(datagram.subarray(at.offset, payloadStart));
+  header[0] = firstByte;
+  let truncatedPn = 0;
+  for (let i = 0; i < pnLength; i++) {
+    const at2 = at.pnOffset - at.offset + i;
+    header[at2] ^= mask[1 + i];
+    truncatedPn = truncatedPn * 256 + header[at2];
+  }
+  const packetNumber = decodePacketNumber(largestPn, truncatedPn, pnLength);
+  const nonce = packetNonce(keys.iv, packetNumber);
+
+  if (at.truncated) {
+    // No tag to verify: decipher the captured prefix with AES-CTR, which is what GCM's
+    // encryption is, starting at counter 2 (NIST SP 800-38D §7.2: inc32(J0)).
+    const counter = Buffer.concat([nonce, Uint8Array.of(0, 0, 0, 2)]);
+    const ctr = createDecipheriv('aes-128-ctr', keys.key, counter);
+    const payload = ctr.update(datagram.subarray(payloadStart, at.end));
+    return { packet: { firstByte, pnLength, packetNumber, payload, authenticated: false } };
+  }
+
+  const tagStart = at.end - INITIAL_AEAD.TAG_LENGTH;
+  if (tagStart < payloadStart) return { failure: 'too-short' };
+  const gcm = createDecipheriv('aes-128-gcm', keys.key, nonce);
+  gcm.setAAD(header);
+  gcm.setAuthTag(datagram.subarray(tagStart, at.end));
+  const payload = gcm.update(datagram.subarray(payloadStart, tagStart));
+  try {
+    // node:crypto reports a tag mismatch by throwing; for us it is data (wrong keys or a damaged packet).
+    gcm.final();
+  } catch {
+    return { failure: 'authentication-failed' };
+  }
+  return { packet: { firstByte, pnLength, packetNumber, payload, authenticated: true } };
+}

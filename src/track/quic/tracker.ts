@@ -1,0 +1,540 @@
+/**
+ * Groups UDP datagrams into QUIC connections by connection ID, the way a QUIC endpoint or a
+ * CID-routing load balancer sees them (RFC 9000 §5.2), and reads what the Initial packets reveal.
+ *
+ * - A connection is created by a client Initial whose DCID names no known connection. Every
+ *   later packet is attributed by its DCID: long headers exactly, short headers by the longest
+ *   known CID that is a prefix of their DCID, first on their own 4-tuple, then on any (a new
+ *   4-tuple is a path change, RFC 9000 §9). Zero-length CIDs are matched by 4-tuple (§5.2).
+ * - A Retry (RFC 9000 §17.2.5) and a compatible version negotiation (RFC 9368: a v1 Initial
+ *   answered in v2) keep the connection: the client's next Initials carry a DCID learned from the
+ *   server, which is already mapped to it.
+ * - Initial packets are decrypted (RFC 9001 §5) to read the ClientHello and ServerHello.
+ * - The state ledger hears, per connection: the client holds it from its first Initial, the
+ *   server from its first Initial or Handshake (Retry and Version Negotiation are sent
+ *   statelessly, RFC 9000 §8.1.2 and §6), each with the CIDs it must map; a CONNECTION_CLOSE the
+ *   capture can read releases both.
+ *
+ * Contract: `observeUdp` never throws on packet data; after `finish` the tracker may still be fed
+ * (finish renders the current state and changes nothing).
+ */
+import type { DecodedPacket, IpLayer, UdpDatagram } from '../../decode/packet.js';
+import type { QuicReport } from '../../report/schema.js';
+import { NO_STATE, type EndpointRef, type StateSink } from '../../state/events.js';
+import { conversationKey } from '../../flow/endpoint.js';
+import { CidRegistry, cidHex, isPrefixAt, type Cid, type CidSide } from './cid.js';
+import { handshakeMessageLength, parseClientHello, parseServerHello } from './client-hello.js';
+import { MAX_PATHS, QuicConnection } from './connection.js';
+import { parseInitialFrames } from './frames.js';
+import { QUIC_HEADER, isReservedVersion, parseLongHeader, type LongHeader } from './header.js';
+import { deriveInitialKeys } from './initial-keys.js';
+import { openPacket, type OpenResult } from './protection.js';
+import { PathTable } from './path.js';
+
+export interface QuicTrackerOptions {
+  state?: StateSink;
+  /** Live connections kept for matching (default 100 000); the least recently active is evicted and counted. */
+  maxConnections?: number;
+}
+
+const UDP_PROTOCOL = 17;
+const UDP_HEADER_LENGTH = 8;
+/** Bound on packets read from one datagram (coalescing, RFC 9000 §12.2). */
+const MAX_PACKETS_PER_DATAGRAM = 16;
+/** Unattributed datagrams listed by packet number (all are counted). */
+const UNATTRIBUTED_LISTED = 20;
+/**
+ * A short header found only by a CID on a new 4-tuple must at least hold a packet number and an
+ * AEAD tag after its DCID (RFC 9001 §5.3), and have the fixed bit set (RFC 9000 §17.3.1).
+ */
+const MIN_AFTER_DCID = 1 + 16;
+/** Well-known ports are below this (a sender on one, talking to an ephemeral port, looks like a server). */
+const EPHEMERAL_PORT_FLOOR = 1024;
+/** Connections of one 4-tuple whose Initial keys are tried on an Initial with an unknown DCID. */
+const MAX_KEY_TRIALS = 8;
+/** TLS handshake messages larger than this are not waited for. */
+const MAX_HELLO_LENGTH = 64 * 1024;
+
+const EMPTY_CID: Cid = { bytes: new Uint8Array(0), hex: '' };
+const other = (side: CidSide): CidSide => (side === 'client' ? 'server' : 'client');
+
+interface Hit {
+  conn: QuicConnection;
+  fromServer: boolean;
+}
+
+export class QuicTracker {
+  readonly maxConnections: number;
+  private readonly state: StateSink;
+  /** Every connection ever created, in creation order (the report order). */
+  private readonly connections: QuicConnection[] = [];
+  /** Connections still matched against, least recently active first. */
+  private readonly live = new Map<number, QuicConnection>();
+  private readonly registry = new CidRegistry<QuicConnection>();
+  private readonly pathTable = new PathTable<QuicConnection>();
+  private unattributedDatagrams = 0;
+  private readonly unattributedPackets: number[] = [];
+  private evicted = 0;
+
+  constructor(options: QuicTrackerOptions = {}) {
+    this.state = options.state ?? NO_STATE;
+    this.maxConnections = Math.max(1, options.maxConnections ?? 100_000);
+  }
+
+  /** Connections dropped from matching because the table was full. */
+  get evictedConnections(): number {
+    return this.evicted;
+  }
+
+  /**
+   * A UDP datagram not taken by DNS. True when it was attributed to QUIC: to a new or known
+   * connection, or counted as unattributed (a QUIC long header that attaches to nothing, or a short
+   * header on a 4-tuple that carried QUIC whose DCID matches no known CID).
+   */
+  observeUdp(pkt: DecodedPacket): boolean {
+    const ip = pkt.ip;
+    const udp = pkt.udp;
+    if (!ip || !udp || udp.payload.length === 0) return false;
+    const isLong = (udp.payload[0] & QUIC_HEADER.FORM_BIT) !== 0;
+    // Short headers are QUIC only when a known connection claims them: none known, nothing to do.
+    if (!isLong && this.live.size === 0) return false;
+    const pathKey = conversationKey(UDP_PROTOCOL, ip.src, udp.srcPort, ip.dst, udp.dstPort);
+    return isLong ? this.observeLong(pkt, ip, udp, pathKey) : this.observeShort(pkt, ip, udp, pathKey);
+  }
+
+  finish(): QuicReport {
+    const connections = this.connections.map((c) => c.toReport());
+    const handshakes = { complete: 0, partial: 0, initialOnly: 0 };
+    for (const c of connections) {
+      if (c.handshake === 'complete') handshakes.complete++;
+      else if (c.handshake === 'partial') handshakes.partial++;
+      else handshakes.initialOnly++;
+    }
+    return {
+      connections,
+      unattributed: { datagrams: this.unattributedDatagrams, packets: [...this.unattributedPackets] },
+      summary: { connections: connections.length, handshakes },
+    };
+  }
+
+  // ------------------------------------------------------------------ matching
+
+  private observeLong(pkt: DecodedPacket, ip: IpLayer, udp: UdpDatagram, pathKey: string): boolean {
+    const h = parseLongHeader(udp.payload, 0).header;
+    if (!h) return false;
+    // Unknown versions are QUIC-looking only when reserved to force Version Negotiation (RFC 9000 §15).
+    if (h.type === 'unknown' && !isReservedVersion(h.version)) return false;
+    let hit = this.matchLong(h, ip, udp, pathKey);
+    let opened: OpenResult | undefined;
+    if (!hit && h.type === 'initial') {
+      const known = this.initialOfPathConnection(h, ip, udp, pathKey);
+      if (known) {
+        hit = known.hit;
+        opened = known.opened;
+      }
+    }
+    if (!hit && h.type === 'initial') {
+      const verdict = this.unmatchedInitial(udp, h);
+      if (verdict.fromClient) {
+        hit = { conn: this.create(pkt, ip, udp, h, pathKey, verdict.keys), fromServer: false };
+        opened = verdict.opened;
+      }
+    }
+    if (!hit) {
+      this.countUnattributed(pkt);
+      return true;
+    }
+    this.attribute(hit, pkt, ip, udp, pathKey, h, opened);
+    return true;
+  }
+
+  private observeShort(pkt: DecodedPacket, ip: IpLayer, udp: UdpDatagram, pathKey: string): boolean {
+    const hit = this.matchShortOnPath(udp.payload, ip, udp, pathKey) ?? this.matchShortAnywhere(udp.payload);
+    if (!hit) {
+      // RFC 9000 §5.2: a short header whose DCID names no connection. On a 4-tuple that carries
+      // QUIC it is QUIC we cannot place (a CID from an encrypted NEW_CONNECTION_ID, a stateless
+      // reset, a capture that began mid-connection); elsewhere it is not recognisably QUIC.
+      if (!this.pathTable.has(pathKey)) return false;
+      this.countUnattributed(pkt);
+      return true;
+    }
+    this.attribute(hit, pkt, ip, udp, pathKey, null, undefined);
+    return true;
+  }
+
+  /** A long header's DCID names its connection exactly; an empty one is matched by 4-tuple. */
+  private matchLong(h: LongHeader, ip: IpLayer, udp: UdpDatagram, pathKey: string): Hit | null {
+    if (h.dcid.length === 0) return this.matchEmptyOnPath(ip, udp, pathKey);
+    const hex = cidHex(h.dcid);
+    // A DCID the client chose was sent by the server, and the other way round.
+    const toClient = this.registry.get('client', hex);
+    const toServer = this.registry.get('server', hex);
+    if (toClient && toServer) {
+      // Both sides chose the same CID: the sender's address and port decide.
+      return this.isServerEndpoint(toClient, ip.src, udp.srcPort) ? { conn: toClient, fromServer: true } : { conn: toServer, fromServer: false };
+    }
+    if (toClient) return { conn: toClient, fromServer: true };
+    if (toServer) return { conn: toServer, fromServer: false };
+    return null;
+  }
+
+  /** RFC 9000 §5.2: a zero-length DCID belongs to the connection on this 4-tuple whose receiver chose zero-length CIDs. */
+  private matchEmptyOnPath(ip: IpLayer, udp: UdpDatagram, pathKey: string): Hit | null {
+    const conns = this.pathTable.get(pathKey);
+    for (let i = conns.length - 1; i >= 0; i--) {
+      const conn = conns[i];
+      const fromServer = this.isServerOnPath(conn, pathKey, ip.src, udp.srcPort);
+      if (conn.emptyCid[fromServer ? 'client' : 'server']) return { conn, fromServer };
+    }
+    return null;
+  }
+
+  /** The connection on this 4-tuple with the longest CID that is a prefix of the short header's DCID. */
+  private matchShortOnPath(b: Uint8Array, ip: IpLayer, udp: UdpDatagram, pathKey: string): Hit | null {
+    const conns = this.pathTable.get(pathKey);
+    let best: Hit | null = null;
+    let bestLength = -1;
+    for (let i = conns.length - 1; i >= 0; i--) {
+      const conn = conns[i];
+      const fromServer = this.isServerOnPath(conn, pathKey, ip.src, udp.srcPort);
+      const receiver = fromServer ? 'client' : 'server';
+      if (conn.emptyCid[receiver] && bestLength < 0) {
+        best = { conn, fromServer };
+        bestLength = 0;
+      }
+      for (const cid of conn.cids[receiver]) {
+        if (cid.bytes.length > bestLength && isPrefixAt(cid.bytes, b, QUIC_HEADER.SHORT_DCID)) {
+          best = { conn, fromServer };
+          bestLength = cid.bytes.length;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** A short header on a 4-tuple no connection used: a known CID as prefix means migration (RFC 9000 §9). */
+  private matchShortAnywhere(b: Uint8Array): Hit | null {
+    if ((b[0] & QUIC_HEADER.FIXED_BIT) === 0) return null;
+    const toClient = this.registry.findPrefix('client', b, QUIC_HEADER.SHORT_DCID);
+    const toServer = this.registry.findPrefix('server', b, QUIC_HEADER.SHORT_DCID);
+    // Clients migrate far more often than servers: on a tie the packet is taken as the client's.
+    const pick = toServer && (!toClient || toServer.length >= toClient.length)
+      ? { conn: toServer.owner, fromServer: false, length: toServer.length }
+      : toClient ? { conn: toClient.owner, fromServer: true, length: toClient.length } : null;
+    if (!pick || b.length < QUIC_HEADER.SHORT_DCID + pick.length + MIN_AFTER_DCID) return null;
+    return { conn: pick.conn, fromServer: pick.fromServer };
+  }
+
+  /**
+   * An Initial with an unknown DCID that a connection of the same 4-tuple's Initial keys
+   * authenticate belongs to that connection: the sender addressed it to a CID the capture did not
+   * show being issued (RFC 9001 §5.2: Initial keys stay those of the first DCID for the whole
+   * connection). The AEAD tag makes this proof, not a guess.
+   */
+  private initialOfPathConnection(h: LongHeader, ip: IpLayer, udp: UdpDatagram, pathKey: string): { hit: Hit; opened: OpenResult } | null {
+    if (h.pnOffset === undefined || h.truncated) return null;
+    const conns = this.pathTable.get(pathKey);
+    const oldest = Math.max(0, conns.length - MAX_KEY_TRIALS);
+    for (let i = conns.length - 1; i >= oldest; i--) {
+      const conn = conns[i];
+      const keys = conn.keysFor(h.version);
+      if (!keys) continue;
+      const fromServer = this.isServerOnPath(conn, pathKey, ip.src, udp.srcPort);
+      const side: CidSide = fromServer ? 'server' : 'client';
+      const opened = openPacket(udp.payload, { offset: h.offset, pnOffset: h.pnOffset, end: h.end }, keys[side], conn.largestInitialPn[side]);
+      if (opened.packet) return { hit: { conn, fromServer }, opened };
+    }
+    return null;
+  }
+
+  /**
+   * An Initial whose DCID names no connection. If it decrypts with the client keys its own DCID
+   * gives (RFC 9001 §5.2), it is a client's first Initial. Otherwise it may be a server's Initial
+   * whose client Initial the capture missed, or a client Initial we cannot read (an unknown version,
+   * a damaged packet): taken as the client's unless it goes from a well-known port to an ephemeral one.
+   */
+  private unmatchedInitial(udp: UdpDatagram, h: LongHeader): { fromClient: boolean; opened?: OpenResult; keys?: ReturnType<typeof deriveInitialKeys> } {
+    const keys = deriveInitialKeys(h.dcid, h.version);
+    if (keys && h.pnOffset !== undefined) {
+      const opened = openPacket(udp.payload, { offset: h.offset, pnOffset: h.pnOffset, end: h.end, truncated: h.truncated }, keys.client, -1);
+      if (opened.packet && (opened.packet.authenticated || plausibleInitialPayload(opened.packet.payload))) {
+        return { fromClient: true, opened, keys };
+      }
+    }
+    const looksLikeServer = udp.srcPort < EPHEMERAL_PORT_FLOOR && udp.dstPort >= EPHEMERAL_PORT_FLOOR;
+    return { fromClient: !looksLikeServer };
+  }
+
+  private isServerOnPath(conn: QuicConnection, pathKey: string, address: string, port: number): boolean {
+    const p = conn.path(pathKey);
+    return p !== undefined && p.server.address === address && p.server.port === port;
+  }
+
+  private isServerEndpoint(conn: QuicConnection, address: string, port: number): boolean {
+    for (const p of conn.paths) if (p.server.address === address && p.server.port === port) return true;
+    return conn.server.address === address && conn.server.port === port;
+  }
+
+  // ------------------------------------------------------------------ connection life
+
+  private create(
+    pkt: DecodedPacket, ip: IpLayer, udp: UdpDatagram, h: LongHeader, pathKey: string,
+    keys: ReturnType<typeof deriveInitialKeys> | undefined,
+  ): QuicConnection {
+    const client = { address: ip.src, port: udp.srcPort };
+    const server = { address: ip.dst, port: udp.dstPort };
+    const conn = new QuicConnection(this.connections.length, client, server, h.dcid, pkt.number, pkt.time);
+    if (keys) conn.seedKeys(h.version, keys);
+    this.connections.push(conn);
+    this.live.set(conn.id, conn);
+    conn.paths.push({ key: pathKey, client, server, firstPacket: pkt.number });
+    this.pathTable.add(pathKey, conn);
+    this.state.hold({ endpoint: this.clientRef(conn), ref: { proto: 'quic', id: conn.id }, kind: 'quicConnections', time: pkt.time, packet: pkt.number });
+    // The original DCID routes to the server (RFC 9000 §7.2); the SCID is the client's own.
+    this.learn(conn, 'server', h.dcid, pkt);
+    this.learn(conn, 'client', h.scid, pkt);
+    conn.clientScid = conn.findCid('client', h.scid) ?? EMPTY_CID;
+    this.evictIfFull(pkt);
+    return conn;
+  }
+
+  /** Counts the datagram for the connection and reads each of its packets. */
+  private attribute(hit: Hit, pkt: DecodedPacket, ip: IpLayer, udp: UdpDatagram, pathKey: string, first: LongHeader | null, opened: OpenResult | undefined): void {
+    const { conn, fromServer } = hit;
+    const side: CidSide = fromServer ? 'server' : 'client';
+    this.touch(conn);
+    if (!conn.path(pathKey)) this.addPath(conn, pathKey, ip, udp, fromServer, pkt.number);
+    conn.datagrams++;
+    conn.datagramsBy[side]++;
+    // UDP payload bytes as sent (the UDP length field), not as captured (STYLE practice 5).
+    conn.bytes[side] += udp.length >= UDP_HEADER_LENGTH ? udp.length - UDP_HEADER_LENGTH : udp.payload.length;
+    conn.lastPacket = pkt.number;
+    conn.end = pkt.time;
+
+    const b = udp.payload;
+    let offset = 0;
+    let firstDcid: Uint8Array | null = null;
+    for (let n = 0; n < MAX_PACKETS_PER_DATAGRAM && offset < b.length; n++) {
+      if ((b[offset] & QUIC_HEADER.FORM_BIT) === 0) {
+        // RFC 9000 §12.2: a short-header packet comes last and uses the same DCID. Bytes after the
+        // long-header packets that do not look like one are padding, not a packet.
+        if (n > 0 && ((b[offset] & QUIC_HEADER.FIXED_BIT) === 0 || !firstDcid || !isPrefixAt(firstDcid, b, offset + QUIC_HEADER.SHORT_DCID))) break;
+        conn.packets[side]++;
+        conn.seen[side].short = true;
+        break;
+      }
+      const h = n === 0 && first ? first : parseLongHeader(b, offset).header;
+      if (!h) break;
+      if (n === 0) firstDcid = h.dcid;
+      // RFC 9000 §12.2: "Senders MUST NOT coalesce QUIC packets with different connection IDs".
+      else if (!sameBytes(h.dcid, firstDcid)) break;
+      this.onLongPacket(conn, side, h, b, pkt, n === 0 ? opened : undefined);
+      if (h.truncated || h.type === 'retry' || h.type === 'version-negotiation' || h.type === 'unknown' || h.end <= offset) break;
+      offset = h.end;
+    }
+  }
+
+  private onLongPacket(conn: QuicConnection, side: CidSide, h: LongHeader, b: Uint8Array, pkt: DecodedPacket, opened: OpenResult | undefined): void {
+    conn.packets[side]++;
+    const fromServer = side === 'server';
+    if (h.type === 'version-negotiation') {
+      // RFC 9000 §17.2.1: only a server sends one, statelessly; a later Initial continues the attempt.
+      if (fromServer) {
+        conn.seen.server.versionNegotiation = true;
+        conn.versionNegotiation = { packet: pkt.number, versions: h.supportedVersions ?? [] };
+      }
+      return;
+    }
+    if (h.type === 'unknown') return;
+    conn.addVersion(h.version);
+    if (h.type === 'retry') {
+      // RFC 9000 §17.2.5.2: "After the client has received and processed an Initial or Retry packet
+      // from the server, it MUST discard any subsequent Retry packets that it receives."
+      if (!fromServer || conn.seen.server.retry || conn.seen.server.initial || conn.seen.server.handshake) return;
+      this.learn(conn, side, h.scid, pkt);
+      // The client's next Initials go to the Retry's SCID, with keys from it (RFC 9001 §5.2).
+      conn.seen.server.retry = true;
+      conn.retryScid = conn.findCid('server', h.scid) ?? EMPTY_CID;
+      conn.rekey(h.scid);
+      return;
+    }
+    // The sender's SCID is one of its CIDs; the DCID is one of the receiver's.
+    this.learn(conn, side, h.scid, pkt);
+    this.learn(conn, other(side), h.dcid, pkt);
+    if (h.type === '0rtt') {
+      if (!fromServer) conn.seen.client.zeroRtt = true;
+      return;
+    }
+    if (h.type === 'handshake') conn.seen[side].handshake = true;
+    else conn.seen[side].initial = true;
+
+    if (fromServer) {
+      // The version of the server's Initial or Handshake is the one it chose (RFC 9368 §2).
+      conn.chosenVersion = h.version;
+      conn.versionNegotiation = null;
+      if (conn.serverScid === null) conn.serverScid = conn.findCid('server', h.scid) ?? EMPTY_CID;
+      if (!conn.serverHolds) this.serverHolds(conn, pkt);
+    } else if (h.type === 'initial') {
+      conn.versionNegotiation = null;
+    }
+    if (h.type === 'initial') this.readInitial(conn, side, h, b, pkt, opened);
+  }
+
+  /** Decrypts an Initial (RFC 9001 §5) and feeds its CRYPTO frames to the side's handshake stream. */
+  private readInitial(conn: QuicConnection, side: CidSide, h: LongHeader, b: Uint8Array, pkt: DecodedPacket, opened: OpenResult | undefined): void {
+    let result = opened;
+    if (!result) {
+      const keys = conn.keysFor(h.version);
+      if (!keys || h.pnOffset === undefined) return;
+      result = openPacket(b, { offset: h.offset, pnOffset: h.pnOffset, end: h.end, truncated: h.truncated }, keys[side], conn.largestInitialPn[side]);
+    }
+    const packet = result.packet;
+    if (!packet) return;
+    if (packet.authenticated && packet.packetNumber > conn.largestInitialPn[side]) conn.largestInitialPn[side] = packet.packetNumber;
+    const frames = parseInitialFrames(packet.payload);
+    const stream = conn.crypto[side];
+    if (stream) {
+      for (const f of frames.crypto) stream.add(f.offset, f.data);
+      this.readHello(conn, side);
+    }
+    // Only an authenticated close is believed: a deciphered prefix without its tag could be noise.
+    if (frames.close && packet.authenticated && !conn.close) {
+      conn.close = { ...frames.close, by: side, packet: pkt.number, time: pkt.time };
+      this.releaseAll(conn, pkt);
+    }
+  }
+
+  /** Reads the ClientHello or ServerHello once its bytes are all in (RFC 9001 §4.1.3). */
+  private readHello(conn: QuicConnection, side: CidSide): void {
+    const stream = conn.crypto[side];
+    if (!stream) return;
+    const head = stream.read(4);
+    if (!head) return;
+    const length = handshakeMessageLength(head) ?? 0;
+    if (length > MAX_HELLO_LENGTH) {
+      conn.crypto[side] = null;
+      return;
+    }
+    const message = stream.read(length);
+    if (!message) return;
+    if (side === 'client') {
+      const hello = parseClientHello(message).value;
+      if (hello) {
+        conn.serverName = hello.serverName;
+        conn.alpn = hello.alpn;
+        conn.transportParameters = hello.transportParameters;
+      }
+    } else {
+      const hello = parseServerHello(message).value;
+      if (hello) conn.cipherSuite = hello.cipherSuiteName;
+    }
+    // One hello per side: the stream's memory goes as soon as it is read.
+    conn.crypto[side] = null;
+  }
+
+  private addPath(conn: QuicConnection, pathKey: string, ip: IpLayer, udp: UdpDatagram, fromServer: boolean, packet: number): void {
+    const sender = { address: ip.src, port: udp.srcPort };
+    const receiver = { address: ip.dst, port: udp.dstPort };
+    if (conn.paths.length >= MAX_PATHS) {
+      conn.pathChangesNotListed++;
+      return;
+    }
+    conn.paths.push({ key: pathKey, client: fromServer ? receiver : sender, server: fromServer ? sender : receiver, firstPacket: packet });
+    this.pathTable.add(pathKey, conn);
+  }
+
+  /** Learns a CID for `side` and maps it to the connection. */
+  private learn(conn: QuicConnection, side: CidSide, view: Uint8Array, pkt: DecodedPacket): void {
+    const cid = conn.learnCid(side, view);
+    if (!cid) return;
+    this.registry.add(side, cid, conn);
+    this.holdCids(conn, side, pkt);
+  }
+
+  private touch(conn: QuicConnection): void {
+    if (conn.evicted) return;
+    this.live.delete(conn.id);
+    this.live.set(conn.id, conn);
+  }
+
+  private evictIfFull(pkt: DecodedPacket): void {
+    for (const [id, conn] of this.live) {
+      if (this.live.size <= this.maxConnections) break;
+      this.live.delete(id);
+      for (const side of ['client', 'server'] as const) for (const cid of conn.cids[side]) this.registry.remove(side, cid, conn);
+      for (const p of conn.paths) this.pathTable.remove(p.key, conn);
+      conn.crypto.client = null;
+      conn.crypto.server = null;
+      conn.evicted = { packet: pkt.number };
+      this.evicted++;
+    }
+  }
+
+  private countUnattributed(pkt: DecodedPacket): void {
+    this.unattributedDatagrams++;
+    if (this.unattributedPackets.length < UNATTRIBUTED_LISTED) this.unattributedPackets.push(pkt.number);
+  }
+
+  // ------------------------------------------------------------------ state ledger
+
+  private clientRef(conn: QuicConnection): EndpointRef {
+    return { role: 'client', address: conn.client.address, port: null };
+  }
+
+  private serverRef(conn: QuicConnection): EndpointRef {
+    return { role: 'server', address: conn.server.address, port: conn.server.port };
+  }
+
+  private serverHolds(conn: QuicConnection, pkt: DecodedPacket): void {
+    conn.serverHolds = true;
+    this.state.hold({ endpoint: this.serverRef(conn), ref: { proto: 'quic', id: conn.id }, kind: 'quicConnections', time: pkt.time, packet: pkt.number });
+    this.holdCids(conn, 'server', pkt);
+  }
+
+  /**
+   * The CIDs an endpoint must map: the client its own SCIDs, the server its SCIDs plus the
+   * original DCID (and a Retry's SCID) it routes on. Told to the ledger whenever the count changes.
+   */
+  private holdCids(conn: QuicConnection, side: CidSide, pkt: DecodedPacket): void {
+    if (conn.close || (side === 'server' && !conn.serverHolds)) return;
+    const entries = conn.cids[side].length;
+    if (entries === conn.heldCids[side]) return;
+    conn.heldCids[side] = entries;
+    const endpoint = side === 'client' ? this.clientRef(conn) : this.serverRef(conn);
+    const ref = { proto: 'quic' as const, id: conn.id, part: 1 };
+    if (entries === 0) this.state.release({ endpoint, ref, time: pkt.time, packet: pkt.number });
+    else this.state.hold({ endpoint, ref, kind: 'quicCids', time: pkt.time, packet: pkt.number, entries });
+  }
+
+  /** A visible CONNECTION_CLOSE: both ends let the connection and its CIDs go. */
+  private releaseAll(conn: QuicConnection, pkt: DecodedPacket): void {
+    const release = (endpoint: EndpointRef, part?: number): void => {
+      this.state.release({ endpoint, ref: part === undefined ? { proto: 'quic', id: conn.id } : { proto: 'quic', id: conn.id, part }, time: pkt.time, packet: pkt.number });
+    };
+    release(this.clientRef(conn));
+    if (conn.heldCids.client > 0) release(this.clientRef(conn), 1);
+    if (conn.serverHolds) {
+      release(this.serverRef(conn));
+      if (conn.heldCids.server > 0) release(this.serverRef(conn), 1);
+    }
+    conn.heldCids.client = 0;
+    conn.heldCids.server = 0;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array | null): boolean {
+  if (!b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * A deciphered prefix with no tag to check (the packet was cut by the snaplen) is believed to be
+ * a client Initial when it starts like one: CRYPTO data at plausible offsets (RFC 9000 §19.6).
+ */
+function plausibleInitialPayload(payload: Uint8Array): boolean {
+  const frames = parseInitialFrames(payload);
+  if (frames.crypto.length === 0) return false;
+  for (const f of frames.crypto) if (f.offset > MAX_HELLO_LENGTH) return false;
+  return true;
+}
