@@ -260,11 +260,16 @@ export interface EndpointReport {
   verdict: 'stateful' | 'stateless';
   reasons: string[];
   stickyRouting: '4-tuple' | 'connection-id' | 'none';
+  /** The first moment of most entries (bytes: what they cost then). */
   peak: LedgerPoint;
+  /** The first moment of most bytes (may differ from `peak` once connections grow or buffer). */
+  peakBytes?: LedgerPoint;
   peakByKind: Partial<Record<StateKind, LedgerPoint>>;
   meanBytes: number;
   atEnd: { entries: number; bytes: number };
   idleWindows: IdleWindow[];
+  /** Idle windows left out of `idleWindows` (only the longest are listed); absent when none. */
+  idleWindowsOmitted?: number;
   idleSeconds: number;
   longestIdle: IdleWindow | null;
   restart: {
