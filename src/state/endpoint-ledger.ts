@@ -1,0 +1,223 @@
+/**
+ * The ledger of one endpoint: its live entries, running totals, and what it derives from them at
+ * each settled moment (timeline, peaks, time-weighted mean, idle windows, worst moment).
+ *
+ * "Settled" means: after all events of one packet (or one batch of expiries). Peaks and timeline
+ * points are taken only then, so the order in which a tracker emits the events of one packet
+ * (release then hold, hold then buffer) cannot create a peak that never existed between packets.
+ */
+import type { EndpointReport, LedgerPoint } from '../report/schema.js';
+import { STATE_KINDS, type EndpointRef, type StateKind } from './events.js';
+import type { EntryKey, LiveEntry } from './entry.js';
+import { FlowSpans } from './flow-spans.js';
+import { IdleWindows } from './idle-windows.js';
+import { breaksNow, WorstMoment, type RestartBreaks } from './restart-breaks.js';
+import { Timeline } from './timeline.js';
+import { endpointVerdict } from './verdict.js';
+
+/** Position of each kind in STATE_KINDS: the per-kind arrays below are indexed by it. */
+export const KIND_INDEX = Object.fromEntries(STATE_KINDS.map((kind, i) => [kind, i])) as Record<StateKind, number>;
+
+export interface EndpointLedgerOptions {
+  /** Bytes per entry, indexed like STATE_KINDS, and per buffered byte. */
+  kindCosts: readonly number[];
+  bufferedByteCost: number;
+  timelineLimit: number;
+  captureStart: number;
+  /** Compute idle windows and restart lists (server endpoints). */
+  restartAnalysis: boolean;
+  /** Remember what a restart at the peak would break (no --restart-at given). */
+  trackWorst: boolean;
+}
+
+export interface RestartResult {
+  at: { packet: number | null; time: number | null };
+  basis: 'requested' | 'worst';
+  breaks: RestartBreaks;
+}
+
+const KIND_COUNT = STATE_KINDS.length;
+
+export class EndpointLedger {
+  readonly live = new Map<EntryKey, LiveEntry>();
+  readonly spans = new FlowSpans();
+  readonly kindsHeld = new Set<StateKind>();
+  /** Queued for settling at the end of the current packet. */
+  dirty = false;
+  restart: RestartResult | null = null;
+
+  private entries = 0;
+  private bytes = 0;
+  private readonly kindEntries = new Array<number>(KIND_COUNT).fill(0);
+  private readonly kindBytes = new Array<number>(KIND_COUNT).fill(0);
+
+  private settledEntries = 0;
+  private settledBytes = 0;
+  private readonly settledKindEntries = new Array<number>(KIND_COUNT).fill(0);
+
+  private peak: LedgerPoint | null = null;
+  private peakBytes: LedgerPoint | null = null;
+  private readonly peakByKind: (LedgerPoint | null)[] = new Array<LedgerPoint | null>(KIND_COUNT).fill(null);
+  /** Integral of bytes over time since lastTime. */
+  private byteSeconds = 0;
+  private lastTime: number;
+  private readonly timeline: Timeline;
+  private readonly idle: IdleWindows | null;
+  private readonly worst: WorstMoment | null;
+
+  constructor(
+    readonly ref: EndpointRef,
+    readonly name: string,
+    /** Creation order: ties in sorting. */
+    readonly order: number,
+    private readonly options: EndpointLedgerOptions,
+  ) {
+    this.lastTime = options.captureStart;
+    this.timeline = new Timeline(options.timelineLimit);
+    this.idle = options.restartAnalysis ? new IdleWindows(options.timelineLimit, options.captureStart) : null;
+    this.worst = options.restartAnalysis && options.trackWorst ? new WorstMoment() : null;
+  }
+
+  addEntry(entry: LiveEntry): void {
+    this.live.set(entry.key, entry);
+    this.account(entry, 1);
+    this.kindsHeld.add(entry.kind);
+    this.worst?.noteChange(entry);
+  }
+
+  changeEntry(entry: LiveEntry, kind: StateKind, entries: number): void {
+    const kindChanged = entry.kind !== kind;
+    this.account(entry, -1);
+    entry.kind = kind;
+    entry.entries = entries;
+    this.account(entry, 1);
+    this.kindsHeld.add(kind);
+    if (kindChanged) this.worst?.noteChange(entry);
+  }
+
+  setBuffered(entry: LiveEntry, bytes: number): void {
+    this.account(entry, -1);
+    entry.buffered = bytes;
+    this.account(entry, 1);
+  }
+
+  removeEntry(entry: LiveEntry): void {
+    this.account(entry, -1);
+    entry.live = false;
+    this.live.delete(entry.key);
+    this.worst?.noteChange(entry);
+    if (this.live.size === 0) this.zeroTotals();
+  }
+
+  /** What a restart now would break. */
+  breaksNow(): RestartBreaks {
+    return breaksNow(this.live.values());
+  }
+
+  /** Takes the state after the events of packet `packet` (or an expiry) at `time` as a moment. */
+  settle(time: number, packet: number): void {
+    const entries = this.entries;
+    const bytes = this.bytes;
+    let kindsChanged = false;
+    for (let k = 0; k < KIND_COUNT; k++) if (this.kindEntries[k] !== this.settledKindEntries[k]) kindsChanged = true;
+    if (entries === this.settledEntries && bytes === this.settledBytes && !kindsChanged) return;
+
+    this.byteSeconds += this.settledBytes * Math.max(0, time - this.lastTime);
+    this.lastTime = Math.max(this.lastTime, time);
+    if (entries !== this.settledEntries || bytes !== this.settledBytes) {
+      this.timeline.add({ time, packet, entries, bytes });
+    }
+    if (this.peak === null || entries > this.peak.entries) {
+      this.peak = { entries, bytes, time, packet };
+      this.worst?.notePeak(this.live);
+    }
+    if (this.peakBytes === null || bytes > this.peakBytes.bytes) this.peakBytes = { entries, bytes, time, packet };
+    for (let k = 0; k < KIND_COUNT; k++) {
+      const n = this.kindEntries[k];
+      const best = this.peakByKind[k];
+      if (n > 0 && (best === null || n > best.entries)) {
+        this.peakByKind[k] = { entries: n, bytes: this.kindBytes[k], time, packet };
+      }
+      this.settledKindEntries[k] = n;
+    }
+    if (this.idle !== null) {
+      if (this.settledEntries > 0 && entries === 0) this.idle.becameIdle(time, packet);
+      else if (this.settledEntries === 0 && entries > 0) this.idle.becameBusy(time, packet);
+    }
+    this.settledEntries = entries;
+    this.settledBytes = bytes;
+  }
+
+  /** The endpoint's report at the end of the capture (`end`, capture started at captureStart). */
+  report(end: number, otherRole: string[]): EndpointReport {
+    const start = this.options.captureStart;
+    this.byteSeconds += this.settledBytes * Math.max(0, end - this.lastTime);
+    this.lastTime = Math.max(this.lastTime, end);
+    const duration = end - start;
+    // Over a capture of zero length, the mean is the only value there was.
+    const meanBytes = duration > 0 ? Math.round(this.byteSeconds / duration) : this.settledBytes;
+
+    const peakByKind: EndpointReport['peakByKind'] = {};
+    STATE_KINDS.forEach((kind, k) => {
+      const point = this.peakByKind[k];
+      if (point !== null) peakByKind[kind] = point;
+    });
+    const timeline = this.timeline.finish();
+    const idle = this.idle?.finish(end) ?? null;
+    const verdict = endpointVerdict({ role: this.ref.role, kindsHeld: this.kindsHeld, spans: this.spans, otherRole });
+    const none: LedgerPoint = { entries: 0, bytes: 0, time: null, packet: null };
+    const peak = this.peak ?? none;
+
+    let restart: EndpointReport['restart'] = null;
+    if (this.options.restartAnalysis) {
+      restart = this.restart ?? {
+        at: { packet: peak.packet, time: peak.time },
+        basis: 'worst',
+        breaks: this.worst?.breaks() ?? { tcp: [], dns: [], quic: [] },
+      };
+    }
+
+    const report: EndpointReport = {
+      endpoint: this.name,
+      role: this.ref.role,
+      verdict: verdict.verdict,
+      reasons: verdict.reasons,
+      stickyRouting: verdict.stickyRouting,
+      peak,
+      peakBytes: this.peakBytes ?? none,
+      peakByKind,
+      meanBytes,
+      atEnd: { entries: this.settledEntries, bytes: this.settledBytes },
+      idleWindows: idle?.windows ?? [],
+      idleSeconds: idle?.seconds ?? 0,
+      longestIdle: idle?.longest ?? null,
+      restart,
+      timeline: timeline.points,
+      timelineCompressed: timeline.compressed,
+    };
+    if (idle !== null && idle.omitted > 0) report.idleWindowsOmitted = idle.omitted;
+    return report;
+  }
+
+  /** Peak bytes for sorting endpoints. */
+  get peakByteCount(): number {
+    return this.peakBytes?.bytes ?? 0;
+  }
+
+  private account(entry: LiveEntry, sign: 1 | -1): void {
+    const k = KIND_INDEX[entry.kind];
+    const bytes = this.options.kindCosts[k] * entry.entries + this.options.bufferedByteCost * entry.buffered;
+    this.entries += sign * entry.entries;
+    this.bytes += sign * bytes;
+    this.kindEntries[k] += sign * entry.entries;
+    this.kindBytes[k] += sign * bytes;
+  }
+
+  /** With no live entry left, totals are exactly zero (no rounding residue from fractional costs). */
+  private zeroTotals(): void {
+    this.entries = 0;
+    this.bytes = 0;
+    this.kindEntries.fill(0);
+    this.kindBytes.fill(0);
+  }
+}

@@ -1,0 +1,289 @@
+/**
+ * The state ledger: turns the trackers' hold/release/buffer events into, per endpoint, the state it
+ * holds at every moment, its peaks, idle windows, verdict and what a restart would break.
+ *
+ * Contract:
+ * - Events and ticks arrive in capture order. `tick(packet, time)` is called for every packet before
+ *   its events; an event whose packet is newer than the last tick ticks by itself, so the ledger also
+ *   works without ticks (idle windows and expiries are then only as exact as the events).
+ * - Capture time never goes backwards here: a packet stamped earlier than its predecessor counts as
+ *   simultaneous with it.
+ * - Unknown refs in release/buffer, and non-finite or negative counts, are ignored or clamped: bad
+ *   input is data, never an exception. `finish` may be called once; later calls return the same result.
+ * - Memory: O(endpoints + live entries + timeline points), never O(packets); each call is O(1)
+ *   amortized (O(log n) for expiry scheduling), except the one O(live) snapshot at --restart-at.
+ *
+ * Moments: an expiry (`until`) happens at exactly `until`, attributed to the last packet before it;
+ * --restart-at N happens right after packet N; --restart-at +S at S seconds after the first packet
+ * (after every packet stamped at or before it). A restart point past the end of the capture is
+ * evaluated at the end.
+ */
+import type { CostModelReport, EndpointReport } from '../report/schema.js';
+import { endpointString } from '../flow/endpoint.js';
+import { costModelReport, LINUX_COST_MODEL, type CostModel } from './cost-model.js';
+import { EndpointLedger } from './endpoint-ledger.js';
+import { entryKey, type LiveEntry } from './entry.js';
+import { STATE_KINDS, type BufferEvent, type EndpointRef, type HoldEvent, type ReleaseEvent, type StateSink } from './events.js';
+import { ExpiryQueue } from './expiry-queue.js';
+
+export interface LedgerOptions {
+  costModel?: CostModel;
+  restartAt?: { packet: number } | { secondsAfterStart: number };
+  /** Per endpoint, default 2000: beyond, the timeline is compressed (timelineCompressed) and only the longest idle windows are listed. */
+  maxTimelinePoints?: number;
+}
+
+export interface LedgerResult {
+  endpoints: EndpointReport[];
+  costModel: CostModelReport;
+}
+
+export const DEFAULT_MAX_TIMELINE_POINTS = 2000;
+
+/** Heap size above which stale expiries (entries re-held or released since) are swept out. */
+const EXPIRY_SWEEP_MIN = 1024;
+
+function endpointName(ref: EndpointRef): string {
+  return ref.role === 'server' && ref.port !== null ? endpointString(ref.address, ref.port) : ref.address;
+}
+
+/** A count from a tracker: non-negative and finite, else 0. */
+function nonNegative(value: number): number {
+  return Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+export class StateLedger implements StateSink {
+  private readonly model: CostModel;
+  private readonly kindCosts: number[];
+  private readonly timelineLimit: number;
+  private readonly restartAt: LedgerOptions['restartAt'] | undefined;
+  private restartTaken = false;
+  /** Where --restart-at was evaluated, once restartTaken. */
+  private takenAt: { packet: number | null; time: number | null } = { packet: null, time: null };
+
+  /** Every endpoint in creation order; looked up without building a key string per event. */
+  private readonly endpoints: EndpointLedger[] = [];
+  private readonly clients = new Map<string, EndpointLedger>();
+  private readonly servers = new Map<string, Map<number | null, EndpointLedger>>();
+  private readonly expiries = new ExpiryQueue();
+  private expirySeq = 0;
+  /** Live entries that have an `until` (the valid part of the expiry heap). */
+  private timedEntries = 0;
+  private dirty: EndpointLedger[] = [];
+
+  /** Last packet ticked (0 before the first) and its (clamped) time. */
+  private packet = 0;
+  private time: number | null = null;
+  private firstTime: number | null = null;
+  private result: LedgerResult | null = null;
+
+  constructor(options: LedgerOptions = {}) {
+    this.model = options.costModel ?? LINUX_COST_MODEL;
+    this.kindCosts = STATE_KINDS.map((kind) => this.model.entries[kind].bytes);
+    this.timelineLimit = options.maxTimelinePoints ?? DEFAULT_MAX_TIMELINE_POINTS;
+    this.restartAt = options.restartAt;
+  }
+
+  /** Diagnostics (tests, bench): live entries over all endpoints, and items in the expiry queue (live + stale). */
+  get sizes(): { liveEntries: number; scheduledExpiries: number } {
+    let liveEntries = 0;
+    for (const endpoint of this.endpoints) liveEntries += endpoint.live.size;
+    return { liveEntries, scheduledExpiries: this.expiries.size };
+  }
+
+  tick(packet: number, time: number): void {
+    if (!(packet > this.packet)) return; // same packet again (or out of order): nothing to advance
+    const stamped = Number.isFinite(time) ? time : (this.time ?? 0);
+    if (this.firstTime === null) this.firstTime = stamped;
+    const now = this.time === null ? stamped : Math.max(stamped, this.time);
+
+    this.settleDirty();
+    const plan = this.restartAt;
+    if (plan !== undefined && !this.restartTaken && 'packet' in plan && plan.packet < packet) {
+      // Right after packet N: the previous packet is the last one at or before N.
+      this.takeRestart(this.packet > 0 ? this.packet : null, this.time ?? now);
+    }
+    this.expireUntil(now);
+    this.packet = packet;
+    this.time = now;
+  }
+
+  hold(e: HoldEvent): void {
+    this.advance(e.packet, e.time);
+    const endpoint = this.endpointFor(e.endpoint);
+    const key = entryKey(e.ref);
+    const entries = e.entries === undefined ? 1 : nonNegative(e.entries);
+    let entry = endpoint.live.get(key);
+    const created = entry === undefined;
+    if (entry === undefined) {
+      entry = { key, ref: e.ref, kind: e.kind, entries, buffered: 0, until: null, generation: 0, live: true };
+      endpoint.addEntry(entry);
+    } else {
+      endpoint.changeEntry(entry, e.kind, entries);
+    }
+    // A hold's `until` replaces the previous one; a hold without one means "held until released".
+    if (entry.until !== null) this.timedEntries--;
+    entry.generation++;
+    entry.until = e.until !== undefined && Number.isFinite(e.until) ? e.until : null;
+    if (entry.until !== null) {
+      this.timedEntries++;
+      this.expiries.push({ until: entry.until, seq: this.expirySeq++, endpoint, entry, generation: entry.generation });
+      this.sweepExpiries();
+    }
+    endpoint.spans.onHold(e.ref, e.kind, entries, created, e.packet, this.time ?? e.time);
+    this.markDirty(endpoint);
+  }
+
+  release(e: ReleaseEvent): void {
+    this.advance(e.packet, e.time);
+    const endpoint = this.lookup(e.endpoint);
+    const entry = endpoint?.live.get(entryKey(e.ref));
+    if (endpoint === undefined || entry === undefined) return; // never held, or already expired
+    this.drop(endpoint, entry);
+    endpoint.spans.onEnd(entry.ref, { how: 'released', packet: e.packet });
+  }
+
+  buffer(e: BufferEvent): void {
+    this.advance(e.packet, e.time);
+    const endpoint = this.lookup(e.endpoint);
+    const entry = endpoint?.live.get(entryKey(e.ref));
+    if (endpoint === undefined || entry === undefined) return; // bytes of an entry nobody holds
+    endpoint.setBuffered(entry, nonNegative(e.bytes));
+    this.markDirty(endpoint);
+  }
+
+  finish(endTime: number | null, endPacket: number | null): LedgerResult {
+    if (this.result !== null) return this.result;
+    const last = this.time ?? (endTime !== null && Number.isFinite(endTime) ? endTime : 0);
+    const end = endTime !== null && Number.isFinite(endTime) ? Math.max(endTime, last) : last;
+    const lastPacket = Math.max(this.packet, endPacket ?? 0);
+
+    this.settleDirty();
+    const plan = this.restartAt;
+    if (plan !== undefined && !this.restartTaken && 'packet' in plan && plan.packet <= this.packet) {
+      this.takeRestart(this.packet, this.time ?? end);
+    }
+    this.expireUntil(end);
+    if (plan !== undefined && !this.restartTaken) this.takeRestart(lastPacket > 0 ? lastPacket : null, end);
+
+    // Which addresses act in both roles (a resolver that forwards is a server and a client).
+    const byAddress = new Map<string, EndpointLedger[]>();
+    for (const endpoint of this.endpoints) {
+      const list = byAddress.get(endpoint.ref.address);
+      if (list === undefined) byAddress.set(endpoint.ref.address, [endpoint]);
+      else list.push(endpoint);
+    }
+    const sorted = [...this.endpoints].sort((a, b) => b.peakByteCount - a.peakByteCount || a.order - b.order);
+    const endpoints = sorted.map((endpoint) => {
+      const others = (byAddress.get(endpoint.ref.address) ?? []).filter((o) => o.ref.role !== endpoint.ref.role);
+      return endpoint.report(end, others.map((o) => o.name));
+    });
+    this.result = { endpoints, costModel: costModelReport(this.model) };
+    return this.result;
+  }
+
+  /** Events drive the clock when the pipeline did not tick their packet. */
+  private advance(packet: number, time: number): void {
+    if (packet > this.packet) this.tick(packet, time);
+    else if (this.time === null && Number.isFinite(time)) this.time = this.firstTime = time;
+  }
+
+  private lookup(ref: EndpointRef): EndpointLedger | undefined {
+    return ref.role === 'server' ? this.servers.get(ref.address)?.get(ref.port) : this.clients.get(ref.address);
+  }
+
+  private endpointFor(ref: EndpointRef): EndpointLedger {
+    let endpoint = this.lookup(ref);
+    if (endpoint === undefined) {
+      endpoint = new EndpointLedger(ref, endpointName(ref), this.endpoints.length, {
+        kindCosts: this.kindCosts,
+        bufferedByteCost: this.model.entries.bufferedByte.bytes,
+        timelineLimit: this.timelineLimit,
+        captureStart: this.firstTime ?? this.time ?? 0,
+        restartAnalysis: ref.role === 'server',
+        trackWorst: this.restartAt === undefined,
+      });
+      this.endpoints.push(endpoint);
+      if (ref.role === 'client') this.clients.set(ref.address, endpoint);
+      else {
+        const ports = this.servers.get(ref.address);
+        if (ports === undefined) this.servers.set(ref.address, new Map([[ref.port, endpoint]]));
+        else ports.set(ref.port, endpoint);
+      }
+      // Created after --restart-at was evaluated: it held nothing then.
+      if (this.restartTaken && ref.role === 'server') endpoint.restart = { ...this.takenRestart(), breaks: { tcp: [], dns: [], quic: [] } };
+    }
+    return endpoint;
+  }
+
+  private drop(endpoint: EndpointLedger, entry: LiveEntry): void {
+    if (entry.until !== null) this.timedEntries--;
+    entry.until = null;
+    endpoint.removeEntry(entry);
+    this.markDirty(endpoint);
+  }
+
+  private markDirty(endpoint: EndpointLedger): void {
+    if (endpoint.dirty) return;
+    endpoint.dirty = true;
+    this.dirty.push(endpoint);
+  }
+
+  /** Settles every endpoint changed since the last settle, at the current packet and time. */
+  private settleDirty(time: number | null = this.time): void {
+    if (this.dirty.length === 0) return;
+    const at = time ?? 0;
+    for (const endpoint of this.dirty) {
+      endpoint.dirty = false;
+      endpoint.settle(at, this.packet);
+    }
+    this.dirty = [];
+  }
+
+  /** Expires every entry whose `until` is at or before `limit`, in time order, one settle per instant. */
+  private expireUntil(limit: number): void {
+    const plan = this.restartAt;
+    const restartTime = plan !== undefined && 'secondsAfterStart' in plan && this.firstTime !== null
+      ? this.firstTime + Math.max(0, nonNegative(plan.secondsAfterStart)) : null;
+    for (;;) {
+      const next = this.expiries.peek();
+      if (next === undefined || next.until > limit) break;
+      if (restartTime !== null && !this.restartTaken && next.until > restartTime) this.takeRestart(this.packetOrNull(), restartTime);
+      const instant = next.until;
+      for (let top = this.expiries.peek(); top !== undefined && top.until === instant; top = this.expiries.peek()) {
+        this.expiries.pop();
+        const { entry, endpoint } = top;
+        if (!entry.live || entry.generation !== top.generation) continue; // re-held or released since
+        this.drop(endpoint, entry);
+        endpoint.spans.onEnd(entry.ref, { how: 'expired', packet: this.packet, time: instant });
+      }
+      this.settleDirty(Math.max(instant, this.time ?? instant));
+    }
+    if (restartTime !== null && !this.restartTaken && restartTime < limit) this.takeRestart(this.packetOrNull(), restartTime);
+  }
+
+  private packetOrNull(): number | null {
+    return this.packet > 0 ? this.packet : null;
+  }
+
+  private takenRestart(): { at: { packet: number | null; time: number | null }; basis: 'requested' } {
+    return { at: { ...this.takenAt }, basis: 'requested' };
+  }
+
+  /** --restart-at: what each server endpoint would lose now. O(live entries), once. */
+  private takeRestart(packet: number | null, time: number): void {
+    this.restartTaken = true;
+    this.takenAt = { packet, time };
+    for (const endpoint of this.endpoints) {
+      if (endpoint.ref.role !== 'server') continue;
+      endpoint.restart = { ...this.takenRestart(), breaks: endpoint.breaksNow() };
+    }
+  }
+
+  /** Keeps the expiry heap O(live timed entries): sweeps out stale items when they dominate. */
+  private sweepExpiries(): void {
+    const size = this.expiries.size;
+    if (size < EXPIRY_SWEEP_MIN || size < 2 * this.timedEntries + EXPIRY_SWEEP_MIN) return;
+    this.expiries.retain((x) => x.entry.live && x.entry.generation === x.generation);
+  }
+}

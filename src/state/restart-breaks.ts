@@ -1,0 +1,70 @@
+/**
+ * What a restart of an endpoint breaks: the flows it holds state for at that moment, by protocol.
+ * Rules (documented in the report README by the lead):
+ * - TCP: every control block in any state but TIME-WAIT, half-open (SYN-RECEIVED) included: after a
+ *   restart the client's next segment meets no socket and is answered with a reset (RFC 9293 §3.5.2,
+ *   "reset generation", case 1). TIME-WAIT is left out: both ends have closed, losing it breaks
+ *   nothing a client sees (it only guards against old duplicates, RFC 9293 §3.6).
+ * - DNS: queries the server received and has not answered (the client retries); a client's pending
+ *   queries when the endpoint is a client.
+ * - QUIC: every connection it holds (connection state or CID mappings).
+ */
+import type { StateKind } from './events.js';
+import type { EntryKey, LiveEntry } from './entry.js';
+
+export interface RestartBreaks {
+  tcp: number[];
+  dns: number[];
+  quic: number[];
+}
+
+/** Does losing an entry of this kind break something its peer notices? */
+export function breaksOnRestart(kind: StateKind): boolean {
+  return kind !== 'tcpTimeWait';
+}
+
+/** Sorted, de-duplicated flow ids per protocol from (proto, id) pairs. */
+export function collectBreaks(refs: Iterable<{ proto: 'tcp' | 'dns' | 'quic'; id: number }>): RestartBreaks {
+  const sets = { tcp: new Set<number>(), dns: new Set<number>(), quic: new Set<number>() };
+  for (const ref of refs) sets[ref.proto].add(ref.id);
+  const sorted = (s: Set<number>): number[] => [...s].sort((a, b) => a - b);
+  return { tcp: sorted(sets.tcp), dns: sorted(sets.dns), quic: sorted(sets.quic) };
+}
+
+/** What a restart breaks now, from an endpoint's live entries: O(live entries). */
+export function breaksNow(live: Iterable<LiveEntry>): RestartBreaks {
+  const refs: { proto: 'tcp' | 'dns' | 'quic'; id: number }[] = [];
+  for (const entry of live) if (breaksOnRestart(entry.kind)) refs.push(entry.ref);
+  return collectBreaks(refs);
+}
+
+/**
+ * Remembers what a restart would break at the endpoint's moment of most entries, without copying
+ * the live set at every new peak: it keeps the breakable entries of the last peak (`atPeak`) and
+ * the keys changed since (`changed`); a new peak merges only those. Each change is merged at most
+ * once, so the cost is O(1) amortized per event and the memory O(entries at peak + live entries).
+ */
+export class WorstMoment {
+  private readonly atPeak = new Map<EntryKey, { proto: 'tcp' | 'dns' | 'quic'; id: number }>();
+  private readonly changed = new Set<EntryKey>();
+
+  /** An entry was created, changed kind, or (entry.live false) ended. */
+  noteChange(entry: LiveEntry): void {
+    if (entry.live || this.atPeak.has(entry.key)) this.changed.add(entry.key);
+    else this.changed.delete(entry.key); // born and gone since the peak: the peak never saw it
+  }
+
+  /** The endpoint reached a new peak: `live` is its live entries now. */
+  notePeak(live: ReadonlyMap<EntryKey, LiveEntry>): void {
+    for (const key of this.changed) {
+      const entry = live.get(key);
+      if (entry !== undefined && breaksOnRestart(entry.kind)) this.atPeak.set(key, entry.ref);
+      else this.atPeak.delete(key);
+    }
+    this.changed.clear();
+  }
+
+  breaks(): RestartBreaks {
+    return collectBreaks(this.atPeak.values());
+  }
+}
