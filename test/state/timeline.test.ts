@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { Timeline } from '../../src/state/timeline.js';
+import { buffer, endpointNamed, hold, play, release, server, tcp, type ScriptPacket } from './script.js';
+
+describe('timeline compression', () => {
+  const S = server('10.0.0.5', 80);
+  // One connection whose buffered bytes grow by one per packet (2305, 2306, ... 2324), closed at 21.
+  const growing: ScriptPacket[] = [[1, 1, hold(S, tcp(1), 'tcpConnections'), buffer(S, tcp(1), 1)]];
+  for (let n = 2; n <= 20; n++) growing.push([n, n, buffer(S, tcp(1), n)]);
+  growing.push([21, 21, release(S, tcp(1))]);
+
+  it('keeps every point under the limit', () => {
+    const s = endpointNamed(play(growing, 30), '10.0.0.5:80');
+    expect(s.timeline).toHaveLength(21);
+    expect(s.timelineCompressed).toBe(false);
+  });
+
+  it('beyond the limit keeps each bucket maximum, the last drop included, and says so', () => {
+    const s = endpointNamed(play(growing, 30, { maxTimelinePoints: 8 }), '10.0.0.5:80');
+    expect(s.timelineCompressed).toBe(true);
+    // At 8 points pairs merge (buckets of 2), at 8 again buckets of 4: maxima at packets 4, 8, 12, 16, 20;
+    // the partly filled last bucket holds the close.
+    expect(s.timeline.map((p) => [p.packet, p.bytes])).toEqual([[4, 2308], [8, 2312], [12, 2316], [16, 2320], [20, 2324], [21, 0]]);
+    // Peaks and the mean are computed from every change, not from the compressed timeline.
+    expect(s.peakBytes).toEqual({ entries: 1, bytes: 2324, time: 20, packet: 20 });
+  });
+
+  it('merges an odd point out into the next bucket', () => {
+    const timeline = new Timeline(3);
+    for (let n = 1; n <= 5; n++) timeline.add({ time: n, packet: n, entries: 1, bytes: [5, 1, 4, 2, 3][n - 1] });
+    // 3 points -> [max(1,2)=p1] + p3 pending (half a bucket of 2); p4 completes it (p3 larger); p5 pending.
+    const { points, compressed } = timeline.finish();
+    expect(points.map((p) => p.packet)).toEqual([1, 3, 5]);
+    expect(compressed).toBe(true);
+  });
+});
+
+describe('idle windows beyond the limit', () => {
+  it('keeps the longest ones, in time order, and counts the others', () => {
+    const S = server('10.0.0.5', 80);
+    // Twelve short connections; the gap after connection k is k seconds long.
+    const packets: ScriptPacket[] = [];
+    let time = 0;
+    for (let k = 1; k <= 12; k++) {
+      packets.push([2 * k - 1, time, hold(S, tcp(k), 'tcpConnections')]);
+      packets.push([2 * k, time + 0.5, release(S, tcp(k))]);
+      time += 0.5 + k;
+    }
+    const s = endpointNamed(play(packets, time - 12, { maxTimelinePoints: 8 }), '10.0.0.5:80');
+    // Gaps 1..11 between connections, none after the last (the capture ends with it).
+    expect(s.idleWindows.map((w) => w.seconds)).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(s.idleWindowsOmitted).toBe(3);
+    expect(s.idleSeconds).toBe(66);
+    expect(s.longestIdle?.seconds).toBe(11);
+    expect(s.idleWindows[0]).toMatchObject({ fromPacket: 8, toPacket: 9 });
+  });
+});
