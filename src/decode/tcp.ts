@@ -14,6 +14,11 @@ export const TCP = {
 /**
  * `claimed` is the segment length the IP header states; `end` bounds the captured bytes (never
  * past the claim). payloadLength follows the claim, payload the capture (STYLE practice 5).
+ *
+ * Once the 20 fixed bytes are there the segment is reported even if its data offset is bogus
+ * (< 5) or its header runs past the bytes: ports, sequence numbers and flags are known, and
+ * tshark counts such segments in their stream. `issue` then says what was wrong, `payload` is
+ * empty, and options hold what could be read.
  */
 export function decodeTcp(walk: Walk, offset: number, end: number, claimed: number): void {
   const b = walk.bytes;
@@ -26,13 +31,9 @@ export function decodeTcp(walk: Walk, offset: number, end: number, claimed: numb
   const headerLength = (b[offset + TCP.DATA_OFFSET] >> 4) * 4;
   if (headerLength < TCP.MIN_LENGTH) { // RFC 9293 §3.1: data offset counts 32-bit words, at least 5
     packet.issue = badField('tcp', 'data-offset', headerLength / 4, offset);
-    return;
-  }
-  if (have < headerLength) {
+  } else if (have < headerLength) {
     packet.issue = tooShort('tcp', headerLength, have, offset);
-    return;
-  }
-  if (walk.verifyChecksums && have === claimed) {
+  } else if (walk.verifyChecksums && have === claimed) {
     // RFC 9293 §3.1: the checksum covers a pseudo-header, the header and the payload.
     const sum = walk.sourceSum + walk.destinationSum + TCP.PROTOCOL + claimed + wordSum(b, offset, end);
     if (fold(sum) !== 0xffff) {
@@ -40,6 +41,7 @@ export function decodeTcp(walk: Walk, offset: number, end: number, claimed: numb
       return;
     }
   }
+  const headerEnd = offset + Math.min(headerLength, have);
   const segment: TcpSegment = {
     srcPort: u16(b, offset + TCP.SRC_PORT),
     dstPort: u16(b, offset + TCP.DST_PORT),
@@ -48,9 +50,9 @@ export function decodeTcp(walk: Walk, offset: number, end: number, claimed: numb
     flags: b[offset + TCP.FLAGS],
     window: u16(b, offset + TCP.WINDOW),
     headerLength,
-    payloadLength: claimed - headerLength,
-    payload: b.subarray(offset + headerLength, end),
-    options: headerLength > TCP.MIN_LENGTH ? parseTcpOptions(b, offset + TCP.MIN_LENGTH, offset + headerLength) : undefined,
+    payloadLength: claimed > headerLength ? claimed - headerLength : 0,
+    payload: b.subarray(packet.issue === undefined ? offset + headerLength : headerEnd, packet.issue === undefined ? end : headerEnd),
+    options: headerLength > TCP.MIN_LENGTH ? parseTcpOptions(b, offset + TCP.MIN_LENGTH, headerEnd) : undefined,
     urgentPointer: u16(b, offset + TCP.URGENT),
   };
   packet.tcp = segment;

@@ -17,10 +17,28 @@ describe('TCP header (RFC 9293 §3.1)', () => {
     expect(tcpPacket({ srcPort: 1, dstPort: 2, seq: 0, flags: 'UA', urgentPointer: 3, window: 0 }).tcp).toMatchObject({ urgentPointer: 3, window: 0 });
   });
 
-  it('data offset below 5 is a bad field', () => {
-    const bytes = overIpv4(6, tcp({ srcPort: 1, dstPort: 2, seq: 0, flags: 'S' }));
-    bytes[20 + 12] = 0x40;
-    expect(decodePacket(record(bytes, 228)).issue).toEqual({ kind: 'bad-field', layer: 'tcp', field: 'data-offset', value: 4, offset: 20 });
+  it('data offset below 5 is a bad field, yet the fixed header is reported (tshark counts it in its stream)', () => {
+    const bytes = overIpv4(6, tcp({ srcPort: 1, dstPort: 2, seq: 77, flags: 'PA', payload: 'abcdefghij' }));
+    bytes[20 + 12] = 0x20; // data offset 2 words = 8 bytes
+    const p = decodePacket(record(bytes, 228));
+    expect(p.issue).toEqual({ kind: 'bad-field', layer: 'tcp', field: 'data-offset', value: 2, offset: 20 });
+    // tshark: tcp.hdr_len 8, tcp.len = 30 - 8 = 22; no payload bytes are handed out.
+    expect(p.tcp).toMatchObject({ srcPort: 1, dstPort: 2, seq: 77, flags: 0x18, headerLength: 8, payloadLength: 22, options: undefined });
+    expect(p.tcp?.payload.length).toBe(0);
+  });
+
+  it('a header longer than the IP payload: too-short, with the fixed part and readable options reported', () => {
+    const bytes = overIpv4(6, tcp({ srcPort: 3, dstPort: 4, seq: 5, flags: 'A', options: { timestamp: [9, 8] }, rawOptions: Uint8Array.from([1, 1, 1, 1, 1, 1, 1, 1]) }));
+    const cut = ipv4({ src: '10.0.0.1', dst: '10.0.0.2', protocol: 6, payload: bytes.subarray(20, 20 + 32) });
+    const p = decodePacket(record(cut, 228));
+    expect(p.issue).toEqual({ kind: 'too-short', layer: 'tcp', need: 40, have: 32, offset: 20 });
+    expect(p.tcp).toMatchObject({ srcPort: 3, seq: 5, headerLength: 40, payloadLength: 0, options: { timestamp: { value: 9, echo: 8 } } });
+    expect(p.tcp?.payload.length).toBe(0);
+  });
+
+  it('fewer than 20 bytes: no segment at all', () => {
+    const cut = ipv4({ src: '10.0.0.1', dst: '10.0.0.2', protocol: 6, payload: tcp({ srcPort: 3, dstPort: 4, seq: 5, flags: 'A' }).subarray(0, 19) });
+    expect(decodePacket(record(cut, 228))).toMatchObject({ tcp: undefined, issue: { kind: 'too-short', layer: 'tcp', need: 20, have: 19 } });
   });
 
   it('a header with only NOP padding has options with nothing set', () => {
