@@ -44,6 +44,10 @@ export function renderCheckText(results: readonly CheckResult[], opts: { color: 
   return `${lines.join('\n')}\n`;
 }
 
+function htmlEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 const ICON = { passed: '✅', failed: '❌', error: '⚠️' } as const;
 
 /** Markdown for $GITHUB_STEP_SUMMARY: a results table per capture, then the markdown report. */
@@ -57,7 +61,8 @@ export function renderCheckMarkdown(results: readonly CheckResult[], reports: re
     const failed = list.filter((r) => r.status === 'failed');
     if (failed.length > 0) {
       lines.push('', '<details><summary>Why it failed</summary>', '');
-      for (const r of failed) lines.push('```', r.message, '```');
+      // <pre> with HTML escaped: a fence could be closed by backticks in a DNS name from the capture.
+      for (const r of failed) lines.push(`<pre>${htmlEscape(r.message)}</pre>`);
       lines.push('', '</details>');
     }
     lines.push('');
