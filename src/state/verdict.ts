@@ -81,6 +81,7 @@ function summaryLine(input: VerdictInput, stateful: boolean): string {
     const parts: string[] = [];
     if (tcp > 0) parts.push(`${plural(tcp, 'TCP connection', 'TCP connections')} (a control block each: sequence numbers, windows, a state machine)`);
     if (quic > 0) parts.push(`${plural(quic, 'QUIC connection', 'QUIC connections')} (connection state and its connection IDs)`);
+    if (parts.length === 0) parts.push('connection state');
     if (dns > 0) parts.push(`also ${dnsQueries}`);
     return `stateful: keeps state that spans exchanges: ${parts.join('; ')}`;
   }
