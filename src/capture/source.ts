@@ -1,0 +1,96 @@
+import { createReadStream } from 'node:fs';
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+/** Read size for capture files: large chunks keep the carry-over (records spanning chunks) rare. */
+const FILE_CHUNK_BYTES = 1 << 20;
+/** Output chunk size of the gzip decoder (zlib's default is 16 KiB). */
+const GUNZIP_CHUNK_BYTES = 1 << 18;
+
+/** The bytes of a capture file, read in chunks. */
+export function fileBytes(path: string): AsyncIterable<Uint8Array> {
+  return createReadStream(path, { highWaterMark: FILE_CHUNK_BYTES });
+}
+
+/**
+ * A chunked byte source whose first bytes can be looked at (to sniff the format) and then still
+ * read. Holds back only the chunks `peek` needed.
+ */
+export class ByteSource {
+  private readonly iterator: AsyncIterator<Uint8Array>;
+  private readonly held: Uint8Array[] = [];
+  private heldLength = 0;
+  private ended = false;
+  private closed = false;
+
+  constructor(source: AsyncIterable<Uint8Array>, private readonly inner: ByteSource | null = null) {
+    this.iterator = source[Symbol.asyncIterator]();
+  }
+
+  /** At least `n` bytes from the start (fewer only when the input is shorter); they are read again by `chunks`. */
+  async peek(n: number): Promise<Uint8Array> {
+    // Bounded: each round holds one more chunk, until n bytes or the end of input.
+    while (this.heldLength < n && !this.ended) {
+      const next = await this.iterator.next();
+      if (next.done) this.ended = true;
+      else { this.held.push(next.value); this.heldLength += next.value.length; }
+    }
+    return this.held.length === 1 ? this.held[0]! : Buffer.concat(this.held);
+  }
+
+  /** Every chunk in order, the peeked ones first. Leaving the loop early closes the source. */
+  async *chunks(): AsyncGenerator<Uint8Array, void, undefined> {
+    try {
+      while (this.held.length > 0) yield this.held.shift()!;
+      this.heldLength = 0;
+      while (!this.ended) {
+        const next = await this.iterator.next();
+        if (next.done) this.ended = true;
+        else yield next.value;
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Stops reading and releases the underlying stream (and the one it decompresses, if any). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.ended) await this.iterator.return?.();
+    await this.inner?.close();
+  }
+}
+
+/** The decompressed bytes of a gzip source (RFC 1952; several members in a row are one stream). */
+export function gunzip(compressed: ByteSource): ByteSource {
+  const decoder = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
+  // Errors reach the reader through `decoder`'s iterator; the callback only keeps pipeline quiet.
+  pipeline(Readable.from(compressed.chunks(), { objectMode: false }), decoder, () => {});
+  return new ByteSource(decoder, compressed);
+}
+
+/** zlib's error for input that stops before the gzip trailer. */
+export function isTruncatedGzip(error: unknown): boolean {
+  return errorCode(error) === 'Z_BUF_ERROR';
+}
+
+/** One line for an error thrown while reading: the reason, not the stack. */
+export function describeReadError(error: unknown): string {
+  const code = errorCode(error);
+  switch (code) {
+    case 'ENOENT': return 'no such file';
+    case 'EISDIR': return 'is a directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'ENOTDIR': return 'no such file (a path component is not a directory)';
+    default: break;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (code?.startsWith('Z_')) return `gzip: ${message}`;
+  return `read error: ${message}`;
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}
