@@ -116,7 +116,9 @@ export class StateLedger implements StateSink {
     let entry = endpoint.live.get(key);
     const created = entry === undefined;
     if (entry === undefined) {
-      entry = { key, ref: e.ref, kind: e.kind, entries, buffered: 0, until: null, generation: 0, live: true };
+      // Copy the ref: a tracker may reuse its event objects.
+      const ref = e.ref.part === undefined ? { proto: e.ref.proto, id: e.ref.id } : { proto: e.ref.proto, id: e.ref.id, part: e.ref.part };
+      entry = { key, ref, kind: e.kind, entries, buffered: 0, until: null, generation: 0, live: true };
       endpoint.addEntry(entry);
     } else {
       endpoint.changeEntry(entry, e.kind, entries);
