@@ -22,8 +22,11 @@ export function formatSeconds(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '-';
   const abs = Math.abs(seconds);
   if (abs === 0) return '0 s';
-  if (abs < 0.001) return `${Math.round(seconds * 1e6)} µs`;
-  if (abs < 1) return `${(seconds * 1000).toFixed(1)} ms`;
+  // Round first, then pick the unit, so 0.0009999 s prints as "1.0 ms", not "1000 µs".
+  const micros = Math.round(seconds * 1e6);
+  if (Math.abs(micros) < 1000) return `${micros} µs`;
+  const tenthsOfMs = Math.round(seconds * 1e4);
+  if (Math.abs(tenthsOfMs) < 10000) return `${(tenthsOfMs / 10).toFixed(1)} ms`;
   if (abs < 60) return `${seconds.toFixed(2)} s`;
   if (abs < 3600) {
     const whole = Math.round(seconds);

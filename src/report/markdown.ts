@@ -50,7 +50,7 @@ function endpointsBlock(r: Report, maxRows: number): string[] {
   if (sorted.length > shown.length) lines.push('', `… ${sorted.length - shown.length} more endpoints (see the JSON report).`);
   const why: string[] = [];
   for (const e of shown) {
-    for (const reason of e.reasons) why.push(`- \`${e.endpoint}\` ${e.verdict}: ${mdText(reason)}`);
+    for (const reason of e.reasons) why.push(`- \`${e.endpoint}\`: ${mdText(reason)}`);
     const restart = restartLine(e);
     if (restart !== null) why.push(`- \`${e.endpoint}\`: ${mdText(restart)}`);
   }

@@ -49,7 +49,7 @@ export function endpointsSection(endpoints: readonly EndpointReport[], opts: { c
   const more = moreLine(endpoints.length, shown.length, 'endpoints');
   if (more !== null) lines.push(more);
   for (const e of shown) {
-    for (const reason of e.reasons) lines.push(`${e.endpoint} ${e.verdict}: ${reason}`);
+    for (const reason of e.reasons) lines.push(`${e.endpoint}: ${reason}`);
     const restart = restartLine(e);
     if (restart !== null) lines.push(`${e.endpoint}: ${restart}`);
   }

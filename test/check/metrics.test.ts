@@ -111,7 +111,7 @@ describe('endpoint metrics', () => {
     ['endpoint[10.0.0.3:443].stickyRouting', 'connection-id'],
     ['endpoint[10.0.0.2:80].peak.entries', 1], ['endpoint[10.0.0.2:443].peak.bytes', 6304], ['endpoint[10.0.0.2:443].peak.packet', 16],
     ['endpoint[10.0.0.2:80].meanBytes', 1152], ['endpoint[10.0.0.2:80].atEnd.entries', 0], ['endpoint[10.0.0.2:80].atEnd.bytes', 0],
-    ['endpoint[10.0.0.2:80].idleSeconds', 3.4], ['endpoint[10.0.0.2:80].longestIdle', 0], ['endpoint[10.0.0.2:443].reasons', 2],
+    ['endpoint[10.0.0.2:80].idleSeconds', 3.4], ['endpoint[10.0.0.2:80].longestIdle', 0], ['endpoint[10.0.0.2:443].reasons', 3],
     ['endpoint[10.0.0.2:80].restart.breaks.tcp', 1], ['endpoint[10.0.0.2:80].restart.breaks.dns', 0], ['endpoint[10.0.0.53:53].restart.breaks.quic', 0],
     ['endpoint[10.0.0.2:80].peakByKind.tcpConnections.entries', 0],
     ['endpoint[10.0.0.99:1].verdict', 'absent'], ['endpoint[10.0.0.99].peak.bytes', 'absent'],

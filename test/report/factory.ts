@@ -290,27 +290,27 @@ export function sampleReport(path = 'lab.pcap'): Report {
   const endpoints = [
     endpoint({
       endpoint: '10.0.0.2:80', role: 'server', peak: { entries: 1, bytes: 2304, time: T0 + 0.1, packet: 1 },
-      reasons: ['holds a TCP control block per connection (flow 1, packets #1–#9)'],
+      reasons: ['stateful: keeps state that spans exchanges: 1 TCP connection', 'holds TCP state for flow 1 from packet 1 to packet 9'],
       idleWindows: [{ start: T0 + 0.9, end: T0 + 4.3, seconds: 3.4, fromPacket: 9, toPacket: null }], idleSeconds: 3.4,
       restart: { at: { packet: 1, time: T0 + 0.1 }, basis: 'worst', breaks: { tcp: [1], dns: [], quic: [] } },
     }),
     endpoint({
       endpoint: '10.0.0.2:443', role: 'server', peak: { entries: 1, bytes: 6304, time: T0 + 1.6, packet: 16 },
-      reasons: ['holds a TCP control block per connection (flow 3, packets #14–#24)', 'buffers 4000 bytes in flight (packet #16)'],
+      reasons: ['stateful: keeps state that spans exchanges: 1 TCP connection', 'holds TCP state for flow 3 from packet 14 to packet 24', 'buffers 4000 bytes in flight (packet #16)'],
       restart: { at: { packet: 16, time: T0 + 1.6 }, basis: 'worst', breaks: { tcp: [3], dns: [], quic: [] } },
     }),
     endpoint({
       endpoint: '10.0.0.53:53', role: 'server', verdict: 'stateless', stickyRouting: 'none',
       peak: { entries: 1, bytes: 2304, time: T0 + 3.2, packet: 32 },
-      reasons: ['answers DNS over UDP without keeping state between queries (txn 0, 2, 4)', 'holds a TCP control block for DNS over TCP (flow 4)'],
+      reasons: ['stateless: answers DNS over UDP without keeping state between queries (transactions 0, 2, 4)'],
     }),
     endpoint({
       endpoint: '10.0.0.3:443', role: 'server', stickyRouting: 'connection-id', peak: { entries: 2, bytes: 65536, time: T0 + 4.1, packet: 41 },
-      reasons: ['keeps QUIC connection state keyed by connection ID (connections 1, 2)'],
+      reasons: ['stateful: keeps QUIC connection state keyed by connection ID (connections 1, 2)'],
     }),
     endpoint({
       endpoint: '10.0.0.1', role: 'client', peak: { entries: 5, bytes: 74000, time: T0 + 4.1, packet: 41 },
-      reasons: ['keeps 3 DNS queries pending (packets #25, #26, #28)', 'holds TCP and QUIC connections it opened'],
+      reasons: ['stateful: keeps state that spans exchanges: 4 TCP connections, 2 QUIC connections; also 6 DNS queries', 'keeps 3 DNS queries pending (packets #25, #26, #28)'],
     }),
   ];
   return makeReport({

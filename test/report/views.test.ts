@@ -55,7 +55,8 @@ describe('renderTable', () => {
     const text = renderStateTable([sampleReport()], { color: false });
     const order = ['10.0.0.1 ', '10.0.0.3:443', '10.0.0.2:443', '10.0.0.2:80', '10.0.0.53:53'].map((e) => text.indexOf(`│ ${e}`));
     expect(order.every((pos, i) => pos > 0 && (i === 0 || pos > order[i - 1]))).toBe(true);
-    expect(text).not.toContain('TCP connections');
+    expect(text).not.toContain('TCP connections (');
+    expect(text).not.toContain('DNS (');
     expect(text).toContain('10.0.0.2:443: restart at packet #16 (most state held) breaks 1 TCP connection (3)');
   });
 });
