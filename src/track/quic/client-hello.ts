@@ -72,7 +72,7 @@ export interface ClientHelloInfo {
   tlsVersions: number[];
   /**
    * QUIC transport parameters by RFC name: CIDs and byte strings as lowercase hex, integers as
-   * numbers, zero-length flags as 1, version_information as text. Null when the extension is absent.
+   * numbers (as decimal text above 2^53), zero-length flags as 1, version_information as text. Null when the extension is absent.
    */
   transportParameters: TransportParameters | null;
 }
@@ -211,8 +211,12 @@ function transportParameterValue(value: Uint8Array, kind: 'int' | 'cid' | 'bytes
   if (kind === 'flag') return 1;
   if (kind === 'int') {
     // An integer parameter is one varint filling the value exactly; anything else is shown as hex.
-    if (readVarint(value, 0, v).next === value.length) return v.value;
-    return hexOf(value);
+    if (readVarint(value, 0, v).next !== value.length) return hexOf(value);
+    if (v.value <= Number.MAX_SAFE_INTEGER) return v.value;
+    // Above 2^53 a number would round: give the exact value as decimal text.
+    let exact = BigInt(value[0] & 0x3f);
+    for (let i = 1; i < value.length; i++) exact = (exact << 8n) | BigInt(value[i]);
+    return exact.toString();
   }
   if (kind === 'versions') {
     // RFC 9368 §3: Chosen Version (32), Available Versions (32) ...
