@@ -45,7 +45,7 @@ function explainFailure(reports: readonly Report[], e: Expectation, m: Measureme
     if (filtered) {
       const everything = measureMetric(reports, e.metric, {});
       if (!('error' in everything) && everything.candidates.length > 0) {
-        lines.push(`Without that filter there ${everything.candidates.length === 1 ? 'is' : 'are'} ${everything.candidates.length} ${m.noun}:`,
+        lines.push(`Without that filter, ${m.noun} in the capture${multi ? 's' : ''} (${everything.candidates.length}):`,
           ...evidence(everything.candidates, multi));
       }
     }

@@ -127,7 +127,7 @@ export function describeWhere(where: Where): string {
   if (where.serverPort !== undefined) parts.push(`server port ${where.serverPort}`);
   if (where.client !== undefined) parts.push(`client ${where.client}`);
   if (where.clientPort !== undefined) parts.push(`client port ${where.clientPort}`);
-  if (where.transport !== undefined) parts.push(`over ${where.transport.toUpperCase()}`);
+  if (where.transport !== undefined) parts.push(`transport ${where.transport.toUpperCase()}`);
   if (where.qname !== undefined) parts.push(`query name ${where.qname}`);
   if (where.qtype !== undefined) parts.push(`query type ${where.qtype.toUpperCase()}`);
   if (where.serverName !== undefined) parts.push(`SNI ${where.serverName}`);

@@ -109,7 +109,7 @@ export function validateRubric(value: unknown): { rubric: Rubric } | { errors: s
   const title = value.title;
   if (title !== undefined && typeof title !== 'string') errors.push(`rubric, field "title": must be a string, got ${typeName(title)}`);
   for (const key of Object.keys(value)) {
-    if (!TOP_KEYS.has(key)) errors.push(`rubric, field "${key}": unknown field (known: title, items)`);
+    if (!TOP_KEYS.has(key)) errors.push(`rubric, field "${key}": unknown field (known: title, description, items)`);
   }
   const rawItems = value.items;
   const items: RubricItem[] = [];

@@ -52,7 +52,7 @@ describe('gradeSubmission', () => {
   it('lists what exists when the filter matches nothing', () => {
     const text = g.items[4].explanation;
     expect(text).toContain('No TCP connections with server port 25 in the capture.');
-    expect(text).toContain('Without that filter there are 4 TCP connections:');
+    expect(text).toContain('Without that filter, TCP connections in the capture (4):');
     expect(text).toContain('TCP flow 1 10.0.0.1:51000 → 10.0.0.2:80 (packets #1–#9)');
   });
 
