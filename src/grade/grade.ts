@@ -81,8 +81,12 @@ export function gradeSubmission(submission: SubmissionInput, reports: readonly A
   const problems = [...(submission.notes ?? [])];
   if (submission.error !== undefined) problems.push(submission.error);
   for (const r of reports) {
-    if (isFailed(r)) problems.push(`not a readable capture: ${r.error}`);
-    else if (r.capture.error !== undefined) problems.push(`read in part: ${r.capture.error}`);
+    if (isFailed(r)) {
+      problems.push(`not a readable capture: ${r.error}`);
+      continue;
+    }
+    for (const warning of r.warnings) problems.push(`warning: ${warning}`);
+    if (r.capture.error !== undefined) problems.push(`read in part: ${r.capture.error}`);
   }
   let items: ItemGrade[];
   if (readable.length === 0) {

@@ -78,3 +78,17 @@ describe('gradeSubmission', () => {
     expect(empty.problems).toEqual(['erin: no capture files in the folder']);
   });
 });
+
+describe('notes on partly read captures', () => {
+  it('passes warnings and read errors on, and still grades what was read', () => {
+    const r = sampleReport('frank/lab.pcap');
+    r.warnings.push('frank/lab.pcap: last packet truncated (packet 45)');
+    r.capture.error = 'frank/lab.pcap: corrupt record length at byte 4242 (packet 46)';
+    const g = gradeSubmission({ name: 'frank', path: 'frank' }, [r], lab);
+    expect(g.problems).toEqual([
+      'warning: frank/lab.pcap: last packet truncated (packet 45)',
+      'read in part: frank/lab.pcap: corrupt record length at byte 4242 (packet 46)',
+    ]);
+    expect(g.score).toBe(2.5);
+  });
+});

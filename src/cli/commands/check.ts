@@ -69,8 +69,12 @@ export async function runCheckCommand(captures: readonly string[], values: Check
   const reports: AnyReport[] = [];
   for (const path of captures) {
     const report = await deps.analyze(path, options);
-    if (isFailed(report)) io.err(`statecap: ${report.error}\n`);
-    else if (report.capture.error !== undefined) io.err(`statecap: ${report.capture.error}\n`);
+    if (isFailed(report)) {
+      io.err(`statecap: ${report.error}\n`);
+    } else {
+      for (const warning of report.warnings) io.err(`statecap: warning: ${warning}\n`);
+      if (report.capture.error !== undefined) io.err(`statecap: ${report.capture.error}\n`);
+    }
     reports.push(report);
   }
   const results = runChecks(reports, expectations);
