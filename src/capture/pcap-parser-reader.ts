@@ -77,9 +77,10 @@ export class PcapParserReader implements CaptureParser {
       this.tally.fail({ message: `file ends inside the pcap file header (has ${this.head.length} of ${PCAP_FILE.LENGTH} bytes)`, offset: 0 });
       return;
     }
+    // Bytes of the last record that arrived (its header included, when pcap-parser has read that).
     const have = this.fed - this.consumed;
     if (this.pendingCaptured >= 0) {
-      this.tally.truncatedPacket(this.packets + 1, this.consumed, PCAP_RECORD.LENGTH + have, PCAP_RECORD.LENGTH + this.pendingCaptured);
+      this.tally.truncatedPacket(this.packets + 1, this.consumed, have, PCAP_RECORD.LENGTH + this.pendingCaptured);
     } else if (have > 0) {
       this.tally.truncatedPacket(this.packets + 1, this.consumed, have, PCAP_RECORD.LENGTH);
     }

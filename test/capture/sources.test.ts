@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { readCapture } from '../../src/capture/open.js';
+import type { CaptureRecord } from '../../src/capture/record.js';
+import { writePcap, writePcapng } from '../helpers/capture-file.js';
+import { chunked, collectBytes, collectFile, frame, scratchDir } from './collect.js';
+
+const PCAP = writePcap([{ time: 1700000000.5, data: frame(1, 60) }, { time: 1700000001.25, data: frame(2, 70) }]);
+const NO_FILE = { format: null, compressed: false, linkTypes: [], packets: 0, bytes: 0, firstTime: null, lastTime: null, warnings: [] };
+
+describe('capture sources', () => {
+  const dir = scratchDir();
+  afterAll(() => dir.cleanup());
+  afterEach(() => { vi.restoreAllMocks(); });
+
+  it('a file path', async () => {
+    const { records, summary } = await collectFile(dir.path('two.pcap', PCAP));
+    expect(records.map((r) => [r.number, r.capturedLength])).toEqual([[1, 60], [2, 70]]);
+    expect(summary).toMatchObject({ format: 'pcap', packets: 2, bytes: 130, error: null });
+  });
+
+  it('a missing file', async () => {
+    const { summary } = await collectFile(dir.path('absent.pcap'));
+    expect(summary).toEqual({ ...NO_FILE, error: { message: 'no such file' } });
+  });
+
+  it('a directory', async () => {
+    const { summary } = await collectFile(dir.path(''));
+    expect(summary).toEqual({ ...NO_FILE, error: { message: 'is a directory' } });
+  });
+
+  it.skipIf(process.getuid?.() === 0)('an unreadable file', async () => {
+    const path = dir.path('locked.pcap', PCAP);
+    chmodSync(path, 0);
+    const { summary } = await collectFile(path);
+    expect(summary.error).toEqual({ message: 'permission denied' });
+  });
+
+  it('an empty file', async () => {
+    const { summary } = await collectFile(dir.path('empty.pcap', new Uint8Array(0)));
+    expect(summary).toEqual({ ...NO_FILE, error: { message: 'empty file', offset: 0 } });
+  });
+
+  it('not a capture file: the magic is quoted, also when the file is shorter than a magic', async () => {
+    const text = await collectFile(dir.path('readme.pcap', Buffer.from('hello, world\n')));
+    expect(text.summary).toEqual({ ...NO_FILE, error: { message: 'not a capture file (magic 0x68656c6c)', offset: 0 } });
+    const tiny = await collectBytes(Uint8Array.of(0xa1, 0xb2));
+    expect(tiny.summary.error).toEqual({ message: 'not a capture file (magic 0xa1b2)', offset: 0 });
+  });
+
+  it("'-' reads process.stdin", async () => {
+    vi.spyOn(process, 'stdin', 'get').mockReturnValue(Readable.from(chunked(PCAP, 9)) as unknown as typeof process.stdin);
+    const records: number[] = [];
+    const summary = await readCapture('-', (r) => records.push(r.number), { reader: 'builtin' });
+    expect(records).toEqual([1, 2]);
+    expect(summary).toMatchObject({ format: 'pcap', packets: 2, error: null });
+  });
+
+  it("'-' through a real pipe: a child process reads a pcapng from its stdin", () => {
+    const file = writePcapng({ interfaces: [{ linkType: 1 }], packets: [{ time: 5, data: frame(1, 33) }, { time: 6, data: frame(2, 44) }] });
+    const script = dir.path('child.ts', Buffer.from([
+      `import { readCapture } from ${JSON.stringify(new URL('../../src/capture/open.ts', import.meta.url).pathname)};`,
+      'const lengths: number[] = [];',
+      "const summary = await readCapture('-', (r) => lengths.push(r.capturedLength));",
+      'console.log(JSON.stringify({ lengths, packets: summary.packets, format: summary.format, error: summary.error }));',
+    ].join('\n')));
+    const viteNode = new URL('../../node_modules/vite-node/vite-node.mjs', import.meta.url).pathname;
+    const child = spawnSync(process.execPath, [viteNode, script], { input: file, encoding: 'utf8', timeout: 15000 });
+    expect(child.stderr).toBe('');
+    expect(JSON.parse(child.stdout)).toEqual({ lengths: [33, 44], packets: 2, format: 'pcapng', error: null });
+  });
+
+  it('an exception thrown by onRecord is not bad input: readCapture rejects with it', async () => {
+    const boom = (r: CaptureRecord): void => { if (r.number === 2) throw new Error('tracker bug'); };
+    await expect(readCapture(dir.path('boom.pcap', PCAP), boom)).rejects.toThrow('tracker bug');
+  });
+});
