@@ -3,7 +3,7 @@ import { MAX_RECORD_BYTES, recordPlace } from './pcap-format.js';
 import type { CaptureTally } from './tally.js';
 import { MICROSECONDS, SplitTime, resolutionOf, type TimestampResolution } from './timestamp.js';
 
-/** Block types (draft-ietf-opsawg-pcapng §11.1; type 2 is the obsolete Packet Block, appendix A). */
+/** Block types (draft-ietf-opsawg-pcapng, "Block Type Codes"; type 2 is the obsolete Packet Block, appendix A). */
 const BLOCK = { SHB: 0x0a0d0d0a, IDB: 0x00000001, OPB: 0x00000002, SPB: 0x00000003, EPB: 0x00000006 } as const;
 
 /** Every block: type, total length, body, total length again (§3.1). */
@@ -60,7 +60,7 @@ export class PcapngReader extends FramedParser {
     const type = view.getUint32(at + BLOCK_FIELD.TYPE, this.littleEndian);
     let le = this.littleEndian;
     if (type === BLOCK.SHB) {
-      if (available < BLOCK_FIELD.BODY + 4) return BLOCK_FIELD.BODY + 4;
+      if (available < SHB.BYTE_ORDER_MAGIC + 4) return SHB.BYTE_ORDER_MAGIC + 4;
       const magic = view.getUint32(at + SHB.BYTE_ORDER_MAGIC, true);
       if (magic === BYTE_ORDER_MAGIC) le = true;
       else if (magic === BYTE_ORDER_MAGIC_SWAPPED) le = false;
