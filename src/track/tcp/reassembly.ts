@@ -1,0 +1,176 @@
+/**
+ * In-order reassembly of one direction's payload: what the receiver holds above a hole (for the
+ * state ledger) and, for flows a stream listener wants, the bytes themselves delivered once and in
+ * order (retransmitted bytes are trimmed). Memory is bounded: at most MAX_HELD_BYTES of
+ * out-of-order data and MAX_RANGES ranges per direction; past that the hole is declared a gap.
+ */
+import { seqDiff } from './seq.js';
+
+export const MAX_HELD_BYTES = 1 << 20;
+const MAX_RANGES = 256;
+
+/** Where in-order bytes go; `gap` is called once when a hole will never be filled. */
+export interface DeliverySink {
+  data(bytes: Uint8Array, packet: number, time: number): void;
+  gap(packet: number): void;
+}
+
+interface HeldSegment {
+  seq: number;
+  bytes: Uint8Array;
+}
+
+export class DirectionReassembly {
+  /** Next sequence number expected in order; null until the first SYN or payload. */
+  next: number | null = null;
+  /** Out-of-order ranges above `next`: [start, end) absolute sequence numbers, flattened, ascending. */
+  private ranges: number[] = [];
+  /** Bytes in `ranges`. */
+  held = 0;
+  /** Copies of out-of-order payload, only when a sink wants the bytes. */
+  private segments: HeldSegment[] | null;
+  /** A gap was declared: nothing more is delivered. */
+  dead = false;
+
+  constructor(private readonly sink: DeliverySink | null) {
+    this.segments = sink ? [] : null;
+  }
+
+  /** The SYN fixes where payload starts. */
+  start(seq: number): void {
+    if (this.next === null) this.next = seq;
+  }
+
+  /**
+   * A segment of `length` payload bytes (from the IP header) at `seq`; `payload` holds the captured
+   * ones. Returns whether the bytes held out of order changed.
+   */
+  accept(seq: number, length: number, payload: Uint8Array, packet: number, time: number): boolean {
+    if (length <= 0) return false;
+    if (this.next === null) this.next = seq;
+    const end = (seq + length) >>> 0;
+    if (seqDiff(this.next, end) <= 0) return false; // all of it seen before
+    const heldBefore = this.held;
+    if (seqDiff(this.next, seq) <= 0) {
+      const skip = seqDiff(seq, this.next);
+      this.deliver(payload, skip, length, packet, time);
+      this.next = end;
+      this.absorb(packet, time);
+    } else {
+      this.hold(seq, end, payload, length, packet);
+    }
+    return this.held !== heldBefore;
+  }
+
+  /**
+   * The peer acknowledged up to `ack` (a FIN's own sequence number excluded by the caller): bytes
+   * below it that were never captured make a hole that will not be filled. Returns whether the held
+   * bytes changed.
+   */
+  acknowledged(ack: number, packet: number, time: number): boolean {
+    if (this.next === null || seqDiff(this.next, ack) <= 0) return false;
+    if (seqDiff(this.next, ack) > MAX_HELD_BYTES * 64) return false; // not a plausible ACK for this stream
+    const heldBefore = this.held;
+    if (!this.covered(this.next, ack)) this.declareGap(packet);
+    this.next = ack;
+    this.absorb(packet, time);
+    return this.held !== heldBefore;
+  }
+
+  /** End of the capture: data still waiting above a hole will never be delivered. */
+  finish(packet: number): void {
+    if (this.held > 0) this.declareGap(packet);
+  }
+
+  private deliver(payload: Uint8Array, skip: number, length: number, packet: number, time: number): void {
+    if (!this.sink || this.dead) return;
+    if (skip < payload.length) this.sink.data(payload.subarray(skip), packet, time);
+    // A snaplen-cut segment: the missing tail was on the wire but is not in the capture.
+    if (payload.length < length) this.declareGap(packet);
+  }
+
+  private hold(seq: number, end: number, payload: Uint8Array, length: number, packet: number): void {
+    insertSeqRange(this.ranges, this.next as number, seq, end);
+    this.held = sumRanges(this.ranges);
+    if (this.segments && !this.dead) {
+      if (payload.length < length) this.declareGap(packet);
+      else this.segments.push({ seq, bytes: payload.slice() });
+    }
+    if (this.held > MAX_HELD_BYTES || this.ranges.length > MAX_RANGES * 2) {
+      // Too much waiting on one hole: give up on it and continue from the highest byte seen.
+      this.declareGap(packet);
+      this.next = this.ranges[this.ranges.length - 1];
+      this.ranges = [];
+      this.held = 0;
+    }
+  }
+
+  /** Moves `next` over held ranges that now start at or below it, delivering their bytes. */
+  private absorb(packet: number, time: number): void {
+    const next0 = this.next as number;
+    let next = next0;
+    let drop = 0;
+    while (drop < this.ranges.length && seqDiff(next, this.ranges[drop]) <= 0) {
+      if (seqDiff(next, this.ranges[drop + 1]) > 0) next = this.ranges[drop + 1];
+      drop += 2;
+    }
+    if (drop > 0) {
+      this.ranges.splice(0, drop);
+      this.held = sumRanges(this.ranges);
+    }
+    if (this.segments && this.segments.length > 0) this.deliverHeld(next0, next, packet, time);
+    this.next = next;
+  }
+
+  /** Delivers the copies that cover [from, to) in order, each byte once. */
+  private deliverHeld(from: number, to: number, packet: number, time: number): void {
+    const segs = this.segments as HeldSegment[];
+    segs.sort((a, b) => seqDiff(b.seq, a.seq));
+    let at = from;
+    const keep: HeldSegment[] = [];
+    for (const s of segs) {
+      const end = (s.seq + s.bytes.length) >>> 0;
+      if (seqDiff(at, end) <= 0) continue; // already delivered
+      if (seqDiff(to, s.seq) <= 0 || seqDiff(at, s.seq) > 0) {
+        keep.push(s);
+        continue;
+      }
+      if (this.sink && !this.dead) this.sink.data(s.bytes.subarray(seqDiff(s.seq, at)), packet, time);
+      at = end;
+    }
+    this.segments = keep;
+  }
+
+  private covered(from: number, to: number): boolean {
+    return this.ranges.length > 0 && seqDiff(this.ranges[0], from) >= 0 && seqDiff(to, this.ranges[1]) >= 0;
+  }
+
+  private declareGap(packet: number): void {
+    if (this.dead) return;
+    this.dead = true;
+    if (this.segments) this.segments = [];
+    this.sink?.gap(packet);
+  }
+}
+
+/** Inserts [lo, hi) into ascending disjoint ranges ordered relative to `origin`, merging overlaps. */
+function insertSeqRange(ranges: number[], origin: number, lo: number, hi: number): void {
+  const rel = (x: number): number => seqDiff(origin, x);
+  let i = 0;
+  while (i < ranges.length && rel(ranges[i + 1]) < rel(lo)) i += 2;
+  let j = i;
+  let newLo = lo;
+  let newHi = hi;
+  while (j < ranges.length && rel(ranges[j]) <= rel(hi)) {
+    if (rel(ranges[j]) < rel(newLo)) newLo = ranges[j];
+    if (rel(ranges[j + 1]) > rel(newHi)) newHi = ranges[j + 1];
+    j += 2;
+  }
+  ranges.splice(i, j - i, newLo, newHi);
+}
+
+function sumRanges(ranges: number[]): number {
+  let n = 0;
+  for (let i = 0; i < ranges.length; i += 2) n += seqDiff(ranges[i], ranges[i + 1]);
+  return n;
+}
