@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import type { Report } from '../report/schema.js';
-import { measureMetric, type EvidenceLine, type Measurement } from './metrics.js';
+import { measureMetric, type Measurement, type RecordList } from './metrics.js';
 import { fellShort, formatValue, holds, type Expectation } from './expectation.js';
 import { describeWhere, isEmptyWhere, type Where } from './where.js';
 
@@ -20,9 +20,9 @@ export interface Judgement {
 /** At most this many records are named in an explanation. */
 export const MAX_EVIDENCE = 5;
 
-function evidence(items: readonly EvidenceLine[], multi: boolean): string[] {
-  const shown = items.slice(0, MAX_EVIDENCE).map((l) => `  - ${multi ? `${basename(l.capture)}: ` : ''}${l.text}`);
-  if (items.length > MAX_EVIDENCE) shown.push(`  - … and ${items.length - MAX_EVIDENCE} more`);
+function evidence(records: RecordList, multi: boolean): string[] {
+  const shown = records.describe(MAX_EVIDENCE).map((l) => `  - ${multi ? `${basename(l.capture)}: ` : ''}${l.text}`);
+  if (records.length > MAX_EVIDENCE) shown.push(`  - … and ${records.length - MAX_EVIDENCE} more`);
   return shown;
 }
 
@@ -32,8 +32,6 @@ function explainFailure(reports: readonly Report[], e: Expectation, m: Measureme
   const scopeWords = filtered ? ` among ${m.noun} with ${describeWhere(where)}` : '';
   const lines = [`expected ${e.metric} ${e.op} ${formatValue(e.value)}${scopeWords}, found ${formatValue(m.value)}.`];
   const short = fellShort(e, m.value);
-  const countedTexts = new Set(m.counted.map((l) => `${l.capture}\u0000${l.text}`));
-  const notCounted = m.candidates.filter((l) => !countedTexts.has(`${l.capture}\u0000${l.text}`));
 
   if (m.value === 'absent') {
     lines.push(`${m.noun} does not appear in the capture${multi ? 's' : ''}.`);
@@ -50,8 +48,8 @@ function explainFailure(reports: readonly Report[], e: Expectation, m: Measureme
       }
     }
   } else if (short) {
-    const pool = notCounted.length > 0 ? notCounted : m.candidates;
-    lines.push(notCounted.length > 0 ? `These ${m.noun} did not count:` : `Look at these ${m.noun}:`, ...evidence(pool, multi));
+    const pool = m.uncounted.length > 0 ? m.uncounted : m.candidates;
+    lines.push(m.uncounted.length > 0 ? `These ${m.noun} did not count:` : `Look at these ${m.noun}:`, ...evidence(pool, multi));
   } else if (m.counted.length > 0) {
     lines.push(`These ${m.noun} count against it:`, ...evidence(m.counted, multi));
   }

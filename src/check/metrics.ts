@@ -35,15 +35,27 @@ export interface EvidenceLine {
   text: string;
 }
 
+/**
+ * Records behind a value, described only on demand: a capture may hold a million flows, and only
+ * a failed expectation's explanation names a few of them.
+ */
+export interface RecordList {
+  readonly length: number;
+  /** Plain-words lines for the first `limit` records. */
+  describe(limit: number): EvidenceLine[];
+}
+
 export interface Measurement {
   value: number | string;
   kind: MetricKind;
   /** What the metric counts ("TCP connections"), for explanations. */
   noun: string;
   /** Records in scope (after `where`). */
-  candidates: EvidenceLine[];
+  candidates: RecordList;
   /** The subset that contributes to the value (counted, or with a non-zero share of a sum). */
-  counted: EvidenceLine[];
+  counted: RecordList;
+  /** The other candidates. */
+  uncounted: RecordList;
   /** Whether the `where` filter applied to this metric. */
   narrowed: boolean;
 }
@@ -62,8 +74,19 @@ interface MetricDef extends MetricDoc {
 
 // ------------------------------------------------------------------ building blocks
 
-function lines<T>(records: readonly Scoped<T>[], describe: (item: T) => string): EvidenceLine[] {
-  return records.map((r) => ({ capture: r.capture, text: describe(r.item) }));
+function lines<T>(records: readonly Scoped<T>[], describe: (item: T) => string): RecordList {
+  return {
+    length: records.length,
+    describe: (limit) => records.slice(0, limit).map((r) => ({ capture: r.capture, text: describe(r.item) })),
+  };
+}
+
+/** Splits records into those that count and the others, as lazily described lists. */
+function partition<T>(records: readonly Scoped<T>[], describe: (item: T) => string, counts: (item: T) => boolean) {
+  const counted: Scoped<T>[] = [];
+  const uncounted: Scoped<T>[] = [];
+  for (const r of records) (counts(r.item) ? counted : uncounted).push(r);
+  return { candidates: lines(records, describe), counted: lines(counted, describe), uncounted: lines(uncounted, describe), count: counted.length };
 }
 
 function counter<T>(
@@ -73,9 +96,8 @@ function counter<T>(
     kind: 'count',
     narrowed: true,
     measure: (scope) => {
-      const all = pick(scope);
-      const counted = all.filter((r) => predicate(r.item));
-      return { value: counted.length, kind: 'count', noun, candidates: lines(all, describe), counted: lines(counted, describe) };
+      const { count, ...evidence } = partition(pick(scope), describe, predicate);
+      return { value: count, kind: 'count', noun, ...evidence };
     },
   };
 }
@@ -88,9 +110,9 @@ function summer<T>(
     narrowed: true,
     measure: (scope) => {
       const all = pick(scope);
-      const counted = all.filter((r) => value(r.item) > 0);
       const total = all.reduce((n, r) => n + value(r.item), 0);
-      return { value: total, kind, noun, candidates: lines(all, describe), counted: lines(counted, describe) };
+      const { count: _, ...evidence } = partition(all, describe, (item) => value(item) > 0);
+      return { value: total, kind, noun, ...evidence };
     },
   };
 }
@@ -120,11 +142,16 @@ function secondsStat<T>(
     narrowed: true,
     measure: (scope) => {
       const all = pick(scope);
-      const counted = all.filter((r) => value(r.item) !== null);
-      const values = counted.map((r) => value(r.item) as number).sort((a, b) => a - b);
+      const values: number[] = [];
+      for (const r of all) {
+        const v = value(r.item);
+        if (v !== null) values.push(v);
+      }
+      values.sort((a, b) => a - b);
       const whole = fromSummary !== undefined && scope.reports.length === 1 && isEmptyWhere(scope.where);
       const result = whole ? fromSummary(scope.reports[0]) : stat(values);
-      return { value: result ?? 'none', kind: 'seconds', noun, candidates: lines(all, describe), counted: lines(counted, describe) };
+      const { count: _, ...evidence } = partition(all, describe, (item) => value(item) !== null);
+      return { value: result ?? 'none', kind: 'seconds', noun, ...evidence };
     },
   };
 }
@@ -135,15 +162,16 @@ function captureFigure(noun: string, value: (r: Report) => number, kind: MetricK
     kind,
     narrowed: false,
     measure: (scope) => {
-      const candidates = scope.reports.map((r) => ({ capture: r.capture.path, text: `${r.capture.path}: ${value(r)} ${noun}` }));
+      const records = scope.reports.map((r) => ({ capture: r.capture.path, item: r }));
       const total = scope.reports.reduce((n, r) => n + value(r), 0);
-      return { value: total, kind, noun, candidates, counted: candidates.filter((_, i) => value(scope.reports[i]) > 0) };
+      const { count: _, ...evidence } = partition(records, (r) => `${r.capture.path}: ${value(r)} ${noun}`, (r) => value(r) > 0);
+      return { value: total, kind, noun, ...evidence };
     },
   };
 }
 
-function endpointLines(endpoints: readonly MergedEndpoint[]): EvidenceLine[] {
-  return endpoints.map((e) => ({ capture: e.peakInstance.capture, text: describeEndpoint(e) }));
+function endpointRecords(endpoints: readonly MergedEndpoint[]): Scoped<MergedEndpoint>[] {
+  return endpoints.map((e) => ({ capture: e.peakInstance.capture, item: e }));
 }
 
 function endpointCounter(predicate: (e: MergedEndpoint) => boolean): Resolved {
@@ -151,8 +179,8 @@ function endpointCounter(predicate: (e: MergedEndpoint) => boolean): Resolved {
     kind: 'count',
     narrowed: true,
     measure: (scope) => {
-      const counted = scope.endpoints.filter(predicate);
-      return { value: counted.length, kind: 'count', noun: 'endpoints', candidates: endpointLines(scope.endpoints), counted: endpointLines(counted) };
+      const { count, ...evidence } = partition(endpointRecords(scope.endpoints), describeEndpoint, predicate);
+      return { value: count, kind: 'count', noun: 'endpoints', ...evidence };
     },
   };
 }
@@ -163,8 +191,8 @@ function endpointMax(value: (e: MergedEndpoint) => number, kind: MetricKind): Re
     narrowed: true,
     measure: (scope) => {
       const max = scope.endpoints.reduce((m, e) => Math.max(m, value(e)), 0);
-      const counted = scope.endpoints.filter((e) => value(e) === max && max > 0);
-      return { value: max, kind, noun: 'endpoints', candidates: endpointLines(scope.endpoints), counted: endpointLines(counted) };
+      const { count: _, ...evidence } = partition(endpointRecords(scope.endpoints), describeEndpoint, (e) => value(e) === max && max > 0);
+      return { value: max, kind, noun: 'endpoints', ...evidence };
     },
   };
 }
@@ -177,10 +205,11 @@ function endpointFigure(name: string, kind: MetricKind, value: (e: MergedEndpoin
     measure: (scope) => {
       const e = findEndpoint(scope, name);
       if (e === undefined) {
-        return { value: 'absent', kind, noun: `endpoint ${name}`, candidates: endpointLines(scope.endpoints), counted: [] };
+        const { count: _, ...evidence } = partition(endpointRecords(scope.endpoints), describeEndpoint, () => false);
+        return { value: 'absent', kind, noun: `endpoint ${name}`, ...evidence };
       }
-      const line = endpointLines([e]);
-      return { value: value(e), kind, noun: `endpoint ${name}`, candidates: line, counted: line };
+      const { count: _, ...evidence } = partition(endpointRecords([e]), describeEndpoint, () => true);
+      return { value: value(e), kind, noun: `endpoint ${name}`, ...evidence };
     },
   };
 }

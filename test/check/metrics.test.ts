@@ -248,3 +248,21 @@ describe('the catalog', () => {
     }
   });
 });
+
+describe('large captures', () => {
+  it('names at most five records in an explanation, however many count', async () => {
+    const { judge } = await import('../../src/check/judge.js');
+    const { parseExpectation } = await import('../../src/check/expectation.js');
+    const { tcpFlow } = await import('../report/factory.js');
+    const flows = Array.from({ length: 20_000 }, (_, i) => tcpFlow({ id: i, client: `10.0.${i >> 8 & 255}.${i & 255}:40000`, server: '10.9.9.9:80', firstPacket: i + 1, lastPacket: i + 1 }));
+    const big = makeReport({ flows });
+    const e = parseExpectation('tcp.connState.SF == 0');
+    if ('error' in e) throw new Error(e.error);
+    const j = judge([big], e);
+    if ('error' in j) throw new Error(j.error);
+    expect(j.actual).toBe(20_000);
+    const lines = j.explanation.split('\n');
+    expect(lines).toHaveLength(2 + 5 + 1);
+    expect(lines[lines.length - 1]).toBe('  - … and 19995 more');
+  });
+});
