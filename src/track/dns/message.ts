@@ -88,10 +88,15 @@ export function sameQuestion(a: DnsQuestion, b: DnsQuestion): boolean {
   return a.type === b.type && a.class === b.class && a.name.toLowerCase() === b.name.toLowerCase();
 }
 
-/** Reads one DNS message (a UDP payload, or one TCP-framed message without its length prefix). */
-export function parseDnsMessage(bytes: Uint8Array): DnsParse {
+/**
+ * Reads one DNS message (a UDP payload, or one TCP-framed message without its length prefix).
+ * `wireLength` is the length the message had on the wire (from the UDP header); when the capture
+ * kept fewer bytes, a failure is blamed on the snaplen rather than on the sender.
+ */
+export function parseDnsMessage(bytes: Uint8Array, wireLength: number = bytes.length): DnsParse {
+  const cut = bytes.length < wireLength ? `captured ${bytes.length} of ${wireLength} bytes (snaplen)` : null;
   if (bytes.length < DNS_HEADER.LENGTH) {
-    return { message: null, malformed: `header needs ${DNS_HEADER.LENGTH} bytes, have ${bytes.length}` };
+    return { message: null, malformed: cut ?? `header needs ${DNS_HEADER.LENGTH} bytes, have ${bytes.length}` };
   }
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const flags = buf.readUInt16BE(DNS_HEADER.FLAGS);
@@ -122,13 +127,19 @@ export function parseDnsMessage(bytes: Uint8Array): DnsParse {
     message.question = q ? toQuestion(q) : null;
     // dns-packet reads some RDATA (A, AAAA, opaque) without checking the end of the buffer.
     const used = dnsPacket.decode.bytes;
-    if (used > buf.length) return { message, malformed: `truncated: records need ${used} bytes, have ${buf.length}` };
+    if (used > buf.length) return { message, malformed: cut ?? `truncated: records need ${used} bytes, have ${buf.length}` };
     return { message, malformed: null };
   } catch (err) {
     // dns-packet stops at the first record it cannot read; the question may still be intact.
     message.question = questions > 0 ? firstQuestion(buf) : null;
-    return { message, malformed: err instanceof Error ? err.message : String(err) };
+    return { message, malformed: cut ?? reasonOf(err) };
   }
+}
+
+/** dns-packet's own errors name the problem; Node's bounds errors (RangeError) only an offset. */
+function reasonOf(err: unknown): string {
+  if (err instanceof RangeError) return 'a record runs past the end of the message';
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** The first question alone (just after the header), or null when it cannot be read. */

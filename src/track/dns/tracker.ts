@@ -47,6 +47,8 @@ export const DNS_DEFAULTS = { port: 53, timeout: 5, maxPending: 100_000, maxReco
  */
 const ANSWERED_RETENTION = 60;
 
+const UDP_HEADER_LENGTH = 8;
+
 type Unsolicited = DnsReport['unsolicited'][number];
 type Collision = DnsReport['collisions'][number];
 type Malformed = DnsReport['malformed'][number];
@@ -102,7 +104,8 @@ export class DnsTracker implements TcpStreamListener {
     const { ip, udp } = pkt;
     if (!ip || !udp) return false;
     if (!this.ports.has(udp.srcPort) && !this.ports.has(udp.dstPort)) return false;
-    const parsed = this.parse(udp.payload, pkt.number);
+    // The UDP length field says how long the message was on the wire (RFC 768).
+    const parsed = this.parse(udp.payload, pkt.number, Math.max(udp.payload.length, udp.length - UDP_HEADER_LENGTH));
     if (!parsed) return true;
     if (parsed.response) {
       const path: DnsPath = { transport: 'udp', flowId: -1, clientAddress: ip.dst, clientPort: udp.dstPort, serverAddress: ip.src, serverPort: udp.srcPort };
@@ -160,8 +163,8 @@ export class DnsTracker implements TcpStreamListener {
   // ------------------------------------------------------------------ messages
 
   /** Decodes one message; a failure is listed as malformed. Null when not even the header was readable. */
-  private parse(bytes: Uint8Array, packet: number): DnsMessage | null {
-    const parsed = parseDnsMessage(bytes);
+  private parse(bytes: Uint8Array, packet: number, wireLength: number = bytes.length): DnsMessage | null {
+    const parsed = parseDnsMessage(bytes, wireLength);
     if (parsed.malformed !== null) this.list(this.malformed, { packet, reason: parsed.malformed });
     return parsed.message;
   }
@@ -215,14 +218,14 @@ export class DnsTracker implements TcpStreamListener {
     this.matcher.sweep(time);
     const match = this.matcher.matchResponse(path, m.id, m.question);
     if (match.kind === 'none') {
-      this.list(this.unsolicited, {
-        packet,
-        id: m.id,
-        client: endpointString(path.clientAddress, path.clientPort),
-        server: endpointString(path.serverAddress, path.serverPort),
-        qname: m.question?.name ?? null,
-        transport: path.transport,
-      });
+      // No query says who the client is. The sender of a response claims to be the server, but
+      // when only the receiver is on a DNS port (a "response" aimed at port 53 from an ephemeral
+      // port: a reflection or a crafted packet), the DNS port names the server, as the port does
+      // in Wireshark's and Zeek's views of the conversation.
+      const flip = !this.ports.has(path.serverPort) && this.ports.has(path.clientPort);
+      const server = flip ? endpointString(path.clientAddress, path.clientPort) : endpointString(path.serverAddress, path.serverPort);
+      const client = flip ? endpointString(path.serverAddress, path.serverPort) : endpointString(path.clientAddress, path.clientPort);
+      this.list(this.unsolicited, { packet, id: m.id, client, server, qname: m.question?.name ?? null, transport: path.transport });
       return;
     }
     const t = match.transaction;

@@ -63,6 +63,22 @@ describe('parseDnsMessage', () => {
     expect(parseDnsMessage(whole.subarray(0, 35)).malformed).toBe('Cannot decode name (buffer overflow)');
   });
 
+  it('a question cut before its QTYPE: Node bounds errors become a plain reason', () => {
+    const p = parseDnsMessage(message(3, 0x0100, [1, 0, 0, 0], [1, 0x61, 0, 0]));
+    expect(p.malformed).toBe('a record runs past the end of the message');
+    expect(p.message?.question).toBeNull();
+  });
+
+  it('a message the capture cut short (snaplen) is blamed on the capture, not the sender', () => {
+    const whole = response(0xfeed, 'example.com', { addresses: ['192.0.2.1'] });
+    const p = parseDnsMessage(whole.subarray(0, 40), whole.length);
+    expect(p.malformed).toBe('captured 40 of 56 bytes (snaplen)');
+    expect(p.message?.id).toBe(0xfeed);
+    expect(parseDnsMessage(whole.subarray(0, 8), whole.length)).toEqual({ message: null, malformed: 'captured 8 of 56 bytes (snaplen)' });
+    // a complete capture of a damaged message is still the sender's fault
+    expect(parseDnsMessage(whole.subarray(0, 40)).malformed).toBe('Cannot decode name (buffer overflow)');
+  });
+
   it('a compression pointer to itself is refused (RFC 1035 §4.1.4: pointers go to prior data)', () => {
     // question name at offset 12 = pointer 0xc00c (to offset 12 itself), then QTYPE/QCLASS
     const p = parseDnsMessage(message(5, 0x0100, [1, 0, 0, 0], [0xc0, 0x0c, 0, 1, 0, 1]));

@@ -105,6 +105,28 @@ describe('UDP matching', () => {
     expect(r.summary.unanswered).toBe(1);
   });
 
+  it('an unsolicited response aimed at port 53 from an ephemeral port names the port-53 side as server', () => {
+    const dns = new DnsTracker();
+    dns.observeUdp(udpPacket(1, 0, ['192.0.2.4', 12345], ['10.0.0.53', 53], response(0x1234, 'a.example')));
+    dns.observeUdp(udpPacket(2, 0, ['10.0.0.53', 53], ['10.0.0.8', 53], response(0x1235, 'b.example')));
+    expect(dns.finish().unsolicited.map((u) => [u.packet, u.client, u.server])).toEqual([
+      [1, '192.0.2.4:12345', '10.0.0.53:53'],
+      [2, '10.0.0.8:53', '10.0.0.53:53'],
+    ]);
+  });
+
+  it('a response cut by the snaplen is listed as such and still answers its query', () => {
+    const dns = new DnsTracker();
+    dns.observeUdp(udpPacket(1, 0, c(40000), S, query(0x4321, 'a.example')));
+    const whole = response(0x4321, 'a.example', { addresses: ['192.0.2.1', '192.0.2.2'] });
+    const cut = udpPacket(2, 0.1, S, c(40000), whole.subarray(0, 40));
+    cut.udp = { srcPort: 53, dstPort: 40000, length: 8 + whole.length, payload: whole.subarray(0, 40) };
+    dns.observeUdp(cut);
+    const r = dns.finish();
+    expect(r.malformed).toEqual([{ packet: 2, reason: `captured 40 of ${whole.length} bytes (snaplen)` }]);
+    expect([r.transactions[0].responsePackets, r.transactions[0].answers]).toEqual([[2], 2]);
+  });
+
   it('a retransmitted query joins its transaction; RTT counts from the first query', () => {
     const dns = new DnsTracker();
     dns.observeUdp(udpPacket(1, 0, c(40000), S, query(0x7777, 'a.example')));
