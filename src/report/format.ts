@@ -79,3 +79,8 @@ export function shortenHex(hex: string, keep = 16): string {
 export function moreLine(total: number, shown: number, noun: string): string | null {
   return total > shown ? `… ${total - shown} more (${total} ${noun} in all; --format json lists every one)` : null;
 }
+
+/** "1 DNS query", "3 DNS queries". */
+export function countOf(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -7,7 +7,7 @@ import type { AnyReport, Report } from './schema.js';
 import { isFailed } from './failed.js';
 import { endpointsByPeak, restartLine } from './table-endpoints.js';
 import { findProblems } from './problems.js';
-import { formatBytes, formatCounts, formatSeconds } from './format.js';
+import { countOf, formatBytes, formatCounts, formatSeconds } from './format.js';
 
 export interface MarkdownOptions {
   /** Endpoints and problems listed per capture before an "N more" line (default 50). */
@@ -19,22 +19,18 @@ export function mdText(text: string): string {
   return text.replace(/[\r\n]+/g, ' ').replace(/([\\`*_[\]<>|~])/g, '\\$1');
 }
 
-function count(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 function summaryLine(r: Report): string {
   const c = r.capture;
   const duration = c.firstTime !== null && c.lastTime !== null ? c.lastTime - c.firstTime : null;
-  const tcp = count(r.tcp.summary.flows, 'TCP connection', 'TCP connections');
+  const tcp = countOf(r.tcp.summary.flows, 'TCP connection', 'TCP connections');
   const parts = [
-    `**${count(c.packets, 'packet', 'packets')}** (${formatBytes(c.bytes)})`,
+    `**${countOf(c.packets, 'packet', 'packets')}** (${formatBytes(c.bytes)})`,
     c.format ?? 'unknown format',
     c.linkTypes.length > 0 ? c.linkTypes.map(mdText).join(', ') : 'no link type',
     formatSeconds(duration),
     r.tcp.summary.flows > 0 ? `${tcp} (${mdText(formatCounts(r.tcp.summary.connStates))})` : tcp,
-    `${count(r.dns.summary.queries, 'DNS query', 'DNS queries')} (${r.dns.summary.answered} answered)`,
-    count(r.quic.summary.connections, 'QUIC connection', 'QUIC connections'),
+    `${countOf(r.dns.summary.queries, 'DNS query', 'DNS queries')} (${r.dns.summary.answered} answered)`,
+    countOf(r.quic.summary.connections, 'QUIC connection', 'QUIC connections'),
   ];
   return parts.join(' · ');
 }

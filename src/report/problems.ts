@@ -5,17 +5,13 @@
 import type { Report } from './schema.js';
 import { CONN_STATE_MEANING, TROUBLED_CONN_STATES } from './conn-states.js';
 import { dnsAttention } from './dns-attention.js';
-import { formatPacketRange, formatPackets } from './format.js';
+import { countOf, formatPacketRange, formatPackets } from './format.js';
 
 export interface Problem {
   area: 'capture' | 'tcp' | 'dns' | 'quic' | 'limits';
   text: string;
   /** Packet numbers or a packet range to open in Wireshark ("#10–#11", "#25, #26"); "" when none apply. */
   where: string;
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** Every problem in `report`, grouped by area (capture, TCP, DNS, QUIC, limits), in packet order within an area. */
@@ -34,10 +30,10 @@ export function findProblems(report: Report): Problem[] {
     }
     const a = f.analysis;
     const trouble: string[] = [];
-    if (a.retransmissions > 0) trouble.push(plural(a.retransmissions, 'retransmission', 'retransmissions'));
-    if (a.outOfOrder > 0) trouble.push(plural(a.outOfOrder, 'out-of-order segment', 'out-of-order segments'));
-    if (a.duplicateAcks > 0) trouble.push(plural(a.duplicateAcks, 'duplicate ACK', 'duplicate ACKs'));
-    if (a.zeroWindows > 0) trouble.push(plural(a.zeroWindows, 'zero window', 'zero windows'));
+    if (a.retransmissions > 0) trouble.push(countOf(a.retransmissions, 'retransmission', 'retransmissions'));
+    if (a.outOfOrder > 0) trouble.push(countOf(a.outOfOrder, 'out-of-order segment', 'out-of-order segments'));
+    if (a.duplicateAcks > 0) trouble.push(countOf(a.duplicateAcks, 'duplicate ACK', 'duplicate ACKs'));
+    if (a.zeroWindows > 0) trouble.push(countOf(a.zeroWindows, 'zero window', 'zero windows'));
     if (trouble.length > 0) problems.push({ area: 'tcp', text: `${who}: ${trouble.join(', ')}`, where });
   }
 
@@ -59,7 +55,7 @@ export function findProblems(report: Report): Problem[] {
   if (report.quic.unattributed.datagrams > 0) {
     problems.push({
       area: 'quic',
-      text: `${plural(report.quic.unattributed.datagrams, 'datagram', 'datagrams')} with short headers of no known connection`,
+      text: `${countOf(report.quic.unattributed.datagrams, 'datagram', 'datagrams')} with short headers of no known connection`,
       where: formatPackets(report.quic.unattributed.packets),
     });
   }

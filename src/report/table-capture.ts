@@ -1,7 +1,7 @@
 /** The capture summary at the top of the table view: what was read and what could not be decoded. */
 import type { Report } from './schema.js';
 import { renderKeyValue, paint } from './cli-table.js';
-import { formatBytes, formatCounts, formatSeconds, formatTime } from './format.js';
+import { countOf, formatBytes, formatCounts, formatSeconds, formatTime } from './format.js';
 
 export function captureSection(report: Report, color: boolean): string {
   const c = report.capture;
@@ -14,8 +14,12 @@ export function captureSection(report: Report, color: boolean): string {
     ['Packets', `${c.packets} (${formatBytes(c.bytes)})`],
     ['Time', `${formatTime(c.firstTime)} to ${formatTime(c.lastTime)} (${formatSeconds(duration)})`],
     ['Undecoded', formatCounts(c.undecoded)],
-    ['Connections', `${report.tcp.summary.flows} TCP (${formatCounts(report.tcp.summary.connStates)}), ` +
-      `${report.dns.summary.queries} DNS queries, ${report.quic.summary.connections} QUIC`],
+    ['Connections', [
+      report.tcp.summary.flows > 0 ? `${countOf(report.tcp.summary.flows, 'TCP connection', 'TCP connections')} (${formatCounts(report.tcp.summary.connStates)})`
+        : 'no TCP connection',
+      countOf(report.dns.summary.queries, 'DNS query', 'DNS queries'),
+      countOf(report.quic.summary.connections, 'QUIC connection', 'QUIC connections'),
+    ].join(', ')],
   ];
   const evicted = report.limits.evictedFlows + report.limits.evictedFragments + report.limits.evictedDnsQueries +
     report.limits.evictedQuicConnections;

@@ -1,7 +1,7 @@
 /** DNS summary (queries, answered %, RTT, rcodes) and the transactions that need attention (issue 3). */
 import type { DnsReport } from './schema.js';
 import { renderGrid, renderKeyValue } from './cli-table.js';
-import { formatCounts, formatPackets, formatPercent, formatSeconds, moreLine } from './format.js';
+import { countOf, formatCounts, formatPackets, formatPercent, formatSeconds, moreLine } from './format.js';
 import { dnsAttention } from './dns-attention.js';
 
 export function dnsSection(dns: DnsReport, dnsTimeout: number, opts: { color: boolean; maxRows: number }): string | null {
@@ -19,7 +19,7 @@ export function dnsSection(dns: DnsReport, dnsTimeout: number, opts: { color: bo
     ['Malformed', String(s.malformed)],
     ['ID collisions', String(dns.collisions.length)],
   ], { color: opts.color });
-  const lines = [`DNS (${s.queries} queries)`, summary];
+  const lines = [`DNS (${countOf(s.queries, 'query', 'queries')})`, summary];
   const attention = dnsAttention(dns, dnsTimeout);
   if (attention.length > 0) {
     const shown = attention.slice(0, opts.maxRows);

@@ -4,7 +4,7 @@
  */
 import type { EndpointReport } from './schema.js';
 import { renderGrid, paint } from './cli-table.js';
-import { formatBytes, formatSeconds, moreLine } from './format.js';
+import { countOf, formatBytes, formatSeconds, moreLine } from './format.js';
 
 const HEAD = ['Endpoint', 'Role', 'Verdict', 'Peak entries', 'Peak bytes', 'At packet', 'Idle', 'Sticky routing'];
 const ALIGN = ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'left'] as const;
@@ -25,9 +25,9 @@ export function restartLine(e: EndpointReport): string | null {
   const at = r.at.packet !== null ? `packet #${r.at.packet}` : 'the requested time';
   const basis = r.basis === 'worst' ? ' (most state held)' : '';
   const parts: string[] = [];
-  if (r.breaks.tcp.length > 0) parts.push(`${r.breaks.tcp.length} TCP connection${r.breaks.tcp.length === 1 ? '' : 's'} (${list(r.breaks.tcp)})`);
-  if (r.breaks.dns.length > 0) parts.push(`${r.breaks.dns.length} DNS quer${r.breaks.dns.length === 1 ? 'y' : 'ies'} in flight (${list(r.breaks.dns)})`);
-  if (r.breaks.quic.length > 0) parts.push(`${r.breaks.quic.length} QUIC connection${r.breaks.quic.length === 1 ? '' : 's'} (${list(r.breaks.quic)})`);
+  if (r.breaks.tcp.length > 0) parts.push(`${countOf(r.breaks.tcp.length, 'TCP connection', 'TCP connections')} (${list(r.breaks.tcp)})`);
+  if (r.breaks.dns.length > 0) parts.push(`${countOf(r.breaks.dns.length, 'DNS query', 'DNS queries')} in flight (${list(r.breaks.dns)})`);
+  if (r.breaks.quic.length > 0) parts.push(`${countOf(r.breaks.quic.length, 'QUIC connection', 'QUIC connections')} (${list(r.breaks.quic)})`);
   return `restart at ${at}${basis} breaks ${parts.length > 0 ? parts.join(', ') : 'nothing'}`;
 }
 
