@@ -1,4 +1,5 @@
 import { wordSum } from './checksum.js';
+import { finalDestinationOffset } from './ipv4-route.js';
 import type { DecodedPacket, IpLayer } from './packet.js';
 import { decodeReassembled } from './reassembled.js';
 
@@ -16,7 +17,7 @@ export interface FragmentReassemblerOptions {
 /** Largest reassembled payload: IPv4 total length (RFC 791) and IPv6 payload length (RFC 8200 §4.5) are 16-bit. */
 const MAX_DATAGRAM = 0xffff;
 
-/** A received piece of the datagram: [start, end) as the header claims, `data` what was captured of it (a prefix). */
+/** A received piece of the datagram, [start, end), with its bytes (a view into that fragment's copy). */
 interface Piece {
   start: number;
   end: number;
@@ -76,8 +77,9 @@ export class FragmentReassembler {
    * Feeds a packet whose ip.fragment is set, with the record's bytes (valid only during the
    * call: what is kept is copied). Returns the packet completed by this fragment (transport
    * decoded from the reassembled datagram; number and time of this last fragment, as Wireshark
-   * attributes it) or null while incomplete. Packets without ip.fragment, or marked skipped
-   * (a bad header checksum), return null and change nothing.
+   * attributes it) or null while incomplete. Packets without ip.fragment, marked skipped (a bad
+   * header checksum), or not wholly captured return null and change nothing: like Wireshark,
+   * only whole fragments are reassembled (decodePacket decodes a cut first fragment as is).
    */
   push(packet: DecodedPacket, bytes: Uint8Array): DecodedPacket | null {
     const ip = packet.ip;
@@ -86,7 +88,7 @@ export class FragmentReassembler {
     const claimedEnd = start + ip.payloadLength;
     if (claimedEnd > MAX_DATAGRAM || ip.payloadLength <= 0 && ip.fragment.more) return null; // RFC 791: 16-bit total; empty non-last fragment carries nothing
     const payloadStart = ip.offset + ip.headerLength;
-    const captured = Math.max(0, Math.min(ip.payloadLength, bytes.length - payloadStart));
+    if (payloadStart + ip.payloadLength > bytes.length) return null;
 
     const key = fragmentKey(ip);
     let datagram = this.pendingByKey.get(key);
@@ -110,7 +112,7 @@ export class FragmentReassembler {
     if (start === 0) datagram.protocol = ip.protocol;
     if (!ip.fragment.more && datagram.totalLength === undefined) datagram.totalLength = claimedEnd;
 
-    const copy = bytes.slice(payloadStart, payloadStart + captured);
+    const copy = bytes.slice(payloadStart, payloadStart + ip.payloadLength);
     if (!this.makeRoom(copy.length, datagram)) {
       this.drop(key, datagram);
       this.evictedCount++;
@@ -163,18 +165,14 @@ export class FragmentReassembler {
 
   private complete(last: DecodedPacket, ip: IpLayer, datagram: PendingDatagram, total: number): DecodedPacket {
     const payload = new Uint8Array(total);
-    let captured = total;
     for (const p of datagram.pieces) {
       if (p.start >= total) break;
       payload.set(p.data.subarray(0, Math.min(p.data.length, total - p.start)), p.start);
-      // A snaplen-cut fragment leaves uncaptured bytes: the datagram is "captured" up to the first one.
-      if (p.start + p.data.length < Math.min(p.end, total) && p.start + p.data.length < captured) captured = p.start + p.data.length;
     }
     return decodeReassembled({
       last,
       ip: { ...ip, protocol: datagram.protocol },
       payload,
-      captured,
       verifyChecksums: this.verifyChecksums,
       sourceSum: datagram.sourceSum,
       destinationSum: datagram.destinationSum,
@@ -212,8 +210,7 @@ function fragmentKey(ip: IpLayer): string {
 }
 
 function piece(from: number, to: number, dataStart: number, data: Uint8Array): Piece {
-  const capturedEnd = dataStart + data.length;
-  return { start: from, end: to, data: data.subarray(Math.min(from, capturedEnd) - dataStart, Math.min(to, capturedEnd) - dataStart) };
+  return { start: from, end: to, data: data.subarray(from - dataStart, to - dataStart) };
 }
 
 /** True when the sorted, non-overlapping pieces leave no hole in [0, total). */
@@ -227,13 +224,18 @@ function covers(pieces: Piece[], total: number): boolean {
   return reached >= total;
 }
 
-/** Source/destination word sums for the pseudo-header, read from the fragment's IP header. */
+/**
+ * Source/destination word sums for the pseudo-header, read from the fragment's IP header (an
+ * IPv4 source route's final destination included, as decodePacket does).
+ */
 function addressSums(ip: IpLayer, bytes: Uint8Array): { sourceSum: number; destinationSum: number } {
   const addressStart = ip.offset + (ip.version === 4 ? 12 : 8);
   const addressLength = ip.version === 4 ? 4 : 16;
-  if (addressStart + addressLength * 2 > bytes.length) return { sourceSum: 0, destinationSum: 0 };
+  if (ip.offset + ip.headerLength > bytes.length || addressStart + addressLength * 2 > bytes.length) return { sourceSum: 0, destinationSum: 0 };
+  const route = ip.version === 4 && ip.headerLength > 20 ? finalDestinationOffset(bytes, ip.offset + 20, ip.offset + ip.headerLength) : -1;
+  const destination = route >= 0 ? route : addressStart + addressLength;
   return {
     sourceSum: wordSum(bytes, addressStart, addressStart + addressLength),
-    destinationSum: wordSum(bytes, addressStart + addressLength, addressStart + addressLength * 2),
+    destinationSum: wordSum(bytes, destination, destination + addressLength),
   };
 }

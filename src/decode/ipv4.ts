@@ -2,6 +2,7 @@ import { ipv4Text } from './address.js';
 import { u16 } from './bytes.js';
 import { fold, wordSum } from './checksum.js';
 import { decodeIpPayload } from './ip-payload.js';
+import { finalDestinationOffset } from './ipv4-route.js';
 import { badField, tooShort } from './issues.js';
 import type { IpLayer } from './packet.js';
 import type { Walk } from './walk.js';
@@ -52,10 +53,13 @@ export function decodeIpv4(walk: Walk, offset: number, end: number): void {
   const flagsFragment = u16(b, offset + IPV4.FLAGS_FRAGMENT);
   const fragmentOffset = (flagsFragment & IPV4.FRAGMENT_OFFSET_MASK) * 8; // RFC 791: in 8-octet units
   const more = (flagsFragment & IPV4.FLAG_MORE_FRAGMENTS) !== 0;
+  // With an unfinished source route, the final destination is in the options (RFC 791 §3.1).
+  const route = headerLength > IPV4.MIN_LENGTH ? finalDestinationOffset(b, offset + IPV4.MIN_LENGTH, offset + headerLength) : -1;
+  const dstAt = route >= 0 ? route : offset + IPV4.DST;
   const ip: IpLayer = {
     version: 4,
     src: ipv4Text(b, offset + IPV4.SRC),
-    dst: ipv4Text(b, offset + IPV4.DST),
+    dst: ipv4Text(b, dstAt),
     protocol: b[offset + IPV4.PROTOCOL],
     offset,
     headerLength,
@@ -73,11 +77,13 @@ export function decodeIpv4(walk: Walk, offset: number, end: number): void {
       return;
     }
     walk.sourceSum = wordSum(b, offset + IPV4.SRC, offset + IPV4.DST);
-    walk.destinationSum = wordSum(b, offset + IPV4.DST, offset + IPV4.DST + 4);
+    walk.destinationSum = wordSum(b, dstAt, dstAt + 4); // RFC 9293 §3.1: the final destination
   }
   // The payload ends where the header says, or where the capture ends if sooner (Ethernet
   // padding past total length is not payload: STYLE practice 5).
   const payloadEnd = Math.min(end, offset + totalLength);
-  if (ip.fragment !== undefined) return; // transport comes from the FragmentReassembler
+  // A fragment's transport comes from the FragmentReassembler, except a first fragment cut by the
+  // snaplen: it can never be reassembled, so it is decoded as far as it goes (Wireshark does both).
+  if (ip.fragment !== undefined && (fragmentOffset > 0 || payloadEnd - offset === totalLength)) return;
   decodeIpPayload(walk, ip.protocol, offset + headerLength, payloadEnd, ip.payloadLength);
 }

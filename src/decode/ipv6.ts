@@ -109,6 +109,10 @@ export function decodeIpv6Extensions(walk: Walk, ip: IpLayer, start: number, end
         ip.protocol = b[at + FRAGMENT_HEADER.NEXT];
         ip.headerLength += length;
         ip.payloadLength -= length;
+        // As for IPv4: a first fragment cut by the snaplen is decoded as far as it goes.
+        if (fragmentOffset === 0 && end - (at + length) < ip.payloadLength) {
+          decodeIpPayload(walk, ip.protocol, at + length, end, ip.payloadLength);
+        }
         return;
       }
       // RFC 6946 §4: an atomic fragment (offset 0, M 0) is processed as a whole packet.

@@ -1,15 +1,25 @@
+import { decodeArcnetLinux } from './arcnet.js';
 import { decodeSll, decodeSll2 } from './cooked.js';
 import { decodeEthernet } from './ethernet.js';
+import { decodeFddi } from './fddi.js';
+import { decodeCiscoHdlc } from './hdlc.js';
+import { decodeIeee80211 } from './ieee80211.js';
+import { decodeIpoib } from './ipoib.js';
 import { decodeIpv4 } from './ipv4.js';
 import { decodeIpv6 } from './ipv6.js';
 import { badField, tooShort } from './issues.js';
+import { decodeJuniperEthernet } from './juniper.js';
 import { decodeLoopback } from './loopback.js';
+import { decodeNflog } from './nflog.js';
+import { decodePppFrame, decodePppoeSession } from './ppp.js';
+import { decodeRadiotap } from './radiotap.js';
 import type { Walk } from './walk.js';
 
 /** LINKTYPE_* values (tcpdump.org/linktypes.html). */
 export const LINKTYPE = {
-  NULL: 0, ETHERNET: 1, RAW_OPENBSD: 12, RAW_BSDOS: 14, LOOP: 108, RAW: 101, LINUX_SLL: 113, IPV4: 228, IPV6: 229,
-  LINUX_SLL2: 276,
+  NULL: 0, ETHERNET: 1, PPP: 9, FDDI: 10, RAW_OPENBSD: 12, RAW_BSDOS: 14, PPP_HDLC: 50, PPP_ETHER: 51, RAW: 101,
+  C_HDLC: 104, IEEE802_11: 105, LOOP: 108, LINUX_SLL: 113, IEEE802_11_RADIOTAP: 127, ARCNET_LINUX: 129, JUNIPER_ETHER: 178, IPV4: 228,
+  IPV6: 229, NFLOG: 239, IPOIB: 242, LINUX_SLL2: 276,
 } as const;
 
 /** Dispatches on the record's link type; unknown link types are skipped as 'linktype-<N>'. */
@@ -25,6 +35,17 @@ export function decodeLink(walk: Walk, linkType: number, end: number): void {
     case LINKTYPE.RAW: return decodeRawIp(walk, 0, end);
     case LINKTYPE.IPV4: return decodeIpv4(walk, 0, end);
     case LINKTYPE.IPV6: return decodeIpv6(walk, 0, end);
+    case LINKTYPE.PPP:
+    case LINKTYPE.PPP_HDLC: return decodePppFrame(walk, 0, end);
+    case LINKTYPE.PPP_ETHER: return decodePppoeSession(walk, 0, end);
+    case LINKTYPE.C_HDLC: return decodeCiscoHdlc(walk, 0, end);
+    case LINKTYPE.FDDI: return decodeFddi(walk, 0, end);
+    case LINKTYPE.NFLOG: return decodeNflog(walk, 0, end);
+    case LINKTYPE.IEEE802_11: return decodeIeee80211(walk, 0, end);
+    case LINKTYPE.IEEE802_11_RADIOTAP: return decodeRadiotap(walk, 0, end);
+    case LINKTYPE.JUNIPER_ETHER: return decodeJuniperEthernet(walk, 0, end);
+    case LINKTYPE.IPOIB: return decodeIpoib(walk, 0, end);
+    case LINKTYPE.ARCNET_LINUX: return decodeArcnetLinux(walk, 0, end);
     default:
       walk.packet.skipped = 'linktype-' + linkType;
   }

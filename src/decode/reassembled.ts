@@ -10,8 +10,6 @@ export interface ReassembledInput {
   ip: IpLayer;
   /** The reassembled payload (IPv6: the fragmentable part). */
   payload: Uint8Array;
-  /** Bytes of `payload` that were actually captured, from its start; the rest is zero filler. */
-  captured: number;
   verifyChecksums: boolean;
   /** Word sums of source and destination address, for the pseudo-header. */
   sourceSum: number;
@@ -43,13 +41,13 @@ export function decodeReassembled(input: ReassembledInput): DecodedPacket {
     bytes: input.payload,
     packet,
     verifyChecksums: input.verifyChecksums,
-    uncaptured: input.payload.length - input.captured,
+    uncaptured: 0,
     depth: last.tunnels?.length ?? 0,
     sourceSum: input.sourceSum,
     destinationSum: input.destinationSum,
     greSequence: false,
   };
-  if (ip.version === 6) decodeIpv6Extensions(walk, ip, 0, input.captured);
-  else decodeIpPayload(walk, ip.protocol, 0, input.captured, ip.payloadLength);
+  if (ip.version === 6) decodeIpv6Extensions(walk, ip, 0, input.payload.length);
+  else decodeIpPayload(walk, ip.protocol, 0, input.payload.length, ip.payloadLength);
   return packet;
 }

@@ -2,6 +2,7 @@ import { u16 } from './bytes.js';
 import { fold, wordSum } from './checksum.js';
 import { badField, tooShort } from './issues.js';
 import type { UdpDatagram } from './packet.js';
+import { decodeUdpTunnel } from './udp-tunnels.js';
 import type { Walk } from './walk.js';
 
 /** UDP header fields (RFC 768). */
@@ -38,6 +39,7 @@ export function decodeUdp(walk: Walk, offset: number, end: number, claimed: numb
     payload: b.subarray(offset + UDP.HEADER_LENGTH, payloadEnd),
   };
   packet.udp = datagram;
+  decodeUdpTunnel(walk, datagram.srcPort, datagram.dstPort, offset + UDP.HEADER_LENGTH, payloadEnd);
 }
 
 /** True when the checksum verifies, is absent over IPv4, or cannot be checked (datagram not fully captured). */

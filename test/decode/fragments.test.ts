@@ -132,14 +132,19 @@ describe('IPv4 fragment reassembly (RFC 791 §3.2)', () => {
     expect(r.pending).toBe(1);
   });
 
-  it('a fragment cut by the snaplen: the datagram completes with the claimed length and only captured payload', () => {
+  it('a fragment cut by the snaplen is not reassembled (as Wireshark); a cut first fragment is decoded as is', () => {
     const r = new FragmentReassembler();
     const first = ethernet(frags4[0]);
     const rec1 = record(first.subarray(0, first.length - 4), 1, { number: 1, originalLength: first.length });
-    expect(r.push(decodePacket(rec1), rec1.data)).toBeNull();
+    const cutFirst = decodePacket(rec1);
+    // The first fragment holds the UDP header: with the fragment unreassemblable, it is decoded from what is there.
+    expect(cutFirst).toMatchObject({ ip: { fragment: { offset: 0, more: true } }, udp: { srcPort: 5000, length: 48 } });
+    expect(cutFirst.udp?.payload.length).toBe(4); // fragment bytes [8, 12) of its 16
+    expect(r.push(cutFirst, rec1.data)).toBeNull();
+    expect(r.pending).toBe(0);
     const out = feed(r, frags4.slice(1));
-    expect(out[1]?.udp).toMatchObject({ srcPort: 5000, length: 48 });
-    expect(out[1]?.udp?.payload.length).toBe(12 - 8 + 0); // captured: bytes [8, 12) of the datagram
+    expect(out).toEqual([null, null]);
+    expect(r.pending).toBe(1);
   });
 
   it('packets that are not fragments, or were skipped, change nothing', () => {

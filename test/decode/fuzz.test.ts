@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decodePacket } from '../../src/decode/decode.js';
 import { FragmentReassembler } from '../../src/decode/fragments.js';
 import {
-  AF, ethernet, ipv4, ipv4Fragments, ipv6, ipv6Fragments, nullLoopback, sll, sll2, tcpFrame, udp, udpFrame,
+  AF, ethernet, erspan, geneve, gre, gtpu, ieee80211, ipv4, ipv4Fragments, ipv6, ipv6Fragments, mpls, nflog, nullLoopback, ppp,
+  pppoe, radiotap, sll, sll2, tcp, tcpFrame, teredo, udp, udpFrame, vxlan,
 } from '../helpers/packets.js';
 import { record } from './record.js';
 
@@ -26,6 +27,21 @@ const seeds: { linkType: number; frame: Uint8Array }[] = [
   { linkType: 0, frame: nullLoopback(ipv6({ src: '::1', dst: '::1', nextHeader: 58, payload: Uint8Array.from([1, 4, 0, 0, 0, 0, 0, 0, 0x60, 0, 0, 0, 0, 8, 17, 64, ...new Array(32).fill(0), 0, 1, 0, 2]) }), AF.INET6_DARWIN) },
   { linkType: 101, frame: ipv6Fragments({ src: '::1', dst: '::2', nextHeader: 6, payload: new Uint8Array(40), id: 5 }, 16)[1] },
 ];
+// Tunnels and other link types, each around the same small SYN.
+const syn = ipv4({ src: '1.1.1.1', dst: '2.2.2.2', protocol: 6, payload: tcp({ srcPort: 1, dstPort: 2, seq: 3, flags: 'S', options: { mss: 1 } }) });
+const syn6 = ipv6({ src: '::1', dst: '::2', nextHeader: 6, payload: tcp({ srcPort: 1, dstPort: 2, seq: 3, flags: 'S' }) });
+const overIp = (protocol: number, payload: Uint8Array) => ethernet(ipv4({ src: '9.9.9.9', dst: '8.8.8.8', protocol, payload }));
+const overUdp = (port: number, payload: Uint8Array) => overIp(17, udp({ srcPort: port, dstPort: port, payload }));
+seeds.push(
+  { linkType: 1, frame: overIp(47, gre(erspan(ethernet(syn, { vlans: [3] }), { type: 3, subheader: true }), { protocol: 0x22eb, sequence: 1, key: 2, checksum: true })) },
+  { linkType: 1, frame: overIp(47, gre(ppp(syn, { hdlc: true }), { version: 1, sequence: 1, ack: 2 })) },
+  { linkType: 1, frame: overUdp(4789, vxlan(ethernet(mpls(syn6, [1, 2]), { etherType: 0x8847 }))) },
+  { linkType: 1, frame: overUdp(6081, geneve(ethernet(pppoe(syn), { etherType: 0x8864 }), { optionBytes: 4 })) },
+  { linkType: 1, frame: overUdp(2152, gtpu(syn, { sequence: 1, extensions: [1, 1] })) },
+  { linkType: 1, frame: overUdp(3544, teredo(syn6, { origin: true, authentication: true })) },
+  { linkType: 239, frame: nflog(syn) },
+  { linkType: 127, frame: radiotap(ieee80211(syn6, { qos: true, amsdu: true, toDs: true, fromDs: true }), { tsft: true, fcs: true }) },
+);
 
 describe('fuzz: random and mutated packets never throw', () => {
   it('20,000 mutants of valid frames (bit flips, byte sets, truncation), with and without checksum checks', () => {

@@ -58,6 +58,17 @@ describe('IPv4 header checks (RFC 791 §3.1)', () => {
     expect(dontFragment.tcp?.payloadLength).toBe(100);
   });
 
+  it('a wholly captured first fragment leaves transport to the reassembler; a cut one is decoded as far as it goes', () => {
+    const bytes = ipv4({ src: '1.1.1.1', dst: '2.2.2.2', protocol: 6, payload: segment.subarray(0, 64), moreFragments: true, id: 5 });
+    expect(decodePacket(record(bytes, 228)).tcp).toBeUndefined();
+    const cut = decodePacket(record(bytes.subarray(0, 50), 228, { originalLength: bytes.length }));
+    expect(cut.ip?.fragment).toEqual({ offset: 0, more: true });
+    expect(cut.tcp).toMatchObject({ srcPort: 1000, headerLength: 20, payloadLength: 44 });
+    expect(cut.tcp?.payload.length).toBe(10);
+    const cutLater = decodePacket(record(ipv4({ src: '1.1.1.1', dst: '2.2.2.2', protocol: 6, payload: segment.subarray(64), fragmentOffset: 64 }).subarray(0, 50), 228, { originalLength: 76 }));
+    expect(cutLater.tcp).toBeUndefined();
+  });
+
   it('an IP protocol statecap does not follow is skipped by number', () => {
     const p = decodePacket(record(ipv4({ src: '1.1.1.1', dst: '2.2.2.2', protocol: 132, payload: new Uint8Array(12) }), 228));
     expect(p).toMatchObject({ skipped: 'ip-proto-132', ip: { protocol: 132 } });
@@ -81,6 +92,14 @@ describe('IPv6 extension headers (RFC 8200 §4)', () => {
     expect(p.ip).toMatchObject({ protocol: 6, id: 0xdeadbeef, fragment: { offset: 1448, more: true }, headerLength: 56, payloadLength: 24 });
     expect(p.tcp).toBeUndefined();
     expect(p.issue).toBeUndefined();
+  });
+
+  it('a cut first IPv6 fragment is decoded as far as it goes', () => {
+    const bytes = ipv6({ src: '::1', dst: '::2', nextHeader: 6, payload: segment.subarray(0, 64), extensions: [{ type: 44, fragmentOffset: 0, moreFragments: true, id: 3 }] });
+    expect(decodePacket(record(bytes, 229)).tcp).toBeUndefined();
+    const cut = decodePacket(record(bytes.subarray(0, 80), 229, { originalLength: bytes.length }));
+    expect(cut.tcp).toMatchObject({ srcPort: 1000, payloadLength: 44 });
+    expect(cut.tcp?.payload.length).toBe(80 - 48 - 20);
   });
 
   it('an atomic fragment (offset 0, no more) is decoded as a whole packet (RFC 6946)', () => {

@@ -569,3 +569,224 @@ export function udpFrame(o: FrameOpts & Omit<UdpOpts, 'src' | 'dst'>): Uint8Arra
   return ethernet(ip({ src: o.src, dst: o.dst, protocol: IP_PROTO.UDP, payload: datagram, ttl: o.ttl, id: o.id }),
     { vlans: o.vlans, qinq: o.qinq });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Tunnels and other link layers (issue 7). Each wraps an already built payload.
+// ---------------------------------------------------------------------------------------------
+
+function header(length: number, fill: (out: Uint8Array, dv: DataView) => void): Uint8Array {
+  const out = new Uint8Array(length);
+  fill(out, new DataView(out.buffer));
+  return out;
+}
+
+/**
+ * GRE header then payload (RFC 2784/2890). Version 1 is PPTP's enhanced GRE (RFC 2637 §4.1):
+ * key (payload length, call ID) always present, protocol 0x880b.
+ */
+export function gre(payload: Uint8Array, o: { protocol?: number; key?: number; sequence?: number; checksum?: boolean; version?: 0 | 1; ack?: number } = {}): Uint8Array {
+  const version = o.version ?? 0;
+  const hasKey = version === 1 || o.key !== undefined;
+  const fields: number[] = [];
+  if (o.checksum) fields.push(0); // checksum + reserved, filled below
+  if (hasKey) fields.push(version === 1 ? ((payload.length << 16) | ((o.key ?? 0) & 0xffff)) >>> 0 : o.key ?? 0);
+  if (o.sequence !== undefined) fields.push(o.sequence);
+  if (version === 1 && o.ack !== undefined) fields.push(o.ack);
+  const flags = (o.checksum ? 0x8000 : 0) | (hasKey ? 0x2000 : 0) | (o.sequence !== undefined ? 0x1000 : 0)
+    | (version === 1 && o.ack !== undefined ? 0x0080 : 0) | version;
+  const out = header(4 + fields.length * 4 + payload.length, (h, dv) => {
+    dv.setUint16(0, flags);
+    dv.setUint16(2, o.protocol ?? (version === 1 ? 0x880b : etherTypeFor(payload)));
+    fields.forEach((f, i) => dv.setUint32(4 + i * 4, f >>> 0));
+  });
+  out.set(payload, 4 + fields.length * 4);
+  if (o.checksum) new DataView(out.buffer).setUint16(4, internetChecksum(out));
+  return out;
+}
+
+/** ERSPAN type II (8-byte header, session `sessionId`) or III (12 bytes, +8 platform subheader when `subheader`) before a mirrored frame. */
+export function erspan(frame: Uint8Array, o: { type: 2 | 3; sessionId?: number; subheader?: boolean }): Uint8Array {
+  const length = o.type === 2 ? 8 : 12 + (o.subheader ? 8 : 0);
+  const h = header(length, (b, dv) => {
+    dv.setUint16(0, (o.type === 2 ? 1 : 2) << 12); // version
+    dv.setUint16(2, (o.sessionId ?? 1) & 0x3ff);
+    if (o.type === 3 && o.subheader) b[11] |= 0x01;
+  });
+  return concat(h, frame);
+}
+
+/** VXLAN header (RFC 7348 §5) with the I flag, then the Ethernet frame. Wrap in udp({ dstPort: 4789 }). */
+export function vxlan(frame: Uint8Array, vni = 1): Uint8Array {
+  return concat(header(8, (b, dv) => { b[0] = 0x08; dv.setUint32(4, (vni << 8) >>> 0); }), frame);
+}
+
+/** Geneve header (RFC 8926 §3.4) with `optionBytes` of options (multiple of 4), then the payload. Wrap in udp({ dstPort: 6081 }). */
+export function geneve(payload: Uint8Array, o: { protocol?: number; vni?: number; optionBytes?: number } = {}): Uint8Array {
+  const options = o.optionBytes ?? 0;
+  return concat(header(8 + options, (b, dv) => {
+    b[0] = options / 4;
+    dv.setUint16(2, o.protocol ?? ETHERTYPE.TEB);
+    dv.setUint32(4, ((o.vni ?? 1) << 8) >>> 0);
+  }), payload);
+}
+
+/**
+ * GTP-U v1 header (3GPP TS 29.281 §5.1), message type G-PDU (255) unless given, then the
+ * payload. `sequence` adds the optional 4 bytes; `extensions` adds extension headers, each given
+ * as its content length in 4-byte units (content zero-filled).
+ */
+export function gtpu(payload: Uint8Array, o: { teid?: number; messageType?: number; sequence?: number; extensions?: number[] } = {}): Uint8Array {
+  const exts = o.extensions ?? [];
+  const optional = o.sequence !== undefined || exts.length > 0;
+  const extBytes = exts.reduce((n, units) => n + units * 4, 0);
+  const length = 8 + (optional ? 4 : 0) + extBytes;
+  const h = header(length, (b, dv) => {
+    b[0] = 0x30 | (exts.length ? 0x04 : 0) | (o.sequence !== undefined ? 0x02 : 0);
+    b[1] = o.messageType ?? 0xff;
+    dv.setUint16(2, length - 8 + payload.length);
+    dv.setUint32(4, o.teid ?? 1);
+    if (optional) {
+      dv.setUint16(8, o.sequence ?? 0);
+      b[11] = exts.length ? 0x85 : 0; // next extension type (PDU session container), 0 = none
+      let at = 12;
+      exts.forEach((units, i) => {
+        b[at] = units;
+        b[at + units * 4 - 1] = i + 1 < exts.length ? 0x85 : 0;
+        at += units * 4;
+      });
+    }
+  });
+  return concat(h, payload);
+}
+
+/** Teredo (RFC 4380 §5.1.1): optional origin indication (8 bytes) then an IPv6 packet. Wrap in udp on port 3544. */
+export function teredo(ipv6Packet: Uint8Array, o: { origin?: boolean; authentication?: boolean } = {}): Uint8Array {
+  const parts: Uint8Array[] = [];
+  if (o.authentication) parts.push(header(13, (b) => { b[1] = 0x01; })); // indicator, ID len 0, AU len 0, nonce, confirmation
+  if (o.origin) parts.push(header(8, (b, dv) => { dv.setUint16(2, 0xffff ^ 3544); }));
+  return concat(...parts, ipv6Packet);
+}
+
+/** AYIYA (draft-massar-v6ops-ayiya): 16-byte identity, no signature, opcode forward, then the packet. Wrap in udp on port 5072. */
+export function ayiya(packet: Uint8Array, nextHeader: 4 | 41 = 41): Uint8Array {
+  return concat(header(8 + 16, (b) => { b[0] = 0x41; b[2] = 0x11; b[3] = nextHeader; }), packet);
+}
+
+/** MPLS label stack (RFC 3032), bottom-of-stack on the last label; `controlWord` adds a zero PW control word. */
+export function mpls(payload: Uint8Array, labels: number[], o: { controlWord?: boolean; ttl?: number } = {}): Uint8Array {
+  const stack = header(labels.length * 4, (_, dv) => {
+    labels.forEach((label, i) => dv.setUint32(i * 4, ((label << 12) | (i === labels.length - 1 ? 0x100 : 0) | (o.ttl ?? 64)) >>> 0));
+  });
+  return concat(stack, o.controlWord ? new Uint8Array(4) : new Uint8Array(0), payload);
+}
+
+/** A PPP frame: optional HDLC address/control (ff 03), the protocol field (default by IP version), the payload. */
+export function ppp(payload: Uint8Array, o: { protocol?: number; hdlc?: boolean } = {}): Uint8Array {
+  const protocol = o.protocol ?? (payload[0] >> 4 === 6 ? 0x0057 : 0x0021);
+  return concat(o.hdlc ? Uint8Array.from([0xff, 0x03]) : new Uint8Array(0), Uint8Array.from([protocol >> 8, protocol & 0xff]), payload);
+}
+
+/** PPPoE session header (RFC 2516 §4) around a PPP frame without HDLC framing. Use EtherType 0x8864. */
+export function pppoe(payload: Uint8Array, o: { sessionId?: number; protocol?: number } = {}): Uint8Array {
+  const frame = ppp(payload, { protocol: o.protocol });
+  return concat(header(6, (b, dv) => { b[0] = 0x11; dv.setUint16(2, o.sessionId ?? 1); dv.setUint16(4, frame.length); }), frame);
+}
+
+/** Cisco HDLC (LINKTYPE 104): address 0x0f, control 0, EtherType. */
+export function ciscoHdlc(payload: Uint8Array, etherType?: number): Uint8Array {
+  return concat(header(4, (b, dv) => { b[0] = 0x0f; dv.setUint16(2, etherType ?? etherTypeFor(payload)); }), payload);
+}
+
+/** LLC/SNAP (RFC 1042) header before an EtherType payload. */
+export function llcSnap(payload: Uint8Array, etherType?: number): Uint8Array {
+  return concat(header(8, (b, dv) => { b[0] = 0xaa; b[1] = 0xaa; b[2] = 0x03; dv.setUint16(6, etherType ?? etherTypeFor(payload)); }), payload);
+}
+
+/** FDDI (LINKTYPE 10): frame control 0x50 (async LLC), addresses, then LLC/SNAP and the payload. */
+export function fddi(payload: Uint8Array, frameControl = 0x50): Uint8Array {
+  return concat(header(13, (b) => { b[0] = frameControl; b[6] = 2; b[12] = 1; }), llcSnap(payload));
+}
+
+/**
+ * Linux NFLOG (LINKTYPE 239): header (family AF_INET 2 / AF_INET6 10), a prefix TLV, then the
+ * payload TLV (type 9). TLV lengths/types little-endian unless `bigEndian`.
+ */
+export function nflog(payload: Uint8Array, o: { family?: number; bigEndian?: boolean; omitPayload?: boolean } = {}): Uint8Array {
+  const le = !o.bigEndian;
+  const tlv = (type: number, value: Uint8Array): Uint8Array => {
+    const length = 4 + value.length;
+    const out = new Uint8Array((length + 3) & ~3);
+    const dv = new DataView(out.buffer);
+    dv.setUint16(0, length, le);
+    dv.setUint16(2, type, le);
+    out.set(value, 4);
+    return out;
+  };
+  const family = o.family ?? (payload[0] >> 4 === 6 ? 10 : 2);
+  return concat(Uint8Array.from([family, 0, 0, 1]), tlv(10, utf8.encode('prefix\0')), o.omitPayload ? new Uint8Array(0) : tlv(9, payload));
+}
+
+export interface Ieee80211Opts {
+  /** Frame type (0 management, 1 control, 2 data) and subtype; default QoS data (2, 8) when `qos`, else data (2, 0). */
+  type?: number;
+  subtype?: number;
+  qos?: boolean;
+  toDs?: boolean;
+  fromDs?: boolean;
+  protected?: boolean;
+  /** Order flag: with QoS adds a 4-byte HT control field. */
+  order?: boolean;
+  /** Wrap the LLC/SNAP body as the first A-MSDU subframe (QoS only). */
+  amsdu?: boolean;
+}
+
+/** An 802.11 frame (LINKTYPE 105, no FCS) with an LLC/SNAP body around `payload`. */
+export function ieee80211(payload: Uint8Array, o: Ieee80211Opts = {}): Uint8Array {
+  const qos = o.qos ?? false;
+  const type = o.type ?? 2;
+  const subtype = o.subtype ?? (qos ? 8 : 0);
+  const fourAddresses = o.toDs && o.fromDs;
+  const length = 24 + (fourAddresses ? 6 : 0) + (qos ? 2 : 0) + (qos && o.order ? 4 : 0);
+  const h = header(length, (b) => {
+    b[0] = (subtype << 4) | (type << 2);
+    b[1] = (o.toDs ? 0x01 : 0) | (o.fromDs ? 0x02 : 0) | (o.protected ? 0x40 : 0) | (o.order ? 0x80 : 0);
+    if (qos && o.amsdu) b[24 + (fourAddresses ? 6 : 0)] = 0x80;
+  });
+  let body = llcSnap(payload);
+  if (o.amsdu) body = concat(header(14, (_, dv) => dv.setUint16(12, body.length)), body);
+  return concat(h, body);
+}
+
+/** Radiotap header (LINKTYPE 127) before an 802.11 frame: optional TSFT, Flags (with the FCS bit appending 4 FCS bytes). */
+export function radiotap(frame: Uint8Array, o: { fcs?: boolean; tsft?: boolean } = {}): Uint8Array {
+  const present = 0x02 | (o.tsft ? 0x01 : 0);
+  const length = o.tsft ? 8 + 8 + 1 : 8 + 1; // TSFT is 8-aligned: it starts right at 8
+  const h = header(length, (b, dv) => {
+    dv.setUint16(2, length, true);
+    dv.setUint32(4, present, true);
+    b[length - 1] = o.fcs ? 0x10 : 0;
+  });
+  return concat(h, frame, o.fcs ? Uint8Array.from([0xde, 0xad, 0xbe, 0xef]) : new Uint8Array(0));
+}
+
+/** Cisco FabricPath (EtherType 0x8903): outer addresses, type, FTag/TTL, then the classical Ethernet frame. */
+export function fabricPath(innerFrame: Uint8Array): Uint8Array {
+  return concat(header(16, (b, dv) => { b[0] = 0x02; b[6] = 0x02; dv.setUint16(12, ETHERTYPE.FABRICPATH); dv.setUint16(14, 0x0140); }), innerFrame);
+}
+
+/** Juniper pseudo-header (LINKTYPE 178): "MGC", flags 0x80 with `extension` bytes of TLVs, then the Ethernet frame. */
+export function juniperEther(frame: Uint8Array, extension = 0): Uint8Array {
+  return concat(header(6 + extension, (b, dv) => { b[0] = 0x4d; b[1] = 0x47; b[2] = 0x43; b[3] = 0x80; dv.setUint16(4, extension); }), frame);
+}
+
+/** IP over InfiniBand (LINKTYPE 242): 40 bytes of addresses, EtherType, 2 reserved bytes. */
+export function ipoib(payload: Uint8Array, etherType?: number): Uint8Array {
+  return concat(header(44, (_, dv) => dv.setUint16(40, etherType ?? etherTypeFor(payload))), payload);
+}
+
+/** ARCnet with Linux framing (LINKTYPE 129): RFC 1051 type 0xf0 (IP right after) or RFC 1201 type 0xd4 (flag, sequence first). */
+export function arcnetLinux(payload: Uint8Array, rfc: 1051 | 1201 = 1201): Uint8Array {
+  return rfc === 1051
+    ? concat(Uint8Array.from([0xbe, 0x50, 0, 0, 0xf0]), payload)
+    : concat(Uint8Array.from([0xbe, 0x50, 0, 0, 0xd4, 0, 0, 1]), payload);
+}
