@@ -21,7 +21,7 @@
 import type { DecodedPacket, IpLayer, UdpDatagram } from '../../decode/packet.js';
 import type { QuicReport } from '../../report/schema.js';
 import { NO_STATE, type EndpointRef, type StateSink } from '../../state/events.js';
-import { conversationKey } from '../../flow/endpoint.js';
+import { conversationKey, endpointString } from '../../flow/endpoint.js';
 import { CidRegistry, cidHex, isPrefixAt, type Cid, type CidSide } from './cid.js';
 import { handshakeMessageLength, parseClientHello, parseServerHello } from './client-hello.js';
 import { MAX_PATHS, QuicConnection } from './connection.js';
@@ -43,11 +43,10 @@ const UDP_HEADER_LENGTH = 8;
 const MAX_PACKETS_PER_DATAGRAM = 16;
 /** Unattributed datagrams listed by packet number (all are counted). */
 const UNATTRIBUTED_LISTED = 20;
-/**
- * A short header found only by a CID on a new 4-tuple must at least hold a packet number and an
- * AEAD tag after its DCID (RFC 9001 §5.3), and have the fixed bit set (RFC 9000 §17.3.1).
- */
+/** A short header found only by a CID on a new 4-tuple must at least hold a packet number and an AEAD tag after its DCID (RFC 9001 §5.3). */
 const MIN_AFTER_DCID = 1 + 16;
+/** A CID at least this long is evidence enough on its own that a datagram on a new 4-tuple is QUIC. */
+const MIN_UNCHECKED_CID = 4;
 /** Well-known ports are below this (a sender on one, talking to an ephemeral port, looks like a server). */
 const EPHEMERAL_PORT_FLOOR = 1024;
 /** Connections of one 4-tuple whose Initial keys are tried on an Initial with an unknown DCID. */
@@ -72,6 +71,8 @@ export class QuicTracker {
   private readonly live = new Map<number, QuicConnection>();
   private readonly registry = new CidRegistry<QuicConnection>();
   private readonly pathTable = new PathTable<QuicConnection>();
+  /** ip:port of every server a connection was opened to (bounded by the connections created). */
+  private readonly servers = new Set<string>();
   private unattributedDatagrams = 0;
   private readonly unattributedPackets: number[] = [];
   private evicted = 0;
@@ -152,9 +153,10 @@ export class QuicTracker {
     const hit = this.matchShortOnPath(udp.payload, ip, udp, pathKey) ?? this.matchShortAnywhere(udp.payload);
     if (!hit) {
       // RFC 9000 §5.2: a short header whose DCID names no connection. On a 4-tuple that carries
-      // QUIC it is QUIC we cannot place (a CID from an encrypted NEW_CONNECTION_ID, a stateless
-      // reset, a capture that began mid-connection); elsewhere it is not recognisably QUIC.
-      if (!this.pathTable.has(pathKey)) return false;
+      // QUIC, or to or from a QUIC server's address and port (a client that migrated with a fresh
+      // CID, RFC 9000 §9.5), it is QUIC we cannot place (a CID from an encrypted NEW_CONNECTION_ID,
+      // a stateless reset, a capture that began mid-connection); elsewhere it is not recognisably QUIC.
+      if (!this.pathTable.has(pathKey) && !this.toOrFromQuicServer(ip, udp)) return false;
       this.countUnattributed(pkt);
       return true;
     }
@@ -212,9 +214,12 @@ export class QuicTracker {
     return best;
   }
 
-  /** A short header on a 4-tuple no connection used: a known CID as prefix means migration (RFC 9000 §9). */
+  /**
+   * A short header on a 4-tuple no connection used: a known CID as prefix means migration or NAT
+   * rebinding (RFC 9000 §9). The fixed bit is no evidence either way (RFC 9287 lets peers grease
+   * it, and ngtcp2 does), so a CID shorter than MIN_UNCHECKED_CID must come with the bit set.
+   */
   private matchShortAnywhere(b: Uint8Array): Hit | null {
-    if ((b[0] & QUIC_HEADER.FIXED_BIT) === 0) return null;
     const toClient = this.registry.findPrefix('client', b, QUIC_HEADER.SHORT_DCID);
     const toServer = this.registry.findPrefix('server', b, QUIC_HEADER.SHORT_DCID);
     // Clients migrate far more often than servers: on a tie the packet is taken as the client's.
@@ -222,6 +227,7 @@ export class QuicTracker {
       ? { conn: toServer.owner, fromServer: false, length: toServer.length }
       : toClient ? { conn: toClient.owner, fromServer: true, length: toClient.length } : null;
     if (!pick || b.length < QUIC_HEADER.SHORT_DCID + pick.length + MIN_AFTER_DCID) return null;
+    if (pick.length < MIN_UNCHECKED_CID && (b[0] & QUIC_HEADER.FIXED_BIT) === 0) return null;
     return { conn: pick.conn, fromServer: pick.fromServer };
   }
 
@@ -265,6 +271,12 @@ export class QuicTracker {
     return { fromClient: !looksLikeServer };
   }
 
+  /** A short header to or from an ip:port known to serve QUIC. */
+  private toOrFromQuicServer(ip: IpLayer, udp: UdpDatagram): boolean {
+    if (this.servers.size === 0) return false;
+    return this.servers.has(endpointString(ip.dst, udp.dstPort)) || this.servers.has(endpointString(ip.src, udp.srcPort));
+  }
+
   private isServerOnPath(conn: QuicConnection, pathKey: string, address: string, port: number): boolean {
     const p = conn.path(pathKey);
     return p !== undefined && p.server.address === address && p.server.port === port;
@@ -289,6 +301,7 @@ export class QuicTracker {
     this.live.set(conn.id, conn);
     conn.paths.push({ key: pathKey, client, server, firstPacket: pkt.number });
     this.pathTable.add(pathKey, conn);
+    if (this.servers.size < this.maxConnections) this.servers.add(endpointString(server.address, server.port));
     this.state.hold({ endpoint: this.clientRef(conn), ref: { proto: 'quic', id: conn.id }, kind: 'quicConnections', time: pkt.time, packet: pkt.number });
     // The original DCID routes to the server (RFC 9000 §7.2); the SCID is the client's own.
     this.learn(conn, 'server', h.dcid, pkt);
@@ -317,8 +330,8 @@ export class QuicTracker {
     for (let n = 0; n < MAX_PACKETS_PER_DATAGRAM && offset < b.length; n++) {
       if ((b[offset] & QUIC_HEADER.FORM_BIT) === 0) {
         // RFC 9000 §12.2: a short-header packet comes last and uses the same DCID. Bytes after the
-        // long-header packets that do not look like one are padding, not a packet.
-        if (n > 0 && ((b[offset] & QUIC_HEADER.FIXED_BIT) === 0 || !firstDcid || !isPrefixAt(firstDcid, b, offset + QUIC_HEADER.SHORT_DCID))) break;
+        // long-header packets that do not look like one (zeros padding the datagram) are no packet.
+        if (n > 0 && (b[offset] === 0 || !firstDcid || !isPrefixAt(firstDcid, b, offset + QUIC_HEADER.SHORT_DCID))) break;
         conn.packets[side]++;
         conn.seen[side].short = true;
         break;

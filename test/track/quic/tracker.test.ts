@@ -335,7 +335,31 @@ describe('migration (RFC 9000 §9)', () => {
   });
 });
 
+describe('a greased fixed bit (RFC 9287)', () => {
+  it('does not stop a short header from matching, on its path or a new one', () => {
+    const wire = new Wire();
+    const tracker = new QuicTracker();
+    const greased = (dcid: Uint8Array): Uint8Array => {
+      const p = shortPacket(dcid);
+      p[0] &= ~0x40;
+      return p;
+    };
+    feed(tracker, handshake(wire));
+    feed(tracker, [wire.send(S, C, greased(CSCID)), wire.send({ address: '10.0.0.1', port: 50009 }, S, greased(SSCID))]);
+    const c = tracker.finish().connections[0];
+    expect([c.datagrams, c.paths.length]).toEqual([7, 2]);
+  });
+});
+
 describe('short headers of an unknown connection', () => {
+  it('to a QUIC server from a new 4-tuple (a migration with a fresh CID, RFC 9000 §9.5): unattributed', () => {
+    const wire = new Wire();
+    const tracker = new QuicTracker();
+    feed(tracker, handshake(wire));
+    expect(tracker.observeUdp(wire.send({ address: '10.0.0.1', port: 50002 }, S, shortPacket(hex('f0f0f0f0f0f0f0f0'))))).toBe(true);
+    expect(tracker.finish().unattributed).toEqual({ datagrams: 1, packets: [6] });
+  });
+
   it('on a 4-tuple that carries QUIC: unattributed (counted, first packet numbers listed)', () => {
     const wire = new Wire();
     const tracker = new QuicTracker();
