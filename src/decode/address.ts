@@ -7,11 +7,46 @@
 
 const DECIMAL: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
 
+/**
+ * Text already built for recent addresses: captures repeat a few addresses millions of times, and
+ * a Map hit is far cheaper than building (and later flattening) a 7-piece string. The cache only
+ * memoizes a pure function, so results do not depend on it; it is emptied when full (bounded).
+ */
+const MAX_CACHED = 1 << 16;
+const ipv4Cache = new Map<number, string>();
+
 export function ipv4Text(b: Uint8Array, at: number): string {
-  return DECIMAL[b[at]] + '.' + DECIMAL[b[at + 1]] + '.' + DECIMAL[b[at + 2]] + '.' + DECIMAL[b[at + 3]];
+  const key = ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+  let text = ipv4Cache.get(key);
+  if (text === undefined) {
+    text = DECIMAL[b[at]] + '.' + DECIMAL[b[at + 1]] + '.' + DECIMAL[b[at + 2]] + '.' + DECIMAL[b[at + 3]];
+    if (ipv4Cache.size >= MAX_CACHED) ipv4Cache.clear();
+    ipv4Cache.set(key, text);
+  }
+  return text;
 }
 
+/** IPv6 text cache: keyed by a hash of the 16 bytes, each entry keeps its bytes to rule out collisions. */
+interface CachedIpv6 { bytes: Uint8Array; text: string }
+const ipv6Cache = new Map<number, CachedIpv6>();
+
 export function ipv6Text(b: Uint8Array, at: number): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < 16; i += 4) hash = Math.imul(hash ^ ((b[at + i] << 24) | (b[at + i + 1] << 16) | (b[at + i + 2] << 8) | b[at + i + 3]), 0x01000193);
+  const cached = ipv6Cache.get(hash);
+  if (cached !== undefined && sameBytes(cached.bytes, b, at)) return cached.text;
+  const text = formatIpv6(b, at);
+  if (ipv6Cache.size >= MAX_CACHED) ipv6Cache.clear();
+  ipv6Cache.set(hash, { bytes: b.slice(at, at + 16), text });
+  return text;
+}
+
+function sameBytes(kept: Uint8Array, b: Uint8Array, at: number): boolean {
+  for (let i = 0; i < 16; i++) if (kept[i] !== b[at + i]) return false;
+  return true;
+}
+
+function formatIpv6(b: Uint8Array, at: number): string {
   // Longest run of zero groups (RFC 5952 §4.2.3: ties go to the first run; §4.2.2: never one group).
   let bestStart = -1;
   let bestLength = 0;

@@ -15,6 +15,30 @@ describe('ipv4Text', () => {
   });
 });
 
+describe('address text caches', () => {
+  it('repeat lookups and more distinct addresses than the cache holds still give each address its own text', () => {
+    const a = ipv6Bytes('2001:db8::1');
+    const b = ipv6Bytes('2001:db8::2');
+    for (let i = 0; i < 3; i++) {
+      expect(ipv6Text(a, 0)).toBe('2001:db8::1');
+      expect(ipv6Text(b, 0)).toBe('2001:db8::2');
+      expect(ipv4Text(ipv4Bytes('10.0.0.1'), 0)).toBe('10.0.0.1');
+    }
+    const v6 = ipv6Bytes('2001::');
+    const v4 = new Uint8Array(4);
+    for (let i = 0; i < 70_000; i++) { // past the 65,536-entry bound: the caches are emptied and refilled
+      v6[14] = i >> 8; v6[15] = i & 0xff; v6[13] = i >> 16;
+      v4[2] = i >> 8; v4[3] = i & 0xff; v4[1] = i >> 16;
+      ipv6Text(v6, 0);
+      ipv4Text(v4, 0);
+    }
+    v6[13] = 1; v6[14] = 0x11; v6[15] = 0x70; // i = 70,000
+    expect(ipv6Text(v6, 0)).toBe('2001::1:1170');
+    expect(ipv6Text(a, 0)).toBe('2001:db8::1');
+    expect(ipv4Text(Uint8Array.from([0, 1, 17, 112]), 0)).toBe('0.1.17.112');
+  });
+});
+
 // Expected strings are what tshark 4.0 and Zeek (glibc inet_ntop) print for the same bytes.
 describe('ipv6Text (RFC 5952, inet_ntop mixed notation)', () => {
   it.each([

@@ -69,6 +69,19 @@ describe('IPv4 header checks (RFC 791 §3.1)', () => {
     expect(cutLater.tcp).toBeUndefined();
   });
 
+  it('an unfinished loose source route makes its last address the destination (RFC 791 §3.1), also for the checksum', () => {
+    // LSRR: type 131, length 11, pointer 8 (second address next), route 10.0.0.9, 10.0.0.99; then EOL.
+    const route = Uint8Array.from([131, 11, 8, 10, 0, 0, 9, 10, 0, 0, 99, 0]);
+    const segment = tcp({ srcPort: 20, dstPort: 80, seq: 1, flags: 'S', src: '1.1.1.1', dst: '10.0.0.99' });
+    const p = decodePacket(record(ipv4({ src: '1.1.1.1', dst: '10.0.0.9', protocol: 6, payload: segment, options: route }), 228), { verifyChecksums: true });
+    expect(p.ip).toMatchObject({ dst: '10.0.0.99', headerLength: 32 });
+    expect(p.tcp?.srcPort).toBe(20);
+    // Pointer 12 (past the 11-byte option): the route is exhausted and the header's destination is final.
+    const done = route.slice();
+    done[2] = 12;
+    expect(decodePacket(record(ipv4({ src: '1.1.1.1', dst: '10.0.0.9', protocol: 6, payload: segment, options: done }), 228)).ip?.dst).toBe('10.0.0.9');
+  });
+
   it('an IP protocol statecap does not follow is skipped by number', () => {
     const p = decodePacket(record(ipv4({ src: '1.1.1.1', dst: '2.2.2.2', protocol: 132, payload: new Uint8Array(12) }), 228));
     expect(p).toMatchObject({ skipped: 'ip-proto-132', ip: { protocol: 132 } });
