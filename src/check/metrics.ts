@@ -333,8 +333,8 @@ const DEFS: MetricDef[] = [
     resolve: (m) => endpointCounter((e) => e.verdict === m[1]) },
   { name: 'endpoints.peak.entries', kind: 'count', where: true, meaning: 'the largest number of state entries any endpoint held at once', pattern: /^endpoints\.peak\.entries$/,
     resolve: fixed(endpointMax((e) => e.peakInstance.item.peak.entries, 'count')) },
-  { name: 'endpoints.peak.bytes', kind: 'bytes', where: true, meaning: 'the largest estimated state any endpoint held at once, in bytes', pattern: /^endpoints\.peak\.bytes$/,
-    resolve: fixed(endpointMax((e) => e.peakInstance.item.peak.bytes, 'bytes')) },
+  { name: 'endpoints.peak.bytes', kind: 'bytes', where: true, meaning: 'the largest estimated state any endpoint held at once, in bytes (its peakBytes)', pattern: /^endpoints\.peak\.bytes$/,
+    resolve: fixed(endpointMax((e) => e.peakInstance.item.peakBytes.bytes, 'bytes')) },
 
   // one endpoint
   { name: 'endpoint[<ip:port|ip>].verdict', kind: 'text', where: false, meaning: '"stateful" or "stateless" ("absent" when the endpoint is not in the capture)',
@@ -343,11 +343,11 @@ const DEFS: MetricDef[] = [
     pattern: new RegExp(`^${ENDPOINT_NAME}\\.role$`), resolve: (m) => endpointFigure(m[1], 'text', (e) => e.role) },
   { name: 'endpoint[<ip:port|ip>].stickyRouting', kind: 'text', where: false, meaning: '"4-tuple", "connection-id" or "none": what a load balancer in front of it must keep',
     pattern: new RegExp(`^${ENDPOINT_NAME}\\.stickyRouting$`), resolve: (m) => endpointFigure(m[1], 'text', (e) => e.peakInstance.item.stickyRouting) },
-  { name: 'endpoint[<ip:port|ip>].peak.<entries|bytes|packet>', kind: 'count', where: false, meaning: 'its peak state: entries, estimated bytes, and the packet where it was reached',
+  { name: 'endpoint[<ip:port|ip>].peak.<entries|bytes|packet>', kind: 'count', where: false, meaning: 'its peak state: most entries at once, most estimated bytes at once (peakBytes), and the packet where the entries peaked',
     pattern: new RegExp(`^${ENDPOINT_NAME}\\.peak\\.(entries|bytes|packet)$`),
     resolve: (m) => {
       const field = m[2] as 'entries' | 'bytes' | 'packet';
-      return endpointFigure(m[1], field === 'bytes' ? 'bytes' : 'count', (e) => e.peakInstance.item.peak[field] ?? 'none');
+      return endpointFigure(m[1], field === 'bytes' ? 'bytes' : 'count', (e) => (field === 'bytes' ? e.peakInstance.item.peakBytes.bytes : e.peakInstance.item.peak[field]) ?? 'none');
     } },
   { name: 'endpoint[<ip:port|ip>].peakByKind.<KIND>.<entries|bytes>', kind: 'count', where: false,
     meaning: `its peak of one kind of state: ${STATE_KINDS.join(', ')} (0 when it never held that kind)`,

@@ -5,7 +5,7 @@
  */
 import type { AnyReport, Report } from './schema.js';
 import { isFailed } from './failed.js';
-import { endpointsByPeak, restartLine } from './table-endpoints.js';
+import { atPacket, endpointsByPeak, restartLine } from './table-endpoints.js';
 import { findProblems } from './problems.js';
 import { countOf, formatBytes, formatCounts, formatSeconds } from './format.js';
 
@@ -41,12 +41,12 @@ function endpointsBlock(r: Report, maxRows: number): string[] {
   const shown = sorted.slice(0, maxRows);
   const lines = [
     `### Endpoints (${r.endpoints.length})`, '',
-    '| Endpoint | Role | Verdict | Peak entries | Peak bytes | At packet | Idle | Sticky routing |',
-    '|---|---|---|--:|--:|--:|--:|---|',
+    '| Endpoint | Role | Verdict | Peak entries | At | Peak bytes | At | Idle | Sticky routing |',
+    '|---|---|---|--:|--:|--:|--:|--:|---|',
   ];
   for (const e of shown) {
-    lines.push(`| \`${e.endpoint}\` | ${e.role} | **${e.verdict}** | ${e.peak.entries} | ${formatBytes(e.peak.bytes)} | ` +
-      `${e.peak.packet === null ? '-' : `#${e.peak.packet}`} | ${formatSeconds(e.idleSeconds)} | ${e.stickyRouting} |`);
+    lines.push(`| \`${e.endpoint}\` | ${e.role} | **${e.verdict}** | ${e.peak.entries} | ${atPacket(e.peak.packet)} | ` +
+      `${formatBytes(e.peakBytes.bytes)} | ${atPacket(e.peakBytes.packet)} | ${formatSeconds(e.idleSeconds)} | ${e.stickyRouting} |`);
   }
   if (sorted.length > shown.length) lines.push('', `… ${sorted.length - shown.length} more endpoints (see the JSON report).`);
   const why: string[] = [];

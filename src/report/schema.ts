@@ -263,7 +263,7 @@ export interface EndpointReport {
   /** The first moment of most entries (bytes: what they cost then). */
   peak: LedgerPoint;
   /** The first moment of most bytes (may differ from `peak` once connections grow or buffer). */
-  peakBytes?: LedgerPoint;
+  peakBytes: LedgerPoint;
   peakByKind: Partial<Record<StateKind, LedgerPoint>>;
   meanBytes: number;
   atEnd: { entries: number; bytes: number };

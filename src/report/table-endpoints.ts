@@ -6,12 +6,17 @@ import type { EndpointReport } from './schema.js';
 import { renderGrid, paint } from './cli-table.js';
 import { countOf, formatBytes, formatSeconds, moreLine } from './format.js';
 
-const HEAD = ['Endpoint', 'Role', 'Verdict', 'Peak entries', 'Peak bytes', 'At packet', 'Idle', 'Sticky routing'];
-const ALIGN = ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'left'] as const;
+const HEAD = ['Endpoint', 'Role', 'Verdict', 'Peak entries', 'At', 'Peak bytes', 'At', 'Idle', 'Sticky routing'];
+const ALIGN = ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'] as const;
 
 /** Endpoints by peak bytes, largest first; ties by name so the order is stable. */
 export function endpointsByPeak(endpoints: readonly EndpointReport[]): EndpointReport[] {
-  return [...endpoints].sort((a, b) => b.peak.bytes - a.peak.bytes || (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+  return [...endpoints].sort((a, b) => b.peakBytes.bytes - a.peakBytes.bytes || (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+}
+
+/** "#12", or "-" for a peak never reached (an endpoint that held nothing). */
+export function atPacket(packet: number | null): string {
+  return packet === null ? '-' : `#${packet}`;
 }
 
 function list(ids: readonly number[]): string {
@@ -40,8 +45,9 @@ export function endpointsSection(endpoints: readonly EndpointReport[], opts: { c
     e.role,
     paint(e.verdict, e.verdict === 'stateful' ? 'yellow' : 'green', opts.color),
     e.peak.entries,
-    formatBytes(e.peak.bytes),
-    e.peak.packet === null ? '-' : `#${e.peak.packet}`,
+    atPacket(e.peak.packet),
+    formatBytes(e.peakBytes.bytes),
+    atPacket(e.peakBytes.packet),
     formatSeconds(e.idleSeconds),
     e.stickyRouting,
   ]);

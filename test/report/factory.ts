@@ -129,6 +129,8 @@ export function endpoint(e: Partial<EndpointReport> & { endpoint: string; role: 
     reasons: [],
     stickyRouting: '4-tuple',
     peak,
+    // Most bytes at a later packet than most entries (data in flight), as real ledgers show.
+    peakBytes: e.peakBytes ?? { ...peak, bytes: peak.bytes + 256, packet: peak.packet === null ? null : peak.packet + 2 },
     peakByKind: {},
     meanBytes: Math.round(peak.bytes / 2),
     atEnd: { entries: 0, bytes: 0 },
