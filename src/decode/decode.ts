@@ -14,7 +14,8 @@ export interface DecodeOptions {
 
 /**
  * Decodes one capture record, layer by layer, as far as its bytes allow. Pure and total: never
- * throws on packet data, keeps no state between calls. `tcp.payload` and `udp.payload` are views
+ * throws on packet data, and nothing one call sees changes what another returns (the only state is
+ * a bounded memo of address text). `tcp.payload` and `udp.payload` are views
  * into `record.data` (valid only as long as that buffer is). When `ip.fragment` is set the
  * transport is not decoded: feed the packet to a FragmentReassembler.
  */
