@@ -21,9 +21,13 @@
  *   whoever sent it; every responder is listed. A mismatched question there is not a collision:
  *   mDNS hosts send unrelated announcements with ID 0 all the time, and those are unsolicited.
  *
- * Memory is bounded: at most `maxPending` transactions await a response (the oldest is evicted
- * and counted), and answered ones stay findable for duplicates only for `retention` seconds of
- * capture time (and at most `maxPending` of them).
+ * Indexes are keyed by numbers built from ports and the ID (no string per message); a bucket
+ * holds every transaction with that number and is filtered by address and transport.
+ *
+ * Memory and time are bounded: at most `maxPending` transactions await a response (the oldest is
+ * evicted and counted), at most MAX_PER_KEY share one bucket (the oldest is evicted and counted),
+ * and answered ones stay findable for duplicates only for `retention` seconds of capture time
+ * (and at most `maxPending` of them).
  */
 import { sameQuestion, type DnsQuestion } from './message.js';
 import type { DnsTransaction, DnsTransport } from './transaction.js';
@@ -61,22 +65,24 @@ export function isGroupAddress(address: string): boolean {
   return first >= 224 && first <= 239;
 }
 
-// One function per key shape (STYLE practice 7): nothing else builds these strings.
-function exactKey(p: DnsPath, id: number): string {
-  return `${p.transport}|${p.flowId}|${p.clientAddress}|${p.clientPort}|${p.serverAddress}|${p.serverPort}|${id}`;
-}
-function clientKey(address: string, port: number, id: number): string {
-  return `${address}|${port}|${id}`;
-}
-function groupKey(group: string, port: number, id: number): string {
-  return `${group}|${port}|${id}`;
-}
-function pathKey(clientAddress: string, clientPort: number, serverAddress: string, serverPort: number): string {
-  return `${clientAddress}|${clientPort}|${serverAddress}|${serverPort}`;
+/** Transactions kept per bucket (see `push`). */
+export const MAX_PER_KEY = 256;
+
+/** Two 16-bit values (ports, IDs) as one exact integer key: a * 65536 + b < 2^32. */
+function pairKey(a: number, b: number): number {
+  return a * 0x10000 + b;
 }
 
 function compatible(a: DnsQuestion | null, b: DnsQuestion | null): boolean {
   return a === null || b === null || sameQuestion(a, b);
+}
+
+/** Same transport, flow, client and server as the message. */
+function samePath(t: DnsTransaction, p: DnsPath): boolean {
+  return (
+    t.clientAddress === p.clientAddress && t.serverPort === p.serverPort && t.serverAddress === p.serverAddress &&
+    t.transport === p.transport && t.flowId === p.flowId
+  );
 }
 
 export class DnsMatcher {
@@ -85,18 +91,12 @@ export class DnsMatcher {
   private readonly timeout: number;
   private readonly maxPending: number;
   private readonly retention: number;
-  /** exact key -> transactions, oldest first (awaiting and recently answered). */
-  private readonly byKey = new Map<string, DnsTransaction[]>();
-  /** UDP client ip|port|id -> transactions, for responses from another address. */
-  private readonly byClient = new Map<string, DnsTransaction[]>();
-  /** group|port|id -> multicast/broadcast transactions. */
-  private readonly byGroup = new Map<string, DnsTransaction[]>();
-  /**
-   * UDP client|port|server|port -> transactions, for ICMP errors (which quote no DNS ID). Answered
-   * ones are skipped there and removed with the rest of their entries (oldest first, so `remove`
-   * finds them near the front of their bucket).
-   */
-  private readonly byPath = new Map<string, DnsTransaction[]>();
+  /** client port|ID -> transactions (any client address, server, transport), oldest first. */
+  private readonly byClientPortAndId = new Map<number, DnsTransaction[]>();
+  /** group port|ID -> multicast/broadcast transactions. */
+  private readonly byGroupPortAndId = new Map<number, DnsTransaction[]>();
+  /** UDP client port|server port -> awaiting transactions, for ICMP errors (which quote no DNS ID). */
+  private readonly byPorts = new Map<number, DnsTransaction[]>();
   /** Awaiting a response, oldest first (a Set keeps insertion order): the eviction queue. */
   private readonly awaiting = new Set<DnsTransaction>();
   /** Answered and still findable, in answer order; `retainedHead` is the first live slot. */
@@ -115,12 +115,12 @@ export class DnsMatcher {
 
   /** Is this query a retransmission of an outstanding transaction, or the start of a new one? */
   matchQuery(path: DnsPath, id: number, question: DnsQuestion | null, time: number): QueryMatch {
-    const bucket = this.byKey.get(exactKey(path, id));
+    const bucket = this.byClientPortAndId.get(pairKey(path.clientPort, id));
     let idReused = false;
     if (bucket) {
       for (let i = bucket.length - 1; i >= 0; i--) {
         const t = bucket[i];
-        if (t.response !== null || time - t.queryTime >= this.timeout) continue;
+        if (t.response !== null || time - t.queryTime >= this.timeout || !samePath(t, path)) continue;
         if (compatible(t.question, question)) return { kind: 'retransmission', transaction: t };
         idReused = true;
       }
@@ -128,21 +128,16 @@ export class DnsMatcher {
     return { kind: 'new', idReused };
   }
 
-  /** Indexes a new transaction. Returns the transaction evicted to make room, if any. */
-  add(t: DnsTransaction): DnsTransaction | null {
-    push(this.byKey, exactKey(t, t.id), t);
+  /** Indexes a new transaction, evicting (and counting) what no longer fits. */
+  add(t: DnsTransaction): void {
+    const crowded = push(this.byClientPortAndId, pairKey(t.clientPort, t.id), t);
+    if (crowded) this.evict(crowded);
     if (t.transport === 'udp') {
-      push(this.byClient, clientKey(t.clientAddress, t.clientPort, t.id), t);
-      push(this.byPath, pathKey(t.clientAddress, t.clientPort, t.serverAddress, t.serverPort), t);
-      if (t.multicast) push(this.byGroup, groupKey(t.serverAddress, t.serverPort, t.id), t);
+      push(this.byPorts, pairKey(t.clientPort, t.serverPort), t);
+      if (t.multicast) push(this.byGroupPortAndId, pairKey(t.serverPort, t.id), t);
     }
     this.awaiting.add(t);
-    if (this.awaiting.size <= this.maxPending) return null;
-    const oldest = this.awaiting.values().next().value as DnsTransaction;
-    this.awaiting.delete(oldest);
-    this.unindex(oldest);
-    this.evicted += 1;
-    return oldest;
+    if (this.awaiting.size > this.maxPending) this.evict(this.awaiting.values().next().value as DnsTransaction);
   }
 
   /**
@@ -152,23 +147,39 @@ export class DnsMatcher {
   matchResponse(path: DnsPath, id: number, question: DnsQuestion | null): ResponseMatch {
     if (path.transport === 'udp' && isGroupAddress(path.clientAddress)) {
       // An mDNS answer sent to the group: whichever member asked, whoever answers.
-      const found = newestCompatible(this.byGroup.get(groupKey(path.clientAddress, path.clientPort, id)), question);
-      return found ? this.found(found, true) : { kind: 'none' };
+      const bucket = this.byGroupPortAndId.get(pairKey(path.clientPort, id));
+      for (let i = (bucket?.length ?? 0) - 1; bucket && i >= 0; i--) {
+        const t = bucket[i];
+        if (t.serverAddress === path.clientAddress && compatible(t.question, question)) return this.found(t, true);
+      }
+      return { kind: 'none' };
     }
-    const bucket = this.byKey.get(exactKey(path, id));
-    const exact = newestCompatible(bucket, question);
-    if (exact) return this.found(exact, false);
-    if (path.transport === 'udp') {
-      const other = newestCompatible(this.byClient.get(clientKey(path.clientAddress, path.clientPort, id)), question);
-      if (other) return this.found(other, true);
+    const bucket = this.byClientPortAndId.get(pairKey(path.clientPort, id));
+    if (!bucket) return { kind: 'none' };
+    let sameKey: DnsTransaction | null = null;
+    let otherServer: DnsTransaction | null = null;
+    for (let i = bucket.length - 1; i >= 0; i--) {
+      const t = bucket[i];
+      if (samePath(t, path)) {
+        if (compatible(t.question, question)) return this.found(t, false);
+        sameKey ??= t;
+      } else if (
+        otherServer === null && path.transport === 'udp' && t.transport === 'udp' &&
+        t.clientAddress === path.clientAddress && compatible(t.question, question)
+      ) {
+        otherServer = t;
+      }
     }
-    if (bucket && bucket.length > 0) return { kind: 'collision', transaction: bucket[bucket.length - 1] };
+    // Sent from an address the query did not go to: matched by client ip:port and ID.
+    if (otherServer) return this.found(otherServer, true);
+    if (sameKey) return { kind: 'collision', transaction: sameKey };
     return { kind: 'none' };
   }
 
   /** The transaction got its first response: it no longer awaits one, but stays findable a while. */
   answered(t: DnsTransaction): void {
     this.awaiting.delete(t);
+    if (t.transport === 'udp') remove(this.byPorts, pairKey(t.clientPort, t.serverPort), t);
     this.retained.push(t);
     if (this.retained.length - this.retainedHead > this.maxPending) this.forgetOldestRetained();
   }
@@ -179,10 +190,10 @@ export class DnsMatcher {
    * 8 bytes past the IP header (RFC 792), so the DNS ID is not available to narrow it down.
    */
   rejectable(clientAddress: string, clientPort: number, serverAddress: string, serverPort: number, time: number): DnsTransaction | null {
-    const bucket = this.byPath.get(pathKey(clientAddress, clientPort, serverAddress, serverPort));
+    const bucket = this.byPorts.get(pairKey(clientPort, serverPort));
     if (!bucket) return null;
     for (const t of bucket) {
-      if (t.response === null && t.rejected === null && t.queryTime <= time) return t;
+      if (t.rejected === null && t.queryTime <= time && t.clientAddress === clientAddress && t.serverAddress === serverAddress) return t;
     }
     return null;
   }
@@ -195,6 +206,12 @@ export class DnsMatcher {
       if (t.response !== null && now - t.response.time <= this.retention) break;
       this.forgetOldestRetained();
     }
+  }
+
+  /** Drops a transaction from every index; counted when it was still awaiting a response. */
+  private evict(t: DnsTransaction): void {
+    if (this.awaiting.delete(t)) this.evicted += 1;
+    this.unindex(t);
   }
 
   private found(t: DnsTransaction, viaOtherAddress: boolean): ResponseMatch {
@@ -212,29 +229,29 @@ export class DnsMatcher {
   }
 
   private unindex(t: DnsTransaction): void {
-    remove(this.byKey, exactKey(t, t.id), t);
+    remove(this.byClientPortAndId, pairKey(t.clientPort, t.id), t);
     if (t.transport !== 'udp') return;
-    remove(this.byClient, clientKey(t.clientAddress, t.clientPort, t.id), t);
-    remove(this.byPath, pathKey(t.clientAddress, t.clientPort, t.serverAddress, t.serverPort), t);
-    if (t.multicast) remove(this.byGroup, groupKey(t.serverAddress, t.serverPort, t.id), t);
+    remove(this.byPorts, pairKey(t.clientPort, t.serverPort), t);
+    if (t.multicast) remove(this.byGroupPortAndId, pairKey(t.serverPort, t.id), t);
   }
 }
 
-function newestCompatible(bucket: DnsTransaction[] | undefined, question: DnsQuestion | null): DnsTransaction | null {
-  if (!bucket) return null;
-  for (let i = bucket.length - 1; i >= 0; i--) {
-    if (compatible(bucket[i].question, question)) return bucket[i];
-  }
-  return null;
-}
-
-function push(map: Map<string, DnsTransaction[]>, key: string, t: DnsTransaction): void {
+/**
+ * Appends to a bucket. A bucket holds at most MAX_PER_KEY transactions, so that no message costs
+ * more than that many comparisons whatever the capture holds (e.g. thousands of queries with one
+ * ID and port); the oldest one that overflows is dropped from this bucket and returned.
+ */
+function push(map: Map<number, DnsTransaction[]>, key: number, t: DnsTransaction): DnsTransaction | null {
   const bucket = map.get(key);
-  if (bucket) bucket.push(t);
-  else map.set(key, [t]);
+  if (!bucket) {
+    map.set(key, [t]);
+    return null;
+  }
+  bucket.push(t);
+  return bucket.length > MAX_PER_KEY ? (bucket.shift() ?? null) : null;
 }
 
-function remove(map: Map<string, DnsTransaction[]>, key: string, t: DnsTransaction): void {
+function remove(map: Map<number, DnsTransaction[]>, key: number, t: DnsTransaction): void {
   const bucket = map.get(key);
   if (!bucket) return;
   const at = bucket.indexOf(t);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_PER_KEY } from '../../../src/track/dns/matcher.js';
 import { DnsTracker } from '../../../src/track/dns/tracker.js';
 import { T0, framed, icmpUnreachable, query, response, tcpFlow, udpPacket } from './dns-helpers.js';
 
@@ -247,6 +248,19 @@ describe('UDP matching', () => {
     expect(dns.evictedQueries).toBe(1);
     expect(r.unsolicited.map((u) => u.packet)).toEqual([4]);
     expect(r.transactions.map((t) => t.responsePackets)).toEqual([[], [], [5]]);
+  });
+
+  it(`at most ${MAX_PER_KEY} transactions share one ID and port; the oldest beyond is evicted and counted`, () => {
+    const dns = new DnsTracker();
+    for (let i = 0; i <= MAX_PER_KEY; i++) dns.observeUdp(udpPacket(i + 1, i * 0.001, c(40000), S, query(1, `q${i}.example`)));
+    dns.observeUdp(udpPacket(MAX_PER_KEY + 2, 1, S, c(40000), response(1, 'q0.example')));
+    dns.observeUdp(udpPacket(MAX_PER_KEY + 3, 1, S, c(40000), response(1, 'q1.example')));
+    const r = dns.finish();
+    expect(dns.evictedQueries).toBe(1);
+    // q0 was evicted: its answer finds only transactions with other questions under its key
+    expect(r.collisions.map((x) => [x.packet, x.qname, x.transaction])).toEqual([[MAX_PER_KEY + 2, 'q0.example', MAX_PER_KEY]]);
+    expect(r.transactions[1].responsePackets).toEqual([MAX_PER_KEY + 3]);
+    expect(r.transactions.filter((t) => t.idReused).length).toBe(MAX_PER_KEY);
   });
 
   it('summary: median and nearest-rank p95 RTT over answered and late, rcodes by name', () => {
