@@ -5,7 +5,7 @@
  * ClientHello out of order on purpose.
  *
  * Bounded: data past `maxBytes` (64 KiB by default, far above any ClientHello) and fragments past
- * `maxFragments` are refused and counted, never buffered.
+ * `maxFragments` (64) are refused and counted, never buffered.
  */
 
 export interface CryptoStreamLimits {
@@ -17,7 +17,7 @@ export type AddResult = 'added' | 'duplicate' | 'beyond-limit';
 
 interface Fragment {
   offset: number;
-  /** A view into the decrypted packet that carried it (kept, not copied). */
+  /** A copy of the CRYPTO data (a view would keep the whole decrypted packet alive). */
   data: Uint8Array;
 }
 
@@ -33,7 +33,7 @@ export class CryptoStream {
 
   constructor(limits: CryptoStreamLimits = {}) {
     this.maxBytes = limits.maxBytes ?? 64 * 1024;
-    this.maxFragments = limits.maxFragments ?? 256;
+    this.maxFragments = limits.maxFragments ?? 64;
   }
 
   /** Adds the CRYPTO frame data at `offset`. */
@@ -49,7 +49,7 @@ export class CryptoStream {
     while (i > 0 && this.fragments[i - 1].offset > offset) i--;
     const previous = this.fragments[i - 1];
     if (previous && previous.offset <= offset && previous.offset + previous.data.length >= end) return 'duplicate';
-    this.fragments.splice(i, 0, { offset, data });
+    this.fragments.splice(i, 0, { offset, data: Uint8Array.from(data) });
     this.advanceContiguous();
     return 'added';
   }

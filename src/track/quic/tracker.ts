@@ -378,8 +378,14 @@ export class QuicTracker {
       if (!fromServer) conn.seen.client.zeroRtt = true;
       return;
     }
-    if (h.type === 'handshake') conn.seen[side].handshake = true;
-    else conn.seen[side].initial = true;
+    if (h.type === 'handshake') {
+      conn.seen[side].handshake = true;
+      // A side sending Handshake packets is done with its Initial CRYPTO data (RFC 9001 §4.9.1:
+      // it discards its Initial keys); a hello still incomplete then never will be, so its buffer goes.
+      conn.crypto[side] = null;
+    } else {
+      conn.seen[side].initial = true;
+    }
 
     if (fromServer) {
       // The version of the server's Initial or Handshake is the one it chose (RFC 9368 §2).
