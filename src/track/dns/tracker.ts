@@ -47,6 +47,7 @@ export const DNS_DEFAULTS = { port: 53, timeout: 5, maxPending: 100_000, maxReco
  */
 const ANSWERED_RETENTION = 60;
 
+/** RFC 768: the UDP length field counts the 8-byte header. */
 const UDP_HEADER_LENGTH = 8;
 
 type Unsolicited = DnsReport['unsolicited'][number];
@@ -66,7 +67,11 @@ interface TcpDirection {
 }
 
 export class DnsTracker implements TcpStreamListener {
-  /** UDP responses or TCP rows not listed because a list reached `maxRecords`. */
+  /**
+   * Rows left out because a report list reached `maxRecords` (a query beyond it starts no
+   * transaction, so its answer may then show up as unsolicited). Not in DnsReport: the caller
+   * can turn it into a warning.
+   */
   droppedRecords = 0;
   /** TCP directions whose framing ended at a gap. */
   tcpFramingGaps = 0;
@@ -80,8 +85,8 @@ export class DnsTracker implements TcpStreamListener {
   private readonly unsolicited: Unsolicited[] = [];
   private readonly collisions: Collision[] = [];
   private readonly malformed: Malformed[] = [];
-  /** flow id|direction -> framing state; insertion order makes the oldest evictable. */
-  private readonly directions = new Map<string, TcpDirection>();
+  /** 2 * flow id (+1 for the server's direction) -> framing state; insertion order makes the oldest evictable. */
+  private readonly directions = new Map<number, TcpDirection>();
   /** client|question -> UDP transaction answered with TC=1, awaiting its retry over TCP. */
   private readonly truncated = new Map<string, DnsTransaction>();
 
@@ -279,7 +284,7 @@ export class DnsTracker implements TcpStreamListener {
   // ------------------------------------------------------------------ TCP directions
 
   private direction(flow: TcpStreamInfo, fromClient: boolean): TcpDirection {
-    const key = `${flow.id}|${fromClient ? 'c' : 's'}`;
+    const key = flow.id * 2 + (fromClient ? 0 : 1);
     const known = this.directions.get(key);
     if (known) return known;
     const sender = fromClient ? { address: flow.client, port: flow.clientPort } : { address: flow.server, port: flow.serverPort };
@@ -300,7 +305,7 @@ export class DnsTracker implements TcpStreamListener {
     this.directions.set(key, direction);
     // The TCP tracker does not say when a flow ends; keep the newest directions only.
     if (this.directions.size > this.maxPending) {
-      const oldest = this.directions.keys().next().value as string;
+      const oldest = this.directions.keys().next().value as number;
       this.directions.delete(oldest);
     }
     return direction;
