@@ -132,9 +132,14 @@ class Reader {
   }
 }
 
-/** Parses a ClientHello handshake message (header included, RFC 8446 §4.1.2). */
-export function parseClientHello(message: Uint8Array): ParseResult<ClientHelloInfo> {
-  const header = checkHeader(message, TLS_HANDSHAKE.CLIENT_HELLO, 'ClientHello');
+/**
+ * Parses a ClientHello handshake message (header included, RFC 8446 §4.1.2). With `prefix`, the
+ * message may be cut short (a snaplen cut the packets that carried it): whatever extensions are
+ * whole in the bytes given are read, and a cut-off extension list is not an issue.
+ */
+export function parseClientHello(message: Uint8Array, options: { prefix?: boolean } = {}): ParseResult<ClientHelloInfo> {
+  const prefix = options.prefix === true;
+  const header = checkHeader(message, TLS_HANDSHAKE.CLIENT_HELLO, 'ClientHello', prefix);
   if (typeof header === 'string') return { issue: header };
   const r = new Reader(message, TLS_HANDSHAKE.HEADER_LENGTH, header);
   r.bytes(HELLO.LEGACY_VERSION + HELLO.RANDOM, 'legacy_version and random');
@@ -148,9 +153,10 @@ export function parseClientHello(message: Uint8Array): ParseResult<ClientHelloIn
   if (r.failed) return { issue: `ClientHello ${r.failed}` };
   // A ClientHello may end here (no extensions) in TLS 1.2; QUIC requires them, but absence is data.
   if (r.at === r.end) return { value: info };
-  const extensions = r.bytes(r.u16('extensions length'), 'extensions');
+  const extensionsLength = r.u16('extensions length');
+  const extensions = r.bytes(prefix ? Math.min(extensionsLength, r.end - r.at) : extensionsLength, 'extensions');
   if (r.failed) return { issue: `ClientHello ${r.failed}` };
-  const issue = forEachExtension(extensions, (type, data) => {
+  const issue = forEachExtension(extensions, prefix, (type, data) => {
     if (type === TLS_EXTENSION.SERVER_NAME) info.serverName = parseServerName(data);
     else if (type === TLS_EXTENSION.ALPN) info.alpn = parseAlpn(data);
     else if (type === TLS_EXTENSION.SUPPORTED_VERSIONS) info.tlsVersions = parseVersionList(data);
@@ -176,7 +182,7 @@ export function parseServerHello(message: Uint8Array): ParseResult<ServerHelloIn
   if (r.at === r.end) return { value: info };
   const extensions = r.bytes(r.u16('extensions length'), 'extensions');
   if (r.failed) return { issue: `ServerHello ${r.failed}` };
-  const issue = forEachExtension(extensions, (type, data) => {
+  const issue = forEachExtension(extensions, false, (type, data) => {
     // RFC 8446 §4.2.1: in a ServerHello, supported_versions holds the one selected_version.
     if (type === TLS_EXTENSION.SUPPORTED_VERSIONS && data.length === 2) info.tlsVersion = (data[0] << 8) | data[1];
   });
@@ -235,25 +241,29 @@ export function hexOf(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 }
 
-/** Checks the handshake header; returns the message end or an issue. */
-function checkHeader(message: Uint8Array, type: number, name: string): number | string {
+/** Checks the handshake header; returns the message end (clamped to the bytes given for a prefix) or an issue. */
+function checkHeader(message: Uint8Array, type: number, name: string, prefix = false): number | string {
   if (message.length < TLS_HANDSHAKE.HEADER_LENGTH) return `${name}: needs ${TLS_HANDSHAKE.HEADER_LENGTH} header bytes, has ${message.length}`;
   if (message[0] !== type) return `${name}: handshake type is ${message[0]}, not ${type}`;
   const end = handshakeMessageLength(message) ?? 0;
+  if (prefix) return Math.min(end, message.length);
   if (end > message.length) return `${name}: claims ${end - TLS_HANDSHAKE.HEADER_LENGTH} bytes, has ${message.length - TLS_HANDSHAKE.HEADER_LENGTH}`;
   return end;
 }
 
-/** Calls `visit` for each extension (type uint16, data<0..2^16-1>); returns an issue or null. */
-function forEachExtension(b: Uint8Array, visit: (type: number, data: Uint8Array) => void): string | null {
+/**
+ * Calls `visit` for each extension (type uint16, data<0..2^16-1>); returns an issue or null. With
+ * `cut`, the list may end inside an extension: reading stops there without an issue.
+ */
+function forEachExtension(b: Uint8Array, cut: boolean, visit: (type: number, data: Uint8Array) => void): string | null {
   let at = 0;
   for (let n = 0; at < b.length; n++) {
     if (n >= MAX_EXTENSIONS) return `more than ${MAX_EXTENSIONS} extensions`;
-    if (at + 4 > b.length) return `extension header at ${at} runs past the extensions`;
+    if (at + 4 > b.length) return cut ? null : `extension header at ${at} runs past the extensions`;
     const type = (b[at] << 8) | b[at + 1];
     const length = (b[at + 2] << 8) | b[at + 3];
     const end = at + 4 + length;
-    if (end > b.length) return `extension ${type} of ${length} bytes runs past the extensions`;
+    if (end > b.length) return cut ? null : `extension ${type} of ${length} bytes runs past the extensions`;
     visit(type, b.subarray(at + 4, end));
     at = end;
   }

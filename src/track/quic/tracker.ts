@@ -23,7 +23,7 @@ import type { QuicReport } from '../../report/schema.js';
 import { NO_STATE, type EndpointRef, type StateSink } from '../../state/events.js';
 import { conversationKey, endpointString } from '../../flow/endpoint.js';
 import { CidRegistry, cidHex, isPrefixAt, type Cid, type CidSide } from './cid.js';
-import { handshakeMessageLength, parseClientHello, parseServerHello } from './client-hello.js';
+import { TLS_HANDSHAKE, handshakeMessageLength, parseClientHello, parseServerHello } from './client-hello.js';
 import { MAX_PATHS, QuicConnection } from './connection.js';
 import { parseInitialFrames } from './frames.js';
 import { QUIC_HEADER, isReservedVersion, parseLongHeader, type LongHeader } from './header.js';
@@ -435,7 +435,18 @@ export class QuicTracker {
       return;
     }
     const message = stream.read(length);
-    if (!message) return;
+    if (!message) {
+      // Not all there (yet): read the server name and ALPN from the part that is, since a
+      // snaplen may have cut the rest for good. The whole message, if it comes, overrides this.
+      if (side === 'client' && stream.contiguous > TLS_HANDSHAKE.HEADER_LENGTH && conn.serverName === null) {
+        const partial = parseClientHello(stream.read(stream.contiguous) ?? new Uint8Array(0), { prefix: true }).value;
+        if (partial) {
+          conn.serverName = partial.serverName;
+          conn.alpn = partial.alpn;
+        }
+      }
+      return;
+    }
     if (side === 'client') {
       const hello = parseClientHello(message).value;
       if (hello) {

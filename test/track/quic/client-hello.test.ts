@@ -39,6 +39,14 @@ describe('ClientHello', () => {
     }
   });
 
+  it('a prefix of the message (a snaplen cut) still gives the extensions that are whole in it', () => {
+    // In the RFC ClientHello the server_name extension is bytes 49-68 and ALPN bytes 86-96.
+    expect(parseClientHello(rfcClientHello.subarray(0, 80), { prefix: true }).value?.serverName).toBe('example.com');
+    expect(parseClientHello(rfcClientHello.subarray(0, 80), { prefix: true }).value?.alpn).toEqual([]);
+    expect(parseClientHello(rfcClientHello.subarray(0, 120), { prefix: true }).value?.alpn).toEqual(['alpn']);
+    expect(parseClientHello(rfcClientHello.subarray(0, 60), { prefix: true }).value?.serverName).toBeNull();
+  });
+
   it('reads the draft codepoint 0xffa5 and the CID parameters by name', () => {
     const tp = transportParameters([[0x0f, hex('c1c1')], [0x00, hex('0d0d')], [0x10, hex('7e7e')], [0x0e, tpInt(4)], [0x0c, new Uint8Array(0)], [0x1b, tpInt(1)]]);
     const r = parseClientHello(clientHello({ serverName: 'a.example', alpn: ['h3-29', 'hq-29'], transportParameters: tp, draftTransportParameters: true }));

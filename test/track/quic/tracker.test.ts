@@ -444,13 +444,15 @@ describe('CONNECTION_CLOSE in an Initial', () => {
 });
 
 describe('a capture cut by its snaplen', () => {
-  it('still creates the connection from a client Initial it can only partly decipher, counting the bytes sent', () => {
+  it('still creates the connection from a client Initial it can only partly decipher, counting the bytes sent and reading what it can', () => {
     const wire = new Wire();
     const tracker = new QuicTracker();
     const taken = tracker.observeUdp(wire.sendTruncated(200, C, S, initialPacket({ side: 'client', dcid: ODCID, scid: CSCID, frames: cryptoFrame(0, HELLO), padTo: 1200 })));
     expect(taken).toBe(true);
     const c = tracker.finish().connections[0];
     expect([c.clientInitialDcid, c.datagrams, c.bytes.client, c.packets.client]).toEqual(['8394c8f03e515708', 1, 1200, 1]);
+    // The first 200 bytes hold the start of the ClientHello: its server_name and ALPN extensions.
+    expect([c.serverName, c.alpn]).toEqual(['example.com', ['h3', 'h3-29']]);
   });
 });
 
