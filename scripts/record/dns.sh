@@ -7,6 +7,8 @@
 #   127.53.0.3:53  nothing listens: the kernel answers with ICMP port unreachable
 #   127.53.0.9     the client (dig -b)
 # Usage: scripts/record/dns.sh [output-dir]   (default: fixtures/)
+# A new recording has new IDs, ports and timings: update test/track/dns/fixtures.test.ts with it
+# (tcpdump -nr FILE shows them; the packet numbers and outcomes stay the same).
 set -euo pipefail
 
 OUT="${1:-$(cd "$(dirname "$0")/../.." && pwd)/fixtures}"
@@ -21,9 +23,7 @@ trap cleanup EXIT
 for tool in tcpdump dnsmasq dig python3; do
   command -v "$tool" >/dev/null || { echo "dns.sh: $tool is required" >&2; exit 1; }
 done
-for a in 127.53.0.1 127.53.0.2 127.53.0.3 127.53.0.9; do
-  ip addr show dev lo | grep -q " $a/" || ip addr add "$a/32" dev lo 2>/dev/null || true
-done
+# No address needs adding: Linux routes all of 127.0.0.0/8 to lo, so any of it can be bound.
 
 # Four TXT strings of 200 bytes: the answer (~850 bytes) does not fit a 512-byte UDP answer.
 FILLER="$(printf 'x%.0s' $(seq 1 200))"
