@@ -60,7 +60,7 @@ export class TcpHalf {
     if (payloadLength > 0) {
       const start = syn ? (seq + 1) >>> 0 : seq;
       const dataEnd = (start + payloadLength) >>> 0;
-      if (this.dataStart === null) this.dataStart = start;
+      if (this.dataStart === null || seqDiff(this.dataStart, start) < 0) this.dataStart = start;
       if (this.dataEnd === null || seqDiff(this.dataEnd, dataEnd) > 0) this.dataEnd = dataEnd;
       const inFlight = this.bytesInFlight();
       if (inFlight > this.maxBytesInFlight) this.maxBytesInFlight = inFlight;

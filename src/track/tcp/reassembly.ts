@@ -131,7 +131,7 @@ export class DirectionReassembly {
     for (const s of segs) {
       const end = (s.seq + s.bytes.length) >>> 0;
       if (seqDiff(at, end) <= 0) continue; // already delivered
-      if (seqDiff(to, s.seq) <= 0 || seqDiff(at, s.seq) > 0) {
+      if (seqDiff(to, s.seq) >= 0 || seqDiff(at, s.seq) > 0) {
         keep.push(s);
         continue;
       }

@@ -70,8 +70,6 @@ class TcpFlow {
   sawSyn = false;
   sawSynAck = false;
   sawHandshakeAck = false;
-  /** Seen since the eviction clock hand last passed (second-chance LRU). */
-  touched = true;
 
   constructor(
     readonly id: number,
@@ -133,6 +131,8 @@ export class TcpTracker {
   private readonly live = new Map<string, TcpFlow>();
   private readonly done: TcpFlowReport[] = [];
   private nextId = 0;
+  /** The flow of the previous packet (already last in the table's order). */
+  private lastFlow: TcpFlow | null = null;
   private evicted = 0;
 
   constructor(options: TcpTrackerOptions = {}) {
@@ -167,6 +167,7 @@ export class TcpTracker {
       if (pureSyn && fwd.baseSet && tcp.seq !== fwd.baseSeq) {
         this.finalize(flow);
         this.live.delete(key);
+        if (this.lastFlow === flow) this.lastFlow = null;
         flow = undefined;
         reusedFlags = ANALYSIS.REUSED_PORTS;
       } else if (pureSyn && fwd.baseSet) {
@@ -182,7 +183,12 @@ export class TcpTracker {
       flow = this.create(key, p);
       this.live.set(key, flow);
       if (this.live.size > this.maxFlows) this.evictOne();
+    } else if (flow !== this.lastFlow) {
+      // Keep the table in least-recently-seen order: the first entry is the one to evict.
+      this.live.delete(key);
+      this.live.set(key, flow);
     }
+    this.lastFlow = flow;
     this.update(flow, p, reusedFlags);
   }
 
@@ -190,6 +196,7 @@ export class TcpTracker {
   finish(): TcpReport {
     for (const flow of this.live.values()) this.finalize(flow);
     this.live.clear();
+    this.lastFlow = null;
     const flows = this.done.sort((a, b) => a.firstPacket - b.firstPacket || a.id - b.id);
     const connStates: Partial<Record<ConnState, number>> = {};
     const handshakes = { complete: 0, partial: 0, missing: 0 };
@@ -219,23 +226,15 @@ export class TcpTracker {
     );
   }
 
-  /** Second-chance LRU: skip (and re-queue) flows seen since the last pass, evict the first that was not. */
+  /** Finalizes the least recently seen flow (the first in the table's order). */
   private evictOne(): void {
-    const bound = this.live.size * 2 + 1;
-    for (let i = 0; i < bound; i++) {
-      const first = this.live.entries().next();
-      if (first.done) return;
-      const [key, flow] = first.value;
-      this.live.delete(key);
-      if (flow.touched) {
-        flow.touched = false;
-        this.live.set(key, flow);
-        continue;
-      }
-      this.finalize(flow);
-      this.evicted++;
-      return;
-    }
+    const first = this.live.entries().next();
+    if (first.done) return;
+    const [key, flow] = first.value;
+    this.live.delete(key);
+    if (this.lastFlow === flow) this.lastFlow = null;
+    this.finalize(flow);
+    this.evicted++;
   }
 
   // ---------------------------------------------------------------- per packet
@@ -255,7 +254,6 @@ export class TcpTracker {
     flow.packets++;
     flow.lastPacket = pkt.number;
     flow.end = pkt.time;
-    flow.touched = true;
 
     // Wireshark's sequence analysis (counts as its tcp.analysis flags would).
     const fwd = fromClient ? flow.wsClient : flow.wsServer;
@@ -341,12 +339,17 @@ export class TcpTracker {
       if (receiver.isn !== null && receiver.state === 'SYN-RECEIVED' && seqDiff((receiver.isn + 1) >>> 0, t.ack) >= 0) {
         apply(receiverSide, 'syn-acked');
       }
-      if (receiver.finSeq !== null && seqDiff((receiver.finSeq + 1) >>> 0, t.ack) >= 0) apply(receiverSide, 'fin-acked');
+    }
+    if (hasAck && receiver.finSeq !== null && seqDiff((receiver.finSeq + 1) >>> 0, t.ack) >= 0) {
+      // Acknowledging the peer's FIN shows both that the FIN was acked and that this side received
+      // it: a FIN changes its receiver's state when the receiver acknowledges it, so a simultaneous
+      // close (FINs crossing) is told apart from a passive close.
+      apply(receiverSide, 'fin-acked');
+      apply(senderSide, 'fin-received');
     }
     if (fin) {
       if (flow.closedBy === null) flow.closedBy = senderSide;
       apply(senderSide, 'fin-sent');
-      apply(receiverSide, 'fin-received');
     }
   }
 

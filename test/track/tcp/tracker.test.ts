@@ -1,0 +1,254 @@
+/**
+ * The flow table and what each flow reports: keys and roles, port reuse, sequence wrap-around,
+ * missing handshakes, SYN options, eviction, ledger events and the in-order stream delivered to a
+ * listener.
+ */
+import { describe, expect, it } from 'vitest';
+import type { TcpStreamInfo, TcpStreamListener } from '../../../src/track/tcp/tracker.js';
+import { Conversation } from './builder.js';
+import { only, path, track } from './run.js';
+
+describe('flows and roles', () => {
+  it('both directions share one flow; packets, payload bytes and times are per flow', () => {
+    const c = new Conversation().handshake();
+    c.c('PA', { len: 120 });
+    c.s('PA', { len: 300 });
+    c.c('A');
+    const f = only(track(c.packets).report);
+    expect([f.id, f.client, f.server, f.firstPacket, f.lastPacket, f.packets]).toEqual([0, '10.0.0.1:40000', '10.0.0.2:80', 1, 6, 6]);
+    expect(f.payloadBytes).toEqual({ client: 120, server: 300 });
+    expect(f.start).toBe(c.packets[0].time);
+    expect(f.end).toBe(c.packets[5].time);
+    expect(f.directions.client).toMatchObject({ isn: 1000, nextSeq: 121, lastAck: 301, packets: 4, payloadBytes: 120 });
+    expect(f.directions.server).toMatchObject({ isn: 5000, nextSeq: 301, lastAck: 121, packets: 2, payloadBytes: 300 });
+  });
+
+  it('handshake RTT is Wireshark\'s initial RTT: first SYN to the ACK that completes the handshake', () => {
+    const c = new Conversation();
+    c.c('S');
+    c.s('SA', { dt: 0.030 });
+    c.c('A', { dt: 0.010 });
+    expect(only(track(c.packets).report).handshakeRtt).toBeCloseTo(0.040, 6);
+  });
+
+  it('the receiver of a SYN-ACK is the client even when the SYN was not captured', () => {
+    const c = new Conversation({ serverPort: 8443 });
+    c.s('SA', { ack: 1001 });
+    c.c('A', { seq: 1001 });
+    const f = only(track(c.packets).report);
+    expect([f.client, f.server, f.handshake]).toEqual(['10.0.0.1:40000', '10.0.0.2:8443', 'partial']);
+  });
+
+  it('midstream: the sender of the first packet is the client unless its port is a likely server port', () => {
+    const a = new Conversation({ clientPort: 50000, serverPort: 9999 });
+    a.s('PA', { len: 5 }); // from 9999 (not a known server port) to 50000
+    expect(only(track(a.packets).report).client).toBe('10.0.0.2:9999');
+    const b = new Conversation({ clientPort: 50000, serverPort: 443 });
+    b.s('PA', { len: 5 }); // from 443
+    const f = only(track(b.packets).report);
+    expect([f.client, f.server, f.handshake]).toEqual(['10.0.0.1:50000', '10.0.0.2:443', 'missing']);
+  });
+
+  it('IPv6 endpoints are written [address]:port', () => {
+    const c = new Conversation({ client: '2001:db8::1', server: '2001:db8::2', serverPort: 443 }).handshake();
+    const f = only(track(c.packets).report);
+    expect([f.client, f.server]).toEqual(['[2001:db8::1]:40000', '[2001:db8::2]:443']);
+  });
+
+  it('flows are numbered in order of creation and listed by first packet', () => {
+    const a = new Conversation({ clientPort: 1111 });
+    const b = new Conversation({ clientPort: 2222 });
+    const packets = [a.c('S'), b.c('S'), a.s('SA'), b.s('SA')];
+    packets.forEach((p, i) => { p.number = i + 1; });
+    const { report } = track(packets);
+    expect(report.flows.map((f) => [f.id, f.firstPacket, f.packets])).toEqual([[0, 1, 2], [1, 2, 2]]);
+    expect(report.summary).toMatchObject({ flows: 2, packets: 4, handshakes: { complete: 0, partial: 2, missing: 0 } });
+  });
+});
+
+describe('port reuse (Wireshark tcp.stream rules)', () => {
+  it('a SYN with a different sequence number starts a new flow', () => {
+    const c = new Conversation().handshake();
+    c.c('FA');
+    c.s('FA');
+    c.c('A');
+    c.c('S', { seq: 90_000, dt: 5 }); // 7
+    c.s('SA', { seq: 70_000 });
+    const { report } = track(c.packets);
+    expect(report.flows.map((f) => [f.id, f.firstPacket, f.packets, f.connState])).toEqual([[0, 1, 6, 'SF'], [1, 7, 2, 'S1']]);
+    expect(report.flows[1].directions.client.isn).toBe(90_000);
+  });
+  it('the same SYN again after a reset stays in the flow (a retransmission)', () => {
+    const c = new Conversation();
+    c.c('S');
+    c.s('RA', { seq: 0 });
+    c.c('S', { seq: 1000, dt: 3 });
+    const f = only(track(c.packets).report);
+    expect([f.packets, f.analysis.retransmissions]).toEqual([3, 1]);
+  });
+});
+
+describe('sequence numbers', () => {
+  it('wrap around 2^32 without false retransmissions or losses', () => {
+    const c = new Conversation({ clientIsn: 0xffff_fff0, serverIsn: 0xffff_ffff }).handshake();
+    c.c('PA', { len: 100 }); // crosses 2^32
+    c.s('A');
+    c.s('PA', { len: 50 }); // the server's data starts at 0
+    c.c('A');
+    c.c('PA', { len: 100 });
+    c.s('A');
+    const f = only(track(c.packets).report);
+    // Wireshark flags the handshake's last ACK as a duplicate: its ACK number (0 after the wrap)
+    // equals the ACK field of the SYN (0), a quirk tshark 4.0.17 shows on this very exchange.
+    expect(f.analysis).toMatchObject({ retransmissions: 0, outOfOrder: 0, lostSegments: 0, duplicateAcks: 1 });
+    expect(f.directions.client).toMatchObject({ isn: 0xffff_fff0, nextSeq: 201, lastAck: 51 });
+    expect(f.directions.server).toMatchObject({ isn: 0xffff_ffff, nextSeq: 51, lastAck: 201 });
+    expect(f.history).toBe('ShADad');
+  });
+
+  it('SYN options: MSS, SACK-permitted, timestamps; window scale only when both SYNs carried it', () => {
+    const c = new Conversation();
+    c.c('S', { options: { mss: 1460, windowScale: 7, sackPermitted: true, timestamp: { value: 1, echo: 0 } } });
+    c.s('SA', { options: { mss: 1400, sackPermitted: false } });
+    c.c('A');
+    const f = only(track(c.packets).report);
+    expect(f.directions.client).toMatchObject({ mss: 1460, windowScale: null, sackPermitted: true, timestamps: true });
+    expect(f.directions.server).toMatchObject({ mss: 1400, windowScale: null, sackPermitted: false, timestamps: false });
+  });
+
+  it('bytes in flight: the most payload sent and not yet acknowledged', () => {
+    const c = new Conversation().handshake();
+    c.c('PA', { len: 100 });
+    c.c('PA', { len: 100 });
+    c.s('A', { ack: 1101 });
+    c.c('PA', { len: 300 });
+    expect(only(track(c.packets).report).maxBytesInFlight).toEqual({ client: 400, server: 0 });
+  });
+});
+
+describe('bounded memory', () => {
+  it('beyond maxFlows the least recently seen flow is finalized and counted', () => {
+    const a = new Conversation({ clientPort: 1 });
+    const b = new Conversation({ clientPort: 2 });
+    const d = new Conversation({ clientPort: 3 });
+    const packets = [a.c('S'), b.c('S'), a.s('SA'), d.c('S'), a.c('A')];
+    packets.forEach((p, i) => { p.number = i + 1; });
+    const { report, tracker } = track(packets, { maxFlows: 2 });
+    expect(tracker.evictedFlows).toBe(1);
+    // b (port 2) was the least recently seen when d arrived; a's last packet joins its live flow.
+    expect(report.flows.map((f) => [f.client, f.packets])).toEqual([
+      ['10.0.0.1:1', 3], ['10.0.0.1:2', 1], ['10.0.0.1:3', 1],
+    ]);
+  });
+});
+
+describe('state ledger events', () => {
+  it('client: half-open while SYN-SENT, a connection once established, released when CLOSED', () => {
+    const c = new Conversation().handshake();
+    c.c('PA', { len: 10 });
+    c.s('RA');
+    const { sink } = track(c.packets);
+    expect(sink.lines).toEqual([
+      'hold client tcpHalfOpen @1',
+      'hold server tcpHalfOpen @2',
+      'hold client tcpConnections @2',
+      'hold server tcpConnections @3',
+      'buffer client 10 @4',
+      'release server @5',
+      'release client @5',
+      'buffer client 0 @5',
+    ]);
+    expect(sink.holds[0].endpoint).toEqual({ role: 'client', address: '10.0.0.1', port: null });
+    expect(sink.holds[1].endpoint).toEqual({ role: 'server', address: '10.0.0.2', port: 80 });
+    expect(sink.holds[0].ref).toEqual({ proto: 'tcp', id: 0 });
+  });
+  it('a SYN flood: each unanswered SYN leaves a half-open client entry and nothing at the server', () => {
+    const packets = [1, 2, 3].map((port) => new Conversation({ clientPort: port, firstNumber: port }).c('S'));
+    const { sink } = track(packets);
+    expect(sink.lines).toEqual(['hold client tcpHalfOpen @1', 'hold client tcpHalfOpen @2', 'hold client tcpHalfOpen @3']);
+  });
+  it('out-of-order bytes are buffered by the receiver until the hole is filled', () => {
+    const c = new Conversation().handshake();
+    c.c('PA', { len: 100, seq: 1101 }); // 4: 1101-1200 ahead of 1001
+    c.c('PA', { len: 100, seq: 1001 }); // 5: fills the hole
+    c.s('A', { ack: 1201 }); // 6
+    const { sink } = track(c.packets);
+    expect(sink.lines.filter((l) => l.startsWith('buffer'))).toEqual([
+      'buffer client 100 @4', 'buffer server 100 @4', 'buffer client 200 @5', 'buffer server 0 @5', 'buffer client 0 @6',
+    ]);
+  });
+});
+
+class Collector implements TcpStreamListener {
+  readonly chunks: string[] = [];
+  readonly gaps: string[] = [];
+  constructor(private readonly accept = true) {}
+  wants(flow: TcpStreamInfo): boolean {
+    return this.accept && flow.serverPort === 53;
+  }
+  data(_flow: TcpStreamInfo, fromClient: boolean, bytes: Uint8Array, packet: number): void {
+    this.chunks.push(`${fromClient ? 'c' : 's'}@${packet}:${new TextDecoder().decode(bytes)}`);
+  }
+  gap(_flow: TcpStreamInfo, fromClient: boolean, packet: number): void {
+    this.gaps.push(`${fromClient ? 'c' : 's'}@${packet}`);
+  }
+}
+
+const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+describe('stream listener', () => {
+  it('delivers each direction in order, retransmitted bytes once', () => {
+    const c = new Conversation({ serverPort: 53 }).handshake();
+    c.c('PA', { data: text('hello ') }); // 4
+    c.c('PA', { data: text('hello wor'), seq: 1001 }); // 5: retransmission with 3 new bytes
+    c.s('PA', { data: text('answer') }); // 6
+    c.c('PA', { data: text('ld') }); // 7
+    const listener = new Collector();
+    track(c.packets, { stream: listener });
+    expect(listener.chunks).toEqual(['c@4:hello ', 'c@5:wor', 's@6:answer', 'c@7:ld']);
+    expect(listener.gaps).toEqual([]);
+  });
+  it('holds out-of-order segments until the hole is filled', () => {
+    const c = new Conversation({ serverPort: 53 }).handshake();
+    c.c('PA', { data: text('def'), seq: 1004 }); // 4
+    c.c('PA', { data: text('ghi'), seq: 1007 }); // 5
+    c.c('PA', { data: text('abc'), seq: 1001 }); // 6
+    const listener = new Collector();
+    track(c.packets, { stream: listener });
+    expect(listener.chunks).toEqual(['c@6:abc', 'c@6:def', 'c@6:ghi']);
+  });
+  it('a hole the peer acknowledged is never filled: gap, then nothing more from that direction', () => {
+    const c = new Conversation({ serverPort: 53 }).handshake();
+    c.c('PA', { data: text('abc') }); // 4
+    c.c('PA', { data: text('ghi'), seq: 1007 }); // 5: 1004-1006 not captured
+    c.s('A', { ack: 1010 }); // 6: the server got them
+    c.c('PA', { data: text('jkl') }); // 7
+    c.s('PA', { data: text('ok') }); // 8: the other direction still flows
+    const listener = new Collector();
+    track(c.packets, { stream: listener });
+    expect(listener.chunks).toEqual(['c@4:abc', 's@8:ok']);
+    expect(listener.gaps).toEqual(['c@6']);
+  });
+  it('data still waiting on a hole at the end of the capture is a gap', () => {
+    const c = new Conversation({ serverPort: 53 }).handshake();
+    c.c('PA', { data: text('xyz'), seq: 1011 });
+    const listener = new Collector();
+    track(c.packets, { stream: listener });
+    expect(listener.chunks).toEqual([]);
+    expect(listener.gaps).toEqual(['c@4']);
+  });
+  it('a snaplen-cut segment delivers its captured bytes, then a gap', () => {
+    const c = new Conversation({ serverPort: 53 }).handshake();
+    c.c('PA', { data: text('abcdef'), captured: 2 });
+    const listener = new Collector();
+    track(c.packets, { stream: listener });
+    expect([listener.chunks, listener.gaps]).toEqual([['c@4:ab'], ['c@4']]);
+  });
+  it('flows the listener does not want deliver nothing', () => {
+    const c = new Conversation({ serverPort: 80 }).handshake();
+    c.c('PA', { data: text('GET') });
+    const listener = new Collector();
+    track(c.packets, { stream: listener });
+    expect(listener.chunks).toEqual([]);
+  });
+});
