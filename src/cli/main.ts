@@ -94,11 +94,16 @@ async function runReport(paths: string[], values: OutputOptionValues, view: 'ana
   if (out !== process.stdout) await new Promise<void>((resolve) => out.end(resolve));
 }
 
+/** Repeatable option values accumulate (a variadic option would swallow the capture names after it). */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 function addAnalysisOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown', 'ndjson']).default('table'))
     .option('-o, --output <file>', 'write the report to FILE instead of standard output')
-    .option('--dns-port <port...>', 'also decode DNS on these UDP/TCP ports (53 always)')
+    .option('--dns-port <ports>', 'also decode DNS on these UDP/TCP ports: comma-separated or repeated (53 always)', collect, [])
     .option('--dns-timeout <seconds>', 'answers after this are late; pending queries stop costing the client', '5')
     .option('--time-wait <seconds>', '2*MSL: how long the active closer holds TIME-WAIT', '60')
     .option('--cost-model <file>', 'JSON file overriding the bytes per state entry')
