@@ -5,6 +5,8 @@
  * rather than "not QUIC". Keys come from flow/endpoint.ts `conversationKey` (same both directions).
  */
 
+import { conversationKey } from '../../flow/endpoint.js';
+
 /** Bound on connections remembered per 4-tuple; the oldest is forgotten first. */
 const MAX_CONNECTIONS_PER_PATH = 256;
 
@@ -43,5 +45,50 @@ export class PathTable<C> {
 
   get size(): number {
     return this.paths.size;
+  }
+}
+
+/** Bound on 4-tuple keys kept by PathKeys before it starts over. */
+const MAX_INTERNED_KEYS = 65_536;
+const UDP_PROTOCOL = 17;
+
+/**
+ * Interns 4-tuple keys: the same string object for the same 4-tuple (either direction), found
+ * through maps keyed by the decoder's interned address strings and a number for the ports, so the
+ * hot path builds no string per datagram and later map lookups and comparisons hit a cached hash.
+ */
+export class PathKeys {
+  private readonly keys = new Map<string, Map<string, Map<number, string>>>();
+  private count = 0;
+
+  /** conversationKey(17, ...) for this 4-tuple, the same object every time. */
+  keyFor(src: string, srcPort: number, dst: string, dstPort: number): string {
+    // Order the two ends as conversationKey does, so both directions share one entry.
+    const first = src < dst || (src === dst && srcPort <= dstPort);
+    const a = first ? src : dst;
+    const b = first ? dst : src;
+    const ports = first ? srcPort * 65536 + dstPort : dstPort * 65536 + srcPort;
+    let byB = this.keys.get(a);
+    if (!byB) {
+      byB = new Map();
+      this.keys.set(a, byB);
+    }
+    let byPorts = byB.get(b);
+    if (!byPorts) {
+      byPorts = new Map();
+      byB.set(b, byPorts);
+    }
+    let key = byPorts.get(ports);
+    if (key === undefined) {
+      if (this.count >= MAX_INTERNED_KEYS) {
+        this.keys.clear();
+        this.count = 0;
+        return this.keyFor(src, srcPort, dst, dstPort);
+      }
+      key = conversationKey(UDP_PROTOCOL, src, srcPort, dst, dstPort);
+      byPorts.set(ports, key);
+      this.count++;
+    }
+    return key;
   }
 }

@@ -21,7 +21,7 @@
 import type { DecodedPacket, IpLayer, UdpDatagram } from '../../decode/packet.js';
 import type { QuicReport } from '../../report/schema.js';
 import { NO_STATE, type EndpointRef, type StateSink } from '../../state/events.js';
-import { conversationKey, endpointString } from '../../flow/endpoint.js';
+import { endpointString } from '../../flow/endpoint.js';
 import { CidRegistry, cidHex, isPrefixAt, type Cid, type CidSide } from './cid.js';
 import { TLS_HANDSHAKE, handshakeMessageLength, parseClientHello, parseServerHello } from './client-hello.js';
 import { MAX_PATHS, QuicConnection } from './connection.js';
@@ -29,7 +29,7 @@ import { parseInitialFrames } from './frames.js';
 import { QUIC_HEADER, isReservedVersion, parseLongHeader, type LongHeader } from './header.js';
 import { deriveInitialKeys } from './initial-keys.js';
 import { openPacket, type OpenResult } from './protection.js';
-import { PathTable } from './path.js';
+import { PathKeys, PathTable } from './path.js';
 
 export interface QuicTrackerOptions {
   state?: StateSink;
@@ -37,7 +37,6 @@ export interface QuicTrackerOptions {
   maxConnections?: number;
 }
 
-const UDP_PROTOCOL = 17;
 const UDP_HEADER_LENGTH = 8;
 /** Bound on packets read from one datagram (coalescing, RFC 9000 §12.2). */
 const MAX_PACKETS_PER_DATAGRAM = 16;
@@ -71,6 +70,9 @@ export class QuicTracker {
   private readonly live = new Map<number, QuicConnection>();
   private readonly registry = new CidRegistry<QuicConnection>();
   private readonly pathTable = new PathTable<QuicConnection>();
+  private readonly pathKeys = new PathKeys();
+  /** The connection moved to the back of `live` last (touching it again changes nothing). */
+  private lastTouched: QuicConnection | null = null;
   /** ip:port of every server a connection was opened to (bounded by the connections created). */
   private readonly servers = new Set<string>();
   private unattributedDatagrams = 0;
@@ -99,7 +101,7 @@ export class QuicTracker {
     const isLong = (udp.payload[0] & QUIC_HEADER.FORM_BIT) !== 0;
     // Short headers are QUIC only when a known connection claims them: none known, nothing to do.
     if (!isLong && this.live.size === 0) return false;
-    const pathKey = conversationKey(UDP_PROTOCOL, ip.src, udp.srcPort, ip.dst, udp.dstPort);
+    const pathKey = this.pathKeys.keyFor(ip.src, udp.srcPort, ip.dst, udp.dstPort);
     return isLong ? this.observeLong(pkt, ip, udp, pathKey) : this.observeShort(pkt, ip, udp, pathKey);
   }
 
@@ -482,7 +484,8 @@ export class QuicTracker {
   }
 
   private touch(conn: QuicConnection): void {
-    if (conn.evicted) return;
+    if (conn.evicted || conn === this.lastTouched) return;
+    this.lastTouched = conn;
     this.live.delete(conn.id);
     this.live.set(conn.id, conn);
   }
