@@ -47,10 +47,13 @@ function clearProgress(): void {
   if (process.stderr.isTTY && !process.env.CI) process.stderr.write('\r\x1b[K');
 }
 
-/** Analyzes each capture in order, reporting unreadable ones on stderr; sets the exit code for bad input. */
-export async function analyzeAll(paths: string[], options: AnalyzeOptions, each?: (r: AnyReport) => void): Promise<AnyReport[]> {
+/**
+ * Analyzes each capture in order, reporting unreadable ones on stderr and setting the exit code for
+ * bad input. Each report goes to `each` as soon as it is done; reports are kept only when `keep`.
+ */
+export async function analyzeAll(paths: string[], options: AnalyzeOptions, each?: (r: AnyReport, index: number) => void, keep = true): Promise<AnyReport[]> {
   const reports: AnyReport[] = [];
-  for (const path of paths) {
+  for (const [index, path] of paths.entries()) {
     const report = await analyzeCapture(path, { ...options, ...progressFor(path) });
     clearProgress();
     if ('error' in report) {
@@ -63,38 +66,41 @@ export async function analyzeAll(paths: string[], options: AnalyzeOptions, each?
         process.exitCode = EXIT.BAD_INPUT;
       }
     }
-    each?.(report);
-    reports.push(report);
+    each?.(report, index);
+    if (keep) reports.push(report);
   }
   return reports;
+}
+
+/** Writes JSON and NDJSON capture by capture as each analysis ends, so memory holds one report at a time. */
+function streamingWriter(format: Format, view: 'analyze' | 'state', out: NodeJS.WritableStream, count: number): ((r: AnyReport, i: number) => void) | undefined {
+  if (format === 'ndjson') {
+    return (r) => {
+      for (const rec of ndjsonRecords(r, view)) out.write(`${JSON.stringify(rec)}\n`);
+    };
+  }
+  if (format === 'json') {
+    // One capture: the report object; several: an array in input order.
+    return (r, i) => {
+      const json = JSON.stringify(r);
+      if (count === 1) out.write(`${json}\n`);
+      else out.write(`${i === 0 ? '[' : ','}${json}${i === count - 1 ? ']\n' : '\n'}`);
+    };
+  }
+  return undefined;
 }
 
 async function runReport(paths: string[], values: OutputOptionValues, view: 'analyze' | 'state'): Promise<void> {
   const options = toAnalyzeOptions(values);
   const out: NodeJS.WritableStream = values.output ? createWriteStream(values.output) : process.stdout;
   const color = !values.output && useColor(process.stdout);
-  // NDJSON is written capture by capture as each analysis ends.
-  const streamNdjson = values.format === 'ndjson' ? (r: AnyReport) => {
-    for (const rec of ndjsonRecords(r, view)) out.write(`${JSON.stringify(rec)}\n`);
-  } : undefined;
-  const reports = await analyzeAll(paths, options, streamNdjson);
-  switch (values.format) {
-    case 'json':
-      out.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 1)}\n`);
-      break;
-    case 'markdown':
-      out.write(renderMarkdown(reports));
-      break;
-    case 'table':
-      out.write(view === 'state' ? renderStateTable(reports, { color }) : renderTable(reports, { color }));
-      break;
-    case 'ndjson':
-      break;
-  }
+  const stream = streamingWriter(values.format, view, out, paths.length);
+  const reports = await analyzeAll(paths, options, stream, stream === undefined);
+  if (values.format === 'markdown') out.write(renderMarkdown(reports));
+  if (values.format === 'table') out.write(view === 'state' ? renderStateTable(reports, { color }) : renderTable(reports, { color }));
   if (out !== process.stdout) await new Promise<void>((resolve) => out.end(resolve));
 }
 
-/** Repeatable option values accumulate (a variadic option would swallow the capture names after it). */
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
