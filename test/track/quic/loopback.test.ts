@@ -1,6 +1,6 @@
 /**
  * fixtures/quic-loopback.pcap: real QUIC between Debian's ngtcp2 example client and server on
- * 127.0.0.1, recorded by fixtures/quic-record.sh. Expected values written by hand from the capture
+ * 127.0.0.1, recorded by scripts/record/quic.sh. Expected values written by hand from the capture
  * (tshark 4.0 gives the same connections and datagram counts):
  *   1-11   connection 0: handshake + GET to :4433
  *   12-23  connection 1: to :4434, which answers the first Initial with a Retry (packet 13)
