@@ -41,6 +41,13 @@ export interface TcpTrackerOptions {
 }
 
 const DEFAULT_TIME_WAIT = 60;
+/**
+ * A flow that is nothing but resets from one side ends this long after its last reset (Zeek's
+ * tcp_close_delay): a lone RST creates no connection at either end, so a reset that arrives later
+ * on the same 4-tuple is a new, separate event (Zeek logs each as its own connection; tshark keeps
+ * one tcp.stream for the 4-tuple).
+ */
+const RESET_ONLY_LINGER = 5;
 const DEFAULT_MAX_FLOWS = 1_000_000;
 const IP_PROTO_TCP = 6;
 
@@ -68,6 +75,9 @@ class TcpFlow {
   end: number;
   closedBy: 'client' | 'server' | null = null;
   sawSyn = false;
+  /** Every packet so far was a RST sent by the side that sent the first one. */
+  resetsOnly = true;
+  readonly firstFromClient: boolean;
   sawSynAck = false;
   sawHandshakeAck = false;
 
@@ -88,6 +98,7 @@ class TcpFlow {
     this.ref = { proto: 'tcp', id };
     this.lastPacket = firstPacket;
     this.end = start;
+    this.firstFromClient = fromClient;
     const wanted = listener !== undefined && listener.wants(this.info);
     this.toServer = new DirectionReassembly(wanted ? sinkFor(listener, this.info, true) : null);
     this.toClient = new DirectionReassembly(wanted ? sinkFor(listener, this.info, false) : null);
@@ -159,6 +170,12 @@ export class TcpTracker {
     const synAck = (flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === (TCP_FLAG.SYN | TCP_FLAG.ACK);
     let flow = this.live.get(key);
     let reusedFlags = 0;
+    if (flow && flow.resetsOnly && pkt.time - flow.end >= RESET_ONLY_LINGER) {
+      this.finalize(flow);
+      this.live.delete(key);
+      if (this.lastFlow === flow) this.lastFlow = null;
+      flow = undefined;
+    }
     if (flow) {
       const fromClient = isFromClient(flow, ip.src, tcp.srcPort);
       const fwd = fromClient ? flow.wsClient : flow.wsServer;
@@ -251,6 +268,7 @@ export class TcpTracker {
     const rst = (flags & TCP_FLAG.RST) !== 0;
     const hasAck = (flags & TCP_FLAG.ACK) !== 0;
     const first = flow.packets === 0;
+    if (!rst || fromClient !== flow.firstFromClient) flow.resetsOnly = false;
     flow.packets++;
     flow.lastPacket = pkt.number;
     flow.end = pkt.time;

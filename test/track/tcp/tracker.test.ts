@@ -88,6 +88,27 @@ describe('port reuse (Wireshark tcp.stream rules)', () => {
   });
 });
 
+describe('resets alone', () => {
+  it('a flow of nothing but one side\'s resets ends 5 s after its last reset; a later reset is a new flow', () => {
+    const c = new Conversation();
+    c.c('R'); // 1
+    c.c('R', { dt: 1 }); // 2: within Zeek's close delay, same flow
+    c.c('R', { dt: 60 }); // 3: a new, separate reset
+    c.c('R', { dt: 60 }); // 4
+    const { report } = track(c.packets);
+    expect(report.flows.map((f) => [f.id, f.firstPacket, f.packets, f.connState, f.history])).toEqual([
+      [0, 1, 2, 'OTH', 'R'], [1, 3, 1, 'OTH', 'R'], [2, 4, 1, 'OTH', 'R'],
+    ]);
+  });
+  it('once the other side answers, the flow no longer ends by itself', () => {
+    const c = new Conversation();
+    c.c('R');
+    c.s('A', { dt: 1 });
+    c.c('R', { dt: 60 });
+    expect(only(track(c.packets).report).packets).toBe(3);
+  });
+});
+
 describe('sequence numbers', () => {
   it('wrap around 2^32 without false retransmissions or losses', () => {
     const c = new Conversation({ clientIsn: 0xffff_fff0, serverIsn: 0xffff_ffff }).handshake();
