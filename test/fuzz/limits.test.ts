@@ -1,0 +1,113 @@
+/**
+ * Adversarial captures, small versions of issue 7's (the million-scale ones are in the bench
+ * script): state tables stay within their caps and every eviction is counted in report.limits,
+ * never silent. Frames are built once and patched per packet (addresses, ports, IDs), so 10,000
+ * packets cost milliseconds; checksums are left stale, which statecap ignores by default.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import dnsPacket from 'dns-packet';
+import { writePcap, type WrittenPacket } from '../helpers/capture-file.js';
+import { ethernet, ipv4, tcpFrame, udpFrame } from '../helpers/packets.js';
+import { clientHello, cryptoFrame, initialPacket } from '../helpers/quic.js';
+import { analyzeBytes, expectReport, scratch } from './analyze.js';
+
+const dir = scratch();
+afterAll(() => dir.cleanup());
+
+const T = 1_700_000_000;
+/** Offsets in an Ethernet + IPv4 frame (RFC 791 §3.1; the transport header starts at 34). */
+const AT = { IP_ID: 18, IP_SRC: 26, IP_DST: 30, SRC_PORT: 34, DST_PORT: 36, TCP_SEQ: 38, TCP_ACK: 42, DNS_ID: 42 } as const;
+
+/** A copy of `template` with big-endian `fields` ([offset, bytes, value]) written in. */
+function patch(template: Uint8Array, fields: [number, 2 | 4, number][]): Uint8Array {
+  const out = new Uint8Array(template);
+  const dv = new DataView(out.buffer);
+  for (const [at, size, value] of fields) {
+    if (size === 2) dv.setUint16(at, value);
+    else dv.setUint32(at, value >>> 0);
+  }
+  return out;
+}
+
+/** 10.0.0.0 + i as a 32-bit address: 5,000 distinct clients. */
+const clientAddress = (i: number): number => (0x0a000000 + 1 + i) >>> 0;
+
+describe('a SYN flood: 5,000 half-open connections with --max-flows 1000', () => {
+  // Each client sends a SYN and the server answers SYN-ACK; no client ever completes the handshake.
+  const syn = tcpFrame({ src: '10.0.0.1', dst: '192.0.2.1', srcPort: 40000, dstPort: 80, seq: 0, flags: 'S' });
+  const synAck = tcpFrame({ src: '192.0.2.1', dst: '10.0.0.1', srcPort: 80, dstPort: 40000, seq: 0, ack: 0, flags: 'SA' });
+  const packets: WrittenPacket[] = [];
+  for (let i = 0; i < 5000; i++) {
+    const isn = (i * 7919) >>> 0;
+    packets.push({ time: T + i * 1e-4, data: patch(syn, [[AT.IP_SRC, 4, clientAddress(i)], [AT.TCP_SEQ, 4, isn]]) });
+    packets.push({ time: T + i * 1e-4 + 5e-5, data: patch(synAck, [[AT.IP_DST, 4, clientAddress(i)], [AT.TCP_SEQ, 4, 0x10000 + i], [AT.TCP_ACK, 4, isn + 1]]) });
+  }
+
+  it('evicts exactly 4,000 flows and still reports all 5,000', async () => {
+    const r = expectReport(await analyzeBytes(dir, 'syn-flood.pcap', writePcap(packets), { maxFlows: 1000 }));
+    expect(r.capture.packets).toBe(10000);
+    expect(r.limits.maxFlows).toBe(1000);
+    expect(r.limits.evictedFlows).toBe(4000);
+    expect(r.tcp.summary.flows).toBe(5000);
+    expect(r.tcp.flows.every((f) => f.packets === 2 && f.history === 'Sh')).toBe(true);
+    expect(r.tcp.flows.slice(0, 2).map((f) => [f.client, f.firstPacket, f.lastPacket])).toEqual([['10.0.0.1:40000', 1, 2], ['10.0.0.2:40000', 3, 4]]);
+  });
+});
+
+describe('5,000 unanswered DNS queries with --max-pending-dns 1000', () => {
+  const query = udpFrame({
+    src: '10.0.0.1', dst: '10.0.0.53', srcPort: 20000, dstPort: 53,
+    payload: dnsPacket.encode({ type: 'query', id: 0, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name: 'flood.example' }] }),
+  });
+  // One client, source ports 20000-24999 (clear of the tunnel ports 2152, 3544, 4789, 5072, 6081), IDs 0-4999, 0.1 ms apart.
+  const packets: WrittenPacket[] = Array.from({ length: 5000 }, (_, i) => ({
+    time: T + i * 1e-4, data: patch(query, [[AT.SRC_PORT, 2, 20000 + i], [AT.DNS_ID, 2, i]]),
+  }));
+
+  it('evicts exactly 4,000 pending queries; every query is still reported', async () => {
+    const r = expectReport(await analyzeBytes(dir, 'dns-flood.pcap', writePcap(packets), { maxPendingDns: 1000 }));
+    expect(r.limits.maxPendingDns).toBe(1000);
+    expect(r.limits.evictedDnsQueries).toBe(4000);
+    expect(r.dns.summary.queries).toBe(5000);
+    expect(r.dns.summary.unanswered).toBe(5000);
+  });
+});
+
+describe('QUIC Initials with random connection IDs, --max-quic-connections 100', () => {
+  it('300 Initials open 300 connections, 200 of them evicted', async () => {
+    // A deterministic "random" DCID per Initial (a 32-bit LCG), each from its own client address.
+    let state = 12345;
+    const next = (): number => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return state; };
+    const hello = cryptoFrame(0, clientHello({ serverName: 'flood.example' }));
+    const packets: WrittenPacket[] = [];
+    const dcids = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const dcid = new Uint8Array(8);
+      new DataView(dcid.buffer).setUint32(0, next());
+      new DataView(dcid.buffer).setUint32(4, next());
+      dcids.add(Buffer.from(dcid).toString('hex'));
+      const payload = initialPacket({ side: 'client', dcid, scid: Uint8Array.of(1, 2, 3, 4), frames: hello, padTo: 1200 });
+      packets.push({ time: T + i * 1e-3, data: patch(udpFrame({ src: '10.0.0.1', dst: '192.0.2.1', srcPort: 50000, dstPort: 443, payload }), [[AT.IP_SRC, 4, clientAddress(i)]]) });
+    }
+    expect(dcids.size).toBe(300);
+    const r = expectReport(await analyzeBytes(dir, 'quic-flood.pcap', writePcap(packets), { maxQuicConnections: 100 }));
+    expect(r.limits.maxQuicConnections).toBe(100);
+    expect(r.limits.evictedQuicConnections).toBe(200);
+    expect(r.quic.summary.connections).toBe(300);
+    expect(new Set(r.quic.connections.map((c) => c.clientInitialDcid))).toEqual(dcids);
+    expect(r.quic.unattributed.datagrams).toBe(0);
+  });
+});
+
+describe('5,000 first fragments that never complete, --max-fragments 100', () => {
+  // IPv4 fragments at offset 0 with more-fragments set (RFC 791 §3.2), IDs 0-4999: none is ever finished.
+  const first = ethernet(ipv4({ src: '10.0.0.1', dst: '10.0.0.2', protocol: 17, id: 0, moreFragments: true, payload: new Uint8Array(64) }));
+  const packets: WrittenPacket[] = Array.from({ length: 5000 }, (_, i) => ({ time: T + i * 1e-4, data: patch(first, [[AT.IP_ID, 2, i]]) }));
+
+  it('keeps at most 100 datagrams under reassembly: 4,900 evicted', async () => {
+    const r = expectReport(await analyzeBytes(dir, 'fragment-flood.pcap', writePcap(packets), { maxFragments: 100 }));
+    expect(r.limits.maxFragments).toBe(100);
+    expect(r.limits.evictedFragments).toBe(4900);
+    expect([r.capture.packets, r.tcp.flows.length, r.capture.undecoded]).toEqual([5000, 0, {}]);
+  });
+});
