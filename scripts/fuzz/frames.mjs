@@ -255,3 +255,45 @@ export function handshakePacket({ dcid, scid, length = 40 }) {
 }
 
 export const shortPacket = (dcid, length = 30) => concat(Uint8Array.of(0x41), dcid, new Uint8Array(length).fill(0x5a));
+
+// ------------------------------------------------------------------ tunnels and other link layers
+
+/** Ethernet with an explicit EtherType (MPLS, PPPoE, ...). */
+export function ethernetOf(etherType, payload) {
+  return concat(Uint8Array.of(2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1), u16(etherType), payload);
+}
+
+/** GRE (RFC 2784) with a key (RFC 2890) before an IP packet: IP protocol 47. */
+export const gre = (inner) => concat(u16(0x2000), u16(inner[0] >> 4 === 6 ? 0x86dd : 0x0800), u32(7), inner);
+/** VXLAN (RFC 7348 §5): I flag, VNI 42, then an Ethernet frame; carried on UDP 4789. */
+export const vxlan = (frame) => concat(Uint8Array.of(0x08, 0, 0, 0), u32(42 << 8), frame);
+/** Geneve (RFC 8926 §3): no options, protocol Transparent Ethernet Bridging; UDP 6081. */
+export const geneve = (frame) => concat(Uint8Array.of(0, 0), u16(0x6558), u32(7 << 8), frame);
+/** GTP-U v1 G-PDU (3GPP TS 29.281 §5.1) before an IP packet; UDP 2152. */
+export const gtpu = (inner) => concat(Uint8Array.of(0x30, 0xff), u16(inner.length), u32(1), inner);
+/** MPLS (RFC 3032): two labels, the second bottom-of-stack; EtherType 0x8847. */
+export const mpls = (inner) => concat(u32((100 << 12) | 64), u32((200 << 12) | 0x100 | 64), inner);
+/** PPPoE session (RFC 2516 §4) carrying PPP IPv4 (0x0021); EtherType 0x8864. */
+export const pppoe = (inner) => concat(Uint8Array.of(0x11, 0), u16(1), u16(inner.length + 2), u16(0x0021), inner);
+/** Cisco HDLC (LINKTYPE 104). */
+export const ciscoHdlc = (inner) => concat(Uint8Array.of(0x0f, 0), u16(0x0800), inner);
+/** PPP with HDLC framing (LINKTYPE 9). */
+export const pppHdlc = (inner) => concat(Uint8Array.of(0xff, 0x03), u16(0x0021), inner);
+/** Radiotap (LINKTYPE 127, flags field only) before an 802.11 data frame with LLC/SNAP. */
+export function radiotap80211(inner) {
+  const rt = Uint8Array.of(0, 0, 9, 0, 0x02, 0, 0, 0, 0);
+  const wifi = concat(Uint8Array.of(0x08, 0x01, 0, 0), new Uint8Array(18), new Uint8Array(2));
+  const llc = concat(Uint8Array.of(0xaa, 0xaa, 0x03, 0, 0, 0), u16(0x0800));
+  return concat(rt, wifi, llc, inner);
+}
+/** Linux NFLOG (LINKTYPE 239): AF_INET header, a prefix TLV, the payload TLV (type 9), little-endian. */
+export function nflog(inner) {
+  const tlv = (type, value) => {
+    const length = 4 + value.length;
+    const out = new Uint8Array((length + 3) & ~3);
+    out[0] = length & 0xff; out[1] = length >> 8; out[2] = type;
+    out.set(value, 4);
+    return out;
+  };
+  return concat(Uint8Array.of(2, 0, 0, 1), tlv(10, concat('fz', Uint8Array.of(0))), tlv(9, inner));
+}

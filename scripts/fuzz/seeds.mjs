@@ -2,14 +2,16 @@
  * Seed captures for the fuzzer: every capture bundled in fixtures/ and examples/, plus generated
  * ones that reach each decoder and tracker (TCP with options over IPv4/IPv6/VLAN, DNS over UDP and
  * TCP with compression pointers, QUIC Initials both ways, IPv4/IPv6 fragments, cooked/null link
- * types, pcapng with several interfaces and sections, nanosecond and big-endian pcap, gzip).
+ * types, tunnels and other link layers, pcapng with several interfaces and sections, nanosecond and
+ * big-endian pcap, gzip).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
-  ackFrame, clientHello, concat, cryptoFrame, dnsOverTcp, dnsQuery, dnsResponse, ethernet, handshakePacket,
-  initialKeys, initialPacket, ipv4, ipv6, nullLoopback, serverHello, shortPacket, sll2, tcpFrame, udp, udpFrame,
+  ackFrame, ciscoHdlc, clientHello, concat, cryptoFrame, dnsOverTcp, dnsQuery, dnsResponse, ethernet, ethernetOf,
+  geneve, gre, gtpu, handshakePacket, initialKeys, initialPacket, ip, ipv4, ipv6, mpls, nflog, nullLoopback,
+  pppHdlc, pppoe, radiotap80211, serverHello, shortPacket, sll2, tcp, tcpFrame, udp, udpFrame, vxlan,
 } from './frames.mjs';
 import { writePcap, writePcapng } from './writers.mjs';
 
@@ -93,6 +95,33 @@ function fragmentFrames() {
   return [...v4.reverse(), ...v6];
 }
 
+/**
+ * One TCP segment and one DNS query inside each tunnel the decoder knows (GRE, VXLAN, Geneve,
+ * GTP-U, MPLS, PPPoE) and under each link type beyond Ethernet (PPP, Cisco HDLC, radiotap +
+ * 802.11, NFLOG), one interface per link type in a pcapng.
+ */
+function tunnelSection() {
+  // Each carrier gets its own inner ports, so every one shows up as a flow or query of its own.
+  const inner = (n) => ip({ src: '192.168.1.1', dst: '192.168.1.2', protocol: 6, payload: tcp({ src: '192.168.1.1', dst: '192.168.1.2', sport: 44000 + n, dport: 443, seq: 1, flags: 'S', mss: 1460 }) });
+  const innerDns = (n) => ip({ src: '192.168.1.1', dst: '192.168.1.53', protocol: 17, payload: udp({ src: '192.168.1.1', dst: '192.168.1.53', sport: 45000 + n, dport: 53, payload: dnsQuery(n, 'tunnel.example') }) });
+  const outer = (protocol, payload) => ethernet(ipv4({ src: C4, dst: S4, protocol, payload }));
+  const overUdp = (port, payload) => outer(17, udp({ src: C4, dst: S4, sport: 50001, dport: port, payload }));
+  const ethernetPackets = [
+    outer(47, gre(inner(0))), outer(47, gre(innerDns(1))),
+    overUdp(4789, vxlan(ethernet(inner(2)))), overUdp(6081, geneve(ethernet(innerDns(3)))),
+    overUdp(2152, gtpu(inner(4))), ethernetOf(0x8847, mpls(inner(5))), ethernetOf(0x8864, pppoe(innerDns(6))),
+  ];
+  const packets = [
+    ...ethernetPackets.map((data) => ({ data, interfaceId: 0 })),
+    { data: pppHdlc(inner(7)), interfaceId: 1 }, { data: ciscoHdlc(innerDns(8)), interfaceId: 2 },
+    { data: radiotap80211(inner(9)), interfaceId: 3 }, { data: nflog(innerDns(10)), interfaceId: 4 },
+  ];
+  return {
+    interfaces: [{ linkType: 1 }, { linkType: 9 }, { linkType: 104 }, { linkType: 127 }, { linkType: 239 }],
+    packets: packets.map((p, i) => ({ ...p, time: T0 + i * 0.01 })),
+  };
+}
+
 const timed = (frames, start = T0) => frames.map((data, i) => ({ time: start + i * 0.01, data }));
 
 /** Strips the 14-byte Ethernet header (for link types that carry IP directly or their own header). */
@@ -124,6 +153,7 @@ export function generatedSeeds() {
       ]),
     },
   ];
+  seeds.push({ name: 'gen-tunnels.pcapng', bytes: writePcapng([tunnelSection()]) });
   seeds.push({ name: 'gen-tcp-v4.pcap.gz', bytes: gzipSync(seeds[0].bytes) });
   return seeds;
 }

@@ -31,11 +31,11 @@ describe('a fixed-seed campaign against dist/', () => {
     expect(r.outcomes.report + r.outcomes.stopped + r.outcomes.failed).toBe(300);
   }, 120_000);
 
-  it('the seeds reach every tracker: TCP flows, DNS transactions and QUIC connections among them', () => {
+  it('the seeds include the bundled captures and generated ones for every tracker, tunnel and link type', () => {
     const names = SEEDS.map((s) => s.name.split('/').pop());
     expect(names).toEqual(expect.arrayContaining([
       'quickstart.pcap', 'gen-tcp-v4.pcap', 'gen-tcp-v6-vlan.pcap', 'gen-dns.pcap', 'gen-quic.pcapng', 'gen-fragments.pcap',
-      'gen-sll2.pcap', 'gen-null.pcap', 'gen-raw.pcap', 'gen-multi.pcapng', 'gen-tcp-v4.pcap.gz',
+      'gen-sll2.pcap', 'gen-null.pcap', 'gen-raw.pcap', 'gen-multi.pcapng', 'gen-tunnels.pcapng', 'gen-tcp-v4.pcap.gz',
     ]));
   });
 });
