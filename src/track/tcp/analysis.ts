@@ -65,8 +65,8 @@ export class SeqAnalysisFlow {
   isFirstAck = false;
   /** Analysis flags of the last segment this direction sent. */
   lastSegmentFlags = 0;
-  /** End sequence numbers of unacknowledged segments, oldest first (only their count matters). */
-  unacked: number[] = [];
+  /** End sequence numbers of unacknowledged segments, oldest first (only their count matters); null while none. */
+  unacked: number[] | null = null;
 }
 
 /** Conversation-wide values: handshake RTT and the time of the most recent SYN (0 = not seen). */
@@ -215,9 +215,10 @@ export function analyseSegment(
 
   // Remember the segment while unacknowledged; SYN/FIN count one byte only when it is remembered.
   let nextSeq = (seq + seglen) >>> 0;
-  if ((seglen > 0 || flags & (TCP_FLAG.SYN | TCP_FLAG.FIN)) && fwd.unacked.length < MAX_UNACKED_SEGMENTS) {
+  if ((seglen > 0 || flags & (TCP_FLAG.SYN | TCP_FLAG.FIN)) && (fwd.unacked === null || fwd.unacked.length < MAX_UNACKED_SEGMENTS)) {
     if (flags & (TCP_FLAG.SYN | TCP_FLAG.FIN)) nextSeq = (nextSeq + 1) >>> 0;
-    fwd.unacked.push(nextSeq);
+    if (fwd.unacked === null) fwd.unacked = [nextSeq];
+    else fwd.unacked.push(nextSeq);
   }
   // Highest sequence number seen so far (zero window probes do not advance it).
   const probe = (ta & ANALYSIS.ZERO_WINDOW_PROBE) !== 0;
@@ -242,13 +243,15 @@ export function analyseSegment(
 /** Drops the reverse direction's segments this ACK number covers (the raw field, as packet-tcp.c). */
 function forgetAcked(rev: SeqAnalysisFlow, ack: number): void {
   const list = rev.unacked;
-  if (list.length === 0) return;
+  if (list === null || list.length === 0) return;
   let drop = 0;
   // Oldest first: cumulative ACKs remove a prefix (a bounded loop: at most list.length steps).
   while (drop < list.length && seqDiff(ack, list[drop]) <= 0) drop++;
   if (drop === list.length) list.length = 0;
-  else if (drop > 0) list.splice(0, drop);
-  else if (list.length >= MAX_UNACKED_SEGMENTS) {
+  else if (drop > 0) {
+    list.copyWithin(0, drop);
+    list.length -= drop;
+  } else if (list.length >= MAX_UNACKED_SEGMENTS) {
     // A full list may hold acknowledged segments behind an unacknowledged one: sweep it all.
     rev.unacked = list.filter((end) => seqDiff(ack, end) > 0);
   }

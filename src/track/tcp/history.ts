@@ -53,21 +53,18 @@ export function addHistory(h: HistoryState, code: string, isOrig: boolean): void
   h.text += letter(code, isOrig);
 }
 
-/** A counter for the logarithmic letters: one letter at 1, 10, 100, ... occurrences. */
-export interface ScaledCounter {
-  count: number;
-  threshold: number;
+/**
+ * Session::ScaledHistoryEntry with Zeek's default base of 10: the letter is added when the new count
+ * reaches 1, 10, 100, ... Returns the new count.
+ */
+export function scaledHistoryEntry(h: HistoryState, count: number, code: string, isOrig: boolean): number {
+  const next = count + 1;
+  if (isPowerOfTen(next)) addHistory(h, code, isOrig);
+  return next;
 }
 
-export function newScaledCounter(): ScaledCounter {
-  return { count: 0, threshold: 1 };
-}
-
-/** Session::ScaledHistoryEntry with Zeek's default base of 10. */
-export function scaledHistoryEntry(h: HistoryState, counter: ScaledCounter, code: string, isOrig: boolean): void {
-  counter.count++;
-  if (counter.count === counter.threshold) {
-    addHistory(h, code, isOrig);
-    counter.threshold *= 10;
-  }
+function isPowerOfTen(n: number): boolean {
+  let p = 1;
+  while (p < n) p *= 10; // at most 16 steps for a safe integer
+  return p === n;
 }

@@ -8,6 +8,8 @@ import { seqDiff } from './seq.js';
 
 export const MAX_HELD_BYTES = 1 << 20;
 const MAX_RANGES = 256;
+/** Shared empty list: replaced by a flow's own list when it first holds something. */
+const EMPTY: number[] = [];
 
 /** Where in-order bytes go; `gap` is called once when a hole will never be filled. */
 export interface DeliverySink {
@@ -24,17 +26,15 @@ export class DirectionReassembly {
   /** Next sequence number expected in order; null until the first SYN or payload. */
   next: number | null = null;
   /** Out-of-order ranges above `next`: [start, end) absolute sequence numbers, flattened, ascending. */
-  private ranges: number[] = [];
+  private ranges: number[] = EMPTY;
   /** Bytes in `ranges`. */
   held = 0;
-  /** Copies of out-of-order payload, only when a sink wants the bytes. */
-  private segments: HeldSegment[] | null;
+  /** Copies of out-of-order payload, only when a sink wants the bytes (created when first needed). */
+  private segments: HeldSegment[] | null = null;
   /** A gap was declared: nothing more is delivered. */
   dead = false;
 
-  constructor(private readonly sink: DeliverySink | null) {
-    this.segments = sink ? [] : null;
-  }
+  constructor(private readonly sink: DeliverySink | null) {}
 
   /** The SYN fixes where payload starts. */
   start(seq: number): void {
@@ -90,17 +90,18 @@ export class DirectionReassembly {
   }
 
   private hold(seq: number, end: number, payload: Uint8Array, length: number, packet: number): void {
+    if (this.ranges === EMPTY) this.ranges = [];
     insertSeqRange(this.ranges, this.next as number, seq, end);
     this.held = sumRanges(this.ranges);
-    if (this.segments && !this.dead) {
+    if (this.sink && !this.dead) {
       if (payload.length < length) this.declareGap(packet);
-      else this.segments.push({ seq, bytes: payload.slice() });
+      else (this.segments ??= []).push({ seq, bytes: payload.slice() });
     }
     if (this.held > MAX_HELD_BYTES || this.ranges.length > MAX_RANGES * 2) {
       // Too much waiting on one hole: give up on it and continue from the highest byte seen.
       this.declareGap(packet);
       this.next = this.ranges[this.ranges.length - 1];
-      this.ranges = [];
+      this.ranges = EMPTY;
       this.held = 0;
     }
   }
@@ -115,7 +116,8 @@ export class DirectionReassembly {
       drop += 2;
     }
     if (drop > 0) {
-      this.ranges.splice(0, drop);
+      if (drop === this.ranges.length) this.ranges = EMPTY;
+      else this.ranges.splice(0, drop);
       this.held = sumRanges(this.ranges);
     }
     if (this.segments && this.segments.length > 0) this.deliverHeld(next0, next, packet, time);
@@ -148,7 +150,7 @@ export class DirectionReassembly {
   private declareGap(packet: number): void {
     if (this.dead) return;
     this.dead = true;
-    if (this.segments) this.segments = [];
+    this.segments = null;
     this.sink?.gap(packet);
   }
 }

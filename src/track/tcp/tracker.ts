@@ -6,19 +6,21 @@
  * endpoint states (setState) and the only TCP source of state-ledger events.
  */
 import { TCP_FLAG, type DecodedPacket, type TcpSegment } from '../../decode/packet.js';
-import { conversationKey, endpointString } from '../../flow/endpoint.js';
+import { endpointString } from '../../flow/endpoint.js';
 import type {
   ConnState, TcpAnalysis, TcpFlowReport, TcpReport, TcpStateName, TcpTransition,
 } from '../../report/schema.js';
 import { NO_STATE, type EndpointRef, type EntryRef, type StateKind, type StateSink } from '../../state/events.js';
 import {
   ANALYSIS, ANY_RETRANSMISSION, SeqAnalysisConversation, SeqAnalysisFlow, afterSegment, analyseSegment,
+  type AnalysedSegment,
 } from './analysis.js';
 import { TcpHalf } from './half.js';
 import { DirectionReassembly, type DeliverySink } from './reassembly.js';
 import { seqDiff } from './seq.js';
+import { FlowTable, type TableEntry } from './table.js';
 import { holdsNoConnection, nextState, type EndpointEvent } from './state.js';
-import { ZeekSession } from './zeek-session.js';
+import { ZeekSession, type ZeekSegment } from './zeek-session.js';
 import { LIKELY_SERVER_PORTS } from './zeek-ports.js';
 
 export interface TcpStreamInfo { id: number; client: string; clientPort: number; server: string; serverPort: number }
@@ -49,27 +51,35 @@ const DEFAULT_TIME_WAIT = 60;
  */
 const RESET_ONLY_LINGER = 5;
 const DEFAULT_MAX_FLOWS = 1_000_000;
-const IP_PROTO_TCP = 6;
 
 /** One connection while it is live. */
-class TcpFlow {
+class TcpFlow implements TableEntry<TcpFlow> {
   readonly info: TcpStreamInfo;
+  readonly clientAddress: string;
+  readonly clientPort: number;
+  readonly serverAddress: string;
+  readonly serverPort: number;
+  bucketNext: TcpFlow | null = null;
   readonly clientRef: EndpointRef;
   readonly serverRef: EndpointRef;
   readonly ref: EntryRef;
   readonly client = new TcpHalf();
   readonly server = new TcpHalf();
-  readonly wsClient = new SeqAnalysisFlow();
-  readonly wsServer = new SeqAnalysisFlow();
-  readonly wsConversation = new SeqAnalysisConversation();
-  readonly zeek: ZeekSession;
+  /**
+   * Wireshark's and Zeek's views of the flow, built at its second packet (or when it is finalized)
+   * by replaying the first one: a flow of one packet (a SYN flood) keeps only `firstSegment`.
+   */
+  replicas: Replicas | null = null;
+  firstSegment: FirstSegment | null;
   readonly transitions: TcpTransition[] = [];
   readonly analysis: TcpAnalysis = {
     retransmissions: 0, outOfOrder: 0, duplicateAcks: 0, zeroWindows: 0, keepAlives: 0, windowFull: 0, lostSegments: 0,
   };
   /** Payload each side sent, as its receiver reassembles it (index 0: from the client). */
-  readonly toServer: DirectionReassembly;
-  readonly toClient: DirectionReassembly;
+  toServer: DirectionReassembly | null = null;
+  toClient: DirectionReassembly | null = null;
+  /** The stream listener wants this flow's bytes. */
+  readonly wanted: boolean;
   packets = 0;
   lastPacket: number;
   end: number;
@@ -78,12 +88,13 @@ class TcpFlow {
   /** Every packet so far was a RST sent by the side that sent the first one. */
   resetsOnly = true;
   readonly firstFromClient: boolean;
+  /** Seen again since the eviction hand last passed it (CLOCK approximation of LRU). */
+  touched = false;
   sawSynAck = false;
   sawHandshakeAck = false;
 
   constructor(
     readonly id: number,
-    readonly key: string,
     readonly firstPacket: number,
     readonly start: number,
     clientAddr: string, clientPort: number, serverAddr: string, serverPort: number,
@@ -93,21 +104,60 @@ class TcpFlow {
     readonly vlan: number[],
   ) {
     this.info = { id, client: clientAddr, clientPort, server: serverAddr, serverPort };
+    this.clientAddress = clientAddr;
+    this.clientPort = clientPort;
+    this.serverAddress = serverAddr;
+    this.serverPort = serverPort;
     this.clientRef = { role: 'client', address: clientAddr, port: null };
     this.serverRef = { role: 'server', address: serverAddr, port: serverPort };
     this.ref = { proto: 'tcp', id };
     this.lastPacket = firstPacket;
     this.end = start;
     this.firstFromClient = fromClient;
-    const wanted = listener !== undefined && listener.wants(this.info);
-    this.toServer = new DirectionReassembly(wanted ? sinkFor(listener, this.info, true) : null);
-    this.toClient = new DirectionReassembly(wanted ? sinkFor(listener, this.info, false) : null);
+    this.wanted = listener !== undefined && listener.wants(this.info);
+    this.listener = listener;
     const t = first.tcp;
-    this.zeek = new ZeekSession(zeekSegment(first, fromClient), t.srcPort, t.dstPort);
+    this.firstSegment = {
+      fromClient, flags: t.flags, seq: t.seq, ack: t.ack, length: t.payloadLength, captured: t.payload.length,
+      window: t.window, time: first.time, windowScale: t.flags & TCP_FLAG.SYN ? t.options?.windowScale : undefined,
+      srcPort: t.srcPort, dstPort: t.dstPort, reusedFlags: 0,
+    };
   }
+
+  /** Builds the replicas from the first packet (replayed exactly as if they had seen it then). */
+  replay(): Replicas {
+    if (this.replicas !== null) return this.replicas;
+    const f = this.firstSegment as FirstSegment;
+    const r: Replicas = {
+      wsClient: new SeqAnalysisFlow(),
+      wsServer: new SeqAnalysisFlow(),
+      wsConversation: new SeqAnalysisConversation(),
+      zeek: new ZeekSession(f, f.srcPort, f.dstPort),
+    };
+    this.replicas = r;
+    this.firstSegment = null;
+    analyseInto(this, r, f.fromClient, f, f.windowScale, f.reusedFlags);
+    r.zeek.observe(f);
+    return r;
+  }
+
+  private readonly listener: TcpStreamListener | undefined;
 
   half(fromClient: boolean): TcpHalf {
     return fromClient ? this.client : this.server;
+  }
+
+  /** The reassembly of what one side sent, created when first needed (most flows never need both). */
+  reassembly(fromClient: boolean): DirectionReassembly {
+    const existing = fromClient ? this.toServer : this.toClient;
+    if (existing !== null) return existing;
+    const sink = this.wanted && this.listener ? sinkFor(this.listener, this.info, fromClient) : null;
+    const created = new DirectionReassembly(sink);
+    const sender = this.half(fromClient);
+    if (sender.isn !== null) created.start((sender.isn + 1) >>> 0);
+    if (fromClient) this.toServer = created;
+    else this.toClient = created;
+    return created;
   }
 }
 
@@ -118,12 +168,48 @@ function sinkFor(listener: TcpStreamListener, info: TcpStreamInfo, fromClient: b
   };
 }
 
-function zeekSegment(pkt: DecodedPacket & { tcp: TcpSegment }, fromClient: boolean) {
+/** Wireshark's and Zeek's replicas of one flow. */
+interface Replicas {
+  readonly wsClient: SeqAnalysisFlow;
+  readonly wsServer: SeqAnalysisFlow;
+  readonly wsConversation: SeqAnalysisConversation;
+  readonly zeek: ZeekSession;
+}
+
+/** What the replicas need of a flow's first packet (kept until they are built). */
+interface FirstSegment extends ZeekSegment, AnalysedSegment {
+  windowScale: number | undefined;
+  srcPort: number;
+  dstPort: number;
+  reusedFlags: number;
+}
+
+/** Runs Wireshark's analysis of one segment and counts its flags. */
+function analyseInto(
+  flow: TcpFlow, r: Replicas, fromClient: boolean, seg: AnalysedSegment, windowScale: number | undefined, reusedFlags: number,
+): void {
+  const fwd = fromClient ? r.wsClient : r.wsServer;
+  const rev = fromClient ? r.wsServer : r.wsClient;
+  const ta = analyseSegment(fwd, rev, r.wsConversation, seg, reusedFlags);
+  countAnalysis(flow.analysis, ta);
+  afterSegment(fwd, rev, r.wsConversation, seg.flags, seg.time, windowScale);
+}
+
+/** Reused for every packet: the replicas read these fields and keep none of the objects. */
+const scratchZeek: ZeekSegment = { fromClient: false, flags: 0, seq: 0, ack: 0, length: 0, captured: 0, window: 0, time: 0 };
+const scratchSegment: AnalysedSegment = { seq: 0, ack: 0, length: 0, flags: 0, window: 0, time: 0 };
+
+function fillZeekSegment(z: ZeekSegment, pkt: DecodedPacket & { tcp: TcpSegment }, fromClient: boolean): ZeekSegment {
   const t = pkt.tcp;
-  return {
-    fromClient, flags: t.flags, seq: t.seq, ack: t.ack, length: t.payloadLength, captured: t.payload.length,
-    window: t.window, time: pkt.time,
-  };
+  z.fromClient = fromClient;
+  z.flags = t.flags;
+  z.seq = t.seq;
+  z.ack = t.ack;
+  z.length = t.payloadLength;
+  z.captured = t.payload.length;
+  z.window = t.window;
+  z.time = pkt.time;
+  return z;
 }
 
 /** Ledger kind an endpoint holds in a state (null: nothing for this connection). */
@@ -139,11 +225,9 @@ export class TcpTracker {
   private readonly listener: TcpStreamListener | undefined;
   private readonly timeWait: number;
   private readonly maxFlows: number;
-  private readonly live = new Map<string, TcpFlow>();
+  private readonly live = new FlowTable<TcpFlow>();
   private readonly done: TcpFlowReport[] = [];
   private nextId = 0;
-  /** The flow of the previous packet (already last in the table's order). */
-  private lastFlow: TcpFlow | null = null;
   private evicted = 0;
 
   constructor(options: TcpTrackerOptions = {}) {
@@ -164,27 +248,25 @@ export class TcpTracker {
     const tcp = pkt.tcp;
     if (!ip || !tcp) return;
     const p = pkt as DecodedPacket & { tcp: TcpSegment };
-    const key = conversationKey(IP_PROTO_TCP, ip.src, tcp.srcPort, ip.dst, tcp.dstPort);
     const flags = tcp.flags;
     const pureSyn = (flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN;
     const synAck = (flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === (TCP_FLAG.SYN | TCP_FLAG.ACK);
-    let flow = this.live.get(key);
+    let flow = this.live.get(ip.src, tcp.srcPort, ip.dst, tcp.dstPort);
     let reusedFlags = 0;
     if (flow && flow.resetsOnly && pkt.time - flow.end >= RESET_ONLY_LINGER) {
       this.finalize(flow);
-      this.live.delete(key);
-      if (this.lastFlow === flow) this.lastFlow = null;
+      this.live.delete(flow);
       flow = undefined;
     }
     if (flow) {
       const fromClient = isFromClient(flow, ip.src, tcp.srcPort);
-      const fwd = fromClient ? flow.wsClient : flow.wsServer;
+      const replicas = flow.replay();
+      const fwd = fromClient ? replicas.wsClient : replicas.wsServer;
       // Wireshark: a SYN whose sequence number differs from the direction's base starts a new
       // conversation (port reuse); a SYN-ACK with a new sequence number re-bases the direction.
       if (pureSyn && fwd.baseSet && tcp.seq !== fwd.baseSeq) {
         this.finalize(flow);
-        this.live.delete(key);
-        if (this.lastFlow === flow) this.lastFlow = null;
+        this.live.delete(flow);
         flow = undefined;
         reusedFlags = ANALYSIS.REUSED_PORTS;
       } else if (pureSyn && fwd.baseSet) {
@@ -197,15 +279,12 @@ export class TcpTracker {
       }
     }
     if (!flow) {
-      flow = this.create(key, p);
-      this.live.set(key, flow);
+      flow = this.create(p);
+      this.live.add(flow);
       if (this.live.size > this.maxFlows) this.evictOne();
-    } else if (flow !== this.lastFlow) {
-      // Keep the table in least-recently-seen order: the first entry is the one to evict.
-      this.live.delete(key);
-      this.live.set(key, flow);
+    } else {
+      flow.touched = true;
     }
-    this.lastFlow = flow;
     this.update(flow, p, reusedFlags);
   }
 
@@ -213,7 +292,6 @@ export class TcpTracker {
   finish(): TcpReport {
     for (const flow of this.live.values()) this.finalize(flow);
     this.live.clear();
-    this.lastFlow = null;
     const flows = this.done.sort((a, b) => a.firstPacket - b.firstPacket || a.id - b.id);
     const connStates: Partial<Record<ConnState, number>> = {};
     const handshakes = { complete: 0, partial: 0, missing: 0 };
@@ -230,7 +308,7 @@ export class TcpTracker {
 
   // ---------------------------------------------------------------- flow table
 
-  private create(key: string, pkt: DecodedPacket & { tcp: TcpSegment }): TcpFlow {
+  private create(pkt: DecodedPacket & { tcp: TcpSegment }): TcpFlow {
     const ip = pkt.ip as NonNullable<DecodedPacket['ip']>;
     const t = pkt.tcp;
     const srcIsClient = clientIsSource(t.flags, t.srcPort, t.dstPort);
@@ -238,18 +316,16 @@ export class TcpTracker {
       ? [ip.src, t.srcPort, ip.dst, t.dstPort]
       : [ip.dst, t.dstPort, ip.src, t.srcPort];
     return new TcpFlow(
-      this.nextId++, key, pkt.number, pkt.time, cAddr, cPort, sAddr, sPort, pkt, srcIsClient, this.listener,
+      this.nextId++, pkt.number, pkt.time, cAddr, cPort, sAddr, sPort, pkt, srcIsClient, this.listener,
       pkt.tunnels ? [...pkt.tunnels] : [], pkt.vlans ? [...pkt.vlans] : [],
     );
   }
 
-  /** Finalizes the least recently seen flow (the first in the table's order). */
+  /** Finalizes a least recently seen flow (the table's CLOCK hand picks it) and counts it. */
   private evictOne(): void {
-    const first = this.live.entries().next();
-    if (first.done) return;
-    const [key, flow] = first.value;
-    this.live.delete(key);
-    if (this.lastFlow === flow) this.lastFlow = null;
+    const flow = this.live.victim();
+    if (flow === undefined) return;
+    this.live.delete(flow);
     this.finalize(flow);
     this.evicted++;
   }
@@ -273,17 +349,22 @@ export class TcpTracker {
     flow.lastPacket = pkt.number;
     flow.end = pkt.time;
 
-    // Wireshark's sequence analysis (counts as its tcp.analysis flags would).
-    const fwd = fromClient ? flow.wsClient : flow.wsServer;
-    const rev = fromClient ? flow.wsServer : flow.wsClient;
-    const ta = analyseSegment(fwd, rev, flow.wsConversation, {
-      seq: t.seq, ack: t.ack, length: t.payloadLength, flags, window: t.window, time: pkt.time,
-    }, reusedFlags);
-    countAnalysis(flow.analysis, ta);
-    afterSegment(fwd, rev, flow.wsConversation, flags, pkt.time, syn ? t.options?.windowScale : undefined);
-
-    // Zeek's view (conn_state, history).
-    flow.zeek.observe(zeekSegment(pkt, fromClient));
+    if (first) {
+      // The replicas see this packet when they are built (see TcpFlow.replay).
+      (flow.firstSegment as FirstSegment).reusedFlags = reusedFlags;
+    } else {
+      // Wireshark's sequence analysis (counts as its tcp.analysis flags would), then Zeek's view.
+      const replicas = flow.replay();
+      const seg = scratchSegment;
+      seg.seq = t.seq;
+      seg.ack = t.ack;
+      seg.length = t.payloadLength;
+      seg.flags = flags;
+      seg.window = t.window;
+      seg.time = pkt.time;
+      analyseInto(flow, replicas, fromClient, seg, syn ? t.options?.windowScale : undefined, reusedFlags);
+      replicas.zeek.observe(fillZeekSegment(scratchZeek, pkt, fromClient));
+    }
 
     // Per-direction sequence state and SYN options.
     sender.window = t.window;
@@ -310,17 +391,21 @@ export class TcpTracker {
 
     // Payload reassembly (ledger buffers; stream listener bytes).
     const inbound = fromClient ? flow.toServer : flow.toClient;
-    const outbound = fromClient ? flow.toClient : flow.toServer;
-    if (syn && !rst) inbound.start((t.seq + 1) >>> 0);
+    if (syn && !rst && inbound !== null) inbound.start((t.seq + 1) >>> 0);
     if (!rst && t.payloadLength > 0) {
       const dataSeq = syn ? (t.seq + 1) >>> 0 : t.seq;
-      inbound.accept(dataSeq, t.payloadLength, t.payload, pkt.number, pkt.time);
+      flow.reassembly(fromClient).accept(dataSeq, t.payloadLength, t.payload, pkt.number, pkt.time);
     }
     if (hasAck && !rst) {
       // The acknowledgment of a FIN covers the FIN's own sequence number, not a payload byte.
       let ack = t.ack;
       if (receiver.finSeq !== null && ack === ((receiver.finSeq + 1) >>> 0)) ack = receiver.finSeq;
-      outbound.acknowledged(ack, pkt.number, pkt.time);
+      let outbound = fromClient ? flow.toClient : flow.toServer;
+      // Acknowledged bytes of a wanted stream that were never captured: the stream starts with a gap.
+      if (outbound === null && flow.wanted && receiver.isn !== null && seqDiff((receiver.isn + 1) >>> 0, ack) > 0) {
+        outbound = flow.reassembly(!fromClient);
+      }
+      if (outbound !== null) outbound.acknowledged(ack, pkt.number, pkt.time);
     }
     this.reportBuffers(flow, pkt);
   }
@@ -336,39 +421,41 @@ export class TcpTracker {
     const senderSide = fromClient ? 'client' : 'server';
     const receiverSide = fromClient ? 'server' : 'client';
     const receiver = flow.half(!fromClient);
-    const apply = (side: 'client' | 'server', event: EndpointEvent): void => {
-      const half = side === 'client' ? flow.client : flow.server;
-      this.setState(flow, side, nextState(half.state, event), pkt);
-    };
     if (first && !syn) {
       // The connection's start is not in the capture: both ends are already synchronized.
-      apply(senderSide, 'midstream');
-      apply(receiverSide, 'midstream');
+      this.apply(flow, senderSide, 'midstream', pkt);
+      this.apply(flow, receiverSide, 'midstream', pkt);
     }
     if (rst) {
-      apply(senderSide, 'rst-sent');
-      apply(receiverSide, 'rst-received');
+      this.apply(flow, senderSide, 'rst-sent', pkt);
+      this.apply(flow, receiverSide, 'rst-received', pkt);
       return;
     }
     if (syn) {
-      apply(senderSide, hasAck ? 'synack-sent' : 'syn-sent');
-      apply(receiverSide, hasAck ? 'synack-received' : 'syn-received');
+      this.apply(flow, senderSide, hasAck ? 'synack-sent' : 'syn-sent', pkt);
+      this.apply(flow, receiverSide, hasAck ? 'synack-received' : 'syn-received', pkt);
     } else if (hasAck) {
       if (receiver.isn !== null && receiver.state === 'SYN-RECEIVED' && seqDiff((receiver.isn + 1) >>> 0, t.ack) >= 0) {
-        apply(receiverSide, 'syn-acked');
+        this.apply(flow, receiverSide, 'syn-acked', pkt);
       }
     }
     if (hasAck && receiver.finSeq !== null && seqDiff((receiver.finSeq + 1) >>> 0, t.ack) >= 0) {
       // Acknowledging the peer's FIN shows both that the FIN was acked and that this side received
       // it: a FIN changes its receiver's state when the receiver acknowledges it, so a simultaneous
       // close (FINs crossing) is told apart from a passive close.
-      apply(receiverSide, 'fin-acked');
-      apply(senderSide, 'fin-received');
+      this.apply(flow, receiverSide, 'fin-acked', pkt);
+      this.apply(flow, senderSide, 'fin-received', pkt);
     }
     if (fin) {
       if (flow.closedBy === null) flow.closedBy = senderSide;
-      apply(senderSide, 'fin-sent');
+      this.apply(flow, senderSide, 'fin-sent', pkt);
     }
+  }
+
+  private apply(flow: TcpFlow, side: 'client' | 'server', event: EndpointEvent, pkt: DecodedPacket): void {
+    const half = side === 'client' ? flow.client : flow.server;
+    const next = nextState(half.state, event);
+    if (next !== half.state) this.setState(flow, side, next, pkt);
   }
 
   /** The only writer of endpoint states: records the transition and tells the ledger. */
@@ -397,8 +484,8 @@ export class TcpTracker {
 
   /** Buffer events: each endpoint's unacknowledged sent bytes plus out-of-order bytes it holds. */
   private reportBuffers(flow: TcpFlow, pkt: DecodedPacket): void {
-    const clientBytes = flow.client.bytesInFlight() + flow.toClient.held;
-    const serverBytes = flow.server.bytesInFlight() + flow.toServer.held;
+    const clientBytes = flow.client.bytesInFlight() + (flow.toClient?.held ?? 0);
+    const serverBytes = flow.server.bytesInFlight() + (flow.toServer?.held ?? 0);
     if (clientBytes !== flow.client.bufferedReported) {
       flow.client.bufferedReported = clientBytes;
       this.sink.buffer({ endpoint: flow.clientRef, ref: flow.ref, bytes: clientBytes, time: pkt.time, packet: pkt.number });
@@ -412,15 +499,16 @@ export class TcpTracker {
   // ---------------------------------------------------------------- report
 
   private finalize(flow: TcpFlow): void {
-    flow.toServer.finish(flow.lastPacket);
-    flow.toClient.finish(flow.lastPacket);
+    flow.toServer?.finish(flow.lastPacket);
+    flow.toClient?.finish(flow.lastPacket);
     const c = flow.client;
     const s = flow.server;
     const scaling = c.windowScaleOffered !== null && s.windowScaleOffered !== null;
     const handshake = flow.sawSyn && flow.sawSynAck && flow.sawHandshakeAck
       ? 'complete'
       : flow.sawSyn || flow.sawSynAck ? 'partial' : 'missing';
-    const rtt = flow.wsConversation.firstRtt;
+    const replicas = flow.replay();
+    const rtt = replicas.wsConversation.firstRtt;
     this.done.push({
       id: flow.id,
       client: endpointString(flow.info.client, flow.info.clientPort),
@@ -435,8 +523,8 @@ export class TcpTracker {
       finalState: { client: c.state, server: s.state },
       transitions: flow.transitions,
       closedBy: flow.closedBy,
-      connState: flow.zeek.connState(),
-      history: flow.zeek.history.text,
+      connState: replicas.zeek.connState(),
+      history: replicas.zeek.history.text,
       analysis: flow.analysis,
       maxBytesInFlight: { client: c.maxBytesInFlight, server: s.maxBytesInFlight },
       handshakeRtt: rtt !== 0 ? rtt : null,
@@ -448,7 +536,7 @@ export class TcpTracker {
 }
 
 function isFromClient(flow: TcpFlow, src: string, srcPort: number): boolean {
-  return srcPort === flow.info.clientPort && src === flow.info.client;
+  return srcPort === flow.clientPort && src === flow.clientAddress;
 }
 
 /**

@@ -10,10 +10,7 @@
 import { TCP_FLAG } from '../../decode/packet.js';
 import type { ConnState } from '../../report/schema.js';
 import { connState, type ZeekEndpointState } from './conn-state.js';
-import {
-  HISTORY_MASK, addHistory, checkHistory, newHistory, newScaledCounter, scaledHistoryEntry,
-  type HistoryState, type ScaledCounter,
-} from './history.js';
+import { HISTORY_MASK, addHistory, checkHistory, newHistory, scaledHistoryEntry, type HistoryState } from './history.js';
 import { seqDiff } from './seq.js';
 import { LIKELY_SERVER_PORTS } from './zeek-ports.js';
 
@@ -63,10 +60,22 @@ class ZeekEndpoint {
   finSeq = 0;
   didClose = false;
   lastTime = 0;
-  retransmits: ScaledCounter = newScaledCounter();
-  zeroWindows: ScaledCounter = newScaledCounter();
-  gaps: ScaledCounter = newScaledCounter();
-  reassembler = new ZeekReassembler();
+  /** Counts behind the logarithmic letters T, W and G. */
+  retransmits = 0;
+  zeroWindows = 0;
+  gaps = 0;
+  /** Created with the first data or acknowledgment that needs it. */
+  private blocks: ZeekReassembler | null = null;
+
+  get reassembler(): ZeekReassembler {
+    if (this.blocks === null) this.blocks = new ZeekReassembler();
+    return this.blocks;
+  }
+
+  /** TCP_Reassembler trim_seq, without creating the reassembler. */
+  trimSeq(): number {
+    return this.blocks === null ? 1 : this.blocks.trimSeq;
+  }
   constructor(public isOrig: boolean) {}
 
   setState(next: ZeekEndpointState): void {
@@ -103,8 +112,11 @@ class ZeekEndpoint {
   }
 }
 
+/** Set by relativeSeq: whether the last result fell before the endpoint's start (no allocation per call). */
+let relativeUnderflow = false;
+
 /** Zeek's get_relative_seq: the 64-bit offset of `seq` from the endpoint's start. */
-function relativeSeq(e: ZeekEndpoint, seq: number, last: number, wraps: number): { rel: number; underflow: boolean } {
+function relativeSeq(e: ZeekEndpoint, seq: number, last: number, wraps: number): number {
   const delta = seqDiff(last, seq);
   let w = wraps;
   if (delta < 0) {
@@ -114,9 +126,11 @@ function relativeSeq(e: ZeekEndpoint, seq: number, last: number, wraps: number):
   }
   if (w === 0) {
     const d = seqDiff(e.startSeq >>> 0, seq);
-    return { rel: d, underflow: d < 0 };
+    relativeUnderflow = d < 0;
+    return d;
   }
-  return { rel: e.toRelative(seq, w), underflow: false };
+  relativeUnderflow = false;
+  return e.toRelative(seq, w);
 }
 
 /** What one TCP packet tells the replica. */
@@ -207,12 +221,13 @@ export class ZeekSession {
     if (rst) segLen -= len;
     const seqEnd = (seq + segLen) >>> 0;
     this.initEndpoint(endpoint, syn, seq, seqEnd);
-    const { rel: relSeq, underflow: seqUnderflow } = relativeSeq(endpoint, seq, endpoint.lastSeq, endpoint.seqWraps);
+    const relSeq = relativeSeq(endpoint, seq, endpoint.lastSeq, endpoint.seqWraps);
+    const seqUnderflow = relativeUnderflow;
 
     this.updateHistory(endpoint, flags, relSeq, len);
     // update_window: zero windows are boring with or after a RST, or after the peer's FIN.
     if (s.window === 0 && !rst && peer.state !== 'CLOSED' && endpoint.state !== 'RESET') {
-      scaledHistoryEntry(this.history, endpoint.zeroWindows, 'W', endpoint.isOrig);
+      endpoint.zeroWindows = scaledHistoryEntry(this.history, endpoint.zeroWindows, 'W', endpoint.isOrig);
     }
     if (!this.orig.didClose || !this.resp.didClose) this.lastTime = time;
     if (fin) {
@@ -229,10 +244,10 @@ export class ZeekSession {
         const start = (ack - 1) >>> 0;
         peer.initSeqs(start, start);
       } else {
-        const r = relativeSeq(peer, ack, peer.ackSeq, peer.ackWraps);
-        if (r.underflow) relAck = 0;
+        const rel = relativeSeq(peer, ack, peer.ackSeq, peer.ackWraps);
+        if (relativeUnderflow) relAck = 0;
         else {
-          relAck = r.rel;
+          relAck = rel;
           if (!rst) this.updateAckSeq(peer, ack);
         }
       }
@@ -254,6 +269,11 @@ export class ZeekSession {
 
   /** True when one of Zeek's timers would have removed the connection before `time`. */
   private expiredBy(time: number): boolean {
+    // Fast path: every relative timer is at least tcp_partial_close_delay away from the last activity.
+    if (time - this.lastTime < ZEEK.tcpPartialCloseDelay && (this.attemptAt === null || this.attemptAt > time) &&
+        (this.deleteAt === null || this.deleteAt > time) && (this.partialCloseAt === null || this.partialCloseAt > time)) {
+      return false;
+    }
     const { orig, resp } = this;
     // Session::InactivityTimer.
     if (this.lastTime + this.inactivityTimeout <= time) return true;
@@ -394,7 +414,7 @@ export class ZeekSession {
     } else if (delta > 0) {
       e.updateLastSeq(lastSeq);
     } else if (len > 0) {
-      scaledHistoryEntry(this.history, e.retransmits, 'T', e.isOrig); // TCP_Endpoint::DidRxmit
+      e.retransmits = scaledHistoryEntry(this.history, e.retransmits, 'T', e.isOrig); // TCP_Endpoint::DidRxmit
     }
     return delta;
   }
@@ -556,7 +576,7 @@ export class ZeekSession {
     if (upper <= r.trimSeq) return;
     const lo = seq < r.trimSeq ? r.trimSeq : seq;
     insertRange(r.blocks, lo, upper);
-    if (r.blocks.length > ZEEK.maxBlocks * 2) r.blocks.splice(0, r.blocks.length - ZEEK.maxBlocks * 2);
+    if (r.blocks.length > ZEEK.maxBlocks * 2) removeFront(r.blocks, r.blocks.length - ZEEK.maxBlocks * 2);
     const before = r.lastReassemSeq;
     this.deliverContiguous(r);
     // BlockInserted: data sent with nothing acknowledged beyond the initial window is not held.
@@ -577,7 +597,7 @@ export class ZeekSession {
   private ackReceived(e: ZeekEndpoint, relAck: number): void {
     let seq = relAck;
     if (e.finCount > 0 && seq >= e.finSeq) seq = e.finSeq - 1;
-    if (seq <= e.reassembler.trimSeq) return;
+    if (seq <= e.trimSeq()) return;
     this.trimToSeq(e, seq);
   }
 
@@ -588,7 +608,7 @@ export class ZeekSession {
     const b = r.blocks;
     let drop = 0;
     while (drop < b.length && b[drop + 1] <= seq) drop += 2;
-    if (drop > 0) b.splice(0, drop);
+    if (drop > 0) removeFront(b, drop);
     if (b.length > 0 && b[0] === r.lastReassemSeq) this.deliverContiguous(r);
     if (seq > r.trimSeq) r.trimSeq = seq;
   }
@@ -615,7 +635,7 @@ export class ZeekSession {
   /** TCP_Reassembler::Gap: a 'G' only while both sides are established or cleanly closing. */
   private gap(e: ZeekEndpoint): void {
     const peer = e === this.orig ? this.resp : this.orig;
-    if (isClean(e) && isClean(peer)) scaledHistoryEntry(this.history, e.gaps, 'G', e.isOrig);
+    if (isClean(e) && isClean(peer)) e.gaps = scaledHistoryEntry(this.history, e.gaps, 'G', e.isOrig);
   }
 
   /** TCP_Endpoint::Size: payload bytes by sequence numbers. */
@@ -643,15 +663,35 @@ function isClean(e: ZeekEndpoint): boolean {
 
 /** Adds [lo, hi) to a sorted flattened list of disjoint ranges, merging overlaps. */
 export function insertRange(ranges: number[], lo: number, hi: number): void {
+  const n = ranges.length;
+  // The common case: data appended at (or after) the end of the last range.
+  if (n === 0 || ranges[n - 1] < lo) {
+    ranges.push(lo, hi);
+    return;
+  }
+  if (ranges[n - 2] <= lo) {
+    if (hi > ranges[n - 1]) ranges[n - 1] = hi;
+    return;
+  }
   let i = 0;
-  while (i < ranges.length && ranges[i + 1] < lo) i += 2;
+  while (i < n && ranges[i + 1] < lo) i += 2;
   let j = i;
   let newLo = lo;
   let newHi = hi;
-  while (j < ranges.length && ranges[j] <= hi) {
+  while (j < n && ranges[j] <= hi) {
     if (ranges[j] < newLo) newLo = ranges[j];
     if (ranges[j + 1] > newHi) newHi = ranges[j + 1];
     j += 2;
   }
   ranges.splice(i, j - i, newLo, newHi);
+}
+
+/** Drops the first `count` numbers in place (splice would allocate the removed part). */
+export function removeFront(list: number[], count: number): void {
+  if (count >= list.length) {
+    list.length = 0;
+    return;
+  }
+  list.copyWithin(0, count);
+  list.length -= count;
 }
