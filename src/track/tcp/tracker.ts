@@ -279,9 +279,10 @@ export class TcpTracker {
       }
     }
     if (!flow) {
+      // Make room first, so that the new flow is never the one evicted.
+      if (this.live.size >= this.maxFlows) this.evictOne();
       flow = this.create(p);
       this.live.add(flow);
-      if (this.live.size > this.maxFlows) this.evictOne();
     } else {
       flow.touched = true;
     }

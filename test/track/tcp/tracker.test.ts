@@ -163,6 +163,20 @@ describe('bounded memory', () => {
   });
 });
 
+describe('bounded memory: the smallest table', () => {
+  it('with maxFlows 1 each new flow finalizes the previous one, never itself', () => {
+    const a = new Conversation({ clientPort: 1 });
+    const b = new Conversation({ clientPort: 2 });
+    const packets = [a.c('S'), b.c('S'), b.s('SA'), a.s('SA')];
+    packets.forEach((p, i) => { p.number = i + 1; });
+    const { report, tracker } = track(packets, { maxFlows: 1 });
+    expect(report.flows.map((f) => [f.id, f.client, f.firstPacket, f.packets])).toEqual([
+      [0, '10.0.0.1:1', 1, 1], [1, '10.0.0.1:2', 2, 2], [2, '10.0.0.1:1', 4, 1],
+    ]);
+    expect(tracker.evictedFlows).toBe(2);
+  });
+});
+
 describe('state ledger events', () => {
   it('client: half-open while SYN-SENT, a connection once established, released when CLOSED', () => {
     const c = new Conversation().handshake();
