@@ -198,7 +198,9 @@ export function analyseSegment(
         break retransmissionType;
       }
       // FAST: >= 2 duplicate ACKs for exactly this seq, within 20 ms of the last of them.
-      if (seqNotAdvanced && rev.dupAckCount >= 2 && rev.lastAck === seq && elapsed(time, rev.lastAckTime) < FAST_RETRANSMISSION_WINDOW) {
+      // The count is unsigned in packet-tcp.c: the -1 left by an "ACKed unseen segment" counts as many.
+      const dupAcks = rev.dupAckCount === -1 ? Number.MAX_SAFE_INTEGER : rev.dupAckCount;
+      if (seqNotAdvanced && dupAcks >= 2 && rev.lastAck === seq && elapsed(time, rev.lastAckTime) < FAST_RETRANSMISSION_WINDOW) {
         ta |= ANALYSIS.FAST_RETRANSMISSION;
         break retransmissionType;
       }

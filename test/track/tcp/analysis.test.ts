@@ -112,6 +112,16 @@ describe('sequence analysis (as tshark flags frames)', () => {
     expect(analysis(c)).toEqual({ ...NONE, lostSegments: 1 });
   });
 
+  it('after an "ACKed unseen segment" the unsigned duplicate-ACK count makes the next retransmission fast', () => {
+    const c = new Conversation().handshake();
+    c.s('FA', { dt: 0.001 }); // 4: the server's FIN
+    c.c('PA', { len: 100, ack: 5001, dt: 0.05 }); // 5: data that does not acknowledge the FIN
+    c.s('FA', { seq: 5001, ack: 1109, dt: 0.001 }); // 6: FIN again, acknowledging 8 bytes never seen
+    const f = only(track(c.packets).report);
+    // tshark 4.0.17 flags frame 6 "ACKed segment that wasn't captured" and fast retransmission.
+    expect(f.analysis).toEqual({ ...NONE, retransmissions: 1 });
+  });
+
   it('a retransmitted SYN is a retransmission', () => {
     const c = new Conversation();
     c.c('S');
