@@ -78,12 +78,14 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   };
 
   const observe = (pkt: DecodedPacket): void => {
+    // A damaged header is named even when the packet is still tracked as far as its bytes go
+    // (a cut or bogus TCP header still belongs to its stream, as in tshark).
+    if (pkt.issue) countUndecoded(`${pkt.issue.layer}: ${pkt.issue.kind === 'too-short' ? 'truncated' : `bad ${pkt.issue.field}`}`);
     if (pkt.tcp) tcp.observe(pkt);
     else if (pkt.udp) {
       if (!dns.observeUdp(pkt)) quic.observeUdp(pkt);
     } else if (pkt.icmp) dns.observeIcmp(pkt);
-    else if (pkt.issue) countUndecoded(`${pkt.issue.layer}: ${pkt.issue.kind === 'too-short' ? 'truncated' : `bad ${pkt.issue.field}`}`);
-    else if (pkt.skipped) countUndecoded(pkt.skipped);
+    else if (pkt.skipped && !pkt.issue) countUndecoded(pkt.skipped);
   };
 
   let bytesSoFar = 0;

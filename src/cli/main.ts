@@ -126,7 +126,8 @@ export function buildProgram(): Command {
   const program = new Command('statecap')
     .description('How much state does each endpoint of a capture keep, and what breaks if it loses it?')
     .version(version())
-    .showHelpAfterError()
+    // Usage mistakes are one line on stderr, like every other error (help stays one flag away).
+    .configureOutput({ outputError: (text, write) => write(`statecap: ${text.trim().split('\n')[0].replace(/^error: /, '')} (see --help)\n`) })
     .exitOverride();
 
   addAnalysisOptions(

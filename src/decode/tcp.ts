@@ -50,7 +50,9 @@ export function decodeTcp(walk: Walk, offset: number, end: number, claimed: numb
     flags: b[offset + TCP.FLAGS],
     window: u16(b, offset + TCP.WINDOW),
     headerLength,
-    payloadLength: claimed > headerLength ? claimed - headerLength : 0,
+    // A data offset below 5 words is bogus: tshark shows tcp.len = claim - offset but does no sequence
+    // analysis on it; no payload boundary can be trusted, so none drives our sequence accounting.
+    payloadLength: headerLength >= TCP.MIN_LENGTH && claimed > headerLength ? claimed - headerLength : 0,
     payload: b.subarray(packet.issue === undefined ? offset + headerLength : headerEnd, packet.issue === undefined ? end : headerEnd),
     options: headerLength > TCP.MIN_LENGTH ? parseTcpOptions(b, offset + TCP.MIN_LENGTH, headerEnd) : undefined,
     urgentPointer: u16(b, offset + TCP.URGENT),

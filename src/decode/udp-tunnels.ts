@@ -26,11 +26,19 @@ export function decodeUdpTunnel(walk: Walk, srcPort: number, dstPort: number, of
   if (!entered) walk.packet.udp = udp;
 }
 
+/**
+ * The destination port decides; a tunnel port on the source side counts only when the destination
+ * is not a well-known service port, so a DNS query sent from ephemeral port 4789 stays DNS
+ * (Wireshark tries the lower port first; Zeek's tunnel analyzers sit on the destination port).
+ */
 function tunnelPort(srcPort: number, dstPort: number): number {
   if (isTunnelPort(dstPort)) return dstPort;
-  if (isTunnelPort(srcPort)) return srcPort;
+  if (isTunnelPort(srcPort) && dstPort >= WELL_KNOWN_PORT_LIMIT) return srcPort;
   return 0;
 }
+
+/** Ports below this are IANA's system (well-known) ports, RFC 6335 §6. */
+const WELL_KNOWN_PORT_LIMIT = 1024;
 
 function isTunnelPort(port: number): boolean {
   return port === VXLAN.PORT || port === GENEVE.PORT || port === GTPU.PORT || port === TEREDO.PORT || port === AYIYA.PORT;

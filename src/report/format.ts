@@ -39,6 +39,8 @@ export function formatSeconds(seconds: number | null): string {
 /** Capture time as ISO 8601 UTC with microseconds: "2024-05-01T12:00:00.000123Z". */
 export function formatTime(time: number | null): string {
   if (time === null || !Number.isFinite(time)) return '-';
+  // Date covers ±8.64e15 ms; a pcapng timestamp can lie far beyond (found by fuzzing).
+  if (Math.abs(time) * 1000 > 8.64e15) return `${time.toFixed(6)} s since the epoch`;
   const totalMicros = Math.round(time * 1e6);
   const iso = new Date(Math.floor(totalMicros / 1000)).toISOString();
   return `${iso.slice(0, 23)}${String(totalMicros % 1000).padStart(3, '0')}Z`;

@@ -166,8 +166,8 @@ describe.concurrent('statecap analyze on bad input', () => {
   }
 
   const usage: [string[], string][] = [
-    [['--bogus'], "error: unknown option '--bogus'"],
-    [['--format', 'xml'], "error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are table, json, markdown, ndjson."],
+    [['--bogus'], "statecap: unknown option '--bogus' (see --help)"],
+    [['--format', 'xml'], "statecap: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are table, json, markdown, ndjson. (see --help)"],
   ];
   for (const [args, first] of usage) {
     it(`usage mistake ${args.join(' ')}: exit 2, the problem on the first stderr line, nothing analysed`, async () => {
