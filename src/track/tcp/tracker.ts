@@ -59,10 +59,10 @@ class TcpFlow implements TableEntry<TcpFlow> {
   readonly clientPort: number;
   readonly serverAddress: string;
   readonly serverPort: number;
-  bucketNext: TcpFlow | null = null;
   readonly clientRef: EndpointRef;
   readonly serverRef: EndpointRef;
   readonly ref: EntryRef;
+  /** Each side's sequence state and RFC 9293 state. */
   readonly client = new TcpHalf();
   readonly server = new TcpHalf();
   /**
@@ -75,23 +75,26 @@ class TcpFlow implements TableEntry<TcpFlow> {
   readonly analysis: TcpAnalysis = {
     retransmissions: 0, outOfOrder: 0, duplicateAcks: 0, zeroWindows: 0, keepAlives: 0, windowFull: 0, lostSegments: 0,
   };
-  /** Payload each side sent, as its receiver reassembles it (index 0: from the client). */
+  /** What the client / the server sent, as its receiver reassembles it (created when first needed). */
   toServer: DirectionReassembly | null = null;
   toClient: DirectionReassembly | null = null;
   /** The stream listener wants this flow's bytes. */
   readonly wanted: boolean;
+  private readonly listener: TcpStreamListener | undefined;
   packets = 0;
   lastPacket: number;
   end: number;
   closedBy: 'client' | 'server' | null = null;
   sawSyn = false;
-  /** Every packet so far was a RST sent by the side that sent the first one. */
-  resetsOnly = true;
-  readonly firstFromClient: boolean;
-  /** Seen again since the eviction hand last passed it (CLOCK approximation of LRU). */
-  touched = false;
   sawSynAck = false;
   sawHandshakeAck = false;
+  readonly firstFromClient: boolean;
+  /** Every packet so far was a RST sent by the side that sent the first one. */
+  resetsOnly = true;
+  /** Seen again since the eviction hand last passed it (CLOCK approximation of LRU). */
+  touched = false;
+  /** Next flow in the table bucket. */
+  bucketNext: TcpFlow | null = null;
 
   constructor(
     readonly id: number,
@@ -140,8 +143,6 @@ class TcpFlow implements TableEntry<TcpFlow> {
     r.zeek.observe(f);
     return r;
   }
-
-  private readonly listener: TcpStreamListener | undefined;
 
   half(fromClient: boolean): TcpHalf {
     return fromClient ? this.client : this.server;
