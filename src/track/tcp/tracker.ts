@@ -389,7 +389,7 @@ export class TcpTracker {
     }
 
     // RFC 9293 endpoint states.
-    this.stateEvents(flow, pkt, fromClient, first);
+    this.stateEvents(flow, pkt, fromClient);
 
     // Payload reassembly (ledger buffers; stream listener bytes).
     const inbound = fromClient ? flow.toServer : flow.toClient;
@@ -413,7 +413,7 @@ export class TcpTracker {
   }
 
   /** Feeds the segment's events to both endpoints: acknowledgments first, then SYN, FIN or RST. */
-  private stateEvents(flow: TcpFlow, pkt: DecodedPacket & { tcp: TcpSegment }, fromClient: boolean, first: boolean): void {
+  private stateEvents(flow: TcpFlow, pkt: DecodedPacket & { tcp: TcpSegment }, fromClient: boolean): void {
     const t = pkt.tcp;
     const flags = t.flags;
     const syn = (flags & TCP_FLAG.SYN) !== 0;
@@ -423,8 +423,9 @@ export class TcpTracker {
     const senderSide = fromClient ? 'client' : 'server';
     const receiverSide = fromClient ? 'server' : 'client';
     const receiver = flow.half(!fromClient);
-    if (first && !syn) {
-      // The connection's start is not in the capture: both ends are already synchronized.
+    if (flow.transitions.length === 0 && !syn && !rst) {
+      // The connection's start is not in the capture: both ends are already synchronized. (A reset
+      // alone proves nothing: RFC 9293 §3.10.7.1 discards it at a CLOSED endpoint.)
       this.apply(flow, senderSide, 'midstream', pkt);
       this.apply(flow, receiverSide, 'midstream', pkt);
     }

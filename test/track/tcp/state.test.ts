@@ -34,6 +34,14 @@ describe('CLOSED', () => {
     expect(path(f, 'server')).toEqual(['CLOSED>ESTABLISHED@1']);
     expect(f.finalState).toEqual({ client: 'ESTABLISHED', server: 'ESTABLISHED' });
   });
+  it('a reset with nothing before it leaves both endpoints CLOSED (RFC 9293 §3.10.7.1)', () => {
+    const c = new Conversation();
+    c.c('RA', { len: 0 });
+    const { report, sink } = track(c.packets);
+    const f = only(report);
+    expect([f.transitions, f.finalState, f.handshake]).toEqual([[], { client: 'CLOSED', server: 'CLOSED' }, 'missing']);
+    expect(sink.lines).toEqual([]);
+  });
   it('ESTABLISHED + RST sent/received -> CLOSED for both endpoints', () => {
     const c = new Conversation().handshake();
     c.s('RA'); // 4
