@@ -1,0 +1,100 @@
+/**
+ * The README's quick-start capture, recorded on loopback by scripts/record/quickstart.sh from real
+ * dig, dnsmasq, curl and nginx. Expected values were written by hand from `tshark -r` of the file:
+ *   1-2   UDP DNS example.test A, answered          3-12  curl #1 to :8080 (SYN..FIN/ACK), client closes first
+ *   13-22 DNS over TCP www.example.test A           23-32 curl #2 to :8080, 1.5 s later
+ *   33-34 UDP DNS nonexistent.invalid -> NXDOMAIN   35-36 query to 127.0.0.3 (no server) -> ICMP port unreachable
+ */
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../../src/report/schema.js';
+import { fixture, statecap } from './run.js';
+
+function analyzeJson(...args: string[]): Report {
+  const r = statecap(['analyze', '--format', 'json', fixture('quickstart.pcap'), ...args]);
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout) as Report;
+}
+
+describe('quick-start capture, end to end through the CLI', () => {
+  const report = analyzeJson();
+
+  it('reads every packet', () => {
+    expect(report.schema).toBe('statecap/report-v1');
+    expect(report.capture.format).toBe('pcap');
+    expect(report.capture.packets).toBe(36);
+    expect(report.capture.linkTypes).toEqual(['ETHERNET (1)']);
+    expect(report.capture.undecoded).toEqual({});
+  });
+
+  it('rebuilds the three TCP connections with both endpoints closing cleanly', () => {
+    const flows = report.tcp.flows.map((f) => [f.id, f.server, f.firstPacket, f.lastPacket, f.packets, f.connState, f.history, f.closedBy]);
+    expect(flows).toEqual([
+      [0, '127.0.0.2:8080', 3, 12, 10, 'SF', 'ShADadFf', 'client'],
+      [1, '127.0.0.2:53', 13, 22, 10, 'SF', 'ShADadFf', 'client'],
+      [2, '127.0.0.2:8080', 23, 32, 10, 'SF', 'ShADadFf', 'client'],
+    ]);
+    for (const f of report.tcp.flows) {
+      expect(f.handshake).toBe('complete');
+      expect(f.finalState).toEqual({ client: 'TIME-WAIT', server: 'CLOSED' });
+      expect(f.analysis.retransmissions).toBe(0);
+    }
+    // GET / is 78 bytes; nginx's 200 response with a 20-byte body is 256 bytes.
+    expect(report.tcp.flows[0].payloadBytes).toEqual({ client: 78, server: 256 });
+    const server = report.tcp.flows[0].transitions.filter((t) => t.endpoint === 'server').map((t) => [t.packet, t.to]);
+    // A FIN moves its receiver when the receiver acknowledges it: the server's FIN+ACK (11) acks the
+    // client's FIN (10), and the client's last ACK (12) puts it in TIME-WAIT.
+    expect(server).toEqual([[3, 'LISTEN'], [4, 'SYN-RECEIVED'], [5, 'ESTABLISHED'], [11, 'CLOSE-WAIT'], [11, 'LAST-ACK'], [12, 'CLOSED']]);
+    const client = report.tcp.flows[0].transitions.filter((t) => t.endpoint === 'client').map((t) => [t.packet, t.to]);
+    expect(client).toEqual([[3, 'SYN-SENT'], [4, 'ESTABLISHED'], [10, 'FIN-WAIT-1'], [11, 'FIN-WAIT-2'], [12, 'TIME-WAIT']]);
+  });
+
+  it('matches the four DNS queries, over UDP and TCP, with their outcomes', () => {
+    const tx = report.dns.transactions.map((t) => [t.transport, t.qname, t.queryPackets, t.responsePackets, t.outcome, t.rcode]);
+    expect(tx).toEqual([
+      ['udp', 'example.test', [1], [2], 'answered', 'NOERROR'],
+      ['tcp', 'www.example.test', [16], [18], 'answered', 'NOERROR'],
+      ['udp', 'nonexistent.invalid', [33], [34], 'answered', 'NXDOMAIN'],
+      ['udp', 'example.test', [35], [], 'rejected', null],
+    ]);
+    expect(report.dns.summary).toMatchObject({ queries: 4, answered: 3, unanswered: 0, rejected: 1, unsolicited: 0 });
+  });
+
+  it('keeps the ledger of the web server: one connection at a time, idle between them', () => {
+    const web = report.endpoints.find((e) => e.endpoint === '127.0.0.2:8080');
+    expect(web).toBeDefined();
+    expect(web!.role).toBe('server');
+    expect(web!.verdict).toBe('stateful');
+    expect(web!.stickyRouting).toBe('4-tuple');
+    // SYN-RECEIVED at the SYN-ACK (304 B), a full control block from the handshake's ACK (2304 B),
+    // plus the 256 response bytes in flight until the client acknowledges them.
+    expect(web!.timeline.map((p) => [p.packet, p.entries, p.bytes])).toEqual([
+      [4, 1, 304], [5, 1, 2304], [8, 1, 2560], [9, 1, 2304], [12, 0, 0],
+      [24, 1, 304], [25, 1, 2304], [28, 1, 2560], [29, 1, 2304], [32, 0, 0],
+    ]);
+    expect(web!.idleWindows.map((w) => [w.fromPacket, w.toPacket])).toEqual([[null, 4], [12, 24], [32, null]]);
+    expect(web!.longestIdle!.fromPacket).toBe(12);
+    expect(web!.restart!.breaks.tcp).toEqual([0]);
+  });
+
+  it('keeps the ledger of the client: TIME-WAIT for each connection it closed first', () => {
+    const client = report.endpoints.find((e) => e.endpoint === '127.0.0.1');
+    expect(client!.role).toBe('client');
+    expect(client!.atEnd).toEqual({ entries: 3, bytes: 3 * 280 });
+    expect(client!.peakByKind.tcpTimeWait!.entries).toBe(3);
+    expect(client!.peakByKind.tcpTimeWait!.packet).toBe(32); // the ACK of the last server FIN
+  });
+
+  it('answers --restart-at with what a restart then would break', () => {
+    const at16 = analyzeJson('--restart-at', '16');
+    const dns = at16.endpoints.find((e) => e.endpoint === '127.0.0.2:53')!;
+    expect(dns.restart).toMatchObject({ basis: 'requested', breaks: { tcp: [1], dns: [1], quic: [] } });
+    const web = at16.endpoints.find((e) => e.endpoint === '127.0.0.2:8080')!;
+    expect(web.restart!.breaks).toEqual({ tcp: [], dns: [], quic: [] });
+  });
+
+  it('is importable as a library returning the object --format json prints', async () => {
+    const { analyzeCapture } = await import('../../dist/index.js');
+    const lib = await analyzeCapture(fixture('quickstart.pcap'));
+    expect(JSON.parse(JSON.stringify({ ...lib, capture: { ...lib.capture, path: report.capture.path } }))).toEqual(report);
+  });
+});
