@@ -121,7 +121,7 @@ export function writeSynFlood(path, count) {
 /** `count` DNS queries over UDP that are never answered, distinct IDs and ports. */
 export function writeUnansweredDns(path, count) {
   const w = new PcapWriter(path);
-  const q = Buffer.from('0000010000010000000000000765786d706c6503636f6d0000010001', 'hex'); // example.com A
+  const q = Buffer.from('000001000001000000000000076578616d706c6503636f6d0000010001', 'hex'); // example.com A
   const len = ETH + IP4 + UDP_H + q.length;
   for (let i = 0; i < count; i++) {
     const src = CLIENT_NET + 1 + Math.floor(i / 60000), sport = 1024 + (i % 60000);
