@@ -1,3 +1,4 @@
+import type { CaptureRecord } from './record.js';
 /**
  * Classic pcap layout, shared by both classic readers (draft-ietf-opsawg-pcap, pcap(5)).
  * Field offsets are named once here; readers use the names.
@@ -71,4 +72,20 @@ export function capturedLengthProblem(capturedLength: number, limit: number): st
 /** Where a record is, as messages say it. */
 export function recordPlace(packet: number, offset: number): string {
   return `packet ${packet} at byte offset ${offset}`;
+}
+
+const NANOS_PER_SECOND = 1_000_000_000;
+
+/**
+ * The record both classic-pcap readers deliver. A corrupt fraction of a second or more is carried
+ * into the seconds so nsec stays within its second.
+ */
+export function pcapRecord(
+  number: number, sec: number, nsec: number, linkType: number, capturedLength: number, originalLength: number, data: Uint8Array,
+): CaptureRecord {
+  if (nsec >= NANOS_PER_SECOND) {
+    sec += Math.floor(nsec / NANOS_PER_SECOND);
+    nsec %= NANOS_PER_SECOND;
+  }
+  return { number, sec, nsec, time: sec + nsec / NANOS_PER_SECOND, linkType, capturedLength, originalLength, data, interfaceId: 0 };
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type { CaptureParser } from './parser.js';
 import {
-  PCAP_FILE, PCAP_RECORD, capturedLengthLimit, capturedLengthProblem, readPcapFileHeader, recordPlace,
+  PCAP_FILE, PCAP_RECORD, capturedLengthLimit, capturedLengthProblem, pcapRecord, readPcapFileHeader, recordPlace,
 } from './pcap-format.js';
 import type { CaptureTally } from './tally.js';
 
@@ -18,7 +18,6 @@ interface PcapParserModule { parse(input: EventEmitter): PcapParserEvents }
 const require = createRequire(import.meta.url);
 const pcapParser = require('pcap-parser') as PcapParserModule;
 
-const NANOS_PER_SECOND = 1_000_000_000;
 
 /**
  * Classic microsecond pcap through pcap-parser, fed synchronously: pcap-parser reads from a
@@ -110,24 +109,9 @@ export class PcapParserReader implements CaptureParser {
     if (this.stopped) return;
     this.pendingCaptured = -1;
     this.consumed += PCAP_RECORD.LENGTH + h.capturedLength;
-    let sec = h.timestampSeconds;
-    let nsec = h.timestampMicroseconds * 1000;
-    if (nsec >= NANOS_PER_SECOND) {
-      // A corrupt fraction of a second or more: carry it so nsec stays within its second.
-      sec += Math.floor(nsec / NANOS_PER_SECOND);
-      nsec %= NANOS_PER_SECOND;
-    }
-    this.tally.deliver({
-      number: ++this.packets,
-      sec,
-      nsec,
-      time: sec + nsec / NANOS_PER_SECOND,
-      linkType: this.linkType,
-      capturedLength: h.capturedLength,
-      originalLength: h.originalLength,
-      data,
-      interfaceId: 0,
-    });
+    this.tally.deliver(pcapRecord(
+      ++this.packets, h.timestampSeconds, h.timestampMicroseconds * 1000, this.linkType, h.capturedLength, h.originalLength, data,
+    ));
   }
 
   private stop(message: string, offset: number, packet?: number): false {

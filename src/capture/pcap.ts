@@ -1,10 +1,8 @@
 import { CORRUPT, FramedParser } from './framed.js';
 import {
-  PCAP_FILE, PCAP_RECORD, capturedLengthLimit, capturedLengthProblem, readPcapFileHeader, recordPlace,
+  PCAP_FILE, PCAP_RECORD, capturedLengthLimit, capturedLengthProblem, pcapRecord, readPcapFileHeader, recordPlace,
 } from './pcap-format.js';
 import type { CaptureTally } from './tally.js';
-
-const NANOS_PER_SECOND = 1_000_000_000;
 
 /**
  * The builtin classic pcap reader: both byte orders, microsecond and nanosecond files. Records are
@@ -42,25 +40,16 @@ export class PcapReader extends FramedParser {
   protected parseFrame(bytes: Uint8Array, view: DataView, at: number, length: number): boolean {
     if (!this.headerRead) return this.parseFileHeader(view, at);
     const le = this.littleEndian;
-    let sec = view.getUint32(at + PCAP_RECORD.TS_SEC, le);
-    let nsec = view.getUint32(at + PCAP_RECORD.TS_FRACTION, le) * this.nanosPerFraction;
-    if (nsec >= NANOS_PER_SECOND) {
-      // A corrupt fraction of a second or more: carry it so nsec stays within its second.
-      sec += Math.floor(nsec / NANOS_PER_SECOND);
-      nsec %= NANOS_PER_SECOND;
-    }
     const start = at + PCAP_RECORD.LENGTH;
-    this.tally.deliver({
-      number: ++this.packets,
-      sec,
-      nsec,
-      time: sec + nsec / NANOS_PER_SECOND,
-      linkType: this.linkType,
-      capturedLength: length - PCAP_RECORD.LENGTH,
-      originalLength: view.getUint32(at + PCAP_RECORD.ORIGINAL_LENGTH, le),
-      data: bytes.subarray(start, at + length),
-      interfaceId: 0,
-    });
+    this.tally.deliver(pcapRecord(
+      ++this.packets,
+      view.getUint32(at + PCAP_RECORD.TS_SEC, le),
+      view.getUint32(at + PCAP_RECORD.TS_FRACTION, le) * this.nanosPerFraction,
+      this.linkType,
+      length - PCAP_RECORD.LENGTH,
+      view.getUint32(at + PCAP_RECORD.ORIGINAL_LENGTH, le),
+      bytes.subarray(start, at + length),
+    ));
     return true;
   }
 

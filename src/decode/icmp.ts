@@ -19,35 +19,30 @@ const MAX_QUOTED_EXTENSIONS = 8;
 type Quoted = NonNullable<IcmpMessage['quoted']>;
 
 export function decodeIcmp(walk: Walk, offset: number, end: number): void {
-  const b = walk.bytes;
-  if (end - offset < ICMP.HEADER_LENGTH) {
-    walk.packet.issue = tooShort('icmp', ICMP.HEADER_LENGTH, end - offset, offset);
-    return;
-  }
-  const type = b[offset + ICMP.TYPE];
-  const message: IcmpMessage = {
-    version: 4,
-    type,
-    code: b[offset + ICMP.CODE],
-    unreachable: type === ICMP_UNREACHABLE,
-    quoted: ICMP_ERRORS.has(type) ? quotedIpv4(b, offset + ICMP.HEADER_LENGTH, end) : undefined,
-  };
-  walk.packet.icmp = message;
+  decodeIcmpMessage(walk, offset, end, 4);
 }
 
 export function decodeIcmpv6(walk: Walk, offset: number, end: number): void {
+  decodeIcmpMessage(walk, offset, end, 6);
+}
+
+/** ICMP (RFC 792) and ICMPv6 (RFC 4443) share the type/code header; only the error types differ. */
+function decodeIcmpMessage(walk: Walk, offset: number, end: number, version: 4 | 6): void {
   const b = walk.bytes;
   if (end - offset < ICMP.HEADER_LENGTH) {
-    walk.packet.issue = tooShort('icmpv6', ICMP.HEADER_LENGTH, end - offset, offset);
+    walk.packet.issue = tooShort(version === 4 ? 'icmp' : 'icmpv6', ICMP.HEADER_LENGTH, end - offset, offset);
     return;
   }
   const type = b[offset + ICMP.TYPE];
+  const body = offset + ICMP.HEADER_LENGTH;
   const message: IcmpMessage = {
-    version: 6,
+    version,
     type,
     code: b[offset + ICMP.CODE],
-    unreachable: type === ICMPV6_UNREACHABLE,
-    quoted: type <= ICMPV6_MAX_ERROR_TYPE ? quotedIpv6(b, offset + ICMP.HEADER_LENGTH, end) : undefined,
+    unreachable: type === (version === 4 ? ICMP_UNREACHABLE : ICMPV6_UNREACHABLE),
+    quoted: version === 4
+      ? (ICMP_ERRORS.has(type) ? quotedIpv4(b, body, end) : undefined)
+      : (type <= ICMPV6_MAX_ERROR_TYPE ? quotedIpv6(b, body, end) : undefined),
   };
   walk.packet.icmp = message;
 }
