@@ -50,6 +50,9 @@ export function decodeIpv4(walk: Walk, offset: number, end: number): void {
     packet.issue = tooShort('ipv4', headerLength, have, offset);
     return;
   }
+  // A total length beyond what was on the wire (captured plus what the snaplen cut) is a lie of the
+  // header: sequence accounting uses what was on the wire, as tshark clamps tcp.len.
+  const onWire = Math.max(headerLength, have + (end === b.length ? walk.uncaptured : 0));
   const flagsFragment = u16(b, offset + IPV4.FLAGS_FRAGMENT);
   const fragmentOffset = (flagsFragment & IPV4.FRAGMENT_OFFSET_MASK) * 8; // RFC 791: in 8-octet units
   const more = (flagsFragment & IPV4.FLAG_MORE_FRAGMENTS) !== 0;
@@ -63,7 +66,7 @@ export function decodeIpv4(walk: Walk, offset: number, end: number): void {
     protocol: b[offset + IPV4.PROTOCOL],
     offset,
     headerLength,
-    payloadLength: totalLength - headerLength,
+    payloadLength: Math.min(totalLength, onWire) - headerLength,
     ttl: b[offset + IPV4.TTL],
     id: u16(b, offset + IPV4.ID),
     fragment: fragmentOffset > 0 || more ? { offset: fragmentOffset, more } : undefined,

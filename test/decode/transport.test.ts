@@ -27,6 +27,15 @@ describe('TCP header (RFC 9293 §3.1)', () => {
     expect(p.tcp?.payload.length).toBe(0);
   });
 
+  it('an IPv4 total length beyond the bytes on the wire counts only those bytes (tshark clamps tcp.len)', () => {
+    // 20 IP + 20 TCP + 10 payload on the wire, but the header claims 1000 bytes.
+    const bytes = ipv4({ src: '10.0.0.1', dst: '10.0.0.2', protocol: 6, payload: tcp({ srcPort: 1, dstPort: 2, seq: 7, flags: 'PA', payload: 'abcdefghij' }), totalLength: 1000 });
+    expect(decodePacket(record(bytes, 228)).tcp).toMatchObject({ seq: 7, payloadLength: 10 });
+    // A snaplen cut is different: the wire had the bytes, so the header's claim stands.
+    const cut = decodePacket(record(bytes.subarray(0, 45), 228, { originalLength: 1000 }));
+    expect(cut.tcp?.payloadLength).toBe(960);
+  });
+
   it('a header longer than the IP payload: too-short, with the fixed part and readable options reported', () => {
     const bytes = overIpv4(6, tcp({ srcPort: 3, dstPort: 4, seq: 5, flags: 'A', options: { timestamp: [9, 8] }, rawOptions: Uint8Array.from([1, 1, 1, 1, 1, 1, 1, 1]) }));
     const cut = ipv4({ src: '10.0.0.1', dst: '10.0.0.2', protocol: 6, payload: bytes.subarray(20, 20 + 32) });
