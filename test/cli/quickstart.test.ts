@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/schema.js';
-import { fixture, statecap } from './run.js';
+import { spawnSync } from 'node:child_process';
+import { fixture, ROOT, statecap } from './run.js';
 
 function analyzeJson(...args: string[]): Report {
   const r = statecap(['analyze', '--format', 'json', fixture('quickstart.pcap'), ...args]);
@@ -90,6 +91,12 @@ describe('quick-start capture, end to end through the CLI', () => {
     expect(dns.restart).toMatchObject({ basis: 'requested', breaks: { tcp: [1], dns: [1], quic: [] } });
     const web = at16.endpoints.find((e) => e.endpoint === '127.0.0.2:8080')!;
     expect(web.restart!.breaks).toEqual({ tcp: [], dns: [], quic: [] });
+  });
+
+  it("is importable by its package name, as `import { analyzeCapture } from 'statecap'`", () => {
+    const code = "import { analyzeCapture } from 'statecap'; const r = await analyzeCapture('fixtures/quickstart.pcap'); console.log(r.tcp.flows.length, r.dns.summary.queries);";
+    const p = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8' });
+    expect([p.status, p.stdout.trim()]).toEqual([0, '3 4']);
   });
 
   it('is importable as a library returning the object --format json prints', async () => {
