@@ -13,6 +13,7 @@ import { ndjsonRecords } from '../report/ndjson.js';
 import { register as registerCheck } from './commands/check.js';
 import { register as registerGrade } from './commands/grade.js';
 import { toAnalyzeOptions, UsageError, type CommonOptionValues } from './options.js';
+import { useColor } from './terminal.js';
 
 export const EXIT = { OK: 0, FAILED_CHECK: 1, BAD_INPUT: 2 } as const;
 
@@ -26,11 +27,6 @@ interface OutputOptionValues extends CommonOptionValues {
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
-}
-
-/** Colour only on a terminal, and never when NO_COLOR is set (no-color.org). */
-export function useColor(stream: NodeJS.WriteStream): boolean {
-  return Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 }
 
 /** A progress line on stderr for long inputs, only on a terminal (never in CI logs or pipes). */
@@ -105,10 +101,16 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function addAnalysisOptions(cmd: Command): Command {
+/** --format and --output of the report commands (check and grade define their own). */
+function addReportOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown', 'ndjson']).default('table'))
-    .option('-o, --output <file>', 'write the report to FILE instead of standard output')
+    .option('-o, --output <file>', 'write the report to FILE instead of standard output');
+}
+
+/** The analysis options every command that reads captures accepts. */
+function addAnalysisOptions(cmd: Command): Command {
+  return cmd
     .option('--dns-port <ports>', 'also decode DNS on these UDP/TCP ports: comma-separated or repeated (53 always)', collect, [])
     .option('--dns-timeout <seconds>', 'answers after this are late; pending queries stop costing the client', '5')
     .option('--time-wait <seconds>', '2*MSL: how long the active closer holds TIME-WAIT', '60')
@@ -130,17 +132,15 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`statecap: ${text.trim().split('\n')[0].replace(/^error: /, '')} (see --help)\n`) })
     .exitOverride();
 
-  addAnalysisOptions(
-    program.command('analyze')
-      .description('rebuild TCP connections, DNS transactions and QUIC connections, and the state each endpoint holds')
-      .argument('<capture...>', 'pcap or pcapng files (gzip allowed); - reads standard input'),
-  ).action((paths: string[], values: OutputOptionValues) => runReport(paths, values, 'analyze'));
-
-  addAnalysisOptions(
-    program.command('state')
-      .description('the state ledger alone: endpoints, verdicts, peaks, idle windows, restart analysis')
-      .argument('<capture...>', 'pcap or pcapng files (gzip allowed); - reads standard input'),
-  ).action((paths: string[], values: OutputOptionValues) => runReport(paths, values, 'state'));
+  const views = [
+    ['analyze', 'rebuild TCP connections, DNS transactions and QUIC connections, and the state each endpoint holds'],
+    ['state', 'the state ledger alone: endpoints, verdicts, peaks, idle windows, restart analysis'],
+  ] as const;
+  for (const [view, description] of views) {
+    addAnalysisOptions(addReportOptions(program.command(view).description(description)
+      .argument('<capture...>', 'pcap or pcapng files (gzip allowed); - reads standard input')))
+      .action((paths: string[], values: OutputOptionValues) => runReport(paths, values, view));
+  }
 
   const analyze = (path: string, options: AnalyzeOptions) => analyzeCapture(path, options);
   registerCheck(program, { analyze, addAnalysisOptions, toAnalyzeOptions });

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { register, runCheckCommand } from '../../src/cli/commands/check.js';
 import type { CommandDeps } from '../../src/cli/commands/deps.js';
 import { toAnalyzeOptions } from '../../src/cli/options.js';
@@ -117,11 +117,9 @@ describe('runCheckCommand', () => {
 });
 
 describe('register', () => {
-  /** Stands in for the lead's addAnalysisOptions: --format and --output must not be copied. */
+  /** Stands in for the lead's addAnalysisOptions. */
   function addAnalysisOptions(cmd: Command): Command {
     return cmd
-      .addOption(new Option('-f, --format <format>').choices(['table', 'json']).default('table'))
-      .option('-o, --output <file>')
       .option('--dns-timeout <seconds>', 'late threshold', '5')
       .option('--dns-port <port...>');
   }

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { AnalyzeOptions } from '../../pipeline.js';
 import type { AnyReport } from '../../report/schema.js';
 import type { CommonOptionValues } from '../options.js';
+import { useColor } from '../terminal.js';
 
 export interface CommandDeps {
   analyze: (path: string, options: AnalyzeOptions) => Promise<AnyReport>;
@@ -21,17 +22,9 @@ export interface CommandDeps {
   color?: boolean;
 }
 
-/** The options the command modules define themselves, with their own meaning. */
-const OWN = new Set(['--format', '--output']);
-
-/** Copies the analysis options onto `cmd`, except --format and --output, which each command defines. */
+/** Adds the analysis options to `cmd` (--format and --output are each command's own). */
 export function addSharedAnalysisOptions(cmd: Command, deps: CommandDeps): Command {
-  if (deps.addAnalysisOptions === undefined) return cmd;
-  const donor = deps.addAnalysisOptions(new (cmd.constructor as new (name: string) => Command)('options'));
-  for (const option of donor.options) {
-    if (option.long === undefined || !OWN.has(option.long)) cmd.addOption(option);
-  }
-  return cmd;
+  return deps.addAnalysisOptions?.(cmd) ?? cmd;
 }
 
 export interface Io {
@@ -44,7 +37,7 @@ export function ioFor(deps: CommandDeps): Io {
   return {
     out: deps.out ?? ((text) => { process.stdout.write(text); }),
     err: deps.err ?? ((text) => { process.stderr.write(text); }),
-    color: deps.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb'),
+    color: deps.color ?? useColor(process.stdout),
   };
 }
 
