@@ -30,18 +30,7 @@
  * (and at most `maxPending` of them).
  */
 import { sameQuestion, type DnsQuestion } from './message.js';
-import type { DnsTransaction, DnsTransport } from './transaction.js';
-
-/** Where a message travels, seen from the DNS client and server of its transaction. */
-export interface DnsPath {
-  transport: DnsTransport;
-  /** TCP flow id; -1 for UDP. */
-  flowId: number;
-  clientAddress: string;
-  clientPort: number;
-  serverAddress: string;
-  serverPort: number;
-}
+import type { DnsPath, DnsTransaction } from './transaction.js';
 
 export type QueryMatch = { kind: 'retransmission'; transaction: DnsTransaction } | { kind: 'new'; idReused: boolean };
 

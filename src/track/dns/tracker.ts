@@ -20,11 +20,11 @@ import { endpointString } from '../../flow/endpoint.js';
 import type { DnsReport } from '../../report/schema.js';
 import { NO_STATE, type EndpointRef, type EntryRef, type StateSink } from '../../state/events.js';
 import { DnsTcpFramer } from './framing.js';
-import { DnsMatcher, isGroupAddress, type DnsPath } from './matcher.js';
+import { DnsMatcher, isGroupAddress } from './matcher.js';
 import { parseDnsMessage, type DnsMessage } from './message.js';
 import type { TcpStreamInfo, TcpStreamListener } from './stream.js';
 import { dnsSummary } from './summary.js';
-import { transactionReport, type DnsTransaction } from './transaction.js';
+import { transactionReport, type DnsPath, type DnsTransaction } from './transaction.js';
 
 export interface DnsTrackerOptions {
   /** Ports decoded as DNS (UDP and TCP, either side); 53 is always included. */

@@ -17,10 +17,8 @@ export interface DnsResponseFacts {
   answers: number;
 }
 
-export interface DnsTransaction {
-  /** Position in the report's list (transactions are created in first-query order). */
-  index: number;
-  id: number;
+/** Where a message travels, seen from the DNS client and server of its transaction. */
+export interface DnsPath {
   transport: DnsTransport;
   /** TCP flow id for DNS over TCP; -1 for UDP. */
   flowId: number;
@@ -30,6 +28,13 @@ export interface DnsTransaction {
   /** Where the query was sent (for mDNS: the multicast group). */
   serverAddress: string;
   serverPort: number;
+}
+
+/** A transaction lives on the path of its first query. */
+export interface DnsTransaction extends DnsPath {
+  /** Position in the report's list (transactions are created in first-query order). */
+  index: number;
+  id: number;
   /** Sent to a multicast or broadcast address: any host may answer (see matcher.ts). */
   multicast: boolean;
   question: DnsQuestion | null;
