@@ -31,6 +31,8 @@ export interface AnalyzeOptions {
   maxFragments?: number;
   maxPendingDns?: number;
   maxQuicConnections?: number;
+  /** Rows listed per report list (flows, transactions, ...); the rest only count in the summaries. */
+  maxRecords?: number;
   /** Which classic-pcap reader to use; both give identical records. */
   reader?: 'pcap-parser' | 'builtin';
   /** Called every `progressEvery` packets (for a progress line). */
@@ -42,10 +44,11 @@ export const DEFAULTS = {
   dnsPorts: [53],
   dnsTimeout: 5,
   timeWait: 60,
-  maxFlows: 1_000_000,
+  maxFlows: 100_000,
   maxFragments: 10_000,
   maxPendingDns: 100_000,
   maxQuicConnections: 100_000,
+  maxRecords: 100_000,
 } as const;
 
 /** How often (in packets) timers driven by capture time are swept. */
@@ -62,10 +65,11 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   const maxFragments = options.maxFragments ?? DEFAULTS.maxFragments;
   const maxPendingDns = options.maxPendingDns ?? DEFAULTS.maxPendingDns;
   const maxQuicConnections = options.maxQuicConnections ?? DEFAULTS.maxQuicConnections;
+  const maxRecords = options.maxRecords ?? DEFAULTS.maxRecords;
 
   const ledger = new StateLedger({ costModel, restartAt: options.restartAt });
-  const dns = new DnsTracker({ ports: dnsPorts, timeout: dnsTimeout, state: ledger, maxPending: maxPendingDns });
-  const tcp = new TcpTracker({ state: ledger, stream: dns, timeWait, maxFlows });
+  const dns = new DnsTracker({ ports: dnsPorts, timeout: dnsTimeout, state: ledger, maxPending: maxPendingDns, maxRecords });
+  const tcp = new TcpTracker({ state: ledger, stream: dns, timeWait, maxFlows, maxRecords });
   const quic = new QuicTracker({ state: ledger, maxConnections: maxQuicConnections });
   const fragments = new FragmentReassembler({ maxDatagrams: maxFragments });
   const undecoded: Record<string, number> = {};
@@ -139,16 +143,31 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     limits: {
       maxFlows,
       evictedFlows: tcp.evictedFlows,
+      evictedOpenFlows: tcp.evictedOpenFlows,
       maxFragments,
       evictedFragments: fragments.evicted,
       maxPendingDns,
       evictedDnsQueries: dns.evictedQueries,
       maxQuicConnections,
       evictedQuicConnections: quic.evictedConnections,
+      maxRecords,
+      omittedFlows: tcp.omittedFlows,
+      omittedDnsTransactions: dns.omitted.transactions,
+      omittedDnsRows: dns.omitted.rows,
     },
-    warnings: summary.warnings,
+    warnings: [...summary.warnings, ...omissionWarnings(tcp.omittedFlows, dns.omitted, maxRecords)],
   };
   return report;
+}
+
+/** Lists cut at --max-records are said, never silent. */
+function omissionWarnings(flows: number, dns: { transactions: number; rows: number }, maxRecords: number): string[] {
+  const cut: string[] = [];
+  if (flows > 0) cut.push(`${flows} TCP flows`);
+  if (dns.transactions > 0) cut.push(`${dns.transactions} DNS transactions`);
+  if (dns.rows > 0) cut.push(`${dns.rows} unsolicited, malformed or colliding DNS messages`);
+  if (cut.length === 0) return [];
+  return [`${cut.join(', ')} not listed: each list stops at ${maxRecords} rows (--max-records); the summaries count them all`];
 }
 
 function failed(path: string, summary: CaptureSummary): AnyReport {

@@ -117,10 +117,11 @@ function addAnalysisOptions(cmd: Command): Command {
     .option('--cost-model <file>', 'JSON file overriding the bytes per state entry')
     .option('--restart-at <N|+S>', 'what a server restart at packet N (or S seconds after the first packet) would break')
     .addOption(new Option('--checksums <mode>', 'ignore (like tshark) or verify (drop bad checksums, like Zeek)').choices(['ignore', 'verify']).default('ignore'))
-    .option('--max-flows <n>', 'live TCP flows kept before the least recently seen is evicted', '1000000')
+    .option('--max-flows <n>', 'live TCP flows kept before the least recently seen is evicted', '100000')
     .option('--max-fragments <n>', 'IP datagrams under reassembly at once', '10000')
     .option('--max-pending-dns <n>', 'outstanding DNS queries tracked at once', '100000')
     .option('--max-quic-connections <n>', 'live QUIC connections tracked at once', '100000')
+    .option('--max-records <n>', 'rows listed per report list (flows, transactions, connections); the summaries count all', '100000')
     .addOption(new Option('--reader <reader>', 'classic pcap reader').choices(['pcap-parser', 'builtin']).default('builtin'));
 }
 

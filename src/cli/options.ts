@@ -17,6 +17,7 @@ export interface CommonOptionValues {
   maxFragments?: string;
   maxPendingDns?: string;
   maxQuicConnections?: string;
+  maxRecords?: string;
   reader?: string;
 }
 
@@ -51,6 +52,7 @@ export function toAnalyzeOptions(v: CommonOptionValues): AnalyzeOptions {
   if (v.maxFragments !== undefined) o.maxFragments = number('--max-fragments', v.maxFragments, { min: 1, integer: true });
   if (v.maxPendingDns !== undefined) o.maxPendingDns = number('--max-pending-dns', v.maxPendingDns, { min: 1, integer: true });
   if (v.maxQuicConnections !== undefined) o.maxQuicConnections = number('--max-quic-connections', v.maxQuicConnections, { min: 1, integer: true });
+  if (v.maxRecords !== undefined) o.maxRecords = number('--max-records', v.maxRecords, { min: 0, integer: true });
   if (v.costModel !== undefined) {
     let text: string;
     try {

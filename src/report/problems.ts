@@ -66,7 +66,15 @@ export function findProblems(report: Report): Problem[] {
     [l.evictedDnsQueries, 'pending DNS queries', l.maxPendingDns], [l.evictedQuicConnections, 'QUIC connections', l.maxQuicConnections],
   ];
   for (const [count, what, cap] of evictions) {
-    if (count > 0) problems.push({ area: 'limits', text: `${count} ${what} evicted at the cap of ${cap}: results for them are partial`, where: '' });
+    if (count === 0) continue;
+    const text = what === 'TCP flows'
+      ? `${count} ${what} evicted at the cap of ${cap}, ${l.evictedOpenFlows} of them still open: results for those are partial`
+      : `${count} ${what} evicted at the cap of ${cap}: results for them are partial`;
+    problems.push({ area: 'limits', text, where: '' });
+  }
+  const omitted = l.omittedFlows + l.omittedDnsTransactions + l.omittedDnsRows;
+  if (omitted > 0) {
+    problems.push({ area: 'limits', text: `${omitted} rows not listed beyond --max-records ${l.maxRecords} (counted in the summaries)`, where: '' });
   }
   return problems;
 }

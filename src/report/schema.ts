@@ -55,12 +55,20 @@ export interface AnalysisOptionsReport {
 export interface LimitsReport {
   maxFlows: number;
   evictedFlows: number;
+  /** Evicted flows that were still open (not closed or in TIME-WAIT at either end): their results are partial. */
+  evictedOpenFlows: number;
   maxFragments: number;
   evictedFragments: number;
   maxPendingDns: number;
   evictedDnsQueries: number;
   maxQuicConnections: number;
   evictedQuicConnections: number;
+  /** Rows listed at most per report list; the rest still count in the summaries. */
+  maxRecords: number;
+  /** TCP flows, DNS transactions and other DNS rows (unsolicited, malformed, collisions) left out of their lists. */
+  omittedFlows: number;
+  omittedDnsTransactions: number;
+  omittedDnsRows: number;
 }
 
 // ---------------------------------------------------------------- TCP

@@ -52,6 +52,26 @@ describe('a SYN flood: 5,000 half-open connections with --max-flows 1000', () =>
     expect(r.tcp.flows.every((f) => f.packets === 2 && f.history === 'Sh')).toBe(true);
     expect(r.tcp.flows.slice(0, 2).map((f) => [f.client, f.firstPacket, f.lastPacket])).toEqual([['10.0.0.1:40000', 1, 2], ['10.0.0.2:40000', 3, 4]]);
   });
+
+  it('releases the half-open state of each evicted flow: the server never holds more than --max-flows', async () => {
+    const r = expectReport(await analyzeBytes(dir, 'syn-flood.pcap', writePcap(packets), { maxFlows: 1000 }));
+    // Every flow was open (SYN-SENT / SYN-RECEIVED) when evicted.
+    expect(r.limits.evictedOpenFlows).toBe(4000);
+    const server = r.endpoints.find((e) => e.endpoint === '192.0.2.1:80');
+    // Flow i+1000's SYN evicts flow i, whose server entry started at its SYN-ACK: at most 1,000 at once.
+    expect(server?.peak.entries).toBe(1000);
+    expect(server?.atEnd.entries).toBe(1000);
+    expect(server?.restart?.breaks.tcp.length).toBe(1000);
+  });
+
+  it('--max-records 300 lists flows 0-299 and counts all 5,000 in the summary', async () => {
+    const r = expectReport(await analyzeBytes(dir, 'syn-flood.pcap', writePcap(packets), { maxFlows: 1000, maxRecords: 300 }));
+    expect(r.tcp.flows.map((f) => f.id)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    expect(r.tcp.summary).toEqual({ flows: 5000, packets: 10000, connStates: { S1: 5000 }, handshakes: { complete: 0, partial: 5000, missing: 0 }, retransmissions: 0 });
+    expect(r.limits.maxRecords).toBe(300);
+    expect(r.limits.omittedFlows).toBe(4700);
+    expect(r.warnings).toEqual(['4700 TCP flows not listed: each list stops at 300 rows (--max-records); the summaries count them all']);
+  });
 });
 
 describe('5,000 unanswered DNS queries with --max-pending-dns 1000', () => {
@@ -70,6 +90,29 @@ describe('5,000 unanswered DNS queries with --max-pending-dns 1000', () => {
     expect(r.limits.evictedDnsQueries).toBe(4000);
     expect(r.dns.summary.queries).toBe(5000);
     expect(r.dns.summary.unanswered).toBe(5000);
+  });
+
+  it('--max-records 100: lists transactions 0-99, counts every query and answer in the summary', async () => {
+    // Answer the first 2,000 queries 10 ms after each (within the 1,000 still pending), the last one with NXDOMAIN.
+    const answered = packets.slice(0, 2000).flatMap((p, i) => {
+      const response = udpFrame({
+        src: '10.0.0.53', dst: '10.0.0.1', srcPort: 53, dstPort: 20000,
+        payload: dnsPacket.encode({ type: 'response', id: 0, flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | (i === 1999 ? 3 : 0),
+          questions: [{ type: 'A', name: 'flood.example' }] }),
+      });
+      return [p, { time: p.time + 0.01, data: patch(response, [[AT.DST_PORT, 2, 20000 + i], [AT.DNS_ID, 2, i]]) }];
+    });
+    // 1,000 responses nobody asked for (IDs 60000+), after everything else.
+    const stray = Array.from({ length: 1000 }, (_, i) => ({ time: T + 1 + i * 1e-4,
+      data: patch(udpFrame({ src: '10.0.0.53', dst: '10.0.0.1', srcPort: 53, dstPort: 30000,
+        payload: dnsPacket.encode({ type: 'response', id: 0, questions: [{ type: 'A', name: 'stray.example' }] }) }), [[AT.DNS_ID, 2, 60000 + i]]) }));
+    const all = [...answered, ...packets.slice(2000).map((p) => ({ ...p, time: p.time + 0.5 })), ...stray];
+    const r = expectReport(await analyzeBytes(dir, 'dns-records.pcap', writePcap(all), { maxPendingDns: 1000, maxRecords: 100 }));
+    expect(r.dns.transactions.map((t) => t.index)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(r.dns.unsolicited.map((u) => u.id)).toEqual(Array.from({ length: 100 }, (_, i) => 60000 + i));
+    expect(r.dns.summary).toMatchObject({ queries: 5000, answered: 2000, unanswered: 3000, unsolicited: 1000, rttMedian: 0.01, rttP95: 0.01,
+      rcodes: { NOERROR: 1999, NXDOMAIN: 1 } });
+    expect([r.limits.omittedDnsTransactions, r.limits.omittedDnsRows]).toEqual([4900, 900]);
   });
 });
 

@@ -248,8 +248,9 @@ export function makeReport(parts: ReportParts = {}): Report {
     endpoints: parts.endpoints ?? [],
     costModel: { name: 'linux-default', entries: { tcpConnections: { bytes: 2304, source: 'Linux struct tcp_sock' } } },
     limits: {
-      maxFlows: 1000000, evictedFlows: 0, maxFragments: 10000, evictedFragments: 0,
+      maxFlows: 100000, evictedFlows: 0, evictedOpenFlows: 0, maxFragments: 10000, evictedFragments: 0,
       maxPendingDns: 100000, evictedDnsQueries: 0, maxQuicConnections: 100000, evictedQuicConnections: 0,
+      maxRecords: 100000, omittedFlows: 0, omittedDnsTransactions: 0, omittedDnsRows: 0,
     },
     warnings: parts.warnings ?? [],
   };

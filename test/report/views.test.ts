@@ -89,11 +89,14 @@ describe('findProblems', () => {
     const r = makeReport();
     r.capture.error = 'lab.pcap: corrupt record length at byte 100';
     r.limits.evictedFlows = 7;
+    r.limits.evictedOpenFlows = 3;
+    r.limits.omittedDnsTransactions = 4;
     r.quic.unattributed = { datagrams: 2, packets: [5, 9] };
     expect(findProblems(r)).toEqual([
       { area: 'capture', text: 'reading stopped early: lab.pcap: corrupt record length at byte 100', where: '' },
       { area: 'quic', text: '2 datagrams with short headers of no known connection', where: '#5, #9' },
-      { area: 'limits', text: '7 TCP flows evicted at the cap of 1000000: results for them are partial', where: '' },
+      { area: 'limits', text: '7 TCP flows evicted at the cap of 100000, 3 of them still open: results for those are partial', where: '' },
+      { area: 'limits', text: '4 rows not listed beyond --max-records 100000 (counted in the summaries)', where: '' },
     ]);
   });
 });

@@ -31,6 +31,7 @@
  */
 import { sameQuestion, type DnsQuestion } from './message.js';
 import type { DnsPath, DnsTransaction } from './transaction.js';
+import { LazyQueue } from '../lazy-queue.js';
 
 export type QueryMatch = { kind: 'retransmission'; transaction: DnsTransaction } | { kind: 'new'; idReused: boolean };
 
@@ -44,6 +45,8 @@ export interface DnsMatcherOptions {
   maxPending: number;
   /** Seconds an answered transaction stays findable for duplicate responses. */
   retention: number;
+  /** Called when a transaction leaves every index: nothing can change it any more. */
+  onForget?: (t: DnsTransaction) => void;
 }
 
 /** IPv4 multicast 224.0.0.0/4 and limited broadcast; IPv6 multicast ff00::/8 (RFC 4291 §2.7). */
@@ -80,14 +83,17 @@ export class DnsMatcher {
   private readonly timeout: number;
   private readonly maxPending: number;
   private readonly retention: number;
+  private readonly onForget: ((t: DnsTransaction) => void) | undefined;
   /** client port|ID -> transactions (any client address, server, transport), oldest first. */
   private readonly byClientPortAndId = new Map<number, DnsTransaction[]>();
   /** group port|ID -> multicast/broadcast transactions. */
   private readonly byGroupPortAndId = new Map<number, DnsTransaction[]>();
   /** UDP client port|server port -> awaiting transactions, for ICMP errors (which quote no DNS ID). */
   private readonly byPorts = new Map<number, DnsTransaction[]>();
-  /** Awaiting a response, oldest first (a Set keeps insertion order): the eviction queue. */
+  /** Awaiting a response. */
   private readonly awaiting = new Set<DnsTransaction>();
+  /** The awaiting ones, oldest first: the eviction order. */
+  private readonly awaitingOrder = new LazyQueue<DnsTransaction>((t) => this.awaiting.has(t));
   /** Answered and still findable, in answer order; `retainedHead` is the first live slot. */
   private retained: DnsTransaction[] = [];
   private retainedHead = 0;
@@ -96,6 +102,7 @@ export class DnsMatcher {
     this.timeout = options.timeout;
     this.maxPending = Math.max(1, options.maxPending);
     this.retention = options.retention;
+    this.onForget = options.onForget;
   }
 
   get pending(): number {
@@ -126,7 +133,11 @@ export class DnsMatcher {
       if (t.multicast) push(this.byGroupPortAndId, pairKey(t.serverPort, t.id), t);
     }
     this.awaiting.add(t);
-    if (this.awaiting.size > this.maxPending) this.evict(this.awaiting.values().next().value as DnsTransaction);
+    this.awaitingOrder.push(t);
+    if (this.awaiting.size > this.maxPending) {
+      const oldest = this.awaitingOrder.shift();
+      if (oldest) this.evict(oldest);
+    }
   }
 
   /**
@@ -167,7 +178,7 @@ export class DnsMatcher {
 
   /** The transaction got its first response: it no longer awaits one, but stays findable a while. */
   answered(t: DnsTransaction): void {
-    this.awaiting.delete(t);
+    if (this.awaiting.delete(t)) this.awaitingOrder.removed(this.awaiting.size);
     if (t.transport === 'udp') remove(this.byPorts, pairKey(t.clientPort, t.serverPort), t);
     this.retained.push(t);
     if (this.retained.length - this.retainedHead > this.maxPending) this.forgetOldestRetained();
@@ -187,6 +198,12 @@ export class DnsMatcher {
     return null;
   }
 
+  /** Transactions still indexed (awaiting, or answered and retained), for the end of the capture. */
+  *remaining(): IterableIterator<DnsTransaction> {
+    yield* this.awaiting;
+    for (let i = this.retainedHead; i < this.retained.length; i++) yield this.retained[i];
+  }
+
   /** Forgets answered transactions older than the retention time, at capture time `now`. */
   sweep(now: number): void {
     const limit = this.retained.length;
@@ -199,8 +216,12 @@ export class DnsMatcher {
 
   /** Drops a transaction from every index; counted when it was still awaiting a response. */
   private evict(t: DnsTransaction): void {
-    if (this.awaiting.delete(t)) this.evicted += 1;
+    if (this.awaiting.delete(t)) {
+      this.evicted += 1;
+      this.awaitingOrder.removed(this.awaiting.size);
+    }
     this.unindex(t);
+    this.onForget?.(t);
   }
 
   private found(t: DnsTransaction, viaOtherAddress: boolean): ResponseMatch {
@@ -210,7 +231,10 @@ export class DnsMatcher {
   private forgetOldestRetained(): void {
     const t = this.retained[this.retainedHead];
     this.retainedHead += 1;
-    if (t.response !== null) this.unindex(t);
+    if (t.response !== null) {
+      this.unindex(t);
+      this.onForget?.(t);
+    }
     if (this.retainedHead > 1024 && this.retainedHead * 2 > this.retained.length) {
       this.retained = this.retained.slice(this.retainedHead);
       this.retainedHead = 0;

@@ -1,4 +1,4 @@
-/** The DNS summary: a pure function of the finished transaction list. */
+/** The DNS summary over every finished transaction. */
 import type { DnsReport, DnsTransactionReport } from '../../report/schema.js';
 
 /** Nearest-rank percentile of an ascending list (p in (0, 1]); null for an empty list. */
@@ -17,26 +17,39 @@ export function median(sorted: readonly number[]): number | null {
 }
 
 /**
+ * The summary, tallied one transaction at a time (those not listed in the report too).
  * `queries` counts transactions (a retransmitted query is not a new query); RTT and rcodes are
  * taken over every transaction that got a response (answered and late).
  */
-export function dnsSummary(transactions: readonly DnsTransactionReport[], unsolicited: number, malformed: number): DnsReport['summary'] {
-  const counts = { answered: 0, unanswered: 0, late: 0, rejected: 0 };
-  const rtts: number[] = [];
-  const rcodes: Record<string, number> = {};
-  for (const t of transactions) {
-    counts[t.outcome] += 1;
-    if (t.rtt !== null) rtts.push(t.rtt);
-    if (t.rcode !== null) rcodes[t.rcode] = (rcodes[t.rcode] ?? 0) + 1;
+export class DnsSummaryTally {
+  private queries = 0;
+  private readonly counts = { answered: 0, unanswered: 0, late: 0, rejected: 0 };
+  private readonly rtts: number[] = [];
+  private readonly rcodes: Record<string, number> = {};
+
+  add(t: Pick<DnsTransactionReport, 'outcome' | 'rtt' | 'rcode'>): void {
+    this.queries += 1;
+    this.counts[t.outcome] += 1;
+    if (t.rtt !== null) this.rtts.push(t.rtt);
+    if (t.rcode !== null) this.rcodes[t.rcode] = (this.rcodes[t.rcode] ?? 0) + 1;
   }
-  rtts.sort((a, b) => a - b);
-  return {
-    queries: transactions.length,
-    ...counts,
-    unsolicited,
-    malformed,
-    rttMedian: median(rtts),
-    rttP95: percentile(rtts, 0.95),
-    rcodes,
-  };
+
+  result(unsolicited: number, malformed: number): DnsReport['summary'] {
+    const rtts = [...this.rtts].sort((a, b) => a - b);
+    return {
+      queries: this.queries,
+      ...this.counts,
+      unsolicited,
+      malformed,
+      rttMedian: median(rtts),
+      rttP95: percentile(rtts, 0.95),
+      rcodes: { ...this.rcodes },
+    };
+  }
+}
+
+export function dnsSummary(transactions: readonly DnsTransactionReport[], unsolicited: number, malformed: number): DnsReport['summary'] {
+  const tally = new DnsSummaryTally();
+  for (const t of transactions) tally.add(t);
+  return tally.result(unsolicited, malformed);
 }

@@ -19,12 +19,13 @@ import type { DecodedPacket } from '../../decode/packet.js';
 import { endpointString } from '../../flow/endpoint.js';
 import type { DnsReport } from '../../report/schema.js';
 import { NO_STATE, type EndpointRef, type EntryRef, type StateSink } from '../../state/events.js';
+import { LazyQueue } from '../lazy-queue.js';
 import { DnsTcpFramer } from './framing.js';
 import { DnsMatcher, isGroupAddress } from './matcher.js';
 import { parseDnsMessage, type DnsMessage } from './message.js';
 import type { TcpStreamInfo, TcpStreamListener } from './stream.js';
-import { dnsSummary } from './summary.js';
-import { transactionReport, type DnsPath, type DnsTransaction } from './transaction.js';
+import { DnsSummaryTally } from './summary.js';
+import { outcomeOf, rttOf, transactionReport, type DnsPath, type DnsTransaction } from './transaction.js';
 
 export interface DnsTrackerOptions {
   /** Ports decoded as DNS (UDP and TCP, either side); 53 is always included. */
@@ -34,11 +35,15 @@ export interface DnsTrackerOptions {
   state?: StateSink;
   /** Queries awaiting a response kept at most (default 100 000); the oldest is evicted and counted. */
   maxPending?: number;
-  /** Rows kept per report list (transactions, unsolicited, malformed, collisions; default 1 000 000). */
+  /**
+   * Rows listed per report list (transactions, unsolicited, malformed, collisions; default 100 000).
+   * Beyond it, transactions are still matched and held in the ledger, and every row still counts
+   * in the summary; only the listing stops.
+   */
   maxRecords?: number;
 }
 
-export const DNS_DEFAULTS = { port: 53, timeout: 5, maxPending: 100_000, maxRecords: 1_000_000 } as const;
+export const DNS_DEFAULTS = { port: 53, timeout: 5, maxPending: 100_000, maxRecords: 100_000 } as const;
 
 /**
  * Seconds an answered transaction still absorbs duplicate responses. Wireshark attaches a repeat
@@ -67,12 +72,8 @@ interface TcpDirection {
 }
 
 export class DnsTracker implements TcpStreamListener {
-  /**
-   * Rows left out because a report list reached `maxRecords` (a query beyond it starts no
-   * transaction, so its answer may then show up as unsolicited). Not in DnsReport: the caller
-   * can turn it into a warning.
-   */
-  droppedRecords = 0;
+  /** Rows counted but not listed because their list reached `maxRecords`: transactions, and the other lists together. */
+  readonly omitted = { transactions: 0, rows: 0 };
   /** TCP directions whose framing ended at a gap. */
   tcpFramingGaps = 0;
   private readonly ports: ReadonlySet<number>;
@@ -85,10 +86,16 @@ export class DnsTracker implements TcpStreamListener {
   private readonly unsolicited: Unsolicited[] = [];
   private readonly collisions: Collision[] = [];
   private readonly malformed: Malformed[] = [];
-  /** 2 * flow id (+1 for the server's direction) -> framing state; insertion order makes the oldest evictable. */
+  /** Rows of each list, listed or not. */
+  private readonly totals = { unsolicited: 0, collisions: 0, malformed: 0 };
+  private nextIndex = 0;
+  private readonly tally = new DnsSummaryTally();
+  /** 2 * flow id (+1 for the server's direction) -> framing state. */
   private readonly directions = new Map<number, TcpDirection>();
+  private readonly directionOrder = new LazyQueue<number>((key) => this.directions.has(key));
   /** client|question -> UDP transaction answered with TC=1, awaiting its retry over TCP. */
   private readonly truncated = new Map<string, DnsTransaction>();
+  private readonly truncatedOrder = new LazyQueue<{ key: string; t: DnsTransaction }>((e) => this.truncated.get(e.key) === e.t);
 
   constructor(options: DnsTrackerOptions = {}) {
     this.ports = new Set([DNS_DEFAULTS.port, ...(options.ports ?? [])]);
@@ -96,7 +103,10 @@ export class DnsTracker implements TcpStreamListener {
     this.state = options.state ?? NO_STATE;
     this.maxPending = options.maxPending ?? DNS_DEFAULTS.maxPending;
     this.maxRecords = options.maxRecords ?? DNS_DEFAULTS.maxRecords;
-    this.matcher = new DnsMatcher({ timeout: this.timeout, maxPending: this.maxPending, retention: ANSWERED_RETENTION });
+    this.matcher = new DnsMatcher({
+      timeout: this.timeout, maxPending: this.maxPending, retention: ANSWERED_RETENTION,
+      onForget: (t) => this.tallyUnlisted(t),
+    });
   }
 
   /** Queries evicted while awaiting a response because `maxPending` were outstanding. */
@@ -152,17 +162,26 @@ export class DnsTracker implements TcpStreamListener {
   }
 
   finish(): DnsReport {
+    for (const t of this.matcher.remaining()) this.tallyUnlisted(t);
     const transactions = this.transactions.map((t) =>
       transactionReport(t, endpointString(t.clientAddress, t.clientPort), endpointString(t.serverAddress, t.serverPort), this.timeout),
     );
+    for (const t of transactions) this.tally.add(t);
     return {
       transactions,
       unsolicited: this.unsolicited,
       malformed: this.malformed,
       collisions: this.collisions,
       tcpFramingGaps: this.tcpFramingGaps,
-      summary: dnsSummary(transactions, this.unsolicited.length, this.malformed.length),
+      summary: this.tally.result(this.totals.unsolicited, this.totals.malformed),
     };
+  }
+
+  /** An unlisted transaction that can no longer change goes into the summary (once). */
+  private tallyUnlisted(t: DnsTransaction): void {
+    if (t.listed || t.tallied) return;
+    t.tallied = true;
+    this.tally.add({ outcome: outcomeOf(t, this.timeout), rtt: rttOf(t), rcode: t.response?.rcode ?? null });
   }
 
   // ------------------------------------------------------------------ messages
@@ -170,7 +189,7 @@ export class DnsTracker implements TcpStreamListener {
   /** Decodes one message; a failure is listed as malformed. Null when not even the header was readable. */
   private parse(bytes: Uint8Array, packet: number, wireLength: number = bytes.length): DnsMessage | null {
     const parsed = parseDnsMessage(bytes, wireLength);
-    if (parsed.malformed !== null) this.list(this.malformed, { packet, reason: parsed.malformed });
+    if (parsed.malformed !== null) this.list(this.malformed, 'malformed', { packet, reason: parsed.malformed });
     return parsed.message;
   }
 
@@ -186,12 +205,11 @@ export class DnsTracker implements TcpStreamListener {
       this.holdEntries(t, packet, time);
       return;
     }
-    if (this.transactions.length >= this.maxRecords) {
-      this.droppedRecords += 1;
-      return;
-    }
+    const index = this.nextIndex++;
     const t: DnsTransaction = {
-      index: this.transactions.length,
+      index,
+      listed: index < this.maxRecords,
+      tallied: false,
       id: m.id,
       transport: path.transport,
       flowId: path.flowId,
@@ -213,7 +231,8 @@ export class DnsTracker implements TcpStreamListener {
       responseFrom: [],
       idReused: match.idReused,
     };
-    this.transactions.push(t);
+    if (t.listed) this.transactions.push(t);
+    else this.omitted.transactions += 1;
     this.matcher.add(t);
     this.holdEntries(t, packet, time);
     if (t.transport === 'tcp') this.linkTcpRetry(t);
@@ -230,12 +249,12 @@ export class DnsTracker implements TcpStreamListener {
       const flip = !this.ports.has(path.serverPort) && this.ports.has(path.clientPort);
       const server = flip ? endpointString(path.clientAddress, path.clientPort) : endpointString(path.serverAddress, path.serverPort);
       const client = flip ? endpointString(path.serverAddress, path.serverPort) : endpointString(path.clientAddress, path.clientPort);
-      this.list(this.unsolicited, { packet, id: m.id, client, server, qname: m.question?.name ?? null, transport: path.transport });
+      this.list(this.unsolicited, 'unsolicited', { packet, id: m.id, client, server, qname: m.question?.name ?? null, transport: path.transport });
       return;
     }
     const t = match.transaction;
     if (match.kind === 'collision') {
-      this.list(this.collisions, {
+      this.list(this.collisions, 'collisions', {
         packet,
         id: m.id,
         client: endpointString(path.clientAddress, path.clientPort),
@@ -264,10 +283,12 @@ export class DnsTracker implements TcpStreamListener {
   // ------------------------------------------------------------------ TC=1 -> TCP retry
 
   private rememberTruncated(t: DnsTransaction): void {
-    this.truncated.set(retryKey(t), t);
+    const key = retryKey(t);
+    this.truncated.set(key, t);
+    this.truncatedOrder.push({ key, t });
     if (this.truncated.size > this.maxPending) {
-      const oldest = this.truncated.keys().next().value as string;
-      this.truncated.delete(oldest);
+      const oldest = this.truncatedOrder.shift();
+      if (oldest) this.truncated.delete(oldest.key);
     }
   }
 
@@ -278,6 +299,7 @@ export class DnsTracker implements TcpStreamListener {
     const udp = this.truncated.get(key);
     if (!udp || !udp.response) return;
     this.truncated.delete(key);
+    this.truncatedOrder.removed(this.truncated.size);
     if (tcp.queryTime - udp.response.time <= this.timeout) udp.retriedOverTcp = tcp.index;
   }
 
@@ -303,10 +325,11 @@ export class DnsTracker implements TcpStreamListener {
       },
     };
     this.directions.set(key, direction);
+    this.directionOrder.push(key);
     // The TCP tracker does not say when a flow ends; keep the newest directions only.
     if (this.directions.size > this.maxPending) {
-      const oldest = this.directions.keys().next().value as number;
-      this.directions.delete(oldest);
+      const oldest = this.directionOrder.shift();
+      if (oldest !== undefined) this.directions.delete(oldest);
     }
     return direction;
   }
@@ -326,9 +349,10 @@ export class DnsTracker implements TcpStreamListener {
     if (!t.multicast) this.state.release({ endpoint: serverEndpoint(t), ref, time, packet });
   }
 
-  private list<T>(rows: T[], row: T): void {
+  private list<T>(rows: T[], which: keyof DnsTracker['totals'], row: T): void {
+    this.totals[which] += 1;
     if (rows.length < this.maxRecords) rows.push(row);
-    else this.droppedRecords += 1;
+    else this.omitted.rows += 1;
   }
 }
 

@@ -34,6 +34,10 @@ export interface DnsPath {
 export interface DnsTransaction extends DnsPath {
   /** Position in the report's list (transactions are created in first-query order). */
   index: number;
+  /** Beyond maxRecords: counted in the summary when it can no longer change, not listed. */
+  listed: boolean;
+  /** Already added to the summary (an unlisted transaction leaves the matcher's indexes once). */
+  tallied: boolean;
   id: number;
   /** Sent to a multicast or broadcast address: any host may answer (see matcher.ts). */
   multicast: boolean;
@@ -63,6 +67,11 @@ export function outcomeOf(t: DnsTransaction, timeout: number): DnsOutcome {
   return t.rejected ? 'rejected' : 'unanswered';
 }
 
+/** RTT from the first query, as Wireshark's dns.time: retransmissions do not restart the clock. */
+export function rttOf(t: DnsTransaction): number | null {
+  return t.response ? roundToMicroseconds(t.response.time - t.queryTime) : null;
+}
+
 /**
  * Capture times are epoch seconds as doubles (about 0.2 µs resolution today), so a difference
  * carries noise below the microsecond; report RTTs in whole microseconds.
@@ -86,8 +95,7 @@ export function transactionReport(t: DnsTransaction, client: string, server: str
     responsePackets: t.responsePackets,
     queryTime: t.queryTime,
     responseTime: r ? r.time : null,
-    // RTT from the first query, as Wireshark's dns.time: retransmissions do not restart the clock.
-    rtt: r ? roundToMicroseconds(r.time - t.queryTime) : null,
+    rtt: rttOf(t),
     rcode: r ? r.rcode : null,
     flags: r ? { ...r.flags } : null,
     answers: r ? r.answers : 0,

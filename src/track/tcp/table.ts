@@ -7,6 +7,8 @@
  * have to be flattened and hashed on every lookup. Collisions chain and are told apart by comparing
  * the tuple.
  */
+import { LazyQueue } from '../lazy-queue.js';
+
 export interface TableEntry<F> {
   readonly clientAddress: string;
   readonly clientPort: number;
@@ -16,6 +18,8 @@ export interface TableEntry<F> {
   touched: boolean;
   /** Next flow with the same hash. */
   bucketNext: F | null;
+  /** In the table (false once deleted; the eviction queue skips it then). */
+  listed: boolean;
 }
 
 function endpointHash(address: string, port: number): number {
@@ -35,8 +39,10 @@ function matches<F>(f: TableEntry<F>, src: string, srcPort: number, dst: string,
 }
 
 export class FlowTable<F extends TableEntry<F>> {
-  /** Bucket heads in insertion order (the eviction hand walks this order). */
+  /** Bucket heads by tuple hash. */
   private readonly buckets = new Map<number, F>();
+  /** Flows in the order the eviction hand passes them. */
+  private readonly clock = new LazyQueue<F>((f) => f.listed);
   private count = 0;
 
   get size(): number {
@@ -54,6 +60,8 @@ export class FlowTable<F extends TableEntry<F>> {
     flow.bucketNext = this.buckets.get(h) ?? null;
     if (flow.bucketNext !== null) this.buckets.delete(h);
     this.buckets.set(h, flow);
+    flow.listed = true;
+    this.clock.push(flow);
     this.count++;
   }
 
@@ -71,7 +79,9 @@ export class FlowTable<F extends TableEntry<F>> {
       prev.bucketNext = flow.bucketNext;
     }
     flow.bucketNext = null;
+    flow.listed = false;
     this.count--;
+    this.clock.removed(this.count);
   }
 
   *values(): IterableIterator<F> {
@@ -81,26 +91,25 @@ export class FlowTable<F extends TableEntry<F>> {
   }
 
   /**
-   * A least recently seen flow to evict (CLOCK): the hand walks the table in insertion order; a
-   * flow seen since the hand last passed it gets a second chance (moved to the back, its mark
-   * cleared). Each head is passed at most twice, so the walk is bounded.
+   * A least recently seen flow to evict (CLOCK): the hand passes flows in insertion order; a flow
+   * seen since the hand last passed it gets a second chance (back of the queue, mark cleared). Each
+   * flow is passed at most twice, so the walk is bounded. The caller deletes the flow returned.
    */
   victim(): F | undefined {
-    const bound = this.buckets.size * 2;
-    for (let i = 0; i < bound; i++) {
-      const first = this.buckets.entries().next();
-      if (first.done) return undefined;
-      const [h, head] = first.value;
-      if (!head.touched) return head;
-      head.touched = false;
-      this.buckets.delete(h);
-      this.buckets.set(h, head);
+    for (let i = 0, bound = this.count * 2; i <= bound; i++) {
+      const f = this.clock.shift();
+      if (f === undefined) return undefined;
+      if (!f.touched) return f;
+      f.touched = false;
+      this.clock.push(f);
     }
-    return this.buckets.values().next().value;
+    return this.clock.shift();
   }
 
   clear(): void {
+    for (const f of this.values()) f.listed = false;
     this.buckets.clear();
+    this.clock.clear();
     this.count = 0;
   }
 }

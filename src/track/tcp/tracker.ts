@@ -38,8 +38,10 @@ export interface TcpTrackerOptions {
   stream?: TcpStreamListener;
   /** 2*MSL seconds an active closer holds TIME-WAIT; default 60. */
   timeWait?: number;
-  /** Live flows kept; the least recently seen is finalized beyond it. Default 1_000_000. */
+  /** Live flows kept; the least recently seen is finalized beyond it. Default 100_000. */
   maxFlows?: number;
+  /** Flows listed in the report (the first ones, by id); the others only count in the summary. Default 100_000. */
+  maxRecords?: number;
 }
 
 const DEFAULT_TIME_WAIT = 60;
@@ -50,7 +52,9 @@ const DEFAULT_TIME_WAIT = 60;
  * one tcp.stream for the 4-tuple).
  */
 const RESET_ONLY_LINGER = 5;
-const DEFAULT_MAX_FLOWS = 1_000_000;
+const DEFAULT_MAX_FLOWS = 100_000;
+const DEFAULT_MAX_RECORDS = 100_000;
+const CONN_STATES: readonly ConnState[] = ['S0', 'S1', 'SF', 'REJ', 'S2', 'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH'];
 
 /** One connection while it is live. */
 class TcpFlow implements TableEntry<TcpFlow> {
@@ -95,6 +99,7 @@ class TcpFlow implements TableEntry<TcpFlow> {
   touched = false;
   /** Next flow in the table bucket. */
   bucketNext: TcpFlow | null = null;
+  listed = false;
 
   constructor(
     readonly id: number,
@@ -227,20 +232,38 @@ export class TcpTracker {
   private readonly timeWait: number;
   private readonly maxFlows: number;
   private readonly live = new FlowTable<TcpFlow>();
+  private readonly maxRecords: number;
   private readonly done: TcpFlowReport[] = [];
+  /** Over every finalized flow, listed or not. */
+  private readonly summary: TcpReport['summary'] = {
+    flows: 0, packets: 0, connStates: {}, handshakes: { complete: 0, partial: 0, missing: 0 }, retransmissions: 0,
+  };
   private nextId = 0;
   private evicted = 0;
+  private evictedOpen = 0;
+  private omitted = 0;
 
   constructor(options: TcpTrackerOptions = {}) {
     this.sink = options.state ?? NO_STATE;
     this.listener = options.stream;
     this.timeWait = options.timeWait ?? DEFAULT_TIME_WAIT;
     this.maxFlows = Math.max(1, options.maxFlows ?? DEFAULT_MAX_FLOWS);
+    this.maxRecords = Math.max(0, options.maxRecords ?? DEFAULT_MAX_RECORDS);
   }
 
   /** Flows finalized early because more than maxFlows were live. */
   get evictedFlows(): number {
     return this.evicted;
+  }
+
+  /** Of those, the ones still open (not closed or in TIME-WAIT at either end): their results are partial. */
+  get evictedOpenFlows(): number {
+    return this.evictedOpen;
+  }
+
+  /** Flows counted in the summary but not listed, beyond maxRecords. */
+  get omittedFlows(): number {
+    return this.omitted;
   }
 
   /** pkt.ip and pkt.tcp are set. Called in capture order. */
@@ -281,7 +304,7 @@ export class TcpTracker {
     }
     if (!flow) {
       // Make room first, so that the new flow is never the one evicted.
-      if (this.live.size >= this.maxFlows) this.evictOne();
+      if (this.live.size >= this.maxFlows) this.evictOne(p);
       flow = this.create(p);
       this.live.add(flow);
     } else {
@@ -295,17 +318,10 @@ export class TcpTracker {
     for (const flow of this.live.values()) this.finalize(flow);
     this.live.clear();
     const flows = this.done.sort((a, b) => a.firstPacket - b.firstPacket || a.id - b.id);
-    const connStates: Partial<Record<ConnState, number>> = {};
-    const handshakes = { complete: 0, partial: 0, missing: 0 };
-    let packets = 0;
-    let retransmissions = 0;
-    for (const f of flows) {
-      packets += f.packets;
-      retransmissions += f.analysis.retransmissions;
-      connStates[f.connState] = (connStates[f.connState] ?? 0) + 1;
-      handshakes[f.handshake]++;
-    }
-    return { flows, summary: { flows: flows.length, packets, connStates, handshakes, retransmissions } };
+    // Zeek's order of states (its conn.log documentation), whatever order flows ended in.
+    const connStates: TcpReport['summary']['connStates'] = {};
+    for (const state of CONN_STATES) if (this.summary.connStates[state] !== undefined) connStates[state] = this.summary.connStates[state];
+    return { flows, summary: { ...this.summary, connStates } };
   }
 
   // ---------------------------------------------------------------- flow table
@@ -323,13 +339,26 @@ export class TcpTracker {
     );
   }
 
-  /** Finalizes a least recently seen flow (the table's CLOCK hand picks it) and counts it. */
-  private evictOne(): void {
+  /**
+   * Finalizes a least recently seen flow (the table's CLOCK hand picks it) and counts it. statecap
+   * stops following it, so the state its endpoints held for it is released now; a TIME-WAIT entry
+   * is left to expire by itself, as it would have.
+   */
+  private evictOne(pkt: DecodedPacket): void {
     const flow = this.live.victim();
     if (flow === undefined) return;
     this.live.delete(flow);
     this.finalize(flow);
     this.evicted++;
+    let open = false;
+    for (const side of ['client', 'server'] as const) {
+      const half = side === 'client' ? flow.client : flow.server;
+      if (half.heldKind === null || half.heldKind === 'tcpTimeWait') continue;
+      open = true;
+      this.sink.release({ endpoint: side === 'client' ? flow.clientRef : flow.serverRef, ref: flow.ref, time: pkt.time, packet: pkt.number });
+      half.heldKind = null;
+    }
+    if (open) this.evictedOpen++;
   }
 
   // ---------------------------------------------------------------- per packet
@@ -511,6 +540,17 @@ export class TcpTracker {
       ? 'complete'
       : flow.sawSyn || flow.sawSynAck ? 'partial' : 'missing';
     const replicas = flow.replay();
+    const connState = replicas.zeek.connState();
+    const sum = this.summary;
+    sum.flows++;
+    sum.packets += flow.packets;
+    sum.retransmissions += flow.analysis.retransmissions;
+    sum.connStates[connState] = (sum.connStates[connState] ?? 0) + 1;
+    sum.handshakes[handshake]++;
+    if (flow.id >= this.maxRecords) {
+      this.omitted++;
+      return;
+    }
     const rtt = replicas.wsConversation.firstRtt;
     this.done.push({
       id: flow.id,
@@ -526,7 +566,7 @@ export class TcpTracker {
       finalState: { client: c.state, server: s.state },
       transitions: flow.transitions,
       closedBy: flow.closedBy,
-      connState: replicas.zeek.connState(),
+      connState,
       history: replicas.zeek.history.text,
       analysis: flow.analysis,
       maxBytesInFlight: { client: c.maxBytesInFlight, server: s.maxBytesInFlight },
