@@ -11,7 +11,7 @@ import type { DecodedPacket } from './decode/packet.js';
 import { TcpTracker } from './track/tcp/tracker.js';
 import { DnsTracker } from './track/dns/tracker.js';
 import { QuicTracker } from './track/quic/tracker.js';
-import { StateLedger } from './state/ledger.js';
+import { OVERFLOW_NAMES, StateLedger } from './state/ledger.js';
 import { LINUX_COST_MODEL, type CostModel } from './state/cost-model.js';
 import { classifyDnsTransaction, classifyQuicConnection, classifyTcpFlow } from './state/classify.js';
 import { REPORT_SCHEMA, type AnyReport, type Report } from './report/schema.js';
@@ -33,6 +33,8 @@ export interface AnalyzeOptions {
   maxQuicConnections?: number;
   /** Rows listed per report list (flows, transactions, ...); the rest only count in the summaries. */
   maxRecords?: number;
+  /** Endpoints followed one by one in the ledger; later ones share one row per role. */
+  maxEndpoints?: number;
   /** Which classic-pcap reader to use; both give identical records. */
   reader?: 'pcap-parser' | 'builtin';
   /** Called every `progressEvery` packets (for a progress line). */
@@ -49,6 +51,7 @@ export const DEFAULTS = {
   maxPendingDns: 100_000,
   maxQuicConnections: 100_000,
   maxRecords: 100_000,
+  maxEndpoints: 100_000,
 } as const;
 
 /** How often (in packets) timers driven by capture time are swept. */
@@ -66,8 +69,9 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   const maxPendingDns = options.maxPendingDns ?? DEFAULTS.maxPendingDns;
   const maxQuicConnections = options.maxQuicConnections ?? DEFAULTS.maxQuicConnections;
   const maxRecords = options.maxRecords ?? DEFAULTS.maxRecords;
+  const maxEndpoints = options.maxEndpoints ?? DEFAULTS.maxEndpoints;
 
-  const ledger = new StateLedger({ costModel, restartAt: options.restartAt });
+  const ledger = new StateLedger({ costModel, restartAt: options.restartAt, maxEndpoints });
   const dns = new DnsTracker({ ports: dnsPorts, timeout: dnsTimeout, state: ledger, maxPending: maxPendingDns, maxRecords });
   const tcp = new TcpTracker({ state: ledger, stream: dns, timeWait, maxFlows, maxRecords });
   const quic = new QuicTracker({ state: ledger, maxConnections: maxQuicConnections });
@@ -154,8 +158,14 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
       omittedFlows: tcp.omittedFlows,
       omittedDnsTransactions: dns.omitted.transactions,
       omittedDnsRows: dns.omitted.rows,
+      maxEndpoints,
+      sharedEndpointRows: ledger.overflowed.map((role) => OVERFLOW_NAMES[role]),
     },
-    warnings: [...summary.warnings, ...omissionWarnings(tcp.omittedFlows, dns.omitted, maxRecords)],
+    warnings: [
+      ...summary.warnings,
+      ...omissionWarnings(tcp.omittedFlows, dns.omitted, maxRecords),
+      ...ledger.overflowed.map((role) => `more than ${maxEndpoints} endpoints (--max-endpoints): later ${role}s share the row ${OVERFLOW_NAMES[role]}`),
+    ],
   };
   return report;
 }

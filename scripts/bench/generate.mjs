@@ -106,12 +106,15 @@ export function writeTcpMix(path, { packets = 1_000_000, connections = 10_000, c
   return { packets: w.packets, connections: next };
 }
 
-/** A SYN flood: `count` SYNs from distinct source ports/addresses to one server, none answered. */
+/**
+ * A SYN flood: `count` SYNs to one server, none answered, each from its own (spoofed) source
+ * address, so that client endpoints grow with the flood as well as flows.
+ */
 export function writeSynFlood(path, count) {
   const w = new PcapWriter(path);
   const len = ETH + IP4 + TCP_H;
   for (let i = 0; i < count; i++) {
-    const src = CLIENT_NET + 1 + Math.floor(i / 60000), sport = 1024 + (i % 60000);
+    const src = CLIENT_NET + 1 + i, sport = 1024 + (i % 60000);
     w.add(1_700_000_000_000_000 + i * 10, len, (b, o) => tcp(b, o, src, SERVER_NET + 1, sport, 80, i * 2654435761, 0, SYN, 0));
   }
   w.close();

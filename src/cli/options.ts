@@ -18,6 +18,7 @@ export interface CommonOptionValues {
   maxPendingDns?: string;
   maxQuicConnections?: string;
   maxRecords?: string;
+  maxEndpoints?: string;
   reader?: string;
 }
 
@@ -52,6 +53,7 @@ export function toAnalyzeOptions(v: CommonOptionValues): AnalyzeOptions {
   if (v.maxFragments !== undefined) o.maxFragments = number('--max-fragments', v.maxFragments, { min: 1, integer: true });
   if (v.maxPendingDns !== undefined) o.maxPendingDns = number('--max-pending-dns', v.maxPendingDns, { min: 1, integer: true });
   if (v.maxQuicConnections !== undefined) o.maxQuicConnections = number('--max-quic-connections', v.maxQuicConnections, { min: 1, integer: true });
+  if (v.maxEndpoints !== undefined) o.maxEndpoints = number('--max-endpoints', v.maxEndpoints, { min: 1, integer: true });
   if (v.maxRecords !== undefined) o.maxRecords = number('--max-records', v.maxRecords, { min: 0, integer: true });
   if (v.costModel !== undefined) {
     let text: string;

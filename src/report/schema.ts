@@ -69,6 +69,9 @@ export interface LimitsReport {
   omittedFlows: number;
   omittedDnsTransactions: number;
   omittedDnsRows: number;
+  /** Endpoints followed one by one; beyond, later ones share the rows named here ("(other clients)", "(other servers)"). */
+  maxEndpoints: number;
+  sharedEndpointRows: string[];
 }
 
 // ---------------------------------------------------------------- TCP

@@ -31,6 +31,8 @@ export interface LedgerOptions {
   restartAt?: { packet: number } | { secondsAfterStart: number };
   /** Per endpoint, default 2000: beyond, the timeline is compressed (timelineCompressed) and only the longest idle windows are listed. */
   maxTimelinePoints?: number;
+  /** Endpoints followed one by one, default 100 000; later ones share one row per role (see OVERFLOW_NAMES). */
+  maxEndpoints?: number;
 }
 
 export interface LedgerResult {
@@ -39,6 +41,13 @@ export interface LedgerResult {
 }
 
 export const DEFAULT_MAX_TIMELINE_POINTS = 2000;
+export const DEFAULT_MAX_ENDPOINTS = 100_000;
+
+/**
+ * Where endpoints beyond maxEndpoints are accounted: a flood from spoofed sources (or a scan of
+ * many ports) must not cost memory per address, yet the state it makes endpoints hold still counts.
+ */
+export const OVERFLOW_NAMES = { client: '(other clients)', server: '(other servers)' } as const;
 
 /** Heap size above which stale expiries (entries re-held or released since) are swept out. */
 const EXPIRY_SWEEP_MIN = 1024;
@@ -56,6 +65,9 @@ export class StateLedger implements StateSink {
   private readonly model: CostModel;
   private readonly kindCosts: number[];
   private readonly timelineLimit: number;
+  private readonly maxEndpoints: number;
+  /** The shared endpoint per role once maxEndpoints were created. */
+  private readonly overflow: { client: EndpointLedger | null; server: EndpointLedger | null } = { client: null, server: null };
   private readonly restartAt: LedgerOptions['restartAt'] | undefined;
   private restartTaken = false;
   /** Where --restart-at was evaluated, once restartTaken. */
@@ -81,6 +93,7 @@ export class StateLedger implements StateSink {
     this.model = options.costModel ?? LINUX_COST_MODEL;
     this.kindCosts = STATE_KINDS.map((kind) => this.model.entries[kind].bytes);
     this.timelineLimit = options.maxTimelinePoints ?? DEFAULT_MAX_TIMELINE_POINTS;
+    this.maxEndpoints = Math.max(1, options.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS);
     this.restartAt = options.restartAt;
   }
 
@@ -190,31 +203,46 @@ export class StateLedger implements StateSink {
     else if (this.time === null && Number.isFinite(time)) this.time = this.firstTime = time;
   }
 
+  /** Endpoints beyond maxEndpoints: the roles whose later endpoints share one row. */
+  get overflowed(): ('client' | 'server')[] {
+    return (['client', 'server'] as const).filter((role) => this.overflow[role] !== null);
+  }
+
   private lookup(ref: EndpointRef): EndpointLedger | undefined {
-    return ref.role === 'server' ? this.servers.get(ref.address)?.get(ref.port) : this.clients.get(ref.address);
+    const known = ref.role === 'server' ? this.servers.get(ref.address)?.get(ref.port) : this.clients.get(ref.address);
+    return known ?? this.overflow[ref.role] ?? undefined;
   }
 
   private endpointFor(ref: EndpointRef): EndpointLedger {
     let endpoint = this.lookup(ref);
-    if (endpoint === undefined) {
-      endpoint = new EndpointLedger(ref, endpointName(ref), this.endpoints.length, {
-        kindCosts: this.kindCosts,
-        bufferedByteCost: this.model.entries.bufferedByte.bytes,
-        timelineLimit: this.timelineLimit,
-        captureStart: this.firstTime ?? this.time ?? 0,
-        restartAnalysis: ref.role === 'server',
-        trackWorst: this.restartAt === undefined,
-      });
-      this.endpoints.push(endpoint);
+    if (endpoint === undefined && this.endpoints.length >= this.maxEndpoints) {
+      const shared: EndpointRef = { role: ref.role, address: OVERFLOW_NAMES[ref.role], port: null };
+      endpoint = this.newEndpoint(shared, OVERFLOW_NAMES[ref.role]);
+      this.overflow[ref.role] = endpoint;
+    } else if (endpoint === undefined) {
+      endpoint = this.newEndpoint(ref, endpointName(ref));
       if (ref.role === 'client') this.clients.set(ref.address, endpoint);
       else {
         const ports = this.servers.get(ref.address);
         if (ports === undefined) this.servers.set(ref.address, new Map([[ref.port, endpoint]]));
         else ports.set(ref.port, endpoint);
       }
-      // Created after --restart-at was evaluated: it held nothing then.
-      if (this.restartTaken && ref.role === 'server') endpoint.restart = { ...this.takenRestart(), breaks: { tcp: [], dns: [], quic: [] } };
     }
+    return endpoint;
+  }
+
+  private newEndpoint(ref: EndpointRef, name: string): EndpointLedger {
+    const endpoint = new EndpointLedger(ref, name, this.endpoints.length, {
+      kindCosts: this.kindCosts,
+      bufferedByteCost: this.model.entries.bufferedByte.bytes,
+      timelineLimit: this.timelineLimit,
+      captureStart: this.firstTime ?? this.time ?? 0,
+      restartAnalysis: ref.role === 'server',
+      trackWorst: this.restartAt === undefined,
+    });
+    this.endpoints.push(endpoint);
+    // Created after --restart-at was evaluated: it held nothing then.
+    if (this.restartTaken && ref.role === 'server') endpoint.restart = { ...this.takenRestart(), breaks: { tcp: [], dns: [], quic: [] } };
     return endpoint;
   }
 

@@ -64,6 +64,17 @@ describe('a SYN flood: 5,000 half-open connections with --max-flows 1000', () =>
     expect(server?.restart?.breaks.tcp.length).toBe(1000);
   });
 
+  it('--max-endpoints 100: clients after the 99th (and the server) share one row, which holds what they held', async () => {
+    const r = expectReport(await analyzeBytes(dir, 'syn-flood.pcap', writePcap(packets), { maxFlows: 1000, maxEndpoints: 100 }));
+    expect(r.endpoints.length).toBe(101);
+    expect(r.limits.sharedEndpointRows).toEqual(['(other clients)']);
+    const shared = r.endpoints.find((e) => e.endpoint === '(other clients)');
+    expect([shared?.role, shared?.peak.entries, shared?.atEnd.entries]).toEqual(['client', 1000, 1000]);
+    expect(r.endpoints.filter((e) => e.role === 'client' && e.endpoint !== '(other clients)').map((e) => e.endpoint).sort())
+      .toEqual(Array.from({ length: 99 }, (_, i) => `10.0.0.${i + 1}`).sort());
+    expect(r.warnings).toContain('more than 100 endpoints (--max-endpoints): later clients share the row (other clients)');
+  });
+
   it('--max-records 300 lists flows 0-299 and counts all 5,000 in the summary', async () => {
     const r = expectReport(await analyzeBytes(dir, 'syn-flood.pcap', writePcap(packets), { maxFlows: 1000, maxRecords: 300 }));
     expect(r.tcp.flows.map((f) => f.id)).toEqual(Array.from({ length: 300 }, (_, i) => i));
