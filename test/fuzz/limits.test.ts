@@ -101,6 +101,9 @@ describe('5,000 unanswered DNS queries with --max-pending-dns 1000', () => {
     expect(r.limits.evictedDnsQueries).toBe(4000);
     expect(r.dns.summary.queries).toBe(5000);
     expect(r.dns.summary.unanswered).toBe(5000);
+    // An evicted query's state is released at the eviction: neither side ever holds more than the cap.
+    const peaks = ['10.0.0.1', '10.0.0.53:53'].map((name) => r.endpoints.find((e) => e.endpoint === name)?.peak.entries);
+    expect(peaks).toEqual([1000, 1000]);
   });
 
   it('--max-records 100: lists transactions 0-99, counts every query and answer in the summary', async () => {

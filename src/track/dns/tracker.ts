@@ -90,6 +90,9 @@ export class DnsTracker implements TcpStreamListener {
   private readonly totals = { unsolicited: 0, collisions: 0, malformed: 0 };
   private nextIndex = 0;
   private readonly tally = new DnsSummaryTally();
+  /** The message being handled: when the matcher evicts, it is this message's doing. */
+  private nowPacket = 0;
+  private nowTime = 0;
   /** 2 * flow id (+1 for the server's direction) -> framing state. */
   private readonly directions = new Map<number, TcpDirection>();
   private readonly directionOrder = new LazyQueue<number>((key) => this.directions.has(key));
@@ -105,7 +108,7 @@ export class DnsTracker implements TcpStreamListener {
     this.maxRecords = options.maxRecords ?? DNS_DEFAULTS.maxRecords;
     this.matcher = new DnsMatcher({
       timeout: this.timeout, maxPending: this.maxPending, retention: ANSWERED_RETENTION,
-      onForget: (t) => this.tallyUnlisted(t),
+      onForget: (t) => this.forgotten(t),
     });
   }
 
@@ -177,6 +180,15 @@ export class DnsTracker implements TcpStreamListener {
     };
   }
 
+  /**
+   * The matcher let go of a transaction. One still awaiting its answer was evicted (maxPending):
+   * statecap stops following it, so the state held for it is released now, as for an evicted TCP flow.
+   */
+  private forgotten(t: DnsTransaction): void {
+    if (t.response === null && t.rejected === null) this.releaseEntries(t, this.nowPacket, this.nowTime);
+    this.tallyUnlisted(t);
+  }
+
   /** An unlisted transaction that can no longer change goes into the summary (once). */
   private tallyUnlisted(t: DnsTransaction): void {
     if (t.listed || t.tallied) return;
@@ -194,6 +206,8 @@ export class DnsTracker implements TcpStreamListener {
   }
 
   private query(m: DnsMessage, path: DnsPath, packet: number, time: number): void {
+    this.nowPacket = packet;
+    this.nowTime = time;
     this.matcher.sweep(time);
     const match = this.matcher.matchQuery(path, m.id, m.question, time);
     if (match.kind === 'retransmission') {
@@ -239,6 +253,8 @@ export class DnsTracker implements TcpStreamListener {
   }
 
   private response(m: DnsMessage, path: DnsPath, packet: number, time: number): void {
+    this.nowPacket = packet;
+    this.nowTime = time;
     this.matcher.sweep(time);
     const match = this.matcher.matchResponse(path, m.id, m.question);
     if (match.kind === 'none') {
