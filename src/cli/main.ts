@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 /**
  * The command line: the only place that touches process, argv and exit codes.
- * Exit codes: 0 success; 1 a `check` expectation failed; 2 bad input (unreadable capture, bad option, bad rubric).
+ * Exit codes: 0 success; 1 a `check` expectation failed; 2 bad input (unreadable capture, bad option, bad rubric, unwritable output).
  */
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
 import type { AnyReport } from '../report/schema.js';
 import { renderStateTable, renderTable } from '../report/table.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { ndjsonRecords } from '../report/ndjson.js';
+import { ChunkedWriter, writeJson, type JsonOutput } from '../report/json-writer.js';
 import { register as registerCheck } from './commands/check.js';
 import { register as registerGrade } from './commands/grade.js';
 import { toAnalyzeOptions, UsageError, type CommonOptionValues } from './options.js';
@@ -45,9 +48,12 @@ function clearProgress(): void {
 
 /**
  * Analyzes each capture in order, reporting unreadable ones on stderr and setting the exit code for
- * bad input. Each report goes to `each` as soon as it is done; reports are kept only when `keep`.
+ * bad input. Each report goes to `each` as soon as it is done, and the next capture waits until
+ * `each` has finished with it; reports are kept only when `keep`.
  */
-export async function analyzeAll(paths: string[], options: AnalyzeOptions, each?: (r: AnyReport, index: number) => void, keep = true): Promise<AnyReport[]> {
+export async function analyzeAll(
+  paths: string[], options: AnalyzeOptions, each?: (r: AnyReport, index: number) => void | Promise<void>, keep = true,
+): Promise<AnyReport[]> {
   const reports: AnyReport[] = [];
   for (const [index, path] of paths.entries()) {
     const report = await analyzeCapture(path, { ...options, ...progressFor(path) });
@@ -62,39 +68,75 @@ export async function analyzeAll(paths: string[], options: AnalyzeOptions, each?
         process.exitCode = EXIT.BAD_INPUT;
       }
     }
-    each?.(report, index);
+    await each?.(report, index);
     if (keep) reports.push(report);
   }
   return reports;
 }
 
-/** Writes JSON and NDJSON capture by capture as each analysis ends, so memory holds one report at a time. */
-function streamingWriter(format: Format, view: 'analyze' | 'state', out: NodeJS.WritableStream, count: number): ((r: AnyReport, i: number) => void) | undefined {
+/**
+ * Writes JSON and NDJSON capture by capture as each analysis ends, so memory holds one report at a
+ * time, and in chunks that wait for the output: one string per report would overflow V8's string
+ * limit on large captures and buffer without bound on a slow pipe or disk.
+ */
+function streamingWriter(format: Format, view: 'analyze' | 'state', out: JsonOutput, count: number): ((r: AnyReport, i: number) => Promise<void>) | undefined {
   if (format === 'ndjson') {
-    return (r) => {
-      for (const rec of ndjsonRecords(r, view)) out.write(`${JSON.stringify(rec)}\n`);
+    return async (r) => {
+      const writer = new ChunkedWriter(out);
+      for (const rec of ndjsonRecords(r, view)) await writer.write(`${JSON.stringify(rec)}\n`);
+      await writer.flush();
     };
   }
   if (format === 'json') {
     // One capture: the report object; several: an array in input order.
-    return (r, i) => {
-      const json = JSON.stringify(r);
-      if (count === 1) out.write(`${json}\n`);
-      else out.write(`${i === 0 ? '[' : ','}${json}${i === count - 1 ? ']\n' : '\n'}`);
-    };
+    return (r, i) => count === 1
+      ? writeJson(out, r, { after: '\n' })
+      : writeJson(out, r, { before: i === 0 ? '[' : ',', after: i === count - 1 ? ']\n' : '\n' });
   }
   return undefined;
 }
 
+/**
+ * Opens --output before any analysis, so an unwritable path fails at once as bad input rather
+ * than after a long analysis (or as an unhandled 'error' event).
+ */
+async function openOutput(path: string): Promise<WriteStream> {
+  const out = createWriteStream(path);
+  try {
+    await once(out, 'open');
+  } catch (e) {
+    throw new OutputError(path, e);
+  }
+  // A failed write (a full disk) destroys the stream: the writer's next wait or finished() rejects,
+  // and runReport names the file. Without a listener the event would crash with a stack trace.
+  out.on('error', () => {});
+  return out;
+}
+
+class OutputError extends Error {
+  constructor(path: string, cause: unknown) {
+    super(`cannot write ${path}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
 async function runReport(paths: string[], values: OutputOptionValues, view: 'analyze' | 'state'): Promise<void> {
   const options = toAnalyzeOptions(values);
-  const out: NodeJS.WritableStream = values.output ? createWriteStream(values.output) : process.stdout;
-  const color = !values.output && useColor(process.stdout);
-  const stream = streamingWriter(values.format, view, out, paths.length);
-  const reports = await analyzeAll(paths, options, stream, stream === undefined);
-  if (values.format === 'markdown') out.write(renderMarkdown(reports));
-  if (values.format === 'table') out.write(view === 'state' ? renderStateTable(reports, { color }) : renderTable(reports, { color }));
-  if (out !== process.stdout) await new Promise<void>((resolve) => out.end(resolve));
+  const file = values.output ? await openOutput(values.output) : undefined;
+  const out = file ?? process.stdout;
+  const color = !file && useColor(process.stdout);
+  try {
+    const stream = streamingWriter(values.format, view, out, paths.length);
+    const reports = await analyzeAll(paths, options, stream, stream === undefined);
+    if (values.format === 'markdown') out.write(renderMarkdown(reports));
+    if (values.format === 'table') out.write(view === 'state' ? renderStateTable(reports, { color }) : renderTable(reports, { color }));
+    if (file) {
+      file.end();
+      await finished(file);
+    }
+  } catch (e) {
+    if (file?.errored) throw new OutputError(values.output ?? '', file.errored);
+    throw e;
+  }
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -160,7 +202,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? EXIT.OK : EXIT.BAD_INPUT;
       return;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof OutputError) {
       process.stderr.write(`statecap: ${e.message}\n`);
       process.exitCode = EXIT.BAD_INPUT;
       return;

@@ -1,0 +1,63 @@
+/**
+ * The built CLI's JSON and NDJSON output, now written in chunks: --output FILE holds the same bytes
+ * as standard output, one capture is its report plus a newline, several are an array framed as
+ * before, and an unwritable output is bad input named on one line.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyzeCapture } from '../../src/pipeline.js';
+import { fixture, statecap } from './run.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'statecap-output-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const ONE = fixture('quickstart.pcap');
+const SEVERAL = [fixture('quickstart.pcap'), fixture('dns-tc-retry.pcap'), fixture('quic-loopback.pcap')];
+
+describe('--format json and ndjson output', () => {
+  it('writes one capture as its report, exactly as JSON.stringify gives it, then a newline', async () => {
+    const r = statecap(['analyze', '--format', 'json', ONE]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${JSON.stringify(await analyzeCapture(ONE))}\n`);
+  });
+
+  it('writes several captures as an array, one report per line', async () => {
+    const reports = await Promise.all(SEVERAL.map((p) => analyzeCapture(p)));
+    const r = statecap(['analyze', '--format', 'json', ...SEVERAL]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`[${reports.map((x) => JSON.stringify(x)).join('\n,')}]\n`);
+  });
+
+  for (const [view, format, paths] of [
+    ['analyze', 'json', [ONE]], ['analyze', 'json', SEVERAL], ['state', 'json', SEVERAL],
+    ['analyze', 'ndjson', SEVERAL], ['state', 'ndjson', [ONE]],
+  ] as const) {
+    it(`${view} --format ${format} --output FILE writes the bytes of standard output (${paths.length} capture(s))`, () => {
+      const file = join(dir, `${view}-${format}-${paths.length}.out`);
+      const toStdout = statecap([view, '--format', format, ...paths]);
+      const toFile = statecap([view, '--format', format, '--output', file, ...paths]);
+      expect(toStdout.status).toBe(0);
+      expect(toFile.status).toBe(0);
+      expect(toFile.stdout).toBe('');
+      expect(toStdout.stdout.length).toBeGreaterThan(100);
+      expect(readFileSync(file, 'utf8')).toBe(toStdout.stdout);
+    });
+  }
+
+  it('names an unwritable --output on one line, as bad input', () => {
+    const file = join(dir, 'no-such-dir', 'report.json');
+    const r = statecap(['analyze', '--format', 'json', '--output', file, ONE]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`statecap: cannot write ${file}: ENOENT: no such file or directory, open '${file}'\n`);
+  });
+
+  it.runIf(existsSync('/dev/full'))('reports a failed write (a full disk) as bad input, without a stack trace', () => {
+    for (const format of ['json', 'ndjson', 'table']) {
+      const r = statecap(['analyze', '--format', format, '--output', '/dev/full', ONE]);
+      expect(r.status, format).toBe(2);
+      expect(r.stderr, format).toBe('statecap: cannot write /dev/full: ENOSPC: no space left on device, write\n');
+    }
+  });
+});
