@@ -35,7 +35,7 @@ export interface AnalyzeOptions {
   maxRecords?: number;
   /** Endpoints followed one by one in the ledger; later ones share one row per role. */
   maxEndpoints?: number;
-  /** Which classic-pcap reader to use; both give identical records. */
+  /** Which classic-pcap reader to use (default builtin, as in the CLI); both give identical records. */
   reader?: 'pcap-parser' | 'builtin';
   /** Called every `progressEvery` packets (for a progress line). */
   onProgress?: (packets: number, bytes: number) => void;
@@ -113,7 +113,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     }
   };
 
-  const summary = await readCapture(path, onRecord, { reader: options.reader });
+  const summary = await readCapture(path, onRecord, { reader: options.reader ?? 'builtin' });
   if (summary.format === null) return failed(path, summary);
 
   const tcpReport = tcp.finish();
