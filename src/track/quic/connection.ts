@@ -8,7 +8,7 @@ import { endpointString } from '../../flow/endpoint.js';
 import { makeCid, type Cid, type CidSide } from './cid.js';
 import { CryptoStream } from './crypto-stream.js';
 import { versionName } from './header.js';
-import { deriveInitialKeys, type InitialKeys } from './initial-keys.js';
+import { initialPacketKeys, type PacketKeys } from './initial-keys.js';
 import type { ConnectionClose } from './frames.js';
 import type { TransportParameters } from './client-hello.js';
 
@@ -45,6 +45,12 @@ const TRANSPORT_ERRORS: Record<number, string> = {
   0x0f: 'AEAD_LIMIT_REACHED', 0x10: 'NO_VIABLE_PATH', 0x11: 'VERSION_NEGOTIATION_ERROR',
 };
 
+interface KeyEntry {
+  version: number;
+  client: PacketKeys | null | undefined;
+  server: PacketKeys | null | undefined;
+}
+
 export class QuicConnection {
   /** Versions in order of first appearance (Version Negotiation's 0 excluded). */
   readonly versions: number[] = [];
@@ -60,7 +66,12 @@ export class QuicConnection {
   readonly emptyCid: Record<CidSide, boolean> = { client: false, server: false };
   /** The DCID Initial keys derive from: the client's first, or a Retry's SCID (RFC 9001 §5.2). */
   keyCid: Uint8Array;
-  private readonly keys = new Map<number, InitialKeys | null>();
+  /**
+   * Initial keys derived so far, per version and side (undefined: not yet; null: unknown version).
+   * Each side's are derived when first needed: a client Initial nobody answers never pays for the
+   * server's (RFC 9001 §5.2 derives them independently from the same initial_secret).
+   */
+  private keys: KeyEntry[] | null = null;
   /** Largest Initial packet number per direction (RFC 9000 §A.3 needs it to rebuild packet numbers). */
   readonly largestInitialPn: Record<CidSide, number> = { client: -1, server: -1 };
   /** CRYPTO streams of the Initial level until the hello in each is read. */
@@ -108,12 +119,13 @@ export class QuicConnection {
     this.end = start;
   }
 
-  /** Initial keys for `version`, derived once per version from `keyCid`; null for unknown versions. */
-  keysFor(version: number): InitialKeys | null {
-    let keys = this.keys.get(version);
+  /** `side`'s Initial keys for `version`, derived once from `keyCid`; null for unknown versions. */
+  keysFor(version: number, side: CidSide): PacketKeys | null {
+    const entry = this.keyEntry(version);
+    let keys = entry[side];
     if (keys === undefined) {
-      keys = deriveInitialKeys(this.keyCid, version);
-      this.keys.set(version, keys);
+      keys = initialPacketKeys(this.keyCid, version, side);
+      entry[side] = keys;
     }
     return keys;
   }
@@ -122,12 +134,25 @@ export class QuicConnection {
   rekey(cid: Uint8Array): void {
     // Packet numbers continue across a Retry (RFC 9000 §17.2.5.3); only the keys change.
     this.keyCid = Uint8Array.from(cid);
-    this.keys.clear();
+    this.keys = null;
   }
 
-  /** Keys already derived for `version` from `keyCid` (the tracker derives them to recognise a client Initial). */
-  seedKeys(version: number, keys: InitialKeys): void {
-    this.keys.set(version, keys);
+  /** Keys already derived for `version` and `side` from `keyCid` (the tracker derives the client's to recognise a client Initial). */
+  seedKeys(version: number, side: CidSide, keys: PacketKeys): void {
+    this.keyEntry(version)[side] = keys;
+  }
+
+  /** Forgets derived keys (an evicted connection is never matched again). */
+  dropKeys(): void {
+    this.keys = null;
+  }
+
+  private keyEntry(version: number): KeyEntry {
+    if (this.keys === null) this.keys = [];
+    for (const e of this.keys) if (e.version === version) return e;
+    const entry: KeyEntry = { version, client: undefined, server: undefined };
+    this.keys.push(entry);
+    return entry;
   }
 
   findCid(side: CidSide, view: Uint8Array): Cid | undefined {

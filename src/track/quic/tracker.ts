@@ -27,7 +27,7 @@ import { TLS_HANDSHAKE, handshakeMessageLength, parseClientHello, parseServerHel
 import { MAX_PATHS, QuicConnection } from './connection.js';
 import { parseInitialFrames } from './frames.js';
 import { QUIC_HEADER, isReservedVersion, parseLongHeader, type LongHeader } from './header.js';
-import { deriveInitialKeys } from './initial-keys.js';
+import { initialPacketKeys, type PacketKeys } from './initial-keys.js';
 import { openPacket, type OpenResult } from './protection.js';
 import { PathKeys, PathTable } from './path.js';
 
@@ -245,11 +245,11 @@ export class QuicTracker {
     const oldest = Math.max(0, conns.length - MAX_KEY_TRIALS);
     for (let i = conns.length - 1; i >= oldest; i--) {
       const conn = conns[i];
-      const keys = conn.keysFor(h.version);
-      if (!keys) continue;
       const fromServer = this.isServerOnPath(conn, pathKey, ip.src, udp.srcPort);
       const side: CidSide = fromServer ? 'server' : 'client';
-      const opened = openPacket(udp.payload, { offset: h.offset, pnOffset: h.pnOffset, end: h.end }, keys[side], conn.largestInitialPn[side]);
+      const keys = conn.keysFor(h.version, side);
+      if (!keys) continue;
+      const opened = openPacket(udp.payload, { offset: h.offset, pnOffset: h.pnOffset, end: h.end }, keys, conn.largestInitialPn[side]);
       if (opened.packet) return { hit: { conn, fromServer }, opened };
     }
     return null;
@@ -261,16 +261,20 @@ export class QuicTracker {
    * whose client Initial the capture missed, or a client Initial we cannot read (an unknown version,
    * a damaged packet): taken as the client's unless it goes from a well-known port to an ephemeral one.
    */
-  private unmatchedInitial(udp: UdpDatagram, h: LongHeader): { fromClient: boolean; opened?: OpenResult; keys?: ReturnType<typeof deriveInitialKeys> } {
-    const keys = deriveInitialKeys(h.dcid, h.version);
+  private unmatchedInitial(udp: UdpDatagram, h: LongHeader): { fromClient: boolean; opened?: OpenResult; keys?: PacketKeys } {
+    // Only the client's keys: the server's are derived if a server Initial ever comes.
+    const keys = h.pnOffset !== undefined ? initialPacketKeys(h.dcid, h.version, 'client') : null;
+    let opened: OpenResult | undefined;
     if (keys && h.pnOffset !== undefined) {
-      const opened = openPacket(udp.payload, { offset: h.offset, pnOffset: h.pnOffset, end: h.end, truncated: h.truncated }, keys.client, -1);
+      opened = openPacket(udp.payload, { offset: h.offset, pnOffset: h.pnOffset, end: h.end, truncated: h.truncated }, keys, -1);
       if (opened.packet && (opened.packet.authenticated || plausibleInitialPayload(opened.packet.payload))) {
         return { fromClient: true, opened, keys };
       }
     }
+    // A connection made from this packet has these same keys (its client's first DCID) and no
+    // packet number yet, so the result stands for it too: the packet is not opened a second time.
     const looksLikeServer = udp.srcPort < EPHEMERAL_PORT_FLOOR && udp.dstPort >= EPHEMERAL_PORT_FLOOR;
-    return { fromClient: !looksLikeServer };
+    return { fromClient: !looksLikeServer, opened };
   }
 
   /** A short header to or from an ip:port known to serve QUIC. */
@@ -293,12 +297,12 @@ export class QuicTracker {
 
   private create(
     pkt: DecodedPacket, ip: IpLayer, udp: UdpDatagram, h: LongHeader, pathKey: string,
-    keys: ReturnType<typeof deriveInitialKeys> | undefined,
+    clientKeys: PacketKeys | undefined,
   ): QuicConnection {
     const client = { address: ip.src, port: udp.srcPort };
     const server = { address: ip.dst, port: udp.dstPort };
     const conn = new QuicConnection(this.connections.length, client, server, h.dcid, pkt.number, pkt.time);
-    if (keys) conn.seedKeys(h.version, keys);
+    if (clientKeys) conn.seedKeys(h.version, 'client', clientKeys);
     this.connections.push(conn);
     this.live.set(conn.id, conn);
     conn.paths.push({ key: pathKey, client, server, firstPacket: pkt.number });
@@ -405,9 +409,10 @@ export class QuicTracker {
   private readInitial(conn: QuicConnection, side: CidSide, h: LongHeader, b: Uint8Array, pkt: DecodedPacket, opened: OpenResult | undefined): void {
     let result = opened;
     if (!result) {
-      const keys = conn.keysFor(h.version);
-      if (!keys || h.pnOffset === undefined) return;
-      result = openPacket(b, { offset: h.offset, pnOffset: h.pnOffset, end: h.end, truncated: h.truncated }, keys[side], conn.largestInitialPn[side]);
+      if (h.pnOffset === undefined) return;
+      const keys = conn.keysFor(h.version, side);
+      if (!keys) return;
+      result = openPacket(b, { offset: h.offset, pnOffset: h.pnOffset, end: h.end, truncated: h.truncated }, keys, conn.largestInitialPn[side]);
     }
     const packet = result.packet;
     if (!packet) return;
@@ -498,6 +503,7 @@ export class QuicTracker {
       for (const p of conn.paths) this.pathTable.remove(p.key, conn);
       conn.crypto.client = null;
       conn.crypto.server = null;
+      conn.dropKeys();
       conn.evicted = { packet: pkt.number };
       this.evicted++;
     }
