@@ -6,7 +6,7 @@
 import type { QuicConnectionReport } from '../../report/schema.js';
 import { endpointString } from '../../flow/endpoint.js';
 import { makeCid, type Cid, type CidSide } from './cid.js';
-import { CryptoStream } from './crypto-stream.js';
+import type { CryptoStream } from './crypto-stream.js';
 import { versionName } from './header.js';
 import { initialPacketKeys, type PacketKeys } from './initial-keys.js';
 import type { ConnectionClose } from './frames.js';
@@ -45,6 +45,23 @@ const TRANSPORT_ERRORS: Record<number, string> = {
   0x0f: 'AEAD_LIMIT_REACHED', 0x10: 'NO_VIABLE_PATH', 0x11: 'VERSION_NEGOTIATION_ERROR',
 };
 
+/**
+ * `list` with `item` at its end. A first item makes an array of exactly one element: V8's push
+ * onto an empty array reserves 17 slots, and most connections of a flood never get a second CID,
+ * version or path.
+ */
+function appended<T>(list: T[], item: T): T[] {
+  if (list.length === 0) return [item];
+  list.push(item);
+  return list;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 interface KeyEntry {
   version: number;
   client: PacketKeys | null | undefined;
@@ -53,7 +70,7 @@ interface KeyEntry {
 
 export class QuicConnection {
   /** Versions in order of first appearance (Version Negotiation's 0 excluded). */
-  readonly versions: number[] = [];
+  versions: number[] = [];
   /** The version of the server's latest Initial or Handshake: the one it chose (RFC 9368). */
   chosenVersion: number | null = null;
   readonly clientInitialDcid: Cid;
@@ -74,15 +91,18 @@ export class QuicConnection {
   private keys: KeyEntry[] | null = null;
   /** Largest Initial packet number per direction (RFC 9000 §A.3 needs it to rebuild packet numbers). */
   readonly largestInitialPn: Record<CidSide, number> = { client: -1, server: -1 };
-  /** CRYPTO streams of the Initial level until the hello in each is read. */
-  readonly crypto: Record<CidSide, CryptoStream | null> = { client: new CryptoStream(), server: new CryptoStream() };
+  /**
+   * CRYPTO streams of the Initial level: undefined until a CRYPTO frame comes (most Initials of a
+   * flood never decrypt, and each stream costs memory), null once the hello in it is read or given up.
+   */
+  readonly crypto: Record<CidSide, CryptoStream | null | undefined> = { client: undefined, server: undefined };
 
   serverName: string | null = null;
   alpn: string[] = [];
   cipherSuite: string | null = null;
   transportParameters: TransportParameters | null = null;
 
-  readonly paths: PathRecord[] = [];
+  paths: PathRecord[] = [];
   pathChangesNotListed = 0;
   lastPacket: number;
   end: number;
@@ -104,6 +124,9 @@ export class QuicConnection {
   /** CIDs each side's ledger entry currently stands for. */
   readonly heldCids: Record<CidSide, number> = { client: 0, server: 0 };
   evicted: { packet: number } | null = null;
+  /** Neighbours in the tracker's least-recently-active order (lru.ts). */
+  lruPrev: QuicConnection | null = null;
+  lruNext: QuicConnection | null = null;
 
   constructor(
     readonly id: number,
@@ -172,13 +195,18 @@ export class QuicConnection {
       return null;
     }
     if (this.findCid(side, view) || this.cids[side].length >= MAX_CIDS_PER_SIDE) return null;
-    const cid = makeCid(view);
-    this.cids[side].push(cid);
+    // The original DCID is learned for the server side at once: one Cid object serves both.
+    const cid = side === 'server' && sameBytes(this.clientInitialDcid.bytes, view) ? this.clientInitialDcid : makeCid(view);
+    this.cids[side] = appended(this.cids[side], cid);
     return cid;
   }
 
   addVersion(version: number): void {
-    if (!this.versions.includes(version)) this.versions.push(version);
+    if (!this.versions.includes(version)) this.versions = appended(this.versions, version);
+  }
+
+  addPath(record: PathRecord): void {
+    this.paths = appended(this.paths, record);
   }
 
   /** The path record for a 4-tuple key, if the connection used it. */

@@ -25,10 +25,12 @@ import { endpointString } from '../../flow/endpoint.js';
 import { CidRegistry, cidHex, isPrefixAt, type Cid, type CidSide } from './cid.js';
 import { TLS_HANDSHAKE, handshakeMessageLength, parseClientHello, parseServerHello } from './client-hello.js';
 import { MAX_PATHS, QuicConnection } from './connection.js';
+import { CryptoStream } from './crypto-stream.js';
 import { parseInitialFrames } from './frames.js';
 import { QUIC_HEADER, isReservedVersion, parseLongHeader, type LongHeader } from './header.js';
 import { initialPacketKeys, type PacketKeys } from './initial-keys.js';
 import { openPacket, type OpenResult } from './protection.js';
+import { LruList } from './lru.js';
 import { PathKeys, PathTable } from './path.js';
 
 export interface QuicTrackerOptions {
@@ -67,7 +69,7 @@ export class QuicTracker {
   /** Every connection ever created, in creation order (the report order). */
   private readonly connections: QuicConnection[] = [];
   /** Connections still matched against, least recently active first. */
-  private readonly live = new Map<number, QuicConnection>();
+  private readonly live = new LruList<QuicConnection>();
   private readonly registry = new CidRegistry<QuicConnection>();
   private readonly pathTable = new PathTable<QuicConnection>();
   private readonly pathKeys = new PathKeys();
@@ -304,8 +306,8 @@ export class QuicTracker {
     const conn = new QuicConnection(this.connections.length, client, server, h.dcid, pkt.number, pkt.time);
     if (clientKeys) conn.seedKeys(h.version, 'client', clientKeys);
     this.connections.push(conn);
-    this.live.set(conn.id, conn);
-    conn.paths.push({ key: pathKey, client, server, firstPacket: pkt.number });
+    this.live.push(conn);
+    conn.addPath({ key: pathKey, client, server, firstPacket: pkt.number });
     this.pathTable.add(pathKey, conn);
     if (this.servers.size < this.maxConnections) this.servers.add(endpointString(server.address, server.port));
     this.state.hold({ endpoint: this.clientRef(conn), ref: { proto: 'quic', id: conn.id }, kind: 'quicConnections', time: pkt.time, packet: pkt.number });
@@ -418,7 +420,11 @@ export class QuicTracker {
     if (!packet) return;
     if (packet.authenticated && packet.packetNumber > conn.largestInitialPn[side]) conn.largestInitialPn[side] = packet.packetNumber;
     const frames = parseInitialFrames(packet.payload);
-    const stream = conn.crypto[side];
+    let stream = conn.crypto[side];
+    if (stream === undefined && frames.crypto.length > 0) {
+      stream = new CryptoStream();
+      conn.crypto[side] = stream;
+    }
     if (stream) {
       for (const f of frames.crypto) stream.add(f.offset, f.data);
       this.readHello(conn, side);
@@ -476,7 +482,7 @@ export class QuicTracker {
       conn.pathChangesNotListed++;
       return;
     }
-    conn.paths.push({ key: pathKey, client: fromServer ? receiver : sender, server: fromServer ? sender : receiver, firstPacket: packet });
+    conn.addPath({ key: pathKey, client: fromServer ? receiver : sender, server: fromServer ? sender : receiver, firstPacket: packet });
     this.pathTable.add(pathKey, conn);
   }
 
@@ -491,14 +497,14 @@ export class QuicTracker {
   private touch(conn: QuicConnection): void {
     if (conn.evicted || conn === this.lastTouched) return;
     this.lastTouched = conn;
-    this.live.delete(conn.id);
-    this.live.set(conn.id, conn);
+    this.live.moveToBack(conn);
   }
 
   private evictIfFull(pkt: DecodedPacket): void {
-    for (const [id, conn] of this.live) {
-      if (this.live.size <= this.maxConnections) break;
-      this.live.delete(id);
+    while (this.live.size > this.maxConnections) {
+      const conn = this.live.oldest;
+      if (!conn) break;
+      this.live.remove(conn);
       for (const side of ['client', 'server'] as const) for (const cid of conn.cids[side]) this.registry.remove(side, cid, conn);
       for (const p of conn.paths) this.pathTable.remove(p.key, conn);
       conn.crypto.client = null;
