@@ -19,18 +19,40 @@ export interface Cid {
   hex: string;
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Scratch for cidHex (CIDs are at most 20 bytes, RFC 9000 §17.2; longer input gets its own copy). */
+const hexScratch = Buffer.alloc(64);
 
-/** Lowercase hex of `length` bytes of `b` from `start` (map key; reports print CIDs this way). */
+/**
+ * Lowercase hex of `length` bytes of `b` from `start` (map key; reports print CIDs this way).
+ * Buffer's hex encoder makes one flat string; appending per byte made a rope of cons strings that
+ * each learned CID kept in memory and that had to be flattened to be hashed.
+ */
 export function cidHex(b: Uint8Array, start = 0, length = b.length - start): string {
-  let s = '';
-  for (let i = start; i < start + length; i++) s += HEX[b[i]];
-  return s;
+  if (length <= 0) return '';
+  if (length > hexScratch.length) return Buffer.from(b.subarray(start, start + length)).toString('hex');
+  for (let i = 0; i < length; i++) hexScratch[i] = b[start + i];
+  return hexScratch.toString('hex', 0, length);
 }
 
-/** A CID learned from a view: copied, because the capture's buffer is reused after the packet. */
+/** Bytes of the slabs learned CIDs are copied into. */
+const CID_SLAB_BYTES = 16 * 1024;
+let slab = new Uint8Array(CID_SLAB_BYTES);
+let slabUsed = 0;
+
+/**
+ * A CID learned from a view: copied, because the capture's buffer is reused after the packet.
+ * The copy is a view into a shared slab (never written to again): a typed array of its own would
+ * add an ArrayBuffer and a backing store to every CID of every connection a flood creates.
+ */
 export function makeCid(view: Uint8Array): Cid {
-  return { bytes: Uint8Array.from(view), hex: cidHex(view) };
+  if (slabUsed + view.length > slab.length) {
+    slab = new Uint8Array(Math.max(CID_SLAB_BYTES, view.length));
+    slabUsed = 0;
+  }
+  const bytes = slab.subarray(slabUsed, slabUsed + view.length);
+  bytes.set(view);
+  slabUsed += view.length;
+  return { bytes, hex: cidHex(view) };
 }
 
 /** True when `cid` is a prefix of `b` from `start` (an empty CID is a prefix of anything). */

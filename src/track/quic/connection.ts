@@ -6,9 +6,9 @@
 import type { QuicConnectionReport } from '../../report/schema.js';
 import { endpointString } from '../../flow/endpoint.js';
 import { makeCid, type Cid, type CidSide } from './cid.js';
-import { CryptoStream } from './crypto-stream.js';
+import type { CryptoStream } from './crypto-stream.js';
 import { versionName } from './header.js';
-import { deriveInitialKeys, type InitialKeys } from './initial-keys.js';
+import { initialPacketKeys, type PacketKeys } from './initial-keys.js';
 import type { ConnectionClose } from './frames.js';
 import type { TransportParameters } from './client-hello.js';
 
@@ -45,9 +45,32 @@ const TRANSPORT_ERRORS: Record<number, string> = {
   0x0f: 'AEAD_LIMIT_REACHED', 0x10: 'NO_VIABLE_PATH', 0x11: 'VERSION_NEGOTIATION_ERROR',
 };
 
+/**
+ * `list` with `item` at its end. A first item makes an array of exactly one element: V8's push
+ * onto an empty array reserves 17 slots, and most connections of a flood never get a second CID,
+ * version or path.
+ */
+function appended<T>(list: T[], item: T): T[] {
+  if (list.length === 0) return [item];
+  list.push(item);
+  return list;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+interface KeyEntry {
+  version: number;
+  client: PacketKeys | null | undefined;
+  server: PacketKeys | null | undefined;
+}
+
 export class QuicConnection {
   /** Versions in order of first appearance (Version Negotiation's 0 excluded). */
-  readonly versions: number[] = [];
+  versions: number[] = [];
   /** The version of the server's latest Initial or Handshake: the one it chose (RFC 9368). */
   chosenVersion: number | null = null;
   readonly clientInitialDcid: Cid;
@@ -60,18 +83,26 @@ export class QuicConnection {
   readonly emptyCid: Record<CidSide, boolean> = { client: false, server: false };
   /** The DCID Initial keys derive from: the client's first, or a Retry's SCID (RFC 9001 §5.2). */
   keyCid: Uint8Array;
-  private readonly keys = new Map<number, InitialKeys | null>();
+  /**
+   * Initial keys derived so far, per version and side (undefined: not yet; null: unknown version).
+   * Each side's are derived when first needed: a client Initial nobody answers never pays for the
+   * server's (RFC 9001 §5.2 derives them independently from the same initial_secret).
+   */
+  private keys: KeyEntry[] | null = null;
   /** Largest Initial packet number per direction (RFC 9000 §A.3 needs it to rebuild packet numbers). */
   readonly largestInitialPn: Record<CidSide, number> = { client: -1, server: -1 };
-  /** CRYPTO streams of the Initial level until the hello in each is read. */
-  readonly crypto: Record<CidSide, CryptoStream | null> = { client: new CryptoStream(), server: new CryptoStream() };
+  /**
+   * CRYPTO streams of the Initial level: undefined until a CRYPTO frame comes (most Initials of a
+   * flood never decrypt, and each stream costs memory), null once the hello in it is read or given up.
+   */
+  readonly crypto: Record<CidSide, CryptoStream | null | undefined> = { client: undefined, server: undefined };
 
   serverName: string | null = null;
   alpn: string[] = [];
   cipherSuite: string | null = null;
   transportParameters: TransportParameters | null = null;
 
-  readonly paths: PathRecord[] = [];
+  paths: PathRecord[] = [];
   pathChangesNotListed = 0;
   lastPacket: number;
   end: number;
@@ -93,6 +124,9 @@ export class QuicConnection {
   /** CIDs each side's ledger entry currently stands for. */
   readonly heldCids: Record<CidSide, number> = { client: 0, server: 0 };
   evicted: { packet: number } | null = null;
+  /** Neighbours in the tracker's least-recently-active order (lru.ts). */
+  lruPrev: QuicConnection | null = null;
+  lruNext: QuicConnection | null = null;
 
   constructor(
     readonly id: number,
@@ -108,12 +142,13 @@ export class QuicConnection {
     this.end = start;
   }
 
-  /** Initial keys for `version`, derived once per version from `keyCid`; null for unknown versions. */
-  keysFor(version: number): InitialKeys | null {
-    let keys = this.keys.get(version);
+  /** `side`'s Initial keys for `version`, derived once from `keyCid`; null for unknown versions. */
+  keysFor(version: number, side: CidSide): PacketKeys | null {
+    const entry = this.keyEntry(version);
+    let keys = entry[side];
     if (keys === undefined) {
-      keys = deriveInitialKeys(this.keyCid, version);
-      this.keys.set(version, keys);
+      keys = initialPacketKeys(this.keyCid, version, side);
+      entry[side] = keys;
     }
     return keys;
   }
@@ -122,12 +157,25 @@ export class QuicConnection {
   rekey(cid: Uint8Array): void {
     // Packet numbers continue across a Retry (RFC 9000 §17.2.5.3); only the keys change.
     this.keyCid = Uint8Array.from(cid);
-    this.keys.clear();
+    this.keys = null;
   }
 
-  /** Keys already derived for `version` from `keyCid` (the tracker derives them to recognise a client Initial). */
-  seedKeys(version: number, keys: InitialKeys): void {
-    this.keys.set(version, keys);
+  /** Keys already derived for `version` and `side` from `keyCid` (the tracker derives the client's to recognise a client Initial). */
+  seedKeys(version: number, side: CidSide, keys: PacketKeys): void {
+    this.keyEntry(version)[side] = keys;
+  }
+
+  /** Forgets derived keys (an evicted connection is never matched again). */
+  dropKeys(): void {
+    this.keys = null;
+  }
+
+  private keyEntry(version: number): KeyEntry {
+    if (this.keys === null) this.keys = [];
+    for (const e of this.keys) if (e.version === version) return e;
+    const entry: KeyEntry = { version, client: undefined, server: undefined };
+    this.keys.push(entry);
+    return entry;
   }
 
   findCid(side: CidSide, view: Uint8Array): Cid | undefined {
@@ -147,13 +195,18 @@ export class QuicConnection {
       return null;
     }
     if (this.findCid(side, view) || this.cids[side].length >= MAX_CIDS_PER_SIDE) return null;
-    const cid = makeCid(view);
-    this.cids[side].push(cid);
+    // The original DCID is learned for the server side at once: one Cid object serves both.
+    const cid = side === 'server' && sameBytes(this.clientInitialDcid.bytes, view) ? this.clientInitialDcid : makeCid(view);
+    this.cids[side] = appended(this.cids[side], cid);
     return cid;
   }
 
   addVersion(version: number): void {
-    if (!this.versions.includes(version)) this.versions.push(version);
+    if (!this.versions.includes(version)) this.versions = appended(this.versions, version);
+  }
+
+  addPath(record: PathRecord): void {
+    this.paths = appended(this.paths, record);
   }
 
   /** The path record for a 4-tuple key, if the connection used it. */

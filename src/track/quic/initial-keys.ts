@@ -3,9 +3,18 @@
  * ID can derive them, which is what lets a passive observer read the ClientHello and the
  * ServerHello. HKDF (RFC 5869) with SHA-256 and TLS 1.3's HKDF-Expand-Label (RFC 8446 §7.1),
  * built on node:crypto's HMAC.
+ *
+ * The tracker uses a faster path for the same values: a client Initial with a new DCID is the one
+ * packet an attacker can send endlessly for free, so its keys must be cheap. It derives only the
+ * side it needs (the client's to open a client Initial; the server's only when a server Initial
+ * comes), with HKDF-Expand as a single HMAC over precomputed HkdfLabel bytes, and HMAC-SHA-256 in
+ * TypeScript (sha256.ts). hkdfExtract/hkdfExpand/hkdfExpandLabel stay the general definitions the
+ * tests check the fast path against.
  */
 import { createHmac } from 'node:crypto';
 import { QUIC_VERSION, draftNumber } from './header.js';
+import type { CidSide } from './cid.js';
+import { HmacSha256 } from './sha256.js';
 
 /** RFC 9001 §5.2: initial_salt for QUIC version 1 (also used by drafts 33 and 34). */
 const SALT_V1 = Buffer.from('38762cf7f55934b34d179ae6a4c80cadccbb7f0a', 'hex');
@@ -80,22 +89,101 @@ export function hkdfExpandLabel(secret: Uint8Array, label: string, context: Uint
   return hkdfExpand(secret, info, length);
 }
 
-/** The labels that turn a traffic secret into keys: "quic ..." in v1, "quicv2 ..." in v2 (RFC 9369 §3.3.2). */
-function keyLabels(version: number): { key: string; iv: string; hp: string } {
-  return version === QUIC_VERSION.V2
-    ? { key: 'quicv2 key', iv: 'quicv2 iv', hp: 'quicv2 hp' }
-    : { key: 'quic key', iv: 'quic iv', hp: 'quic hp' };
+/**
+ * The info of HKDF-Expand-Label(secret, label, "", length) with HKDF-Expand's counter byte already
+ * appended: for length <= 32 (one SHA-256 output) HKDF-Expand is the single block
+ * T(1) = HMAC(PRK, info | 0x01) (RFC 5869 §2.3), so the whole expansion is one HMAC over these bytes.
+ */
+export function expandLabelInfo(label: string, length: number): Uint8Array {
+  if (length > 32) throw new RangeError(`expandLabelInfo: ${length} bytes need more than one HMAC`);
+  const fullLabel = Buffer.from(`tls13 ${label}`, 'ascii');
+  // uint16 length, label<7..255>, context<0..255> (empty), then the counter 0x01.
+  const info = new Uint8Array(2 + 1 + fullLabel.length + 1 + 1);
+  info[0] = length >> 8;
+  info[1] = length & 0xff;
+  info[2] = fullLabel.length;
+  info.set(fullLabel, 3);
+  info[3 + fullLabel.length] = 0;
+  info[4 + fullLabel.length] = 0x01;
+  return info;
 }
 
-/** Packet protection keys from a traffic secret (RFC 9001 §5.1). */
-export function packetKeys(secret: Uint8Array, version: number): PacketKeys {
-  const labels = keyLabels(version);
-  const empty = new Uint8Array(0);
+/** The "client in"/"server in" secrets' info (RFC 9001 §5.2; the same labels in v2, RFC 9369 §3.3.2). */
+const SIDE_INFO: Record<CidSide, Uint8Array> = {
+  client: expandLabelInfo('client in', INITIAL_AEAD.SECRET_LENGTH),
+  server: expandLabelInfo('server in', INITIAL_AEAD.SECRET_LENGTH),
+};
+
+interface KeyInfo {
+  key: Uint8Array;
+  iv: Uint8Array;
+  hp: Uint8Array;
+}
+
+/** The labels that turn a traffic secret into keys: "quic ..." in v1, "quicv2 ..." in v2 (RFC 9369 §3.3.2). */
+function keyInfo(prefix: string): KeyInfo {
   return {
-    key: hkdfExpandLabel(secret, labels.key, empty, INITIAL_AEAD.KEY_LENGTH),
-    iv: hkdfExpandLabel(secret, labels.iv, empty, INITIAL_AEAD.IV_LENGTH),
-    hp: hkdfExpandLabel(secret, labels.hp, empty, INITIAL_AEAD.HP_KEY_LENGTH),
+    key: expandLabelInfo(`${prefix} key`, INITIAL_AEAD.KEY_LENGTH),
+    iv: expandLabelInfo(`${prefix} iv`, INITIAL_AEAD.IV_LENGTH),
+    hp: expandLabelInfo(`${prefix} hp`, INITIAL_AEAD.HP_KEY_LENGTH),
   };
+}
+const KEY_INFO_V1 = keyInfo('quic');
+const KEY_INFO_V2 = keyInfo('quicv2');
+
+/** HMAC keys of the salts (HKDF-Extract's key), their padded blocks hashed once. */
+const saltKeys = new Map<Buffer, HmacSha256>();
+function saltKey(version: number): HmacSha256 | null {
+  const salt = initialSalt(version);
+  if (!salt) return null;
+  let key = saltKeys.get(salt);
+  if (!key) {
+    key = new HmacSha256(salt);
+    saltKeys.set(salt, key);
+  }
+  return key;
+}
+
+/**
+ * Reused HMAC keys and outputs (derivation is synchronous): a flood derives keys for every packet,
+ * so nothing is allocated but the keys returned.
+ */
+const initialKey = new HmacSha256();
+const secretKey = new HmacSha256();
+const secretOut = new Uint8Array(32);
+const macOut = new Uint8Array(32);
+
+/** Key, IV and header protection key from a traffic secret's HMAC key (RFC 9001 §5.1), in one allocation. */
+function keysFromSecret(secret: HmacSha256, version: number): PacketKeys {
+  const labels = version === QUIC_VERSION.V2 ? KEY_INFO_V2 : KEY_INFO_V1;
+  const { KEY_LENGTH, IV_LENGTH, HP_KEY_LENGTH } = INITIAL_AEAD;
+  const out = Buffer.allocUnsafe(KEY_LENGTH + IV_LENGTH + HP_KEY_LENGTH);
+  out.set(secret.mac(labels.key, macOut).subarray(0, KEY_LENGTH), 0);
+  out.set(secret.mac(labels.iv, macOut).subarray(0, IV_LENGTH), KEY_LENGTH);
+  out.set(secret.mac(labels.hp, macOut).subarray(0, HP_KEY_LENGTH), KEY_LENGTH + IV_LENGTH);
+  return {
+    key: out.subarray(0, KEY_LENGTH),
+    iv: out.subarray(KEY_LENGTH, KEY_LENGTH + IV_LENGTH),
+    hp: out.subarray(KEY_LENGTH + IV_LENGTH),
+  };
+}
+
+/** Packet protection keys from a traffic secret (RFC 9001 §5.1): three one-HMAC expansions. */
+export function packetKeys(secret: Uint8Array, version: number): PacketKeys {
+  return keysFromSecret(secretKey.setKey(secret), version);
+}
+
+/** Keys initialKey to initial_secret = HKDF-Extract(initial_salt, dcid) (RFC 9001 §5.2); false for unknown versions. */
+function extractInitial(dcid: Uint8Array, version: number): boolean {
+  const salt = saltKey(version);
+  if (!salt) return false;
+  initialKey.setKey(salt.mac(dcid, secretOut));
+  return true;
+}
+
+/** Keys secretKey to the side's Initial secret, from initialKey. */
+function sideSecret(side: CidSide): HmacSha256 {
+  return secretKey.setKey(initialKey.mac(SIDE_INFO[side], secretOut));
 }
 
 /**
@@ -106,20 +194,30 @@ export function packetKeys(secret: Uint8Array, version: number): PacketKeys {
  * The "client in"/"server in" labels are the same in v2 (RFC 9369 §3.3.2). Null for unknown versions.
  */
 export function initialSecrets(dcid: Uint8Array, version: number): { initial: Buffer; client: Buffer; server: Buffer } | null {
-  const salt = initialSalt(version);
+  const salt = saltKey(version);
   if (!salt) return null;
-  const initial = hkdfExtract(salt, dcid);
-  const empty = new Uint8Array(0);
+  const initial = Buffer.from(salt.mac(dcid, secretOut));
+  initialKey.setKey(initial);
   return {
     initial,
-    client: hkdfExpandLabel(initial, 'client in', empty, INITIAL_AEAD.SECRET_LENGTH),
-    server: hkdfExpandLabel(initial, 'server in', empty, INITIAL_AEAD.SECRET_LENGTH),
+    client: Buffer.from(initialKey.mac(SIDE_INFO.client, secretOut)),
+    server: Buffer.from(initialKey.mac(SIDE_INFO.server, secretOut)),
   };
+}
+
+/**
+ * One side's Initial keys for a connection whose client first sent `dcid` (null for unknown
+ * versions): five HMACs, where both sides' keys take nine.
+ */
+export function initialPacketKeys(dcid: Uint8Array, version: number, side: CidSide): PacketKeys | null {
+  if (!extractInitial(dcid, version)) return null;
+  return keysFromSecret(sideSecret(side), version);
 }
 
 /** Both directions' Initial keys for a connection whose client first sent `dcid`; null for unknown versions. */
 export function deriveInitialKeys(dcid: Uint8Array, version: number): InitialKeys | null {
-  const secrets = initialSecrets(dcid, version);
-  if (!secrets) return null;
-  return { version, client: packetKeys(secrets.client, version), server: packetKeys(secrets.server, version) };
+  if (!extractInitial(dcid, version)) return null;
+  const client = keysFromSecret(sideSecret('client'), version);
+  const server = keysFromSecret(sideSecret('server'), version);
+  return { version, client, server };
 }

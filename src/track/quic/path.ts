@@ -24,10 +24,12 @@ export class PathTable<C> {
 
   /** Records that `conn` uses `key` (idempotent). */
   add(key: string, conn: C): void {
-    let list = this.paths.get(key);
+    const list = this.paths.get(key);
     if (!list) {
-      list = [];
-      this.paths.set(key, list);
+      // An exact-size array: push onto an empty one would reserve 17 slots for a path that
+      // usually carries one connection.
+      this.paths.set(key, [conn]);
+      return;
     }
     if (list.includes(conn)) return;
     if (list.length >= MAX_CONNECTIONS_PER_PATH) list.shift();

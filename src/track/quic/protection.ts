@@ -8,7 +8,9 @@
  * readable, since GCM encrypts with AES-CTR: such results say `authenticated: false`, and callers
  * must treat what they read from them as a hint that can be wrong.
  */
-import { createCipheriv, createDecipheriv, type Cipher } from 'node:crypto';
+import { createDecipheriv, type Decipher } from 'node:crypto';
+import { aes128EncryptBlock } from './aes.js';
+import { gcmTagMatches } from './ghash.js';
 import { INITIAL_AEAD, type PacketKeys } from './initial-keys.js';
 
 /** RFC 9001 §5.4.2: the sample starts 4 bytes after the packet number's first byte and is 16 bytes. */
@@ -47,17 +49,48 @@ export interface PacketBounds {
   truncated?: boolean;
 }
 
-const maskCiphers = new WeakMap<Buffer, Cipher>();
+const TOO_SHORT_FOR_SAMPLE: OpenResult = { failure: 'too-short-for-sample' };
+const TOO_SHORT: OpenResult = { failure: 'too-short' };
+const AUTHENTICATION_FAILED: OpenResult = { failure: 'authentication-failed' };
 
-/** The 5-byte header protection mask: AES-ECB(hp_key, sample) (RFC 9001 §5.4.3). */
-export function headerProtectionMask(hpKey: Buffer, sample: Uint8Array): Buffer {
-  let cipher = maskCiphers.get(hpKey);
-  if (!cipher) {
-    // ECB encrypts each 16-byte block on its own, so one cipher object serves every sample.
-    cipher = createCipheriv('aes-128-ecb', hpKey, null).setAutoPadding(false);
-    maskCiphers.set(hpKey, cipher);
+/**
+ * Scratch for the nonce and, per length, the AAD: node:crypto copies both when they are passed
+ * (createDecipheriv, setAAD), so one buffer of each serves every packet.
+ */
+const nonceScratch = Buffer.alloc(INITIAL_AEAD.IV_LENGTH);
+const aadScratch: Buffer[] = [];
+const MAX_SCRATCH_AAD = 256;
+function aadBuffer(length: number): Buffer {
+  if (length > MAX_SCRATCH_AAD) return Buffer.allocUnsafe(length);
+  let b = aadScratch[length];
+  if (!b) {
+    b = Buffer.alloc(length);
+    aadScratch[length] = b;
   }
-  return cipher.update(sample).subarray(0, 5);
+  return b;
+}
+
+/** Scratch for one AES block (the code is synchronous; callers get copies or bytes read from it). */
+const block = new Uint8Array(16);
+
+/**
+ * The 5-byte header protection mask: AES-ECB(hp_key, sample) (RFC 9001 §5.4.3). One block in
+ * TypeScript (aes.ts): every new DCID brings a new hp key, and a node:crypto Cipher made for one
+ * block cost many times what the block does.
+ */
+export function headerProtectionMask(hpKey: Uint8Array, sample: Uint8Array): Buffer {
+  aes128EncryptBlock(hpKey, sample, 0, block);
+  return Buffer.from(block.subarray(0, 5));
+}
+
+/** node:crypto reports a tag mismatch by throwing; for us it is data (wrong keys or a damaged packet). */
+function finalSucceeds(gcm: Decipher): boolean {
+  try {
+    gcm.final();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -76,8 +109,8 @@ export function decodePacketNumber(largestPn: number, truncated: number, pnLengt
 }
 
 /** RFC 9001 §5.3: the nonce is the IV XORed with the packet number, left-padded to the IV length. */
-export function packetNonce(iv: Buffer, packetNumber: number): Buffer {
-  const nonce = Buffer.from(iv);
+export function packetNonce(iv: Uint8Array, packetNumber: number, nonce: Buffer = Buffer.alloc(iv.length)): Buffer {
+  nonce.set(iv);
   let pn = packetNumber;
   for (let i = nonce.length - 1; i >= 0 && pn > 0; i--) {
     nonce[i] ^= pn % 256;
@@ -92,8 +125,9 @@ export function packetNonce(iv: Buffer, packetNumber: number): Buffer {
  */
 export function openPacket(datagram: Uint8Array, at: PacketBounds, keys: PacketKeys, largestPn: number): OpenResult {
   const sampleStart = at.pnOffset + HP_SAMPLE.OFFSET_FROM_PN;
-  if (sampleStart + HP_SAMPLE.LENGTH > at.end) return { failure: 'too-short-for-sample' };
-  const mask = headerProtectionMask(keys.hp, datagram.subarray(sampleStart, sampleStart + HP_SAMPLE.LENGTH));
+  if (sampleStart + HP_SAMPLE.LENGTH > at.end) return TOO_SHORT_FOR_SAMPLE;
+  aes128EncryptBlock(keys.hp, datagram, sampleStart, block);
+  const mask = block;
 
   const protectedFirst = datagram[at.offset];
   const isLong = (protectedFirst & 0x80) !== 0;
@@ -101,9 +135,13 @@ export function openPacket(datagram: Uint8Array, at: PacketBounds, keys: PacketK
   const firstByte = protectedFirst ^ (mask[0] & (isLong ? FIRST_BYTE_MASK.LONG : FIRST_BYTE_MASK.SHORT));
   const pnLength = (firstByte & PN_LENGTH_MASK) + 1;
   const payloadStart = at.pnOffset + pnLength;
+  const tagStart = at.end - INITIAL_AEAD.TAG_LENGTH;
+  // Nothing to decipher (checked before any copy or cipher object is made).
+  if (!at.truncated && tagStart < payloadStart) return TOO_SHORT;
 
   // The unprotected header is the AAD (RFC 9001 §5.3); build it in a copy.
-  const header = Buffer.from(datagram.subarray(at.offset, payloadStart));
+  const header = aadBuffer(payloadStart - at.offset);
+  for (let i = 0; i < header.length; i++) header[i] = datagram[at.offset + i];
   header[0] = firstByte;
   let truncatedPn = 0;
   for (let i = 0; i < pnLength; i++) {
@@ -112,7 +150,7 @@ export function openPacket(datagram: Uint8Array, at: PacketBounds, keys: PacketK
     truncatedPn = truncatedPn * 256 + header[at2];
   }
   const packetNumber = decodePacketNumber(largestPn, truncatedPn, pnLength);
-  const nonce = packetNonce(keys.iv, packetNumber);
+  const nonce = packetNonce(keys.iv, packetNumber, nonceScratch);
 
   if (at.truncated) {
     // No tag to verify: decipher the captured prefix with AES-CTR, which is what GCM's
@@ -123,17 +161,13 @@ export function openPacket(datagram: Uint8Array, at: PacketBounds, keys: PacketK
     return { packet: { firstByte, pnLength, packetNumber, payload, authenticated: false } };
   }
 
-  const tagStart = at.end - INITIAL_AEAD.TAG_LENGTH;
-  if (tagStart < payloadStart) return { failure: 'too-short' };
+  // The tag is checked in TypeScript first (ghash.ts): most packets that fail, fail cheaply, and
+  // only one that passes is deciphered by node:crypto, which checks the tag again.
+  if (!gcmTagMatches(keys.key, nonce, header, datagram, payloadStart, tagStart, tagStart)) return AUTHENTICATION_FAILED;
   const gcm = createDecipheriv('aes-128-gcm', keys.key, nonce);
   gcm.setAAD(header);
   gcm.setAuthTag(datagram.subarray(tagStart, at.end));
   const payload = gcm.update(datagram.subarray(payloadStart, tagStart));
-  try {
-    // node:crypto reports a tag mismatch by throwing; for us it is data (wrong keys or a damaged packet).
-    gcm.final();
-  } catch {
-    return { failure: 'authentication-failed' };
-  }
+  if (!finalSucceeds(gcm)) return AUTHENTICATION_FAILED;
   return { packet: { firstByte, pnLength, packetNumber, payload, authenticated: true } };
 }

@@ -25,10 +25,12 @@ import { endpointString } from '../../flow/endpoint.js';
 import { CidRegistry, cidHex, isPrefixAt, type Cid, type CidSide } from './cid.js';
 import { TLS_HANDSHAKE, handshakeMessageLength, parseClientHello, parseServerHello } from './client-hello.js';
 import { MAX_PATHS, QuicConnection } from './connection.js';
+import { CryptoStream } from './crypto-stream.js';
 import { parseInitialFrames } from './frames.js';
 import { QUIC_HEADER, isReservedVersion, parseLongHeader, type LongHeader } from './header.js';
-import { deriveInitialKeys } from './initial-keys.js';
+import { initialPacketKeys, type PacketKeys } from './initial-keys.js';
 import { openPacket, type OpenResult } from './protection.js';
+import { LruList } from './lru.js';
 import { PathKeys, PathTable } from './path.js';
 
 export interface QuicTrackerOptions {
@@ -67,7 +69,7 @@ export class QuicTracker {
   /** Every connection ever created, in creation order (the report order). */
   private readonly connections: QuicConnection[] = [];
   /** Connections still matched against, least recently active first. */
-  private readonly live = new Map<number, QuicConnection>();
+  private readonly live = new LruList<QuicConnection>();
   private readonly registry = new CidRegistry<QuicConnection>();
   private readonly pathTable = new PathTable<QuicConnection>();
   private readonly pathKeys = new PathKeys();
@@ -245,11 +247,11 @@ export class QuicTracker {
     const oldest = Math.max(0, conns.length - MAX_KEY_TRIALS);
     for (let i = conns.length - 1; i >= oldest; i--) {
       const conn = conns[i];
-      const keys = conn.keysFor(h.version);
-      if (!keys) continue;
       const fromServer = this.isServerOnPath(conn, pathKey, ip.src, udp.srcPort);
       const side: CidSide = fromServer ? 'server' : 'client';
-      const opened = openPacket(udp.payload, { offset: h.offset, pnOffset: h.pnOffset, end: h.end }, keys[side], conn.largestInitialPn[side]);
+      const keys = conn.keysFor(h.version, side);
+      if (!keys) continue;
+      const opened = openPacket(udp.payload, { offset: h.offset, pnOffset: h.pnOffset, end: h.end }, keys, conn.largestInitialPn[side]);
       if (opened.packet) return { hit: { conn, fromServer }, opened };
     }
     return null;
@@ -261,16 +263,20 @@ export class QuicTracker {
    * whose client Initial the capture missed, or a client Initial we cannot read (an unknown version,
    * a damaged packet): taken as the client's unless it goes from a well-known port to an ephemeral one.
    */
-  private unmatchedInitial(udp: UdpDatagram, h: LongHeader): { fromClient: boolean; opened?: OpenResult; keys?: ReturnType<typeof deriveInitialKeys> } {
-    const keys = deriveInitialKeys(h.dcid, h.version);
+  private unmatchedInitial(udp: UdpDatagram, h: LongHeader): { fromClient: boolean; opened?: OpenResult; keys?: PacketKeys } {
+    // Only the client's keys: the server's are derived if a server Initial ever comes.
+    const keys = h.pnOffset !== undefined ? initialPacketKeys(h.dcid, h.version, 'client') : null;
+    let opened: OpenResult | undefined;
     if (keys && h.pnOffset !== undefined) {
-      const opened = openPacket(udp.payload, { offset: h.offset, pnOffset: h.pnOffset, end: h.end, truncated: h.truncated }, keys.client, -1);
+      opened = openPacket(udp.payload, { offset: h.offset, pnOffset: h.pnOffset, end: h.end, truncated: h.truncated }, keys, -1);
       if (opened.packet && (opened.packet.authenticated || plausibleInitialPayload(opened.packet.payload))) {
         return { fromClient: true, opened, keys };
       }
     }
+    // A connection made from this packet has these same keys (its client's first DCID) and no
+    // packet number yet, so the result stands for it too: the packet is not opened a second time.
     const looksLikeServer = udp.srcPort < EPHEMERAL_PORT_FLOOR && udp.dstPort >= EPHEMERAL_PORT_FLOOR;
-    return { fromClient: !looksLikeServer };
+    return { fromClient: !looksLikeServer, opened };
   }
 
   /** A short header to or from an ip:port known to serve QUIC. */
@@ -293,15 +299,15 @@ export class QuicTracker {
 
   private create(
     pkt: DecodedPacket, ip: IpLayer, udp: UdpDatagram, h: LongHeader, pathKey: string,
-    keys: ReturnType<typeof deriveInitialKeys> | undefined,
+    clientKeys: PacketKeys | undefined,
   ): QuicConnection {
     const client = { address: ip.src, port: udp.srcPort };
     const server = { address: ip.dst, port: udp.dstPort };
     const conn = new QuicConnection(this.connections.length, client, server, h.dcid, pkt.number, pkt.time);
-    if (keys) conn.seedKeys(h.version, keys);
+    if (clientKeys) conn.seedKeys(h.version, 'client', clientKeys);
     this.connections.push(conn);
-    this.live.set(conn.id, conn);
-    conn.paths.push({ key: pathKey, client, server, firstPacket: pkt.number });
+    this.live.push(conn);
+    conn.addPath({ key: pathKey, client, server, firstPacket: pkt.number });
     this.pathTable.add(pathKey, conn);
     if (this.servers.size < this.maxConnections) this.servers.add(endpointString(server.address, server.port));
     this.state.hold({ endpoint: this.clientRef(conn), ref: { proto: 'quic', id: conn.id }, kind: 'quicConnections', time: pkt.time, packet: pkt.number });
@@ -405,15 +411,20 @@ export class QuicTracker {
   private readInitial(conn: QuicConnection, side: CidSide, h: LongHeader, b: Uint8Array, pkt: DecodedPacket, opened: OpenResult | undefined): void {
     let result = opened;
     if (!result) {
-      const keys = conn.keysFor(h.version);
-      if (!keys || h.pnOffset === undefined) return;
-      result = openPacket(b, { offset: h.offset, pnOffset: h.pnOffset, end: h.end, truncated: h.truncated }, keys[side], conn.largestInitialPn[side]);
+      if (h.pnOffset === undefined) return;
+      const keys = conn.keysFor(h.version, side);
+      if (!keys) return;
+      result = openPacket(b, { offset: h.offset, pnOffset: h.pnOffset, end: h.end, truncated: h.truncated }, keys, conn.largestInitialPn[side]);
     }
     const packet = result.packet;
     if (!packet) return;
     if (packet.authenticated && packet.packetNumber > conn.largestInitialPn[side]) conn.largestInitialPn[side] = packet.packetNumber;
     const frames = parseInitialFrames(packet.payload);
-    const stream = conn.crypto[side];
+    let stream = conn.crypto[side];
+    if (stream === undefined && frames.crypto.length > 0) {
+      stream = new CryptoStream();
+      conn.crypto[side] = stream;
+    }
     if (stream) {
       for (const f of frames.crypto) stream.add(f.offset, f.data);
       this.readHello(conn, side);
@@ -471,7 +482,7 @@ export class QuicTracker {
       conn.pathChangesNotListed++;
       return;
     }
-    conn.paths.push({ key: pathKey, client: fromServer ? receiver : sender, server: fromServer ? sender : receiver, firstPacket: packet });
+    conn.addPath({ key: pathKey, client: fromServer ? receiver : sender, server: fromServer ? sender : receiver, firstPacket: packet });
     this.pathTable.add(pathKey, conn);
   }
 
@@ -486,18 +497,19 @@ export class QuicTracker {
   private touch(conn: QuicConnection): void {
     if (conn.evicted || conn === this.lastTouched) return;
     this.lastTouched = conn;
-    this.live.delete(conn.id);
-    this.live.set(conn.id, conn);
+    this.live.moveToBack(conn);
   }
 
   private evictIfFull(pkt: DecodedPacket): void {
-    for (const [id, conn] of this.live) {
-      if (this.live.size <= this.maxConnections) break;
-      this.live.delete(id);
+    while (this.live.size > this.maxConnections) {
+      const conn = this.live.oldest;
+      if (!conn) break;
+      this.live.remove(conn);
       for (const side of ['client', 'server'] as const) for (const cid of conn.cids[side]) this.registry.remove(side, cid, conn);
       for (const p of conn.paths) this.pathTable.remove(p.key, conn);
       conn.crypto.client = null;
       conn.crypto.server = null;
+      conn.dropKeys();
       conn.evicted = { packet: pkt.number };
       this.evicted++;
     }
