@@ -74,7 +74,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   const ledger = new StateLedger({ costModel, restartAt: options.restartAt, maxEndpoints });
   const dns = new DnsTracker({ ports: dnsPorts, timeout: dnsTimeout, state: ledger, maxPending: maxPendingDns, maxRecords });
   const tcp = new TcpTracker({ state: ledger, stream: dns, timeWait, maxFlows, maxRecords });
-  const quic = new QuicTracker({ state: ledger, maxConnections: maxQuicConnections });
+  const quic = new QuicTracker({ state: ledger, maxConnections: maxQuicConnections, maxRecords });
   const fragments = new FragmentReassembler({ maxDatagrams: maxFragments });
   const undecoded: Record<string, number> = {};
   const verifyChecksums = checksums === 'verify';
@@ -158,12 +158,13 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
       omittedFlows: tcp.omittedFlows,
       omittedDnsTransactions: dns.omitted.transactions,
       omittedDnsRows: dns.omitted.rows,
+      omittedQuicConnections: quic.omittedConnections,
       maxEndpoints,
       sharedEndpointRows: ledger.overflowed.map((role) => OVERFLOW_NAMES[role]),
     },
     warnings: [
       ...summary.warnings,
-      ...omissionWarnings(tcp.omittedFlows, dns.omitted, maxRecords),
+      ...omissionWarnings(tcp.omittedFlows, dns.omitted, quic.omittedConnections, maxRecords),
       ...ledger.overflowed.map((role) => `more than ${maxEndpoints} endpoints (--max-endpoints): later ${role}s share the row ${OVERFLOW_NAMES[role]}`),
     ],
   };
@@ -171,11 +172,12 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
 }
 
 /** Lists cut at --max-records are said, never silent. */
-function omissionWarnings(flows: number, dns: { transactions: number; rows: number }, maxRecords: number): string[] {
+function omissionWarnings(flows: number, dns: { transactions: number; rows: number }, quic: number, maxRecords: number): string[] {
   const cut: string[] = [];
   if (flows > 0) cut.push(`${flows} TCP flows`);
   if (dns.transactions > 0) cut.push(`${dns.transactions} DNS transactions`);
   if (dns.rows > 0) cut.push(`${dns.rows} unsolicited, malformed or colliding DNS messages`);
+  if (quic > 0) cut.push(`${quic} QUIC connections`);
   if (cut.length === 0) return [];
   return [`${cut.join(', ')} not listed: each list stops at ${maxRecords} rows (--max-records); the summaries count them all`];
 }

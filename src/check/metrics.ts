@@ -244,7 +244,7 @@ const DEFS: MetricDef[] = [
   { name: 'limits.evicted', kind: 'count', where: false, meaning: 'flows, fragments, DNS queries and QUIC connections evicted at table caps', pattern: /^limits\.evicted$/,
     resolve: fixed(captureFigure('evictions', (r) => r.limits.evictedFlows + r.limits.evictedFragments + r.limits.evictedDnsQueries + r.limits.evictedQuicConnections)) },
   { name: 'limits.omitted', kind: 'count', where: false, meaning: 'rows left out of report lists beyond --max-records (metrics over flows and transactions see only the listed ones)', pattern: /^limits\.omitted$/,
-    resolve: fixed(captureFigure('rows not listed', (r) => r.limits.omittedFlows + r.limits.omittedDnsTransactions + r.limits.omittedDnsRows)) },
+    resolve: fixed(captureFigure('rows not listed', (r) => r.limits.omittedFlows + r.limits.omittedDnsTransactions + r.limits.omittedDnsRows + r.limits.omittedQuicConnections)) },
 
   // TCP
   { name: 'tcp.flows', kind: 'count', where: true, meaning: 'TCP connections', pattern: /^tcp\.flows$/, resolve: fixed(flowCount()) },

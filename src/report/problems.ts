@@ -72,7 +72,7 @@ export function findProblems(report: Report): Problem[] {
       : `${count} ${what} evicted at the cap of ${cap}: results for them are partial`;
     problems.push({ area: 'limits', text, where: '' });
   }
-  const omitted = l.omittedFlows + l.omittedDnsTransactions + l.omittedDnsRows;
+  const omitted = l.omittedFlows + l.omittedDnsTransactions + l.omittedDnsRows + l.omittedQuicConnections;
   if (omitted > 0) {
     problems.push({ area: 'limits', text: `${omitted} rows not listed beyond --max-records ${l.maxRecords} (counted in the summaries)`, where: '' });
   }

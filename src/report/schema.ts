@@ -65,10 +65,11 @@ export interface LimitsReport {
   evictedQuicConnections: number;
   /** Rows listed at most per report list; the rest still count in the summaries. */
   maxRecords: number;
-  /** TCP flows, DNS transactions and other DNS rows (unsolicited, malformed, collisions) left out of their lists. */
+  /** TCP flows, DNS transactions, other DNS rows (unsolicited, malformed, collisions) and QUIC connections left out of their lists. */
   omittedFlows: number;
   omittedDnsTransactions: number;
   omittedDnsRows: number;
+  omittedQuicConnections: number;
   /** Endpoints followed one by one; beyond, later ones share the rows named here ("(other clients)", "(other servers)"). */
   maxEndpoints: number;
   sharedEndpointRows: string[];

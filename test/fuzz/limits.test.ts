@@ -153,6 +153,15 @@ describe('QUIC Initials with random connection IDs, --max-quic-connections 100',
     expect(r.quic.summary.connections).toBe(300);
     expect(new Set(r.quic.connections.map((c) => c.clientInitialDcid))).toEqual(dcids);
     expect(r.quic.unattributed.datagrams).toBe(0);
+    // An evicted connection's state is released: its client (each Initial has its own) ends holding nothing.
+    const clients = r.endpoints.filter((e) => e.role === 'client');
+    expect(clients.filter((e) => e.atEnd.entries === 0).length).toBe(200);
+    expect(clients.filter((e) => e.atEnd.entries === 2).length).toBe(100);
+
+    const capped = expectReport(await analyzeBytes(dir, 'quic-flood.pcap', writePcap(packets), { maxQuicConnections: 100, maxRecords: 50 }));
+    expect(capped.quic.connections.map((c) => c.id)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(capped.quic.summary).toEqual({ connections: 300, handshakes: { complete: 0, partial: 0, initialOnly: 300 } });
+    expect(capped.limits.omittedQuicConnections).toBe(250);
   });
 });
 

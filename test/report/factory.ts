@@ -250,7 +250,7 @@ export function makeReport(parts: ReportParts = {}): Report {
     limits: {
       maxFlows: 100000, evictedFlows: 0, evictedOpenFlows: 0, maxFragments: 10000, evictedFragments: 0,
       maxPendingDns: 100000, evictedDnsQueries: 0, maxQuicConnections: 100000, evictedQuicConnections: 0,
-      maxRecords: 100000, omittedFlows: 0, omittedDnsTransactions: 0, omittedDnsRows: 0, maxEndpoints: 100000, sharedEndpointRows: [],
+      maxRecords: 100000, omittedFlows: 0, omittedDnsTransactions: 0, omittedDnsRows: 0, omittedQuicConnections: 0, maxEndpoints: 100000, sharedEndpointRows: [],
     },
     warnings: parts.warnings ?? [],
   };

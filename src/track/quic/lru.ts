@@ -27,6 +27,11 @@ export class LruList<T extends LruLinks<T>> {
     return this.head;
   }
 
+  /** Least recently active first. */
+  *values(): IterableIterator<T> {
+    for (let node = this.head; node !== null; node = node.lruNext) yield node;
+  }
+
   has(node: T): boolean {
     return node.lruPrev !== null || this.head === node;
   }

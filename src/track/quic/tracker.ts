@@ -37,6 +37,8 @@ export interface QuicTrackerOptions {
   state?: StateSink;
   /** Live connections kept for matching (default 100 000); the least recently active is evicted and counted. */
   maxConnections?: number;
+  /** Connections listed in the report (the first ones, by id; default 100 000); the others only count in the summary. */
+  maxRecords?: number;
 }
 
 const UDP_HEADER_LENGTH = 8;
@@ -66,8 +68,13 @@ interface Hit {
 export class QuicTracker {
   readonly maxConnections: number;
   private readonly state: StateSink;
-  /** Every connection ever created, in creation order (the report order). */
+  readonly maxRecords: number;
+  /** The connections to list (id below maxRecords), in creation order (the report order). */
   private readonly connections: QuicConnection[] = [];
+  private nextId = 0;
+  private omitted = 0;
+  /** Over every connection, listed or not. */
+  private readonly summary: QuicReport['summary'] = { connections: 0, handshakes: { complete: 0, partial: 0, initialOnly: 0 } };
   /** Connections still matched against, least recently active first. */
   private readonly live = new LruList<QuicConnection>();
   private readonly registry = new CidRegistry<QuicConnection>();
@@ -84,6 +91,12 @@ export class QuicTracker {
   constructor(options: QuicTrackerOptions = {}) {
     this.state = options.state ?? NO_STATE;
     this.maxConnections = Math.max(1, options.maxConnections ?? 100_000);
+    this.maxRecords = Math.max(0, options.maxRecords ?? 100_000);
+  }
+
+  /** Connections counted in the summary but not listed, beyond maxRecords. */
+  get omittedConnections(): number {
+    return this.omitted;
   }
 
   /** Connections dropped from matching because the table was full. */
@@ -108,17 +121,13 @@ export class QuicTracker {
   }
 
   finish(): QuicReport {
-    const connections = this.connections.map((c) => c.toReport());
-    const handshakes = { complete: 0, partial: 0, initialOnly: 0 };
-    for (const c of connections) {
-      if (c.handshake === 'complete') handshakes.complete++;
-      else if (c.handshake === 'partial') handshakes.partial++;
-      else handshakes.initialOnly++;
-    }
+    const summary = { connections: this.summary.connections, handshakes: { ...this.summary.handshakes } };
+    for (const c of this.live.values()) if (c.id >= this.maxRecords) tally(summary, c);
+    for (const c of this.connections) tally(summary, c);
     return {
-      connections,
+      connections: this.connections.map((c) => c.toReport()),
       unattributed: { datagrams: this.unattributedDatagrams, packets: [...this.unattributedPackets] },
-      summary: { connections: connections.length, handshakes },
+      summary,
     };
   }
 
@@ -303,9 +312,10 @@ export class QuicTracker {
   ): QuicConnection {
     const client = { address: ip.src, port: udp.srcPort };
     const server = { address: ip.dst, port: udp.dstPort };
-    const conn = new QuicConnection(this.connections.length, client, server, h.dcid, pkt.number, pkt.time);
+    const conn = new QuicConnection(this.nextId++, client, server, h.dcid, pkt.number, pkt.time);
     if (clientKeys) conn.seedKeys(h.version, 'client', clientKeys);
-    this.connections.push(conn);
+    if (conn.id < this.maxRecords) this.connections.push(conn);
+    else this.omitted++;
     this.live.push(conn);
     conn.addPath({ key: pathKey, client, server, firstPacket: pkt.number });
     this.pathTable.add(pathKey, conn);
@@ -512,6 +522,10 @@ export class QuicTracker {
       conn.dropKeys();
       conn.evicted = { packet: pkt.number };
       this.evicted++;
+      // statecap stops following it: the state its ends held for it is released now, as for an
+      // evicted TCP flow. An unlisted connection leaves only its count in the summary.
+      if (!conn.close) this.releaseAll(conn, pkt);
+      if (conn.id >= this.maxRecords) tally(this.summary, conn);
     }
   }
 
@@ -565,6 +579,14 @@ export class QuicTracker {
     conn.heldCids.client = 0;
     conn.heldCids.server = 0;
   }
+}
+
+function tally(summary: QuicReport['summary'], c: QuicConnection): void {
+  summary.connections++;
+  const state = c.handshakeState();
+  if (state === 'complete') summary.handshakes.complete++;
+  else if (state === 'partial') summary.handshakes.partial++;
+  else summary.handshakes.initialOnly++;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array | null): boolean {
