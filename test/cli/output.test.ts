@@ -30,10 +30,8 @@ describe('--format json and ndjson output', () => {
     expect(r.stdout).toBe(`[${reports.map((x) => JSON.stringify(x)).join('\n,')}]\n`);
   });
 
-  for (const [view, format, paths] of [
-    ['analyze', 'json', [ONE]], ['analyze', 'json', SEVERAL], ['state', 'json', SEVERAL],
-    ['analyze', 'ndjson', SEVERAL], ['state', 'ndjson', [ONE]],
-  ] as const) {
+  // Each view and format through the file stream once (every spawn costs a Node start-up).
+  for (const [view, format, paths] of [['analyze', 'json', SEVERAL], ['state', 'ndjson', [ONE]]] as const) {
     it(`${view} --format ${format} --output FILE writes the bytes of standard output (${paths.length} capture(s))`, () => {
       const file = join(dir, `${view}-${format}-${paths.length}.out`);
       const toStdout = statecap([view, '--format', format, ...paths]);
@@ -54,7 +52,7 @@ describe('--format json and ndjson output', () => {
   });
 
   it.runIf(existsSync('/dev/full'))('reports a failed write (a full disk) as bad input, without a stack trace', () => {
-    for (const format of ['json', 'ndjson', 'table']) {
+    for (const format of ['json', 'table']) {
       const r = statecap(['analyze', '--format', format, '--output', '/dev/full', ONE]);
       expect(r.status, format).toBe(2);
       expect(r.stderr, format).toBe('statecap: cannot write /dev/full: ENOSPC: no space left on device, write\n');
