@@ -4,7 +4,9 @@
  *  - the capture readers alone (pcap-parser and the builtin one) and the whole pipeline: packets/s, peak RSS;
  *  - that memory does not grow with the packet count (same flows, 4x the packets);
  *  - tshark -q -z conv,tcp on the same file when tshark is installed;
- *  - peak RSS on adversarial captures: SYN flood, unanswered DNS, QUIC Initial flood, fragments that never complete.
+ *  - peak RSS on adversarial captures: SYN flood, unanswered DNS, QUIC Initial flood, fragments that
+ *    never complete, each at a quarter and at full size: at the default caps, peak RSS must not grow
+ *    with the flood (the ratio printed should stay near 1).
  * Options: --packets N (default 1000000), --connections N (default 10000), --skip-adversarial, --scale F (adversarial sizes).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -26,7 +28,7 @@ function run(mode, file, reader, extra) {
   return JSON.parse(p.stdout.trim().split('\n').pop());
 }
 const rate = (n, s) => `${(n / s / 1e6).toFixed(2)}M packets/s`;
-const line = (label, r, n) => console.log(`${label.padEnd(34)} ${r.error ? `error: ${r.error}` : `${r.seconds.toFixed(2)} s  ${rate(n, r.seconds).padEnd(18)} peak RSS ${r.maxRssMB.toFixed(0)} MB`}`);
+const line = (label, r, n) => console.log(`${label.padEnd(44)} ${r.error ? `error: ${r.error}` : `${r.seconds.toFixed(2)} s  ${rate(n, r.seconds).padEnd(18)} peak RSS ${r.maxRssMB.toFixed(0)} MB`}`);
 
 try {
   const mix = join(dir, 'mix.pcap');
@@ -53,7 +55,7 @@ try {
     t0 = Date.now();
     execFileSync('tshark', ['-n', '-q', '-r', mix, '-z', 'conv,tcp'], { stdio: 'ignore', maxBuffer: 1 << 30 });
     const s = (Date.now() - t0) / 1000;
-    console.log(`${'tshark -q -z conv,tcp'.padEnd(34)} ${s.toFixed(2)} s  ${rate(g.packets, s)}`);
+    console.log(`${'tshark -q -z conv,tcp'.padEnd(44)} ${s.toFixed(2)} s  ${rate(g.packets, s)}`);
   } catch {
     console.log('tshark not installed: skipped the comparison');
   }
@@ -69,10 +71,19 @@ try {
     ];
     for (const [label, write, count] of scenarios) {
       const f = join(dir, 'adv.pcap');
+      write(f, Math.floor(count / 4));
+      const quarter = run('analyze', f, 'builtin');
+      line(`${label} (${Math.floor(count / 4)})`, quarter, Math.floor(count / 4));
       write(f, count);
       const r = run('analyze', f, 'builtin');
       line(`${label} (${count})`, r, count);
-      if (r.limits) console.log(`  evictions: ${JSON.stringify(r.limits)}`);
+      if (!r.error && !quarter.error) console.log(`  peak RSS ratio (4x the flood / 1x): ${(r.maxRssMB / quarter.maxRssMB).toFixed(2)}`);
+      if (r.limits) {
+        const l = r.limits;
+        const counted = Object.entries(l).filter(([k, v]) => /^(evicted|omitted)/.test(k) && v > 0).map(([k, v]) => `${k} ${v}`);
+        if (l.sharedEndpointRows.length > 0) counted.push(`shared rows ${l.sharedEndpointRows.join(' ')}`);
+        console.log(`  counted in limits: ${counted.join(', ') || 'nothing'}`);
+      }
       rmSync(f);
     }
   }
