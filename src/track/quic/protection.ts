@@ -8,9 +8,7 @@
  * readable, since GCM encrypts with AES-CTR: such results say `authenticated: false`, and callers
  * must treat what they read from them as a hint that can be wrong.
  */
-import { createDecipheriv, type Decipher } from 'node:crypto';
-import { aes128EncryptBlock } from './aes.js';
-import { gcmTagMatches } from './ghash.js';
+import { createCipheriv, createDecipheriv, type Cipher, type Decipher } from 'node:crypto';
 import { INITIAL_AEAD, type PacketKeys } from './initial-keys.js';
 
 /** RFC 9001 §5.4.2: the sample starts 4 bytes after the packet number's first byte and is 16 bytes. */
@@ -70,26 +68,48 @@ function aadBuffer(length: number): Buffer {
   return b;
 }
 
-/** Scratch for one AES block (the code is synchronous; callers get copies or bytes read from it). */
-const block = new Uint8Array(16);
+/** The last header protection key and its AES-128-ECB cipher (see maskCipher). */
+const lastHpKey = Buffer.alloc(INITIAL_AEAD.HP_KEY_LENGTH);
+let lastMaskCipher: Cipher | null = null;
 
 /**
- * The 5-byte header protection mask: AES-ECB(hp_key, sample) (RFC 9001 §5.4.3). One block in
- * TypeScript (aes.ts): every new DCID brings a new hp key, and a node:crypto Cipher made for one
- * block cost many times what the block does.
+ * An AES-128-ECB cipher for `hpKey`. ECB enciphers each 16-byte block on its own, so one cipher
+ * serves every sample under that key. Only the last key's cipher is kept: a connection's packets
+ * often come in a row, while keeping one per connection would hold a cipher for every DCID of a flood.
  */
-export function headerProtectionMask(hpKey: Uint8Array, sample: Uint8Array): Buffer {
-  aes128EncryptBlock(hpKey, sample, 0, block);
-  return Buffer.from(block.subarray(0, 5));
+function maskCipher(hpKey: Uint8Array): Cipher {
+  if (lastMaskCipher && lastHpKey.equals(hpKey)) return lastMaskCipher;
+  lastMaskCipher = createCipheriv('aes-128-ecb', hpKey, null).setAutoPadding(false);
+  lastHpKey.set(hpKey);
+  return lastMaskCipher;
 }
 
-/** node:crypto reports a tag mismatch by throwing; for us it is data (wrong keys or a damaged packet). */
+/** The 16-byte AES-ECB(hp_key, sample) block; its first 5 bytes are the mask (RFC 9001 §5.4.3). */
+function maskBlock(hpKey: Uint8Array, sample: Uint8Array): Buffer {
+  return maskCipher(hpKey).update(sample);
+}
+
+/** The 5-byte header protection mask: AES-ECB(hp_key, sample) (RFC 9001 §5.4.3). */
+export function headerProtectionMask(hpKey: Uint8Array, sample: Uint8Array): Buffer {
+  return maskBlock(hpKey, sample).subarray(0, 5);
+}
+
+/**
+ * node:crypto reports a tag mismatch by throwing; for us it is data (wrong keys or a damaged
+ * packet). A flood of garbage Initials fails here every time, and capturing the stack of an error
+ * that is dropped took most of an open's cost, so none is captured. Reflect.set: no throw if
+ * Error.stackTraceLimit is read-only (--frozen-intrinsics).
+ */
 function finalSucceeds(gcm: Decipher): boolean {
+  const limit = Error.stackTraceLimit;
+  Reflect.set(Error, 'stackTraceLimit', 0);
   try {
     gcm.final();
     return true;
   } catch {
     return false;
+  } finally {
+    Reflect.set(Error, 'stackTraceLimit', limit);
   }
 }
 
@@ -126,8 +146,7 @@ export function packetNonce(iv: Uint8Array, packetNumber: number, nonce: Buffer 
 export function openPacket(datagram: Uint8Array, at: PacketBounds, keys: PacketKeys, largestPn: number): OpenResult {
   const sampleStart = at.pnOffset + HP_SAMPLE.OFFSET_FROM_PN;
   if (sampleStart + HP_SAMPLE.LENGTH > at.end) return TOO_SHORT_FOR_SAMPLE;
-  aes128EncryptBlock(keys.hp, datagram, sampleStart, block);
-  const mask = block;
+  const mask = maskBlock(keys.hp, datagram.subarray(sampleStart, sampleStart + HP_SAMPLE.LENGTH));
 
   const protectedFirst = datagram[at.offset];
   const isLong = (protectedFirst & 0x80) !== 0;
@@ -161,9 +180,6 @@ export function openPacket(datagram: Uint8Array, at: PacketBounds, keys: PacketK
     return { packet: { firstByte, pnLength, packetNumber, payload, authenticated: false } };
   }
 
-  // The tag is checked in TypeScript first (ghash.ts): most packets that fail, fail cheaply, and
-  // only one that passes is deciphered by node:crypto, which checks the tag again.
-  if (!gcmTagMatches(keys.key, nonce, header, datagram, payloadStart, tagStart, tagStart)) return AUTHENTICATION_FAILED;
   const gcm = createDecipheriv('aes-128-gcm', keys.key, nonce);
   gcm.setAAD(header);
   gcm.setAuthTag(datagram.subarray(tagStart, at.end));
