@@ -21,6 +21,7 @@ import type { DnsReport } from '../../report/schema.js';
 import { NO_STATE, type EndpointRef, type EntryRef, type StateSink } from '../../state/events.js';
 import { LazyQueue } from '../lazy-queue.js';
 import { DnsTcpFramer } from './framing.js';
+import { decodeNetbiosName, NETBIOS_NAME_PORT } from './netbios.js';
 import { DnsMatcher, isGroupAddress } from './matcher.js';
 import { parseDnsMessage, type DnsMessage } from './message.js';
 import type { TcpStreamInfo, TcpStreamListener } from './stream.js';
@@ -123,7 +124,8 @@ export class DnsTracker implements TcpStreamListener {
     if (!ip || !udp) return false;
     if (!this.ports.has(udp.srcPort) && !this.ports.has(udp.dstPort)) return false;
     // The UDP length field says how long the message was on the wire (RFC 768).
-    const parsed = this.parse(udp.payload, pkt.number, Math.max(udp.payload.length, udp.length - UDP_HEADER_LENGTH));
+    const parsed = this.parse(udp.payload, pkt.number, Math.max(udp.payload.length, udp.length - UDP_HEADER_LENGTH),
+      udp.srcPort === NETBIOS_NAME_PORT || udp.dstPort === NETBIOS_NAME_PORT);
     if (!parsed) return true;
     if (parsed.response) {
       const path: DnsPath = { transport: 'udp', flowId: -1, clientAddress: ip.dst, clientPort: udp.dstPort, serverAddress: ip.src, serverPort: udp.srcPort };
@@ -199,11 +201,14 @@ export class DnsTracker implements TcpStreamListener {
   // ------------------------------------------------------------------ messages
 
   /** Decodes one message; a failure is listed as malformed. Null when not even the header was readable. */
-  private parse(bytes: Uint8Array, packet: number, wireLength: number = bytes.length): DnsMessage | null {
+  private parse(bytes: Uint8Array, packet: number, wireLength: number = bytes.length, netbios = false): DnsMessage | null {
     const parsed = parseDnsMessage(bytes, wireLength);
     if (parsed.malformed !== null) this.list(this.malformed, 'malformed', { packet, reason: parsed.malformed });
+    const q = parsed.message?.question;
+    if (netbios && q) q.name = decodeNetbiosName(q.name) ?? q.name;
     return parsed.message;
   }
+
 
   private query(m: DnsMessage, path: DnsPath, packet: number, time: number): void {
     this.nowPacket = packet;
@@ -334,7 +339,8 @@ export class DnsTracker implements TcpStreamListener {
       packet: 0,
       time: 0,
       onMessage: (bytes) => {
-        const m = this.parse(bytes, direction.packet);
+        const m = this.parse(bytes, direction.packet, bytes.length,
+          direction.asQuery.clientPort === NETBIOS_NAME_PORT || direction.asQuery.serverPort === NETBIOS_NAME_PORT);
         if (!m) return;
         if (m.response) this.response(m, direction.asResponse, direction.packet, direction.time);
         else this.query(m, direction.asQuery, direction.packet, direction.time);
