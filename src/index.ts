@@ -10,6 +10,7 @@ export { decodePacket } from './decode/decode.js';
 export { renderTable, renderStateTable } from './report/table.js';
 export { renderMarkdown } from './report/markdown.js';
 export { ndjsonRecords } from './report/ndjson.js';
+export { writeJson, type JsonOutput, type WriteJsonOptions } from './report/json-writer.js';
 export { evaluateMetric, metricsMarkdownTable } from './check/metrics.js';
 export { parseExpectation } from './check/expectation.js';
 export { runChecks, checkExitCode } from './check/run.js';

@@ -234,3 +234,14 @@ describe('ChunkedWriter', () => {
     expect(out.writes).toEqual(['0123456789', '0123456789', '01234']);
   });
 });
+
+describe('the library export', () => {
+  it('writeJson is exported by the package entry and writes what JSON.stringify gives', async () => {
+    const lib = await import('../../src/index.js');
+    const chunks: string[] = [];
+    const out = new Writable({ decodeStrings: false, write(chunk: string, _e, cb) { chunks.push(chunk); cb(); } });
+    const report = sampleReport();
+    await lib.writeJson(out, report, { after: '\n' });
+    expect(chunks.join('')).toBe(`${JSON.stringify(report)}\n`);
+  });
+});
