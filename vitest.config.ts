@@ -5,5 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/build.ts'],
     testTimeout: 20000,
+    // The tests share no global state (CLI tests spawn their own processes), so one module cache
+    // per worker is safe; a fresh one per file made start-up cost more than the tests themselves.
+    pool: 'threads',
+    isolate: false,
   },
 });

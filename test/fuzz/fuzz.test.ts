@@ -20,15 +20,15 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const quiet = (): void => {};
 
 describe('a fixed-seed campaign against dist/', () => {
-  it('300 mutants: each ends in a report, a report that stopped early, or a FailedReport', async () => {
+  it('150 mutants: each ends in a report, a report that stopped early, or a FailedReport', async () => {
     const lines: string[] = [];
-    const r = await runInProcess({ seeds: SEEDS, seed: 1, maxRuns: 300, seconds: 120, jobs: 2, dist: DIST, crashDir: join(work, 'crashes'), print: (l) => lines.push(l) });
+    const r = await runInProcess({ seeds: SEEDS, seed: 1, maxRuns: 150, seconds: 120, jobs: 2, dist: DIST, crashDir: join(work, 'crashes'), print: (l) => lines.push(l) });
     expect(lines.filter((l) => l.startsWith('CRASH'))).toEqual([]);
-    expect(r.runs).toBe(300);
+    expect(r.runs).toBe(150);
     expect(r.crashes.total).toBe(0);
     // The mutants reach all three endings: read to the end, stopped by damage, not a capture at all.
     expect(Object.keys(r.outcomes).sort()).toEqual(['failed', 'report', 'stopped']);
-    expect(r.outcomes.report + r.outcomes.stopped + r.outcomes.failed).toBe(300);
+    expect(r.outcomes.report + r.outcomes.stopped + r.outcomes.failed).toBe(150);
   }, 120_000);
 
   it('the seeds include the bundled captures and generated ones for every tracker, tunnel and link type', () => {
