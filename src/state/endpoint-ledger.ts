@@ -54,6 +54,8 @@ export class EndpointLedger {
   private settledEntries = 0;
   private settledBytes = 0;
   private readonly settledKindEntries = new Array<number>(KIND_COUNT).fill(0);
+  /** An entry came, went or changed kind since the last settle (per-kind counts may differ). */
+  private kindsTouched = false;
 
   private peak: LedgerPoint | null = null;
   private peakBytes: LedgerPoint | null = null;
@@ -79,6 +81,7 @@ export class EndpointLedger {
   }
 
   addEntry(entry: LiveEntry): void {
+    this.kindsTouched = true;
     this.live.set(entry.key, entry);
     this.account(entry, 1);
     this.kindsHeld.add(entry.kind);
@@ -87,6 +90,7 @@ export class EndpointLedger {
 
   changeEntry(entry: LiveEntry, kind: StateKind, entries: number): void {
     const kindChanged = entry.kind !== kind;
+    this.kindsTouched = true;
     this.account(entry, -1);
     entry.kind = kind;
     entry.entries = entries;
@@ -102,6 +106,7 @@ export class EndpointLedger {
   }
 
   removeEntry(entry: LiveEntry): void {
+    this.kindsTouched = true;
     this.account(entry, -1);
     entry.live = false;
     this.live.delete(entry.key);
@@ -118,27 +123,32 @@ export class EndpointLedger {
   settle(time: number, packet: number): void {
     const entries = this.entries;
     const bytes = this.bytes;
+    // Per-kind counts change only when entries come, go or change kind, not when bytes are buffered.
+    const kindsTouched = this.kindsTouched;
     let kindsChanged = false;
-    for (let k = 0; k < KIND_COUNT; k++) if (this.kindEntries[k] !== this.settledKindEntries[k]) kindsChanged = true;
+    if (kindsTouched) for (let k = 0; k < KIND_COUNT; k++) if (this.kindEntries[k] !== this.settledKindEntries[k]) kindsChanged = true;
     if (entries === this.settledEntries && bytes === this.settledBytes && !kindsChanged) return;
+    this.kindsTouched = false;
 
     this.byteSeconds += this.settledBytes * Math.max(0, time - this.lastTime);
     this.lastTime = Math.max(this.lastTime, time);
     if (entries !== this.settledEntries || bytes !== this.settledBytes) {
-      this.timeline.add({ time, packet, entries, bytes });
+      this.timeline.record(time, packet, entries, bytes);
     }
     if (this.peak === null || entries > this.peak.entries) {
       this.peak = { entries, bytes, time, packet };
       this.worst?.notePeak(this.live);
     }
     if (this.peakBytes === null || bytes > this.peakBytes.bytes) this.peakBytes = { entries, bytes, time, packet };
-    for (let k = 0; k < KIND_COUNT; k++) {
-      const n = this.kindEntries[k];
-      const best = this.peakByKind[k];
-      if (n > 0 && (best === null || n > best.entries)) {
-        this.peakByKind[k] = { entries: n, bytes: this.kindBytes[k], time, packet };
+    if (kindsTouched) {
+      for (let k = 0; k < KIND_COUNT; k++) {
+        const n = this.kindEntries[k];
+        const best = this.peakByKind[k];
+        if (n > 0 && (best === null || n > best.entries)) {
+          this.peakByKind[k] = { entries: n, bytes: this.kindBytes[k], time, packet };
+        }
+        this.settledKindEntries[k] = n;
       }
-      this.settledKindEntries[k] = n;
     }
     if (this.idle !== null) {
       if (this.settledEntries > 0 && entries === 0) this.idle.becameIdle(time, packet);
@@ -215,6 +225,7 @@ export class EndpointLedger {
 
   /** With no live entry left, totals are exactly zero (no rounding residue from fractional costs). */
   private zeroTotals(): void {
+    this.kindsTouched = true;
     this.entries = 0;
     this.bytes = 0;
     this.kindEntries.fill(0);

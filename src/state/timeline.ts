@@ -34,14 +34,27 @@ export class Timeline {
   }
 
   add(point: TimelinePoint): void {
+    this.record(point.time, point.packet, point.entries, point.bytes);
+  }
+
+  /**
+   * A change given as values: a point object is made only when it is stored or leads its bucket,
+   * since the ledger records a change for most data packets and most of them are merged away.
+   */
+  record(time: number, packet: number, entries: number, bytes: number): void {
     if (this.bucketSize === 1) {
-      this.store(point);
+      this.store({ time, packet, entries, bytes });
       return;
     }
-    this.pending = this.pending === null ? point : larger(this.pending, point);
+    let lead = this.pending;
+    // The same order as `larger`: more bytes, then more entries, then the earlier.
+    if (lead === null || bytes > lead.bytes || (bytes === lead.bytes && entries > lead.entries)) {
+      lead = { time, packet, entries, bytes };
+      this.pending = lead;
+    }
     this.pendingCount++;
     if (this.pendingCount === this.bucketSize) {
-      const full = this.pending;
+      const full = lead;
       this.pending = null;
       this.pendingCount = 0;
       this.store(full);
