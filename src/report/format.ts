@@ -77,9 +77,21 @@ export function shortenHex(hex: string, keep = 16): string {
   return hex.length > keep ? `${hex.slice(0, keep)}…` : hex;
 }
 
-/** The line that ends a list cut at `shown` of `total` items: "… 3 more (53 TCP connections in all; ...)". */
-export function moreLine(total: number, shown: number, noun: string): string | null {
-  return total > shown ? `… ${total - shown} more (${total} ${noun} in all; --format json lists every one)` : null;
+/**
+ * The line that ends a list cut at `shown` of `listed` items: "… 3 more (53 TCP connections in all;
+ * --format json lists every one)". When the report itself lists fewer than there were (`total`,
+ * beyond --max-records), it says so instead of promising them all.
+ */
+export function moreLine(listed: number, shown: number, noun: string, total = listed): string | null {
+  if (listed > shown && total > listed) return `… ${listed - shown} more (${total} ${noun} in all; --format json lists ${listed}, see --max-records)`;
+  if (listed > shown) return `… ${listed - shown} more (${listed} ${noun} in all; --format json lists every one)`;
+  if (total > listed) return `… ${total - listed} more not listed (${total} ${noun} in all; see --max-records)`;
+  return null;
+}
+
+/** A list's heading count: "53", or "1000000, 100000 listed" when --max-records cut the list. */
+export function listedCount(listed: number, total: number): string {
+  return total > listed ? `${total}, ${listed} listed` : `${listed}`;
 }
 
 /** "1 DNS query", "3 DNS queries". */

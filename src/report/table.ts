@@ -31,7 +31,7 @@ function reportBlock(report: Report, opts: Required<TableOptions>, endpointsOnly
   }
   const sections = [
     captureSection(report, opts.color),
-    tcpSection(report.tcp.flows, o),
+    tcpSection(report.tcp.flows, report.tcp.summary.flows, o),
     dnsSection(report.dns, report.options.dnsTimeout, o),
     quicSection(report.quic, o),
     endpointsSection(report.endpoints, o),

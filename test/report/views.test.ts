@@ -29,6 +29,17 @@ describe('renderTable', () => {
     expect(text).toContain('… 3 more (53 TCP connections in all; --format json lists every one)');
   });
 
+  it('says how many flows --max-records left out of the report, not just out of the table', () => {
+    const cut = manyFlows(53);
+    cut.tcp.summary.flows = 500;
+    const text = renderTable([cut], { color: false });
+    expect(text).toContain('TCP connections (500, 53 listed)');
+    expect(text).toContain('… 3 more (500 TCP connections in all; --format json lists 53, see --max-records)');
+    const none = manyFlows(0);
+    none.tcp.summary.flows = 7;
+    expect(renderTable([none], { color: false })).toContain('TCP connections (7, 0 listed)\n… 7 more not listed (7 TCP connections in all; see --max-records)');
+  });
+
   it('honours maxRows and prints no "more" line when everything fits', () => {
     expect(renderTable([manyFlows(5)], { color: false, maxRows: 2 })).toContain('… 3 more (5 TCP connections in all');
     expect(renderTable([manyFlows(5)], { color: false })).not.toContain('more (');
