@@ -7,6 +7,7 @@ import type { AnyReport } from '../report/schema.js';
 import { isFailed } from '../report/failed.js';
 import type { Expectation } from './expectation.js';
 import { judge } from './judge.js';
+import { omittedRowsProblem } from './omissions.js';
 
 export interface CheckResult {
   capture: string;
@@ -25,6 +26,11 @@ export function runChecks(reports: readonly AnyReport[], expectations: readonly 
     for (const expectation of expectations) {
       if (isFailed(report)) {
         results.push({ capture, expectation, status: 'error', actual: null, message: report.error });
+        continue;
+      }
+      const cut = omittedRowsProblem(report, expectation.metric);
+      if (cut !== null) {
+        results.push({ capture, expectation, status: 'error', actual: null, message: cut });
         continue;
       }
       const j = judge([report], expectation);

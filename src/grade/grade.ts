@@ -7,6 +7,7 @@ import type { AnyReport, Report } from '../report/schema.js';
 import { isFailed } from '../report/failed.js';
 import { formatValue } from '../check/expectation.js';
 import { judge } from '../check/judge.js';
+import { omittedRowsProblem } from '../check/omissions.js';
 import type { Rubric, RubricItem } from './rubric.js';
 
 export interface ExpectationGrade {
@@ -95,7 +96,10 @@ export function gradeSubmission(submission: SubmissionInput, reports: readonly A
       : 'no capture submitted');
     items = rubric.items.map((item) => zeroItem(item, reason));
   } else {
-    items = rubric.items.map((item) => gradeItem(item, readable));
+    items = rubric.items.map((item) => {
+      const cut = item.expect.flatMap((e) => readable.map((r) => omittedRowsProblem(r, e.metric))).find((p) => p !== null);
+      return cut === undefined ? gradeItem(item, readable) : zeroItem(item, cut);
+    });
   }
   return {
     name: submission.name,
