@@ -163,6 +163,24 @@ describe('bounded memory', () => {
   });
 });
 
+describe('bounded memory: what an eviction releases', () => {
+  it('an open flow releases both ends at the evicting packet; a closed one leaves TIME-WAIT to expire', () => {
+    const closed = new Conversation({ clientPort: 1 }).handshake(); // 1-3
+    closed.c('FA'); // 4
+    closed.s('FA'); // 5
+    closed.c('A'); // 6: client in TIME-WAIT, server CLOSED
+    const open = new Conversation({ clientPort: 2, firstNumber: 7 }).handshake(); // 7-9
+    const third = new Conversation({ clientPort: 3, firstNumber: 10 });
+    const fourth = new Conversation({ clientPort: 4, firstNumber: 11 });
+    const { sink, tracker } = track([...closed.packets, ...open.packets, third.c('S'), fourth.c('S')], { maxFlows: 2 });
+    // Packet 10 evicts the closed flow (least recently seen): nothing to release. Packet 11 evicts the open one.
+    expect(tracker.evictedFlows).toBe(2);
+    expect(tracker.evictedOpenFlows).toBe(1);
+    expect(sink.lines.filter((l) => l.startsWith('release') && !l.endsWith('@5') && !l.endsWith('@6'))).toEqual(['release client @11', 'release server @11']);
+    expect(sink.releases.filter((r) => r.packet === 11).map((r) => r.ref)).toEqual([{ proto: 'tcp', id: 1 }, { proto: 'tcp', id: 1 }]);
+  });
+});
+
 describe('bounded memory: the smallest table', () => {
   it('with maxFlows 1 each new flow finalizes the previous one, never itself', () => {
     const a = new Conversation({ clientPort: 1 });
