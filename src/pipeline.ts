@@ -164,8 +164,8 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     },
     warnings: [
       ...summary.warnings,
-      ...omissionWarnings(tcp.omittedFlows, dns.omitted, quic.omittedConnections, maxRecords),
-      ...ledger.overflowed.map((role) => `more than ${maxEndpoints} endpoint${maxEndpoints === 1 ? '' : 's'} (--max-endpoints): later ${role}s share the row ${OVERFLOW_NAMES[role]}`),
+      ...omissionWarnings(tcp.omittedFlows, dns.omitted, quic.omittedConnections, maxRecords).map((w) => `${path}: ${w}`),
+      ...ledger.overflowed.map((role) => `${path}: more than ${maxEndpoints} endpoint${maxEndpoints === 1 ? '' : 's'} (--max-endpoints): later ${role}s share the row ${OVERFLOW_NAMES[role]}`),
     ],
   };
   return report;

@@ -25,6 +25,7 @@ export function optionsFor(rng) {
   if (rng.chance(0.1)) o.checksums = 'verify';
   if (rng.chance(0.2)) {
     o.maxFlows = rng.range(1, 3); o.maxFragments = rng.range(1, 3); o.maxPendingDns = rng.range(1, 3); o.maxQuicConnections = rng.range(1, 3);
+    o.maxRecords = rng.range(0, 2); o.maxEndpoints = rng.range(1, 3);
   }
   if (rng.chance(0.1)) o.restartAt = rng.chance(0.5) ? { packet: rng.range(1, 30) } : { secondsAfterStart: rng.int(3) / 10 };
   if (rng.chance(0.1)) { o.dnsTimeout = 0.001; o.timeWait = 0.001; }
@@ -38,7 +39,8 @@ export function optionArgs(o) {
   if (o.reader) args.push('--reader', o.reader);
   if (o.checksums) args.push('--checksums', o.checksums);
   if (o.maxFlows) args.push('--max-flows', String(o.maxFlows), '--max-fragments', String(o.maxFragments),
-    '--max-pending-dns', String(o.maxPendingDns), '--max-quic-connections', String(o.maxQuicConnections));
+    '--max-pending-dns', String(o.maxPendingDns), '--max-quic-connections', String(o.maxQuicConnections),
+    '--max-records', String(o.maxRecords), '--max-endpoints', String(o.maxEndpoints));
   if (o.restartAt) args.push('--restart-at', 'packet' in o.restartAt ? String(o.restartAt.packet) : `+${o.restartAt.secondsAfterStart}`);
   if (o.dnsTimeout) args.push('--dns-timeout', String(o.dnsTimeout), '--time-wait', String(o.timeWait));
   if (o.dnsPorts) args.push('--dns-port', o.dnsPorts.join(','));

@@ -77,7 +77,7 @@ describe('a SYN flood: 5,000 half-open connections with --max-flows 1000', () =>
     expect([shared?.role, shared?.peak.entries, shared?.atEnd.entries]).toEqual(['client', 1000, 1000]);
     expect(r.endpoints.filter((e) => e.role === 'client' && e.endpoint !== '(other clients)').map((e) => e.endpoint).sort())
       .toEqual(Array.from({ length: 99 }, (_, i) => `10.0.0.${i + 1}`).sort());
-    expect(r.warnings).toContain('more than 100 endpoints (--max-endpoints): later clients share the row (other clients)');
+    expect(r.warnings).toContain(`${r.capture.path}: more than 100 endpoints (--max-endpoints): later clients share the row (other clients)`);
   });
 
   it('--max-records 300 lists flows 0-299 and counts all 5,000 in the summary', async () => {
@@ -86,7 +86,7 @@ describe('a SYN flood: 5,000 half-open connections with --max-flows 1000', () =>
     expect(r.tcp.summary).toEqual({ flows: 5000, packets: 10000, connStates: { S1: 5000 }, handshakes: { complete: 0, partial: 5000, missing: 0 }, retransmissions: 0 });
     expect(r.limits.maxRecords).toBe(300);
     expect(r.limits.omittedFlows).toBe(4700);
-    expect(r.warnings).toEqual(['4700 TCP flows not listed: each list stops at 300 rows (--max-records); the summaries count them all']);
+    expect(r.warnings).toEqual([`${r.capture.path}: 4700 TCP flows not listed: each list stops at 300 rows (--max-records); the summaries count them all`]);
   });
 });
 
