@@ -21,16 +21,13 @@ export function decodeNetbiosName(name: string): string | null {
   const label = (dot < 0 ? name : name.slice(0, dot)).toUpperCase();
   if (label.length !== ENCODED_LENGTH) return null;
   let decoded = '';
-  for (let i = 0; i < ENCODED_LENGTH - 2; i += 2) {
+  for (let i = 0; i < ENCODED_LENGTH; i += 2) {
     const hi = label.charCodeAt(i) - A;
     const lo = label.charCodeAt(i + 1) - A;
     if (hi < 0 || hi > 15 || lo < 0 || lo > 15) return null;
     decoded += String.fromCharCode((hi << 4) | lo);
   }
-  // The last pair is the suffix (the service type): checked, not shown, as Zeek does.
-  const sHi = label.charCodeAt(30) - A;
-  const sLo = label.charCodeAt(31) - A;
-  if (sHi < 0 || sHi > 15 || sLo < 0 || sLo > 15) return null;
-  const base = decoded.replace(/[ \0]+$/, '');
+  // The 16th byte is the suffix (the service type): checked above, not shown, as Zeek does.
+  const base = decoded.slice(0, -1).replace(/[ \0]+$/, '');
   return dot < 0 ? base : `${base}${name.slice(dot)}`;
 }

@@ -1,4 +1,4 @@
-/** The DNS summary over every finished transaction. */
+/** The DNS summary, tallied over every finished transaction (listed or not). */
 import type { DnsReport, DnsTransactionReport } from '../../report/schema.js';
 
 /** Nearest-rank percentile of an ascending list (p in (0, 1]); null for an empty list. */
@@ -48,8 +48,3 @@ export class DnsSummaryTally {
   }
 }
 
-export function dnsSummary(transactions: readonly DnsTransactionReport[], unsolicited: number, malformed: number): DnsReport['summary'] {
-  const tally = new DnsSummaryTally();
-  for (const t of transactions) tally.add(t);
-  return tally.result(unsolicited, malformed);
-}

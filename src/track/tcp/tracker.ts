@@ -8,8 +8,9 @@
 import { TCP_FLAG, type DecodedPacket, type TcpSegment } from '../../decode/packet.js';
 import { endpointString } from '../../flow/endpoint.js';
 import type {
-  ConnState, TcpAnalysis, TcpFlowReport, TcpReport, TcpStateName, TcpTransition,
+  TcpAnalysis, TcpFlowReport, TcpReport, TcpStateName, TcpTransition,
 } from '../../report/schema.js';
+import { CONN_STATES } from '../../report/conn-states.js';
 import { NO_STATE, type EndpointRef, type EntryRef, type StateKind, type StateSink } from '../../state/events.js';
 import {
   ANALYSIS, ANY_RETRANSMISSION, SeqAnalysisConversation, SeqAnalysisFlow, afterSegment, analyseSegment,
@@ -54,7 +55,6 @@ const DEFAULT_TIME_WAIT = 60;
 const RESET_ONLY_LINGER = 5;
 const DEFAULT_MAX_FLOWS = 100_000;
 const DEFAULT_MAX_RECORDS = 100_000;
-const CONN_STATES: readonly ConnState[] = ['S0', 'S1', 'SF', 'REJ', 'S2', 'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH'];
 
 /** One connection while it is live. */
 class TcpFlow implements TableEntry<TcpFlow> {
@@ -318,7 +318,7 @@ export class TcpTracker {
     for (const flow of this.live.values()) this.finalize(flow);
     this.live.clear();
     const flows = this.done.sort((a, b) => a.firstPacket - b.firstPacket || a.id - b.id);
-    // Zeek's order of states (its conn.log documentation), whatever order flows ended in.
+    // The schema's order of states (Zeek's documentation order), whatever order flows ended in.
     const connStates: TcpReport['summary']['connStates'] = {};
     for (const state of CONN_STATES) if (this.summary.connStates[state] !== undefined) connStates[state] = this.summary.connStates[state];
     return { flows, summary: { ...this.summary, connStates } };
