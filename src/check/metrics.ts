@@ -12,6 +12,7 @@ import type { ConnState, DnsTransactionReport, QuicConnectionReport, Report, Tcp
 import type { StateKind } from '../state/events.js';
 import { STATE_KINDS } from '../state/events.js';
 import { CONN_STATES, CONN_STATE_MEANING, isConnState } from '../report/conn-states.js';
+import { evictedTotal, omittedTotal } from '../report/limits.js';
 import { buildScope, findEndpoint, type MergedEndpoint, type Scope, type Scoped } from './scope.js';
 import {
   describeCollision, describeDnsTransaction, describeEndpoint, describeQuicConnection, describeTcpFlow, describeUnsolicited,
@@ -242,9 +243,9 @@ const DEFS: MetricDef[] = [
   { name: 'capture.warnings', kind: 'count', where: false, meaning: 'warnings (e.g. a truncated last packet)', pattern: /^capture\.warnings$/,
     resolve: fixed(captureFigure('warnings', (r) => r.warnings.length + (r.capture.error !== undefined ? 1 : 0))) },
   { name: 'limits.evicted', kind: 'count', where: false, meaning: 'flows, fragments, DNS queries and QUIC connections evicted at table caps', pattern: /^limits\.evicted$/,
-    resolve: fixed(captureFigure('evictions', (r) => r.limits.evictedFlows + r.limits.evictedFragments + r.limits.evictedDnsQueries + r.limits.evictedQuicConnections)) },
+    resolve: fixed(captureFigure('evictions', (r) => evictedTotal(r.limits))) },
   { name: 'limits.omitted', kind: 'count', where: false, meaning: 'rows left out of report lists beyond --max-records (metrics over flows and transactions see only the listed ones)', pattern: /^limits\.omitted$/,
-    resolve: fixed(captureFigure('rows not listed', (r) => r.limits.omittedFlows + r.limits.omittedDnsTransactions + r.limits.omittedDnsRows + r.limits.omittedQuicConnections)) },
+    resolve: fixed(captureFigure('rows not listed', (r) => omittedTotal(r.limits))) },
 
   // TCP
   { name: 'tcp.flows', kind: 'count', where: true, meaning: 'TCP connections', pattern: /^tcp\.flows$/, resolve: fixed(flowCount()) },

@@ -5,6 +5,7 @@
 import type { Report } from './schema.js';
 import { CONN_STATE_MEANING, TROUBLED_CONN_STATES } from './conn-states.js';
 import { dnsAttention } from './dns-attention.js';
+import { omittedTotal } from './limits.js';
 import { countOf, formatPacketRange, formatPackets } from './format.js';
 
 export interface Problem {
@@ -61,18 +62,17 @@ export function findProblems(report: Report): Problem[] {
   }
 
   const l = report.limits;
-  const evictions: [number, string, number][] = [
-    [l.evictedFlows, 'TCP flows', l.maxFlows], [l.evictedFragments, 'IP fragment trains', l.maxFragments],
-    [l.evictedDnsQueries, 'pending DNS queries', l.maxPendingDns], [l.evictedQuicConnections, 'QUIC connections', l.maxQuicConnections],
+  const partial = ': results for them are partial';
+  const evictions: [number, string, number, string][] = [
+    [l.evictedFlows, 'TCP flows', l.maxFlows, `, ${l.evictedOpenFlows} of them still open: results for those are partial`],
+    [l.evictedFragments, 'IP fragment trains', l.maxFragments, partial],
+    [l.evictedDnsQueries, 'pending DNS queries', l.maxPendingDns, partial],
+    [l.evictedQuicConnections, 'QUIC connections', l.maxQuicConnections, partial],
   ];
-  for (const [count, what, cap] of evictions) {
-    if (count === 0) continue;
-    const text = what === 'TCP flows'
-      ? `${count} ${what} evicted at the cap of ${cap}, ${l.evictedOpenFlows} of them still open: results for those are partial`
-      : `${count} ${what} evicted at the cap of ${cap}: results for them are partial`;
-    problems.push({ area: 'limits', text, where: '' });
+  for (const [count, what, cap, consequence] of evictions) {
+    if (count > 0) problems.push({ area: 'limits', text: `${count} ${what} evicted at the cap of ${cap}${consequence}`, where: '' });
   }
-  const omitted = l.omittedFlows + l.omittedDnsTransactions + l.omittedDnsRows + l.omittedQuicConnections;
+  const omitted = omittedTotal(l);
   if (omitted > 0) {
     problems.push({ area: 'limits', text: `${omitted} rows not listed beyond --max-records ${l.maxRecords} (counted in the summaries)`, where: '' });
   }

@@ -1,6 +1,7 @@
 /** The capture summary at the top of the table view: what was read and what could not be decoded. */
 import type { Report } from './schema.js';
 import { renderKeyValue, paint } from './cli-table.js';
+import { evictedTotal } from './limits.js';
 import { countOf, formatBytes, formatCounts, formatSeconds, formatTime } from './format.js';
 
 export function captureSection(report: Report, color: boolean): string {
@@ -21,9 +22,7 @@ export function captureSection(report: Report, color: boolean): string {
       countOf(report.quic.summary.connections, 'QUIC connection', 'QUIC connections'),
     ].join(', ')],
   ];
-  const evicted = report.limits.evictedFlows + report.limits.evictedFragments + report.limits.evictedDnsQueries +
-    report.limits.evictedQuicConnections;
-  if (evicted > 0) {
+  if (evictedTotal(report.limits) > 0) {
     const l = report.limits;
     rows.push(['Evicted', paint(`flows ${l.evictedFlows}, fragments ${l.evictedFragments}, DNS queries ${l.evictedDnsQueries}, ` +
       `QUIC connections ${l.evictedQuicConnections} (table caps reached)`, 'red', color)]);
