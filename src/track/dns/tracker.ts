@@ -210,10 +210,15 @@ export class DnsTracker implements TcpStreamListener {
   }
 
 
-  private query(m: DnsMessage, path: DnsPath, packet: number, time: number): void {
+  /** A message at `packet`: what the matcher forgets from here on, it forgets at this message. */
+  private arrive(packet: number, time: number): void {
     this.nowPacket = packet;
     this.nowTime = time;
     this.matcher.sweep(time);
+  }
+
+  private query(m: DnsMessage, path: DnsPath, packet: number, time: number): void {
+    this.arrive(packet, time);
     const match = this.matcher.matchQuery(path, m.id, m.question, time);
     if (match.kind === 'retransmission') {
       const t = match.transaction;
@@ -258,9 +263,7 @@ export class DnsTracker implements TcpStreamListener {
   }
 
   private response(m: DnsMessage, path: DnsPath, packet: number, time: number): void {
-    this.nowPacket = packet;
-    this.nowTime = time;
-    this.matcher.sweep(time);
+    this.arrive(packet, time);
     const match = this.matcher.matchResponse(path, m.id, m.question);
     if (match.kind === 'none') {
       // No query says who the client is. The sender of a response claims to be the server, but
