@@ -3,7 +3,8 @@
  * RFC 9369 Appendix A (v2) and draft-ietf-quic-tls-29 Appendix A.
  */
 import { describe, expect, it } from 'vitest';
-import { deriveInitialKeys, hkdfExpandLabel, initialSecrets } from '../../../src/track/quic/initial-keys.js';
+import { deriveInitialKeys, initialSecrets } from '../../../src/track/quic/initial-keys.js';
+import { hkdfExpandLabel } from './hkdf-reference.js';
 import { decodePacketNumber, headerProtectionMask, openPacket } from '../../../src/track/quic/protection.js';
 import { parseLongHeader } from '../../../src/track/quic/header.js';
 import { retryPacket, V1, V2 } from '../../helpers/quic.js';
