@@ -206,8 +206,8 @@ export class DnsMatcher {
 
   /** Forgets answered transactions older than the retention time, at capture time `now`. */
   sweep(now: number): void {
-    const limit = this.retained.length;
-    while (this.retainedHead < limit) {
+    // Re-read the length each turn: forgetOldestRetained() may compact `retained` (issue 13's crash).
+    while (this.retainedHead < this.retained.length) {
       const t = this.retained[this.retainedHead];
       if (t.response !== null && now - t.response.time <= this.retention) break;
       this.forgetOldestRetained();
