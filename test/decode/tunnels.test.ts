@@ -3,7 +3,7 @@ import { decodePacket } from '../../src/decode/decode.js';
 import { FragmentReassembler } from '../../src/decode/fragments.js';
 import type { DecodedPacket } from '../../src/decode/packet.js';
 import {
-  ayiya, concat, erspan, ethernet, fabricPath, geneve, gre, gtpu, hex, ipv4, ipv4Fragments, ipv6, mpls, ppp, pppoe, tcp,
+  ayiya, concat, erspan, ethernet, fabricPath, geneve, gre, gtpu, hex, ipv4, ipv4Fragments, ipv6, l2tp, mpls, ppp, pppoe, tcp,
   teredo, udp, vxlan,
 } from '../helpers/packets.js';
 import { record } from './record.js';
@@ -116,6 +116,34 @@ describe('UDP tunnels', () => {
     expect(decode(overUdp(3544, new Uint8Array(12).fill(0x60)))).toMatchObject({ tunnels: undefined, udp: { dstPort: 3544 } });
   });
   it('AYIYA (5072) carrying IPv6', () => expectInner6(decode(overUdp(5072, ayiya(inner6))), ['ayiya']));
+  it('GRE in UDP (4754, RFC 8086): IPv4, IPv6 and bridged Ethernet, with key and sequence', () => {
+    expectInner4(decode(overUdp(4754, gre(inner4))), ['gre']);
+    expectInner6(decode(overUdp(4754, gre(inner6, { key: 3, sequence: 4 }))), ['gre']);
+    const p = decode(overUdp(4754, gre(innerFrame, { protocol: 0x6558 })));
+    expectInner4(p, ['gre']);
+    expect(p.vlans).toEqual([42]);
+  });
+  it('GRE in UDP with reserved bits or version set stays plain UDP (RFC 2784 §2.1)', () => {
+    for (const flags of [0x0001, 0x4000, 0x0800, 0x0080]) {
+      const payload = gre(inner4);
+      payload[0] = flags >> 8;
+      payload[1] = flags & 0xff;
+      expect(decode(overUdp(4754, payload))).toMatchObject({ tunnels: undefined, udp: { dstPort: 4754 }, tcp: undefined });
+    }
+  });
+  it('L2TPv2 (1701) data message carrying PPP: plain, with Ns/Nr, with an offset pad; from the server port too', () => {
+    expectInner4(decode(overUdp(1701, l2tp(inner4), 1701)), ['l2tp']);
+    expectInner6(decode(overUdp(1701, l2tp(inner6, { sequence: true }))), ['l2tp']);
+    expectInner4(decode(overUdp(40000, l2tp(inner4, { sequence: true, offsetPad: 3 }), 1701)), ['l2tp']);
+  });
+  it('an L2TP control message (T bit) or another version stays plain UDP', () => {
+    const control = l2tp(inner4);
+    control[0] |= 0x80;
+    expect(decode(overUdp(1701, control))).toMatchObject({ tunnels: undefined, udp: { dstPort: 1701 } });
+    const v3 = l2tp(inner4);
+    v3[1] = (v3[1] & 0xf0) | 3;
+    expect(decode(overUdp(1701, v3))).toMatchObject({ tunnels: undefined, udp: { dstPort: 1701 } });
+  });
 });
 
 describe('IP in IP', () => {
