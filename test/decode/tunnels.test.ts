@@ -223,6 +223,17 @@ describe('PPPoE, FabricPath and other bridged encapsulations', () => {
     expectInner4(p, ['fabricpath']);
     expect(p.vlans).toEqual([42]);
   });
+  it('Cisco VN-Tag (0x8926) alone, inside a VLAN tag, and carrying one; a cut tag names the vlan layer', () => {
+    const vntag = (etherType: number, payload: Uint8Array) => concat(hex('80 05 00 01'), Uint8Array.of(etherType >> 8, etherType & 0xff), payload);
+    expectInner4(decode(ethernet(vntag(0x0800, inner4), { etherType: 0x8926 })), undefined);
+    const inVlan = decode(ethernet(vntag(0x0800, inner4), { etherType: 0x8926, vlans: [7] }));
+    expectInner4(inVlan, undefined);
+    expect(inVlan.vlans).toEqual([7]);
+    const carrying = decode(ethernet(vntag(0x8100, concat(hex('00 09 08 00'), inner4)), { etherType: 0x8926 }));
+    expectInner4(carrying, undefined);
+    expect(carrying.vlans).toEqual([9]);
+    expect(decode(ethernet(hex('80 05 00 01 08'), { etherType: 0x8926 })).issue).toEqual({ kind: 'too-short', layer: 'vlan', need: 6, have: 5, offset: 14 });
+  });
   it('802.1ah PBB I-TAG (0x88e7) and 802.1BR E-TAG (0x893f)', () => {
     const pbb = concat(hex('00 00 00 01'), innerFrame);
     expectInner4(decode(ethernet(pbb, { etherType: 0x88e7 })), ['pbb']);
