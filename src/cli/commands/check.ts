@@ -66,7 +66,7 @@ export function register(program: Command, deps: CommandDeps): void {
 export async function runCheckCommand(captures: readonly string[], values: CheckValues, deps: CommandDeps): Promise<0 | 1 | 2> {
   const io = ioFor(deps);
   if (!isFormat(values.format)) {
-    io.err(`statecap check: --format ${values.format} is not one of ${FORMATS.join(', ')}\n`);
+    io.err(`statecap: --format ${values.format} is not one of ${FORMATS.join(', ')}\n`);
     return 2;
   }
   const expectations: Expectation[] = [];
@@ -74,13 +74,13 @@ export async function runCheckCommand(captures: readonly string[], values: Check
   for (const text of values.expect) {
     const parsed = parseExpectation(text);
     if ('error' in parsed) {
-      io.err(`statecap check: ${parsed.error}\n`);
+      io.err(`statecap: ${parsed.error}\n`);
       bad = true;
     } else {
       expectations.push(parsed);
     }
   }
-  const options = analyzeOptionsFrom(values, deps, io, 'check');
+  const options = analyzeOptionsFrom(values, deps, io);
   if (bad || options === null) return 2;
 
   const reports: AnyReport[] = [];
@@ -117,7 +117,7 @@ export async function runCheckCommand(captures: readonly string[], values: Check
     if (values.junit !== undefined) writeFileSync(values.junit, renderJunit(results));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    io.err(`statecap check: ${err.path ?? values.junit ?? values.output}: cannot write (${err.code ?? err.message})\n`);
+    io.err(`statecap: ${err.path ?? values.junit ?? values.output}: cannot write (${err.code ?? err.message})\n`);
     return 2;
   }
   const partial = reports.some((r) => !isFailed(r) && r.capture.error !== undefined);
