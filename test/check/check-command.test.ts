@@ -74,7 +74,7 @@ describe('runCheckCommand', () => {
     const code = await runCheckCommand(['broken.pcap', 'a.pcap'], { expect: ['tcp.flows == 4'], format: 'table' }, h.deps);
     expect(code).toBe(2);
     expect(h.err).toEqual(['statecap: broken.pcap: not a capture file (magic 0x7f454c46)\n']);
-    expect(h.out.join('')).toContain('1 passed, 0 failed, 1 errors');
+    expect(h.out.join('')).toContain('1 passed, 0 failed, 1 error\n');
   });
 
   it('exits 2 for a bad analysis option value, with one line', async () => {

@@ -1,4 +1,5 @@
 /** Behaviour of the table, markdown and NDJSON views beyond their golden files. */
+import { evictionWarnings } from '../../src/report/limits.js';
 import { describe, expect, it } from 'vitest';
 import { renderStateTable, renderTable } from '../../src/report/table.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
@@ -101,12 +102,14 @@ describe('findProblems', () => {
     r.capture.error = 'lab.pcap: corrupt record length at byte 100';
     r.limits.evictedFlows = 7;
     r.limits.evictedOpenFlows = 3;
+    // analyzeCapture says evictions in a warning (issue 15); the problems list shows warnings once.
+    r.warnings = [`lab.pcap: ${evictionWarnings(r.limits)[0]}`];
     r.limits.omittedDnsTransactions = 4;
     r.quic.unattributed = { datagrams: 2, packets: [5, 9] };
     expect(findProblems(r)).toEqual([
       { area: 'capture', text: 'reading stopped early: lab.pcap: corrupt record length at byte 100', where: '' },
+      { area: 'capture', text: 'lab.pcap: 7 TCP flows evicted at the cap of 100000 (--max-flows), the least recently seen first, 3 of them still open: results for those are partial', where: '' },
       { area: 'quic', text: '2 datagrams with short headers of no known connection', where: '#5, #9' },
-      { area: 'limits', text: '7 TCP flows evicted at the cap of 100000, 3 of them still open: results for those are partial', where: '' },
       { area: 'limits', text: '4 rows not listed beyond --max-records 100000 (counted in the summaries)', where: '' },
     ]);
   });
