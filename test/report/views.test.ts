@@ -151,7 +151,9 @@ describe('formatters', () => {
   it.each([[0, '0 B'], [1023, '1023 B'], [1024, '1.0 KiB'], [2304, '2.3 KiB'], [5 * 1024 * 1024, '5.0 MiB']])('formatBytes(%i)', (n, s) => {
     expect(formatBytes(n)).toBe(s);
   });
-  it.each<[number | null, string]>([[null, '-'], [0, '0 s'], [0.0004, '400 µs'], [0.0123, '12.3 ms'], [4.2, '4.20 s'], [185, '3m 05s'], [7440, '2h 04m']])(
+  it.each<[number | null, string]>([[null, '-'], [0, '0 s'], [0.0004, '400 µs'], [0.0123, '12.3 ms'], [4.2, '4.20 s'], [185, '3m 05s'], [7440, '2h 04m'],
+    // 16507h 43m (issue 15) is 687 days and 19.7 hours: rounded to the hour, 687d 20h.
+    [16507 * 3600 + 43 * 60, '687d 20h'], [86399, '1d 00h' /* 1440 minutes once rounded */], [86340, '23h 59m'], [86400, '1d 00h']])(
     'formatSeconds(%s)', (n, s) => expect(formatSeconds(n)).toBe(s));
   it('formatTime keeps microseconds', () => {
     expect(formatTime(1714564800.000123)).toBe('2024-05-01T12:00:00.000123Z');
