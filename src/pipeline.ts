@@ -14,6 +14,7 @@ import { TcpStreamHub } from './track/stream-hub.js';
 import { OVERFLOW_NAMES, StateLedger } from './state/ledger.js';
 import { LINUX_COST_MODEL, type CostModel } from './state/cost-model.js';
 import { REPORT_SCHEMA, type AnyReport, type LimitsReport, type Report } from './report/schema.js';
+import { evictionWarnings } from './report/limits.js';
 
 export interface AnalyzeOptions {
   /** Ports decoded as DNS besides 53. */
@@ -159,6 +160,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     limits: limits as LimitsReport,
     warnings: [
       ...summary.warnings,
+      ...evictionWarnings(limits as LimitsReport).map((w) => `${path}: ${w}`),
       ...omissionWarnings(modules, limits as LimitsReport).map((w) => `${path}: ${w}`),
       ...ledger.overflowed.map((role) => `${path}: more than ${maxEndpoints} endpoint${maxEndpoints === 1 ? '' : 's'} (--max-endpoints): later ${role}s share the row ${OVERFLOW_NAMES[role]}`),
     ],
@@ -176,7 +178,8 @@ function omissionWarnings(modules: readonly AnyTrackerModule[], limits: LimitsRe
     }
   }
   if (cut.length === 0) return [];
-  return [`${cut.join(', ')} not listed: each list stops at ${limits.maxRecords} rows (--max-records); the summaries count them all`];
+  const maxRecords = limits.maxRecords;
+  return [`${cut.join(', ')} not listed: each list stops at ${maxRecords} row${maxRecords === 1 ? '' : 's'} (--max-records); the summaries count them all`];
 }
 
 function failed(path: string, summary: CaptureSummary): AnyReport {

@@ -15,3 +15,29 @@ export function omittedTotal(l: LimitsReport): number {
   for (const module of TRACKERS) for (const omission of module.omissions) total += l[omission.key] as number;
   return total;
 }
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * One warning per table cap that evicted anything: the README promises evictions are said in a
+ * warning, never only counted in `limits`. In report order: the first tracker's caps, the IP
+ * fragment trains, the other trackers' caps.
+ */
+export function evictionWarnings(l: LimitsReport): string[] {
+  const caps: { count: number; one: string; many: string; option: string; cap: number; consequence: string }[] = [];
+  TRACKERS.forEach((module, i) => {
+    for (const c of module.caps) {
+      caps.push({ count: l[c.evicted] as number, one: c.one, many: c.what, option: c.option, cap: l[c.max] as number, consequence: c.consequence(l) });
+    }
+    if (i === 0) {
+      caps.push({ count: l.evictedFragments, one: 'IP fragment train', many: 'IP fragment trains', option: '--max-fragments', cap: l.maxFragments, consequence: PARTIAL });
+    }
+  });
+  return caps.filter((c) => c.count > 0)
+    .map((c) => `${plural(c.count, c.one, c.many)} evicted at the cap of ${c.cap} (${c.option}), the least recently seen first${c.consequence}`);
+}
+
+/** What an eviction at a cap means for most tables. */
+export const PARTIAL = ': results for them are partial';
