@@ -37,6 +37,8 @@ export interface AnalyzeOptions {
   maxEndpoints?: number;
   /** Which classic-pcap reader to use (default builtin, as in the CLI); both give identical records. */
   reader?: 'pcap-parser' | 'builtin';
+  /** Options the registered trackers declare (e.g. udpTimeout, maxUdpFlows); each module gives the defaults. */
+  trackerOptions?: Record<string, number>;
   /** Called every `progressEvery` packets (for a progress line). */
   onProgress?: (packets: number, bytes: number) => void;
   progressEvery?: number;
@@ -73,6 +75,11 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
 
   const ledger = new StateLedger({ costModel, restartAt: options.restartAt, maxEndpoints });
   const resolved: ResolvedOptions = { dnsPorts, dnsTimeout, timeWait, maxFlows, maxPendingDns, maxQuicConnections, maxRecords };
+  const declared: Record<string, number> = {};
+  for (const m of TRACKERS as readonly AnyTrackerModule[]) {
+    for (const [name, value] of Object.entries(m.options ?? {})) declared[name] = options.trackerOptions?.[name] ?? value;
+  }
+  Object.assign(resolved, declared);
   const context = { state: ledger, streams: new TcpStreamHub(), options: resolved };
   const modules: readonly AnyTrackerModule[] = TRACKERS;
   const trackers: Tracker<unknown>[] = modules.map((m) => m.create(context));
@@ -127,6 +134,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     sections[m.name] = section;
   });
   const state = ledger.finish(summary.lastTime, summary.packets > 0 ? summary.packets : null);
+  for (const m of modules) m.annotate?.(sections[m.name], state.endpoints);
 
   const limits: Record<string, number | string[]> = {};
   trackers.forEach((t, i) => {
@@ -153,7 +161,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
       undecoded,
       ...(summary.error ? { error: describeCaptureError(path, summary) } : {}),
     },
-    options: { dnsPorts, dnsTimeout, timeWait, checksums },
+    options: { dnsPorts, dnsTimeout, timeWait, checksums, ...declared },
     ...sections,
     endpoints: state.endpoints,
     costModel: state.costModel,
@@ -173,7 +181,7 @@ function omissionWarnings(modules: readonly AnyTrackerModule[], limits: LimitsRe
   const cut: string[] = [];
   for (const m of modules) {
     for (const o of m.omissions) {
-      const rows = limits[o.key] as number;
+      const rows = (limits[o.key] as number | undefined) ?? 0;
       if (rows > 0) cut.push(`${rows} ${o.what}`);
     }
   }

@@ -4,7 +4,7 @@
 # loopback traffic. In order:
 #   1. nginx issues a session cookie (add_header Set-Cookie) on GET /login?next=home; curl keeps it in
 #      a cookie jar and sends it back on a second connection (GET /account).
-#   2. curl sends the same JWT bearer token on two connections (GET /api/items, GET /api/orders).
+#   2. curl sends the same JWT bearer token on two connections to another nginx server (port 8081).
 #   3. an HTTP/1.0 server (python3 -m http.server) answers GET /hello.txt.
 #   4. one curl fetches two pages on one keep-alive connection from nginx; then a client written in
 #      python pipelines two requests on one connection (both sent before the first answer).
@@ -27,8 +27,8 @@ http {
     listen $addr:8080; root $work/www;
     location = /login { add_header Set-Cookie "SID=f3a9c2e1d4b5a6978877; Path=/; HttpOnly"; return 200 "welcome\n"; }
     location = /account { return 200 "your account\n"; }
-    location /api/ { return 200 "[]\n"; }
   }
+  server { listen $addr:8081; location /api/ { return 200 "[]\n"; } }
 }
 CONF
 mkdir -p "$work/www" "$work/plain"
@@ -77,8 +77,8 @@ sleep 1
 
 curl -s -c "$work/jar" "http://$addr:8080/login?next=home" >/dev/null
 curl -s -b "$work/jar" "http://$addr:8080/account" >/dev/null
-curl -s -H "Authorization: Bearer $jwt" "http://$addr:8080/api/items" >/dev/null
-curl -s -H "Authorization: Bearer $jwt" "http://$addr:8080/api/orders?page=2" >/dev/null
+curl -s -H "Authorization: Bearer $jwt" "http://$addr:8081/api/items" >/dev/null
+curl -s -H "Authorization: Bearer $jwt" "http://$addr:8081/api/orders?page=2" >/dev/null
 curl -s "http://$addr:8000/hello.txt" >/dev/null
 curl -s "http://$addr:8080/one.txt" "http://$addr:8080/two.txt" >/dev/null
 python3 - "$addr" <<'PY'

@@ -404,7 +404,10 @@ const DEFS: MetricDef[] = [
     resolve: (match) => {
       const invalid = metric.invalid?.(match) ?? null;
       if (invalid !== null) return { error: `${invalid} in metric ${match[0]}` };
-      return captureFigure(metric.noun, (r) => metric.value((r as unknown as Record<string, unknown>)[m.name], match), metric.kind);
+      return captureFigure(metric.noun, (r) => {
+        const section = (r as unknown as Record<string, unknown>)[m.name];
+        return section === undefined ? 0 : metric.value(section, match);
+      }, metric.kind);
     },
   }))),
 ];

@@ -23,6 +23,6 @@ export function omittedRowsProblem(report: Report, metric: string): string | nul
 function registeredCut(report: Report, family: string): { rows: number; what: string; total: null } | null {
   const module = TRACKERS.find((m) => m.name === family);
   if (module === undefined || module.omissions.length === 0) return null;
-  const rows = module.omissions.reduce((n, o) => n + (report.limits[o.key] as number), 0);
+  const rows = module.omissions.reduce((n, o) => n + ((report.limits[o.key] as number | undefined) ?? 0), 0);
   return { rows, what: `${module.label} rows`, total: null };
 }

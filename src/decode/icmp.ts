@@ -40,6 +40,9 @@ function decodeIcmpMessage(walk: Walk, offset: number, end: number, version: 4 |
     type,
     code: b[offset + ICMP.CODE],
     unreachable: type === (version === 4 ? ICMP_UNREACHABLE : ICMPV6_UNREACHABLE),
+    identifier: u16(b, offset + 4),
+    sequence: u16(b, offset + 6),
+    payloadLength: end - body,
     quoted: version === 4
       ? (ICMP_ERRORS.has(type) ? quotedIpv4(b, body, end) : undefined)
       : (type <= ICMPV6_MAX_ERROR_TYPE ? quotedIpv6(b, body, end) : undefined),

@@ -84,6 +84,11 @@ export interface IcmpMessage {
   code: number;
   /** Destination unreachable (ICMP type 3, ICMPv6 type 1). */
   unreachable: boolean;
+  /** Bytes 4-5 and 6-7 of the header: identifier and sequence number of an echo (RFC 792; RFC 4443 §4). */
+  identifier: number;
+  sequence: number;
+  /** Bytes after the 8-byte header (as captured). */
+  payloadLength: number;
   quoted?: { src: string; dst: string; protocol: number; srcPort?: number; dstPort?: number };
 }
 

@@ -1,5 +1,6 @@
 /** The state ledger's rows (statecap/report-v1 `endpoints`, `costModel`). */
 import type { StateKind } from './state-kind.js';
+import type { SessionState } from './http.js';
 
 export interface LedgerPoint {
   entries: number;
@@ -21,7 +22,10 @@ export interface EndpointReport {
   role: 'server' | 'client';
   verdict: 'stateful' | 'stateless';
   reasons: string[];
-  stickyRouting: '4-tuple' | 'connection-id' | 'none';
+  /** `cookie:<name>` when an HTTP server keeps sessions named by that cookie (see sessionState). */
+  stickyRouting: '4-tuple' | 'connection-id' | 'none' | `cookie:${string}`;
+  /** HTTP servers only: where session state lives, from the requests and responses seen. */
+  sessionState?: SessionState;
   /** The first moment of most entries (bytes: what they cost then). */
   peak: LedgerPoint;
   /** The first moment of most bytes (may differ from `peak` once connections grow or buffer). */
@@ -38,7 +42,7 @@ export interface EndpointReport {
     at: { packet: number | null; time: number | null };
     /** 'requested' for --restart-at, 'worst' for the moment of most state held. */
     basis: 'requested' | 'worst';
-    /** Flow ids per protocol (every protocol that holds ledger state has its key, possibly empty). */
+    /** Flow ids per protocol: tcp, dns and quic always (possibly empty), later protocols (udp) when non-empty. */
     breaks: Record<string, number[]>;
   } | null;
   timeline: { time: number; packet: number; entries: number; bytes: number }[];

@@ -49,6 +49,8 @@ export interface AnalysisOptionsReport {
   dnsTimeout: number;
   timeWait: number;
   checksums: 'ignore' | 'verify';
+  /** Options of later trackers, by the names their modules declare (udpTimeout, icmpTimeout, maxUdpFlows, ...). */
+  [trackerOption: string]: number | number[] | string;
 }
 
 export interface LimitsReport {

@@ -10,11 +10,19 @@ const KIND_TABLE = [
   { kind: 'dnsInFlight', proto: 'dns' },
   { kind: 'quicConnections', proto: 'quic' },
   { kind: 'quicCids', proto: 'quic' },
+  { kind: 'udpExchanges', proto: 'udp' },
+  { kind: 'udpSessions', proto: 'udp' },
 ] as const;
 
 export type StateKind = (typeof KIND_TABLE)[number]['kind'];
 
 export const STATE_KINDS: readonly StateKind[] = KIND_TABLE.map((k) => k.kind);
 
-/** The trackers that hold ledger state, in kind order: restart lists name one key per protocol, in this order. */
+/** The trackers that hold ledger state, in kind order. */
 export const STATE_PROTOCOLS: readonly string[] = [...new Set(KIND_TABLE.map((k) => k.proto))];
+
+/**
+ * Restart lists (`restart.breaks`) always carry these keys, as report-v1 first defined them;
+ * protocols registered later appear only when a restart breaks one of their flows.
+ */
+export const ALWAYS_LISTED_PROTOCOLS: readonly string[] = STATE_PROTOCOLS.slice(0, 3);

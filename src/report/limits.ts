@@ -5,14 +5,14 @@ import { TRACKERS } from '../track/registry.js';
 /** Everything evicted at table caps: each tracker's caps and the IP fragment trains. */
 export function evictedTotal(l: LimitsReport): number {
   let total = l.evictedFragments;
-  for (const module of TRACKERS) for (const cap of module.caps) total += l[cap.evicted] as number;
+  for (const module of TRACKERS) for (const cap of module.caps) total += (l[cap.evicted] as number | undefined) ?? 0;
   return total;
 }
 
 /** Rows left out of the report's lists beyond --max-records (they still count in the summaries). */
 export function omittedTotal(l: LimitsReport): number {
   let total = 0;
-  for (const module of TRACKERS) for (const omission of module.omissions) total += l[omission.key] as number;
+  for (const module of TRACKERS) for (const omission of module.omissions) total += (l[omission.key] as number | undefined) ?? 0;
   return total;
 }
 
@@ -29,7 +29,7 @@ export function evictionWarnings(l: LimitsReport): string[] {
   const caps: { count: number; one: string; many: string; option: string; cap: number; consequence: string }[] = [];
   TRACKERS.forEach((module, i) => {
     for (const c of module.caps) {
-      caps.push({ count: l[c.evicted] as number, one: c.one, many: c.what, option: c.option, cap: l[c.max] as number, consequence: c.consequence(l) });
+      caps.push({ count: (l[c.evicted] as number | undefined) ?? 0, one: c.one, many: c.what, option: c.option, cap: l[c.max] as number, consequence: c.consequence(l) });
     }
     if (i === 0) {
       caps.push({ count: l.evictedFragments, one: 'IP fragment train', many: 'IP fragment trains', option: '--max-fragments', cap: l.maxFragments, consequence: PARTIAL });

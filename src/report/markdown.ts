@@ -30,7 +30,8 @@ function summaryLine(r: Report): string {
     formatSeconds(duration),
   ];
   const sections = r as unknown as Record<string, unknown>;
-  for (const m of TRACKERS as readonly AnyTrackerModule[]) parts.push(m.summary(sections[m.name]));
+  // A section absent (a report from before its tracker was registered) is left out.
+  for (const m of TRACKERS as readonly AnyTrackerModule[]) if (sections[m.name] !== undefined) parts.push(m.summary(sections[m.name]));
   return parts.join(' · ');
 }
 

@@ -55,6 +55,7 @@ export function* ndjsonRecords(report: AnyReport, view: 'analyze' | 'state' = 'a
   const lists: { type: string; rows: readonly Record<string, unknown>[] }[] = [];
   for (const m of TRACKERS as readonly AnyTrackerModule[]) {
     const section = sections[m.name];
+    if (section === undefined) continue;
     if (m.ndjson === null) {
       summaries[m.name] = section;
       continue;

@@ -22,7 +22,7 @@ export function findProblems(report: Report): Problem[] {
 
   const view = { options: report.options, color: false, maxRows: Number.MAX_SAFE_INTEGER };
   const sections = report as unknown as Record<string, unknown>;
-  for (const module of TRACKERS) problems.push(...module.problems(sections[module.name] as never, view));
+  for (const module of TRACKERS) if (sections[module.name] !== undefined) problems.push(...module.problems(sections[module.name] as never, view));
 
   problems.push(...omissionProblems(report.limits)); // evictions are in report.warnings, listed above
   return problems;

@@ -2,6 +2,7 @@
  * The state ledger view (issue 5): endpoints by peak bytes, then one line per verdict reason and
  * what a restart would break. `statecap state` prints this view alone.
  */
+import { TRACKERS } from '../track/registry.js';
 import type { EndpointReport } from './schema.js';
 import { renderGrid, paint } from './cli-table.js';
 import { countOf, formatBytes, formatSeconds, moreLine } from './format.js';
@@ -33,6 +34,11 @@ export function restartLine(e: EndpointReport): string | null {
   if (r.breaks.tcp.length > 0) parts.push(`${countOf(r.breaks.tcp.length, 'TCP connection', 'TCP connections')} (${list(r.breaks.tcp)})`);
   if (r.breaks.dns.length > 0) parts.push(`${countOf(r.breaks.dns.length, 'DNS query', 'DNS queries')} in flight (${list(r.breaks.dns)})`);
   if (r.breaks.quic.length > 0) parts.push(`${countOf(r.breaks.quic.length, 'QUIC connection', 'QUIC connections')} (${list(r.breaks.quic)})`);
+  for (const [proto, ids] of Object.entries(r.breaks)) {
+    if (proto === 'tcp' || proto === 'dns' || proto === 'quic' || ids.length === 0) continue;
+    const label = TRACKERS.find((m) => m.name === proto)?.label ?? proto;
+    parts.push(`${countOf(ids.length, `${label} flow`, `${label} flows`)} (${list(ids)})`);
+  }
   return `restart at ${at}${basis} breaks ${parts.length > 0 ? parts.join(', ') : 'nothing'}`;
 }
 

@@ -31,7 +31,7 @@ function reportBlock(report: Report, opts: Required<TableOptions>, endpointsOnly
   const byName = report as unknown as Record<string, unknown>;
   const sections = [
     captureSection(report, opts.color),
-    ...(TRACKERS as readonly AnyTrackerModule[]).map((m) => m.table(byName[m.name], view)),
+    ...(TRACKERS as readonly AnyTrackerModule[]).map((m) => (byName[m.name] === undefined ? null : m.table(byName[m.name], view))),
     endpointsSection(report.endpoints, o),
   ];
   return sections.filter((s): s is string => s !== null).join('\n\n');

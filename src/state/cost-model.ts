@@ -72,6 +72,18 @@ export const LINUX_COST_MODEL: CostModel = {
         'one connection-ID routing entry: a CID of up to 20 bytes (RFC 9000 §17.2) with its length and a connection ' +
         'pointer in a hash-table slot, ~64 B (estimate; allocator overhead not counted)',
     },
+    udpExchanges: {
+      bytes: 64,
+      source:
+        'a UDP request the server has not answered yet: the socket-demultiplexing lookup (the bound socket in the UDP hash ' +
+        'table) already exists, so only the queued request and its source address count, ~64 B (estimate)',
+    },
+    udpSessions: {
+      bytes: 1088,
+      source:
+        'per-4-tuple session state of a UDP stream (e.g. a connected UDP socket per peer): Linux slab cache \'UDPv6\' ' +
+        'objsize 1088 B (as for dnsPendingQueries); application session state not counted',
+    },
     bufferedByte: {
       bytes: 1,
       source:

@@ -9,16 +9,16 @@
  *   queries when the endpoint is a client.
  * - QUIC: every connection it holds (connection state or CID mappings).
  */
-import { STATE_PROTOCOLS, type StateKind } from '../model/state-kind.js';
+import { ALWAYS_LISTED_PROTOCOLS, type StateKind } from '../model/state-kind.js';
 import type { EntryKey, LiveEntry } from './entry.js';
 
-/** Flow ids per protocol; every protocol that holds ledger state has its key (possibly empty), in kind order. */
+/** Flow ids per protocol: tcp, dns and quic always (possibly empty), later protocols when non-empty. */
 export type RestartBreaks = Record<string, number[]>;
 
 /** Nothing breaks: an empty list per protocol. */
 export function noBreaks(): RestartBreaks {
   const breaks: RestartBreaks = {};
-  for (const proto of STATE_PROTOCOLS) breaks[proto] = [];
+  for (const proto of ALWAYS_LISTED_PROTOCOLS) breaks[proto] = [];
   return breaks;
 }
 
@@ -29,7 +29,7 @@ export function breaksOnRestart(kind: StateKind): boolean {
 
 /** Sorted, de-duplicated flow ids per protocol from (proto, id) pairs. */
 export function collectBreaks(refs: Iterable<{ proto: string; id: number }>): RestartBreaks {
-  const sets = new Map<string, Set<number>>(STATE_PROTOCOLS.map((proto) => [proto, new Set<number>()]));
+  const sets = new Map<string, Set<number>>(ALWAYS_LISTED_PROTOCOLS.map((proto) => [proto, new Set<number>()]));
   for (const ref of refs) {
     let set = sets.get(ref.proto);
     if (set === undefined) sets.set(ref.proto, (set = new Set<number>()));

@@ -39,6 +39,8 @@ const KIND_WORDS: Record<StateKind, string> = {
   dnsInFlight: 'in flight',
   quicConnections: 'connected',
   quicCids: 'connection IDs',
+  udpExchanges: 'request open',
+  udpSessions: 'stream session',
 };
 
 function plural(n: number, one: string, many: string): string {
@@ -71,6 +73,10 @@ function spanLine(span: FlowSpan, role: 'server' | 'client'): string {
       return role === 'client'
         ? `keeps the query ID and source port of DNS transaction ${span.id} ${range}`
         : `keeps DNS transaction ${span.id} in flight ${range}`;
+    case 'udp':
+      return span.kinds.includes('udpSessions')
+        ? `keeps session state for UDP flow ${span.id} ${range} (a stream on one 4-tuple, not request/response)`
+        : `keeps a request of UDP flow ${span.id} open ${range} (the socket demultiplexes it to its handler until the response)`;
     default:
       return `holds ${span.proto.toUpperCase()} state for flow ${span.id} ${range} (${kinds})`;
   }
@@ -83,9 +89,14 @@ function summaryLine(input: VerdictInput, stateful: boolean): string {
     const parts: string[] = [];
     if (tcp > 0) parts.push(`${plural(tcp, 'TCP connection', 'TCP connections')} (a control block each: sequence numbers, windows, a state machine)`);
     if (quic > 0) parts.push(`${plural(quic, 'QUIC connection', 'QUIC connections')} (connection state and its connection IDs)`);
+    if ((input.spans.counts.udp ?? 0) > 0) parts.push(`${plural(input.spans.counts.udp, 'UDP entry', 'UDP entries')} (per-4-tuple session state of a datagram stream, or requests in flight)`);
     if (parts.length === 0) parts.push('connection state');
     if (dns > 0) parts.push(`also ${dnsQueries}`);
     return `stateful: keeps state that spans exchanges: ${parts.join('; ')}`;
+  }
+  const udp = input.spans.counts.udp ?? 0;
+  if (input.role === 'server' && udp > 0 && dns === 0) {
+    return `stateless: no state outlives a single request/response exchange: ${plural(udp, 'UDP request', 'UDP requests')} of one datagram each way, each kept only until its response`;
   }
   if (input.role === 'server') {
     return `stateless: no state outlives a single request/response exchange: ${dnsQueries}, each kept only from query to response`;
@@ -98,7 +109,9 @@ export function endpointVerdict(input: VerdictInput): Verdict {
   const held = input.kindsHeld;
   const tcp = held.has('tcpConnections') || held.has('tcpHalfOpen') || held.has('tcpTimeWait');
   const quic = held.has('quicConnections') || held.has('quicCids');
-  const stateful = tcp || quic;
+  // A UDP stream (datagrams each way that do not pair up as request/response) is session state tied to the 4-tuple.
+  const udpSession = held.has('udpSessions');
+  const stateful = tcp || quic || udpSession;
   const reasons = [summaryLine(input, stateful)];
 
   const spans = input.spans.spans();
@@ -113,8 +126,9 @@ export function endpointVerdict(input: VerdictInput): Verdict {
     counts.tcp - shownPer.tcp > 0 ? plural(counts.tcp - shownPer.tcp, 'TCP connection', 'TCP connections') : '',
     counts.quic - shownPer.quic > 0 ? plural(counts.quic - shownPer.quic, 'QUIC connection', 'QUIC connections') : '',
     counts.dns - shownPer.dns > 0 ? plural(counts.dns - shownPer.dns, 'DNS transaction', 'DNS transactions') : '',
+    (counts.udp ?? 0) - (shownPer.udp ?? 0) > 0 ? plural(counts.udp - (shownPer.udp ?? 0), 'UDP request', 'UDP requests') : '',
   ].filter((s) => s !== '');
-  const more = counts.tcp + counts.quic + counts.dns - shown.length;
+  const more = counts.tcp + counts.quic + counts.dns + (counts.udp ?? 0) - shown.length;
   if (more > 0) reasons.push(`and ${more} more (${rest.join(', ')})`);
 
   if (input.otherRole.length > 0) {
@@ -123,5 +137,5 @@ export function endpointVerdict(input: VerdictInput): Verdict {
       ? `the same address also acts as a client (${names}): e.g. a resolver forwarding queries keeps their IDs and ports there`
       : `the same address also serves (${names})`);
   }
-  return { verdict: stateful ? 'stateful' : 'stateless', reasons, stickyRouting: tcp ? '4-tuple' : quic ? 'connection-id' : 'none' };
+  return { verdict: stateful ? 'stateful' : 'stateless', reasons, stickyRouting: tcp || udpSession ? '4-tuple' : quic ? 'connection-id' : 'none' };
 }

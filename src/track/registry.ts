@@ -8,11 +8,17 @@ import type { TrackerModule } from './tracker.js';
 import { TCP_MODULE } from './tcp/module.js';
 import { DNS_MODULE } from './dns/module.js';
 import { QUIC_MODULE } from './quic/module.js';
+import { UDP_MODULE } from './udp/module.js';
+import { ICMP_MODULE } from './icmp/module.js';
+import { HTTP_MODULE } from './http/module.js';
 
 export const TRACKERS = [
   TCP_MODULE,
   DNS_MODULE,
   QUIC_MODULE,
+  UDP_MODULE,
+  ICMP_MODULE,
+  HTTP_MODULE,
 ] as const;
 
 /** Any registered module, for code that iterates (sections are then read by name). */

@@ -14,6 +14,7 @@ import type { DecodedPacket } from '../decode/packet.js';
 import type { StateSink } from '../state/events.js';
 import type { StateKind } from '../model/state-kind.js';
 import type { AnalysisOptionsReport, LimitsReport } from '../model/report.js';
+import type { EndpointReport } from '../model/endpoint.js';
 import type { TcpStreamHub } from './stream-hub.js';
 
 /** Everything a tracker may read when it is created: options resolved by the pipeline, the ledger, TCP streams. */
@@ -109,9 +110,13 @@ export interface TrackerModule<Name extends string, Section> {
   name: Name;
   /** How people write it ("TCP"). */
   label: string;
+  /** Its own options with their defaults (e.g. udpTimeout): AnalyzeOptions.trackerOptions overrides them; report.options lists them. */
+  options?: Readonly<Record<string, number>>;
   create(ctx: TrackerContext): Tracker<Section>;
   /** Fills each row's `classification` (called after finish, before the ledger's verdicts). */
   classify?(section: Section): void;
+  /** Adds what its section knows about endpoints (e.g. HTTP session evidence), after the ledger's verdicts. */
+  annotate?(section: Section, endpoints: EndpointReport[]): void;
   /** The ledger state kinds its tracker holds. */
   stateKinds: readonly StateKind[];
   caps: readonly CapSpec[];

@@ -65,7 +65,7 @@ describe('validateRubric', () => {
     expect(errors).toEqual([
       'item 1 ("handshake"), field "points": must be a number >= 0, got "x"',
       'item 2 ("b"), field "points": missing',
-      'item 2 ("b"), field "expect[0]": expectation "nope > 1": unknown metric "nope" (families: capture, limits, tcp, dns, quic, endpoints, endpoint[...])',
+      'item 2 ("b"), field "expect[0]": expectation "nope > 1": unknown metric "nope" (families: capture, limits, tcp, dns, quic, udp, icmp, http, endpoints, endpoint[...])',
     ]);
   });
 });

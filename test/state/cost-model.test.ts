@@ -49,7 +49,7 @@ describe('parseCostModel', () => {
   it('rejects an unknown kind, listing the known ones', () => {
     expect(parse({ entries: { tcpSynSent: { bytes: 1 } } })).toEqual({
       error: "cost model costs.json: unknown key 'entries.tcpSynSent' (expected one of tcpConnections, tcpTimeWait, " +
-        'tcpHalfOpen, dnsPendingQueries, dnsInFlight, quicConnections, quicCids, bufferedByte)',
+        'tcpHalfOpen, dnsPendingQueries, dnsInFlight, quicConnections, quicCids, udpExchanges, udpSessions, bufferedByte)',
     });
   });
 

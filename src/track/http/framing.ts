@@ -1,0 +1,149 @@
+/**
+ * HTTP/1.x message framing of one direction of a TCP stream (RFC 9112 §6): a head (start line and
+ * header fields up to the empty line), then a body delimited by Content-Length, by chunked transfer
+ * coding, or (responses only) by the end of the connection. Bodies are skipped, never buffered;
+ * a head is buffered up to MAX_HEAD bytes. An explicit state machine, fed bytes as they arrive.
+ */
+
+/** Heads longer than this are not HTTP we follow (nginx's default large_client_header_buffers is 8 KiB x 4). */
+export const MAX_HEAD = 64 * 1024;
+
+export interface MessageHead {
+  startLine: string;
+  /** Field names lower-cased, values trimmed, in order (repeated fields kept). */
+  fields: [string, string][];
+  /** Packet in which the head's first byte arrived. */
+  packet: number;
+  time: number;
+}
+
+type State =
+  | { at: 'head' }
+  | { at: 'body'; remaining: number }
+  | { at: 'chunk-size' }
+  | { at: 'chunk-data'; remaining: number }
+  | { at: 'trailers' }
+  | { at: 'until-close' }
+  | { at: 'dead' };
+
+export interface FramerEvents {
+  /** A head was read; returns how its body is delimited. */
+  head(head: MessageHead): BodyRule;
+  /** The bytes cannot be HTTP/1.x (or the head is too long): nothing more is read. */
+  broken(reason: string, packet: number): void;
+}
+
+export type BodyRule = { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked' } | { kind: 'until-close' };
+
+const CR = 13;
+const LF = 10;
+
+export class HttpFramer {
+  private state: State = { at: 'head' };
+  /** Head bytes so far (latin1 text), and where the head started. */
+  private text = '';
+  private headPacket = 0;
+  private headTime = 0;
+
+  constructor(private readonly events: FramerEvents) {}
+
+  get dead(): boolean {
+    return this.state.at === 'dead';
+  }
+
+  /** Bytes were lost for good: the framing cannot be trusted past them. */
+  gap(): void {
+    if (this.state.at !== 'until-close') this.state = { at: 'dead' };
+  }
+
+  push(bytes: Uint8Array, packet: number, time: number): void {
+    let i = 0;
+    while (i < bytes.length) {
+      const s = this.state;
+      switch (s.at) {
+        case 'dead':
+        case 'until-close':
+          return;
+        case 'body':
+        case 'chunk-data': {
+          const take = Math.min(s.remaining, bytes.length - i);
+          s.remaining -= take;
+          i += take;
+          if (s.remaining === 0) this.state = s.at === 'body' ? { at: 'head' } : { at: 'chunk-size' };
+          break;
+        }
+        case 'head':
+        case 'chunk-size':
+        case 'trailers': {
+          // Read a line (or the whole head) up to LF.
+          let end = i;
+          while (end < bytes.length && bytes[end] !== LF) end++;
+          if (this.text.length === 0 && s.at === 'head') {
+            // Blank lines before a request are ignored (RFC 9112 §2.2).
+            if (bytes[i] === CR || bytes[i] === LF) {
+              i++;
+              break;
+            }
+            this.headPacket = packet;
+            this.headTime = time;
+          }
+          this.text += latin1(bytes, i, Math.min(end + 1, bytes.length));
+          i = Math.min(end + 1, bytes.length);
+          if (this.text.length > MAX_HEAD) {
+            this.state = { at: 'dead' };
+            this.events.broken(`head longer than ${MAX_HEAD} bytes`, this.headPacket);
+            return;
+          }
+          if (end >= bytes.length) break; // the line continues in a later segment
+          this.line(s);
+          break;
+        }
+      }
+    }
+  }
+
+  /** A full line (head: one more line of it) was read into `text`. */
+  private line(s: State): void {
+    if (s.at === 'chunk-size') {
+      const size = Number.parseInt(this.text.trim().split(';')[0], 16);
+      this.text = '';
+      if (!Number.isFinite(size) || size < 0) {
+        this.state = { at: 'dead' };
+        this.events.broken('bad chunk size', this.headPacket);
+      } else this.state = size === 0 ? { at: 'trailers' } : { at: 'chunk-data', remaining: size + 2 };
+      return;
+    }
+    const blank = this.text.endsWith('\r\n\r\n') || this.text.endsWith('\n\n') || this.text === '\r\n' || this.text === '\n';
+    if (s.at === 'trailers') {
+      if (this.text === '\r\n' || this.text === '\n') this.state = { at: 'head' };
+      this.text = '';
+      return;
+    }
+    if (!blank) return; // more header lines to come
+    const lines = this.text.split(/\r?\n/);
+    this.text = '';
+    const fields: [string, string][] = [];
+    for (const line of lines.slice(1)) {
+      const colon = line.indexOf(':');
+      if (colon > 0) fields.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+    }
+    const rule = this.events.head({ startLine: lines[0], fields, packet: this.headPacket, time: this.headTime });
+    switch (rule.kind) {
+      case 'none': this.state = { at: 'head' }; break;
+      case 'length': this.state = rule.length > 0 ? { at: 'body', remaining: rule.length } : { at: 'head' }; break;
+      case 'chunked': this.state = { at: 'chunk-size' }; break;
+      case 'until-close': this.state = { at: 'until-close' }; break;
+    }
+  }
+
+  /** Stops reading (e.g. the stream turned out not to be HTTP). */
+  stop(): void {
+    this.state = { at: 'dead' };
+  }
+}
+
+function latin1(bytes: Uint8Array, from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++) s += String.fromCharCode(bytes[i]);
+  return s;
+}

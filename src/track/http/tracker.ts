@@ -1,0 +1,265 @@
+/**
+ * HTTP/1.x on reassembled TCP payload, recognised by content on any port: a stream is HTTP when its
+ * client speaks first with a request line `METHOD SP target SP HTTP/1.x` (RFC 9112 §3). Requests
+ * and responses pair up in order, so keep-alive and pipelined requests both work (RFC 9112 §9.3.2).
+ * TLS and other protocols are left alone after their first bytes; nothing of them is decoded.
+ *
+ * Session evidence per server (ip:port): a cookie the server set (Set-Cookie) that a later request
+ * sends back is a server-side session; a request carrying a self-contained signed token (a JWT in
+ * Authorization or a cookie) is client-carried state. No secret value is kept (model/http.ts).
+ */
+import type { TcpStreamInfo, TcpStreamListener } from '../tcp/tracker.js';
+import type { CookieRef, HttpExchangeReport, HttpReport, SessionState, TokenSummary } from '../../model/http.js';
+import { endpointString } from '../../flow/endpoint.js';
+import { HttpFramer, type BodyRule, type MessageHead } from './framing.js';
+import { cookieSet, cookiesSent, jwtSummary, tokenSummary } from './tokens.js';
+
+/** Methods of RFC 9110 §9 and PATCH (RFC 5789): a line starting with one of them is meant as a request. */
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
+const REQUEST_LINE = /^([A-Z][A-Z_-]*) (\S+) HTTP\/(\d\.\d)$/;
+const STATUS_LINE = /^HTTP\/(\d\.\d) (\d{3})(?: |$)/;
+/** Evidence packets kept per server and kind. */
+const MAX_EVIDENCE = 20;
+
+interface Conn {
+  info: TcpStreamInfo;
+  /** null until the client's first bytes decide. */
+  http: boolean | null;
+  request: HttpFramer;
+  response: HttpFramer;
+  /** Requests awaiting their response, oldest first. */
+  pending: HttpExchangeReport[];
+}
+
+interface ServerEvidence {
+  server: string;
+  /** Cookies the server set: name|hash -> packet of the Set-Cookie. */
+  issued: Map<string, number>;
+  /** name -> evidence packets (Set-Cookie, then requests sending it back) and the flows that sent it back. */
+  returned: Map<string, { packets: number[]; flows: Set<number> }>;
+  token: TokenSummary | null;
+  tokenPackets: number[];
+  tokenFlows: Set<number>;
+}
+
+export interface HttpTrackerOptions {
+  maxRecords: number;
+}
+
+export class HttpTracker implements TcpStreamListener {
+  private readonly conns = new Map<number, Conn | false>();
+  private readonly rows: HttpExchangeReport[] = [];
+  private readonly malformed: HttpReport['malformed'] = [];
+  private readonly servers = new Map<string, ServerEvidence>();
+  private readonly counts = { exchanges: 0, requests: 0, responses: 0, flows: 0 };
+  omitted = 0;
+
+  constructor(private readonly options: HttpTrackerOptions) {}
+
+  wants(_flow: TcpStreamInfo): boolean {
+    return true; // by content, on any port: decided from the first bytes
+  }
+
+  data(flow: TcpStreamInfo, fromClient: boolean, bytes: Uint8Array, packet: number, time: number): void {
+    let conn = this.conns.get(flow.id);
+    if (conn === false) return;
+    if (conn === undefined) {
+      // The client speaks first in HTTP, and a request line starts with an upper-case token
+      // (a TLS record starts with 0x16, SSH and SMTP servers speak first).
+      if (!fromClient || bytes.length === 0 || bytes[0] < 0x41 || bytes[0] > 0x5a) {
+        this.conns.set(flow.id, false);
+        return;
+      }
+      conn = this.newConn(flow);
+      this.conns.set(flow.id, conn);
+    }
+    (fromClient ? conn.request : conn.response).push(bytes, packet, time);
+  }
+
+  gap(flow: TcpStreamInfo, fromClient: boolean, _packet: number): void {
+    const conn = this.conns.get(flow.id);
+    if (conn) (fromClient ? conn.request : conn.response).gap();
+  }
+
+  finish(): HttpReport {
+    this.rows.sort((a, b) => a.requestPacket - b.requestPacket);
+    return {
+      exchanges: this.rows,
+      malformed: this.malformed,
+      servers: [...this.servers.values()].map((s) => ({ server: s.server, sessionState: sessionState(s) })),
+      summary: { ...this.counts, malformed: this.malformed.length },
+    };
+  }
+
+  private newConn(info: TcpStreamInfo): Conn {
+    const conn: Conn = { info, http: null, request: null as unknown as HttpFramer, response: null as unknown as HttpFramer, pending: [] };
+    conn.request = new HttpFramer({
+      head: (head) => this.request(conn, head),
+      broken: (reason, packet) => this.broken(conn, reason, packet),
+    });
+    conn.response = new HttpFramer({
+      head: (head) => this.response(conn, head),
+      broken: () => conn.response.stop(),
+    });
+    return conn;
+  }
+
+  private broken(conn: Conn, reason: string, packet: number): void {
+    if (conn.http !== false) this.malformed.push({ packet, flow: conn.info.id, reason });
+    conn.request.stop();
+    conn.response.stop();
+  }
+
+  private request(conn: Conn, head: MessageHead): BodyRule {
+    const m = REQUEST_LINE.exec(head.startLine);
+    if (m === null) {
+      const method = head.startLine.split(' ')[0];
+      if (conn.http === true || METHODS.has(method)) {
+        this.broken(conn, `malformed request line "${printable(head.startLine)}"`, head.packet);
+      } else {
+        conn.http = false; // another protocol: nothing of it is decoded
+        conn.request.stop();
+        conn.response.stop();
+      }
+      return { kind: 'none' };
+    }
+    if (conn.http !== true) {
+      conn.http = true;
+      this.counts.flows++;
+    }
+    this.counts.requests++;
+    const info = conn.info;
+    const server = endpointString(info.server, info.serverPort);
+    const field = (name: string): string | null => head.fields.find(([n]) => n === name)?.[1] ?? null;
+    const cookies: CookieRef[] = [];
+    const evidence = this.evidence(server);
+    let token: TokenSummary | null = null;
+    for (const [name, value] of head.fields) {
+      if (name !== 'cookie') continue;
+      for (const c of cookiesSent(value)) {
+        cookies.push(c.ref);
+        const jwt = jwtSummary(c.value);
+        if (jwt !== null) token = jwt;
+        else if (evidence.issued.has(`${c.ref.name}|${c.ref.hash}`)) {
+          const r = evidence.returned.get(c.ref.name) ?? { packets: [evidence.issued.get(`${c.ref.name}|${c.ref.hash}`) as number], flows: new Set<number>() };
+          if (r.packets.length < MAX_EVIDENCE) r.packets.push(head.packet);
+          r.flows.add(info.id);
+          evidence.returned.set(c.ref.name, r);
+        }
+      }
+    }
+    const authorization = field('authorization');
+    let scheme: string | null = null;
+    if (authorization !== null) {
+      const [s, credentials] = authorization.split(/\s+/, 2);
+      scheme = s;
+      if (s.toLowerCase() === 'bearer' && credentials !== undefined) token = tokenSummary(credentials);
+    }
+    if (token !== null && token.kind === 'jwt') {
+      evidence.token = token;
+      if (evidence.tokenPackets.length < MAX_EVIDENCE) evidence.tokenPackets.push(head.packet);
+      evidence.tokenFlows.add(info.id);
+    }
+    const row: HttpExchangeReport = {
+      flow: info.id,
+      client: endpointString(info.client, info.clientPort),
+      server,
+      requestPacket: head.packet,
+      responsePacket: null,
+      method: m[1],
+      host: field('host'),
+      path: m[2].split('?')[0],
+      status: null,
+      version: `HTTP/${m[3]}`,
+      cookiesSent: cookies,
+      cookiesSet: [],
+      authorization: scheme,
+      token,
+    };
+    conn.pending.push(row);
+    if (this.rows.length < this.options.maxRecords) this.rows.push(row);
+    else this.omitted++;
+    const te = field('transfer-encoding');
+    if (te !== null && /chunked\s*$/i.test(te)) return { kind: 'chunked' };
+    const length = Number.parseInt(field('content-length') ?? '0', 10);
+    return Number.isFinite(length) && length > 0 ? { kind: 'length', length } : { kind: 'none' };
+  }
+
+  private response(conn: Conn, head: MessageHead): BodyRule {
+    const m = STATUS_LINE.exec(head.startLine);
+    if (m === null || conn.http !== true) {
+      conn.response.stop();
+      return { kind: 'none' };
+    }
+    const status = Number(m[2]);
+    if (status >= 100 && status < 200) return { kind: 'none' }; // interim: the final response follows (RFC 9110 §15.2)
+    this.counts.responses++;
+    const row = conn.pending.shift();
+    if (row !== undefined) {
+      this.counts.exchanges++;
+      row.responsePacket = head.packet;
+      row.status = status;
+      const evidence = this.evidence(row.server);
+      for (const [name, value] of head.fields) {
+        if (name !== 'set-cookie') continue;
+        const c = cookieSet(value);
+        if (c === null) continue;
+        row.cookiesSet.push(c.ref);
+        if (jwtSummary(c.value) === null) evidence.issued.set(`${c.ref.name}|${c.ref.hash}`, head.packet);
+      }
+    }
+    const field = (name: string): string | null => head.fields.find(([n]) => n === name)?.[1] ?? null;
+    // RFC 9112 §6.3: no body after HEAD, 204 and 304; then chunked, Content-Length, or until close.
+    if (row?.method === 'HEAD' || status === 204 || status === 304) return { kind: 'none' };
+    const te = field('transfer-encoding');
+    if (te !== null && /chunked\s*$/i.test(te)) return { kind: 'chunked' };
+    const length = field('content-length');
+    if (length !== null) {
+      const n = Number.parseInt(length, 10);
+      return Number.isFinite(n) && n > 0 ? { kind: 'length', length: n } : { kind: 'none' };
+    }
+    return { kind: 'until-close' };
+  }
+
+  private evidence(server: string): ServerEvidence {
+    let e = this.servers.get(server);
+    if (e === undefined) {
+      e = { server, issued: new Map(), returned: new Map(), token: null, tokenPackets: [], tokenFlows: new Set() };
+      this.servers.set(server, e);
+    }
+    return e;
+  }
+}
+
+function printable(line: string): string {
+  const cut = line.length > 60 ? `${line.slice(0, 60)}…` : line;
+  return cut.replace(/[^\x20-\x7e]/g, '.');
+}
+
+function sessionState(e: ServerEvidence): SessionState {
+  const returned = [...e.returned.entries()].sort((a, b) => b[1].flows.size - a[1].flows.size);
+  if (returned.length > 0) {
+    const [name, r] = returned[0];
+    const connections = r.flows.size;
+    return {
+      kind: 'server-session',
+      cookie: name,
+      description: `the server issued cookie ${name} (Set-Cookie at packet ${r.packets[0]}) and clients sent it back on ` +
+        `${connections} later connection${connections === 1 ? '' : 's'} (packets ${r.packets.slice(1).join(', ')}): some store keeps ` +
+        `per-session state; the backend is stateless only if that store is shared, otherwise it needs sticky routing by cookie ${name}`,
+      evidence: r.packets,
+    };
+  }
+  if (e.token !== null) {
+    const t = e.token;
+    const n = e.tokenFlows.size;
+    return {
+      kind: 'client-token',
+      token: t,
+      description: `requests carry a self-contained signed token (JWT, alg ${t.alg ?? '?'}, claims ${(t.claims ?? []).join(', ') || 'none'}) ` +
+        `on ${n} connection${n === 1 ? '' : 's'}: the client carries the session state, so any backend can serve any request`,
+      evidence: e.tokenPackets,
+    };
+  }
+  return { kind: 'none', description: 'no session evidence: no cookie the server set came back, and no self-contained token', evidence: [] };
+}
