@@ -80,7 +80,13 @@ function problemsBlock(r: Report, maxRows: number): string[] {
 function reportBlock(r: AnyReport, maxRows: number): string[] {
   const heading = `## \`${r.capture.path.replace(/`/g, "'")}\``;
   if (isFailed(r)) return [heading, '', `**Error:** ${mdText(r.error)}`];
-  return [heading, '', summaryLine(r), '', ...endpointsBlock(r, maxRows), '', ...problemsBlock(r, maxRows)];
+  const sections = r as unknown as Record<string, unknown>;
+  const extra: string[] = [];
+  for (const m of TRACKERS as readonly AnyTrackerModule[]) {
+    const block = sections[m.name] === undefined ? [] : (m.markdown?.(sections[m.name], maxRows) ?? []);
+    if (block.length > 0) extra.push(...block, '');
+  }
+  return [heading, '', summaryLine(r), '', ...endpointsBlock(r, maxRows), '', ...extra, ...problemsBlock(r, maxRows)];
 }
 
 /** One markdown document for all captures, in input order. */

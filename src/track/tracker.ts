@@ -125,6 +125,8 @@ export interface TrackerModule<Name extends string, Section> {
   ndjson: { list: string; type: string } | null;
   /** Its part of the one-line markdown summary. */
   summary(section: Section): string;
+  /** Its own markdown block (lines, heading included), or none. */
+  markdown?(section: Section, maxRows: number): string[];
   /** Its table block, or null when there is nothing to show. */
   table(section: Section, view: SectionView): string | null;
   /** Its "problems found" lines. */

@@ -6,7 +6,7 @@
 import type { HttpReport } from '../../model/http.js';
 import type { TrackerModule } from '../tracker.js';
 import { HttpTracker } from './tracker.js';
-import { sessionsSection } from './render.js';
+import { sessionsMarkdown, sessionsSection } from './render.js';
 import { countOf, formatPackets } from '../../report/format.js';
 
 export const HTTP_MODULE: TrackerModule<'http', HttpReport> = {
@@ -39,6 +39,7 @@ export const HTTP_MODULE: TrackerModule<'http', HttpReport> = {
   ndjson: { list: 'exchanges', type: 'http-exchange' },
   summary: (s) => countOf(s.summary.exchanges, 'HTTP exchange', 'HTTP exchanges'),
   table: (s, view) => sessionsSection(s, view),
+  markdown: (s, maxRows) => sessionsMarkdown(s, maxRows),
   problems: (s) => s.malformed.map((m) => ({ area: 'http', text: `flow ${m.flow}: ${m.reason}`, where: formatPackets([m.packet]) })),
   metrics: [
     { name: 'http.exchanges', kind: 'count', meaning: 'HTTP/1.x requests answered by a response', noun: 'HTTP exchanges',

@@ -3,6 +3,7 @@ import type { HttpReport } from '../../model/http.js';
 import type { SectionView } from '../tracker.js';
 import { renderGrid } from '../../report/cli-table.js';
 import { formatPackets } from '../../report/format.js';
+import { mdText } from '../../report/markdown.js';
 
 export function sessionsSection(http: HttpReport, view: SectionView): string | null {
   if (http.summary.requests === 0 && http.malformed.length === 0) return null;
@@ -18,4 +19,16 @@ export function sessionsSection(http: HttpReport, view: SectionView): string | n
     renderGrid(['Server', 'Session state', 'Carried by', 'Evidence'], rows, { color: view.color }),
   ];
   return lines.join('\n');
+}
+
+/** "### Sessions": one line per HTTP server, its session kind and the packets that show it. */
+export function sessionsMarkdown(http: HttpReport, maxRows: number): string[] {
+  if (http.servers.length === 0) return [];
+  const lines = [`### Sessions (${http.servers.length} HTTP server${http.servers.length === 1 ? '' : 's'})`, ''];
+  for (const { server, sessionState: s } of http.servers.slice(0, maxRows)) {
+    const where = s.evidence.length > 0 ? ` (packets ${formatPackets(s.evidence)})` : '';
+    lines.push(`- \`${server}\` **${s.kind}**: ${mdText(s.description)}${where}`);
+  }
+  if (http.servers.length > maxRows) lines.push(`- … ${http.servers.length - maxRows} more (see the JSON report).`);
+  return lines;
 }
