@@ -164,6 +164,7 @@ function addAnalysisOptions(cmd: Command): Command {
     .option('--max-pending-dns <n>', 'outstanding DNS queries tracked at once', '100000')
     .option('--max-quic-connections <n>', 'live QUIC connections tracked at once', '100000')
     .option('--max-endpoints <n>', 'endpoints followed one by one; later ones share one row per role', '100000')
+    .option('--tracker-option <name=value>', 'a registered tracker\'s option, repeatable: udpTimeout, icmpTimeout (seconds), maxUdpFlows, maxIcmpFlows', collect, [])
     .option('--max-records <n>', 'rows listed per report list (flows, transactions, connections); the summaries count all', '100000')
     .addOption(new Option('--reader <reader>', 'classic pcap reader').choices(['pcap-parser', 'builtin']).default('builtin'));
 }

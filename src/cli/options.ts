@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { AnalyzeOptions } from '../pipeline.js';
 import { parseCostModel } from '../state/cost-model.js';
+import { TRACKERS, type AnyTrackerModule } from '../track/registry.js';
 
 /** A bad option value: the CLI prints the message and exits 2. */
 export class UsageError extends Error {}
@@ -20,6 +21,7 @@ export interface CommonOptionValues {
   maxRecords?: string;
   maxEndpoints?: string;
   reader?: string;
+  trackerOption?: string[];
 }
 
 function number(name: string, text: string, { min = 0, integer = false, max = Number.MAX_SAFE_INTEGER } = {}): number {
@@ -55,6 +57,17 @@ export function toAnalyzeOptions(v: CommonOptionValues): AnalyzeOptions {
   if (v.maxQuicConnections !== undefined) o.maxQuicConnections = number('--max-quic-connections', v.maxQuicConnections, { min: 1, integer: true });
   if (v.maxEndpoints !== undefined) o.maxEndpoints = number('--max-endpoints', v.maxEndpoints, { min: 1, integer: true });
   if (v.maxRecords !== undefined) o.maxRecords = number('--max-records', v.maxRecords, { min: 0, integer: true });
+  if (v.trackerOption !== undefined && v.trackerOption.length > 0) {
+    const known = new Map((TRACKERS as readonly AnyTrackerModule[]).flatMap((m) => Object.keys(m.options ?? {}).map((name) => [name, m] as const)));
+    o.trackerOptions = {};
+    for (const pair of v.trackerOption) {
+      const [name, value] = pair.split('=', 2);
+      if (!known.has(name) || value === undefined) {
+        throw new UsageError(`option --tracker-option: '${pair}' is not name=value with name one of ${[...known.keys()].join(', ')}`);
+      }
+      o.trackerOptions[name] = number(`--tracker-option ${name}`, value, { min: name.startsWith('max') ? 1 : 0, integer: name.startsWith('max') });
+    }
+  }
   if (v.costModel !== undefined) {
     let text: string;
     try {

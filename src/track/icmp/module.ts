@@ -47,7 +47,7 @@ export const ICMP_MODULE: TrackerModule<'icmp', DatagramFlowsReport> = {
     };
   },
   stateKinds: [],
-  caps: [{ max: 'maxIcmpFlows', evicted: 'evictedIcmpFlows', one: 'ICMP flow', what: 'ICMP flows', option: 'maxIcmpFlows', consequence: () => PARTIAL }],
+  caps: [{ max: 'maxIcmpFlows', evicted: 'evictedIcmpFlows', one: 'ICMP flow', what: 'ICMP flows', option: '--tracker-option maxIcmpFlows', consequence: () => PARTIAL }],
   omissions: [{ key: 'omittedIcmpFlows', what: 'ICMP flows' }],
   ndjson: { list: 'flows', type: 'icmp-flow' },
   summary: (s) => countOf(s.summary.flows, 'ICMP flow', 'ICMP flows'),

@@ -55,7 +55,7 @@ export const UDP_MODULE: TrackerModule<'udp', DatagramFlowsReport> = {
     };
   },
   stateKinds: ['udpExchanges', 'udpSessions'],
-  caps: [{ max: 'maxUdpFlows', evicted: 'evictedUdpFlows', one: 'UDP flow', what: 'UDP flows', option: 'maxUdpFlows', consequence: () => PARTIAL }],
+  caps: [{ max: 'maxUdpFlows', evicted: 'evictedUdpFlows', one: 'UDP flow', what: 'UDP flows', option: '--tracker-option maxUdpFlows', consequence: () => PARTIAL }],
   omissions: [{ key: 'omittedUdpFlows', what: 'UDP flows' }],
   ndjson: { list: 'flows', type: 'udp-flow' },
   summary: (s) => `${countOf(s.summary.flows, 'UDP flow', 'UDP flows')} (${s.summary.exchanges} exchanges)`,
