@@ -9,6 +9,7 @@ import { FragmentReassembler } from './decode/fragments.js';
 import { linkTypeName } from './linktypes.js';
 import type { DecodedPacket } from './decode/packet.js';
 import { TcpTracker } from './track/tcp/tracker.js';
+import { PacketRecorder, type PacketRecorderOptions } from './track/tcp/packet-recorder.js';
 import { DnsTracker } from './track/dns/tracker.js';
 import { QuicTracker } from './track/quic/tracker.js';
 import { OVERFLOW_NAMES, StateLedger } from './state/ledger.js';
@@ -37,6 +38,8 @@ export interface AnalyzeOptions {
   maxEndpoints?: number;
   /** Which classic-pcap reader to use (default builtin, as in the CLI); both give identical records. */
   reader?: 'pcap-parser' | 'builtin';
+  /** Log the first and last packets of TCP flows for ladder diagrams (report field packetLog). */
+  packetLog?: PacketRecorderOptions;
   /** Called every `progressEvery` packets (for a progress line). */
   onProgress?: (packets: number, bytes: number) => void;
   progressEvery?: number;
@@ -73,7 +76,8 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
 
   const ledger = new StateLedger({ costModel, restartAt: options.restartAt, maxEndpoints });
   const dns = new DnsTracker({ ports: dnsPorts, timeout: dnsTimeout, state: ledger, maxPending: maxPendingDns, maxRecords });
-  const tcp = new TcpTracker({ state: ledger, stream: dns, timeWait, maxFlows, maxRecords });
+  const recorder = options.packetLog ? new PacketRecorder(options.packetLog) : undefined;
+  const tcp = new TcpTracker({ state: ledger, stream: dns, timeWait, maxFlows, maxRecords, recorder });
   const quic = new QuicTracker({ state: ledger, maxConnections: maxQuicConnections, maxRecords });
   const fragments = new FragmentReassembler({ maxDatagrams: maxFragments });
   const undecoded: Record<string, number> = {};
