@@ -40,6 +40,8 @@ export interface AnalyzeOptions {
   reader?: 'pcap-parser' | 'builtin';
   /** Log the first and last packets of TCP flows for ladder diagrams (report field packetLog). */
   packetLog?: PacketRecorderOptions;
+  /** Keep a timeline per kind of state for each endpoint (report field timelineByKind). */
+  kindTimelines?: boolean;
   /** Called every `progressEvery` packets (for a progress line). */
   onProgress?: (packets: number, bytes: number) => void;
   progressEvery?: number;
@@ -74,7 +76,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   const maxRecords = options.maxRecords ?? DEFAULTS.maxRecords;
   const maxEndpoints = options.maxEndpoints ?? DEFAULTS.maxEndpoints;
 
-  const ledger = new StateLedger({ costModel, restartAt: options.restartAt, maxEndpoints });
+  const ledger = new StateLedger({ costModel, restartAt: options.restartAt, maxEndpoints, kindTimelines: options.kindTimelines });
   const dns = new DnsTracker({ ports: dnsPorts, timeout: dnsTimeout, state: ledger, maxPending: maxPendingDns, maxRecords });
   const recorder = options.packetLog ? new PacketRecorder(options.packetLog) : undefined;
   const tcp = new TcpTracker({ state: ledger, stream: dns, timeWait, maxFlows, maxRecords, recorder });

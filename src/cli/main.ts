@@ -11,6 +11,8 @@ import { analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
 import type { AnyReport } from '../report/schema.js';
 import { renderStateTable, renderTable } from '../report/table.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { HTML_DEFAULTS, HTML_LADDER_PACKETS, renderHtml } from '../report/html/html.js';
+import { writeStateSvgs } from './svg-dir.js';
 import { ndjsonRecords } from '../report/ndjson.js';
 import { ChunkedWriter, writeJson, type JsonOutput } from '../report/json-writer.js';
 import { register as registerCheck } from './commands/check.js';
@@ -21,11 +23,12 @@ import { useColor } from './terminal.js';
 
 export const EXIT = { OK: 0, FAILED_CHECK: 1, BAD_INPUT: 2 } as const;
 
-type Format = 'table' | 'json' | 'markdown' | 'ndjson';
+type Format = 'table' | 'json' | 'markdown' | 'ndjson' | 'html';
 
 interface OutputOptionValues extends CommonOptionValues {
   format: Format;
   output?: string;
+  svgDir?: string;
 }
 
 function version(): string {
@@ -122,13 +125,18 @@ class OutputError extends Error {
 
 async function runReport(paths: string[], values: OutputOptionValues, view: 'analyze' | 'state'): Promise<void> {
   const options = toAnalyzeOptions(values);
+  if (values.svgDir !== undefined && values.format !== 'markdown') throw new UsageError('option --svg-dir goes with --format markdown');
+  // Pictures need what plain reports skip: per-kind timelines, and packet logs for the ladders.
+  if (values.format === 'html' || values.svgDir !== undefined) options.kindTimelines = true;
+  if (values.format === 'html') options.packetLog = { first: HTML_LADDER_PACKETS, last: HTML_LADDER_PACKETS, flows: HTML_DEFAULTS.maxLadders };
   const file = values.output ? await openOutput(values.output) : undefined;
   const out = file ?? process.stdout;
   const color = !file && useColor(process.stdout);
   try {
     const stream = streamingWriter(values.format, view, out, paths.length);
     const reports = await analyzeAll(paths, options, stream, stream === undefined);
-    if (values.format === 'markdown') out.write(renderMarkdown(reports));
+    if (values.format === 'markdown') out.write(renderMarkdown(reports) + (values.svgDir === undefined ? '' : writeStateSvgs(reports, values.svgDir, values.output)));
+    if (values.format === 'html') out.write(renderHtml(reports, { generator: `statecap ${version()}` }));
     if (values.format === 'table') out.write(view === 'state' ? renderStateTable(reports, { color }) : renderTable(reports, { color }));
     if (file) {
       file.end();
@@ -147,8 +155,9 @@ function collect(value: string, previous: string[]): string[] {
 /** --format and --output of the report commands (check and grade define their own). */
 function addReportOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown', 'ndjson']).default('table'))
-    .option('-o, --output <file>', 'write the report to FILE instead of standard output');
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown', 'ndjson', 'html']).default('table'))
+    .option('-o, --output <file>', 'write the report to FILE instead of standard output')
+    .option('--svg-dir <dir>', 'with --format markdown: write a state-over-time SVG per top endpoint into DIR and embed them');
 }
 
 /** The analysis options every command that reads captures accepts. */
