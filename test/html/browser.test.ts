@@ -71,9 +71,9 @@ describe.runIf(present)('HTML report in chromium', () => {
   });
 
   it('draws every charted endpoint: two canvases each, with non-blank pixels', async () => {
-    // Endpoints holding state: server 10.0.0.2:80, clients 10.0.0.1 and 10.0.0.3, DNS client 10.0.0.1 is the same row.
+    // Every endpoint held state: servers 10.0.0.2:80 and 10.0.0.53:53, clients 10.0.0.1 (TCP and DNS) and 10.0.0.3.
     const charts = await page.locator('.chart').count();
-    expect(charts).toBeGreaterThanOrEqual(3);
+    expect(charts).toBe(4);
     const inked = await page.evaluate(() => Array.from(document.querySelectorAll('.chart')).map((host) =>
       Array.from(host.querySelectorAll('canvas')).map((canvas) => {
         const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
