@@ -99,9 +99,9 @@ describe('statecap explain --dns, --quic and errors', () => {
   it('names what exists when the id does not, with exit 2', async () => {
     const r = await explain('reset', { flow: '7' });
     expect(r.code).toBe(2);
-    expect(r.err).toBe('statecap explain: no TCP flow 7: captures/reset.pcap lists TCP flows 0 to 0\n');
-    expect((await explain('reset', { quic: '0' })).err).toBe('statecap explain: no QUIC connection 0: captures/reset.pcap has no QUIC connections\n');
+    expect(r.err).toBe('statecap: no TCP flow 7: captures/reset.pcap lists TCP flows 0 to 0\n');
+    expect((await explain('reset', { quic: '0' })).err).toBe('statecap: no QUIC connection 0: captures/reset.pcap has no QUIC connections\n');
     expect((await explain('reset', { flow: '0', dns: '0' })).err).toContain('exactly one of');
-    expect((await explain('reset', { flow: 'x' })).err).toBe("statecap explain: option --flow: 'x' is not a whole number\n");
+    expect((await explain('reset', { flow: 'x' })).err).toBe("statecap: option --flow: 'x' is not a whole number\n");
   });
 });

@@ -48,7 +48,7 @@ function wholeNumber(text: string | undefined): number | null {
 export async function runExplainCommand(capture: string, values: ExplainValues, deps: CommandDeps): Promise<0 | 2> {
   const io = ioFor(deps);
   const fail = (message: string): 2 => {
-    io.err(`statecap explain: ${message}\n`);
+    io.err(`statecap: ${message}\n`);
     return 2;
   };
   const chosen = (['flow', 'dns', 'quic'] as const).filter((k) => values[k] !== undefined);
@@ -61,7 +61,7 @@ export async function runExplainCommand(capture: string, values: ExplainValues, 
   const width = values.width !== undefined ? wholeNumber(values.width) : (process.stdout.columns ?? DEFAULT_WIDTH);
   if (width === null) return fail(`option --width: '${values.width}' is not a whole number`);
 
-  const options = analyzeOptionsFrom(values, deps, io, 'explain');
+  const options = analyzeOptionsFrom(values, deps, io);
   if (options === null) return 2;
   if (what === 'flow') options.packetLog = { first: packets, last: packets, only: id };
   const report = await deps.analyze(capture, options);

@@ -1,4 +1,4 @@
-/** The HTML report's stylesheet (inlined). Ladders and charts sit in off-screen-lazy blocks (content-visibility). */
+/** The HTML report's stylesheet (inlined). No content-visibility: lazily sized blocks would move anchor targets after a jump. */
 export const PAGE_CSS = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1d2125; background: #fafbfc; }
 header { position: sticky; top: 0; z-index: 10; background: #fff; border-bottom: 1px solid #d8dee4; padding: 8px 20px; display: flex; gap: 16px; align-items: baseline; flex-wrap: wrap; }
@@ -23,10 +23,10 @@ ul.problems li { margin: 2px 0; }
 .more { color: #57606a; font-style: italic; }
 .error { color: #cf222e; font-weight: 600; }
 .restart { color: #a40e26; }
-section.endpoint { background: #fff; border: 1px solid #e1e4e8; border-radius: 6px; padding: 6px 12px 10px; margin: 10px 0; content-visibility: auto; contain-intrinsic-size: auto 640px; }
+section.endpoint { background: #fff; border: 1px solid #e1e4e8; border-radius: 6px; padding: 6px 12px 10px; margin: 10px 0; }
 .chart { min-height: 200px; }
 .hover { font: 12px ui-monospace, monospace; color: #57606a; min-height: 16px; }
-figure.ladder { background: #fff; border: 1px solid #e1e4e8; border-radius: 6px; margin: 12px 0; padding: 6px 10px; overflow-x: auto; content-visibility: auto; contain-intrinsic-size: auto 600px; }
+figure.ladder { background: #fff; border: 1px solid #e1e4e8; border-radius: 6px; margin: 12px 0; padding: 6px 10px; overflow-x: auto; }
 figure.ladder:target, tr:target, section.endpoint:target { outline: 2px solid #0969da; }
 figcaption { font-weight: 600; margin-bottom: 4px; }
 figcaption a.up { font-weight: normal; font-size: 12px; margin-left: 8px; }
