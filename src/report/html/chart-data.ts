@@ -82,9 +82,11 @@ export function endpointChart(report: Report, e: EndpointReport, id: string, buc
 
   const keep = decimateRows(x, columns.flatMap((c) => [c.entries, c.bytes]), buckets);
   const pick = <T>(values: T[]): T[] => keep.map((i) => values[i]);
+  // Microseconds and whole bytes are all a chart can show; shorter numbers keep the page small.
+  const micro = (v: number): number => Math.round(v * 1e6) / 1e6;
   const series: ChartSeries[] = columns.map((c, k) => {
     const kind = k < kinds.length ? kinds[k][0] : 'all';
-    return { kind, label: kind === 'all' ? 'all state' : (KIND_LABELS[kind] ?? kind), entries: pick(c.entries), bytes: pick(c.bytes) };
+    return { kind, label: kind === 'all' ? 'all state' : (KIND_LABELS[kind] ?? kind), entries: pick(c.entries), bytes: pick(c.bytes).map(Math.round) };
   });
   const at = (p: EndpointReport['peak']): EndpointChart['peak'] =>
     p.time === null || p.packet === null || p.entries === 0 ? null : { x: p.time - t0, packet: p.packet, entries: p.entries, bytes: p.bytes };
@@ -92,7 +94,7 @@ export function endpointChart(report: Report, e: EndpointReport, id: string, buc
     ? { x: e.restart.at.time - t0, packet: e.restart.at.packet, breaks: breaksText(e.restart.breaks) }
     : null;
   return {
-    id, name: e.endpoint, x: pick(x), packets: pick(packets), series,
+    id, name: e.endpoint, x: pick(x).map(micro), packets: pick(packets), series,
     peak: at(e.peak), peakBytes: e.peakBytes.bytes === 0 ? null : at(e.peakBytes),
     windows: e.idleWindows.map((w) => [w.start - t0, w.end - t0]),
     restart, end,

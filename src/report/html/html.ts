@@ -16,8 +16,8 @@ import { countOf, formatBytes, formatCounts, formatSeconds, formatTime } from '.
 import { findProblems } from '../problems.js';
 import { restartLine } from '../table-endpoints.js';
 import { parseEndpoint } from '../../flow/endpoint.js';
-import { dnsLadder, ladderId, quicLadder, tcpLadder } from '../ladder/ladder.js';
-import { ladderSvg } from '../ladder/ladder-svg.js';
+import { dnsLadder, ladderId, quicLadder, tcpLadder, type Ladder } from '../ladder/ladder.js';
+import { ladderSvg, layoutLadder } from '../ladder/ladder-svg.js';
 import { endpointChart, type EndpointChart } from './chart-data.js';
 import { chartLibrary } from './assets.js';
 import { CLIENT_SCRIPT } from './client-script.js';
@@ -35,10 +35,13 @@ export interface HtmlOptions {
   generator?: string;
 }
 
-export const HTML_DEFAULTS = { maxRows: 1000, maxCharts: 20, maxLadders: 200 } as const;
+export const HTML_DEFAULTS = { maxRows: 1000, maxCharts: 20, maxLadders: 100 } as const;
 
 /** Packets logged at each end of a flow for its ladder (the recorder's first/last N). */
-export const HTML_LADDER_PACKETS = 12;
+export const HTML_LADDER_PACKETS = 10;
+
+/** Height of a ladder figure around its SVG: caption line, padding and border (see style.ts figure.ladder). */
+const LADDER_CHROME = 36;
 
 /** Anchors, prefixed by the capture's position so several captures share one page. */
 function anchors(ci: number) {
@@ -186,20 +189,20 @@ function quicTable(c: CaptureContext): string {
 
 function laddersSection(c: CaptureContext): string {
   const parts: string[] = [];
-  const ladder = (id: string, rowId: string, search: string, svg: string, title: string): string =>
-    `<figure class="ladder" id="${id}" data-search="${search}"><figcaption>${h(title)} <a class="up" href="#${rowId}">↑ list</a></figcaption>${svg}</figure>`;
+  // Off-screen ladders are neither laid out nor painted (content-visibility: auto); their size is
+  // given exactly, so the page does not shift and a jump to one lands on it.
+  const ladder = (id: string, rowId: string, search: string, l: Ladder): string => {
+    const layout = layoutLadder(l);
+    return `<figure class="ladder" id="${id}" data-search="${search}" style="contain-intrinsic-size: auto ${layout.height + LADDER_CHROME}px">` +
+      `<figcaption>${h(l.title)} <a class="up" href="#${rowId}">↑ list</a></figcaption>${ladderSvg(l, layout.width, layout)}</figure>`;
+  };
   const tcp = c.r.tcp.flows.filter((f) => c.ladders.tcp.has(f.id));
-  for (const f of tcp) {
-    const l = tcpLadder(f);
-    parts.push(ladder(c.a.tcp(f.id), c.a.tcpRow(f.id), searchText(f.client, f.server, `tcp ${f.id}`), ladderSvg(l), l.title));
-  }
+  for (const f of tcp) parts.push(ladder(c.a.tcp(f.id), c.a.tcpRow(f.id), searchText(f.client, f.server, `tcp ${f.id}`), tcpLadder(f)));
   for (const t of c.r.dns.transactions.filter((x) => c.ladders.dns.has(x.index))) {
-    const l = dnsLadder(t);
-    parts.push(ladder(c.a.dns(t.index), c.a.dnsRow(t.index), searchText(t.client, t.server, t.qname, `dns ${t.index}`), ladderSvg(l), l.title));
+    parts.push(ladder(c.a.dns(t.index), c.a.dnsRow(t.index), searchText(t.client, t.server, t.qname, `dns ${t.index}`), dnsLadder(t)));
   }
   for (const q of c.r.quic.connections.filter((x) => c.ladders.quic.has(x.id))) {
-    const l = quicLadder(q);
-    parts.push(ladder(c.a.quic(q.id), c.a.quicRow(q.id), searchText(q.client, q.server, q.serverName, `quic ${q.id}`), ladderSvg(l), l.title));
+    parts.push(ladder(c.a.quic(q.id), c.a.quicRow(q.id), searchText(q.client, q.server, q.serverName, `quic ${q.id}`), quicLadder(q)));
   }
   if (parts.length === 0) return '';
   const cut = c.r.tcp.flows.length - tcp.length;

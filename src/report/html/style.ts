@@ -1,4 +1,4 @@
-/** The HTML report's stylesheet (inlined). No content-visibility: lazily sized blocks would move anchor targets after a jump. */
+/** The HTML report's stylesheet (inlined). */
 export const PAGE_CSS = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1d2125; background: #fafbfc; }
 header { position: sticky; top: 0; z-index: 10; background: #fff; border-bottom: 1px solid #d8dee4; padding: 8px 20px; display: flex; gap: 16px; align-items: baseline; flex-wrap: wrap; }
@@ -26,11 +26,11 @@ ul.problems li { margin: 2px 0; }
 section.endpoint { background: #fff; border: 1px solid #e1e4e8; border-radius: 6px; padding: 6px 12px 10px; margin: 10px 0; }
 .chart { min-height: 200px; }
 .hover { font: 12px ui-monospace, monospace; color: #57606a; min-height: 16px; }
-figure.ladder { background: #fff; border: 1px solid #e1e4e8; border-radius: 6px; margin: 12px 0; padding: 6px 10px; overflow-x: auto; }
+figure.ladder { background: #fff; border: 1px solid #e1e4e8; border-radius: 6px; margin: 12px 0; padding: 6px 10px; overflow-x: auto; content-visibility: auto; }
 figure.ladder:target, tr:target, section.endpoint:target { outline: 2px solid #0969da; }
-figcaption { font-weight: 600; margin-bottom: 4px; }
+figcaption { font-weight: 600; margin-bottom: 4px; line-height: 18px; }
 figcaption a.up { font-weight: normal; font-size: 12px; margin-left: 8px; }
-svg.ladder { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
+svg.ladder { display: block; font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
 svg.ladder .life { stroke: #57606a; stroke-width: 2; }
 svg.ladder .end { font-weight: 700; font-family: system-ui, sans-serif; }
 svg.ladder .addr { fill: #57606a; }

@@ -74,8 +74,7 @@ export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function ladderSvg(ladder: Ladder, width = 760): string {
-  const l = layoutLadder(ladder, width);
+export function ladderSvg(ladder: Ladder, width = 760, l: LadderLayout = layoutLadder(ladder, width)): string {
   const e = escapeXml;
   const out: string[] = [];
   out.push(`<svg class="ladder" xmlns="http://www.w3.org/2000/svg" width="${l.width}" height="${l.height}" viewBox="0 0 ${l.width} ${l.height}" role="img" aria-label="${e(ladder.title)}">`);
