@@ -36,10 +36,12 @@ export function snakeName(path: string): string {
 /** Words SQL reserves that the report uses as field names, and the column names they get. */
 const RESERVED: Readonly<Record<string, string>> = { end: 'end_time', from: 'from_state', to: 'to_state' };
 
-function columnName(path: string): string {
-  const name = snakeName(path);
+/** A snake_case name SQL can use unquoted. */
+export function sqlName(name: string): string {
   return RESERVED[name] ?? name;
 }
+
+const columnName = (path: string): string => sqlName(snakeName(path));
 
 function getter(path: string): (row: unknown) => unknown {
   const keys = path.split('.');

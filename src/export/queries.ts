@@ -13,15 +13,17 @@ export const NAMED_QUERIES: readonly NamedQuery[] = [
   {
     name: 'peak-state',
     question: 'Which servers held the most state at peak? (bytes at their peak moment, over all captures)',
+    // Each server's row of most bytes held; on a tie, the earlier capture.
     sql: `SELECT endpoint,
-       max(peak_bytes_bytes) AS peak_bytes,
-       arg_max(peak_bytes_entries, peak_bytes_bytes) AS entries_then,
-       arg_max(capture_path, peak_bytes_bytes) AS capture,
-       arg_max(peak_bytes_packet, peak_bytes_bytes) AS packet,
-       count(*) AS captures
+       peak_bytes_bytes AS peak_bytes,
+       peak_bytes_entries AS entries_then,
+       capture_path AS capture,
+       peak_bytes_packet AS packet,
+       peak_bytes_time AS time,
+       count(*) OVER (PARTITION BY endpoint) AS captures
 FROM endpoints
 WHERE role = 'server'
-GROUP BY endpoint
+QUALIFY row_number() OVER (PARTITION BY endpoint ORDER BY peak_bytes_bytes DESC, capture_id, capture_path) = 1
 ORDER BY peak_bytes DESC, endpoint`,
   },
   {
@@ -52,7 +54,7 @@ FROM (SELECT capture_path, client_ip, server, classification_sticky_routing, 'tc
       SELECT capture_path, client_ip, server, classification_sticky_routing, 'dns' FROM dns_transactions)
 WHERE classification_sticky_routing <> 'none'
 GROUP BY ALL
-ORDER BY conversations DESC, client, server`,
+ORDER BY conversations DESC, client, server, sticky_routing`,
   },
   {
     name: 'dns-unanswered-by-server',
@@ -90,6 +92,7 @@ ORDER BY unanswered DESC, server`,
   UNPIVOT per_capture ON packets, tcp_flows, tcp_handshakes_complete, dns_queries, dns_unanswered,
     quic_connections, stateful_servers, server_peak_bytes INTO NAME measure VALUE value
 )
+-- quantile_disc is the nearest rank: the smallest value with at least that share of captures at or below it.
 SELECT measure, count(*) AS captures, min(value) AS min,
        quantile_disc(value, 0.25) AS p25, quantile_disc(value, 0.5) AS median,
        quantile_disc(value, 0.75) AS p75, max(value) AS max

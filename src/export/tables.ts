@@ -10,7 +10,7 @@ import type {
   TcpFlowReport, TcpStateName, TcpTransition,
 } from '../report/schema.js';
 import { CONN_STATES } from '../report/conn-states.js';
-import { computed, endpoint, field, type Cell, type Column, type EnumType } from './columns.js';
+import { computed, endpoint, field, sqlName, type Cell, type Column, type EnumType } from './columns.js';
 
 export const EXPORT_SCHEMA = 'statecap/export-v1';
 
@@ -316,7 +316,7 @@ const restartWindows: TableSpec<WindowRow> = {
 function unprefix(...prefixes: string[]) {
   return <R>(c: Column<R>): Column<R> => {
     const p = prefixes.find((x) => c.name.startsWith(`${x}_`));
-    return p ? { ...c, name: c.name.slice(p.length + 1) } : c;
+    return p ? { ...c, name: sqlName(c.name.slice(p.length + 1)) } : c;
   };
 }
 
