@@ -49,7 +49,7 @@ describe('statecap export refuses a folder that is not its own', () => {
     writeFileSync(join(mine, 'holiday.jpg'), 'not ours');
     const r = await statecap(['export', '--to', mine, 'fixtures/quickstart.pcap']);
     expect(r.status).toBe(2);
-    expect(lines(r.stderr)).toEqual([`statecap export: ${mine}: exists and is not a statecap export (no statecap-export.json); give a new or empty folder`]);
+    expect(lines(r.stderr)).toEqual([`statecap: ${mine}: exists and is not a statecap export (no statecap-export.json); give a new or empty folder`]);
     expect(readdirSync(mine)).toEqual(['holiday.jpg']);
   });
 
@@ -58,7 +58,7 @@ describe('statecap export refuses a folder that is not its own', () => {
     writeFileSync(f, 'x');
     const r = await statecap(['export', '--to', f, 'fixtures/quickstart.pcap']);
     expect(r.status).toBe(2);
-    expect(lines(r.stderr)).toEqual([`statecap export: ${f}: exists and is not a folder`]);
+    expect(lines(r.stderr)).toEqual([`statecap: ${f}: exists and is not a folder`]);
   });
 });
 
@@ -118,9 +118,9 @@ describe('statecap export with captures that fail', () => {
       statecap(['sql', out, '-f', 'json', 'SELECT capture_id, qname, outcome FROM dns_transactions']),
     ]);
     expect(bad.status).toBe(2);
-    expect(lines(bad.stderr)).toEqual(['statecap sql: Binder Error: Referenced column "nope" not found in FROM clause!']);
+    expect(lines(bad.stderr)).toEqual(['statecap: Binder Error: Referenced column "nope" not found in FROM clause!']);
     expect(syntax.status).toBe(2);
-    expect(lines(syntax.stderr)).toEqual(['statecap sql: Parser Error: syntax error at or near "SELEC"']);
+    expect(lines(syntax.stderr)).toEqual(['statecap: Parser Error: syntax error at or near "SELEC"']);
     expect(ok.status).toBe(0);
     // dns-icmp.pcap: one query for a.statecap.test, refused by an ICMP port unreachable.
     expect(JSON.parse(ok.stdout)).toEqual([{ capture_id: 1, qname: 'a.statecap.test', outcome: 'rejected' }]);
@@ -135,9 +135,9 @@ describe('statecap sql on mistakes', () => {
       statecap(['sql', join(ROOT, 'fixtures')]),
     ]);
     expect(notExport.status).toBe(2);
-    expect(lines(notExport.stderr)).toEqual([`statecap sql: ${join(ROOT, 'fixtures')}: not a statecap export (no statecap-export.json in it or its subfolders)`]);
+    expect(lines(notExport.stderr)).toEqual([`statecap: ${join(ROOT, 'fixtures')}: not a statecap export (no statecap-export.json in it or its subfolders)`]);
     expect(unknown.status).toBe(2);
-    expect(lines(unknown.stderr)).toEqual(['statecap sql: unknown query \'nope\' (known: peak-state, never-restart-safe, sticky, dns-unanswered-by-server, class-summary)']);
+    expect(lines(unknown.stderr)).toEqual(['statecap: unknown query \'nope\' (known: peak-state, never-restart-safe, sticky, dns-unanswered-by-server, class-summary)']);
     expect(neither.status).toBe(2);
     expect(lines(neither.stderr)).toHaveLength(1);
   });

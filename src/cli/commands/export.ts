@@ -18,9 +18,9 @@ interface ExportValues extends CommonOptionValues {
 export const EXIT_BAD_INPUT = 2;
 
 /** Prints a user's mistake as one line, anything else as an internal error; exit 2 either way. */
-export function failWith(err: (text: string) => void, command: string, e: unknown): void {
+export function failWith(err: (text: string) => void, e: unknown): void {
   const known = e instanceof UsageError || e instanceof ExportFolderError || e instanceof SqlError;
-  err(`statecap ${command}: ${known ? (e as Error).message : `internal error: ${(e as Error)?.message ?? String(e)}`}\n`);
+  err(`statecap: ${known ? (e as Error).message : `internal error: ${(e as Error)?.message ?? String(e)}`}\n`);
   process.exitCode = EXIT_BAD_INPUT;
 }
 
@@ -39,7 +39,7 @@ export function register(program: Command, deps: CommandDeps): void {
     .requiredOption('--to <dir>', 'export folder: new, empty, or an earlier statecap export (replaced)')
     .option('-j, --jobs <n>', 'captures analysed at once, one worker thread each', String(availableParallelism()));
   (deps.addAnalysisOptions?.(exportCmd) ?? exportCmd).action(async (paths: string[], values: ExportValues) => {
-    const analyze = analyzeOptionsFrom(values, deps, io, 'export');
+    const analyze = analyzeOptionsFrom(values, deps, io);
     if (analyze === null) {
       process.exitCode = EXIT_BAD_INPUT;
       return;
@@ -56,7 +56,7 @@ export function register(program: Command, deps: CommandDeps): void {
       for (const [name, t] of tables) io.out(`  ${name.padEnd(width)}  ${String(t.rows).padStart(8)} rows  ${t.file}\n`);
       if (manifest.failedCaptures > 0) process.exitCode = EXIT_BAD_INPUT;
     } catch (e) {
-      failWith(io.err, 'export', e);
+      failWith(io.err, e);
     }
   });
 }

@@ -40,7 +40,7 @@ export function register(program: Command, deps: CommandDeps): void {
         const { runSql, formatResult } = await import('../../export/sql.js');
         io.out(formatResult(await runSql(dir, text), values.format, io.color));
       } catch (e) {
-        failWith(io.err, 'sql', e);
+        failWith(io.err, e);
       }
     });
 }
