@@ -98,9 +98,12 @@ export async function runExport(paths: string[], dir: string, options: ExportOpt
           manifest.failedCaptures++;
         }
         for (const w of analyzed.warnings) options.err(`warning: ${w}`);
+        // Ask for the next batch before appending this one, so the worker converts while DuckDB appends.
+        let next = worker.request({ type: 'next' });
         for (;;) {
-          const m = await worker.request({ type: 'next' });
+          const m = await next;
           if (m.type !== 'batch') break;
+          next = worker.request({ type: 'next' });
           writer.append(m.batch);
         }
       }
