@@ -18,6 +18,8 @@ import { ChunkedWriter, writeJson, type JsonOutput } from '../report/json-writer
 import { register as registerCheck } from './commands/check.js';
 import { register as registerGrade } from './commands/grade.js';
 import { register as registerExplain } from './commands/explain.js';
+import { register as registerExport } from './commands/export.js';
+import { register as registerSql } from './commands/sql.js';
 import { toAnalyzeOptions, UsageError, type CommonOptionValues } from './options.js';
 import { useColor } from './terminal.js';
 
@@ -200,6 +202,8 @@ export function buildProgram(): Command {
   registerCheck(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
   registerGrade(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
   registerExplain(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
+  registerExport(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
+  registerSql(program, { analyze });
   return program;
 }
 

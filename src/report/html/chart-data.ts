@@ -101,11 +101,9 @@ export function endpointChart(report: Report, e: EndpointReport, id: string, buc
   };
 }
 
-/** "breaks TCP flows 3, 4; DNS transactions 7" or "breaks nothing". */
-export function breaksText(b: { tcp: number[]; dns: number[]; quic: number[] }): string {
-  const parts: string[] = [];
-  if (b.tcp.length > 0) parts.push(`TCP flow${b.tcp.length === 1 ? '' : 's'} ${formatPackets(b.tcp, 8).replaceAll('#', '')}`);
-  if (b.dns.length > 0) parts.push(`DNS transaction${b.dns.length === 1 ? '' : 's'} ${formatPackets(b.dns, 8).replaceAll('#', '')}`);
-  if (b.quic.length > 0) parts.push(`QUIC connection${b.quic.length === 1 ? '' : 's'} ${formatPackets(b.quic, 8).replaceAll('#', '')}`);
+/** "breaks TCP 3, 4; DNS 7" (flow ids per protocol) or "breaks nothing". */
+export function breaksText(b: Record<string, number[]>): string {
+  const parts = Object.entries(b).filter(([, ids]) => ids.length > 0)
+    .map(([proto, ids]) => `${proto.toUpperCase()} ${formatPackets(ids, 8).replaceAll('#', '')}`);
   return parts.length === 0 ? 'breaks nothing' : `breaks ${parts.join('; ')}`;
 }

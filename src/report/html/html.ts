@@ -133,12 +133,14 @@ function chartSection(c: CaptureContext, e: EndpointReport, chart: EndpointChart
   const windows = e.idleWindows.slice(0, 8).map((w) => `${formatSeconds(w.seconds)} from ${w.fromPacket === null ? 'the start' : `#${w.fromPacket}`} to ${w.toPacket === null ? 'the end' : `#${w.toPacket}`}`);
   let restart = '';
   if (e.restart !== null) {
-    const b = e.restart.breaks;
-    const broken = [
-      b.tcp.length > 0 ? `TCP connection${b.tcp.length === 1 ? '' : 's'} ${idsLinks(b.tcp, c.a.tcp, c.ladders.tcp, c.a.tcpRow)}` : '',
-      b.dns.length > 0 ? `DNS transaction${b.dns.length === 1 ? '' : 's'} ${idsLinks(b.dns, c.a.dns, c.ladders.dns, c.a.dnsRow)}` : '',
-      b.quic.length > 0 ? `QUIC connection${b.quic.length === 1 ? '' : 's'} ${idsLinks(b.quic, c.a.quic, c.ladders.quic, c.a.quicRow)}` : '',
-    ].filter((x) => x !== '');
+    // Flow ids per protocol; those with ladders and list rows here are linked.
+    const linked: Record<string, [(id: number) => string, Set<number>, (id: number) => string]> = {
+      tcp: [c.a.tcp, c.ladders.tcp, c.a.tcpRow], dns: [c.a.dns, c.ladders.dns, c.a.dnsRow], quic: [c.a.quic, c.ladders.quic, c.a.quicRow],
+    };
+    const broken = Object.entries(e.restart.breaks).filter(([, ids]) => ids.length > 0).map(([proto, ids]) => {
+      const l = linked[proto];
+      return `${h(proto.toUpperCase())} ${l === undefined ? h(ids.slice(0, 20).join(', ')) : idsLinks(ids, l[0], l[1], l[2])}`;
+    });
     const when = e.restart.basis === 'requested' ? 'A restart (--restart-at)' : 'A restart at the moment of most state';
     const at = e.restart.at.packet === null ? '' : ` after packet #${e.restart.at.packet}`;
     restart = `<p class="restart">${when}${at} breaks ${broken.length === 0 ? 'nothing' : broken.join('; ')}.</p>`;
