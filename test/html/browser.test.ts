@@ -100,6 +100,16 @@ describe.runIf(present)('HTML report in chromium', () => {
     expect(await page.locator('#c0-tcp-1 g.arrow').count()).toBe(5);
   });
 
+  it('hovering a chart shows time, packet, entries and bytes', async () => {
+    const first = page.locator('section.endpoint').first();
+    await first.scrollIntoViewIfNeeded();
+    const box = await first.locator('.u-over').first().boundingBox();
+    expect(box).not.toBeNull();
+    // Near the left edge of the plot: the first packets of the capture.
+    await page.mouse.move((box?.x ?? 0) + 12, (box?.y ?? 0) + 20);
+    expect(await first.locator('.hover').textContent()).toMatch(/^t = \d+\.\d{6} s · packet #\d+ · entries \d+ · bytes \d/);
+  });
+
   it('scrolls to the ladder when a flow is clicked in the list', async () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.locator('#c0-tcp-1-row a[href="#c0-tcp-1"]').click();

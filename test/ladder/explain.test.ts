@@ -6,6 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runExplainCommand } from '../../src/cli/commands/explain.js';
 import { toAnalyzeOptions } from '../../src/cli/options.js';
@@ -94,6 +95,18 @@ describe('statecap explain --dns, --quic and errors', () => {
     expect(r.out).toContain(`query A ${HOSTILE_NAME}.example`);
     expect(r.out).toMatch(/#16 .*├─+ query A/);
     expect(r.out).toMatch(/#17 .*◀─+ response NOERROR, 1 answer/);
+  });
+
+  it('a QUIC connection: its Initial, the datagrams between folded, how it ended', async () => {
+    let out = '';
+    const code = await runExplainCommand(fileURLToPath(new URL('../../fixtures/quic-loopback.pcap', import.meta.url)), { quic: '0', packets: '50', width: '120' }, {
+      analyze: (path, options) => analyzeCapture(path, options), toAnalyzeOptions, out: (t) => { out += t; }, err: () => {},
+    });
+    expect(code).toBe(0);
+    // The fixture's connection 0: 11 datagrams on one path; the first drawn, 10 folded (see the JSON report).
+    expect(out).toMatch(/#1 0\.000000 +├─+ Initial SNI localhost/);
+    expect(out).toContain('… 10 packets not shown …');
+    expect(out.split('\n')[0]).toContain('11 datagrams, handshake complete');
   });
 
   it('names what exists when the id does not, with exit 2', async () => {

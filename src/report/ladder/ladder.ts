@@ -81,7 +81,10 @@ function stateRows(transitions: readonly TcpTransition[], packet: TcpPacketRecor
   for (const t of transitions) {
     const sent = packet === null ? null : packet.from === t.endpoint;
     const syn = packet === null ? null : packet.flags.split(',').includes('SYN');
-    const change: StateChange = { state: t.to, note: rfcSection(t, sent, syn) };
+    // A transition the tracker could not place for sure (a retransmitted SYN or FIN) says so.
+    const uncertain = (t as TcpTransition & { uncertain?: boolean }).uncertain === true;
+    const section = rfcSection(t, sent, syn);
+    const change: StateChange = { state: t.to, note: uncertain ? `${section}, uncertain` : section };
     const last = rows[rows.length - 1];
     // One row per packet and end: a second change of the same end at the same packet gets its own row.
     if (last !== undefined && last.packet === t.packet && last[t.endpoint] === null) last[t.endpoint] = change;
