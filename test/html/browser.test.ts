@@ -98,6 +98,11 @@ describe.runIf(present)('HTML report in chromium', () => {
     expect(states).toContain('TIME-WAIT (§3.10.7.4)');
     // Flow 1 (packets 11-15) was reset by the server.
     expect(await page.locator('#c0-tcp-1 g.arrow').count()).toBe(5);
+    // Off-screen ladders are skipped by the browser at the size the page gives them: that size must
+    // be the real one (content box: the figure less 12 px padding and 2 px border), or jumps land wrong.
+    const [estimated, actual] = await ladder.evaluate((el: HTMLElement) =>
+      [parseFloat(el.style.containIntrinsicSize.split(' ')[1]), el.getBoundingClientRect().height - 14]);
+    expect(actual).toBe(estimated);
   });
 
   it('hovering a chart shows time, packet, entries and bytes', async () => {

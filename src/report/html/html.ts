@@ -40,8 +40,8 @@ export const HTML_DEFAULTS = { maxRows: 1000, maxCharts: 20, maxLadders: 100 } a
 /** Packets logged at each end of a flow for its ladder (the recorder's first/last N). */
 export const HTML_LADDER_PACKETS = 10;
 
-/** Height of a ladder figure around its SVG: caption line, padding and border (see style.ts figure.ladder). */
-const LADDER_CHROME = 36;
+/** Content height of a ladder figure besides its SVG: the caption (19 px) and its margin (4 px), see style.ts. */
+const LADDER_CHROME = 23;
 
 /** Anchors, prefixed by the capture's position so several captures share one page. */
 function anchors(ci: number) {
@@ -101,7 +101,7 @@ function summary(c: CaptureContext): string {
     ['Packets', `${cap.packets} (${formatBytes(cap.bytes)})`],
     ['Format', `${cap.format ?? 'unknown'}${cap.compressed ? ', gzip' : ''}; ${cap.linkTypes.join(', ') || 'no link type'}`],
     ['Time', `${formatTime(cap.firstTime)} to ${formatTime(cap.lastTime)} (${formatSeconds(duration)})`],
-    ['TCP', `${countOf(r.tcp.summary.flows, 'connection', 'connections')} (${formatCounts(r.tcp.summary.connStates)}), ${r.tcp.summary.retransmissions} retransmissions`],
+    ['TCP', `${countOf(r.tcp.summary.flows, 'connection', 'connections')} (${formatCounts(r.tcp.summary.connStates)}), ${countOf(r.tcp.summary.retransmissions, 'retransmission', 'retransmissions')}`],
     ['DNS', `${countOf(r.dns.summary.queries, 'query', 'queries')}: ${r.dns.summary.answered} answered, ${r.dns.summary.unanswered} unanswered, RTT median ${formatSeconds(r.dns.summary.rttMedian)}`],
     ['QUIC', `${countOf(r.quic.summary.connections, 'connection', 'connections')}, ${r.quic.summary.handshakes.complete} complete handshakes`],
   ];
