@@ -26,12 +26,13 @@ import { LIKELY_SERVER_PORTS } from './zeek-ports.js';
 
 export interface TcpStreamInfo { id: number; client: string; clientPort: number; server: string; serverPort: number }
 
-/** Receives each direction's in-order payload bytes (for DNS over TCP). Retransmitted bytes are delivered once;
- *  a hole that is never filled calls gap() and nothing more is delivered for that direction. */
+/** Receives each direction's in-order payload bytes (for DNS over TCP), one segment per data() call.
+ *  Retransmitted bytes are delivered once; a hole that is never filled calls gap() with the bytes
+ *  lost (0 when unknown), and delivery goes on past it. */
 export interface TcpStreamListener {
   wants(flow: TcpStreamInfo): boolean;
   data(flow: TcpStreamInfo, fromClient: boolean, bytes: Uint8Array, packet: number, time: number): void;
-  gap(flow: TcpStreamInfo, fromClient: boolean, packet: number): void;
+  gap(flow: TcpStreamInfo, fromClient: boolean, packet: number, lostBytes: number): void;
 }
 
 export interface TcpTrackerOptions {
@@ -170,7 +171,7 @@ class TcpFlow implements TableEntry<TcpFlow> {
 function sinkFor(listener: TcpStreamListener, info: TcpStreamInfo, fromClient: boolean): DeliverySink {
   return {
     data: (bytes, packet, time) => listener.data(info, fromClient, bytes, packet, time),
-    gap: (packet) => listener.gap(info, fromClient, packet),
+    gap: (packet, lostBytes) => listener.gap(info, fromClient, packet, lostBytes),
   };
 }
 
@@ -420,13 +421,9 @@ export class TcpTracker {
     // RFC 9293 endpoint states.
     this.stateEvents(flow, pkt, fromClient);
 
-    // Payload reassembly (ledger buffers; stream listener bytes).
-    const inbound = fromClient ? flow.toServer : flow.toClient;
-    if (syn && !rst && inbound !== null) inbound.start((t.seq + 1) >>> 0);
-    if (!rst && t.payloadLength > 0) {
-      const dataSeq = syn ? (t.seq + 1) >>> 0 : t.seq;
-      flow.reassembly(fromClient).accept(dataSeq, t.payloadLength, t.payload, pkt.number, pkt.time);
-    }
+    // Payload reassembly (ledger buffers; stream listener bytes). The acknowledgment goes first:
+    // what it releases of the peer's stream reached the sender before this segment's own payload
+    // (a DNS response's ACK covers the query it answers).
     if (hasAck && !rst) {
       // The acknowledgment of a FIN covers the FIN's own sequence number, not a payload byte.
       let ack = t.ack;
@@ -437,6 +434,12 @@ export class TcpTracker {
         outbound = flow.reassembly(!fromClient);
       }
       if (outbound !== null) outbound.acknowledged(ack, pkt.number, pkt.time);
+    }
+    const inbound = fromClient ? flow.toServer : flow.toClient;
+    if (syn && !rst && inbound !== null) inbound.start((t.seq + 1) >>> 0);
+    if (!rst && t.payloadLength > 0) {
+      const dataSeq = syn ? (t.seq + 1) >>> 0 : t.seq;
+      flow.reassembly(fromClient).accept(dataSeq, t.payloadLength, t.payload, pkt.number, pkt.time);
     }
     this.reportBuffers(flow, pkt);
   }

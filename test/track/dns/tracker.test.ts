@@ -306,16 +306,20 @@ describe('DNS over TCP', () => {
     expect(r.tcpFramingGaps).toBe(0);
   });
 
-  it('a gap ends framing for that direction only, counted once', () => {
+  it('a gap drops the cut message only: the next whole message pairs again; counted once per direction', () => {
     const dns = new DnsTracker();
     dns.data(flow, true, framed(query(1, 'a.example')), 4, T0);
-    dns.gap(flow, false, 5);
-    dns.gap(flow, false, 6);
-    dns.data(flow, false, framed(response(1, 'a.example')), 7, T0 + 0.1);
+    const answer = framed(response(1, 'a.example'));
+    dns.data(flow, false, answer.subarray(0, 7), 5, T0 + 0.05); // the rest of this response was lost
+    dns.gap(flow, false, 6, answer.length - 7);
+    dns.gap(flow, false, 6, 0);
     dns.data(flow, true, framed(query(2, 'b.example')), 8, T0 + 0.2);
+    dns.data(flow, false, framed(response(2, 'b.example')), 9, T0 + 0.3);
     const r = dns.finish();
     expect(r.tcpFramingGaps).toBe(1);
-    expect(r.transactions.map((t) => [t.queryPackets, t.responsePackets])).toEqual([[[4], []], [[8], []]]);
+    expect(r.tcpResyncs).toBe(1);
+    expect(r.tcpLostBytes).toBe(answer.length); // 7 buffered and dropped, the rest never captured
+    expect(r.transactions.map((t) => [t.queryPackets, t.responsePackets])).toEqual([[[4], []], [[8], [9]]]);
     expect(r.unsolicited).toEqual([]);
   });
 
