@@ -63,6 +63,16 @@ export interface DnsMessage {
   question: DnsQuestion | null;
   /** Answer records the header claims (ANCOUNT). */
   answers: number;
+  /**
+   * Owner name and type of each answer record decoded (responses only; empty for queries and when
+   * the records could not be read): what mDNS responses are matched by (RFC 6762 §6).
+   */
+  answerRecords: DnsRecordKey[];
+}
+
+export interface DnsRecordKey {
+  name: string;
+  type: string;
 }
 
 /**
@@ -116,6 +126,7 @@ export function parseDnsMessage(bytes: Uint8Array, wireLength: number = bytes.le
     rcode: rcodeName(flags & RCODE_MASK),
     question: null,
     answers: buf.readUInt16BE(DNS_HEADER.ANCOUNT),
+    answerRecords: [],
   };
   if (records > MAX_RECORDS) {
     message.question = questions > 0 ? firstQuestion(buf) : null;
@@ -125,6 +136,7 @@ export function parseDnsMessage(bytes: Uint8Array, wireLength: number = bytes.le
     const decoded = dnsPacket.decode(buf);
     const q = decoded.questions?.[0];
     message.question = q ? toQuestion(q) : null;
+    if (message.response) for (const a of decoded.answers ?? []) message.answerRecords.push({ name: a.name, type: String(a.type) });
     // dns-packet reads some RDATA (A, AAAA, opaque) without checking the end of the buffer.
     const used = dnsPacket.decode.bytes;
     if (used > buf.length) return { message, malformed: cut ?? `truncated: records need ${used} bytes, have ${buf.length}` };

@@ -277,7 +277,7 @@ export class DnsTracker implements TcpStreamListener {
 
   private response(m: DnsMessage, path: DnsPath, packet: number, time: number): void {
     this.arrive(packet, time);
-    const match = this.matcher.matchResponse(path, m.id, m.question);
+    const match = this.matcher.matchResponse(path, m.id, m.question, m.answerRecords, time);
     if (match.kind === 'none') {
       // No query says who the client is. The sender of a response claims to be the server, but
       // when only the receiver is on a DNS port (a "response" aimed at port 53 from an ephemeral
