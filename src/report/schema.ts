@@ -170,7 +170,10 @@ export interface DnsTransactionReport {
   client: string;
   server: string;
   transport: 'udp' | 'tcp';
+  /** The question's name; for an UPDATE (opcode 5), the name being updated, as Zeek's dns.log has it. */
   qname: string | null;
+  /** UPDATE transactions only: the zone (RFC 2136 §2.3 Zone section), which the question holds. */
+  zone?: string | null;
   qtype: string | null;
   qclass: string | null;
   queryPackets: number[];

@@ -256,6 +256,7 @@ export class DnsTracker implements TcpStreamListener {
       serverPort: path.serverPort,
       multicast: path.transport === 'udp' && isGroupAddress(path.serverAddress),
       question: m.question,
+      updatedName: m.updatedName,
       queryPackets: [packet],
       responsePackets: [],
       queryTime: time,
