@@ -25,7 +25,7 @@ describe('parseDnsMessage', () => {
     const p = parseDnsMessage(query(0x1234, 'Www.Example.COM', { type: 'AAAA' }));
     expect(p.malformed).toBeNull();
     expect(p.message).toEqual({
-      id: 0x1234, response: false, opcode: 0, rcode: 'NOERROR', answers: 0, answerRecords: [],
+      id: 0x1234, response: false, opcode: 0, rcode: 'NOERROR', answers: 0, answerRecords: [], updatedName: null,
       flags: { aa: false, tc: false, rd: true, ra: false },
       question: { name: 'Www.Example.COM', type: 'AAAA', class: 'IN' },
     });
