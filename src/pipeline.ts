@@ -38,8 +38,11 @@ export interface AnalyzeOptions {
   maxEndpoints?: number;
   /** Which classic-pcap reader to use (default builtin, as in the CLI); both give identical records. */
   reader?: 'pcap-parser' | 'builtin';
-  /** Called every `progressEvery` packets (for a progress line). */
-  onProgress?: (packets: number, bytes: number) => void;
+  /**
+   * Called every `progressEvery` packets (for a progress line): packets so far, their bytes on the
+   * wire, and the bytes they take in the file (captured lengths plus a 16-byte record header each).
+   */
+  onProgress?: (packets: number, bytes: number, storedBytes: number) => void;
   progressEvery?: number;
 }
 
@@ -98,6 +101,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   };
 
   let bytesSoFar = 0;
+  let storedSoFar = 0;
   const onRecord = (record: CaptureRecord): void => {
     ledger.tick(record.number, record.time);
     const pkt = decodePacket(record, { verifyChecksums });
@@ -110,7 +114,8 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     observe(pkt);
     if (onProgress) {
       bytesSoFar += record.originalLength;
-      if (record.number % progressEvery === 0) onProgress(record.number, bytesSoFar);
+      storedSoFar += record.capturedLength + 16;
+      if (record.number % progressEvery === 0) onProgress(record.number, bytesSoFar, storedSoFar);
     }
   };
 

@@ -3,7 +3,7 @@
  * The command line: the only place that touches process, argv and exit codes.
  * Exit codes: 0 success; 1 a `check` expectation failed; 2 bad input (unreadable capture, bad option, bad rubric, unwritable output).
  */
-import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { Command, CommanderError, Option } from 'commander';
@@ -16,7 +16,7 @@ import { ChunkedWriter, writeJson, type JsonOutput } from '../report/json-writer
 import { register as registerCheck } from './commands/check.js';
 import { register as registerGrade } from './commands/grade.js';
 import { toAnalyzeOptions, UsageError, type CommonOptionValues } from './options.js';
-import { useColor } from './terminal.js';
+import { progressLine, setColorMode, terminalWidth, useColor } from './terminal.js';
 
 export const EXIT = { OK: 0, FAILED_CHECK: 1, BAD_INPUT: 2 } as const;
 
@@ -32,18 +32,32 @@ function version(): string {
   return pkg.version;
 }
 
-/** A progress line on stderr for long inputs, only on a terminal (never in CI logs or pipes). */
-function progressFor(path: string): Pick<AnalyzeOptions, 'onProgress'> {
-  if (!process.stderr.isTTY || process.env.CI) return {};
+/**
+ * A progress line on stderr for long inputs, only on a terminal (never in CI logs or pipes), with a
+ * percentage of the file when its size is known (a regular, uncompressed file). `clear` erases it
+ * only when one was drawn, so short runs write no escape at all.
+ */
+function progressFor(path: string): { options: Pick<AnalyzeOptions, 'onProgress'>; clear: () => void } {
+  if (!process.stderr.isTTY || process.env.CI) return { options: {}, clear: () => {} };
+  let size: number | undefined;
+  try {
+    const info = statSync(path);
+    if (info.isFile() && !/\.gz$/i.test(path)) size = info.size;
+  } catch {
+    // The reader reports an unreadable path; the progress line just has no percentage.
+  }
+  let drawn = false;
   return {
-    onProgress: (packets, bytes) => {
-      process.stderr.write(`\rstatecap: ${path}: ${packets.toLocaleString('en-US')} packets, ${(bytes / 1e6).toFixed(1)} MB`);
+    options: {
+      onProgress: (packets, bytes, stored) => {
+        drawn = true;
+        process.stderr.write(`\r${progressLine(path, packets, bytes, stored, size)}\x1b[K`);
+      },
+    },
+    clear: () => {
+      if (drawn) process.stderr.write('\r\x1b[K');
     },
   };
-}
-
-function clearProgress(): void {
-  if (process.stderr.isTTY && !process.env.CI) process.stderr.write('\r\x1b[K');
 }
 
 /**
@@ -56,8 +70,9 @@ export async function analyzeAll(
 ): Promise<AnyReport[]> {
   const reports: AnyReport[] = [];
   for (const [index, path] of paths.entries()) {
-    const report = await analyzeCapture(path, { ...options, ...progressFor(path) });
-    clearProgress();
+    const progress = progressFor(path);
+    const report = await analyzeCapture(path, { ...options, ...progress.options });
+    progress.clear();
     if ('error' in report) {
       process.stderr.write(`statecap: ${report.error}\n`);
       process.exitCode = EXIT.BAD_INPUT;
@@ -174,7 +189,14 @@ export function buildProgram(): Command {
     .version(version())
     // Usage mistakes are one line on stderr, like every other error (help stays one flag away).
     .configureOutput({ outputError: (text, write) => write(`statecap: ${text.trim().split('\n')[0].replace(/^error: /, '')} (see --help)\n`) })
-    .exitOverride();
+    .exitOverride()
+    .addOption(new Option('--color <when>', 'colour in tables: auto (a terminal, unless NO_COLOR or FORCE_COLOR=0), always, never').choices(['auto', 'always', 'never']).default('auto'))
+    .option('--no-color', 'no colour (same as --color never)')
+    .configureHelp({ showGlobalOptions: true })
+    .hook('preAction', (_program, command) => {
+      const color = command.optsWithGlobals().color as string | false;
+      setColorMode(color === false ? 'never' : color === 'always' || color === 'never' ? color : 'auto');
+    });
 
   const views = [
     ['analyze', 'rebuild TCP connections, DNS transactions and QUIC connections, and the state each endpoint holds'],
