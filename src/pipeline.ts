@@ -16,6 +16,7 @@ import { LINUX_COST_MODEL, type CostModel } from './state/cost-model.js';
 import { classifyDnsTransaction, classifyQuicConnection, classifyTcpFlow } from './state/classify.js';
 import { REPORT_SCHEMA, type AnyReport, type Report } from './report/schema.js';
 import { evictionWarnings } from './report/limits.js';
+import { markInferredFlows } from './state/missing-packets.js';
 
 export interface AnalyzeOptions {
   /** Ports decoded as DNS besides 53. */
@@ -126,6 +127,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   const dnsReport = dns.finish();
   const quicReport = quic.finish();
   for (const f of tcpReport.flows) f.classification = classifyTcpFlow(f);
+  const inferredWarnings = markInferredFlows(tcpReport.flows, tcpReport.summary.flows);
   for (const t of dnsReport.transactions) t.classification = classifyDnsTransaction(t);
   for (const c of quicReport.connections) c.classification = classifyQuicConnection(c);
   const state = ledger.finish(summary.lastTime, summary.packets > 0 ? summary.packets : null);
@@ -172,6 +174,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     warnings: [
       ...summary.warnings,
       ...evictionWarnings(limits).map((w) => `${path}: ${w}`),
+      ...inferredWarnings.map((w) => `${path}: ${w}`),
       ...omissionWarnings(tcp.omittedFlows, dns.omitted, quic.omittedConnections, maxRecords).map((w) => `${path}: ${w}`),
       ...ledger.overflowed.map((role) => `${path}: more than ${maxEndpoints} endpoint${maxEndpoints === 1 ? '' : 's'} (--max-endpoints): later ${role}s share the row ${OVERFLOW_NAMES[role]}`),
     ],

@@ -9,13 +9,14 @@ import { finished } from 'node:stream/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
 import type { AnyReport } from '../report/schema.js';
-import { renderStateTable, renderTable } from '../report/table.js';
+import { DEFAULT_MAX_ROWS, renderStateTable, renderTable, type TableOptions } from '../report/table.js';
+import { SORT_KEYS, TIME_MODES, type SortKey, type TimeMode } from '../report/layout.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { ndjsonRecords } from '../report/ndjson.js';
 import { ChunkedWriter, writeJson, type JsonOutput } from '../report/json-writer.js';
 import { register as registerCheck } from './commands/check.js';
 import { register as registerGrade } from './commands/grade.js';
-import { toAnalyzeOptions, UsageError, type CommonOptionValues } from './options.js';
+import { toAnalyzeOptions, UsageError, wholeNumber, type CommonOptionValues } from './options.js';
 import { progressLine, setColorMode, terminalWidth, useColor } from './terminal.js';
 
 export const EXIT = { OK: 0, FAILED_CHECK: 1, BAD_INPUT: 2 } as const;
@@ -25,6 +26,10 @@ type Format = 'table' | 'json' | 'markdown' | 'ndjson';
 interface OutputOptionValues extends CommonOptionValues {
   format: Format;
   output?: string;
+  wide?: boolean;
+  sort?: SortKey;
+  top?: string;
+  time?: TimeMode;
 }
 
 function version(): string {
@@ -143,7 +148,10 @@ async function runReport(paths: string[], values: OutputOptionValues, view: 'ana
     const stream = streamingWriter(values.format, view, out, paths.length);
     const reports = await analyzeAll(paths, options, stream, stream === undefined);
     if (values.format === 'markdown') out.write(renderMarkdown(reports));
-    if (values.format === 'table') out.write(view === 'state' ? renderStateTable(reports, { color }) : renderTable(reports, { color }));
+    if (values.format === 'table') {
+      const layout = tableLayout(values, !file);
+      out.write(view === 'state' ? renderStateTable(reports, { color, ...layout }) : renderTable(reports, { color, ...layout }));
+    }
     if (file) {
       file.end();
       await finished(file);
@@ -154,6 +162,14 @@ async function runReport(paths: string[], values: OutputOptionValues, view: 'ana
   }
 }
 
+/** --top, --sort, --time and the width: the terminal's unless --wide or the output is a file. */
+function tableLayout(values: OutputOptionValues, toStdout: boolean): Omit<TableOptions, 'color'> {
+  const layout: Omit<TableOptions, 'color'> = { sort: values.sort, time: values.time };
+  if (values.top !== undefined) layout.maxRows = wholeNumber('--top', values.top, 1);
+  if (toStdout && !values.wide) layout.width = terminalWidth(process.stdout);
+  return layout;
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -162,7 +178,11 @@ function collect(value: string, previous: string[]): string[] {
 function addReportOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown', 'ndjson']).default('table'))
-    .option('-o, --output <file>', 'write the report to FILE instead of standard output');
+    .option('-o, --output <file>', 'write the report to FILE instead of standard output')
+    .option('--top <n>', `table: rows per list (default ${DEFAULT_MAX_ROWS}); the rest are counted`)
+    .addOption(new Option('--sort <key>', 'table: order of TCP and QUIC rows, largest first except id and start').choices([...SORT_KEYS]).default('id'))
+    .addOption(new Option('--time <mode>', 'table: start times in seconds since the first packet (as tshark) or absolute UTC').choices([...TIME_MODES]).default('relative'))
+    .option('--wide', 'table: every column, however wide the terminal');
 }
 
 /** The analysis options every command that reads captures accepts. */
