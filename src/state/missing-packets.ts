@@ -16,12 +16,15 @@ function plural(n: number, one: string, many: string): string {
 const CLIENT_BEYOND_SYN = /[ADFGT]/;
 const SERVER_BEYOND_SYN = /[hadfgt]/;
 
-/** Which side was never captured though the other side shows a conversation, or null. */
+/**
+ * Which side was never captured though the other side holds a conversation (two packets or more,
+ * beyond SYN and RST), or null. A lone packet is a fragment of a flow, not evidence of a one-way tap.
+ */
 export function missingDirection(f: TcpFlowReport): 'client' | 'server' | null {
   const c = f.directions.client.packets;
   const s = f.directions.server.packets;
-  if (s === 0 && c > 0 && CLIENT_BEYOND_SYN.test(f.history)) return 'server';
-  if (c === 0 && s > 0 && SERVER_BEYOND_SYN.test(f.history)) return 'client';
+  if (s === 0 && c > 1 && CLIENT_BEYOND_SYN.test(f.history)) return 'server';
+  if (c === 0 && s > 1 && SERVER_BEYOND_SYN.test(f.history)) return 'client';
   return null;
 }
 
