@@ -18,6 +18,8 @@ import { register as registerCheck } from './commands/check.js';
 import { register as registerGrade } from './commands/grade.js';
 import { toAnalyzeOptions, UsageError, wholeNumber, type CommonOptionValues } from './options.js';
 import { progressLine, setColorMode, terminalWidth, useColor } from './terminal.js';
+import { register as registerExport } from './commands/export.js';
+import { register as registerSql } from './commands/sql.js';
 
 export const EXIT = { OK: 0, FAILED_CHECK: 1, BAD_INPUT: 2 } as const;
 
@@ -231,6 +233,8 @@ export function buildProgram(): Command {
   const analyze = (path: string, options: AnalyzeOptions) => analyzeCapture(path, options);
   registerCheck(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
   registerGrade(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
+  registerExport(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
+  registerSql(program, { analyze });
   return program;
 }
 

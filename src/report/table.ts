@@ -5,13 +5,11 @@
  */
 import type { AnyReport, Report } from './schema.js';
 import { captureSection } from './table-capture.js';
-import { tcpSection } from './table-tcp.js';
-import { dnsSection } from './table-dns.js';
-import { quicSection } from './table-quic.js';
 import { endpointsSection } from './table-endpoints.js';
 import { paint, type FitNote } from './cli-table.js';
 import type { SectionOptions, SortKey, TimeMode } from './layout.js';
 import { isFailed } from './failed.js';
+import { TRACKERS, type AnyTrackerModule } from '../track/registry.js';
 
 export interface TableOptions {
   color: boolean;
@@ -37,12 +35,13 @@ function reportBlock(report: Report, opts: TableOptions & { maxRows: number }, e
   if (endpointsOnly) {
     return [paint(report.capture.path, 'bold', opts.color), endpointsSection(report.endpoints, o), estimateNote(report), ...fitNote()].join('\n');
   }
+  const view = { ...o, options: report.options };
+  const byName = report as unknown as Record<string, unknown>;
   const sections = [
     captureSection(report, opts.color, opts.width),
-    tcpSection(report.tcp.flows, report.tcp.summary.flows, o),
-    dnsSection(report.dns, report.options.dnsTimeout, o),
-    quicSection(report.quic, o),
-    `${endpointsSection(report.endpoints, o)}\n${estimateNote(report)}`,
+    ...(TRACKERS as readonly AnyTrackerModule[]).map((m) => m.table(byName[m.name], view)),
+    `${endpointsSection(report.endpoints, o)}
+${estimateNote(report)}`,
     ...fitNote(),
   ];
   return sections.filter((s): s is string => s !== null).join('\n\n');
@@ -59,7 +58,7 @@ function render(reports: readonly AnyReport[], opts: TableOptions, endpointsOnly
   return `${blocks.join('\n\n')}\n`;
 }
 
-/** Everything: capture summary, TCP, DNS, QUIC and endpoints. */
+/** Everything: capture summary, each tracker's section and endpoints. */
 export function renderTable(reports: readonly AnyReport[], opts: TableOptions): string {
   return render(reports, opts, false);
 }
