@@ -62,6 +62,12 @@ export interface TcpFlowReport {
   /** Encapsulations that carried the flow, outermost first; empty when none. */
   tunnel: string[];
   vlan: number[];
+  /**
+   * Present when the flow's states rest on packets missing from the capture (segments lost before
+   * the capture point, one direction only): why, in plain words. Its final states and transitions
+   * are then inferred, not seen.
+   */
+  inferred?: string[];
   classification?: FlowClassification;
 }
 
