@@ -7,13 +7,11 @@ import type { StateKind } from '../../state/events.js';
 import { seqDiff, seqRelative } from './seq.js';
 
 /**
- * The transition a peer's FIN caused at this endpoint (RFC 9293 §3.10.7.4, eighth check).
- * `basis` says where it was placed: at a copy's arrival, or right after this endpoint's own
- * segment that showed it did not have the FIN yet. `confirmed` once its acknowledgment covers it.
+ * The transition a peer's FIN caused at this endpoint (RFC 9293 §3.10.7.4, eighth check);
+ * `confirmed` once this endpoint's acknowledgment covers the FIN.
  */
 export interface FinReceipt {
   transition: TcpTransition;
-  basis: 'copy' | 'evidence';
   confirmed: boolean;
 }
 
@@ -28,6 +26,8 @@ export class TcpHalf {
   lastTransition: TcpTransition | null = null;
   /** Where this endpoint took the peer's FIN, once it did (see TcpTracker.receiveFin). */
   finReceipt: FinReceipt | null = null;
+  /** Its own segment showed it had not taken the peer's FIN yet: the next copy, or its ACK, will. */
+  finPending = false;
   /** First arrival of the peer's SYN while this endpoint held no connection, and copies after it. */
   synArrival: { packet: number; time: number } | null = null;
   synCopies = 0;

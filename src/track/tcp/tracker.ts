@@ -465,7 +465,7 @@ export class TcpTracker {
       this.apply(flow, receiverSide, 'midstream', pkt);
     }
     // The sender's acknowledgment number says whether it had taken the receiver's FIN by now.
-    const retake = hasAck && this.finEvidence(flow, senderSide, t.ack, pkt);
+    if (hasAck) this.finEvidence(flow, senderSide, t.ack, pkt);
     if (rst) {
       this.apply(flow, senderSide, 'rst-sent', pkt);
       this.apply(flow, receiverSide, 'rst-received', pkt);
@@ -476,7 +476,6 @@ export class TcpTracker {
       if (flow.closedBy === null) flow.closedBy = senderSide;
       this.apply(flow, senderSide, 'fin-sent', pkt);
     }
-    if (retake) this.takeFin(flow, senderSide, pkt, 'evidence');
     // At the receiver: the acknowledgment first, then the SYN or FIN.
     if (hasAck && !syn) {
       if (receiver.isn !== null && receiver.state === 'SYN-RECEIVED' && seqDiff((receiver.isn + 1) >>> 0, t.ack) >= 0) {
@@ -536,59 +535,62 @@ export class TcpTracker {
   }
 
   /**
-   * The receiver of a FIN, at the arriving copy (§3.10.7.4 eighth check). Its first copy moves the
-   * receiver; a later copy marks that transition uncertain, or, when the receiver's own segments
-   * showed it had not taken the FIN yet (see finEvidence), moves the transition to this copy.
+   * The receiver of a FIN, at the arriving copy (§3.10.7.4 eighth check): the first copy moves the
+   * receiver; a later copy marks that transition uncertain. When the receiver's own segments showed
+   * it had not taken the FIN (see finEvidence), the first copy after them moves it.
    */
   private receiveFin(flow: TcpFlow, side: 'client' | 'server', pkt: DecodedPacket): void {
     const half = side === 'client' ? flow.client : flow.server;
-    const receipt = half.finReceipt;
-    if (receipt === null) {
-      this.takeFin(flow, side, pkt, 'copy');
+    if (half.finReceipt !== null) {
+      half.finReceipt.transition.uncertain = true;
       return;
     }
-    if (!receipt.confirmed && receipt.basis === 'evidence' && half.lastTransition === receipt.transition) {
-      this.undo(flow, side, pkt);
-      half.finReceipt = null;
-      const tr = this.takeFin(flow, side, pkt, 'copy');
-      if (tr !== null) tr.uncertain = true;
-      return;
-    }
-    receipt.transition.uncertain = true;
+    const pending = half.finPending;
+    const tr = this.takeFin(flow, side, pkt);
+    if (tr !== null && pending) tr.uncertain = true;
   }
 
-  private takeFin(flow: TcpFlow, side: 'client' | 'server', pkt: DecodedPacket, basis: 'copy' | 'evidence'): TcpTransition | null {
+  private takeFin(flow: TcpFlow, side: 'client' | 'server', pkt: DecodedPacket): TcpTransition | null {
     const half = side === 'client' ? flow.client : flow.server;
     const tr = this.apply(flow, side, 'fin-received', pkt);
     if (tr === null) return null;
-    half.finReceipt = { transition: tr, basis, confirmed: false };
-    if (basis === 'evidence') tr.uncertain = true;
+    half.finReceipt = { transition: tr, confirmed: false };
+    half.finPending = false;
     return tr;
   }
 
   /**
-   * A segment from `side` acknowledging up to `ack`: if the peer's FIN was taken provisionally and
-   * this does not cover it, the FIN had not arrived when the segment left (it crossed this side's own
-   * FIN, or was lost after the capture point). The provisional transition is undone while it is still
-   * the endpoint's latest, and true is returned: the caller takes the FIN again right after this
-   * segment, the earliest time consistent with it. Covered: the receipt is confirmed.
+   * A segment from `side` acknowledging up to `ack`, after the peer's FIN was captured. Covering the
+   * FIN confirms the receipt. Not covering it shows the FIN had not arrived when the segment left (it
+   * crossed this side's own FIN, or was lost after the capture point): the receipt is taken back
+   * while it is still the endpoint's latest transition, and the FIN waits for the next copy to
+   * arrive, or, if none does, for the first segment that covers it (the latest time it can have
+   * been taken). Either way the time is marked uncertain.
    */
-  private finEvidence(flow: TcpFlow, side: 'client' | 'server', ack: number, pkt: DecodedPacket): boolean {
+  private finEvidence(flow: TcpFlow, side: 'client' | 'server', ack: number, pkt: DecodedPacket): void {
     const half = side === 'client' ? flow.client : flow.server;
     const peer = side === 'client' ? flow.server : flow.client;
+    if (peer.finSeq === null) return;
+    const covers = seqDiff((peer.finSeq + 1) >>> 0, ack) >= 0;
     const receipt = half.finReceipt;
-    if (receipt === null || receipt.confirmed || peer.finSeq === null) return false;
-    if (seqDiff((peer.finSeq + 1) >>> 0, ack) >= 0) {
+    if (receipt === null) {
+      if (half.finPending && covers) {
+        const tr = this.takeFin(flow, side, pkt);
+        if (tr !== null) tr.uncertain = true;
+        if (half.finReceipt !== null) half.finReceipt.confirmed = true;
+      }
+      return;
+    }
+    if (receipt.confirmed) return;
+    if (covers) {
       receipt.confirmed = true;
-      return false;
-    }
-    if (half.lastTransition !== receipt.transition) {
+    } else if (half.lastTransition !== receipt.transition) {
       receipt.transition.uncertain = true;
-      return false;
+    } else {
+      this.undo(flow, side, pkt);
+      half.finReceipt = null;
+      half.finPending = true;
     }
-    this.undo(flow, side, pkt);
-    half.finReceipt = null;
-    return true;
   }
 
   /** Applies an event; `at` dates the transition earlier than this packet (the ledger stays at it). */

@@ -237,10 +237,10 @@ describe('CLOSING', () => {
     // The client takes the server's FIN when it arrives (5): its own FIN is not acknowledged yet.
     expect(path(f, 'client').slice(-3)).toEqual(['ESTABLISHED>FIN-WAIT-1@4', 'FIN-WAIT-1>CLOSING@5', 'CLOSING>TIME-WAIT@7']);
     // The server's FIN (5) does not acknowledge the client's FIN (4): it had not taken it when it
-    // sent its own. The earliest time consistent with that is right after 5, hence CLOSING at 5,
-    // marked uncertain, and TIME-WAIT when the client's ACK of its FIN arrives (6).
-    expect(path(f, 'server').slice(-3)).toEqual(['ESTABLISHED>FIN-WAIT-1@5', 'FIN-WAIT-1>CLOSING@5', 'CLOSING>TIME-WAIT@6']);
-    expect(f.transitions.filter((t) => t.uncertain).map((t) => `${t.endpoint} ${t.to}@${t.packet}`)).toEqual(['server CLOSING@5']);
+    // sent its own. No copy follows, so it takes it at its ACK (7), the latest time it can have,
+    // marked uncertain; meanwhile the client's ACK (6) moved it to FIN-WAIT-2.
+    expect(path(f, 'server').slice(-3)).toEqual(['ESTABLISHED>FIN-WAIT-1@5', 'FIN-WAIT-1>FIN-WAIT-2@6', 'FIN-WAIT-2>TIME-WAIT@7']);
+    expect(f.transitions.filter((t) => t.uncertain).map((t) => `${t.endpoint} ${t.to}@${t.packet}`)).toEqual(['server TIME-WAIT@7']);
     expect(f.finalState).toEqual({ client: 'TIME-WAIT', server: 'TIME-WAIT' });
     expect(f.closedBy).toBe('client');
   });
@@ -333,11 +333,9 @@ describe('on-receipt transitions: first copy, uncertain copies, dating back', ()
     expect(path(f, 'client').slice(-2)).toEqual(['FIN-WAIT-1>FIN-WAIT-2@5', 'FIN-WAIT-2>TIME-WAIT@8']);
     expect(sink.lines.filter((l) => l.startsWith('hold client'))).toEqual([
       'hold client tcpHalfOpen @1', 'hold client tcpConnections @2',
-      'hold client tcpTimeWait @6 until+60', // provisional, at the first copy
-      'hold client tcpConnections @7', // taken back at 7 (retaken right after it, a TIME-WAIT again)
-      'hold client tcpTimeWait @7 until+60',
-      'hold client tcpConnections @8', // moved to the copy that followed
-      'hold client tcpTimeWait @8 until+60',
+      'hold client tcpTimeWait @6 until+60', // at the first copy
+      'hold client tcpConnections @7', // taken back at 7
+      'hold client tcpTimeWait @8 until+60', // the copy that followed
     ]);
   });
   it('a retransmitted SYN: SYN-RECEIVED dated back to the first copy, uncertain; the client moves at the SYN-ACK', () => {
