@@ -15,6 +15,8 @@ import { ndjsonRecords } from '../report/ndjson.js';
 import { ChunkedWriter, writeJson, type JsonOutput } from '../report/json-writer.js';
 import { register as registerCheck } from './commands/check.js';
 import { register as registerGrade } from './commands/grade.js';
+import { register as registerExport } from './commands/export.js';
+import { register as registerSql } from './commands/sql.js';
 import { toAnalyzeOptions, UsageError, type CommonOptionValues } from './options.js';
 import { useColor } from './terminal.js';
 
@@ -189,6 +191,8 @@ export function buildProgram(): Command {
   const analyze = (path: string, options: AnalyzeOptions) => analyzeCapture(path, options);
   registerCheck(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
   registerGrade(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
+  registerExport(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
+  registerSql(program, { analyze });
   return program;
 }
 
