@@ -15,6 +15,7 @@ ssChecks, samples: [[t0, t1, [[local, peer, state], ...]], ...] } with times in 
 import json, os, select, socket, struct, subprocess, sys, threading, time
 
 ADDR, PORT, CPORT = '127.0.0.1', 5000, 40001
+FIN_TIMEOUT = 2  # seconds, net.ipv4.tcp_fin_timeout in the orphan-fin-wait-2 namespace (Linux default 60)
 
 
 def nft(script):
@@ -215,6 +216,15 @@ def fin_invisible(ls):
     time.sleep(0.3)
 
 
+def orphan_fin_wait_2(ls):
+    subprocess.run(['sysctl', '-qw', f'net.ipv4.tcp_fin_timeout={FIN_TIMEOUT}'], check=True)
+    c, s = connected(ls)
+    c.close()  # orphaned: Linux ends its FIN-WAIT-2 after tcp_fin_timeout (set short in this namespace)
+    time.sleep(FIN_TIMEOUT + 1.0)
+    s.close()  # the FIN finds no socket: the client's kernel answers with a RST
+    time.sleep(0.3)
+
+
 def syn_ack_dropped(ls):
     drop('output', f'tcp sport {PORT} tcp flags & (syn|ack) == syn|ack')  # SYN-SENT lasts; the SYN is retransmitted
     c = client()
@@ -268,6 +278,7 @@ SCENARIOS = {
                            'all'),
     'fin-ack-dropped': (fin_ack_dropped, "the server's ACKs are dropped before the capture point for 0.7 s: FIN-WAIT-1 lasts, the FIN is retransmitted", 'all'),
     'fin-invisible': (fin_invisible, "the client's FINs are dropped before the capture point for 0.5 s: its FIN-WAIT-1 starts before any FIN is captured", 'legal'),
+    'orphan-fin-wait-2': (orphan_fin_wait_2, f'the client closes (an orphan socket) and the server keeps its side open {FIN_TIMEOUT + 1} s: Linux ends the orphan FIN-WAIT-2 after tcp_fin_timeout ({FIN_TIMEOUT} s here)', 'all'),
     'syn-ack-dropped': (syn_ack_dropped, 'SYN-ACKs are dropped before the capture point for 0.6 s: SYN-SENT lasts, the SYN is retransmitted', 'all'),
     'final-ack-dropped': (final_ack_dropped, "the client's ACKs are dropped before the capture point for 0.6 s: SYN-RECEIVED lasts on the server", 'all'),
     'time-wait': (time_wait, 'the client closes first and holds TIME-WAIT until the kernel ends it (sampled every second in the middle)', 'all'),
@@ -300,7 +311,7 @@ def main():
     dump.wait()
     fixture = {
         'scenario': name, 'description': description, 'client': f'{ADDR}:{CPORT}', 'server': f'{ADDR}:{PORT}',
-        'kernel': os.uname().release, 'judged': judged, 'ssChecks': check.checks, 'samples': sampler.samples,
+        'kernel': os.uname().release, 'judged': judged, 'finTimeout': FIN_TIMEOUT if name == 'orphan-fin-wait-2' else 60, 'ssChecks': check.checks, 'samples': sampler.samples,
     }
     with open(os.path.join(out, f'{name}.json'), 'w') as f:
         json.dump(fixture, f, separators=(',', ':'))

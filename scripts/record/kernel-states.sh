@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 OUT=fixtures/kernel
 mkdir -p "$OUT"
 ALL=(client-closes-first server-closes-first abortive-close half-close simultaneous-close
-     fin-ack-dropped fin-invisible syn-ack-dropped final-ack-dropped time-wait)
+     fin-ack-dropped fin-invisible orphan-fin-wait-2 syn-ack-dropped final-ack-dropped time-wait)
 SCENARIOS=("${@:-${ALL[@]}}")
 for name in "${SCENARIOS[@]}"; do
   ns="statecap-k18-$$"

@@ -17,6 +17,8 @@ export interface KernelFixture {
    *  legality of statecap's states is asserted and the agreement is printed. */
   judged: 'all' | 'legal';
   ssChecks: number;
+  /** net.ipv4.tcp_fin_timeout in the recording's namespace: how long Linux keeps an orphaned FIN-WAIT-2. */
+  finTimeout: number;
   /** [before the read, after it, [[local, peer, state as ss prints it]]] */
   samples: [number, number, [string, string, string][]][];
 }
@@ -85,7 +87,12 @@ export function compare(fixture: KernelFixture, flow: TcpFlowReport, packetTimes
     return lo < sorted.length && sorted[lo] <= t1 + GUARD;
   };
   const result: Comparison = { samples: fixture.samples.length, judged: [], agree: 0, known: [], disagree: [] };
-  const timeWaitStart = flow.transitions.find((t) => t.to === 'TIME-WAIT');
+  /** How long `side` had been in `state` (its last entry at or before t), or -1. */
+  const since = (side: 'client' | 'server', state: TcpStateName, t: number): number => {
+    let start = -1;
+    for (const tr of flow.transitions) if (tr.endpoint === side && tr.to === state && tr.time <= t) start = tr.time;
+    return start < 0 ? -1 : t - start;
+  };
   for (const [t0, t1, rows] of fixture.samples) {
     if (near(t0, t1)) continue;
     for (const side of ['client', 'server'] as const) {
@@ -98,12 +105,14 @@ export function compare(fixture: KernelFixture, flow: TcpFlowReport, packetTimes
       result.judged.push(v);
       if (same(kernel, statecap)) {
         result.agree++;
-      } else if (
-        kernel === 'CLOSED' && statecap === 'TIME-WAIT' && timeWaitStart !== undefined && t0 - timeWaitStart.time >= timeWait
-      ) {
+      } else if (kernel === 'CLOSED' && statecap === 'TIME-WAIT' && since(side, 'TIME-WAIT', t0) >= timeWait) {
         // Linux ends TIME-WAIT after 60 s (TCP_TIMEWAIT_LEN); RFC 9293 holds it 2*MSL, and statecap's
         // transitions have no timer event: the endpoint stays in TIME-WAIT.
         v.known = 'Linux TIME-WAIT length';
+        result.known.push(v);
+      } else if (kernel === 'CLOSED' && statecap === 'FIN-WAIT-2' && since(side, 'FIN-WAIT-2', t0) >= fixture.finTimeout) {
+        // Linux ends an orphaned FIN-WAIT-2 after tcp_fin_timeout; RFC 9293 has no such timer.
+        v.known = 'Linux orphan FIN-WAIT-2 timeout';
         result.known.push(v);
       } else {
         result.disagree.push(v);
