@@ -456,7 +456,6 @@ export class TcpTracker {
     const hasAck = (flags & TCP_FLAG.ACK) !== 0;
     const senderSide = fromClient ? 'client' : 'server';
     const receiverSide = fromClient ? 'server' : 'client';
-    const sender = flow.half(fromClient);
     const receiver = flow.half(!fromClient);
     if (flow.transitions.length === 0 && !syn && !rst) {
       // The connection's start is not in the capture: both ends are already synchronized. (A reset

@@ -362,6 +362,20 @@ describe('on-receipt transitions: first copy, uncertain copies, dating back', ()
     expect(path(f, 'client')).toEqual(['CLOSED>SYN-SENT@1', 'SYN-SENT>ESTABLISHED@2']);
     expect(uncertain(c)).toEqual(['client SYN-SENT>ESTABLISHED@2']);
   });
+  it('a clean connection has no uncertain transition, and the field is absent rather than false', () => {
+    const f = only(track(clientCloses().packets).report);
+    expect(f.transitions.filter((t) => 'uncertain' in t)).toEqual([]);
+  });
+  it('a dated-back transition keeps the list in packet order', () => {
+    const c = new Conversation();
+    c.c('S'); // 1
+    c.c('S', { seq: 1000, dt: 1 }); // 2
+    c.s('SA', { dt: 0.001 }); // 3
+    const f = only(track(c.packets).report);
+    expect(f.transitions.map((t) => `${t.endpoint} ${t.to}@${t.packet}`)).toEqual([
+      'client SYN-SENT@1', 'server LISTEN@1', 'server SYN-RECEIVED@1', 'client ESTABLISHED@3',
+    ]);
+  });
   it('a SYN nobody answers creates no server state: LISTEN is assumed, never SYN-RECEIVED', () => {
     const c = new Conversation();
     c.c('S'); // 1
