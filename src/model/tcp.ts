@@ -8,12 +8,19 @@ export type TcpStateName =
 export type ConnState =
   | 'S0' | 'S1' | 'SF' | 'REJ' | 'S2' | 'S3' | 'RSTO' | 'RSTR' | 'RSTOS0' | 'RSTRH' | 'SH' | 'SHR' | 'OTH';
 
+/**
+ * One endpoint's state change. A change on receipt is placed at the arriving segment (`packet`,
+ * `time`): for a retransmitted SYN or FIN, at the first copy the endpoint could have taken.
+ */
 export interface TcpTransition {
   packet: number;
   time: number;
   endpoint: 'client' | 'server';
   from: TcpStateName;
   to: TcpStateName;
+  /** Present (true) when the segment that caused it came in several copies (a retransmitted SYN or
+   *  FIN), or the endpoint's own segments showed it had not taken the first: the time is an estimate. */
+  uncertain?: true;
 }
 
 export interface TcpAnalysis {
