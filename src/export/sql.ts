@@ -1,7 +1,7 @@
 /**
  * `statecap sql`: SQL over an export with an in-memory DuckDB. Each export table is a view of its
- * Parquet file; a folder whose subfolders are exports (one per capture, as a fleet writes them) is
- * read as one, each view then the union of the subfolders' files.
+ * Parquet file; a folder holding exports (one per capture, as a fleet writes them) is read as one,
+ * each view then the union of their files.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,9 @@ import { MANIFEST, readManifest, tableFile } from './folder.js';
 import { TABLES } from './tables.js';
 import { loadDuckDB, openDuckDB, quoteIdent, quoteString } from './writer.js';
 
+/** How deep below the folder given `sql` looks for exports. */
+const MAX_DEPTH = 6;
+
 export type SqlFormat = 'table' | 'json' | 'csv';
 export const SQL_FORMATS: readonly SqlFormat[] = ['table', 'json', 'csv'];
 
@@ -23,20 +26,33 @@ export interface QueryResult {
   rows: unknown[][];
 }
 
-/** The export folders under `dir`: itself, or else its subfolders that are exports. */
+/**
+ * The export folders under `dir`: itself, or else every export found below it (not below an
+ * export), sorted by path: the layout a fleet leaves in object storage, one export per capture.
+ */
 export function exportFolders(dir: string): string[] {
   if (existsSync(join(dir, MANIFEST))) {
     readManifest(dir);
     return [dir];
   }
-  let names: string[];
-  try {
-    names = readdirSync(dir).sort();
-  } catch (e) {
-    throw new ExportFolderError(`${dir}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`);
-  }
-  const found = names.map((n) => join(dir, n)).filter((p) => statSync(p).isDirectory() && existsSync(join(p, MANIFEST)));
-  if (found.length === 0) throw new ExportFolderError(`${dir}: not a statecap export (no ${MANIFEST} in it or its subfolders)`);
+  const found: string[] = [];
+  // Deep enough for date/host/capture layouts, bounded so that a wrong folder fails fast.
+  const walk = (d: string, depth: number): void => {
+    let names: string[];
+    try {
+      names = readdirSync(d).sort();
+    } catch (e) {
+      throw new ExportFolderError(`${d}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`);
+    }
+    for (const name of names) {
+      const p = join(d, name);
+      if (!statSync(p, { throwIfNoEntry: false })?.isDirectory()) continue;
+      if (existsSync(join(p, MANIFEST))) found.push(p);
+      else if (depth < MAX_DEPTH) walk(p, depth + 1);
+    }
+  };
+  walk(dir, 1);
+  if (found.length === 0) throw new ExportFolderError(`${dir}: not a statecap export (no ${MANIFEST} in it or below it)`);
   for (const f of found) readManifest(f);
   return found;
 }

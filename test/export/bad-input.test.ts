@@ -53,6 +53,12 @@ describe('statecap export refuses a folder that is not its own', () => {
     expect(readdirSync(mine)).toEqual(['holiday.jpg']);
   });
 
+  it('refuses standard input, which the analysis workers cannot read', async () => {
+    const r = await statecap(['export', '--to', join(dir, 'stdin'), '-']);
+    expect(r.status).toBe(2);
+    expect(lines(r.stderr)).toEqual(['statecap: export reads capture files, not standard input (-): save the capture to a file first']);
+  });
+
   it('refuses a file given as the folder', async () => {
     const f = join(dir, 'a-file');
     writeFileSync(f, 'x');
@@ -135,7 +141,7 @@ describe('statecap sql on mistakes', () => {
       statecap(['sql', join(ROOT, 'fixtures')]),
     ]);
     expect(notExport.status).toBe(2);
-    expect(lines(notExport.stderr)).toEqual([`statecap: ${join(ROOT, 'fixtures')}: not a statecap export (no statecap-export.json in it or its subfolders)`]);
+    expect(lines(notExport.stderr)).toEqual([`statecap: ${join(ROOT, 'fixtures')}: not a statecap export (no statecap-export.json in it or below it)`]);
     expect(unknown.status).toBe(2);
     expect(lines(unknown.stderr)).toEqual(['statecap: unknown query \'nope\' (known: peak-state, never-restart-safe, sticky, dns-unanswered-by-server, class-summary)']);
     expect(neither.status).toBe(2);
