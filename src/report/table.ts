@@ -5,12 +5,10 @@
  */
 import type { AnyReport, Report } from './schema.js';
 import { captureSection } from './table-capture.js';
-import { tcpSection } from './table-tcp.js';
-import { dnsSection } from './table-dns.js';
-import { quicSection } from './table-quic.js';
 import { endpointsSection } from './table-endpoints.js';
 import { paint } from './cli-table.js';
 import { isFailed } from './failed.js';
+import { TRACKERS, type AnyTrackerModule } from '../track/registry.js';
 
 export interface TableOptions {
   color: boolean;
@@ -29,11 +27,11 @@ function reportBlock(report: Report, opts: Required<TableOptions>, endpointsOnly
   if (endpointsOnly) {
     return [paint(report.capture.path, 'bold', opts.color), endpointsSection(report.endpoints, o)].join('\n');
   }
+  const view = { ...o, options: report.options };
+  const byName = report as unknown as Record<string, unknown>;
   const sections = [
     captureSection(report, opts.color),
-    tcpSection(report.tcp.flows, report.tcp.summary.flows, o),
-    dnsSection(report.dns, report.options.dnsTimeout, o),
-    quicSection(report.quic, o),
+    ...(TRACKERS as readonly AnyTrackerModule[]).map((m) => m.table(byName[m.name], view)),
     endpointsSection(report.endpoints, o),
   ];
   return sections.filter((s): s is string => s !== null).join('\n\n');
@@ -45,7 +43,7 @@ function render(reports: readonly AnyReport[], opts: TableOptions, endpointsOnly
   return `${blocks.join('\n\n')}\n`;
 }
 
-/** Everything: capture summary, TCP, DNS, QUIC and endpoints. */
+/** Everything: capture summary, each tracker's section and endpoints. */
 export function renderTable(reports: readonly AnyReport[], opts: TableOptions): string {
   return render(reports, opts, false);
 }

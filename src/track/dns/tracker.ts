@@ -17,7 +17,7 @@
  */
 import type { DecodedPacket } from '../../decode/packet.js';
 import { endpointString } from '../../flow/endpoint.js';
-import type { DnsReport } from '../../report/schema.js';
+import type { DnsReport } from '../../model/dns.js';
 import { NO_STATE, type EndpointRef, type EntryRef, type StateSink } from '../../state/events.js';
 import { LazyQueue } from '../lazy-queue.js';
 import { DnsTcpFramer } from './framing.js';
@@ -137,18 +137,19 @@ export class DnsTracker implements TcpStreamListener {
     return true;
   }
 
-  /** An ICMP/ICMPv6 destination-unreachable (pkt.icmp set) quoting a UDP query: marks it `rejected`. */
-  observeIcmp(pkt: DecodedPacket): void {
+  /** An ICMP/ICMPv6 destination-unreachable (pkt.icmp set) quoting a UDP query: marks it `rejected` and claims the message. */
+  observeIcmp(pkt: DecodedPacket): boolean {
     const icmp = pkt.icmp;
-    if (!icmp || !icmp.unreachable || !icmp.quoted) return;
+    if (!icmp || !icmp.unreachable || !icmp.quoted) return false;
     const q = icmp.quoted;
-    if (q.protocol !== 17 || q.srcPort === undefined || q.dstPort === undefined) return;
-    if (!this.ports.has(q.srcPort) && !this.ports.has(q.dstPort)) return;
+    if (q.protocol !== 17 || q.srcPort === undefined || q.dstPort === undefined) return false;
+    if (!this.ports.has(q.srcPort) && !this.ports.has(q.dstPort)) return false;
     // The quoted datagram went from the DNS client to the server (RFC 792; RFC 4443 §3.1).
     const t = this.matcher.rejectable(q.src, q.srcPort, q.dst, q.dstPort, pkt.time);
-    if (!t) return;
+    if (!t) return false;
     t.rejected = { packet: pkt.number, time: pkt.time };
     this.releaseEntries(t, pkt.number, pkt.time);
+    return true;
   }
 
   wants(flow: TcpStreamInfo): boolean {

@@ -3,7 +3,7 @@
  * responses matched to it. Mutable while the capture is read; `transactionReport` turns it into
  * the report's shape at the end.
  */
-import type { DnsOutcome, DnsTransactionReport } from '../../report/schema.js';
+import type { DnsOutcome, DnsTransactionReport } from '../../model/dns.js';
 import type { DnsHeaderFlags, DnsQuestion } from './message.js';
 
 export type DnsTransport = 'udp' | 'tcp';

@@ -19,7 +19,7 @@
  * (finish renders the current state and changes nothing).
  */
 import type { DecodedPacket, IpLayer, UdpDatagram } from '../../decode/packet.js';
-import type { QuicReport } from '../../report/schema.js';
+import type { QuicReport } from '../../model/quic.js';
 import { NO_STATE, type EndpointRef, type StateSink } from '../../state/events.js';
 import { endpointString } from '../../flow/endpoint.js';
 import { CidRegistry, cidHex, isPrefixAt, type Cid, type CidSide } from './cid.js';

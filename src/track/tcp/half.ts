@@ -2,7 +2,7 @@
  * One direction of a TCP connection as its sender drives it (STYLE practice 9: a connection is two
  * of these). Sequence numbers are absolute 32-bit values; reports make them relative.
  */
-import type { TcpDirectionReport, TcpStateName } from '../../report/schema.js';
+import type { TcpDirectionReport, TcpStateName } from '../../model/tcp.js';
 import type { StateKind } from '../../state/events.js';
 import { seqDiff, seqRelative } from './seq.js';
 

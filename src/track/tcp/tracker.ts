@@ -9,8 +9,8 @@ import { TCP_FLAG, type DecodedPacket, type TcpSegment } from '../../decode/pack
 import { endpointString } from '../../flow/endpoint.js';
 import type {
   TcpAnalysis, TcpFlowReport, TcpReport, TcpStateName, TcpTransition,
-} from '../../report/schema.js';
-import { CONN_STATES } from '../../report/conn-states.js';
+} from '../../model/tcp.js';
+import { CONN_STATES } from '../../model/conn-states.js';
 import { NO_STATE, type EndpointRef, type EntryRef, type StateKind, type StateSink } from '../../state/events.js';
 import {
   ANALYSIS, ANY_RETRANSMISSION, SeqAnalysisConversation, SeqAnalysisFlow, afterSegment, analyseSegment,
