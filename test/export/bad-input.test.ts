@@ -2,32 +2,16 @@
  * export and sql on mistakes: a folder that is not ours, captures that cannot be read among good
  * ones, SQL that DuckDB refuses. One stderr line each, exit 2, and everything computable still done.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../cli/run.js';
+import { MAIN, statecap } from './run.js';
 
-const MAIN = join(ROOT, 'dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'statecap-export-bad-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run { status: number | null; stdout: string; stderr: string }
-
-function statecap(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args[0]?.startsWith('--') ? args : [MAIN, ...args], {
-      cwd: ROOT, env: { ...process.env, NO_COLOR: '1', CI: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 const lines = (text: string): string[] => text.split('\n').filter((l) => l.length > 0);
 
@@ -156,7 +140,7 @@ describe('lazy loading', () => {
       process.stdout.write = () => true;
       await import('${MAIN}');
       console.error(process.report.getReport().sharedObjects.filter((s) => s.includes('duckdb')).length);`;
-    const r = await statecap(['--input-type=module', '-e', probe]);
+    const r = await statecap(['--input-type=module', '-e', probe], { node: true });
     expect(r.stderr.trim()).toBe('0');
   });
 });

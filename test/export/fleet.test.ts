@@ -3,7 +3,6 @@
  * by `statecap sql` and by the README's DuckDB statements, which must run as printed. Also keeps
  * the README's generated schema and ClickHouse DDL equal to the table declarations.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,25 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/schema.js';
 import { clickhouseDdl, exportSchemaMarkdown } from '../../src/export/schema-doc.js';
 import { ROOT } from '../cli/run.js';
+import { statecap } from './run.js';
 
-const MAIN = join(ROOT, 'dist/cli/main.js');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'statecap-fleet-'));
 const exports = join(dir, 'exports');
 // Two captures served by the same DNS server, 127.53.0.1:53 (UDP, then TCP after truncation).
 const CAPTURES = ['fixtures/dns-tc-retry.pcap', 'fixtures/dns-udp-tcp.pcap'];
 let reports: Report[];
-
-function statecap(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', CI: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 beforeAll(async () => {
   // One job per capture, each into its own folder two levels down (host/capture), as in the README.
