@@ -373,3 +373,19 @@ describe('named queries on the fixtures export', () => {
     expect(await query('class-summary')).toEqual(want);
   });
 });
+
+describe('sql output formats', () => {
+  it('json: integers as numbers, maps as objects, lists as arrays; csv: RFC 4180 with lists as JSON', async () => {
+    const { runSql, formatResult } = await import('../../src/export/sql.js');
+    const r = await runSql(out, `SELECT capture_path, packets, dns_summary_rcodes, link_types FROM captures ORDER BY capture_id`);
+    expect(JSON.parse(formatResult(r, 'json', false))).toEqual(reports.map((x) => ({
+      capture_path: x.capture.path, packets: x.capture.packets, dns_summary_rcodes: x.dns.summary.rcodes, link_types: x.capture.linkTypes,
+    })));
+    const csv = formatResult(r, 'csv', false).split('\r\n');
+    expect(csv[0]).toBe('capture_path,packets,dns_summary_rcodes,link_types');
+    // A JSON object holds commas and quotes: quoted, inner quotes doubled.
+    const quickstart = reports.findIndex((x) => x.capture.path === 'fixtures/quickstart.pcap');
+    expect(csv[1 + quickstart]).toBe('fixtures/quickstart.pcap,36,"{""NOERROR"":2,""NXDOMAIN"":1}","[""ETHERNET (1)""]"');
+    expect(csv).toHaveLength(reports.length + 2); // header, rows, and the empty string after the last CRLF
+  });
+});
