@@ -57,8 +57,11 @@ export interface CapSpec {
   /** report.limits keys of the cap and of its eviction count. */
   max: string;
   evicted: string;
-  /** What was evicted, plural ("TCP flows"). */
+  /** What was evicted, singular and plural ("TCP flow", "TCP flows"). */
+  one: string;
   what: string;
+  /** The option that sets the cap ("--max-flows"). */
+  option: string;
   /** What an eviction means, appended to "N <what> evicted at the cap of M". */
   consequence(limits: LimitsReport): string;
 }
