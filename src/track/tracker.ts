@@ -10,6 +10,7 @@
  * with the capture time (timeouts follow capture time, never the wall clock). `finish` is called
  * once, at the end, and returns the report section.
  */
+import type { SectionOptions } from '../report/layout.js';
 import type { DecodedPacket } from '../decode/packet.js';
 import type { StateSink } from '../state/events.js';
 import type { StateKind } from '../model/state-kind.js';
@@ -59,8 +60,11 @@ export interface CapSpec {
   /** report.limits keys of the cap and of its eviction count. */
   max: string;
   evicted: string;
-  /** What was evicted, plural ("TCP flows"). */
+  /** What was evicted, singular and plural ("TCP flow", "TCP flows"). */
+  one: string;
   what: string;
+  /** The option that sets the cap ("--max-flows"). */
+  option: string;
   /** What an eviction means, appended to "N <what> evicted at the cap of M". */
   consequence(limits: LimitsReport): string;
 }
@@ -82,11 +86,10 @@ export interface Problem {
   where: string;
 }
 
-export interface SectionView {
+/** What a table renderer gets: colour, rows, width, sort and time (report/layout.ts), and the options. */
+export interface SectionView extends SectionOptions {
   /** The report's options (some renderers need e.g. the DNS timeout). */
   options: AnalysisOptionsReport;
-  color: boolean;
-  maxRows: number;
 }
 
 /** A capture-level `check` metric of this protocol (summed over the captures of a submission). */

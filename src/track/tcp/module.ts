@@ -32,8 +32,8 @@ export const TCP_MODULE: TrackerModule<'tcp', TcpReport> = {
   },
   stateKinds: ['tcpConnections', 'tcpTimeWait', 'tcpHalfOpen'],
   caps: [{
-    max: 'maxFlows', evicted: 'evictedFlows', what: 'TCP flows',
-    consequence: (l) => `, ${l.evictedOpenFlows} of them still open: results for those are partial`,
+    max: 'maxFlows', evicted: 'evictedFlows', one: 'TCP flow', what: 'TCP flows', option: '--max-flows',
+    consequence: (l) => (l.evictedOpenFlows > 0 ? `, ${l.evictedOpenFlows} of them still open: results for those are partial` : ''),
   }],
   omissions: [{ key: 'omittedFlows', what: 'TCP flows' }],
   ndjson: { list: 'flows', type: 'tcp-flow' },
