@@ -9,6 +9,7 @@ import { tcpSection } from './table-tcp.js';
 import { dnsSection } from './table-dns.js';
 import { quicSection } from './table-quic.js';
 import { endpointsSection } from './table-endpoints.js';
+import { attemptsSection, stateLossSection } from './table-state-loss.js';
 import { paint } from './cli-table.js';
 import { isFailed } from './failed.js';
 
@@ -27,14 +28,17 @@ function failedBlock(path: string, error: string, color: boolean): string {
 function reportBlock(report: Report, opts: Required<TableOptions>, endpointsOnly: boolean): string {
   const o = { color: opts.color, maxRows: opts.maxRows };
   if (endpointsOnly) {
-    return [paint(report.capture.path, 'bold', opts.color), endpointsSection(report.endpoints, o)].join('\n');
+    const rest = [attemptsSection(report.attempts, o), stateLossSection(report.stateLoss, o)].filter((s): s is string => s !== null);
+    return [`${paint(report.capture.path, 'bold', opts.color)}\n${endpointsSection(report.endpoints, o, report.stateLoss)}`, ...rest].join('\n\n');
   }
   const sections = [
     captureSection(report, opts.color),
     tcpSection(report.tcp.flows, report.tcp.summary.flows, o),
     dnsSection(report.dns, report.options.dnsTimeout, o),
     quicSection(report.quic, o),
-    endpointsSection(report.endpoints, o),
+    endpointsSection(report.endpoints, o, report.stateLoss),
+    attemptsSection(report.attempts, o),
+    stateLossSection(report.stateLoss, o),
   ];
   return sections.filter((s): s is string => s !== null).join('\n\n');
 }

@@ -11,6 +11,7 @@ import { versionName } from './header.js';
 import { initialPacketKeys, type PacketKeys } from './initial-keys.js';
 import type { ConnectionClose } from './frames.js';
 import type { TransportParameters } from './client-hello.js';
+import { ExchangeCounter } from '../../state/evidence.js';
 
 export interface Endpoint {
   address: string;
@@ -121,6 +122,11 @@ export class QuicConnection {
   close: CloseRecord | null = null;
   /** The ledger was told the server holds this connection. */
   serverHolds = false;
+  /** Turns of datagrams (client after server opens one), and the first server datagram (roles from evidence). */
+  readonly exchanges = new ExchangeCounter();
+  answeredAt: number | null = null;
+  /** The ledger was told what the connection showed (once). */
+  evidenceTold = false;
   /** CIDs each side's ledger entry currently stands for. */
   readonly heldCids: Record<CidSide, number> = { client: 0, server: 0 };
   evicted: { packet: number } | null = null;

@@ -121,6 +121,7 @@ export class QuicTracker {
   }
 
   finish(): QuicReport {
+    for (const c of this.live.values()) this.tellEvidence(c);
     const summary = { connections: this.summary.connections, handshakes: { ...this.summary.handshakes } };
     for (const c of this.live.values()) if (c.id >= this.maxRecords) tally(summary, c);
     for (const c of this.connections) tally(summary, c);
@@ -337,6 +338,8 @@ export class QuicTracker {
     if (!conn.path(pathKey)) this.addPath(conn, pathKey, ip, udp, fromServer, pkt.number);
     conn.datagrams++;
     conn.datagramsBy[side]++;
+    conn.exchanges.observe(!fromServer, true, pkt.number, pkt.time);
+    if (fromServer && conn.answeredAt === null) conn.answeredAt = pkt.number;
     // UDP payload bytes as sent (the UDP length field), not as captured (STYLE practice 5).
     conn.bytes[side] += udp.length >= UDP_HEADER_LENGTH ? udp.length - UDP_HEADER_LENGTH : udp.payload.length;
     conn.lastPacket = pkt.number;
@@ -522,6 +525,7 @@ export class QuicTracker {
       conn.dropKeys();
       conn.evicted = { packet: pkt.number };
       this.evicted++;
+      this.tellEvidence(conn);
       // statecap stops following it: the state its ends held for it is released now, as for an
       // evicted TCP flow. An unlisted connection leaves only its count in the summary.
       if (!conn.close) this.releaseAll(conn, pkt);
@@ -541,7 +545,18 @@ export class QuicTracker {
   }
 
   private serverRef(conn: QuicConnection): EndpointRef {
-    return { role: 'server', address: conn.server.address, port: conn.server.port };
+    return { role: 'server', address: conn.server.address, port: conn.server.port, transport: 'udp' };
+  }
+
+  /** Once per connection: did the server answer, and how many turns did the connection carry? */
+  private tellEvidence(conn: QuicConnection): void {
+    if (conn.evidenceTold || this.state.flow === undefined) return;
+    conn.evidenceTold = true;
+    this.state.flow({
+      ref: { proto: 'quic', id: conn.id }, client: this.clientRef(conn), server: this.serverRef(conn), firstPacket: conn.firstPacket,
+      answer: conn.answeredAt !== null ? { kind: 'answered', packet: conn.answeredAt } : { kind: 'none' },
+      exchanges: conn.exchanges.summary(),
+    });
   }
 
   private serverHolds(conn: QuicConnection, pkt: DecodedPacket): void {

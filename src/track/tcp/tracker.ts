@@ -12,6 +12,8 @@ import type {
 } from '../../report/schema.js';
 import { CONN_STATES } from '../../report/conn-states.js';
 import { NO_STATE, type EndpointRef, type EntryRef, type StateKind, type StateSink } from '../../state/events.js';
+import { ExchangeCounter, type Answer } from '../../state/evidence.js';
+import { resetLoss } from './state-loss.js';
 import {
   ANALYSIS, ANY_RETRANSMISSION, SeqAnalysisConversation, SeqAnalysisFlow, afterSegment, analyseSegment,
   type AnalysedSegment,
@@ -95,6 +97,11 @@ class TcpFlow implements TableEntry<TcpFlow> {
   readonly firstFromClient: boolean;
   /** Every packet so far was a RST sent by the side that sent the first one. */
   resetsOnly = true;
+  /** Request/response turns of the payload, and how the server answered (roles from evidence). */
+  readonly exchanges = new ExchangeCounter();
+  answer: Answer = { kind: 'none' };
+  /** The previous packet came from the client (null before the first). */
+  lastFromClient: boolean | null = null;
   /** Seen again since the eviction hand last passed it (CLOCK approximation of LRU). */
   touched = false;
   /** Next flow in the table bucket. */
@@ -117,7 +124,7 @@ class TcpFlow implements TableEntry<TcpFlow> {
     this.serverAddress = serverAddr;
     this.serverPort = serverPort;
     this.clientRef = { role: 'client', address: clientAddr, port: null };
-    this.serverRef = { role: 'server', address: serverAddr, port: serverPort };
+    this.serverRef = { role: 'server', address: serverAddr, port: serverPort, transport: 'tcp' };
     this.ref = { proto: 'tcp', id };
     this.lastPacket = firstPacket;
     this.end = start;
@@ -377,6 +384,7 @@ export class TcpTracker {
     const first = flow.packets === 0;
     if (!rst || fromClient !== flow.firstFromClient) flow.resetsOnly = false;
     flow.packets++;
+    const previousPacket = flow.lastPacket;
     flow.lastPacket = pkt.number;
     flow.end = pkt.time;
 
@@ -417,8 +425,14 @@ export class TcpTracker {
       flow.sawHandshakeAck = true;
     }
 
+    // Roles from evidence: any segment but a reset from the server is an answer.
+    if (!fromClient && flow.answer.kind !== 'answered') flow.answer = rst ? { kind: 'rst', packet: pkt.number } : { kind: 'answered', packet: pkt.number };
+    flow.exchanges.observe(fromClient, !rst && t.payloadLength > 0, pkt.number, pkt.time);
+    if (rst) this.noteReset(flow, pkt, fromClient, previousPacket);
+
     // RFC 9293 endpoint states.
     this.stateEvents(flow, pkt, fromClient);
+    flow.lastFromClient = fromClient;
 
     // Payload reassembly (ledger buffers; stream listener bytes).
     const inbound = fromClient ? flow.toServer : flow.toClient;
@@ -439,6 +453,24 @@ export class TcpTracker {
       if (outbound !== null) outbound.acknowledged(ack, pkt.number, pkt.time);
     }
     this.reportBuffers(flow, pkt);
+  }
+
+  /** A reset that shows its sender had lost the connection goes to the ledger's stateLoss list. */
+  private noteReset(flow: TcpFlow, pkt: DecodedPacket & { tcp: TcpSegment }, fromClient: boolean, previousPacket: number): void {
+    if (this.sink.loss === undefined || flow.lastFromClient === null) return;
+    const sender = flow.half(fromClient);
+    const detail = resetLoss({
+      senderState: sender.state,
+      // sent() has recorded this segment already: a FIN on the RST itself does not count.
+      senderSentFin: sender.finSeq !== null && (pkt.tcp.flags & TCP_FLAG.FIN) === 0,
+      answersPeer: flow.lastFromClient !== fromClient,
+      hasAck: (pkt.tcp.flags & TCP_FLAG.ACK) !== 0,
+    }, fromClient ? 'client' : 'server', previousPacket);
+    if (detail === null) return;
+    this.sink.loss({
+      packet: pkt.number, time: pkt.time, kind: 'tcp-reset-established',
+      endpoint: fromClient ? flow.clientRef : flow.serverRef, ref: flow.ref, detail,
+    });
   }
 
   /** Feeds the segment's events to both endpoints: acknowledgments first, then SYN, FIN or RST. */
@@ -531,6 +563,10 @@ export class TcpTracker {
   // ---------------------------------------------------------------- report
 
   private finalize(flow: TcpFlow): void {
+    this.sink.flow?.({
+      ref: flow.ref, client: flow.clientRef, server: flow.serverRef, firstPacket: flow.firstPacket,
+      answer: flow.answer, exchanges: flow.exchanges.summary(),
+    });
     flow.toServer?.finish(flow.lastPacket);
     flow.toClient?.finish(flow.lastPacket);
     const c = flow.client;
@@ -571,6 +607,7 @@ export class TcpTracker {
       analysis: flow.analysis,
       maxBytesInFlight: { client: c.maxBytesInFlight, server: s.maxBytesInFlight },
       handshakeRtt: rtt !== 0 ? rtt : null,
+      exchanges: { count: flow.exchanges.count, packets: [...flow.exchanges.packets], between: flow.exchanges.between },
       directions: { client: c.report(s, scaling), server: s.report(c, scaling) },
       tunnel: flow.tunnel,
       vlan: flow.vlan,

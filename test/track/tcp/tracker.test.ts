@@ -212,7 +212,7 @@ describe('state ledger events', () => {
       'buffer client 0 @5',
     ]);
     expect(sink.holds[0].endpoint).toEqual({ role: 'client', address: '10.0.0.1', port: null });
-    expect(sink.holds[1].endpoint).toEqual({ role: 'server', address: '10.0.0.2', port: 80 });
+    expect(sink.holds[1].endpoint).toEqual({ role: 'server', address: '10.0.0.2', port: 80, transport: 'tcp' });
     expect(sink.holds[0].ref).toEqual({ proto: 'tcp', id: 0 });
   });
   it('a SYN flood: each unanswered SYN leaves a half-open client entry and nothing at the server', () => {
