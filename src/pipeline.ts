@@ -15,6 +15,7 @@ import { OVERFLOW_NAMES, StateLedger } from './state/ledger.js';
 import { LINUX_COST_MODEL, type CostModel } from './state/cost-model.js';
 import { classifyDnsTransaction, classifyQuicConnection, classifyTcpFlow } from './state/classify.js';
 import { REPORT_SCHEMA, type AnyReport, type Report } from './report/schema.js';
+import { evictionWarnings } from './report/limits.js';
 
 export interface AnalyzeOptions {
   /** Ports decoded as DNS besides 53. */
@@ -126,6 +127,24 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   for (const c of quicReport.connections) c.classification = classifyQuicConnection(c);
   const state = ledger.finish(summary.lastTime, summary.packets > 0 ? summary.packets : null);
 
+  const limits: Report['limits'] = {
+    maxFlows,
+    evictedFlows: tcp.evictedFlows,
+    evictedOpenFlows: tcp.evictedOpenFlows,
+    maxFragments,
+    evictedFragments: fragments.evicted,
+    maxPendingDns,
+    evictedDnsQueries: dns.evictedQueries,
+    maxQuicConnections,
+    evictedQuicConnections: quic.evictedConnections,
+    maxRecords,
+    omittedFlows: tcp.omittedFlows,
+    omittedDnsTransactions: dns.omitted.transactions,
+    omittedDnsRows: dns.omitted.rows,
+    omittedQuicConnections: quic.omittedConnections,
+    maxEndpoints,
+    sharedEndpointRows: ledger.overflowed.map((role) => OVERFLOW_NAMES[role]),
+  };
   const report: Report = {
     schema: REPORT_SCHEMA,
     capture: {
@@ -148,26 +167,10 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     attempts: state.attempts,
     stateLoss: state.stateLoss,
     costModel: state.costModel,
-    limits: {
-      maxFlows,
-      evictedFlows: tcp.evictedFlows,
-      evictedOpenFlows: tcp.evictedOpenFlows,
-      maxFragments,
-      evictedFragments: fragments.evicted,
-      maxPendingDns,
-      evictedDnsQueries: dns.evictedQueries,
-      maxQuicConnections,
-      evictedQuicConnections: quic.evictedConnections,
-      maxRecords,
-      omittedFlows: tcp.omittedFlows,
-      omittedDnsTransactions: dns.omitted.transactions,
-      omittedDnsRows: dns.omitted.rows,
-      omittedQuicConnections: quic.omittedConnections,
-      maxEndpoints,
-      sharedEndpointRows: ledger.overflowed.map((role) => OVERFLOW_NAMES[role]),
-    },
+    limits,
     warnings: [
       ...summary.warnings,
+      ...evictionWarnings(limits).map((w) => `${path}: ${w}`),
       ...omissionWarnings(tcp.omittedFlows, dns.omitted, quic.omittedConnections, maxRecords).map((w) => `${path}: ${w}`),
       ...ledger.overflowed.map((role) => `${path}: more than ${maxEndpoints} endpoint${maxEndpoints === 1 ? '' : 's'} (--max-endpoints): later ${role}s share the row ${OVERFLOW_NAMES[role]}`),
     ],
@@ -200,7 +203,7 @@ function omissionWarnings(flows: number, dns: { transactions: number; rows: numb
   if (dns.rows > 0) cut.push(`${dns.rows} unsolicited, malformed or colliding DNS messages`);
   if (quic > 0) cut.push(`${quic} QUIC connections`);
   if (cut.length === 0) return [];
-  return [`${cut.join(', ')} not listed: each list stops at ${maxRecords} rows (--max-records); the summaries count them all`];
+  return [`${cut.join(', ')} not listed: each list stops at ${maxRecords} row${maxRecords === 1 ? '' : 's'} (--max-records); the summaries count them all`];
 }
 
 function failed(path: string, summary: CaptureSummary): AnyReport {

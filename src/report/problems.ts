@@ -62,16 +62,7 @@ export function findProblems(report: Report): Problem[] {
   }
 
   const l = report.limits;
-  const partial = ': results for them are partial';
-  const evictions: [number, string, number, string][] = [
-    [l.evictedFlows, 'TCP flows', l.maxFlows, `, ${l.evictedOpenFlows} of them still open: results for those are partial`],
-    [l.evictedFragments, 'IP fragment trains', l.maxFragments, partial],
-    [l.evictedDnsQueries, 'pending DNS queries', l.maxPendingDns, partial],
-    [l.evictedQuicConnections, 'QUIC connections', l.maxQuicConnections, partial],
-  ];
-  for (const [count, what, cap, consequence] of evictions) {
-    if (count > 0) problems.push({ area: 'limits', text: `${count} ${what} evicted at the cap of ${cap}${consequence}`, where: '' });
-  }
+  // Evictions are in report.warnings, listed above.
   const omitted = omittedTotal(l);
   if (omitted > 0) {
     problems.push({ area: 'limits', text: `${omitted} rows not listed beyond --max-records ${l.maxRecords} (counted in the summaries)`, where: '' });
