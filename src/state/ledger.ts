@@ -224,7 +224,8 @@ export class StateLedger implements StateSink {
       const others = (byAddress.get(endpoint.ref.address) ?? []).filter((o) => o.ref.role !== endpoint.ref.role);
       return endpoint.report(end, others.map(nameOf), nameOf(endpoint));
     });
-    const attempts = this.endpoints.filter(isAttempt).map((e) => attemptReport(e, nameOf(e)));
+    const attempts = this.endpoints.filter(isAttempt).map((e) => attemptReport(e, nameOf(e)))
+      .sort((a, b) => (a.flows[0]?.packet ?? 0) - (b.flows[0]?.packet ?? 0));
     const stateLoss = this.losses.map((l) => {
       const known = this.lookup(l.endpoint);
       return stateLossReport(l, known !== undefined ? nameOf(known) : endpointName(l.endpoint));

@@ -107,6 +107,12 @@ describe('quick-start capture, end to end through the CLI', () => {
     expect(web.restart!.breaks).toEqual({ tcp: [], dns: [], quic: [] });
   });
 
+  it('--restart-at past the last packet (36) is a one-line error with exit 2', () => {
+    const r = statecap(['state', fixture('quickstart.pcap'), '--restart-at', '9999']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`statecap: ${fixture('quickstart.pcap')}: --restart-at 9999 is outside the capture (packets 1 to 36)\n`);
+  });
+
   it("is importable by its package name, as `import { analyzeCapture } from 'statecap'`", () => {
     const code = "import { analyzeCapture } from 'statecap'; const r = await analyzeCapture('fixtures/quickstart.pcap'); console.log(r.tcp.flows.length, r.dns.summary.queries);";
     const p = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8' });

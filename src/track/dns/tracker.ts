@@ -102,6 +102,9 @@ export class DnsTracker implements TcpStreamListener {
   private readonly truncated = new Map<string, DnsTransaction>();
   private readonly truncatedOrder = new LazyQueue<{ key: string; t: DnsTransaction }>((e) => this.truncated.get(e.key) === e.t);
 
+  /** The transaction of the last response (an ICMP error for it names it as a state loss). */
+  private lastResponse: DnsTransaction | null = null;
+
   constructor(options: DnsTrackerOptions = {}) {
     this.ports = new Set([DNS_DEFAULTS.port, ...(options.ports ?? [])]);
     this.timeout = options.timeout ?? DNS_DEFAULTS.timeout;
@@ -163,7 +166,9 @@ export class DnsTracker implements TcpStreamListener {
   private responseRefused(pkt: DecodedPacket, icmp: NonNullable<DecodedPacket['icmp']>, q: { src: string; srcPort: number; dst: string; dstPort: number }): void {
     const portUnreachable = icmp.version === 4 ? icmp.code === 3 : icmp.code === 4;
     if (!portUnreachable || this.state.loss === undefined) return;
-    const t = this.matcher.rejectable(q.dst, q.dstPort, q.src, q.srcPort, Number.POSITIVE_INFINITY);
+    // The refused response is, in practice, the last one seen; its transaction has left the matcher's index.
+    const last = this.lastResponse;
+    const t = last !== null && last.clientAddress === q.dst && last.clientPort === q.dstPort && last.serverPort === q.srcPort ? last : null;
     const which = t ? `the response to DNS transaction ${t.index}` : 'a DNS response';
     this.state.loss({
       packet: pkt.number, time: pkt.time, kind: 'icmp-port-unreachable',
@@ -336,6 +341,7 @@ export class DnsTracker implements TcpStreamListener {
       return;
     }
     t.response = { packet, time, rcode: m.rcode, flags: m.flags, answers: m.answers };
+    this.lastResponse = t;
     this.matcher.answered(t);
     this.releaseEntries(t, packet, time);
     // RFC 7766 §5: a truncated UDP answer tells the client to ask again over TCP.
