@@ -130,6 +130,8 @@ export class QuicConnection {
   /** CIDs each side's ledger entry currently stands for. */
   readonly heldCids: Record<CidSide, number> = { client: 0, server: 0 };
   evicted: { packet: number } | null = null;
+  /** Ended by its idle timeout (or the draining period after a close) on capture time. */
+  idleEnded: { afterPacket: number; seconds: number } | null = null;
   /** Neighbours in the tracker's least-recently-active order (lru.ts). */
   lruPrev: QuicConnection | null = null;
   lruNext: QuicConnection | null = null;
@@ -243,6 +245,7 @@ export class QuicConnection {
       return `Version Negotiation at packet ${this.versionNegotiation.packet} (server offers ${offered || 'nothing'}); the client did not continue`;
     }
     if (this.evicted) return `no longer tracked after packet ${this.evicted.packet} (connection table full)`;
+    if (this.idleEnded) return `idle timeout: silent for ${this.idleEnded.seconds} s after packet ${this.idleEnded.afterPacket}`;
     return 'idle until end of capture';
   }
 

@@ -54,6 +54,10 @@ const MIN_UNCHECKED_CID = 4;
 const EPHEMERAL_PORT_FLOOR = 1024;
 /** Connections of one 4-tuple whose Initial keys are tried on an Initial with an unknown DCID. */
 const MAX_KEY_TRIALS = 8;
+/** RFC 9000 §10.1: a connection silent this long is closed by both ends (unless the client's max_idle_timeout says otherwise). */
+export const QUIC_IDLE_TIMEOUT = 30;
+/** After a visible CONNECTION_CLOSE, the closing/draining period (3 PTO, RFC 9000 §10.2) in seconds. */
+const QUIC_CLOSE_DRAIN = 3;
 /** TLS handshake messages larger than this are not waited for. */
 const MAX_HELLO_LENGTH = 64 * 1024;
 
@@ -113,6 +117,7 @@ export class QuicTracker {
     const ip = pkt.ip;
     const udp = pkt.udp;
     if (!ip || !udp || udp.payload.length === 0) return false;
+    if (this.live.size > 0) this.expireIdle(pkt);
     const isLong = (udp.payload[0] & QUIC_HEADER.FORM_BIT) !== 0;
     // Short headers are QUIC only when a known connection claims them: none known, nothing to do.
     if (!isLong && this.live.size === 0) return false;
@@ -513,16 +518,39 @@ export class QuicTracker {
     this.live.moveToBack(conn);
   }
 
+  /**
+   * Connections that ended on capture time: silent past their idle timeout (RFC 9000 §10.1: both
+   * ends discard the connection), or past the draining period after a CONNECTION_CLOSE. The live
+   * list is ordered by last activity, so the sweep stops at the first connection still alive.
+   */
+  private expireIdle(pkt: DecodedPacket): void {
+    for (let conn = this.live.oldest; conn !== null; conn = this.live.oldest) {
+      const timeout = conn.close ? QUIC_CLOSE_DRAIN : idleTimeoutOf(conn);
+      if (!(pkt.time - conn.end > timeout)) break;
+      this.forget(conn);
+      conn.idleEnded = { afterPacket: conn.lastPacket, seconds: timeout };
+      this.tellEvidence(conn);
+      if (!conn.close) this.releaseAll(conn, pkt);
+      if (conn.id >= this.maxRecords) tally(this.summary, conn);
+    }
+  }
+
+  /** Stops matching a connection: out of the live list, its CIDs, its paths and its keys. */
+  private forget(conn: QuicConnection): void {
+    this.live.remove(conn);
+    if (this.lastTouched === conn) this.lastTouched = null;
+    for (const side of ['client', 'server'] as const) for (const cid of conn.cids[side]) this.registry.remove(side, cid, conn);
+    for (const p of conn.paths) this.pathTable.remove(p.key, conn);
+    conn.crypto.client = null;
+    conn.crypto.server = null;
+    conn.dropKeys();
+  }
+
   private evictIfFull(pkt: DecodedPacket): void {
     while (this.live.size > this.maxConnections) {
       const conn = this.live.oldest;
       if (!conn) break;
-      this.live.remove(conn);
-      for (const side of ['client', 'server'] as const) for (const cid of conn.cids[side]) this.registry.remove(side, cid, conn);
-      for (const p of conn.paths) this.pathTable.remove(p.key, conn);
-      conn.crypto.client = null;
-      conn.crypto.server = null;
-      conn.dropKeys();
+      this.forget(conn);
       conn.evicted = { packet: pkt.number };
       this.evicted++;
       this.tellEvidence(conn);
@@ -594,6 +622,12 @@ export class QuicTracker {
     conn.heldCids.client = 0;
     conn.heldCids.server = 0;
   }
+}
+
+/** The client's max_idle_timeout transport parameter in seconds (RFC 9000 §18.2), else QUIC_IDLE_TIMEOUT. */
+function idleTimeoutOf(conn: QuicConnection): number {
+  const ms = conn.transportParameters?.max_idle_timeout;
+  return typeof ms === 'number' && ms > 0 ? ms / 1000 : QUIC_IDLE_TIMEOUT;
 }
 
 function tally(summary: QuicReport['summary'], c: QuicConnection): void {

@@ -14,6 +14,7 @@ import { CONN_STATES } from '../../report/conn-states.js';
 import { NO_STATE, type EndpointRef, type EntryRef, type StateKind, type StateSink } from '../../state/events.js';
 import { ExchangeCounter, type Answer } from '../../state/evidence.js';
 import { resetLoss } from './state-loss.js';
+import { ClosedFlows } from './closed-flows.js';
 import {
   ANALYSIS, ANY_RETRANSMISSION, SeqAnalysisConversation, SeqAnalysisFlow, afterSegment, analyseSegment,
   type AnalysedSegment,
@@ -102,6 +103,8 @@ class TcpFlow implements TableEntry<TcpFlow> {
   answer: Answer = { kind: 'none' };
   /** The previous packet came from the client (null before the first). */
   lastFromClient: boolean | null = null;
+  /** When both ends have closed: the capture time at which the flow is finalized (see ClosedFlows). */
+  closedDeadline: number | null = null;
   /** Seen again since the eviction hand last passed it (CLOCK approximation of LRU). */
   touched = false;
   /** Next flow in the table bucket. */
@@ -239,6 +242,7 @@ export class TcpTracker {
   private readonly timeWait: number;
   private readonly maxFlows: number;
   private readonly live = new FlowTable<TcpFlow>();
+  private readonly closed: ClosedFlows<TcpFlow>;
   private readonly maxRecords: number;
   private readonly done: TcpFlowReport[] = [];
   /** Over every finalized flow, listed or not. */
@@ -254,6 +258,7 @@ export class TcpTracker {
     this.sink = options.state ?? NO_STATE;
     this.listener = options.stream;
     this.timeWait = options.timeWait ?? DEFAULT_TIME_WAIT;
+    this.closed = new ClosedFlows(this.timeWait);
     this.maxFlows = Math.max(1, options.maxFlows ?? DEFAULT_MAX_FLOWS);
     this.maxRecords = Math.max(0, options.maxRecords ?? DEFAULT_MAX_RECORDS);
   }
@@ -279,6 +284,12 @@ export class TcpTracker {
     const tcp = pkt.tcp;
     if (!ip || !tcp) return;
     const p = pkt as DecodedPacket & { tcp: TcpSegment };
+    // Flows whose both ends closed and whose TIME-WAIT (or close linger) has run out end now, on
+    // capture time: they free their table slot before any eviction is needed.
+    for (const done of this.closed.due(pkt.time)) {
+      this.live.delete(done);
+      this.finalize(done);
+    }
     const flags = tcp.flags;
     const pureSyn = (flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN;
     const synAck = (flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === (TCP_FLAG.SYN | TCP_FLAG.ACK);
@@ -310,14 +321,32 @@ export class TcpTracker {
       }
     }
     if (!flow) {
-      // Make room first, so that the new flow is never the one evicted.
-      if (this.live.size >= this.maxFlows) this.evictOne(p);
+      // Make room first, so that the new flow is never the one evicted. A flow whose both ends
+      // closed (TIME-WAIT aside) is finalized first: that is no eviction, nothing is lost.
+      if (this.live.size >= this.maxFlows) {
+        const closed = this.closed.takeEarliest();
+        if (closed !== undefined) {
+          this.live.delete(closed);
+          this.finalize(closed);
+        } else this.evictOne(p);
+      }
       flow = this.create(p);
       this.live.add(flow);
     } else {
       flow.touched = true;
     }
     this.update(flow, p, reusedFlags);
+    this.noteClosed(flow, p.time);
+  }
+
+  /** Both ends hold nothing but TIME-WAIT: the flow is due for finalizing (ClosedFlows); else not. */
+  private noteClosed(flow: TcpFlow, time: number): void {
+    const c = flow.client.heldKind;
+    const s = flow.server.heldKind;
+    const closed = flow.transitions.length > 0 && !flow.resetsOnly && (c === null || c === 'tcpTimeWait') && (s === null || s === 'tcpTimeWait')
+      && !(flow.client.state === 'CLOSED' && flow.server.state === 'LISTEN');
+    if (closed) this.closed.note(flow, time, c === 'tcpTimeWait' || s === 'tcpTimeWait');
+    else flow.closedDeadline = null;
   }
 
   /** End of capture: finalize every flow. Flows ordered by firstPacket. */

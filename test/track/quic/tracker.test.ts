@@ -472,3 +472,37 @@ describe('the connection table limit', () => {
     expect(r.unattributed.packets).toEqual([4]);
   });
 });
+
+describe('connections end on capture time: idle timeout', () => {
+  // The client's max_idle_timeout is 30000 ms (TP above): both ends drop a connection silent for
+  // longer (RFC 9000 §10.1), and say nothing on the wire.
+  function run(gap: number) {
+    const wire = new Wire();
+    const sink = new RecordingSink();
+    const tracker = new QuicTracker({ state: sink });
+    const packets = handshake(wire); // 1-5
+    const late = wire.send(C, S, shortPacket(SSCID)); // 6
+    late.time += gap;
+    const taken = feed(tracker, [...packets, late]);
+    return { taken, sink, tracker, report: tracker.finish() };
+  }
+
+  it('a packet 31 s after the last finds the connection gone: released then, not evicted', () => {
+    const { report, sink, tracker, taken } = run(31);
+    expect(report.connections.map((c) => [c.lastPacket, c.ended])).toEqual([[5, 'idle timeout: silent for 30 s after packet 5']]);
+    expect(sink.events.filter((e) => e.startsWith('release'))).toEqual([
+      'release client 10.0.0.1 quic#0 @6', 'release client 10.0.0.1 quic#0.1 @6',
+      'release server 10.0.0.2:443 quic#0 @6', 'release server 10.0.0.2:443 quic#0.1 @6',
+    ]);
+    expect(tracker.evictedConnections).toBe(0);
+    // Its CIDs are no longer routed and no connection is live: a short header alone is not
+    // recognisably QUIC (it is left to other trackers).
+    expect(taken[5]).toBe(false);
+    expect(report.unattributed).toEqual({ datagrams: 0, packets: [] });
+  });
+
+  it('a packet 20 s after the last still belongs to the connection', () => {
+    const { report } = run(20);
+    expect(report.connections.map((c) => [c.lastPacket, c.ended])).toEqual([[6, 'idle until end of capture']]);
+  });
+});
