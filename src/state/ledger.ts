@@ -226,7 +226,7 @@ export class StateLedger implements StateSink {
     });
     const attempts = this.endpoints.filter(isAttempt).map((e) => attemptReport(e, nameOf(e)))
       .sort((a, b) => (a.flows[0]?.packet ?? 0) - (b.flows[0]?.packet ?? 0));
-    const stateLoss = this.losses.map((l) => {
+    const stateLoss = [...this.losses].sort((a, b) => a.packet - b.packet).map((l) => {
       const known = this.lookup(l.endpoint);
       return stateLossReport(l, known !== undefined ? nameOf(known) : endpointName(l.endpoint));
     });

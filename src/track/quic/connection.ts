@@ -125,6 +125,8 @@ export class QuicConnection {
   /** Turns of datagrams (client after server opens one), and the first server datagram (roles from evidence). */
   readonly exchanges = new ExchangeCounter();
   answeredAt: number | null = null;
+  /** An unattributed short header on its 4-tuple that may be a stateless reset (RFC 9000 §10.3), until its sender speaks again. */
+  resetCandidate: { packet: number; time: number; fromServer: boolean } | null = null;
   /** The ledger was told what the connection showed (once). */
   evidenceTold = false;
   /** CIDs each side's ledger entry currently stands for. */

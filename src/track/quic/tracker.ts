@@ -58,6 +58,8 @@ const MAX_KEY_TRIALS = 8;
 export const QUIC_IDLE_TIMEOUT = 30;
 /** After a visible CONNECTION_CLOSE, the closing/draining period (3 PTO, RFC 9000 §10.2) in seconds. */
 const QUIC_CLOSE_DRAIN = 3;
+/** The shortest datagram an endpoint treats as a possible stateless reset (RFC 9000 §10.3). */
+const MIN_STATELESS_RESET = 21;
 /** TLS handshake messages larger than this are not waited for. */
 const MAX_HELLO_LENGTH = 64 * 1024;
 
@@ -176,6 +178,7 @@ export class QuicTracker {
       // CID, RFC 9000 §9.5), it is QUIC we cannot place (a CID from an encrypted NEW_CONNECTION_ID,
       // a stateless reset, a capture that began mid-connection); elsewhere it is not recognisably QUIC.
       if (!this.pathTable.has(pathKey) && !this.toOrFromQuicServer(ip, udp)) return false;
+      this.noteResetCandidate(pkt, ip, udp, pathKey);
       this.countUnattributed(pkt);
       return true;
     }
@@ -343,6 +346,8 @@ export class QuicTracker {
     if (!conn.path(pathKey)) this.addPath(conn, pathKey, ip, udp, fromServer, pkt.number);
     conn.datagrams++;
     conn.datagramsBy[side]++;
+    // The connection went on: what looked like a stateless reset was not one (a reset ends it for both).
+    conn.resetCandidate = null;
     conn.exchanges.observe(!fromServer, true, pkt.number, pkt.time);
     if (fromServer && conn.answeredAt === null) conn.answeredAt = pkt.number;
     // UDP payload bytes as sent (the UDP length field), not as captured (STYLE practice 5).
@@ -576,10 +581,35 @@ export class QuicTracker {
     return { role: 'server', address: conn.server.address, port: conn.server.port, transport: 'udp' };
   }
 
+  /**
+   * RFC 9000 §10.3: a stateless reset looks like a short header of at least 21 bytes whose DCID
+   * names no connection, ending in a token only the peer can check. On a connection's own 4-tuple,
+   * one after which nothing more is attributed to the connection (its receiver, reset, closes it;
+   * RFC 9000 §10.3.1) is taken as one: its sender had lost the connection. Confirmed (or not) when
+   * the connection is done (tellEvidence).
+   */
+  private noteResetCandidate(pkt: DecodedPacket, ip: IpLayer, udp: UdpDatagram, pathKey: string): void {
+    if (udp.payload.length < MIN_STATELESS_RESET || (udp.payload[0] & QUIC_HEADER.FIXED_BIT) === 0) return;
+    const conns = this.pathTable.get(pathKey);
+    const conn = conns[conns.length - 1];
+    if (conn === undefined || conn.resetCandidate !== null) return;
+    conn.resetCandidate = { packet: pkt.number, time: pkt.time, fromServer: this.isServerOnPath(conn, pathKey, ip.src, udp.srcPort) };
+  }
+
   /** Once per connection: did the server answer, and how many turns did the connection carry? */
   private tellEvidence(conn: QuicConnection): void {
     if (conn.evidenceTold || this.state.flow === undefined) return;
     conn.evidenceTold = true;
+    const reset = conn.resetCandidate;
+    if (reset !== null && this.state.loss !== undefined) {
+      const sender = reset.fromServer ? 'server' : 'client';
+      this.state.loss({
+        packet: reset.packet, time: reset.time, kind: 'quic-stateless-reset',
+        endpoint: reset.fromServer ? this.serverRef(conn) : this.clientRef(conn), ref: { proto: 'quic', id: conn.id },
+        detail: `a short header from the ${sender} matching none of the connection's CIDs, after which the connection carried ` +
+          `nothing more: a stateless reset (RFC 9000 §10.3), the ${sender} no longer knew the connection`,
+      });
+    }
     this.state.flow({
       ref: { proto: 'quic', id: conn.id }, client: this.clientRef(conn), server: this.serverRef(conn), firstPacket: conn.firstPacket,
       answer: conn.answeredAt !== null ? { kind: 'answered', packet: conn.answeredAt } : { kind: 'none' },

@@ -506,3 +506,33 @@ describe('connections end on capture time: idle timeout', () => {
     expect(report.connections.map((c) => [c.lastPacket, c.ended])).toEqual([[6, 'idle until end of capture']]);
   });
 });
+
+describe('a stateless reset ends the connection: state loss', () => {
+  class LossSink extends RecordingSink {
+    readonly losses: { packet: number; kind: string; endpoint: string; id: number | undefined }[] = [];
+    loss(e: Parameters<NonNullable<StateSink['loss']>>[0]): void {
+      this.losses.push({ packet: e.packet, kind: e.kind, endpoint: `${e.endpoint.address}:${e.endpoint.port}`, id: e.ref?.id });
+    }
+    flow(): void {}
+  }
+  // RFC 9000 §10.3: first byte 01xxxxxx, unpredictable bytes, a 16-byte token; 30 bytes here.
+  const reset = concat(hex('4d'), hex('0102030405060708090a0b0c0d'), hex('00112233445566778899aabbccddeeff'));
+
+  it('a server reset after which nothing more is attributed: the server had lost the connection', () => {
+    const wire = new Wire();
+    const sink = new LossSink();
+    const tracker = new QuicTracker({ state: sink });
+    feed(tracker, [...handshake(wire), wire.send(S, C, reset)]); // 1-5, reset 6
+    tracker.finish();
+    expect(sink.losses).toEqual([{ packet: 6, kind: 'quic-stateless-reset', endpoint: '10.0.0.2:443', id: 0 }]);
+  });
+
+  it('not when the connection goes on afterwards', () => {
+    const wire = new Wire();
+    const sink = new LossSink();
+    const tracker = new QuicTracker({ state: sink });
+    feed(tracker, [...handshake(wire), wire.send(S, C, reset), wire.send(C, S, shortPacket(SSCID))]);
+    tracker.finish();
+    expect(sink.losses).toEqual([]);
+  });
+});
