@@ -50,7 +50,7 @@ export function tcpFlow(f: Partial<TcpFlowReport> & { id: number; client: string
     analysis: { retransmissions: 0, outOfOrder: 0, duplicateAcks: 0, zeroWindows: 0, keepAlives: 0, windowFull: 0, lostSegments: 0 },
     maxBytesInFlight: { client: payload.client, server: payload.server },
     handshakeRtt: 0.0012,
-    exchanges: { count: 1, packets: [f.firstPacket + 3], between: null },
+    exchanges: { count: 1, packets: [f.firstPacket + 3], between: null, idle: null },
     directions: { client: direction(Math.ceil(packets / 2), payload.client), server: direction(Math.floor(packets / 2), payload.server) },
     tunnel: [],
     vlan: [],

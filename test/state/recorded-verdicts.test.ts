@@ -42,14 +42,15 @@ describe('verdicts.pcap: what each endpoint did decides its verdict', async () =
 
   it('counts the exchanges of each TCP flow from the direction of its payload', () => {
     expect(report.tcp.flows.map((f) => [f.id, f.exchanges])).toEqual([
-      [0, { count: 1, packets: [4], between: null }],
-      [1, { count: 1, packets: [14], between: null }],
-      [2, { count: 1, packets: [24], between: null }],
+      [0, { count: 1, packets: [4], between: null, idle: null }],
+      [1, { count: 1, packets: [14], between: null, idle: null }],
+      [2, { count: 1, packets: [24], between: null, idle: null }],
       // Three GETs on one connection; the last packet before the second GET is the client's ACK at 37.
-      [3, { count: 3, packets: [34, 38, 41], between: 37 }],
-      [4, { count: 0, packets: [], between: null }],
-      [5, { count: 0, packets: [], between: null }],
-      [6, { count: 1, packets: [58], between: null }],
+      // The longest silence a GET ended: 40 (7.156992 s) to 41 (8.157352 s), just longer than 37 to 38.
+      [3, { count: 3, packets: [34, 38, 41], between: 37, idle: { fromPacket: 40, toPacket: 41, seconds: 1.00036 } }],
+      [4, { count: 0, packets: [], between: null, idle: null }],
+      [5, { count: 0, packets: [], between: null, idle: null }],
+      [6, { count: 1, packets: [58], between: null, idle: null }],
     ]);
   });
 

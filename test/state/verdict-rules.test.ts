@@ -86,7 +86,7 @@ describe('one exchange per connection: stateless', () => {
 
   it('calls server and client stateless with no sticky routing, citing each exchange', async () => {
     const r = await analyze('one-exchange.pcap', packets);
-    expect(r.tcp.flows.map((f) => f.exchanges)).toEqual([{ count: 1, packets: [4], between: null }, { count: 1, packets: [12], between: null }]);
+    expect(r.tcp.flows.map((f) => f.exchanges)).toEqual([{ count: 1, packets: [4], between: null, idle: null }, { count: 1, packets: [12], between: null, idle: null }]);
     const s = named(r, `${S}:80`);
     expect([s.verdict, s.stickyRouting]).toEqual(['stateless', 'none']);
     expect(s.reasons.slice(0, 2)).toEqual([
@@ -104,7 +104,8 @@ describe('two exchanges on one connection: stateful', () => {
 
   it('names the exchanges and the packet after which a restart breaks the connection', async () => {
     const r = await analyze('two-exchanges.pcap', packets);
-    expect(r.tcp.flows[0].exchanges).toEqual({ count: 2, packets: [4, 7], between: 6 });
+    // The second request came 1.97 s after the ACK of packet 6 (0.03 s to 2 s): an idle period too.
+    expect(r.tcp.flows[0].exchanges).toEqual({ count: 2, packets: [4, 7], between: 6, idle: { fromPacket: 6, toPacket: 7, seconds: 1.97 } });
     const s = named(r, `${S}:80`);
     expect([s.verdict, s.stickyRouting]).toEqual(['stateful', '4-tuple']);
     expect(s.reasons[1]).toBe('flow 0 carried 2 exchanges (packets 4, 7) on one connection; a restart at packet 6 breaks it; ' +

@@ -524,14 +524,18 @@ export class QuicTracker {
   }
 
   /**
-   * Connections that ended on capture time: silent past their idle timeout (RFC 9000 §10.1: both
-   * ends discard the connection), or past the draining period after a CONNECTION_CLOSE. The live
+   * Connections that ended on capture time: established and silent past their idle timeout (RFC
+   * 9000 §10.1: both ends discard the connection), or past the draining period after a
+   * CONNECTION_CLOSE. The live
    * list is ordered by last activity, so the sweep stops at the first connection still alive.
    */
   private expireIdle(pkt: DecodedPacket): void {
     for (let conn = this.live.oldest; conn !== null; conn = this.live.oldest) {
       const timeout = conn.close ? QUIC_CLOSE_DRAIN : idleTimeoutOf(conn);
       if (!(pkt.time - conn.end > timeout)) break;
+      // A handshake still going on is no idle connection: a client retrying its Initial backs off
+      // for longer than any idle timeout (RFC 9002 §6.2.1) and keeps its connection meanwhile.
+      if (!conn.close && conn.handshakeState() !== 'complete') break;
       this.forget(conn);
       conn.idleEnded = { afterPacket: conn.lastPacket, seconds: timeout };
       this.tellEvidence(conn);

@@ -345,7 +345,7 @@ export class TcpTracker {
     const s = flow.server.heldKind;
     const closed = flow.transitions.length > 0 && !flow.resetsOnly && (c === null || c === 'tcpTimeWait') && (s === null || s === 'tcpTimeWait')
       && !(flow.client.state === 'CLOSED' && flow.server.state === 'LISTEN');
-    if (closed) this.closed.note(flow, time, c === 'tcpTimeWait' || s === 'tcpTimeWait');
+    if (closed) this.closed.note(flow, time);
     else flow.closedDeadline = null;
   }
 
@@ -636,7 +636,7 @@ export class TcpTracker {
       analysis: flow.analysis,
       maxBytesInFlight: { client: c.maxBytesInFlight, server: s.maxBytesInFlight },
       handshakeRtt: rtt !== 0 ? rtt : null,
-      exchanges: { count: flow.exchanges.count, packets: [...flow.exchanges.packets], between: flow.exchanges.between },
+      exchanges: flow.exchanges.summary(),
       directions: { client: c.report(s, scaling), server: s.report(c, scaling) },
       tunnel: flow.tunnel,
       vlan: flow.vlan,
