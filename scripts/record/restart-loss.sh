@@ -7,16 +7,11 @@
 # and draws a RST; the client then opens a new connection and gets its page.
 # Needs root, ip netns, nft, ss (iproute2 with sock_destroy), tcpdump, nginx-light, python3.
 set -euo pipefail
+script=$(realpath "$0")
 cd "$(dirname "$0")/../.."
 out=$(realpath -m "${1:-fixtures/restart-loss.pcap}")
-if [ -z "${STATECAP_IN_NETNS:-}" ]; then
-  ns=statecap-rec-$$
-  ip netns add "$ns"
-  trap 'ip netns del "$ns"' EXIT
-  ip netns exec "$ns" ip link set lo up
-  STATECAP_IN_NETNS=1 ip netns exec "$ns" "$0" "$out"
-  exit
-fi
+# shellcheck source=netns.sh
+. scripts/record/netns.sh "$out"
 work=$(mktemp -d)
 
 cat > "$work/nginx.conf" <<CONF

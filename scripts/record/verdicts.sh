@@ -8,16 +8,11 @@
 #   127.0.0.8 -> 127.0.0.4:53    dnsmasq answering one query over UDP, then one over TCP
 # Needs root, ip netns, and Debian's tcpdump, nginx-light, dnsmasq, dnsutils (dig), curl, python3.
 set -euo pipefail
+script=$(realpath "$0")
 cd "$(dirname "$0")/../.."
 out=$(realpath -m "${1:-fixtures/verdicts.pcap}")
-if [ -z "${STATECAP_IN_NETNS:-}" ]; then
-  ns=statecap-rec-$$
-  ip netns add "$ns"
-  trap 'ip netns del "$ns"' EXIT
-  ip netns exec "$ns" ip link set lo up
-  STATECAP_IN_NETNS=1 ip netns exec "$ns" "$0" "$out"
-  exit
-fi
+# shellcheck source=netns.sh
+. scripts/record/netns.sh "$out"
 work=$(mktemp -d)
 
 cat > "$work/nginx.conf" <<CONF

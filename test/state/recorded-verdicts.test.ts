@@ -21,18 +21,13 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/pipeline.js';
 import type { EndpointReport, Report } from '../../src/report/schema.js';
+import { named } from './named.js';
 import { fixture } from '../cli/run.js';
 
 async function analyze(name: string, restartAt?: number): Promise<Report> {
   const report = await analyzeCapture(fixture(name), restartAt === undefined ? {} : { restartAt: { packet: restartAt } });
   if (!('tcp' in report)) throw new Error(report.error);
   return report;
-}
-
-function named(report: Report, name: string): EndpointReport {
-  const found = report.endpoints.find((e) => e.endpoint === name);
-  if (found === undefined) throw new Error(`no endpoint ${name} in ${report.endpoints.map((e) => e.endpoint).join(', ')}`);
-  return found;
 }
 
 const windows = (e: EndpointReport) => e.idleWindows.map((w) => [w.fromPacket, w.toPacket, w.seconds]);

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import dnsPacket from 'dns-packet';
 import { analyzeCapture, type AnalyzeOptions } from '../../src/pipeline.js';
-import type { EndpointReport, Report } from '../../src/report/schema.js';
+import type { Report } from '../../src/report/schema.js';
+import { named } from './named.js';
 import { writePcap, type WrittenPacket } from '../helpers/capture-file.js';
 import { ethernet, icmpUnreachable, ip, tcpFrame, udp, udpFrame } from '../helpers/packets.js';
 
@@ -27,12 +28,6 @@ async function analyze(name: string, packets: WrittenPacket[], options: AnalyzeO
   const report = await analyzeCapture(path, options);
   if (!('tcp' in report)) throw new Error(report.error);
   return report;
-}
-
-function named(report: Report, name: string): EndpointReport {
-  const found = report.endpoints.find((e) => e.endpoint === name);
-  if (found === undefined) throw new Error(`no endpoint ${name} in ${report.endpoints.map((e) => e.endpoint).join(', ')}`);
-  return found;
 }
 
 /**
