@@ -18,6 +18,7 @@ import {
   describeCollision, describeDnsTransaction, describeEndpoint, describeQuicConnection, describeTcpFlow, describeUnsolicited,
 } from './describe.js';
 import { isEmptyWhere, type Where } from './where.js';
+import { TRACKERS, type AnyTrackerModule } from '../track/registry.js';
 
 export type MetricKind = 'count' | 'bytes' | 'seconds' | 'text';
 
@@ -397,6 +398,15 @@ const DEFS: MetricDef[] = [
     meaning: 'what a restart at --restart-at (or at its worst moment) would break: TCP connections, DNS queries in flight, QUIC connections',
     pattern: new RegExp(`^${ENDPOINT_NAME}\\.restart\\.breaks\\.(tcp|dns|quic)$`),
     resolve: (m) => endpointFigure(m[1], 'count', (e) => e.peakInstance.item.restart?.breaks[m[2] as 'tcp' | 'dns' | 'quic'].length ?? 0) },
+  // the trackers' own metrics (track/<name>/module.ts)
+  ...(TRACKERS as readonly AnyTrackerModule[]).flatMap((m) => m.metrics.map((metric): MetricDef => ({
+    name: metric.name, kind: metric.kind, meaning: metric.meaning, where: false, pattern: metric.pattern,
+    resolve: (match) => {
+      const invalid = metric.invalid?.(match) ?? null;
+      if (invalid !== null) return { error: `${invalid} in metric ${match[0]}` };
+      return captureFigure(metric.noun, (r) => metric.value((r as unknown as Record<string, unknown>)[m.name], match), metric.kind);
+    },
+  }))),
 ];
 
 /** Every metric, for documentation (README table, `--help`). */
@@ -416,7 +426,7 @@ function resolveMetric(metric: string): Resolved | { error: string } {
   }
   const family = name.split(/[.[]/)[0];
   const near = METRICS.filter((m) => m.name.split(/[.[]/)[0] === family).map((m) => m.name);
-  const hint = near.length > 0 ? `${family} metrics: ${near.join(', ')}` : `families: capture, limits, tcp, dns, quic, endpoints, endpoint[...]`;
+  const hint = near.length > 0 ? `${family} metrics: ${near.join(', ')}` : `families: capture, limits, ${TRACKERS.map((m) => m.name).join(', ')}, endpoints, endpoint[...]`;
   return { error: `unknown metric "${name}" (${hint})` };
 }
 

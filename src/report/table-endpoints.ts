@@ -4,6 +4,7 @@
  */
 import type { EndpointReport, IdleWindow, StateLossReport } from './schema.js';
 import { renderGrid, paint } from './cli-table.js';
+import type { SectionOptions } from './layout.js';
 import { countOf, formatBytes, formatSeconds, moreLine } from './format.js';
 
 const HEAD = ['Endpoint', 'Role', 'Verdict', 'Peak entries', 'At', 'Peak bytes', 'At', 'Idle', 'Sticky routing'];
@@ -60,7 +61,7 @@ export function restartLine(e: EndpointReport, stateLoss: readonly StateLossRepo
 }
 
 export function endpointsSection(
-  endpoints: readonly EndpointReport[], opts: { color: boolean; maxRows: number }, stateLoss: readonly StateLossReport[] = [],
+  endpoints: readonly EndpointReport[], opts: SectionOptions, stateLoss: readonly StateLossReport[] = [],
 ): string {
   if (endpoints.length === 0) return 'Endpoints: none';
   const sorted = endpointsByPeak(endpoints);
@@ -76,7 +77,7 @@ export function endpointsSection(
     formatSeconds(e.idleSeconds),
     e.stickyRouting,
   ]);
-  const lines = [`Endpoints (${endpoints.length}) by peak state`, renderGrid(HEAD, rows, { color: opts.color, align: [...ALIGN] })];
+  const lines = [`Endpoints (${endpoints.length}) by peak state`, renderGrid(HEAD, rows, { color: opts.color, align: [...ALIGN], width: opts.width, drop: ['Sticky routing', 'At', 'Idle'] }, opts.note)];
   const more = moreLine(endpoints.length, shown.length, 'endpoints');
   if (more !== null) lines.push(more);
   for (const e of shown) {

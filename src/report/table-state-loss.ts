@@ -6,6 +6,7 @@
 import type { AttemptReport, StateLossReport } from './schema.js';
 import { renderGrid } from './cli-table.js';
 import { countOf, moreLine } from './format.js';
+import type { SectionOptions } from './layout.js';
 
 const ATTEMPT_WORDS: Record<AttemptReport['reason'], string> = { 'no-answer': 'no answer', 'refused-rst': 'refused by RST', icmp: 'ICMP error' };
 
@@ -30,26 +31,27 @@ export function attemptReason(a: AttemptReport): string {
   return icmp?.detail ?? ATTEMPT_WORDS[a.reason];
 }
 
-export function attemptsSection(attempts: readonly AttemptReport[] | undefined, opts: { color: boolean; maxRows: number }): string | null {
+export function attemptsSection(attempts: readonly AttemptReport[] | undefined, opts: SectionOptions): string | null {
   if (attempts === undefined || attempts.length === 0) return null;
   const shown = attempts.slice(0, opts.maxRows);
   const rows = shown.map((a) => [a.endpoint, a.attempts, attemptReason(a), attemptPackets(a), a.clients.join(', ')]);
   const lines = [
     `Attempts (${countOf(attempts.length, 'destination', 'destinations')} that never answered: no server, no state)`,
-    renderGrid(['Destination', 'Attempts', 'Answer', 'Packets', 'Clients'], rows, { color: opts.color, align: ['left', 'right'] }),
+    renderGrid(['Destination', 'Attempts', 'Answer', 'Packets', 'Clients'], rows,
+      { color: opts.color, align: ['left', 'right'], width: opts.width, drop: ['Clients'] }, opts.note),
   ];
   const more = moreLine(attempts.length, shown.length, 'destinations');
   if (more !== null) lines.push(more);
   return lines.join('\n');
 }
 
-export function stateLossSection(losses: readonly StateLossReport[] | undefined, opts: { color: boolean; maxRows: number }): string | null {
+export function stateLossSection(losses: readonly StateLossReport[] | undefined, opts: SectionOptions): string | null {
   if (losses === undefined || losses.length === 0) return null;
   const shown = losses.slice(0, opts.maxRows);
   const rows = shown.map((l) => [`#${l.packet}`, l.kind, l.endpoint, lostWhat(l)]);
   const lines = [
     `State lost (${losses.length})`,
-    renderGrid(['Packet', 'Kind', 'Endpoint (lost it)', 'Of'], rows, { color: opts.color, align: ['right'] }),
+    renderGrid(['Packet', 'Kind', 'Endpoint (lost it)', 'Of'], rows, { color: opts.color, align: ['right'], width: opts.width }, opts.note),
     ...shown.map((l) => `#${l.packet}: ${l.detail}`),
   ];
   const more = moreLine(losses.length, shown.length, 'state losses');

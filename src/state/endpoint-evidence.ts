@@ -3,7 +3,7 @@
  * many were conversations and how many only attempts (and why), which carried state across
  * exchanges or an idle period, and a few flows the verdict can cite. O(1) memory per endpoint.
  */
-import { flowKey } from './entry.js';
+import { flowKey, type EntryKey } from './entry.js';
 import type { Answer, FlowEvidence } from './evidence.js';
 import type { EntryRef } from './events.js';
 
@@ -20,8 +20,11 @@ export interface AttemptExample {
   answer: Exclude<Answer, { kind: 'answered' }>;
 }
 
-type PerProto = { tcp: number; dns: number; quic: number };
-const zero = (): PerProto => ({ tcp: 0, dns: 0, quic: 0 });
+/** Counts per protocol (the tracker's name: tcp, dns, quic, ...); a missing key is 0. */
+export type PerProto = Record<string, number>;
+const zero = (): PerProto => ({});
+const bump = (counts: PerProto, proto: string): void => { counts[proto] = (counts[proto] ?? 0) + 1; };
+const sum = (counts: PerProto): number => Object.values(counts).reduce((a, b) => a + b, 0);
 
 export class EndpointEvidence {
   /** Flows whose destination answered, per protocol. */
@@ -32,7 +35,7 @@ export class EndpointEvidence {
   readonly attempts: Record<AttemptReason, number> = { none: 0, rst: 0, icmp: 0 };
   readonly attemptExamples: AttemptExample[] = [];
   /** Cited flows, by flowKey: spanning ones first come first kept, then the first of each protocol. */
-  private readonly kept = new Map<number, FlowEvidence>();
+  private readonly kept = new Map<EntryKey, FlowEvidence>();
   private readonly keptPerProto = zero();
   private keptSpanning = 0;
   /** First packet at which this endpoint, as a server, answered; null if never. */
@@ -49,21 +52,21 @@ export class EndpointEvidence {
     }
     if (role === 'server' && (this.answeredAt === null || answer.packet < this.answeredAt)) this.answeredAt = answer.packet;
     const proto = e.ref.proto;
-    this.conversations[proto]++;
+    bump(this.conversations, proto);
     const spans = spansExchanges(e);
-    if (spans) this.spanning[proto]++;
+    if (spans) bump(this.spanning, proto);
     const key = flowKey(e.ref);
     if (spans && this.keptSpanning < EXAMPLES_KEPT) {
       this.keptSpanning++;
       this.kept.set(key, e);
-    } else if (this.keptPerProto[proto] < EXAMPLES_KEPT) {
-      this.keptPerProto[proto]++;
+    } else if ((this.keptPerProto[proto] ?? 0) < EXAMPLES_KEPT) {
+      bump(this.keptPerProto, proto);
       this.kept.set(key, e);
     }
   }
 
   get anySpanning(): boolean {
-    return this.spanning.tcp + this.spanning.dns + this.spanning.quic > 0;
+    return sum(this.spanning) > 0;
   }
 
   get attemptCount(): number {
@@ -71,7 +74,7 @@ export class EndpointEvidence {
   }
 
   get conversationCount(): number {
-    return this.conversations.tcp + this.conversations.dns + this.conversations.quic;
+    return sum(this.conversations);
   }
 
   /** Whether anything was told at all (an endpoint fed only holds keeps its old role). */

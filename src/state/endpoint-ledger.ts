@@ -6,7 +6,7 @@
  * points are taken only then, so the order in which a tracker emits the events of one packet
  * (release then hold, hold then buffer) cannot create a peak that never existed between packets.
  */
-import type { EndpointReport, LedgerPoint } from '../report/schema.js';
+import type { EndpointReport, LedgerPoint } from '../model/endpoint.js';
 import { STATE_KINDS, type EndpointRef, type StateKind } from './events.js';
 import type { EntryKey, LiveEntry } from './entry.js';
 import { FlowSpans } from './flow-spans.js';
@@ -14,6 +14,7 @@ import { IdleWindows } from './idle-windows.js';
 import { breaksNow, breaksOnRestart, WorstMoment, type RestartBreaks } from './restart-breaks.js';
 import { EndpointEvidence } from './endpoint-evidence.js';
 import { Timeline } from './timeline.js';
+import { KindTimelines } from './kind-timelines.js';
 import { endpointVerdict } from './verdict.js';
 
 /** Position of each kind in STATE_KINDS: the per-kind arrays below are indexed by it. */
@@ -29,6 +30,8 @@ export interface EndpointLedgerOptions {
   restartAnalysis: boolean;
   /** Remember what a restart at the peak would break (no --restart-at given). */
   trackWorst: boolean;
+  /** Keep a timeline per kind of state (report field timelineByKind). */
+  kindTimelines?: boolean;
 }
 
 export interface RestartResult {
@@ -70,6 +73,7 @@ export class EndpointLedger {
   private byteSeconds = 0;
   private lastTime: number;
   private readonly timeline: Timeline;
+  private readonly kindTimelines: KindTimelines | null;
   private readonly idle: IdleWindows;
   private readonly worst: WorstMoment | null;
 
@@ -82,6 +86,7 @@ export class EndpointLedger {
   ) {
     this.lastTime = options.captureStart;
     this.timeline = new Timeline(options.timelineLimit);
+    this.kindTimelines = options.kindTimelines ? new KindTimelines(options.timelineLimit) : null;
     this.idle = new IdleWindows(options.timelineLimit, options.captureStart);
     this.worst = options.restartAnalysis && options.trackWorst ? new WorstMoment() : null;
   }
@@ -141,6 +146,7 @@ export class EndpointLedger {
     if (entries !== this.settledEntries || bytes !== this.settledBytes) {
       this.timeline.record(time, packet, entries, bytes);
     }
+    this.kindTimelines?.record(time, packet, this.kindEntries, this.kindBytes);
     if (this.peak === null || entries > this.peak.entries) {
       this.peak = { entries, bytes, time, packet };
       this.worst?.notePeak(this.live);
@@ -215,6 +221,7 @@ export class EndpointLedger {
       timelineCompressed: timeline.compressed,
     };
     if (idle.omitted > 0) report.idleWindowsOmitted = idle.omitted;
+    if (this.kindTimelines !== null) report.timelineByKind = this.kindTimelines.finish();
     return report;
   }
 

@@ -18,7 +18,7 @@
  * (after every packet stamped at or before it). A restart point past the end of the capture is
  * evaluated at the end.
  */
-import type { AttemptReport, CostModelReport, EndpointReport, StateLossReport } from '../report/schema.js';
+import type { AttemptReport, CostModelReport, EndpointReport, StateLossReport } from '../model/endpoint.js';
 import { endpointString } from '../flow/endpoint.js';
 import { costModelReport, LINUX_COST_MODEL, type CostModel } from './cost-model.js';
 import { EndpointLedger } from './endpoint-ledger.js';
@@ -27,6 +27,7 @@ import { STATE_KINDS, type BufferEvent, type EndpointRef, type HoldEvent, type R
 import type { FlowEvidence, StateLossEvidence } from './evidence.js';
 import { attemptReport, serverNames, stateLossReport } from './roles.js';
 import { ExpiryQueue } from './expiry-queue.js';
+import { noBreaks } from './restart-breaks.js';
 
 export interface LedgerOptions {
   costModel?: CostModel;
@@ -35,6 +36,8 @@ export interface LedgerOptions {
   maxTimelinePoints?: number;
   /** Endpoints followed one by one, default 100 000; later ones share one row per role (see OVERFLOW_NAMES). */
   maxEndpoints?: number;
+  /** Keep a timeline per kind of state for each endpoint (charts); default off. */
+  kindTimelines?: boolean;
 }
 
 export interface LedgerResult {
@@ -82,6 +85,7 @@ export class StateLedger implements StateSink {
   /** The shared endpoint per role once maxEndpoints were created. */
   private readonly overflow: { client: EndpointLedger | null; server: EndpointLedger | null } = { client: null, server: null };
   private readonly restartAt: LedgerOptions['restartAt'] | undefined;
+  private readonly kindTimelines: boolean;
   private restartTaken = false;
   /** Where --restart-at was evaluated, once restartTaken. */
   private takenAt: { packet: number | null; time: number | null } = { packet: null, time: null };
@@ -110,6 +114,7 @@ export class StateLedger implements StateSink {
     this.timelineLimit = options.maxTimelinePoints ?? DEFAULT_MAX_TIMELINE_POINTS;
     this.maxEndpoints = Math.max(1, options.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS);
     this.restartAt = options.restartAt;
+    this.kindTimelines = options.kindTimelines === true;
   }
 
   /** Diagnostics (tests, bench): live entries over all endpoints, and items in the expiry queue (live + stale). */
@@ -276,10 +281,11 @@ export class StateLedger implements StateSink {
       captureStart: this.firstTime ?? this.time ?? 0,
       restartAnalysis: ref.role === 'server',
       trackWorst: this.restartAt === undefined,
+      kindTimelines: this.kindTimelines,
     });
     this.endpoints.push(endpoint);
     // Created after --restart-at was evaluated: it held nothing then.
-    if (this.restartTaken && ref.role === 'server') endpoint.restart = { ...this.takenRestart(), breaks: { tcp: [], dns: [], quic: [] } };
+    if (this.restartTaken && ref.role === 'server') endpoint.restart = { ...this.takenRestart(), breaks: noBreaks() };
     return endpoint;
   }
 

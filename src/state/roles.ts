@@ -60,7 +60,7 @@ export function attemptReport(e: EndpointLedger, name: string): AttemptReport {
   };
 }
 
-function refField(ref: { proto: 'tcp' | 'dns' | 'quic'; id: number }): { flow: number } | { transaction: number } | { connection: number } {
+function refField(ref: { proto: string; id: number }): { flow: number } | { transaction: number } | { connection: number } {
   return ref.proto === 'tcp' ? { flow: ref.id } : ref.proto === 'dns' ? { transaction: ref.id } : { connection: ref.id };
 }
 

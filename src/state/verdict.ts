@@ -14,12 +14,12 @@
  * - stickyRouting: '4-tuple' when TCP state spanned exchanges, else 'connection-id' when QUIC state
  *   did (a CID-aware balancer needs no 4-tuple stickiness, RFC 9000 §5.1), else 'none'.
  */
-import type { EndpointReport } from '../report/schema.js';
+import type { EndpointReport } from '../model/endpoint.js';
 import type { StateKind } from './events.js';
 import type { FlowSpan, FlowSpans } from './flow-spans.js';
-import { type AttemptExample, type EndpointEvidence } from './endpoint-evidence.js';
+import type { AttemptExample, EndpointEvidence, PerProto } from './endpoint-evidence.js';
 import type { FlowEvidence } from './evidence.js';
-import { flowKey } from './entry.js';
+import { flowKey, type EntryKey } from './entry.js';
 
 export const MAX_FLOW_LINES = 5;
 
@@ -45,11 +45,23 @@ const KIND_WORDS: Record<StateKind, string> = {
   quicCids: 'connection IDs',
 };
 
-const NOUNS = {
+const NOUNS: Record<string, readonly [string, string]> = {
   tcp: ['TCP connection', 'TCP connections'],
   dns: ['DNS transaction', 'DNS transactions'],
   quic: ['QUIC connection', 'QUIC connections'],
-} as const;
+};
+
+/** The words for a protocol's flows; a tracker registered later is named by its key. */
+function nouns(proto: string): readonly [string, string] {
+  return NOUNS[proto] ?? [`${proto.toUpperCase()} flow`, `${proto.toUpperCase()} flows`];
+}
+
+/** Protocols in the order reasons name them: TCP, QUIC, DNS, then any other. */
+function protocols(counts: PerProto): string[] {
+  const order = ['tcp', 'quic', 'dns'];
+  return Object.keys(counts).filter((p) => (counts[p] ?? 0) > 0)
+    .sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || (a < b ? -1 : 1));
+}
 
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -60,8 +72,13 @@ export function formatSeconds(seconds: number): string {
   return String(Number(seconds.toFixed(3)));
 }
 
-function flowName(proto: 'tcp' | 'dns' | 'quic', id: number): string {
-  return proto === 'tcp' ? `flow ${id}` : proto === 'dns' ? `DNS transaction ${id}` : `QUIC connection ${id}`;
+function flowName(proto: string, id: number): string {
+  switch (proto) {
+    case 'tcp': return `flow ${id}`;
+    case 'dns': return `DNS transaction ${id}`;
+    case 'quic': return `QUIC connection ${id}`;
+    default: return `${proto.toUpperCase()} flow ${id}`;
+  }
 }
 
 function spanEnd(span: FlowSpan): string {
@@ -118,17 +135,15 @@ function attemptsSummary(ev: EndpointEvidence): string {
   return `${plural(ev.attemptCount, 'attempt', 'attempts')} (${parts.join(', ')})`;
 }
 
-function conversationsText(counts: { tcp: number; dns: number; quic: number }): string {
-  return (['tcp', 'quic', 'dns'] as const).filter((p) => counts[p] > 0)
-    .map((p) => plural(counts[p], NOUNS[p][0], NOUNS[p][1])).join(', ');
+function conversationsText(counts: PerProto): string {
+  return protocols(counts).map((p) => plural(counts[p], ...nouns(p))).join(', ');
 }
 
 function summaryLine(input: VerdictInput, stateful: boolean): string {
   const ev = input.evidence;
   const attempts = ev.attemptCount > 0 ? `; ${attemptsSummary(ev)}, holding no conversation` : '';
   if (stateful) {
-    const spanning = (['tcp', 'quic', 'dns'] as const).filter((p) => ev.spanning[p] > 0)
-      .map((p) => `${ev.spanning[p]} of ${plural(ev.conversations[p], NOUNS[p][0], NOUNS[p][1])}`).join(', ');
+    const spanning = protocols(ev.spanning).map((p) => `${ev.spanning[p]} of ${plural(ev.conversations[p] ?? 0, ...nouns(p))}`).join(', ');
     return `stateful: state outlived the exchange that created it on ${spanning}: a restart between exchanges breaks the client${attempts}`;
   }
   if (ev.conversationCount === 0) {
@@ -145,11 +160,11 @@ export function endpointVerdict(input: VerdictInput): Verdict {
   const reasons = [summaryLine(input, stateful)];
 
   // Cited flows: what each showed, with the ledger's view of it when the ledger kept it.
-  const spans = new Map<number, FlowSpan>();
+  const spans = new Map<EntryKey, FlowSpan>();
   for (const span of input.spans.spans()) spans.set(flowKey({ proto: span.proto, id: span.id }), span);
   const attemptKeys = new Set(ev.attemptExamples.map((a) => flowKey(a.ref)));
   const lines: string[] = [];
-  const cited = new Set<number>();
+  const cited = new Set<EntryKey>();
   for (const e of ev.examples()) {
     const key = flowKey(e.ref);
     const span = spans.get(key);
@@ -163,7 +178,7 @@ export function endpointVerdict(input: VerdictInput): Verdict {
   }
   reasons.push(...lines.slice(0, MAX_FLOW_LINES));
   const c = input.spans.counts;
-  const total = ev.evidenced ? ev.conversationCount : c.tcp + c.dns + c.quic;
+  const total = ev.evidenced ? ev.conversationCount : Object.values(c).reduce((a, b) => a + b, 0);
   const more = Math.max(total, lines.length) - Math.min(lines.length, MAX_FLOW_LINES);
   if (more > 0) reasons.push(`and ${plural(more, 'more flow', 'more flows')}`);
 
@@ -181,6 +196,6 @@ export function endpointVerdict(input: VerdictInput): Verdict {
       ? `the same address also acts as a client (${names})`
       : `the same address also serves (${names})`);
   }
-  const stickyRouting = ev.spanning.tcp > 0 ? '4-tuple' : ev.spanning.quic > 0 ? 'connection-id' : 'none';
+  const stickyRouting = (ev.spanning.tcp ?? 0) > 0 ? '4-tuple' : (ev.spanning.quic ?? 0) > 0 ? 'connection-id' : 'none';
   return { verdict: stateful ? 'stateful' : 'stateless', reasons, stickyRouting };
 }

@@ -105,11 +105,13 @@ describe('verdicts.pcap: what each endpoint did decides its verdict', async () =
 
   it('restart-safe windows skip TIME-WAIT and exist for clients too', () => {
     // nginx :8080 holds nothing breakable before its first SYN-ACK (2), between connections (10-12,
-    // 20-22) and from its TIME-WAIT at 30 on: its TIME-WAIT does not close the last window.
-    expect(windows(named(report, '127.0.0.2:8080'))).toEqual([[null, 2, 0.000027], [10, 12, 2.017382], [20, 22, 2.010368], [30, null, 6.737639]]);
-    expect(named(report, '127.0.0.2:8080').idleSeconds).toBe(10.765416);
-    // The client of the HTTP/1.0 connections closed flows 0 and 1 first: TIME-WAIT, yet restart-safe.
-    expect(windows(named(report, '127.0.0.1'))).toEqual([[10, 11, 2.017369], [20, 21, 2.010353], [30, null, 6.737639]]);
+    // 20-22) and from its TIME-WAIT on: TIME-WAIT begins when the client's FIN arrives (29,
+    // 4.033487 s) and does not close the last window.
+    expect(windows(named(report, '127.0.0.2:8080'))).toEqual([[null, 2, 0.000027], [10, 12, 2.017382], [20, 22, 2.010368], [29, null, 6.737652]]);
+    expect(named(report, '127.0.0.2:8080').idleSeconds).toBe(10.765429);
+    // The client of the HTTP/1.0 connections closed flows 0 and 1 first: TIME-WAIT from the arrival
+    // of nginx's FIN (9, 19), yet restart-safe; flow 2 nginx closed, the client is done at its ACK (30).
+    expect(windows(named(report, '127.0.0.1'))).toEqual([[9, 11, 2.017403], [19, 21, 2.010366], [30, null, 6.737639]]);
     // The keep-alive server is busy from its SYN-ACK (32) to the close (46).
     expect(windows(named(report, '127.0.0.2:8081'))).toEqual([[null, 32, 6.156124], [46, null, 2.608374]]);
   });

@@ -144,11 +144,11 @@ describe('the server closes first: TIME-WAIT breaks nothing', () => {
     expect([s.verdict, s.stickyRouting]).toEqual(['stateless', 'none']);
     expect(s.atEnd.entries).toBe(2); // both TIME-WAITs still held at the end
     expect(s.peakByKind.tcpTimeWait?.entries).toBe(2);
-    // Safe before its first SYN-ACK (packet 2, 1 ms after the start), from its TIME-WAIT at packet
-    // 8 (0.032 s) to the next SYN-ACK (10, 30.001 s); from its TIME-WAIT at 16, the last packet, the
-    // window has no length.
-    expect(s.idleWindows.map((w) => [w.fromPacket, w.toPacket, w.seconds])).toEqual([[null, 2, 0.001], [8, 10, 29.969]]);
-    expect(s.idleSeconds).toBe(29.97);
+    // Safe before its first SYN-ACK (packet 2, 1 ms after the start); from its TIME-WAIT, which
+    // begins as the client's FIN arrives (7, 0.031 s), to the next SYN-ACK (10, 30.001 s); and from
+    // its second TIME-WAIT (15, 30.031 s) to the end (16, 30.032 s).
+    expect(s.idleWindows.map((w) => [w.fromPacket, w.toPacket, w.seconds])).toEqual([[null, 2, 0.001], [7, 10, 29.97], [15, null, 0.001]]);
+    expect(s.idleSeconds).toBe(29.972);
     // A restart in TIME-WAIT breaks nothing.
     const at9 = await analyze('server-closes.pcap', packets, { restartAt: { packet: 9 } });
     expect(named(at9, `${S}:80`).restart?.breaks.tcp).toEqual([]);
