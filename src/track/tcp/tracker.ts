@@ -21,7 +21,8 @@ import { DirectionReassembly, type DeliverySink } from './reassembly.js';
 import { seqDiff } from './seq.js';
 import { FlowTable, type TableEntry } from './table.js';
 import { holdsNoConnection, nextState, type EndpointEvent } from './state.js';
-import { ZeekSession, type ZeekSegment } from './zeek-session.js';
+import type { ZeekSegment } from './zeek-session.js';
+import { ZeekConnections } from './zeek-connections.js';
 import { LIKELY_SERVER_PORTS } from './zeek-ports.js';
 
 export interface TcpStreamInfo { id: number; client: string; clientPort: number; server: string; serverPort: number }
@@ -141,12 +142,12 @@ class TcpFlow implements TableEntry<TcpFlow> {
       wsClient: new SeqAnalysisFlow(),
       wsServer: new SeqAnalysisFlow(),
       wsConversation: new SeqAnalysisConversation(),
-      zeek: new ZeekSession(f, f.srcPort, f.dstPort),
+      zeek: new ZeekConnections(f, f.srcPort, f.dstPort, this.firstPacket),
     };
     this.replicas = r;
     this.firstSegment = null;
     analyseInto(this, r, f.fromClient, f, f.windowScale, f.reusedFlags);
-    r.zeek.observe(f);
+    r.zeek.observe(f, f.srcPort, f.dstPort, this.firstPacket);
     return r;
   }
 
@@ -180,7 +181,7 @@ interface Replicas {
   readonly wsClient: SeqAnalysisFlow;
   readonly wsServer: SeqAnalysisFlow;
   readonly wsConversation: SeqAnalysisConversation;
-  readonly zeek: ZeekSession;
+  readonly zeek: ZeekConnections;
 }
 
 /** What the replicas need of a flow's first packet (kept until they are built). */
@@ -395,7 +396,7 @@ export class TcpTracker {
       seg.window = t.window;
       seg.time = pkt.time;
       analyseInto(flow, replicas, fromClient, seg, syn ? t.options?.windowScale : undefined, reusedFlags);
-      replicas.zeek.observe(fillZeekSegment(scratchZeek, pkt, fromClient));
+      replicas.zeek.observe(fillZeekSegment(scratchZeek, pkt, fromClient), t.srcPort, t.dstPort, pkt.number);
     }
 
     // Per-direction sequence state and SYN options.
@@ -570,7 +571,8 @@ export class TcpTracker {
       transitions: flow.transitions,
       closedBy: flow.closedBy,
       connState,
-      history: replicas.zeek.history.text,
+      history: replicas.zeek.history(),
+      zeek: replicas.zeek.rows(flow.id),
       analysis: flow.analysis,
       maxBytesInFlight: { client: c.maxBytesInFlight, server: s.maxBytesInFlight },
       handshakeRtt: rtt !== 0 ? rtt : null,
