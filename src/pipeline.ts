@@ -11,10 +11,12 @@ import type { DecodedPacket } from './decode/packet.js';
 import { TRACKERS, type AnyTrackerModule } from './track/registry.js';
 import type { ResolvedOptions, Tracker } from './track/tracker.js';
 import { TcpStreamHub } from './track/stream-hub.js';
+import type { PacketRecorderOptions } from './track/tcp/packet-recorder.js';
 import { OVERFLOW_NAMES, StateLedger } from './state/ledger.js';
 import { LINUX_COST_MODEL, type CostModel } from './state/cost-model.js';
-import { REPORT_SCHEMA, type AnyReport, type LimitsReport, type Report } from './report/schema.js';
+import { REPORT_SCHEMA, type AnyReport, type LimitsReport, type Report, type TcpReport } from './report/schema.js';
 import { evictionWarnings } from './report/limits.js';
+import { markInferredFlows } from './state/missing-packets.js';
 
 export interface AnalyzeOptions {
   /** Ports decoded as DNS besides 53. */
@@ -37,8 +39,15 @@ export interface AnalyzeOptions {
   maxEndpoints?: number;
   /** Which classic-pcap reader to use (default builtin, as in the CLI); both give identical records. */
   reader?: 'pcap-parser' | 'builtin';
-  /** Called every `progressEvery` packets (for a progress line). */
-  onProgress?: (packets: number, bytes: number) => void;
+  /** Log the first and last packets of TCP flows for ladder diagrams (report field packetLog). */
+  packetLog?: PacketRecorderOptions;
+  /** Keep a timeline per kind of state for each endpoint (report field timelineByKind). */
+  kindTimelines?: boolean;
+  /**
+   * Called every `progressEvery` packets (for a progress line): packets so far, their bytes on the
+   * wire, and the bytes they take in the file (captured lengths plus a 16-byte record header each).
+   */
+  onProgress?: (packets: number, bytes: number, storedBytes: number) => void;
   progressEvery?: number;
 }
 
@@ -71,9 +80,9 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   const maxRecords = options.maxRecords ?? DEFAULTS.maxRecords;
   const maxEndpoints = options.maxEndpoints ?? DEFAULTS.maxEndpoints;
 
-  const ledger = new StateLedger({ costModel, restartAt: options.restartAt, maxEndpoints });
+  const ledger = new StateLedger({ costModel, restartAt: options.restartAt, maxEndpoints, kindTimelines: options.kindTimelines });
   const resolved: ResolvedOptions = { dnsPorts, dnsTimeout, timeWait, maxFlows, maxPendingDns, maxQuicConnections, maxRecords };
-  const context = { state: ledger, streams: new TcpStreamHub(), options: resolved };
+  const context = { state: ledger, streams: new TcpStreamHub(), options: resolved, packetLog: options.packetLog };
   const modules: readonly AnyTrackerModule[] = TRACKERS;
   const trackers: Tracker<unknown>[] = modules.map((m) => m.create(context));
   const expiring = trackers.filter((t) => t.expire !== undefined);
@@ -98,6 +107,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   };
 
   let bytesSoFar = 0;
+  let storedSoFar = 0;
   const onRecord = (record: CaptureRecord): void => {
     ledger.tick(record.number, record.time);
     const pkt = decodePacket(record, { verifyChecksums });
@@ -113,7 +123,8 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     observe(pkt);
     if (onProgress) {
       bytesSoFar += record.originalLength;
-      if (record.number % progressEvery === 0) onProgress(record.number, bytesSoFar);
+      storedSoFar += record.capturedLength + 16;
+      if (record.number % progressEvery === 0) onProgress(record.number, bytesSoFar, storedSoFar);
     }
   };
 
@@ -126,6 +137,8 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     m.classify?.(section);
     sections[m.name] = section;
   });
+  const tcpSection = sections.tcp as TcpReport | undefined;
+  const inferredWarnings = tcpSection ? markInferredFlows(tcpSection.flows, tcpSection.summary.flows) : [];
   const state = ledger.finish(summary.lastTime, summary.packets > 0 ? summary.packets : null);
 
   const limits: Record<string, number | string[]> = {};
@@ -161,6 +174,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     warnings: [
       ...summary.warnings,
       ...evictionWarnings(limits as LimitsReport).map((w) => `${path}: ${w}`),
+      ...inferredWarnings.map((w) => `${path}: ${w}`),
       ...omissionWarnings(modules, limits as LimitsReport).map((w) => `${path}: ${w}`),
       ...ledger.overflowed.map((role) => `${path}: more than ${maxEndpoints} endpoint${maxEndpoints === 1 ? '' : 's'} (--max-endpoints): later ${role}s share the row ${OVERFLOW_NAMES[role]}`),
     ],

@@ -10,11 +10,13 @@
  * with the capture time (timeouts follow capture time, never the wall clock). `finish` is called
  * once, at the end, and returns the report section.
  */
+import type { SectionOptions } from '../report/layout.js';
 import type { DecodedPacket } from '../decode/packet.js';
 import type { StateSink } from '../state/events.js';
 import type { StateKind } from '../model/state-kind.js';
 import type { AnalysisOptionsReport, LimitsReport } from '../model/report.js';
 import type { TcpStreamHub } from './stream-hub.js';
+import type { PacketRecorderOptions } from './tcp/packet-recorder.js';
 
 /** Everything a tracker may read when it is created: options resolved by the pipeline, the ledger, TCP streams. */
 export interface TrackerContext {
@@ -23,6 +25,8 @@ export interface TrackerContext {
   /** Reassembled TCP payload: a tracker that reads application bytes adds its listener here. */
   streams: TcpStreamHub;
   options: ResolvedOptions;
+  /** Log the first and last packets of conversations for ladder diagrams (html, explain); absent: none. */
+  packetLog?: PacketRecorderOptions;
 }
 
 /** The analysis options after defaults (see pipeline DEFAULTS). */
@@ -56,8 +60,11 @@ export interface CapSpec {
   /** report.limits keys of the cap and of its eviction count. */
   max: string;
   evicted: string;
-  /** What was evicted, plural ("TCP flows"). */
+  /** What was evicted, singular and plural ("TCP flow", "TCP flows"). */
+  one: string;
   what: string;
+  /** The option that sets the cap ("--max-flows"). */
+  option: string;
   /** What an eviction means, appended to "N <what> evicted at the cap of M". */
   consequence(limits: LimitsReport): string;
 }
@@ -79,11 +86,10 @@ export interface Problem {
   where: string;
 }
 
-export interface SectionView {
+/** What a table renderer gets: colour, rows, width, sort and time (report/layout.ts), and the options. */
+export interface SectionView extends SectionOptions {
   /** The report's options (some renderers need e.g. the DNS timeout). */
   options: AnalysisOptionsReport;
-  color: boolean;
-  maxRows: number;
 }
 
 /** A capture-level `check` metric of this protocol (summed over the captures of a submission). */
