@@ -396,7 +396,7 @@ export class DnsTracker implements TcpStreamListener {
     const sender = fromClient ? { address: flow.client, port: flow.clientPort } : { address: flow.server, port: flow.serverPort };
     const receiver = fromClient ? { address: flow.server, port: flow.serverPort } : { address: flow.client, port: flow.clientPort };
     const direction: TcpDirection = {
-      framer: new DnsTcpFramer(isWholeMessage),
+      framer: new DnsTcpFramer(isMessageStart),
       asQuery: { transport: 'tcp', flowId: flow.id, clientAddress: sender.address, clientPort: sender.port, serverAddress: receiver.address, serverPort: receiver.port },
       asResponse: { transport: 'tcp', flowId: flow.id, clientAddress: receiver.address, clientPort: receiver.port, serverAddress: sender.address, serverPort: sender.port },
       packet: 0,
@@ -441,10 +441,13 @@ export class DnsTracker implements TcpStreamListener {
   }
 }
 
-/** A framed message that decodes whole: where framing may resume after a gap. */
-function isWholeMessage(bytes: Uint8Array): boolean {
-  const parsed = parseDnsMessage(bytes);
-  return parsed.malformed === null && parsed.message?.question != null;
+/**
+ * Where framing may resume after a gap: a framed message that decodes whole, or the beginning of a
+ * longer one whose header and question are readable (a response larger than one segment).
+ */
+function isMessageStart(bytes: Uint8Array, announced: number): boolean {
+  const parsed = parseDnsMessage(bytes, announced);
+  return parsed.message?.question != null && (bytes.length < announced || parsed.malformed === null);
 }
 
 function entryRef(t: DnsTransaction): EntryRef {
