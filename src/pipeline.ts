@@ -11,10 +11,12 @@ import type { DecodedPacket } from './decode/packet.js';
 import { TRACKERS, type AnyTrackerModule } from './track/registry.js';
 import type { ResolvedOptions, Tracker } from './track/tracker.js';
 import { TcpStreamHub } from './track/stream-hub.js';
+import type { PacketRecorderOptions } from './track/tcp/packet-recorder.js';
 import { OVERFLOW_NAMES, StateLedger } from './state/ledger.js';
 import { LINUX_COST_MODEL, type CostModel } from './state/cost-model.js';
-import { REPORT_SCHEMA, type AnyReport, type LimitsReport, type Report } from './report/schema.js';
+import { REPORT_SCHEMA, type AnyReport, type LimitsReport, type Report, type TcpReport } from './report/schema.js';
 import { evictionWarnings } from './report/limits.js';
+import { markInferredFlows } from './state/missing-packets.js';
 
 export interface AnalyzeOptions {
   /** Ports decoded as DNS besides 53. */
@@ -39,8 +41,15 @@ export interface AnalyzeOptions {
   reader?: 'pcap-parser' | 'builtin';
   /** Options the registered trackers declare (e.g. udpTimeout, maxUdpFlows); each module gives the defaults. */
   trackerOptions?: Record<string, number>;
-  /** Called every `progressEvery` packets (for a progress line). */
-  onProgress?: (packets: number, bytes: number) => void;
+  /** Log the first and last packets of TCP flows for ladder diagrams (report field packetLog). */
+  packetLog?: PacketRecorderOptions;
+  /** Keep a timeline per kind of state for each endpoint (report field timelineByKind). */
+  kindTimelines?: boolean;
+  /**
+   * Called every `progressEvery` packets (for a progress line): packets so far, their bytes on the
+   * wire, and the bytes they take in the file (captured lengths plus a 16-byte record header each).
+   */
+  onProgress?: (packets: number, bytes: number, storedBytes: number) => void;
   progressEvery?: number;
 }
 
@@ -73,14 +82,14 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   const maxRecords = options.maxRecords ?? DEFAULTS.maxRecords;
   const maxEndpoints = options.maxEndpoints ?? DEFAULTS.maxEndpoints;
 
-  const ledger = new StateLedger({ costModel, restartAt: options.restartAt, maxEndpoints });
+  const ledger = new StateLedger({ costModel, restartAt: options.restartAt, maxEndpoints, kindTimelines: options.kindTimelines });
   const resolved: ResolvedOptions = { dnsPorts, dnsTimeout, timeWait, maxFlows, maxPendingDns, maxQuicConnections, maxRecords };
   const declared: Record<string, number> = {};
   for (const m of TRACKERS as readonly AnyTrackerModule[]) {
     for (const [name, value] of Object.entries(m.options ?? {})) declared[name] = options.trackerOptions?.[name] ?? value;
   }
   Object.assign(resolved, declared);
-  const context = { state: ledger, streams: new TcpStreamHub(), options: resolved };
+  const context = { state: ledger, streams: new TcpStreamHub(), options: resolved, packetLog: options.packetLog };
   const modules: readonly AnyTrackerModule[] = TRACKERS;
   const trackers: Tracker<unknown>[] = modules.map((m) => m.create(context));
   const expiring = trackers.filter((t) => t.expire !== undefined);
@@ -105,6 +114,7 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   };
 
   let bytesSoFar = 0;
+  let storedSoFar = 0;
   const onRecord = (record: CaptureRecord): void => {
     ledger.tick(record.number, record.time);
     const pkt = decodePacket(record, { verifyChecksums });
@@ -120,12 +130,15 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     observe(pkt);
     if (onProgress) {
       bytesSoFar += record.originalLength;
-      if (record.number % progressEvery === 0) onProgress(record.number, bytesSoFar);
+      storedSoFar += record.capturedLength + 16;
+      if (record.number % progressEvery === 0) onProgress(record.number, bytesSoFar, storedSoFar);
     }
   };
 
   const summary = await readCapture(path, onRecord, { reader: options.reader ?? 'builtin' });
   if (summary.format === null) return failed(path, summary);
+  const outOfRange = restartOutOfRange(options.restartAt, summary);
+  if (outOfRange !== null) return { schema: REPORT_SCHEMA, capture: { path }, error: `${path}: ${outOfRange}` };
 
   const sections: Record<string, unknown> = {};
   modules.forEach((m, i) => {
@@ -133,6 +146,8 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     m.classify?.(section);
     sections[m.name] = section;
   });
+  const tcpSection = sections.tcp as TcpReport | undefined;
+  const inferredWarnings = tcpSection ? markInferredFlows(tcpSection.flows, tcpSection.summary.flows) : [];
   const state = ledger.finish(summary.lastTime, summary.packets > 0 ? summary.packets : null);
   for (const m of modules) m.annotate?.(sections[m.name], state.endpoints);
 
@@ -164,16 +179,36 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     options: { dnsPorts, dnsTimeout, timeWait, checksums, ...declared },
     ...sections,
     endpoints: state.endpoints,
+    attempts: state.attempts,
+    stateLoss: state.stateLoss,
     costModel: state.costModel,
     limits: limits as LimitsReport,
     warnings: [
       ...summary.warnings,
       ...evictionWarnings(limits as LimitsReport).map((w) => `${path}: ${w}`),
+      ...inferredWarnings.map((w) => `${path}: ${w}`),
       ...omissionWarnings(modules, limits as LimitsReport).map((w) => `${path}: ${w}`),
       ...ledger.overflowed.map((role) => `${path}: more than ${maxEndpoints} endpoint${maxEndpoints === 1 ? '' : 's'} (--max-endpoints): later ${role}s share the row ${OVERFLOW_NAMES[role]}`),
     ],
   } as Report;
   return report;
+}
+
+/** --restart-at must name a moment of the capture: before the first packet or past the last is an error. */
+function restartOutOfRange(plan: AnalyzeOptions['restartAt'], summary: CaptureSummary): string | null {
+  if (plan === undefined) return null;
+  if ('packet' in plan) {
+    if (summary.packets === 0) return `--restart-at ${plan.packet}: the capture has no packets`;
+    if (plan.packet < 1 || plan.packet > summary.packets) return `--restart-at ${plan.packet} is outside the capture (packets 1 to ${summary.packets})`;
+    return null;
+  }
+  const { firstTime, lastTime } = summary;
+  if (firstTime === null || lastTime === null) return `--restart-at +${plan.secondsAfterStart}: the capture has no packets`;
+  const duration = Math.round((lastTime - firstTime) * 1e6) / 1e6;
+  if (plan.secondsAfterStart < 0 || plan.secondsAfterStart > duration) {
+    return `--restart-at +${plan.secondsAfterStart} is outside the capture (it lasts ${duration} s)`;
+  }
+  return null;
 }
 
 /** Lists cut at --max-records are said, never silent. */
@@ -186,8 +221,7 @@ function omissionWarnings(modules: readonly AnyTrackerModule[], limits: LimitsRe
     }
   }
   if (cut.length === 0) return [];
-  const maxRecords = limits.maxRecords;
-  return [`${cut.join(', ')} not listed: each list stops at ${maxRecords} row${maxRecords === 1 ? '' : 's'} (--max-records); the summaries count them all`];
+  return [`${cut.join(', ')} not listed: each list stops at ${limits.maxRecords} row${limits.maxRecords === 1 ? '' : 's'} (--max-records); the summaries count them all`];
 }
 
 function failed(path: string, summary: CaptureSummary): AnyReport {

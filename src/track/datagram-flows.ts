@@ -14,6 +14,7 @@ import type { DatagramFlowReport, DatagramPattern } from '../model/datagram.js';
 import type { EndpointRef, StateSink } from '../state/events.js';
 import type { StateKind } from '../model/state-kind.js';
 import { endpointString } from '../flow/endpoint.js';
+import { EXCHANGE_PACKETS_KEPT } from '../state/evidence.js';
 
 export interface DatagramFlowOptions {
   /** Tracker name (ledger protocol). */
@@ -53,10 +54,17 @@ class DatagramFlow {
   unsolicited = 0;
   requestOpen = false;
   lastPacket: number;
+  /** The flow's last packet before the current datagram. */
+  lastPacketBefore = 0;
   end: number;
   /** The server holds a session entry (the flow turned out not to be request/response). */
   session = false;
   other = false;
+  /** First server datagram; packets that opened answered exchanges (first few); the last packet before the second request. */
+  answeredAt: number | null = null;
+  readonly exchangePackets: number[] = [];
+  requestPacket = 0;
+  between: number | null = null;
   readonly clientRef: EndpointRef;
   readonly serverRef: EndpointRef;
   readonly ref: { proto: string; id: number };
@@ -127,13 +135,17 @@ export class DatagramFlows {
   }
 
   private datagram(flow: DatagramFlow, fromClient: boolean, d: Datagram): void {
+    flow.lastPacketBefore = flow.lastPacket;
     const side = fromClient ? 'client' : 'server';
     flow.packets[side]++;
     flow.payloadBytes[side] += d.payloadBytes;
     flow.lastPacket = d.packet;
     flow.end = Math.max(flow.end, d.time);
     const kinds = this.o.kinds;
+    if (!fromClient && flow.answeredAt === null) flow.answeredAt = d.packet;
     if (fromClient) {
+      if (flow.exchanges === 1 && flow.between === null && !flow.requestOpen) flow.between = flow.lastPacketBefore;
+      flow.requestPacket = d.packet;
       if (flow.requestOpen) {
         flow.unanswered++;
         flow.session = true;
@@ -146,6 +158,7 @@ export class DatagramFlows {
     } else if (flow.requestOpen) {
       flow.requestOpen = false;
       flow.exchanges++;
+      if (flow.exchangePackets.length < EXCHANGE_PACKETS_KEPT) flow.exchangePackets.push(flow.requestPacket);
       if (kinds !== null && !flow.session) this.o.state.release({ endpoint: flow.serverRef, ref: flow.ref, time: d.time, packet: d.packet });
     } else {
       flow.unsolicited++;
@@ -155,6 +168,21 @@ export class DatagramFlows {
     if (flow.session && kinds !== null) {
       this.o.state.hold({ endpoint: flow.serverRef, ref: flow.ref, kind: kinds.session, time: d.time, packet: d.packet, until: d.time + this.o.timeout });
     }
+  }
+
+  /**
+   * What the flow showed, for the ledger's verdicts: a request/response flow keeps nothing from one
+   * exchange to the next (each request's demux entry ends with its response), so it counts as one
+   * exchange; a stream's session state is used by every exchange.
+   */
+  private tellLedger(flow: DatagramFlow): void {
+    const stream = flow.session && flow.packets.server > 0;
+    const count = stream ? flow.exchanges : Math.min(flow.exchanges, 1);
+    this.o.state.flow?.({
+      ref: flow.ref, client: flow.clientRef, server: flow.serverRef, firstPacket: flow.firstPacket,
+      answer: flow.answeredAt === null ? { kind: 'none' } : { kind: 'answered', packet: flow.answeredAt },
+      exchanges: { count, packets: stream ? flow.exchangePackets : flow.exchangePackets.slice(0, 1), between: stream && count >= 2 ? flow.between : null, idle: null },
+    });
   }
 
   /** Is a flow live under this key? */
@@ -193,6 +221,7 @@ export class DatagramFlows {
       // No longer followed: what the server held for it is released now, as for an evicted TCP flow.
       this.o.state.release({ endpoint: flow.serverRef, ref: flow.ref, time: flow.end, packet: flow.lastPacket });
     }
+    if (kinds !== null) this.tellLedger(flow);
     const connState = flow.other ? 'OTH' : flow.packets.client > 0 && flow.packets.server > 0 ? 'SF' : flow.packets.client > 0 ? 'S0' : 'SHR';
     const pattern: DatagramPattern = flow.other || flow.packets.server === 0 || flow.packets.client === 0 ? 'one-way'
       : flow.session ? 'stream' : 'request-response';

@@ -10,12 +10,14 @@
  * with the capture time (timeouts follow capture time, never the wall clock). `finish` is called
  * once, at the end, and returns the report section.
  */
+import type { SectionOptions } from '../report/layout.js';
 import type { DecodedPacket } from '../decode/packet.js';
 import type { StateSink } from '../state/events.js';
 import type { StateKind } from '../model/state-kind.js';
 import type { AnalysisOptionsReport, LimitsReport } from '../model/report.js';
 import type { EndpointReport } from '../model/endpoint.js';
 import type { TcpStreamHub } from './stream-hub.js';
+import type { PacketRecorderOptions } from './tcp/packet-recorder.js';
 
 /** Everything a tracker may read when it is created: options resolved by the pipeline, the ledger, TCP streams. */
 export interface TrackerContext {
@@ -24,6 +26,8 @@ export interface TrackerContext {
   /** Reassembled TCP payload: a tracker that reads application bytes adds its listener here. */
   streams: TcpStreamHub;
   options: ResolvedOptions;
+  /** Log the first and last packets of conversations for ladder diagrams (html, explain); absent: none. */
+  packetLog?: PacketRecorderOptions;
 }
 
 /** The analysis options after defaults (see pipeline DEFAULTS). */
@@ -83,11 +87,10 @@ export interface Problem {
   where: string;
 }
 
-export interface SectionView {
+/** What a table renderer gets: colour, rows, width, sort and time (report/layout.ts), and the options. */
+export interface SectionView extends SectionOptions {
   /** The report's options (some renderers need e.g. the DNS timeout). */
   options: AnalysisOptionsReport;
-  color: boolean;
-  maxRows: number;
 }
 
 /** A capture-level `check` metric of this protocol (summed over the captures of a submission). */

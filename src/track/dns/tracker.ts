@@ -19,6 +19,7 @@ import type { DecodedPacket } from '../../decode/packet.js';
 import { endpointString } from '../../flow/endpoint.js';
 import type { DnsReport } from '../../model/dns.js';
 import { NO_STATE, type EndpointRef, type EntryRef, type StateSink } from '../../state/events.js';
+import { singleExchange, type Answer } from '../../state/evidence.js';
 import { LazyQueue } from '../lazy-queue.js';
 import { DnsTcpFramer } from './framing.js';
 import { decodeNetbiosName, NETBIOS_NAME_PORT } from './netbios.js';
@@ -75,8 +76,11 @@ interface TcpDirection {
 export class DnsTracker implements TcpStreamListener {
   /** Rows counted but not listed because their list reached `maxRecords`: transactions, and the other lists together. */
   readonly omitted = { transactions: 0, rows: 0 };
-  /** TCP directions whose framing ended at a gap. */
+  /** TCP directions whose framing was lost at a gap (counted once per direction). */
   tcpFramingGaps = 0;
+  /** Times framing resumed after a gap, at a segment starting a whole message; bytes dropped because of gaps. */
+  tcpResyncs = 0;
+  tcpLostBytes = 0;
   private readonly ports: ReadonlySet<number>;
   private readonly timeout: number;
   private readonly state: StateSink;
@@ -100,6 +104,9 @@ export class DnsTracker implements TcpStreamListener {
   /** client|question -> UDP transaction answered with TC=1, awaiting its retry over TCP. */
   private readonly truncated = new Map<string, DnsTransaction>();
   private readonly truncatedOrder = new LazyQueue<{ key: string; t: DnsTransaction }>((e) => this.truncated.get(e.key) === e.t);
+
+  /** The transaction of the last response (an ICMP error for it names it as a state loss). */
+  private lastResponse: DnsTransaction | null = null;
 
   constructor(options: DnsTrackerOptions = {}) {
     this.ports = new Set([DNS_DEFAULTS.port, ...(options.ports ?? [])]);
@@ -137,19 +144,43 @@ export class DnsTracker implements TcpStreamListener {
     return true;
   }
 
-  /** An ICMP/ICMPv6 destination-unreachable (pkt.icmp set) quoting a UDP query: marks it `rejected` and claims the message. */
+  /**
+   * An ICMP/ICMPv6 destination-unreachable (pkt.icmp set) quoting a UDP query marks it `rejected`;
+   * quoting a response (from a DNS port to another), it shows the client's socket was gone: a state
+   * loss. Either way the message is claimed.
+   */
   observeIcmp(pkt: DecodedPacket): boolean {
     const icmp = pkt.icmp;
     if (!icmp || !icmp.unreachable || !icmp.quoted) return false;
     const q = icmp.quoted;
     if (q.protocol !== 17 || q.srcPort === undefined || q.dstPort === undefined) return false;
     if (!this.ports.has(q.srcPort) && !this.ports.has(q.dstPort)) return false;
+    if (this.ports.has(q.srcPort) && !this.ports.has(q.dstPort)) {
+      this.responseRefused(pkt, icmp, { src: q.src, srcPort: q.srcPort, dst: q.dst, dstPort: q.dstPort });
+      return true;
+    }
     // The quoted datagram went from the DNS client to the server (RFC 792; RFC 4443 §3.1).
     const t = this.matcher.rejectable(q.src, q.srcPort, q.dst, q.dstPort, pkt.time);
     if (!t) return false;
-    t.rejected = { packet: pkt.number, time: pkt.time };
+    t.rejected = { packet: pkt.number, time: pkt.time, icmp: { version: icmp.version, type: icmp.type, code: icmp.code } };
     this.releaseEntries(t, pkt.number, pkt.time);
     return true;
+  }
+
+  /** ICMP port unreachable for a response: the client no longer had the socket its query came from. */
+  private responseRefused(pkt: DecodedPacket, icmp: NonNullable<DecodedPacket['icmp']>, q: { src: string; srcPort: number; dst: string; dstPort: number }): void {
+    const portUnreachable = icmp.version === 4 ? icmp.code === 3 : icmp.code === 4;
+    if (!portUnreachable || this.state.loss === undefined) return;
+    // The refused response is, in practice, the last one seen; its transaction has left the matcher's index.
+    const last = this.lastResponse;
+    const t = last !== null && last.clientAddress === q.dst && last.clientPort === q.dstPort && last.serverPort === q.srcPort ? last : null;
+    const which = t ? `the response to DNS transaction ${t.index}` : 'a DNS response';
+    this.state.loss({
+      packet: pkt.number, time: pkt.time, kind: 'icmp-port-unreachable',
+      endpoint: { role: 'client', address: q.dst, port: null }, ref: t ? { proto: 'dns', id: t.index } : null,
+      detail: `the client answered ${which} from ${endpointString(q.src, q.srcPort)} with ICMP port unreachable: ` +
+        `its socket on port ${q.dstPort} was gone (it gave up, or restarted)`,
+    });
   }
 
   wants(flow: TcpStreamInfo): boolean {
@@ -160,15 +191,26 @@ export class DnsTracker implements TcpStreamListener {
     const direction = this.direction(flow, fromClient);
     direction.packet = packet;
     direction.time = time;
-    direction.framer.push(bytes, direction.onMessage);
+    const framer = direction.framer;
+    const lost = framer.lostBytes;
+    const resyncs = framer.resyncs;
+    framer.push(bytes, direction.onMessage);
+    this.tcpLostBytes += framer.lostBytes - lost;
+    this.tcpResyncs += framer.resyncs - resyncs;
   }
 
-  gap(flow: TcpStreamInfo, fromClient: boolean, _packet: number): void {
-    if (this.direction(flow, fromClient).framer.gap()) this.tcpFramingGaps += 1;
+  gap(flow: TcpStreamInfo, fromClient: boolean, _packet: number, lostBytes: number): void {
+    const framer = this.direction(flow, fromClient).framer;
+    const lost = framer.lostBytes;
+    if (framer.gap(lostBytes)) this.tcpFramingGaps += 1;
+    this.tcpLostBytes += framer.lostBytes - lost;
   }
 
   finish(): DnsReport {
-    for (const t of this.matcher.remaining()) this.tallyUnlisted(t);
+    for (const t of this.matcher.remaining()) {
+      this.tallyUnlisted(t);
+      this.tellEvidence(t);
+    }
     const transactions = this.transactions.map((t) =>
       transactionReport(t, endpointString(t.clientAddress, t.clientPort), endpointString(t.serverAddress, t.serverPort), this.timeout),
     );
@@ -179,6 +221,8 @@ export class DnsTracker implements TcpStreamListener {
       malformed: this.malformed,
       collisions: this.collisions,
       tcpFramingGaps: this.tcpFramingGaps,
+      tcpResyncs: this.tcpResyncs,
+      tcpLostBytes: this.tcpLostBytes,
       summary: this.tally.result(this.totals.unsolicited, this.totals.malformed),
     };
   }
@@ -190,6 +234,19 @@ export class DnsTracker implements TcpStreamListener {
   private forgotten(t: DnsTransaction): void {
     if (t.response === null && t.rejected === null) this.releaseEntries(t, this.nowPacket, this.nowTime);
     this.tallyUnlisted(t);
+    this.tellEvidence(t);
+  }
+
+  /** Once per transaction, when the matcher lets it go or the capture ends: did the server answer? */
+  private tellEvidence(t: DnsTransaction): void {
+    if (this.state.flow === undefined || t.multicast) return;
+    const answer: Answer = t.response !== null ? { kind: 'answered', packet: t.response.packet }
+      : t.rejected !== null && t.rejected.icmp !== undefined ? { kind: 'icmp', packet: t.rejected.packet, ...t.rejected.icmp }
+        : { kind: 'none' };
+    this.state.flow({
+      ref: entryRef(t), client: clientEndpoint(t), server: serverEndpoint(t), firstPacket: t.queryPackets[0], answer,
+      exchanges: singleExchange(t.response !== null ? t.queryPackets[0] : null),
+    });
   }
 
   /** An unlisted transaction that can no longer change goes into the summary (once). */
@@ -244,6 +301,7 @@ export class DnsTracker implements TcpStreamListener {
       serverPort: path.serverPort,
       multicast: path.transport === 'udp' && isGroupAddress(path.serverAddress),
       question: m.question,
+      updatedName: m.updatedName,
       queryPackets: [packet],
       responsePackets: [],
       queryTime: time,
@@ -265,7 +323,7 @@ export class DnsTracker implements TcpStreamListener {
 
   private response(m: DnsMessage, path: DnsPath, packet: number, time: number): void {
     this.arrive(packet, time);
-    const match = this.matcher.matchResponse(path, m.id, m.question);
+    const match = this.matcher.matchResponse(path, m.id, m.question, m.answerRecords, time);
     if (match.kind === 'none') {
       // No query says who the client is. The sender of a response claims to be the server, but
       // when only the receiver is on a DNS port (a "response" aimed at port 53 from an ephemeral
@@ -299,6 +357,7 @@ export class DnsTracker implements TcpStreamListener {
       return;
     }
     t.response = { packet, time, rcode: m.rcode, flags: m.flags, answers: m.answers };
+    this.lastResponse = t;
     this.matcher.answered(t);
     this.releaseEntries(t, packet, time);
     // RFC 7766 §5: a truncated UDP answer tells the client to ask again over TCP.
@@ -337,7 +396,7 @@ export class DnsTracker implements TcpStreamListener {
     const sender = fromClient ? { address: flow.client, port: flow.clientPort } : { address: flow.server, port: flow.serverPort };
     const receiver = fromClient ? { address: flow.server, port: flow.serverPort } : { address: flow.client, port: flow.clientPort };
     const direction: TcpDirection = {
-      framer: new DnsTcpFramer(),
+      framer: new DnsTcpFramer(isMessageStart),
       asQuery: { transport: 'tcp', flowId: flow.id, clientAddress: sender.address, clientPort: sender.port, serverAddress: receiver.address, serverPort: receiver.port },
       asResponse: { transport: 'tcp', flowId: flow.id, clientAddress: receiver.address, clientPort: receiver.port, serverAddress: sender.address, serverPort: sender.port },
       packet: 0,
@@ -382,6 +441,15 @@ export class DnsTracker implements TcpStreamListener {
   }
 }
 
+/**
+ * Where framing may resume after a gap: a framed message that decodes whole, or the beginning of a
+ * longer one whose header and question are readable (a response larger than one segment).
+ */
+function isMessageStart(bytes: Uint8Array, announced: number): boolean {
+  const parsed = parseDnsMessage(bytes, announced);
+  return parsed.message?.question != null && (bytes.length < announced || parsed.malformed === null);
+}
+
 function entryRef(t: DnsTransaction): EntryRef {
   return { proto: 'dns', id: t.index };
 }
@@ -391,7 +459,7 @@ function clientEndpoint(t: DnsTransaction): EndpointRef {
 }
 
 function serverEndpoint(t: DnsTransaction): EndpointRef {
-  return { role: 'server', address: t.serverAddress, port: t.serverPort };
+  return { role: 'server', address: t.serverAddress, port: t.serverPort, transport: t.transport };
 }
 
 /** Same client address and question (the TCP retry comes from a new port). */

@@ -42,6 +42,8 @@ export interface DnsTransaction extends DnsPath {
   /** Sent to a multicast or broadcast address: any host may answer (see matcher.ts). */
   multicast: boolean;
   question: DnsQuestion | null;
+  /** An UPDATE (RFC 2136): the name being updated; the question is then the zone. Null otherwise. */
+  updatedName: string | null;
   queryPackets: number[];
   responsePackets: number[];
   queryTime: number;
@@ -49,7 +51,7 @@ export interface DnsTransaction extends DnsPath {
   lastQueryTime: number;
   response: DnsResponseFacts | null;
   /** An ICMP destination-unreachable quoting the query arrived before any response. */
-  rejected: { packet: number; time: number } | null;
+  rejected: { packet: number; time: number; icmp?: { version: 4 | 6; type: number; code: number } } | null;
   retransmissions: number;
   duplicateResponses: number;
   retriedOverTcp: number | null;
@@ -88,7 +90,9 @@ export function transactionReport(t: DnsTransaction, client: string, server: str
     client,
     server,
     transport: t.transport,
-    qname: t.question?.name ?? null,
+    // An UPDATE is named as Zeek's dns.log names it, after the record it changes; `zone` keeps the zone.
+    qname: t.updatedName ?? t.question?.name ?? null,
+    ...(t.updatedName !== null ? { zone: t.question?.name ?? null } : {}),
     qtype: t.question?.type ?? null,
     qclass: t.question?.class ?? null,
     queryPackets: t.queryPackets,

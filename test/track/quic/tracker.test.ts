@@ -230,6 +230,52 @@ describe('version negotiation', () => {
     expect(c.serverName).toBe('example.com');
   });
 
+  /** A client's first datagram in a version statecap cannot read: invariant header (RFC 8999 §5.1), opaque rest, 1200 bytes. */
+  const unreadableInitial = (version: number) => {
+    const head = concat(Uint8Array.of(0xc0, version >>> 24, (version >>> 16) & 0xff, (version >>> 8) & 0xff, version & 0xff),
+      Uint8Array.of(ODCID.length), ODCID, Uint8Array.of(CSCID.length), CSCID);
+    return concat(head, new Uint8Array(1200 - head.length).fill(0x5a));
+  };
+  for (const [what, version, name] of [['a greased (reserved) version', 0x1a2a3a4a, '0x1a2a3a4a'], ['an unsupported version', 0x00000005, '0x00000005']] as const) {
+    it(`${what}, Version Negotiation, then a v1 Initial with the same DCID: one connection from the first packet`, () => {
+      const wire = new Wire();
+      const sink = new RecordingSink();
+      const tracker = new QuicTracker({ state: sink });
+      const sent = [
+        wire.send(C, S, unreadableInitial(version)), // 1
+        wire.send(S, C, versionNegotiation({ dcid: CSCID, scid: ODCID, versions: [V1] })), // 2
+        wire.send(C, S, initialPacket({ version: V1, side: 'client', dcid: ODCID, scid: CSCID, frames: cryptoFrame(0, HELLO), padTo: 1200 })), // 3
+      ];
+      // A reserved version is QUIC on sight (RFC 9000 §15); another unknown one only once answered or continued.
+      expect(feed(tracker, sent)).toEqual([name === '0x1a2a3a4a', true, true]);
+      const r = tracker.finish();
+      const c = r.connections[0];
+      expect(r.connections).toHaveLength(1);
+      expect([c.firstPacket, c.datagrams, c.datagramsByDirection, c.packets, c.versions, c.version]).toEqual([
+        1, 3, { client: 2, server: 1 }, { client: 2, server: 1 }, [name, '1'], '1',
+      ]);
+      expect(c.bytes).toEqual({ client: payloadBytes([sent[0], sent[2]]), server: payloadBytes([sent[1]]) });
+      expect(r.unattributed).toEqual({ datagrams: 0, packets: [] });
+      expect(c.serverName).toBe('example.com');
+      // The ledger dates the client's state from the retry, and the server held nothing for the attempt (RFC 9000 §6.1).
+      expect(sink.events).toEqual(['hold client 10.0.0.1 quic#0 quicConnections @3', ...sink.events.slice(1)]);
+      expect(sink.events.filter((e) => e.includes('server'))).toEqual([]);
+    });
+  }
+
+  it('an unreadable long header that cannot be a first Initial (short datagram) or a retry from another client is no attempt', () => {
+    const wire = new Wire();
+    const tracker = new QuicTracker();
+    const small = unreadableInitial(0x00000005).subarray(0, 200);
+    feed(tracker, [
+      wire.send(C, S, small), // 1: under 1200 bytes
+      wire.send({ address: '10.0.0.9', port: 50000 }, S, unreadableInitial(0x00000005)), // 2: another client
+      wire.send(C, S, initialPacket({ version: V1, side: 'client', dcid: ODCID, scid: CSCID, frames: cryptoFrame(0, HELLO), padTo: 1200 })), // 3
+    ]);
+    const c = tracker.finish().connections[0];
+    expect([c.firstPacket, c.datagrams, c.versions]).toEqual([3, 1, ['1']]);
+  });
+
   it('a Version Negotiation the client does not follow is how the connection ended', () => {
     const wire = new Wire();
     const sink = new RecordingSink();
@@ -470,5 +516,69 @@ describe('the connection table limit', () => {
     expect(r.connections.map((c) => c.datagrams)).toEqual([1, 1, 1]);
     expect(r.connections[0].ended).toBe('no longer tracked after packet 3 (connection table full)');
     expect(r.unattributed.packets).toEqual([4]);
+  });
+});
+
+describe('connections end on capture time: idle timeout', () => {
+  // The client's max_idle_timeout is 30000 ms (TP above): both ends drop a connection silent for
+  // longer (RFC 9000 §10.1), and say nothing on the wire.
+  function run(gap: number) {
+    const wire = new Wire();
+    const sink = new RecordingSink();
+    const tracker = new QuicTracker({ state: sink });
+    const packets = handshake(wire); // 1-5
+    const late = wire.send(C, S, shortPacket(SSCID)); // 6
+    late.time += gap;
+    const taken = feed(tracker, [...packets, late]);
+    return { taken, sink, tracker, report: tracker.finish() };
+  }
+
+  it('a packet 31 s after the last finds the connection gone: released then, not evicted', () => {
+    const { report, sink, tracker, taken } = run(31);
+    expect(report.connections.map((c) => [c.lastPacket, c.ended])).toEqual([[5, 'idle timeout: silent for 30 s after packet 5']]);
+    expect(sink.events.filter((e) => e.startsWith('release'))).toEqual([
+      'release client 10.0.0.1 quic#0 @6', 'release client 10.0.0.1 quic#0.1 @6',
+      'release server 10.0.0.2:443 quic#0 @6', 'release server 10.0.0.2:443 quic#0.1 @6',
+    ]);
+    expect(tracker.evictedConnections).toBe(0);
+    // Its CIDs are no longer routed and no connection is live: a short header alone is not
+    // recognisably QUIC (it is left to other trackers).
+    expect(taken[5]).toBe(false);
+    expect(report.unattributed).toEqual({ datagrams: 0, packets: [] });
+  });
+
+  it('a packet 20 s after the last still belongs to the connection', () => {
+    const { report } = run(20);
+    expect(report.connections.map((c) => [c.lastPacket, c.ended])).toEqual([[6, 'idle until end of capture']]);
+  });
+});
+
+describe('a stateless reset ends the connection: state loss', () => {
+  class LossSink extends RecordingSink {
+    readonly losses: { packet: number; kind: string; endpoint: string; id: number | undefined }[] = [];
+    loss(e: Parameters<NonNullable<StateSink['loss']>>[0]): void {
+      this.losses.push({ packet: e.packet, kind: e.kind, endpoint: `${e.endpoint.address}:${e.endpoint.port}`, id: e.ref?.id });
+    }
+    flow(): void {}
+  }
+  // RFC 9000 §10.3: first byte 01xxxxxx, unpredictable bytes, a 16-byte token; 30 bytes here.
+  const reset = concat(hex('4d'), hex('0102030405060708090a0b0c0d'), hex('00112233445566778899aabbccddeeff'));
+
+  it('a server reset after which nothing more is attributed: the server had lost the connection', () => {
+    const wire = new Wire();
+    const sink = new LossSink();
+    const tracker = new QuicTracker({ state: sink });
+    feed(tracker, [...handshake(wire), wire.send(S, C, reset)]); // 1-5, reset 6
+    tracker.finish();
+    expect(sink.losses).toEqual([{ packet: 6, kind: 'quic-stateless-reset', endpoint: '10.0.0.2:443', id: 0 }]);
+  });
+
+  it('not when the connection goes on afterwards', () => {
+    const wire = new Wire();
+    const sink = new LossSink();
+    const tracker = new QuicTracker({ state: sink });
+    feed(tracker, [...handshake(wire), wire.send(S, C, reset), wire.send(C, S, shortPacket(SSCID))]);
+    tracker.finish();
+    expect(sink.losses).toEqual([]);
   });
 });
