@@ -7,7 +7,7 @@
  */
 import type { DatagramFlowsReport } from '../../model/datagram.js';
 import type { TrackerModule } from '../tracker.js';
-import { DatagramFlows } from '../datagram-flows.js';
+import { DatagramFlows, datagramTracker } from '../datagram-flows.js';
 import { datagramProblems, datagramSection } from '../datagram-render.js';
 import { PARTIAL } from '../../report/limits.js';
 import { countOf } from '../../report/format.js';
@@ -24,27 +24,21 @@ export const ICMP_MODULE: TrackerModule<'icmp', DatagramFlowsReport> = {
     const timeout = o.icmpTimeout as number;
     const maxFlows = o.maxIcmpFlows as number;
     const flows = new DatagramFlows({ proto: 'icmp', state: ctx.state, timeout, maxFlows, maxRecords: o.maxRecords, kinds: null });
-    return {
-      observe(pkt) {
-        const { ip, icmp } = pkt;
-        if (!ip || !icmp) return false;
-        const echo = ECHO[icmp.version];
-        const request = icmp.type === echo.request;
-        const isEcho = request || icmp.type === echo.reply;
-        const [client, server] = !isEcho || request ? [ip.src, ip.dst] : [ip.dst, ip.src];
-        flows.observe({
-          key: isEcho ? `echo|${client}|${server}|${icmp.identifier}` : `other|${ip.src}|${ip.dst}|${icmp.version}|${icmp.type}`,
-          srcAddress: ip.src, srcPort: null, dstAddress: ip.dst, dstPort: null,
-          fromClient: isEcho ? request : true, payloadBytes: icmp.payloadLength, packet: pkt.number, time: pkt.time,
-          other: !isEcho,
-        });
-        return true;
-      },
-      expire: (time) => flows.expire(time),
-      finish: () => flows.finish(),
-      limits: () => ({ maxIcmpFlows: maxFlows, evictedIcmpFlows: flows.evicted }),
-      omitted: () => ({ omittedIcmpFlows: flows.omitted }),
-    };
+    return datagramTracker(flows, 'Icmp', maxFlows, (pkt) => {
+      const { ip, icmp } = pkt;
+      if (!ip || !icmp) return false;
+      const echo = ECHO[icmp.version];
+      const request = icmp.type === echo.request;
+      const isEcho = request || icmp.type === echo.reply;
+      const [client, server] = !isEcho || request ? [ip.src, ip.dst] : [ip.dst, ip.src];
+      flows.observe({
+        key: isEcho ? `echo|${client}|${server}|${icmp.identifier}` : `other|${ip.src}|${ip.dst}|${icmp.version}|${icmp.type}`,
+        srcAddress: ip.src, srcPort: null, dstAddress: ip.dst, dstPort: null,
+        fromClient: isEcho ? request : true, payloadBytes: icmp.payloadLength, packet: pkt.number, time: pkt.time,
+        other: !isEcho,
+      });
+      return true;
+    });
   },
   stateKinds: [],
   caps: [{ max: 'maxIcmpFlows', evicted: 'evictedIcmpFlows', one: 'ICMP flow', what: 'ICMP flows', option: '--tracker-option maxIcmpFlows', consequence: () => PARTIAL }],

@@ -7,7 +7,7 @@
  */
 import type { DatagramFlowsReport } from '../../model/datagram.js';
 import type { TrackerModule } from '../tracker.js';
-import { DatagramFlows } from '../datagram-flows.js';
+import { DatagramFlows, datagramTracker } from '../datagram-flows.js';
 import { datagramProblems, datagramSection } from '../datagram-render.js';
 import { PARTIAL } from '../../report/limits.js';
 import { countOf } from '../../report/format.js';
@@ -31,28 +31,22 @@ export const UDP_MODULE: TrackerModule<'udp', DatagramFlowsReport> = {
       proto: 'udp', state: ctx.state, timeout, maxFlows, maxRecords: o.maxRecords,
       kinds: { exchange: 'udpExchanges', session: 'udpSessions' },
     });
-    return {
-      observe(pkt) {
-        const { ip, udp, icmp } = pkt;
-        if (ip && udp) {
-          flows.observe({
-            key: flowKey(ip.src, udp.srcPort, ip.dst, udp.dstPort), srcAddress: ip.src, srcPort: udp.srcPort, dstAddress: ip.dst,
-            dstPort: udp.dstPort, fromClient: null, payloadBytes: udp.payload.length, packet: pkt.number, time: pkt.time,
-          });
-          return true;
-        }
-        // An ICMP error quoting a datagram of a live UDP flow belongs to that flow (RFC 792; RFC 4443 §2.4).
-        const q = icmp?.quoted;
-        if (q && q.protocol === UDP_PROTOCOL && q.srcPort !== undefined && q.dstPort !== undefined) {
-          return flows.has(flowKey(q.src, q.srcPort, q.dst, q.dstPort));
-        }
-        return false;
-      },
-      expire: (time) => flows.expire(time),
-      finish: () => flows.finish(),
-      limits: () => ({ maxUdpFlows: maxFlows, evictedUdpFlows: flows.evicted }),
-      omitted: () => ({ omittedUdpFlows: flows.omitted }),
-    };
+    return datagramTracker(flows, 'Udp', maxFlows, (pkt) => {
+      const { ip, udp, icmp } = pkt;
+      if (ip && udp) {
+        flows.observe({
+          key: flowKey(ip.src, udp.srcPort, ip.dst, udp.dstPort), srcAddress: ip.src, srcPort: udp.srcPort, dstAddress: ip.dst,
+          dstPort: udp.dstPort, fromClient: null, payloadBytes: udp.payload.length, packet: pkt.number, time: pkt.time,
+        });
+        return true;
+      }
+      // An ICMP error quoting a datagram of a live UDP flow belongs to that flow (RFC 792; RFC 4443 §2.4).
+      const q = icmp?.quoted;
+      if (q && q.protocol === UDP_PROTOCOL && q.srcPort !== undefined && q.dstPort !== undefined) {
+        return flows.has(flowKey(q.src, q.srcPort, q.dst, q.dstPort));
+      }
+      return false;
+    });
   },
   stateKinds: ['udpExchanges', 'udpSessions'],
   caps: [{ max: 'maxUdpFlows', evicted: 'evictedUdpFlows', one: 'UDP flow', what: 'UDP flows', option: '--tracker-option maxUdpFlows', consequence: () => PARTIAL }],
