@@ -75,12 +75,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       if (r.flows === 0) continue;
       compared++;
       flows += r.flows;
+      for (const line of r.differences) console.log(line);
       bad.push(...r.differences);
     } catch (err) {
-      bad.push(`${path}: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
+      const line = `${path}: ${err instanceof Error ? err.message.split('\n')[0] : err}`;
+      console.log(line);
+      bad.push(line);
     }
   }
-  for (const line of bad) console.log(line);
   console.log(`${compared} captures with UDP flows, ${flows} 5-tuples compared, ${bad.length} disagreements`);
   process.exitCode = bad.length > 0 ? 1 : 0;
 }
