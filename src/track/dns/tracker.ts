@@ -332,7 +332,7 @@ export class DnsTracker implements TcpStreamListener {
       const flip = !this.ports.has(path.serverPort) && this.ports.has(path.clientPort);
       const server = flip ? endpointString(path.clientAddress, path.clientPort) : endpointString(path.serverAddress, path.serverPort);
       const client = flip ? endpointString(path.serverAddress, path.serverPort) : endpointString(path.clientAddress, path.clientPort);
-      this.list(this.unsolicited, 'unsolicited', { packet, id: m.id, client, server, qname: m.question?.name ?? null, transport: path.transport });
+      this.list(this.unsolicited, 'unsolicited', { packet, id: m.id, client, server, qname: responseName(m), transport: path.transport });
       return;
     }
     const t = match.transaction;
@@ -342,7 +342,7 @@ export class DnsTracker implements TcpStreamListener {
         id: m.id,
         client: endpointString(path.clientAddress, path.clientPort),
         server: endpointString(path.serverAddress, path.serverPort),
-        qname: m.question?.name ?? null,
+        qname: responseName(m),
         transaction: t.index,
       });
       return;
@@ -396,7 +396,7 @@ export class DnsTracker implements TcpStreamListener {
     const sender = fromClient ? { address: flow.client, port: flow.clientPort } : { address: flow.server, port: flow.serverPort };
     const receiver = fromClient ? { address: flow.server, port: flow.serverPort } : { address: flow.client, port: flow.clientPort };
     const direction: TcpDirection = {
-      framer: new DnsTcpFramer(isWholeMessage),
+      framer: new DnsTcpFramer(isMessageStart),
       asQuery: { transport: 'tcp', flowId: flow.id, clientAddress: sender.address, clientPort: sender.port, serverAddress: receiver.address, serverPort: receiver.port },
       asResponse: { transport: 'tcp', flowId: flow.id, clientAddress: receiver.address, clientPort: receiver.port, serverAddress: sender.address, serverPort: sender.port },
       packet: 0,
@@ -441,10 +441,21 @@ export class DnsTracker implements TcpStreamListener {
   }
 }
 
-/** A framed message that decodes whole: where framing may resume after a gap. */
-function isWholeMessage(bytes: Uint8Array): boolean {
-  const parsed = parseDnsMessage(bytes);
-  return parsed.malformed === null && parsed.message?.question != null;
+/**
+ * The name a response is about: its question's, or, for one without a question (an mDNS answer or
+ * announcement, RFC 6762 §6), its first answer record's (the name Zeek's dns.log gives such a row).
+ */
+function responseName(m: DnsMessage): string | null {
+  return m.question?.name ?? m.answerRecords[0]?.name ?? null;
+}
+
+/**
+ * Where framing may resume after a gap: a framed message that decodes whole, or the beginning of a
+ * longer one whose header and question are readable (a response larger than one segment).
+ */
+function isMessageStart(bytes: Uint8Array, announced: number): boolean {
+  const parsed = parseDnsMessage(bytes, announced);
+  return parsed.message?.question != null && (bytes.length < announced || parsed.malformed === null);
 }
 
 function entryRef(t: DnsTransaction): EntryRef {

@@ -25,7 +25,8 @@ import { seqDiff } from './seq.js';
 import { FlowTable, type TableEntry } from './table.js';
 import { holdsNoConnection, nextState, type EndpointEvent } from './state.js';
 import type { FlowPacketLog, PacketRecorder } from './packet-recorder.js';
-import { ZeekSession, type ZeekSegment } from './zeek-session.js';
+import type { ZeekSegment } from './zeek-session.js';
+import { ZeekConnections } from './zeek-connections.js';
 import { LIKELY_SERVER_PORTS } from './zeek-ports.js';
 
 export interface TcpStreamInfo { id: number; client: string; clientPort: number; server: string; serverPort: number }
@@ -156,13 +157,13 @@ class TcpFlow implements TableEntry<TcpFlow> {
       wsClient: new SeqAnalysisFlow(),
       wsServer: new SeqAnalysisFlow(),
       wsConversation: new SeqAnalysisConversation(),
-      zeek: new ZeekSession(f, f.srcPort, f.dstPort),
+      zeek: new ZeekConnections(f, f.srcPort, f.dstPort, this.firstPacket),
     };
     this.replicas = r;
     this.firstSegment = null;
     const bits = analyseInto(this, r, f.fromClient, f, f.windowScale, f.reusedFlags);
     this.log?.setAnalysis(this.firstPacket, bits);
-    r.zeek.observe(f);
+    r.zeek.observe(f, f.srcPort, f.dstPort, this.firstPacket);
     return r;
   }
 
@@ -196,7 +197,7 @@ interface Replicas {
   readonly wsClient: SeqAnalysisFlow;
   readonly wsServer: SeqAnalysisFlow;
   readonly wsConversation: SeqAnalysisConversation;
-  readonly zeek: ZeekSession;
+  readonly zeek: ZeekConnections;
 }
 
 /** What the replicas need of a flow's first packet (kept until they are built). */
@@ -445,7 +446,7 @@ export class TcpTracker {
       seg.time = pkt.time;
       const bits = analyseInto(flow, replicas, fromClient, seg, syn ? t.options?.windowScale : undefined, reusedFlags);
       flow.log?.setAnalysis(pkt.number, bits);
-      replicas.zeek.observe(fillZeekSegment(scratchZeek, pkt, fromClient));
+      replicas.zeek.observe(fillZeekSegment(scratchZeek, pkt, fromClient), t.srcPort, t.dstPort, pkt.number);
     }
 
     // Per-direction sequence state and SYN options.
@@ -800,7 +801,8 @@ export class TcpTracker {
       transitions: flow.transitions,
       closedBy: flow.closedBy,
       connState,
-      history: replicas.zeek.history.text,
+      history: replicas.zeek.history(),
+      zeek: replicas.zeek.rows(flow.id),
       analysis: flow.analysis,
       maxBytesInFlight: { client: c.maxBytesInFlight, server: s.maxBytesInFlight },
       handshakeRtt: rtt !== 0 ? rtt : null,

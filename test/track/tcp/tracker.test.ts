@@ -306,6 +306,17 @@ describe('stream listener', () => {
     expect(listener.chunks).toEqual([]);
     expect(listener.gaps).toEqual(['c@4-0']);
   });
+  it('a snaplen-cut segment held out of order: its captured bytes, then a gap of its cut tail, when the hole fills', () => {
+    const c = new Conversation({ serverPort: 53 }).handshake();
+    c.c('PA', { data: text('xyz') }); // 4: 1001-1003
+    c.c('PA', { data: text('abcdef'), seq: 1007, captured: 2 }); // 5: 1007-1012, only 'ab' captured, above a hole
+    c.c('PA', { data: text('uvw'), seq: 1004 }); // 6: 1004-1006 fills the hole
+    c.c('PA', { data: text('klm'), seq: 1013 }); // 7: 1013-1015
+    const listener = new Collector();
+    track(c.packets, { stream: listener });
+    // 'ab' is delivered as of the packet that filled the hole, then the 4 uncaptured bytes are a gap.
+    expect([listener.chunks, listener.gaps]).toEqual([['c@4:xyz', 'c@6:uvw', 'c@6:ab', 'c@7:klm'], ['c@6-4']]);
+  });
   it('a snaplen-cut segment delivers its captured bytes, then a gap', () => {
     const c = new Conversation({ serverPort: 53 }).handshake();
     c.c('PA', { data: text('abcdef'), captured: 2 });
