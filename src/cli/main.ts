@@ -7,7 +7,7 @@ import { createWriteStream, readFileSync, statSync, type WriteStream } from 'nod
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { Command, CommanderError, Option } from 'commander';
-import { analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
+import { analyzeCapture, DEFAULTS, type AnalyzeOptions } from '../pipeline.js';
 import type { AnyReport } from '../report/schema.js';
 import { DEFAULT_MAX_ROWS, renderStateTable, renderTable, type TableOptions } from '../report/table.js';
 import { SORT_KEYS, TIME_MODES, type SortKey, type TimeMode } from '../report/layout.js';
@@ -16,6 +16,8 @@ import { ndjsonRecords } from '../report/ndjson.js';
 import { ChunkedWriter, writeJson, type JsonOutput } from '../report/json-writer.js';
 import { register as registerCheck } from './commands/check.js';
 import { register as registerGrade } from './commands/grade.js';
+import { register as registerMetrics } from './commands/metrics.js';
+import { examples } from './help.js';
 import { toAnalyzeOptions, UsageError, wholeNumber, type CommonOptionValues } from './options.js';
 import { progressLine, setColorMode, terminalWidth, useColor } from './terminal.js';
 import { register as registerExport } from './commands/export.js';
@@ -172,38 +174,55 @@ function tableLayout(values: OutputOptionValues, toStdout: boolean): Omit<TableO
   return layout;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** --format and --output of the report commands (check and grade define their own). */
 function addReportOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown', 'ndjson']).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown', 'ndjson']).default('table', 'table'))
     .option('-o, --output <file>', 'write the report to FILE instead of standard output')
-    .option('--top <n>', `table: rows per list (default ${DEFAULT_MAX_ROWS}); the rest are counted`)
-    .addOption(new Option('--sort <key>', 'table: order of TCP and QUIC rows, largest first except id and start').choices([...SORT_KEYS]).default('id'))
-    .addOption(new Option('--time <mode>', 'table: start times in seconds since the first packet (as tshark) or absolute UTC').choices([...TIME_MODES]).default('relative'))
+    .option('--top <n>', `table: rows per list; the rest are counted (default: ${DEFAULT_MAX_ROWS})`)
+    .addOption(new Option('--sort <key>', 'table: order of TCP and QUIC rows, largest first except id and start').choices([...SORT_KEYS]).default('id', 'id'))
+    .addOption(new Option('--time <mode>', 'table: start times in seconds since the first packet, as tshark, or absolute UTC').choices([...TIME_MODES]).default('relative', 'relative'))
     .option('--wide', 'table: every column, however wide the terminal');
 }
 
 /** The analysis options every command that reads captures accepts. */
 function addAnalysisOptions(cmd: Command): Command {
+  // Defaults are written into the descriptions, not given to commander: it would print them as
+  // quoted strings ("5") and the empty port list as [] (issue 15). Unset options take the
+  // pipeline's DEFAULTS.
+  const d = DEFAULTS;
   return cmd
-    .option('--dns-port <ports>', 'also decode DNS on these UDP/TCP ports: comma-separated or repeated (53 always)', collect, [])
-    .option('--dns-timeout <seconds>', 'answers after this are late; pending queries stop costing the client', '5')
-    .option('--time-wait <seconds>', '2*MSL: how long the active closer holds TIME-WAIT', '60')
-    .option('--cost-model <file>', 'JSON file overriding the bytes per state entry')
+    .option('--dns-port <ports>', 'also decode DNS on these UDP/TCP ports: comma-separated or repeated (53 always)', collect)
+    .option('--dns-timeout <seconds>', `answers after this are late; pending queries stop costing the client (default: ${d.dnsTimeout})`)
+    .option('--time-wait <seconds>', `2*MSL: how long the active closer holds TIME-WAIT (default: ${d.timeWait})`)
+    .option('--cost-model <file>', 'JSON file overriding the bytes per state entry (default: the built-in Linux model)')
     .option('--restart-at <N|+S>', 'what a server restart at packet N (or S seconds after the first packet) would break')
-    .addOption(new Option('--checksums <mode>', 'ignore (like tshark) or verify (drop bad checksums, like Zeek)').choices(['ignore', 'verify']).default('ignore'))
-    .option('--max-flows <n>', 'live TCP flows kept before the least recently seen is evicted', '100000')
-    .option('--max-fragments <n>', 'IP datagrams under reassembly at once', '10000')
-    .option('--max-pending-dns <n>', 'outstanding DNS queries tracked at once', '100000')
-    .option('--max-quic-connections <n>', 'live QUIC connections tracked at once', '100000')
-    .option('--max-endpoints <n>', 'endpoints followed one by one; later ones share one row per role', '100000')
-    .option('--max-records <n>', 'rows listed per report list (flows, transactions, connections); the summaries count all', '100000')
-    .addOption(new Option('--reader <reader>', 'classic pcap reader').choices(['pcap-parser', 'builtin']).default('builtin'));
+    .addOption(new Option('--checksums <mode>', 'ignore (like tshark) or verify (drop bad checksums, like Zeek)').choices(['ignore', 'verify']).default('ignore', 'ignore'))
+    .option('--max-flows <n>', `live TCP flows kept before the least recently seen is evicted (default: ${d.maxFlows})`)
+    .option('--max-fragments <n>', `IP datagrams under reassembly at once (default: ${d.maxFragments})`)
+    .option('--max-pending-dns <n>', `outstanding DNS queries tracked at once (default: ${d.maxPendingDns})`)
+    .option('--max-quic-connections <n>', `live QUIC connections tracked at once (default: ${d.maxQuicConnections})`)
+    .option('--max-endpoints <n>', `endpoints followed one by one; later ones share one row per role (default: ${d.maxEndpoints})`)
+    .option('--max-records <n>', `rows listed per report list (flows, transactions, connections); the summaries count all (default: ${d.maxRecords})`)
+    .addOption(new Option('--reader <reader>', 'classic pcap reader').choices(['pcap-parser', 'builtin']).default('builtin', 'builtin'));
 }
+
+const EXAMPLES = {
+  analyze: [
+    ['statecap analyze fixtures/quickstart.pcap', 'tables: TCP, DNS, QUIC, endpoints'],
+    ['statecap analyze -f json -o report.json fixtures/*.pcap', 'one JSON report per capture, in an array'],
+    ['statecap analyze --sort problems --top 10 lossy.pcap', 'the ten flows with most retransmissions, dup ACKs ...'],
+  ],
+  state: [
+    ['statecap state fixtures/quickstart.pcap', 'the endpoints, their verdicts, peaks and idle windows'],
+    ['statecap state --restart-at 16 fixtures/quickstart.pcap', 'what a restart at packet 16 would break'],
+    ['statecap state -f json fixtures/dns-udp-tcp.pcap', 'the ledger as JSON'],
+  ],
+} as const;
 
 export function buildProgram(): Command {
   const program = new Command('statecap')
@@ -212,7 +231,7 @@ export function buildProgram(): Command {
     // Usage mistakes are one line on stderr, like every other error (help stays one flag away).
     .configureOutput({ outputError: (text, write) => write(`statecap: ${text.trim().split('\n')[0].replace(/^error: /, '')} (see --help)\n`) })
     .exitOverride()
-    .addOption(new Option('--color <when>', 'colour in tables: auto (a terminal, unless NO_COLOR or FORCE_COLOR=0), always, never').choices(['auto', 'always', 'never']).default('auto'))
+    .addOption(new Option('--color <when>', 'colour in tables: auto (a terminal, unless NO_COLOR or FORCE_COLOR=0), always, never').choices(['auto', 'always', 'never']).default('auto', 'auto'))
     .option('--no-color', 'no colour (same as --color never)')
     .configureHelp({ showGlobalOptions: true })
     .hook('preAction', (_program, command) => {
@@ -228,10 +247,12 @@ export function buildProgram(): Command {
     addAnalysisOptions(addReportOptions(program.command(view).description(description)
       .argument('<capture...>', 'pcap or pcapng files (gzip allowed); - reads standard input')))
       .action((paths: string[], values: OutputOptionValues) => runReport(paths, values, view));
+    examples(program.commands[program.commands.length - 1], EXAMPLES[view]);
   }
 
   const analyze = (path: string, options: AnalyzeOptions) => analyzeCapture(path, options);
   registerCheck(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
+  registerMetrics(program);
   registerGrade(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
   registerExport(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
   registerSql(program, { analyze });
