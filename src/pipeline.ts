@@ -16,6 +16,7 @@ import { LINUX_COST_MODEL, type CostModel } from './state/cost-model.js';
 import { REPORT_SCHEMA, type AnyReport, type LimitsReport, type Report, type TcpReport } from './report/schema.js';
 import { evictionWarnings } from './report/limits.js';
 import { markInferredFlows } from './state/missing-packets.js';
+import type { PacketFilter } from './filter/match.js';
 
 export interface AnalyzeOptions {
   /** Ports decoded as DNS besides 53. */
@@ -36,6 +37,11 @@ export interface AnalyzeOptions {
   maxRecords?: number;
   /** Endpoints followed one by one in the ledger; later ones share one row per role. */
   maxEndpoints?: number;
+  /**
+   * Only packets that pass (pcap-filter syntax, compiled by filter/match.ts) reach the trackers and
+   * the ledger; packet numbers stay those of the file, as in Wireshark with a display filter.
+   */
+  filter?: { expression: string; match: PacketFilter };
   /** Which classic-pcap reader to use (default builtin, as in the CLI); both give identical records. */
   reader?: 'pcap-parser' | 'builtin';
   /**
@@ -101,11 +107,17 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     } else if (pkt.skipped && !pkt.issue) countUndecoded(pkt.skipped);
   };
 
+  const filter = options.filter;
+  let filteredOut = 0;
   let bytesSoFar = 0;
   let storedSoFar = 0;
   const onRecord = (record: CaptureRecord): void => {
     ledger.tick(record.number, record.time);
     const pkt = decodePacket(record, { verifyChecksums });
+    if (filter !== undefined && !filter.match(pkt)) {
+      filteredOut++;
+      return;
+    }
     if (record.number % EXPIRE_EVERY === 0) {
       fragments.expire(record.time);
       for (const t of expiring) t.expire?.(record.time);
@@ -159,9 +171,10 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
       firstTime: summary.firstTime,
       lastTime: summary.lastTime,
       undecoded,
+      ...(filter !== undefined ? { filteredOut } : {}),
       ...(summary.error ? { error: describeCaptureError(path, summary) } : {}),
     },
-    options: { dnsPorts, dnsTimeout, timeWait, checksums },
+    options: { dnsPorts, dnsTimeout, timeWait, checksums, ...(filter !== undefined ? { filter: filter.expression } : {}) },
     ...sections,
     endpoints: state.endpoints,
     costModel: state.costModel,

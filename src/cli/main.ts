@@ -196,6 +196,7 @@ function addAnalysisOptions(cmd: Command): Command {
   // pipeline's DEFAULTS.
   const d = DEFAULTS;
   return cmd
+    .option('--filter <expr>', 'analyze only packets that pass this pcap-filter expression (host, net, port, portrange, src/dst, tcp/udp/icmp, ip/ip6, vlan, and/or/not)')
     .option('--dns-port <ports>', 'also decode DNS on these UDP/TCP ports: comma-separated or repeated (53 always)', collect)
     .option('--dns-timeout <seconds>', `answers after this are late; pending queries stop costing the client (default: ${d.dnsTimeout})`)
     .option('--time-wait <seconds>', `2*MSL: how long the active closer holds TIME-WAIT (default: ${d.timeWait})`)
