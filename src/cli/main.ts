@@ -17,6 +17,7 @@ import { ChunkedWriter, writeJson, type JsonOutput } from '../report/json-writer
 import { register as registerCheck } from './commands/check.js';
 import { register as registerGrade } from './commands/grade.js';
 import { register as registerMetrics } from './commands/metrics.js';
+import { register as registerFlow } from './commands/flow.js';
 import { examples } from './help.js';
 import { toAnalyzeOptions, UsageError, wholeNumber, type CommonOptionValues } from './options.js';
 import { progressLine, setColorMode, terminalWidth, useColor } from './terminal.js';
@@ -254,6 +255,7 @@ export function buildProgram(): Command {
   const analyze = (path: string, options: AnalyzeOptions) => analyzeCapture(path, options);
   registerCheck(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
   registerMetrics(program);
+  registerFlow(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
   registerGrade(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
   registerExport(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
   registerSql(program, { analyze });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { METRICS } from '../../src/check/metrics.js';
 import { statecap } from './run.js';
 
-const COMMANDS = ['analyze', 'state', 'check', 'grade', 'metrics'];
+const COMMANDS = ['analyze', 'state', 'check', 'grade', 'metrics', 'flow'];
 
 /** Splits a shell-free example ("statecap check -e \"a >= 1\" f.pcap") into arguments. */
 function words(command: string): string[] {
