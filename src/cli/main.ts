@@ -3,12 +3,15 @@
  * The command line: the only place that touches process, argv and exit codes.
  * Exit codes: 0 success; 1 a `check` expectation failed; 2 bad input (unreadable capture, bad option, bad rubric, unwritable output).
  */
-import { createWriteStream, readFileSync, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { analyzeCapture, DEFAULTS, type AnalyzeOptions } from '../pipeline.js';
-import type { AnyReport } from '../report/schema.js';
+import type { AnyReport, Report } from '../report/schema.js';
+import { isFailed } from '../report/failed.js';
+import { renderZeekLogs } from '../report/zeek.js';
 import { DEFAULT_MAX_ROWS, renderStateTable, renderTable, type TableOptions } from '../report/table.js';
 import { SORT_KEYS, TIME_MODES, type SortKey, type TimeMode } from '../report/layout.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -26,7 +29,7 @@ import { register as registerSql } from './commands/sql.js';
 
 export const EXIT = { OK: 0, FAILED_CHECK: 1, BAD_INPUT: 2 } as const;
 
-type Format = 'table' | 'json' | 'markdown' | 'ndjson';
+type Format = 'table' | 'json' | 'markdown' | 'ndjson' | 'zeek';
 
 interface OutputOptionValues extends CommonOptionValues {
   format: Format;
@@ -144,7 +147,32 @@ class OutputError extends Error {
   }
 }
 
+/**
+ * --format zeek: conn.log and dns.log into the --output folder (the current one by default, as
+ * Zeek writes its logs), the rows of all captures together.
+ */
+async function writeZeekLogs(paths: string[], values: OutputOptionValues): Promise<void> {
+  const options = toAnalyzeOptions(values);
+  const dir = values.output ?? '.';
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new OutputError(dir, e);
+  }
+  const reports = (await analyzeAll(paths, options)).filter((r): r is Report => !isFailed(r));
+  const logs = renderZeekLogs(reports);
+  for (const [name, text] of [['conn.log', logs.conn], ['dns.log', logs.dns]] as const) {
+    const file = join(dir, name);
+    try {
+      writeFileSync(file, text);
+    } catch (e) {
+      throw new OutputError(file, e);
+    }
+  }
+}
+
 async function runReport(paths: string[], values: OutputOptionValues, view: 'analyze' | 'state'): Promise<void> {
+  if (values.format === 'zeek') return writeZeekLogs(paths, values);
   const options = toAnalyzeOptions(values);
   const file = values.output ? await openOutput(values.output) : undefined;
   const out = file ?? process.stdout;
@@ -182,8 +210,8 @@ function collect(value: string, previous: string[] | undefined): string[] {
 /** --format and --output of the report commands (check and grade define their own). */
 function addReportOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown', 'ndjson']).default('table', 'table'))
-    .option('-o, --output <file>', 'write the report to FILE instead of standard output')
+    .addOption(new Option('-f, --format <format>', 'output format; zeek writes conn.log and dns.log into the --output folder (default: the current one)').choices(['table', 'json', 'markdown', 'ndjson', 'zeek']).default('table', 'table'))
+    .option('-o, --output <file>', 'write the report to FILE instead of standard output (with --format zeek: a folder)')
     .option('--top <n>', `table: rows per list; the rest are counted (default: ${DEFAULT_MAX_ROWS})`)
     .addOption(new Option('--sort <key>', 'table: order of TCP and QUIC rows, largest first except id and start').choices([...SORT_KEYS]).default('id', 'id'))
     .addOption(new Option('--time <mode>', 'table: start times in seconds since the first packet, as tshark, or absolute UTC').choices([...TIME_MODES]).default('relative', 'relative'))
