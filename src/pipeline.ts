@@ -3,6 +3,7 @@
  * Each stage hands the next a plain value; nothing calls back upstream (STYLE "Data flow").
  */
 import { readCapture } from './capture/open.js';
+import { readContinuous } from './capture/continuous.js';
 import type { CaptureRecord, CaptureSummary } from './capture/record.js';
 import { decodePacket } from './decode/decode.js';
 import { FragmentReassembler } from './decode/fragments.js';
@@ -69,6 +70,20 @@ const EXPIRE_EVERY = 4096;
 
 /** Reads one capture and returns its report (never rejects for bad input: see FailedReport / capture.error). */
 export async function analyzeCapture(path: string, options: AnalyzeOptions = {}): Promise<AnyReport> {
+  return analyzeSeries([path], options);
+}
+
+/**
+ * Several files as one capture (--continuous): the files of a capture split by time or size, in
+ * time order; packet numbers run on across them. The report's capture.path is the first file and
+ * capture.files lists them all.
+ */
+export async function analyzeContinuous(paths: readonly string[], options: AnalyzeOptions = {}): Promise<AnyReport> {
+  return analyzeSeries(paths, options);
+}
+
+async function analyzeSeries(paths: readonly string[], options: AnalyzeOptions): Promise<AnyReport> {
+  const path = paths[0];
   const dnsPorts = [...new Set([...DEFAULTS.dnsPorts, ...(options.dnsPorts ?? [])])].sort((a, b) => a - b);
   const dnsTimeout = options.dnsTimeout ?? DEFAULTS.dnsTimeout;
   const timeWait = options.timeWait ?? DEFAULTS.timeWait;
@@ -135,8 +150,9 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     }
   };
 
-  const summary = await readCapture(path, onRecord, { reader: options.reader ?? 'builtin' });
-  if (summary.format === null) return failed(path, summary);
+  const readOptions = { reader: options.reader ?? 'builtin' } as const;
+  const summary = paths.length === 1 ? await readCapture(path, onRecord, readOptions) : await readContinuous(paths, onRecord, readOptions);
+  if (summary.format === null) return failed(path, summary, paths);
 
   const sections: Record<string, unknown> = {};
   modules.forEach((m, i) => {
@@ -171,8 +187,9 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
       firstTime: summary.firstTime,
       lastTime: summary.lastTime,
       undecoded,
+      ...(paths.length > 1 ? { files: [...paths] } : {}),
       ...(filter !== undefined ? { filteredOut } : {}),
-      ...(summary.error ? { error: describeCaptureError(path, summary) } : {}),
+      ...(summary.error ? { error: describeCaptureError(path, summary, paths) } : {}),
     },
     options: { dnsPorts, dnsTimeout, timeWait, checksums, ...(filter !== undefined ? { filter: filter.expression } : {}) },
     ...sections,
@@ -203,13 +220,14 @@ function omissionWarnings(modules: readonly AnyTrackerModule[], limits: LimitsRe
   return [`${cut.join(', ')} not listed: each list stops at ${limits.maxRecords} row${limits.maxRecords === 1 ? '' : 's'} (--max-records); the summaries count them all`];
 }
 
-function failed(path: string, summary: CaptureSummary): AnyReport {
-  return { schema: REPORT_SCHEMA, capture: { path }, error: describeCaptureError(path, summary) };
+function failed(path: string, summary: CaptureSummary, paths: readonly string[] = [path]): AnyReport {
+  return { schema: REPORT_SCHEMA, capture: { path }, error: describeCaptureError(path, summary, paths) };
 }
 
 /** One line naming the file and the problem (and where, when the reader knows). */
-export function describeCaptureError(path: string, summary: CaptureSummary): string {
+export function describeCaptureError(path: string, summary: CaptureSummary, paths: readonly string[] = [path]): string {
   const e = summary.error;
   if (!e) return `${path}: unknown error`;
-  return e.message.startsWith(path) ? e.message : `${path}: ${e.message}`;
+  // With --continuous the reader already names the file of the series that failed.
+  return paths.some((p) => e.message.startsWith(`${p}: `)) || e.message.startsWith(path) ? e.message : `${path}: ${e.message}`;
 }

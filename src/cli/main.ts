@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { Command, CommanderError, Option } from 'commander';
-import { analyzeCapture, DEFAULTS, type AnalyzeOptions } from '../pipeline.js';
+import { analyzeCapture, analyzeContinuous, DEFAULTS, type AnalyzeOptions } from '../pipeline.js';
 import type { AnyReport, Report } from '../report/schema.js';
 import { isFailed } from '../report/failed.js';
 import { renderZeekLogs } from '../report/zeek.js';
@@ -35,6 +35,7 @@ interface OutputOptionValues extends CommonOptionValues {
   format: Format;
   output?: string;
   wide?: boolean;
+  continuous?: boolean;
   sort?: SortKey;
   top?: string;
   time?: TimeMode;
@@ -79,12 +80,17 @@ function progressFor(path: string): { options: Pick<AnalyzeOptions, 'onProgress'
  * `each` has finished with it; reports are kept only when `keep`.
  */
 export async function analyzeAll(
-  paths: string[], options: AnalyzeOptions, each?: (r: AnyReport, index: number) => void | Promise<void>, keep = true,
+  paths: string[], options: AnalyzeOptions, each?: (r: AnyReport, index: number) => void | Promise<void>, keep = true, continuous = false,
 ): Promise<AnyReport[]> {
   const reports: AnyReport[] = [];
-  for (const [index, path] of paths.entries()) {
+  // --continuous: all the files are one capture.
+  const units = continuous && paths.length > 1 ? [paths] : paths.map((p) => [p]);
+  for (const [index, unit] of units.entries()) {
+    const path = unit[0];
     const progress = progressFor(path);
-    const report = await analyzeCapture(path, { ...options, ...progress.options });
+    const report = unit.length > 1
+      ? await analyzeContinuous(unit, { ...options, ...progress.options })
+      : await analyzeCapture(path, { ...options, ...progress.options });
     progress.clear();
     if ('error' in report) {
       process.stderr.write(`statecap: ${report.error}\n`);
@@ -159,7 +165,7 @@ async function writeZeekLogs(paths: string[], values: OutputOptionValues): Promi
   } catch (e) {
     throw new OutputError(dir, e);
   }
-  const reports = (await analyzeAll(paths, options)).filter((r): r is Report => !isFailed(r));
+  const reports = (await analyzeAll(paths, options, undefined, true, values.continuous)).filter((r): r is Report => !isFailed(r));
   const logs = renderZeekLogs(reports);
   for (const [name, text] of [['conn.log', logs.conn], ['dns.log', logs.dns]] as const) {
     const file = join(dir, name);
@@ -178,8 +184,8 @@ async function runReport(paths: string[], values: OutputOptionValues, view: 'ana
   const out = file ?? process.stdout;
   const color = !file && useColor(process.stdout);
   try {
-    const stream = streamingWriter(values.format, view, out, paths.length);
-    const reports = await analyzeAll(paths, options, stream, stream === undefined);
+    const stream = streamingWriter(values.format, view, out, values.continuous ? 1 : paths.length);
+    const reports = await analyzeAll(paths, options, stream, stream === undefined, values.continuous);
     if (values.format === 'markdown') out.write(renderMarkdown(reports));
     if (values.format === 'table') {
       const layout = tableLayout(values, !file);
@@ -215,7 +221,8 @@ function addReportOptions(cmd: Command): Command {
     .option('--top <n>', `table: rows per list; the rest are counted (default: ${DEFAULT_MAX_ROWS})`)
     .addOption(new Option('--sort <key>', 'table: order of TCP and QUIC rows, largest first except id and start').choices([...SORT_KEYS]).default('id', 'id'))
     .addOption(new Option('--time <mode>', 'table: start times in seconds since the first packet, as tshark, or absolute UTC').choices([...TIME_MODES]).default('relative', 'relative'))
-    .option('--wide', 'table: every column, however wide the terminal');
+    .option('--wide', 'table: every column, however wide the terminal')
+    .option('--continuous', 'the captures are one capture split in time order (tcpdump -C/-G/-W, editcap -c): flows, ledgers and packet numbers carry across files');
 }
 
 /** The analysis options every command that reads captures accepts. */
