@@ -15,6 +15,8 @@ import { renderZeekLogs } from '../report/zeek.js';
 import { DEFAULT_MAX_ROWS, renderStateTable, renderTable, type TableOptions } from '../report/table.js';
 import { SORT_KEYS, TIME_MODES, type SortKey, type TimeMode } from '../report/layout.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { HTML_DEFAULTS, HTML_LADDER_PACKETS, renderHtml } from '../report/html/html.js';
+import { writeStateSvgs } from './svg-dir.js';
 import { ndjsonRecords } from '../report/ndjson.js';
 import { ChunkedWriter, writeJson, type JsonOutput } from '../report/json-writer.js';
 import { register as registerCheck } from './commands/check.js';
@@ -24,12 +26,13 @@ import { register as registerFlow } from './commands/flow.js';
 import { examples } from './help.js';
 import { toAnalyzeOptions, UsageError, wholeNumber, type CommonOptionValues } from './options.js';
 import { progressLine, setColorMode, terminalWidth, useColor } from './terminal.js';
+import { register as registerExplain } from './commands/explain.js';
 import { register as registerExport } from './commands/export.js';
 import { register as registerSql } from './commands/sql.js';
 
 export const EXIT = { OK: 0, FAILED_CHECK: 1, BAD_INPUT: 2 } as const;
 
-type Format = 'table' | 'json' | 'markdown' | 'ndjson' | 'zeek';
+type Format = 'table' | 'json' | 'markdown' | 'ndjson' | 'html' | 'zeek';
 
 interface OutputOptionValues extends CommonOptionValues {
   format: Format;
@@ -39,6 +42,7 @@ interface OutputOptionValues extends CommonOptionValues {
   sort?: SortKey;
   top?: string;
   time?: TimeMode;
+  svgDir?: string;
 }
 
 function version(): string {
@@ -180,13 +184,18 @@ async function writeZeekLogs(paths: string[], values: OutputOptionValues): Promi
 async function runReport(paths: string[], values: OutputOptionValues, view: 'analyze' | 'state'): Promise<void> {
   if (values.format === 'zeek') return writeZeekLogs(paths, values);
   const options = toAnalyzeOptions(values);
+  if (values.svgDir !== undefined && values.format !== 'markdown') throw new UsageError('option --svg-dir goes with --format markdown');
+  // Pictures need what plain reports skip: per-kind timelines, and packet logs for the ladders.
+  if (values.format === 'html' || values.svgDir !== undefined) options.kindTimelines = true;
+  if (values.format === 'html') options.packetLog = { first: HTML_LADDER_PACKETS, last: HTML_LADDER_PACKETS, flows: HTML_DEFAULTS.maxLadders };
   const file = values.output ? await openOutput(values.output) : undefined;
   const out = file ?? process.stdout;
   const color = !file && useColor(process.stdout);
   try {
     const stream = streamingWriter(values.format, view, out, values.continuous ? 1 : paths.length);
     const reports = await analyzeAll(paths, options, stream, stream === undefined, values.continuous);
-    if (values.format === 'markdown') out.write(renderMarkdown(reports));
+    if (values.format === 'markdown') out.write(renderMarkdown(reports) + (values.svgDir === undefined ? '' : writeStateSvgs(reports, values.svgDir, values.output)));
+    if (values.format === 'html') out.write(renderHtml(reports, { generator: `statecap ${version()}` }));
     if (values.format === 'table') {
       const layout = tableLayout(values, !file);
       out.write(view === 'state' ? renderStateTable(reports, { color, ...layout }) : renderTable(reports, { color, ...layout }));
@@ -216,13 +225,14 @@ function collect(value: string, previous: string[] | undefined): string[] {
 /** --format and --output of the report commands (check and grade define their own). */
 function addReportOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('-f, --format <format>', 'output format; zeek writes conn.log and dns.log into the --output folder (default: the current one)').choices(['table', 'json', 'markdown', 'ndjson', 'zeek']).default('table', 'table'))
+    .addOption(new Option('-f, --format <format>', 'output format; zeek writes conn.log and dns.log into the --output folder (default: the current one)').choices(['table', 'json', 'markdown', 'ndjson', 'html', 'zeek']).default('table', 'table'))
     .option('-o, --output <file>', 'write the report to FILE instead of standard output (with --format zeek: a folder)')
     .option('--top <n>', `table: rows per list; the rest are counted (default: ${DEFAULT_MAX_ROWS})`)
     .addOption(new Option('--sort <key>', 'table: order of TCP and QUIC rows, largest first except id and start').choices([...SORT_KEYS]).default('id', 'id'))
     .addOption(new Option('--time <mode>', 'table: start times in seconds since the first packet, as tshark, or absolute UTC').choices([...TIME_MODES]).default('relative', 'relative'))
     .option('--wide', 'table: every column, however wide the terminal')
-    .option('--continuous', 'the captures are one capture split in time order (tcpdump -C/-G/-W, editcap -c): flows, ledgers and packet numbers carry across files');
+    .option('--continuous', 'the captures are one capture split in time order (tcpdump -C/-G/-W, editcap -c): flows, ledgers and packet numbers carry across files')
+    .option('--svg-dir <dir>', 'with --format markdown: write a state-over-time SVG per top endpoint into DIR and embed them');
 }
 
 /** The analysis options every command that reads captures accepts. */
@@ -292,6 +302,7 @@ export function buildProgram(): Command {
   registerMetrics(program);
   registerFlow(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
   registerGrade(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
+  registerExplain(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
   registerExport(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
   registerSql(program, { analyze });
   return program;

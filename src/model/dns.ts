@@ -9,7 +9,10 @@ export interface DnsTransactionReport {
   client: string;
   server: string;
   transport: 'udp' | 'tcp';
+  /** The question's name; for an UPDATE (opcode 5), the name being updated, as Zeek's dns.log has it. */
   qname: string | null;
+  /** UPDATE transactions only: the zone (RFC 2136 §2.3 Zone section), which the question holds. */
+  zone?: string | null;
   qtype: string | null;
   qclass: string | null;
   queryPackets: number[];
@@ -36,7 +39,12 @@ export interface DnsReport {
   unsolicited: { packet: number; id: number; client: string; server: string; qname: string | null; transport: 'udp' | 'tcp' }[];
   malformed: { packet: number; reason: string }[];
   collisions: { packet: number; id: number; client: string; server: string; qname: string | null; transaction: number }[];
+  /** TCP directions (on DNS ports) whose message framing was lost at a gap in the stream. */
   tcpFramingGaps: number;
+  /** Times framing resumed after a gap, at a segment that starts with a whole message. */
+  tcpResyncs: number;
+  /** Bytes of DNS-over-TCP streams lost to gaps: never captured, or skipped until framing resumed. */
+  tcpLostBytes: number;
   summary: {
     queries: number;
     answered: number;

@@ -8,12 +8,19 @@ export type TcpStateName =
 export type ConnState =
   | 'S0' | 'S1' | 'SF' | 'REJ' | 'S2' | 'S3' | 'RSTO' | 'RSTR' | 'RSTOS0' | 'RSTRH' | 'SH' | 'SHR' | 'OTH';
 
+/**
+ * One endpoint's state change. A change on receipt is placed at the arriving segment (`packet`,
+ * `time`): for a retransmitted SYN or FIN, at the first copy the endpoint could have taken.
+ */
 export interface TcpTransition {
   packet: number;
   time: number;
   endpoint: 'client' | 'server';
   from: TcpStateName;
   to: TcpStateName;
+  /** Present (true) when the segment that caused it came in several copies (a retransmitted SYN or
+   *  FIN), or the endpoint's own segments showed it had not taken the first: the time is an estimate. */
+  uncertain?: true;
 }
 
 export interface TcpAnalysis {
@@ -69,6 +76,33 @@ export interface TcpFlowReport {
    */
   inferred?: string[];
   classification?: FlowClassification;
+  /** The first and last packets of the flow, for ladder diagrams; only when asked for (--format html, explain). */
+  packetLog?: TcpPacketLog;
+}
+
+/** One packet of a flow as a ladder diagram draws it (Wireshark's relative sequence numbers). */
+export interface TcpPacketRecord {
+  packet: number;
+  time: number;
+  from: 'client' | 'server';
+  /** Flag names in Wireshark's order, comma-separated: "SYN,ACK", "FIN,ACK", "<none>". */
+  flags: string;
+  /** Relative to the sender's ISN; ack relative to the receiver's, null without the ACK flag. */
+  seq: number;
+  ack: number | null;
+  /** Payload bytes per the IP header. */
+  length: number;
+  /** Raw window field (unscaled). */
+  window: number;
+  /** Wireshark's tcp.analysis findings: "retransmission", "dup ACK", "zero window", ... */
+  analysis: string[];
+}
+
+/** `first` and `last` never overlap; `folded` packets lie between them. */
+export interface TcpPacketLog {
+  first: TcpPacketRecord[];
+  last: TcpPacketRecord[];
+  folded: number;
 }
 
 export interface TcpReport {

@@ -22,17 +22,22 @@ function plural(n: number, one: string, many: string): string {
 
 /**
  * One warning per table cap that evicted anything: the README promises evictions are said in a
- * warning, never only counted in `limits`.
+ * warning, never only counted in `limits`. In report order: the first tracker's caps, the IP
+ * fragment trains, the other trackers' caps.
  */
 export function evictionWarnings(l: LimitsReport): string[] {
-  const partial = ': results for them are partial';
-  const caps: [number, string, string, string, number, string][] = [
-    [l.evictedFlows, 'TCP flow', 'TCP flows', '--max-flows', l.maxFlows,
-      l.evictedOpenFlows > 0 ? `, ${l.evictedOpenFlows} of them still open: results for those are partial` : ''],
-    [l.evictedFragments, 'IP fragment train', 'IP fragment trains', '--max-fragments', l.maxFragments, partial],
-    [l.evictedDnsQueries, 'pending DNS query', 'pending DNS queries', '--max-pending-dns', l.maxPendingDns, partial],
-    [l.evictedQuicConnections, 'QUIC connection', 'QUIC connections', '--max-quic-connections', l.maxQuicConnections, partial],
-  ];
-  return caps.filter(([count]) => count > 0)
-    .map(([count, one, many, option, cap, consequence]) => `${plural(count, one, many)} evicted at the cap of ${cap} (${option}), the least recently seen first${consequence}`);
+  const caps: { count: number; one: string; many: string; option: string; cap: number; consequence: string }[] = [];
+  TRACKERS.forEach((module, i) => {
+    for (const c of module.caps) {
+      caps.push({ count: l[c.evicted] as number, one: c.one, many: c.what, option: c.option, cap: l[c.max] as number, consequence: c.consequence(l) });
+    }
+    if (i === 0) {
+      caps.push({ count: l.evictedFragments, one: 'IP fragment train', many: 'IP fragment trains', option: '--max-fragments', cap: l.maxFragments, consequence: PARTIAL });
+    }
+  });
+  return caps.filter((c) => c.count > 0)
+    .map((c) => `${plural(c.count, c.one, c.many)} evicted at the cap of ${c.cap} (${c.option}), the least recently seen first${c.consequence}`);
 }
+
+/** What an eviction at a cap means for most tables. */
+export const PARTIAL = ': results for them are partial';

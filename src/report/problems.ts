@@ -2,7 +2,7 @@
  * "Problems found": the things in a report a reader should act on, in plain words, each with the
  * packets to look at. Used by the markdown view (CI job summaries, PR comments).
  */
-import type { Report, TcpFlowReport, DnsReport, QuicReport, AnalysisOptionsReport } from './schema.js';
+import type { AnalysisOptionsReport, DnsReport, LimitsReport, QuicReport, Report, TcpFlowReport } from './schema.js';
 import type { Problem } from '../track/tracker.js';
 import { TRACKERS } from '../track/registry.js';
 import { CONN_STATE_MEANING, TROUBLED_CONN_STATES } from './conn-states.js';
@@ -24,17 +24,9 @@ export function findProblems(report: Report): Problem[] {
   const sections = report as unknown as Record<string, unknown>;
   for (const module of TRACKERS) problems.push(...module.problems(sections[module.name] as never, view));
 
-  const l = report.limits;
-  // Evictions are in report.warnings, listed above.
-  const omitted = omittedTotal(l);
-  if (omitted > 0) {
-    problems.push({ area: 'limits', text: `${omitted} rows not listed beyond --max-records ${l.maxRecords} (counted in the summaries)`, where: '' });
-  }
+  problems.push(...omissionProblems(report.limits)); // evictions are in report.warnings, listed above
   return problems;
 }
-
-/** What an eviction at a cap means for most tables. */
-export const PARTIAL = ': results for them are partial';
 
 /** TCP flows worth a look: troubled conn_state codes, retransmissions and the like. */
 export function tcpProblems(flows: readonly TcpFlowReport[]): Problem[] {
@@ -90,4 +82,11 @@ export function quicProblems(quic: QuicReport): Problem[] {
   }
 
   return problems;
+}
+
+/** Rows not listed beyond --max-records (evictions are in report.warnings, listed with the capture). */
+function omissionProblems(l: LimitsReport): Problem[] {
+  const omitted = omittedTotal(l);
+  if (omitted === 0) return [];
+  return [{ area: 'limits', text: `${omitted} rows not listed beyond --max-records ${l.maxRecords} (counted in the summaries)`, where: '' }];
 }

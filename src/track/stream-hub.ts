@@ -20,8 +20,8 @@ export class TcpStreamHub implements TcpStreamListener {
     this.owner(flow)?.data(flow, fromClient, bytes, packet, time);
   }
 
-  gap(flow: TcpStreamInfo, fromClient: boolean, packet: number): void {
-    this.owner(flow)?.gap(flow, fromClient, packet);
+  gap(flow: TcpStreamInfo, fromClient: boolean, packet: number, lostBytes: number): void {
+    this.owner(flow)?.gap(flow, fromClient, packet, lostBytes);
   }
 
   /** Listeners decide from the flow's ports and addresses, which never change: the answer is stable. */

@@ -2,32 +2,16 @@
  * export and sql on mistakes: a folder that is not ours, captures that cannot be read among good
  * ones, SQL that DuckDB refuses. One stderr line each, exit 2, and everything computable still done.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../cli/run.js';
+import { MAIN, statecap } from './run.js';
 
-const MAIN = join(ROOT, 'dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'statecap-export-bad-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run { status: number | null; stdout: string; stderr: string }
-
-function statecap(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args[0]?.startsWith('--') ? args : [MAIN, ...args], {
-      cwd: ROOT, env: { ...process.env, NO_COLOR: '1', CI: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 const lines = (text: string): string[] => text.split('\n').filter((l) => l.length > 0);
 
@@ -51,6 +35,12 @@ describe('statecap export refuses a folder that is not its own', () => {
     expect(r.status).toBe(2);
     expect(lines(r.stderr)).toEqual([`statecap: ${mine}: exists and is not a statecap export (no statecap-export.json); give a new or empty folder`]);
     expect(readdirSync(mine)).toEqual(['holiday.jpg']);
+  });
+
+  it('refuses standard input, which the analysis workers cannot read', async () => {
+    const r = await statecap(['export', '--to', join(dir, 'stdin'), '-']);
+    expect(r.status).toBe(2);
+    expect(lines(r.stderr)).toEqual(['statecap: export reads capture files, not standard input (-): save the capture to a file first']);
   });
 
   it('refuses a file given as the folder', async () => {
@@ -135,7 +125,7 @@ describe('statecap sql on mistakes', () => {
       statecap(['sql', join(ROOT, 'fixtures')]),
     ]);
     expect(notExport.status).toBe(2);
-    expect(lines(notExport.stderr)).toEqual([`statecap: ${join(ROOT, 'fixtures')}: not a statecap export (no statecap-export.json in it or its subfolders)`]);
+    expect(lines(notExport.stderr)).toEqual([`statecap: ${join(ROOT, 'fixtures')}: not a statecap export (no statecap-export.json in it or below it)`]);
     expect(unknown.status).toBe(2);
     expect(lines(unknown.stderr)).toEqual(['statecap: unknown query \'nope\' (known: peak-state, never-restart-safe, sticky, dns-unanswered-by-server, class-summary)']);
     expect(neither.status).toBe(2);
@@ -150,7 +140,7 @@ describe('lazy loading', () => {
       process.stdout.write = () => true;
       await import('${MAIN}');
       console.error(process.report.getReport().sharedObjects.filter((s) => s.includes('duckdb')).length);`;
-    const r = await statecap(['--input-type=module', '-e', probe]);
+    const r = await statecap(['--input-type=module', '-e', probe], { node: true });
     expect(r.stderr.trim()).toBe('0');
   });
 });

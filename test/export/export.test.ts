@@ -3,7 +3,6 @@
  * of the JSON reports of the same captures, value for value (the expected side below reads the
  * JSON by hand, never through src/export), and the files are valid Parquet with the documented types.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +10,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/schema.js';
 import { ROOT } from '../cli/run.js';
+import { statecap, type Run } from './run.js';
 
-const MAIN = join(ROOT, 'dist/cli/main.js');
 /** The committed fixtures (named, so that the hand-written numbers below stay theirs), in the order given to both commands. */
 const FIXTURES = ['dns-icmp', 'dns-tc-retry', 'dns-udp-tcp', 'dns-unanswered', 'quic-loopback', 'quickstart'].map((f) => `fixtures/${f}.pcap`);
 
@@ -21,17 +20,16 @@ const out = join(dir, 'export');
 let reports: Report[];
 let db: DuckDBConnection;
 let instance: DuckDBInstance;
-let exportRun: { status: number | null; stdout: string; stderr: string };
-
-function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const p = spawnSync(process.execPath, [MAIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { status: p.status, stdout: p.stdout, stderr: p.stderr };
-}
+let exportRun: Run;
 
 beforeAll(async () => {
   // Two workers, so that captures finish out of order and the in-order append is exercised.
-  exportRun = run(['export', '--jobs', '2', '--to', out, ...FIXTURES]);
-  reports = JSON.parse(run(['analyze', '-f', 'json', ...FIXTURES]).stdout) as Report[];
+  const [exported, analyzed] = await Promise.all([
+    statecap(['export', '--jobs', '2', '--to', out, ...FIXTURES]),
+    statecap(['analyze', '-f', 'json', ...FIXTURES]),
+  ]);
+  exportRun = exported;
+  reports = JSON.parse(analyzed.stdout) as Report[];
   instance = await DuckDBInstance.create(':memory:');
   db = await instance.connect();
   await db.run("SET TimeZone = 'UTC'");
@@ -373,5 +371,21 @@ describe('named queries on the fixtures export', () => {
     // The six fixtures have 2, 2, 12, 16, 36 and 62 packets: ranks 2, 3 and 5 of six.
     expect(want[0]).toEqual({ measure: 'packets', captures: 6, min: 2, p25: 2, median: 12, p75: 36, max: 62 });
     expect(await query('class-summary')).toEqual(want);
+  });
+});
+
+describe('sql output formats', () => {
+  it('json: integers as numbers, maps as objects, lists as arrays; csv: RFC 4180 with lists as JSON', async () => {
+    const { runSql, formatResult } = await import('../../src/export/sql.js');
+    const r = await runSql(out, `SELECT capture_path, packets, dns_summary_rcodes, link_types FROM captures ORDER BY capture_id`);
+    expect(JSON.parse(formatResult(r, 'json', false))).toEqual(reports.map((x) => ({
+      capture_path: x.capture.path, packets: x.capture.packets, dns_summary_rcodes: x.dns.summary.rcodes, link_types: x.capture.linkTypes,
+    })));
+    const csv = formatResult(r, 'csv', false).split('\r\n');
+    expect(csv[0]).toBe('capture_path,packets,dns_summary_rcodes,link_types');
+    // A JSON object holds commas and quotes: quoted, inner quotes doubled.
+    const quickstart = reports.findIndex((x) => x.capture.path === 'fixtures/quickstart.pcap');
+    expect(csv[1 + quickstart]).toBe('fixtures/quickstart.pcap,36,"{""NOERROR"":2,""NXDOMAIN"":1}","[""ETHERNET (1)""]"');
+    expect(csv).toHaveLength(reports.length + 2); // header, rows, and the empty string after the last CRLF
   });
 });

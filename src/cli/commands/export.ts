@@ -46,6 +46,8 @@ export function register(program: Command, deps: CommandDeps): void {
     }
     try {
       const jobs = jobsFrom(values.jobs);
+      // Workers read files; standard input belongs to the main thread.
+      if (paths.includes('-')) throw new UsageError('export reads capture files, not standard input (-): save the capture to a file first');
       const { runExport } = await import('../../export/export.js');
       const { manifest } = await runExport(paths, values.to, {
         jobs, analyze, version: program.version() ?? '', err: (line) => io.err(`statecap: ${line}\n`),

@@ -17,7 +17,7 @@ export function register(program: Command, deps: CommandDeps): void {
   const io = ioFor(deps);
   program.command('sql')
     .description('run SQL on an export (or a folder of exports) with the embedded DuckDB')
-    .argument('<dir>', 'a folder written by statecap export, or one whose subfolders are')
+    .argument('<dir>', 'a folder written by statecap export, or one with exports below it (read as one)')
     .argument('[sql]', 'the query, e.g. "SELECT conn_state, count(*) FROM tcp_flows GROUP BY ALL"')
     .option('-q, --query <name>', 'a named query: peak-state, never-restart-safe, sticky, dns-unanswered-by-server, class-summary')
     .option('--show', 'print the SQL of --query instead of running it')

@@ -4,7 +4,8 @@ import type { TrackerModule } from '../tracker.js';
 import { classifyDnsTransaction } from '../../state/classify.js';
 import { DnsTracker } from './tracker.js';
 import { dnsSection } from '../../report/table-dns.js';
-import { dnsProblems, PARTIAL } from '../../report/problems.js';
+import { dnsProblems } from '../../report/problems.js';
+import { PARTIAL } from '../../report/limits.js';
 import { countOf } from '../../report/format.js';
 
 export const DNS_MODULE: TrackerModule<'dns', DnsReport> = {
@@ -29,7 +30,7 @@ export const DNS_MODULE: TrackerModule<'dns', DnsReport> = {
     for (const t of section.transactions) t.classification = classifyDnsTransaction(t);
   },
   stateKinds: ['dnsPendingQueries', 'dnsInFlight'],
-  caps: [{ max: 'maxPendingDns', evicted: 'evictedDnsQueries', what: 'pending DNS queries', consequence: () => PARTIAL }],
+  caps: [{ max: 'maxPendingDns', evicted: 'evictedDnsQueries', one: 'pending DNS query', what: 'pending DNS queries', option: '--max-pending-dns', consequence: () => PARTIAL }],
   omissions: [
     { key: 'omittedDnsTransactions', what: 'DNS transactions' },
     { key: 'omittedDnsRows', what: 'unsolicited, malformed or colliding DNS messages' },

@@ -4,7 +4,8 @@ import type { TrackerModule } from '../tracker.js';
 import { classifyQuicConnection } from '../../state/classify.js';
 import { QuicTracker } from './tracker.js';
 import { quicSection } from '../../report/table-quic.js';
-import { PARTIAL, quicProblems } from '../../report/problems.js';
+import { quicProblems } from '../../report/problems.js';
+import { PARTIAL } from '../../report/limits.js';
 import { countOf } from '../../report/format.js';
 
 export const QUIC_MODULE: TrackerModule<'quic', QuicReport> = {
@@ -24,7 +25,7 @@ export const QUIC_MODULE: TrackerModule<'quic', QuicReport> = {
     for (const c of section.connections) c.classification = classifyQuicConnection(c);
   },
   stateKinds: ['quicConnections', 'quicCids'],
-  caps: [{ max: 'maxQuicConnections', evicted: 'evictedQuicConnections', what: 'QUIC connections', consequence: () => PARTIAL }],
+  caps: [{ max: 'maxQuicConnections', evicted: 'evictedQuicConnections', one: 'QUIC connection', what: 'QUIC connections', option: '--max-quic-connections', consequence: () => PARTIAL }],
   omissions: [{ key: 'omittedQuicConnections', what: 'QUIC connections' }],
   ndjson: { list: 'connections', type: 'quic-connection' },
   summary: (section) => countOf(section.summary.connections, 'QUIC connection', 'QUIC connections'),
