@@ -102,9 +102,12 @@ export function endpoint<R>(path: string): Column<R>[] {
   ];
 }
 
-/** Address and port of an endpoint string; a shared row ("(other servers)") has neither. */
+/**
+ * Address and port of an endpoint string; a shared row ("(other servers)") has neither. A server
+ * named with its transport ("127.0.0.1:53/udp", when one ip:port serves both) drops the suffix here.
+ */
 export function splitEndpoint(text: string | null): { ip: string | null; port: number | null } {
   if (text === null || text.startsWith('(')) return { ip: null, port: null };
-  const { address, port } = parseEndpoint(text);
+  const { address, port } = parseEndpoint(text.replace(/\/(?:tcp|udp)$/, ''));
   return { ip: address, port };
 }
