@@ -44,6 +44,10 @@ export interface CaptureReport {
   lastTime: number | null;
   /** Packets that carried nothing analysable, by reason (e.g. "linktype-105", "arp", "tcp: too-short"). */
   undecoded: Record<string, number>;
+  /** With --continuous: the files read as this one capture, in order (`path` is the first). */
+  files?: string[];
+  /** With --filter: packets read but left out because they did not pass it; absent without a filter. */
+  filteredOut?: number;
   /** Set when reading stopped early; everything before it was analysed. */
   error?: string;
 }
@@ -53,8 +57,10 @@ export interface AnalysisOptionsReport {
   dnsTimeout: number;
   timeWait: number;
   checksums: 'ignore' | 'verify';
+  /** The --filter expression (pcap-filter syntax); absent without a filter. */
+  filter?: string;
   /** Options of later trackers, by the names their modules declare (udpTimeout, icmpTimeout, maxUdpFlows, ...). */
-  [trackerOption: string]: number | number[] | string;
+  [trackerOption: string]: number | number[] | string | undefined;
 }
 
 export interface LimitsReport {

@@ -332,7 +332,7 @@ export class DnsTracker implements TcpStreamListener {
       const flip = !this.ports.has(path.serverPort) && this.ports.has(path.clientPort);
       const server = flip ? endpointString(path.clientAddress, path.clientPort) : endpointString(path.serverAddress, path.serverPort);
       const client = flip ? endpointString(path.serverAddress, path.serverPort) : endpointString(path.clientAddress, path.clientPort);
-      this.list(this.unsolicited, 'unsolicited', { packet, id: m.id, client, server, qname: m.question?.name ?? null, transport: path.transport });
+      this.list(this.unsolicited, 'unsolicited', { packet, id: m.id, client, server, qname: responseName(m), transport: path.transport });
       return;
     }
     const t = match.transaction;
@@ -342,7 +342,7 @@ export class DnsTracker implements TcpStreamListener {
         id: m.id,
         client: endpointString(path.clientAddress, path.clientPort),
         server: endpointString(path.serverAddress, path.serverPort),
-        qname: m.question?.name ?? null,
+        qname: responseName(m),
         transaction: t.index,
       });
       return;
@@ -439,6 +439,14 @@ export class DnsTracker implements TcpStreamListener {
     if (rows.length < this.maxRecords) rows.push(row);
     else this.omitted.rows += 1;
   }
+}
+
+/**
+ * The name a response is about: its question's, or, for one without a question (an mDNS answer or
+ * announcement, RFC 6762 §6), its first answer record's (the name Zeek's dns.log gives such a row).
+ */
+function responseName(m: DnsMessage): string | null {
+  return m.question?.name ?? m.answerRecords[0]?.name ?? null;
 }
 
 /**

@@ -227,7 +227,8 @@ describe('UDP matching', () => {
       expect(r.transactions.map((t) => [t.client, t.server, t.responsePackets, t.responseFrom, t.duplicateResponses])).toEqual([
         ['192.168.1.10:5353', '224.0.0.251:5353', [2, 3], ['192.168.1.20:5353', '192.168.1.30:5353'], 1],
       ]);
-      expect(r.unsolicited.map((u) => [u.packet, u.id, u.qname])).toEqual([[4, 0, null]]);
+      // No question in an mDNS answer: the row is named after its first answer record.
+      expect(r.unsolicited.map((u) => [u.packet, u.id, u.qname])).toEqual([[4, 0, 'other.local']]);
       expect(r.collisions).toEqual([]);
     });
 
