@@ -15,7 +15,7 @@ export function sessionsSection(http: HttpReport, view: SectionView): string | n
   ]);
   const lines = [
     `HTTP: ${http.summary.exchanges} exchanges on ${http.summary.flows} connections, ${http.summary.malformed} malformed`,
-    `Sessions (${http.servers.length} HTTP servers)`,
+    `Sessions (${http.servers.length} HTTP server${http.servers.length === 1 ? '' : 's'})`,
     renderGrid(['Server', 'Session state', 'Carried by', 'Evidence'], rows, { color: view.color }),
   ];
   return lines.join('\n');
