@@ -254,7 +254,7 @@ function addAnalysisOptions(cmd: Command): Command {
     .option('--max-pending-dns <n>', `outstanding DNS queries tracked at once (default: ${d.maxPendingDns})`)
     .option('--max-quic-connections <n>', `live QUIC connections tracked at once (default: ${d.maxQuicConnections})`)
     .option('--max-endpoints <n>', `endpoints followed one by one; later ones share one row per role (default: ${d.maxEndpoints})`)
-    .option('--tracker-option <name=value>', 'a registered tracker\'s option, repeatable: udpTimeout, icmpTimeout (seconds), maxUdpFlows, maxIcmpFlows', collect, [])
+    .option('--tracker-option <k=v>', 'a registered tracker\'s option, repeatable: udpTimeout, icmpTimeout (seconds), maxUdpFlows, maxIcmpFlows', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option('--max-records <n>', `rows listed per report list (flows, transactions, connections); the summaries count all (default: ${d.maxRecords})`)
     .addOption(new Option('--reader <reader>', 'classic pcap reader').choices(['pcap-parser', 'builtin']).default('builtin', 'builtin'));
 }
