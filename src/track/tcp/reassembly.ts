@@ -4,6 +4,7 @@
  * order (retransmitted bytes are trimmed). Memory is bounded: at most MAX_HELD_BYTES of
  * out-of-order data and MAX_RANGES ranges per direction; past that the hole is declared a gap.
  */
+import { removeFront } from './number-list.js';
 import { seqDiff } from './seq.js';
 
 export const MAX_HELD_BYTES = 1 << 20;
@@ -117,7 +118,7 @@ export class DirectionReassembly {
     }
     if (drop > 0) {
       if (drop === this.ranges.length) this.ranges = EMPTY;
-      else this.ranges.splice(0, drop);
+      else removeFront(this.ranges, drop);
       this.held = sumRanges(this.ranges);
     }
     if (this.segments && this.segments.length > 0) this.deliverHeld(next0, next, packet, time);
