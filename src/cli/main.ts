@@ -4,6 +4,7 @@
  * Exit codes: 0 success; 1 a `check` expectation failed; 2 bad input (unreadable capture, bad option, bad rubric, unwritable output).
  */
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { Command, CommanderError, Option } from 'commander';
@@ -17,6 +18,20 @@ import { register as registerCheck } from './commands/check.js';
 import { register as registerGrade } from './commands/grade.js';
 import { toAnalyzeOptions, UsageError, type CommonOptionValues } from './options.js';
 import { useColor } from './terminal.js';
+import { AnalysisPool } from '../batch/pool.js';
+
+/** --jobs: worker threads for batches of captures; null for one (everything in-process). */
+let pool: AnalysisPool | null = null;
+
+/** The report of one capture: from the pool when the command announced it, else analyzed here. */
+function analyzeOne(path: string, options: AnalyzeOptions): Promise<AnyReport> {
+  return pool?.take(path) ?? analyzeCapture(path, options);
+}
+
+/** Tells the pool which captures the command will ask for, in order (a batch of one stays in-process). */
+function prefetch(paths: readonly string[], options: AnalyzeOptions): void {
+  if (paths.length > 1) pool?.prefetch(paths, options);
+}
 
 export const EXIT = { OK: 0, FAILED_CHECK: 1, BAD_INPUT: 2 } as const;
 
@@ -55,8 +70,9 @@ export async function analyzeAll(
   paths: string[], options: AnalyzeOptions, each?: (r: AnyReport, index: number) => void | Promise<void>, keep = true,
 ): Promise<AnyReport[]> {
   const reports: AnyReport[] = [];
+  prefetch(paths, options);
   for (const [index, path] of paths.entries()) {
-    const report = await analyzeCapture(path, { ...options, ...progressFor(path) });
+    const report = await (pool?.take(path) ?? analyzeCapture(path, { ...options, ...progressFor(path) }));
     clearProgress();
     if ('error' in report) {
       process.stderr.write(`statecap: ${report.error}\n`);
@@ -165,7 +181,15 @@ function addAnalysisOptions(cmd: Command): Command {
     .option('--max-quic-connections <n>', 'live QUIC connections tracked at once', '100000')
     .option('--max-endpoints <n>', 'endpoints followed one by one; later ones share one row per role', '100000')
     .option('--max-records <n>', 'rows listed per report list (flows, transactions, connections); the summaries count all', '100000')
-    .addOption(new Option('--reader <reader>', 'classic pcap reader').choices(['pcap-parser', 'builtin']).default('builtin'));
+    .addOption(new Option('--reader <reader>', 'classic pcap reader').choices(['pcap-parser', 'builtin']).default('builtin'))
+    .option('--jobs <n>', 'captures analyzed at once in worker threads; output stays in input order (default: the number of cores)');
+}
+
+/** Sets up the worker pool for the command about to run, from its --jobs. */
+function startPool(values: { jobs?: string }): void {
+  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new UsageError(`option --jobs: '${values.jobs}' is not a whole number from 1 to 256`);
+  pool = jobs > 1 ? new AnalysisPool(jobs) : null;
 }
 
 export function buildProgram(): Command {
@@ -186,9 +210,9 @@ export function buildProgram(): Command {
       .action((paths: string[], values: OutputOptionValues) => runReport(paths, values, view));
   }
 
-  const analyze = (path: string, options: AnalyzeOptions) => analyzeCapture(path, options);
-  registerCheck(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
-  registerGrade(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
+  program.hook('preAction', (_program, action) => startPool(action.opts()));
+  registerCheck(program, { analyze: analyzeOne, prefetch, addAnalysisOptions, toAnalyzeOptions });
+  registerGrade(program, { analyze: analyzeOne, prefetch, addAnalysisOptions, toAnalyzeOptions });
   return program;
 }
 
@@ -212,6 +236,9 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write(`statecap: internal error: ${err?.message ?? String(e)}\n`);
     if (process.env.STATECAP_DEBUG) process.stderr.write(`${err?.stack}\n`);
     process.exitCode = EXIT.BAD_INPUT;
+  } finally {
+    await pool?.close();
+    pool = null;
   }
 }
 
