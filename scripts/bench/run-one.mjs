@@ -3,7 +3,7 @@
  * Modes:
  *  - reader:   the capture reader alone (records counted, nothing decoded);
  *  - decode:   reader + decodePacket on every record;
- *  - cli:      `statecap analyze --format json --output /dev/null FILE...` end to end, module loading
+ * *  - cli:      `statecap analyze --format json --output /dev/null FILE...` end to end, module loading
  *              included (extra args after the file list, e.g. --jobs 2);
  *  - retained: the library pipeline (run with --expose-gc), collecting garbage every 100,000 packets:
  *              the most heap still in use after a GC, i.e. what the analysis holds.
@@ -26,7 +26,7 @@ if (mode === 'reader' || mode === 'decode') {
 } else if (mode === 'cli') {
   const files = file.split('\n');
   process.argv = [process.argv[0], 'statecap', 'analyze', '--format', 'json', '--output', '/dev/null', ...(extra.args ?? []), ...files];
-  await import('../../dist/cli/main.js');
+  await import('../../dist/cli/statecap.js');
   // main() sets exitCode; wait for the output to close (it awaits finished(file)).
   result = { exitCode: process.exitCode ?? 0 };
 } else if (mode === 'retained') {

@@ -36,7 +36,8 @@ export class AnalysisPool {
   private nextId = 0;
   private closed = false;
 
-  constructor(readonly jobs: number, private readonly workerUrl = new URL('./worker.js', import.meta.url)) {}
+  /** The worker is dist/batch/worker.js from both dist/batch/pool.js and the bundled dist/cli/statecap.js. */
+  constructor(readonly jobs: number, private readonly workerUrl = new URL('../batch/worker.js', import.meta.url)) {}
 
   /** Announces captures the command will take in this order. */
   prefetch(paths: readonly string[], options: AnalyzeOptions): void {
