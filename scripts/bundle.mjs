@@ -18,6 +18,8 @@ await build({
   format: 'esm',
   target: 'node20',
   logLevel: 'warning',
+  // DuckDB (statecap export/sql) is a native addon, loaded from node_modules on first use.
+  external: ['@duckdb/*'],
   // CommonJS dependencies (dns-packet, cli-table3) call require(); an ES module has none.
   banner: { js: "import { createRequire as statecapCreateRequire } from 'node:module'; const require = statecapCreateRequire(import.meta.url);" },
 });

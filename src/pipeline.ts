@@ -8,13 +8,14 @@ import { decodePacket } from './decode/decode.js';
 import { FragmentReassembler } from './decode/fragments.js';
 import { linkTypeName } from './linktypes.js';
 import type { DecodedPacket } from './decode/packet.js';
-import { TcpTracker } from './track/tcp/tracker.js';
-import { DnsTracker } from './track/dns/tracker.js';
-import { QuicTracker } from './track/quic/tracker.js';
+import { TRACKERS, type AnyTrackerModule } from './track/registry.js';
+import type { ResolvedOptions, Tracker } from './track/tracker.js';
+import { TcpStreamHub } from './track/stream-hub.js';
 import { OVERFLOW_NAMES, StateLedger } from './state/ledger.js';
 import { LINUX_COST_MODEL, type CostModel } from './state/cost-model.js';
-import { classifyDnsTransaction, classifyQuicConnection, classifyTcpFlow } from './state/classify.js';
-import { REPORT_SCHEMA, type AnyReport, type Report } from './report/schema.js';
+import { REPORT_SCHEMA, type AnyReport, type LimitsReport, type Report, type TcpReport } from './report/schema.js';
+import { evictionWarnings } from './report/limits.js';
+import { markInferredFlows } from './state/missing-packets.js';
 
 export interface AnalyzeOptions {
   /** Ports decoded as DNS besides 53. */
@@ -37,8 +38,11 @@ export interface AnalyzeOptions {
   maxEndpoints?: number;
   /** Which classic-pcap reader to use (default builtin, as in the CLI); both give identical records. */
   reader?: 'pcap-parser' | 'builtin';
-  /** Called every `progressEvery` packets (for a progress line). */
-  onProgress?: (packets: number, bytes: number) => void;
+  /**
+   * Called every `progressEvery` packets (for a progress line): packets so far, their bytes on the
+   * wire, and the bytes they take in the file (captured lengths plus a 16-byte record header each).
+   */
+  onProgress?: (packets: number, bytes: number, storedBytes: number) => void;
   progressEvery?: number;
 }
 
@@ -72,9 +76,11 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   const maxEndpoints = options.maxEndpoints ?? DEFAULTS.maxEndpoints;
 
   const ledger = new StateLedger({ costModel, restartAt: options.restartAt, maxEndpoints });
-  const dns = new DnsTracker({ ports: dnsPorts, timeout: dnsTimeout, state: ledger, maxPending: maxPendingDns, maxRecords });
-  const tcp = new TcpTracker({ state: ledger, stream: dns, timeWait, maxFlows, maxRecords });
-  const quic = new QuicTracker({ state: ledger, maxConnections: maxQuicConnections, maxRecords });
+  const resolved: ResolvedOptions = { dnsPorts, dnsTimeout, timeWait, maxFlows, maxPendingDns, maxQuicConnections, maxRecords };
+  const context = { state: ledger, streams: new TcpStreamHub(), options: resolved };
+  const modules: readonly AnyTrackerModule[] = TRACKERS;
+  const trackers: Tracker<unknown>[] = modules.map((m) => m.create(context));
+  const expiring = trackers.filter((t) => t.expire !== undefined);
   const fragments = new FragmentReassembler({ maxDatagrams: maxFragments });
   const undecoded: Record<string, number> = {};
   const verifyChecksums = checksums === 'verify';
@@ -89,18 +95,21 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     // A damaged header is named even when the packet is still tracked as far as its bytes go
     // (a cut or bogus TCP header still belongs to its stream, as in tshark).
     if (pkt.issue) countUndecoded(`${pkt.issue.layer}: ${pkt.issue.kind === 'too-short' ? 'truncated' : `bad ${pkt.issue.field}`}`);
-    if (pkt.tcp) tcp.observe(pkt);
-    else if (pkt.udp) {
-      if (!dns.observeUdp(pkt)) quic.observeUdp(pkt);
-    } else if (pkt.icmp) dns.observeIcmp(pkt);
-    else if (pkt.skipped && !pkt.issue) countUndecoded(pkt.skipped);
+    if (pkt.tcp || pkt.udp || pkt.icmp) {
+      // Offered in registry order until one tracker claims it.
+      for (let i = 0; i < trackers.length && !trackers[i].observe(pkt); i++);
+    } else if (pkt.skipped && !pkt.issue) countUndecoded(pkt.skipped);
   };
 
   let bytesSoFar = 0;
+  let storedSoFar = 0;
   const onRecord = (record: CaptureRecord): void => {
     ledger.tick(record.number, record.time);
     const pkt = decodePacket(record, { verifyChecksums });
-    if (record.number % EXPIRE_EVERY === 0) fragments.expire(record.time);
+    if (record.number % EXPIRE_EVERY === 0) {
+      fragments.expire(record.time);
+      for (const t of expiring) t.expire?.(record.time);
+    }
     if (pkt.ip?.fragment && !pkt.tcp && !pkt.udp && !pkt.icmp) {
       const whole = fragments.push(pkt, record.data);
       if (whole) observe(whole);
@@ -109,22 +118,36 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     observe(pkt);
     if (onProgress) {
       bytesSoFar += record.originalLength;
-      if (record.number % progressEvery === 0) onProgress(record.number, bytesSoFar);
+      storedSoFar += record.capturedLength + 16;
+      if (record.number % progressEvery === 0) onProgress(record.number, bytesSoFar, storedSoFar);
     }
   };
 
   const summary = await readCapture(path, onRecord, { reader: options.reader ?? 'builtin' });
   if (summary.format === null) return failed(path, summary);
 
-  const tcpReport = tcp.finish();
-  const dnsReport = dns.finish();
-  const quicReport = quic.finish();
-  for (const f of tcpReport.flows) f.classification = classifyTcpFlow(f);
-  for (const t of dnsReport.transactions) t.classification = classifyDnsTransaction(t);
-  for (const c of quicReport.connections) c.classification = classifyQuicConnection(c);
+  const sections: Record<string, unknown> = {};
+  modules.forEach((m, i) => {
+    const section = trackers[i].finish();
+    m.classify?.(section);
+    sections[m.name] = section;
+  });
+  const tcpSection = sections.tcp as TcpReport | undefined;
+  const inferredWarnings = tcpSection ? markInferredFlows(tcpSection.flows, tcpSection.summary.flows) : [];
   const state = ledger.finish(summary.lastTime, summary.packets > 0 ? summary.packets : null);
 
-  const report: Report = {
+  const limits: Record<string, number | string[]> = {};
+  trackers.forEach((t, i) => {
+    Object.assign(limits, t.limits());
+    // Fragment trains keep their place after the first tracker's caps (report-v1 key order).
+    if (i === 0) Object.assign(limits, { maxFragments, evictedFragments: fragments.evicted });
+  });
+  limits.maxRecords = maxRecords;
+  for (const t of trackers) Object.assign(limits, t.omitted());
+  limits.maxEndpoints = maxEndpoints;
+  limits.sharedEndpointRows = ledger.overflowed.map((role) => OVERFLOW_NAMES[role]);
+
+  const report = {
     schema: REPORT_SCHEMA,
     capture: {
       path,
@@ -139,47 +162,32 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
       ...(summary.error ? { error: describeCaptureError(path, summary) } : {}),
     },
     options: { dnsPorts, dnsTimeout, timeWait, checksums },
-    tcp: tcpReport,
-    dns: dnsReport,
-    quic: quicReport,
+    ...sections,
     endpoints: state.endpoints,
     costModel: state.costModel,
-    limits: {
-      maxFlows,
-      evictedFlows: tcp.evictedFlows,
-      evictedOpenFlows: tcp.evictedOpenFlows,
-      maxFragments,
-      evictedFragments: fragments.evicted,
-      maxPendingDns,
-      evictedDnsQueries: dns.evictedQueries,
-      maxQuicConnections,
-      evictedQuicConnections: quic.evictedConnections,
-      maxRecords,
-      omittedFlows: tcp.omittedFlows,
-      omittedDnsTransactions: dns.omitted.transactions,
-      omittedDnsRows: dns.omitted.rows,
-      omittedQuicConnections: quic.omittedConnections,
-      maxEndpoints,
-      sharedEndpointRows: ledger.overflowed.map((role) => OVERFLOW_NAMES[role]),
-    },
+    limits: limits as LimitsReport,
     warnings: [
       ...summary.warnings,
-      ...omissionWarnings(tcp.omittedFlows, dns.omitted, quic.omittedConnections, maxRecords).map((w) => `${path}: ${w}`),
+      ...evictionWarnings(limits as LimitsReport).map((w) => `${path}: ${w}`),
+      ...inferredWarnings.map((w) => `${path}: ${w}`),
+      ...omissionWarnings(modules, limits as LimitsReport).map((w) => `${path}: ${w}`),
       ...ledger.overflowed.map((role) => `${path}: more than ${maxEndpoints} endpoint${maxEndpoints === 1 ? '' : 's'} (--max-endpoints): later ${role}s share the row ${OVERFLOW_NAMES[role]}`),
     ],
-  };
+  } as Report;
   return report;
 }
 
 /** Lists cut at --max-records are said, never silent. */
-function omissionWarnings(flows: number, dns: { transactions: number; rows: number }, quic: number, maxRecords: number): string[] {
+function omissionWarnings(modules: readonly AnyTrackerModule[], limits: LimitsReport): string[] {
   const cut: string[] = [];
-  if (flows > 0) cut.push(`${flows} TCP flows`);
-  if (dns.transactions > 0) cut.push(`${dns.transactions} DNS transactions`);
-  if (dns.rows > 0) cut.push(`${dns.rows} unsolicited, malformed or colliding DNS messages`);
-  if (quic > 0) cut.push(`${quic} QUIC connections`);
+  for (const m of modules) {
+    for (const o of m.omissions) {
+      const rows = limits[o.key] as number;
+      if (rows > 0) cut.push(`${rows} ${o.what}`);
+    }
+  }
   if (cut.length === 0) return [];
-  return [`${cut.join(', ')} not listed: each list stops at ${maxRecords} rows (--max-records); the summaries count them all`];
+  return [`${cut.join(', ')} not listed: each list stops at ${limits.maxRecords} row${limits.maxRecords === 1 ? '' : 's'} (--max-records); the summaries count them all`];
 }
 
 function failed(path: string, summary: CaptureSummary): AnyReport {

@@ -4,7 +4,7 @@
  */
 import type { DnsTransactionReport, QuicConnectionReport, TcpFlowReport } from '../report/schema.js';
 import { CONN_STATE_MEANING } from '../report/conn-states.js';
-import { formatBytes, formatPacketRange, formatPackets, formatSeconds } from '../report/format.js';
+import { countOf, formatPacketRange, formatPackets, formatSeconds } from '../report/format.js';
 import type { Collision, MergedEndpoint, Unsolicited } from './scope.js';
 
 export function describeTcpFlow(f: TcpFlowReport): string {
@@ -56,5 +56,6 @@ export function describeEndpoint(e: MergedEndpoint): string {
   const item = e.peakInstance.item;
   const at = item.peak.packet === null ? '' : ` at packet #${item.peak.packet}`;
   const why = item.reasons.length > 0 ? `; ${item.reasons.join('; ')}` : '';
-  return `endpoint ${e.endpoint} (${e.role}): ${e.verdict}, peak ${item.peak.entries} entries / ${formatBytes(item.peak.bytes)}${at}${why}`;
+  // Exact bytes, as in the JSON's peak.bytes that the metrics read: "2.0 KiB" would not match it.
+  return `endpoint ${e.endpoint} (${e.role}): ${e.verdict}, peak ${countOf(item.peak.entries, 'entry', 'entries')} / ${countOf(item.peak.bytes, 'byte', 'bytes')}${at}${why}`;
 }

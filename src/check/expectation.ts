@@ -84,3 +84,11 @@ export function formatValue(value: number | string): string {
   if (typeof value === 'string') return value;
   return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(6)));
 }
+
+/** "2048 bytes", "0.5 s": a value with the unit of its metric, so no figure reads as another kind. */
+export function withUnit(value: number | string, kind: MetricKind): string {
+  if (typeof value !== 'number') return formatValue(value);
+  if (kind === 'bytes') return `${formatValue(value)} ${value === 1 ? 'byte' : 'bytes'}`;
+  if (kind === 'seconds') return `${formatValue(value)} s`;
+  return formatValue(value);
+}

@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import type { Report } from '../report/schema.js';
 import { measureMetric, type Measurement, type RecordList } from './metrics.js';
-import { fellShort, formatValue, holds, type Expectation } from './expectation.js';
+import { fellShort, formatValue, holds, withUnit, type Expectation } from './expectation.js';
 import { describeWhere, isEmptyWhere, type Where } from './where.js';
 
 export interface Judgement {
@@ -30,7 +30,7 @@ function explainFailure(reports: readonly Report[], e: Expectation, m: Measureme
   const multi = reports.length > 1;
   const filtered = m.narrowed && !isEmptyWhere(where);
   const scopeWords = filtered ? ` among ${m.noun} with ${describeWhere(where)}` : '';
-  const lines = [`expected ${e.metric} ${e.op} ${formatValue(e.value)}${scopeWords}, found ${formatValue(m.value)}.`];
+  const lines = [`expected ${e.metric} ${e.op} ${withUnit(e.value, m.kind)}${scopeWords}, found ${withUnit(m.value, m.kind)}.`];
   const short = fellShort(e, m.value);
 
   if (m.value === 'absent') {

@@ -18,6 +18,7 @@ import {
   describeCollision, describeDnsTransaction, describeEndpoint, describeQuicConnection, describeTcpFlow, describeUnsolicited,
 } from './describe.js';
 import { isEmptyWhere, type Where } from './where.js';
+import { TRACKERS, type AnyTrackerModule } from '../track/registry.js';
 
 export type MetricKind = 'count' | 'bytes' | 'seconds' | 'text';
 
@@ -171,6 +172,20 @@ function captureFigure(noun: string, value: (r: Report) => number, kind: MetricK
   };
 }
 
+/** Each warning is its own record, so a failed `capture.warnings == 0` prints the warnings themselves. */
+function warningList(): Resolved {
+  return {
+    kind: 'count',
+    narrowed: false,
+    measure: (scope) => {
+      const records = scope.reports.flatMap((r) => [...r.warnings, ...(r.capture.error !== undefined ? [r.capture.error] : [])]
+        .map((text) => ({ capture: r.capture.path, item: text })));
+      const { count, ...evidence } = partition(records, (text) => text, () => true);
+      return { value: count, kind: 'count', noun: 'warnings', ...evidence };
+    },
+  };
+}
+
 function endpointRecords(endpoints: readonly MergedEndpoint[]): Scoped<MergedEndpoint>[] {
   return endpoints.map((e) => ({ capture: e.peakInstance.capture, item: e }));
 }
@@ -241,7 +256,7 @@ const DEFS: MetricDef[] = [
   { name: 'capture.undecoded', kind: 'count', where: false, meaning: 'packets that carried nothing statecap analyses (all reasons)', pattern: /^capture\.undecoded$/,
     resolve: fixed(captureFigure('undecoded packets', (r) => Object.values(r.capture.undecoded).reduce((n, c) => n + c, 0))) },
   { name: 'capture.warnings', kind: 'count', where: false, meaning: 'warnings (e.g. a truncated last packet)', pattern: /^capture\.warnings$/,
-    resolve: fixed(captureFigure('warnings', (r) => r.warnings.length + (r.capture.error !== undefined ? 1 : 0))) },
+    resolve: fixed(warningList()) },
   { name: 'limits.evicted', kind: 'count', where: false, meaning: 'flows, fragments, DNS queries and QUIC connections evicted at table caps', pattern: /^limits\.evicted$/,
     resolve: fixed(captureFigure('evictions', (r) => evictedTotal(r.limits))) },
   { name: 'limits.omitted', kind: 'count', where: false, meaning: 'rows left out of report lists beyond --max-records (metrics over flows and transactions see only the listed ones)', pattern: /^limits\.omitted$/,
@@ -336,7 +351,9 @@ const DEFS: MetricDef[] = [
     resolve: (m) => endpointCounter((e) => e.verdict === m[1]) },
   { name: 'endpoints.peak.entries', kind: 'count', where: true, meaning: 'the largest number of state entries any endpoint held at once', pattern: /^endpoints\.peak\.entries$/,
     resolve: fixed(endpointMax((e) => e.peakInstance.item.peak.entries, 'count')) },
-  { name: 'endpoints.peak.bytes', kind: 'bytes', where: true, meaning: 'the largest estimated state any endpoint held at once, in bytes (its peakBytes)', pattern: /^endpoints\.peak\.bytes$/,
+  { name: 'endpoints.peak.bytes', kind: 'bytes', where: true, meaning: 'the largest `peak.bytes` of any endpoint: estimated bytes held at its moment of most entries', pattern: /^endpoints\.peak\.bytes$/,
+    resolve: fixed(endpointMax((e) => e.peakInstance.item.peak.bytes, 'bytes')) },
+  { name: 'endpoints.peakBytes.bytes', kind: 'bytes', where: true, meaning: 'the largest `peakBytes.bytes` of any endpoint: the most estimated bytes any endpoint held at once', pattern: /^endpoints\.peakBytes\.bytes$/,
     resolve: fixed(endpointMax((e) => e.peakInstance.item.peakBytes.bytes, 'bytes')) },
 
   // one endpoint
@@ -346,12 +363,17 @@ const DEFS: MetricDef[] = [
     pattern: new RegExp(`^${ENDPOINT_NAME}\\.role$`), resolve: (m) => endpointFigure(m[1], 'text', (e) => e.role) },
   { name: 'endpoint[<ip:port|ip>].stickyRouting', kind: 'text', where: false, meaning: '"4-tuple", "connection-id" or "none": what a load balancer in front of it must keep',
     pattern: new RegExp(`^${ENDPOINT_NAME}\\.stickyRouting$`), resolve: (m) => endpointFigure(m[1], 'text', (e) => e.peakInstance.item.stickyRouting) },
-  { name: 'endpoint[<ip:port|ip>].peak.<entries|bytes|packet>', kind: 'count', where: false, meaning: 'its peak state: most entries at once, most estimated bytes at once (peakBytes), and the packet where the entries peaked',
-    pattern: new RegExp(`^${ENDPOINT_NAME}\\.peak\\.(entries|bytes|packet)$`),
+  ...(['peak', 'peakBytes'] as const).map((point): MetricDef => ({
+    name: `endpoint[<ip:port|ip>].${point}.<entries|bytes|packet>`, kind: 'count', where: false,
+    meaning: point === 'peak'
+      ? 'the JSON `peak`: its moment of most state entries: the entries, their estimated bytes then, and the packet'
+      : 'the JSON `peakBytes`: its moment of most estimated bytes: the entries then, the bytes, and the packet',
+    pattern: new RegExp(`^${ENDPOINT_NAME}\\.${point}\\.(entries|bytes|packet)$`),
     resolve: (m) => {
       const field = m[2] as 'entries' | 'bytes' | 'packet';
-      return endpointFigure(m[1], field === 'bytes' ? 'bytes' : 'count', (e) => (field === 'bytes' ? e.peakInstance.item.peakBytes.bytes : e.peakInstance.item.peak[field]) ?? 'none');
-    } },
+      return endpointFigure(m[1], field === 'bytes' ? 'bytes' : 'count', (e) => e.peakInstance.item[point][field] ?? 'none');
+    },
+  })),
   { name: 'endpoint[<ip:port|ip>].peakByKind.<KIND>.<entries|bytes>', kind: 'count', where: false,
     meaning: `its peak of one kind of state: ${STATE_KINDS.join(', ')} (0 when it never held that kind)`,
     pattern: new RegExp(`^${ENDPOINT_NAME}\\.peakByKind\\.([A-Za-z]+)\\.(entries|bytes)$`),
@@ -376,6 +398,15 @@ const DEFS: MetricDef[] = [
     meaning: 'what a restart at --restart-at (or at its worst moment) would break: TCP connections, DNS queries in flight, QUIC connections',
     pattern: new RegExp(`^${ENDPOINT_NAME}\\.restart\\.breaks\\.(tcp|dns|quic)$`),
     resolve: (m) => endpointFigure(m[1], 'count', (e) => e.peakInstance.item.restart?.breaks[m[2] as 'tcp' | 'dns' | 'quic'].length ?? 0) },
+  // the trackers' own metrics (track/<name>/module.ts)
+  ...(TRACKERS as readonly AnyTrackerModule[]).flatMap((m) => m.metrics.map((metric): MetricDef => ({
+    name: metric.name, kind: metric.kind, meaning: metric.meaning, where: false, pattern: metric.pattern,
+    resolve: (match) => {
+      const invalid = metric.invalid?.(match) ?? null;
+      if (invalid !== null) return { error: `${invalid} in metric ${match[0]}` };
+      return captureFigure(metric.noun, (r) => metric.value((r as unknown as Record<string, unknown>)[m.name], match), metric.kind);
+    },
+  }))),
 ];
 
 /** Every metric, for documentation (README table, `--help`). */
@@ -395,7 +426,7 @@ function resolveMetric(metric: string): Resolved | { error: string } {
   }
   const family = name.split(/[.[]/)[0];
   const near = METRICS.filter((m) => m.name.split(/[.[]/)[0] === family).map((m) => m.name);
-  const hint = near.length > 0 ? `${family} metrics: ${near.join(', ')}` : `families: capture, limits, tcp, dns, quic, endpoints, endpoint[...]`;
+  const hint = near.length > 0 ? `${family} metrics: ${near.join(', ')}` : `families: capture, limits, ${TRACKERS.map((m) => m.name).join(', ')}, endpoints, endpoint[...]`;
   return { error: `unknown metric "${name}" (${hint})` };
 }
 

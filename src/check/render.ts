@@ -5,7 +5,7 @@
 import type { AnyReport } from '../report/schema.js';
 import { renderMarkdown, mdText } from '../report/markdown.js';
 import { paint } from '../report/cli-table.js';
-import { formatValue } from './expectation.js';
+import { formatValue, withUnit } from './expectation.js';
 import { checkCounts, type CheckResult } from './run.js';
 
 function groupByCapture(results: readonly CheckResult[]): Map<string, CheckResult[]> {
@@ -20,7 +20,7 @@ function groupByCapture(results: readonly CheckResult[]): Map<string, CheckResul
 
 function totals(results: readonly CheckResult[]): string {
   const c = checkCounts(results);
-  return `${c.passed} passed, ${c.failed} failed${c.errors > 0 ? `, ${c.errors} errors` : ''}`;
+  return `${c.passed} passed, ${c.failed} failed${c.errors > 0 ? `, ${c.errors} error${c.errors === 1 ? '' : 's'}` : ''}`;
 }
 
 /** "PASS/FAIL/ERROR <expectation>" per capture, failures with their explanation, then the totals. */
@@ -30,9 +30,9 @@ export function renderCheckText(results: readonly CheckResult[], opts: { color: 
     lines.push(paint(capture, 'bold', opts.color));
     for (const r of list) {
       if (r.status === 'passed') {
-        lines.push(`  ${paint('PASS', 'green', opts.color)} ${r.expectation.text} (actual ${formatValue(r.actual ?? '-')})`);
+        lines.push(`  ${paint('PASS', 'green', opts.color)} ${r.expectation.text} (actual ${r.actual === null ? '-' : withUnit(r.actual, r.expectation.kind)})`);
       } else if (r.status === 'failed') {
-        lines.push(`  ${paint('FAIL', 'red', opts.color)} ${r.expectation.text} (actual ${formatValue(r.actual ?? '-')})`);
+        lines.push(`  ${paint('FAIL', 'red', opts.color)} ${r.expectation.text} (actual ${r.actual === null ? '-' : withUnit(r.actual, r.expectation.kind)})`);
         // The first line repeats the expectation and the actual value shown above.
         for (const line of r.message.split('\n').slice(1)) lines.push(`       ${line}`);
       } else {

@@ -3,21 +3,24 @@
  * The command line: the only place that touches process, argv and exit codes.
  * Exit codes: 0 success; 1 a `check` expectation failed; 2 bad input (unreadable capture, bad option, bad rubric, unwritable output).
  */
-import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, statSync, type WriteStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
 import type { AnyReport } from '../report/schema.js';
-import { renderStateTable, renderTable } from '../report/table.js';
+import { DEFAULT_MAX_ROWS, renderStateTable, renderTable, type TableOptions } from '../report/table.js';
+import { SORT_KEYS, TIME_MODES, type SortKey, type TimeMode } from '../report/layout.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { ndjsonRecords } from '../report/ndjson.js';
 import { ChunkedWriter, writeJson, type JsonOutput } from '../report/json-writer.js';
 import { register as registerCheck } from './commands/check.js';
 import { register as registerGrade } from './commands/grade.js';
-import { toAnalyzeOptions, UsageError, type CommonOptionValues } from './options.js';
-import { useColor } from './terminal.js';
+import { toAnalyzeOptions, UsageError, wholeNumber, type CommonOptionValues } from './options.js';
+import { progressLine, setColorMode, terminalWidth, useColor } from './terminal.js';
+import { register as registerExport } from './commands/export.js';
+import { register as registerSql } from './commands/sql.js';
 import { AnalysisPool } from '../batch/pool.js';
 
 /** --jobs: worker threads for batches of captures; null for one (everything in-process). */
@@ -40,6 +43,10 @@ type Format = 'table' | 'json' | 'markdown' | 'ndjson';
 interface OutputOptionValues extends CommonOptionValues {
   format: Format;
   output?: string;
+  wide?: boolean;
+  sort?: SortKey;
+  top?: string;
+  time?: TimeMode;
 }
 
 function version(): string {
@@ -47,18 +54,32 @@ function version(): string {
   return pkg.version;
 }
 
-/** A progress line on stderr for long inputs, only on a terminal (never in CI logs or pipes). */
-function progressFor(path: string): Pick<AnalyzeOptions, 'onProgress'> {
-  if (!process.stderr.isTTY || process.env.CI) return {};
+/**
+ * A progress line on stderr for long inputs, only on a terminal (never in CI logs or pipes), with a
+ * percentage of the file when its size is known (a regular, uncompressed file). `clear` erases it
+ * only when one was drawn, so short runs write no escape at all.
+ */
+function progressFor(path: string): { options: Pick<AnalyzeOptions, 'onProgress'>; clear: () => void } {
+  if (!process.stderr.isTTY || process.env.CI) return { options: {}, clear: () => {} };
+  let size: number | undefined;
+  try {
+    const info = statSync(path);
+    if (info.isFile() && !/\.gz$/i.test(path)) size = info.size;
+  } catch {
+    // The reader reports an unreadable path; the progress line just has no percentage.
+  }
+  let drawn = false;
   return {
-    onProgress: (packets, bytes) => {
-      process.stderr.write(`\rstatecap: ${path}: ${packets.toLocaleString('en-US')} packets, ${(bytes / 1e6).toFixed(1)} MB`);
+    options: {
+      onProgress: (packets, bytes, stored) => {
+        drawn = true;
+        process.stderr.write(`\r${progressLine(path, packets, bytes, stored, size)}\x1b[K`);
+      },
+    },
+    clear: () => {
+      if (drawn) process.stderr.write('\r\x1b[K');
     },
   };
-}
-
-function clearProgress(): void {
-  if (process.stderr.isTTY && !process.env.CI) process.stderr.write('\r\x1b[K');
 }
 
 /**
@@ -72,8 +93,9 @@ export async function analyzeAll(
   const reports: AnyReport[] = [];
   prefetch(paths, options);
   for (const [index, path] of paths.entries()) {
-    const report = await (pool?.take(path) ?? analyzeCapture(path, { ...options, ...progressFor(path) }));
-    clearProgress();
+    const progress = progressFor(path);
+    const report = await (pool?.take(path) ?? analyzeCapture(path, { ...options, ...progress.options }));
+    progress.clear();
     if ('error' in report) {
       process.stderr.write(`statecap: ${report.error}\n`);
       process.exitCode = EXIT.BAD_INPUT;
@@ -144,7 +166,10 @@ async function runReport(paths: string[], values: OutputOptionValues, view: 'ana
     const stream = streamingWriter(values.format, view, out, paths.length);
     const reports = await analyzeAll(paths, options, stream, stream === undefined);
     if (values.format === 'markdown') out.write(renderMarkdown(reports));
-    if (values.format === 'table') out.write(view === 'state' ? renderStateTable(reports, { color }) : renderTable(reports, { color }));
+    if (values.format === 'table') {
+      const layout = tableLayout(values, !file);
+      out.write(view === 'state' ? renderStateTable(reports, { color, ...layout }) : renderTable(reports, { color, ...layout }));
+    }
     if (file) {
       file.end();
       await finished(file);
@@ -155,6 +180,14 @@ async function runReport(paths: string[], values: OutputOptionValues, view: 'ana
   }
 }
 
+/** --top, --sort, --time and the width: the terminal's unless --wide or the output is a file. */
+function tableLayout(values: OutputOptionValues, toStdout: boolean): Omit<TableOptions, 'color'> {
+  const layout: Omit<TableOptions, 'color'> = { sort: values.sort, time: values.time };
+  if (values.top !== undefined) layout.maxRows = wholeNumber('--top', values.top, 1);
+  if (toStdout && !values.wide) layout.width = terminalWidth(process.stdout);
+  return layout;
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -163,12 +196,16 @@ function collect(value: string, previous: string[]): string[] {
 function addReportOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown', 'ndjson']).default('table'))
-    .option('-o, --output <file>', 'write the report to FILE instead of standard output');
+    .option('-o, --output <file>', 'write the report to FILE instead of standard output')
+    .option('--top <n>', `table: rows per list (default ${DEFAULT_MAX_ROWS}); the rest are counted`)
+    .addOption(new Option('--sort <key>', 'table: order of TCP and QUIC rows, largest first except id and start').choices([...SORT_KEYS]).default('id'))
+    .addOption(new Option('--time <mode>', 'table: start times in seconds since the first packet (as tshark) or absolute UTC').choices([...TIME_MODES]).default('relative'))
+    .option('--wide', 'table: every column, however wide the terminal');
 }
 
 /** The analysis options every command that reads captures accepts. */
 function addAnalysisOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option('--dns-port <ports>', 'also decode DNS on these UDP/TCP ports: comma-separated or repeated (53 always)', collect, [])
     .option('--dns-timeout <seconds>', 'answers after this are late; pending queries stop costing the client', '5')
     .option('--time-wait <seconds>', '2*MSL: how long the active closer holds TIME-WAIT', '60')
@@ -181,8 +218,12 @@ function addAnalysisOptions(cmd: Command): Command {
     .option('--max-quic-connections <n>', 'live QUIC connections tracked at once', '100000')
     .option('--max-endpoints <n>', 'endpoints followed one by one; later ones share one row per role', '100000')
     .option('--max-records <n>', 'rows listed per report list (flows, transactions, connections); the summaries count all', '100000')
-    .addOption(new Option('--reader <reader>', 'classic pcap reader').choices(['pcap-parser', 'builtin']).default('builtin'))
-    .option('--jobs <n>', 'captures analyzed at once in worker threads; output stays in input order (default: the number of cores)');
+    .addOption(new Option('--reader <reader>', 'classic pcap reader').choices(['pcap-parser', 'builtin']).default('builtin'));
+  // export defines its own --jobs (its workers write Parquet rows); the others share this one.
+  if (!cmd.options.some((o) => o.long === '--jobs')) {
+    cmd.option('--jobs <n>', 'captures analyzed at once in worker threads; output stays in input order (default: the number of cores)');
+  }
+  return cmd;
 }
 
 /** Sets up the worker pool for the command about to run, from its --jobs. */
@@ -198,7 +239,14 @@ export function buildProgram(): Command {
     .version(version())
     // Usage mistakes are one line on stderr, like every other error (help stays one flag away).
     .configureOutput({ outputError: (text, write) => write(`statecap: ${text.trim().split('\n')[0].replace(/^error: /, '')} (see --help)\n`) })
-    .exitOverride();
+    .exitOverride()
+    .addOption(new Option('--color <when>', 'colour in tables: auto (a terminal, unless NO_COLOR or FORCE_COLOR=0), always, never').choices(['auto', 'always', 'never']).default('auto'))
+    .option('--no-color', 'no colour (same as --color never)')
+    .configureHelp({ showGlobalOptions: true })
+    .hook('preAction', (_program, command) => {
+      const color = command.optsWithGlobals().color as string | false;
+      setColorMode(color === false ? 'never' : color === 'always' || color === 'never' ? color : 'auto');
+    });
 
   const views = [
     ['analyze', 'rebuild TCP connections, DNS transactions and QUIC connections, and the state each endpoint holds'],
@@ -213,6 +261,8 @@ export function buildProgram(): Command {
   program.hook('preAction', (_program, action) => startPool(action.opts()));
   registerCheck(program, { analyze: analyzeOne, prefetch, addAnalysisOptions, toAnalyzeOptions });
   registerGrade(program, { analyze: analyzeOne, prefetch, addAnalysisOptions, toAnalyzeOptions });
+  registerExport(program, { analyze: analyzeOne, addAnalysisOptions, toAnalyzeOptions });
+  registerSql(program, { analyze: analyzeOne });
   return program;
 }
 

@@ -30,6 +30,11 @@ function number(name: string, text: string, { min = 0, integer = false, max = Nu
   return value;
 }
 
+/** A whole number option value from `min`, or a UsageError. */
+export function wholeNumber(name: string, text: string, min = 0): number {
+  return number(name, text, { min, integer: true });
+}
+
 export function toAnalyzeOptions(v: CommonOptionValues): AnalyzeOptions {
   const o: AnalyzeOptions = {};
   if (v.dnsPort) o.dnsPorts = v.dnsPort.flatMap((p) => p.split(',')).map((p) => number('--dns-port', p, { min: 1, max: 65535, integer: true }));

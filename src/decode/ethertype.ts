@@ -1,4 +1,4 @@
-import { decodeETag, decodePbb } from './bridging.js';
+import { decodeETag, decodePbb, decodeVnTag } from './bridging.js';
 import { decodeErspan } from './erspan.js';
 import { decodeEthernet, decodeVlanTag } from './ethernet.js';
 import { decodeFabricPath } from './fabricpath.js';
@@ -26,6 +26,7 @@ export const ETHERTYPE = {
   FABRICPATH: 0x8903,
   PBB: 0x88e7,
   E_TAG: 0x893f,
+  VN_TAG: 0x8926,
 } as const;
 
 /** Dispatches the payload that an EtherType (Ethernet, VLAN, SLL, GRE, Geneve, ...) announces. */
@@ -49,6 +50,7 @@ export function decodeEtherType(walk: Walk, type: number, offset: number, end: n
     case ETHERTYPE.FABRICPATH: return decodeFabricPath(walk, offset, end);
     case ETHERTYPE.PBB: return decodePbb(walk, offset, end);
     case ETHERTYPE.E_TAG: return decodeETag(walk, offset, end);
+    case ETHERTYPE.VN_TAG: return decodeVnTag(walk, offset, end);
     default:
       walk.packet.skipped = 'ethertype-0x' + type.toString(16).padStart(4, '0');
   }

@@ -1,6 +1,8 @@
 import { AYIYA, decodeAyiya } from './ayiya.js';
 import { decodeGeneve, GENEVE } from './geneve.js';
+import { decodeGreInUdp, GRE_IN_UDP } from './gre-udp.js';
 import { decodeGtpU, GTPU } from './gtp.js';
+import { decodeL2tp, L2TP } from './l2tp.js';
 import { decodeTeredo, TEREDO } from './teredo.js';
 import { decodeVxlan, VXLAN } from './vxlan.js';
 import type { Walk } from './walk.js';
@@ -22,6 +24,8 @@ export function decodeUdpTunnel(walk: Walk, srcPort: number, dstPort: number, of
     case GTPU.PORT: entered = decodeGtpU(walk, offset, end); break;
     case TEREDO.PORT: entered = decodeTeredo(walk, offset, end); break;
     case AYIYA.PORT: entered = decodeAyiya(walk, offset, end); break;
+    case GRE_IN_UDP.PORT: entered = decodeGreInUdp(walk, offset, end); break;
+    case L2TP.PORT: entered = decodeL2tp(walk, offset, end); break;
   }
   if (!entered) walk.packet.udp = udp;
 }
@@ -41,5 +45,6 @@ function tunnelPort(srcPort: number, dstPort: number): number {
 const WELL_KNOWN_PORT_LIMIT = 1024;
 
 function isTunnelPort(port: number): boolean {
-  return port === VXLAN.PORT || port === GENEVE.PORT || port === GTPU.PORT || port === TEREDO.PORT || port === AYIYA.PORT;
+  return port === VXLAN.PORT || port === GENEVE.PORT || port === GTPU.PORT || port === TEREDO.PORT || port === AYIYA.PORT ||
+    port === GRE_IN_UDP.PORT || port === L2TP.PORT;
 }

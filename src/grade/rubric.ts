@@ -11,6 +11,7 @@
  */
 import { parseExpectation, type Expectation } from '../check/expectation.js';
 import { parseWhere, type Where } from '../check/where.js';
+import { jsonProblemText } from './json-position.js';
 
 export interface RubricItem {
   id: string;
@@ -138,8 +139,8 @@ export function parseRubric(text: string, source = 'rubric'): { rubric: Rubric }
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (e) {
-    return { errors: [`${source}: not valid JSON (${(e as Error).message})`] };
+  } catch {
+    return { errors: [`${source}: ${jsonProblemText(text)}`] };
   }
   const result = validateRubric(value);
   return 'errors' in result ? { errors: result.errors.map((e) => `${source}: ${e}`) } : result;

@@ -3,8 +3,8 @@
  * (issue 6). Files in a folder are recognized as captures by their magic bytes (pcap in either
  * byte order and resolution, pcapng, gzip), not by name; other files are noted and skipped.
  */
-import { open, readdir, stat } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, join, relative, sep } from 'node:path';
 
 export interface Submission {
   /** The student's name as shown in gradebooks: the folder name, or the file name without capture extensions. */
@@ -47,7 +47,38 @@ export function submissionName(path: string): string {
   return stripped === '' ? base : stripped;
 }
 
-async function walk(dir: string, depth: number, files: string[], notes: string[], root: string): Promise<void> {
+/**
+ * Where a symbolic link in the submission may lead: to a regular file inside the submission folder
+ * (a student who links their capture from elsewhere in the folder is graded), never outside it (a
+ * link to /etc/passwd or to another student's folder must not make the grader read that file).
+ */
+async function followLink(path: string, realRoot: string, shown: string): Promise<{ file: string } | { refused: string }> {
+  let target: string;
+  try {
+    target = await realpath(path);
+  } catch (e) {
+    return { refused: `refused ${shown}: a symbolic link that leads nowhere (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  if (target !== realRoot && !target.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) {
+    return { refused: `refused ${shown}: a symbolic link to ${target}, outside the submission folder` };
+  }
+  const info = await stat(target);
+  if (!info.isFile()) return { refused: `refused ${shown}: a symbolic link to something other than a regular file` };
+  // The resolved path is what gets read, so the link cannot be swapped for another after the check.
+  return { file: target };
+}
+
+interface Walk {
+  files: string[];
+  notes: string[];
+  root: string;
+  realRoot: string;
+  /** Real paths already taken, so a link to a capture in the folder does not count it twice. */
+  seen: Map<string, string>;
+}
+
+async function walk(dir: string, depth: number, w: Walk): Promise<void> {
+  const { files, notes, root } = w;
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (files.length + notes.length >= MAX_FILES) {
@@ -57,17 +88,33 @@ async function walk(dir: string, depth: number, files: string[], notes: string[]
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (depth < MAX_DEPTH) await walk(path, depth + 1, files, notes, root);
+      if (depth < MAX_DEPTH) await walk(path, depth + 1, w);
       else notes.push(`skipped ${relative(root, path)}/: folders nested deeper than ${MAX_DEPTH} levels`);
-    } else if (entry.isFile()) {
+    } else if (entry.isFile() || entry.isSymbolicLink()) {
+      let read = path;
+      if (entry.isSymbolicLink()) {
+        const followed = await followLink(path, w.realRoot, relative(root, path));
+        if ('refused' in followed) {
+          notes.push(followed.refused);
+          continue;
+        }
+        read = followed.file;
+      }
+      const real = entry.isSymbolicLink() ? read : await realpath(path);
+      const first = w.seen.get(real);
+      if (first !== undefined) {
+        notes.push(`skipped ${relative(root, path)}: the same file as ${first}`);
+        continue;
+      }
+      w.seen.set(real, relative(root, path));
       let capture = false;
       try {
-        capture = await looksLikeCapture(path);
+        capture = await looksLikeCapture(read);
       } catch (e) {
         notes.push(`skipped ${relative(root, path)}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
         continue;
       }
-      if (capture) files.push(path);
+      if (capture) files.push(read);
       else notes.push(`skipped ${relative(root, path)}: not a capture file`);
     }
   }
@@ -86,7 +133,7 @@ export async function collectSubmission(path: string): Promise<Submission> {
   const captures: string[] = [];
   const notes: string[] = [];
   try {
-    await walk(path, 1, captures, notes, path);
+    await walk(path, 1, { files: captures, notes, root: path, realRoot: await realpath(path), seen: new Map() });
   } catch (e) {
     return { name, path, captures: [], notes, error: `${path}: cannot list folder (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
   }

@@ -17,7 +17,7 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(1)} ${units[unit]}`;
 }
 
-/** A duration in seconds: "850 µs", "12.3 ms", "4.20 s", "3m 05s", "2h 04m". */
+/** A duration in seconds: "850 µs", "12.3 ms", "4.20 s", "3m 05s", "2h 04m", "687d 19h". */
 export function formatSeconds(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '-';
   const abs = Math.abs(seconds);
@@ -33,7 +33,10 @@ export function formatSeconds(seconds: number | null): string {
     return `${Math.floor(whole / 60)}m ${String(whole % 60).padStart(2, '0')}s`;
   }
   const minutes = Math.round(seconds / 60);
-  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+  // Days beyond a day: "687d 19h" reads at a glance where "16507h 43m" does not.
+  const hours = Math.round(seconds / 3600);
+  return `${Math.floor(hours / 24)}d ${String(hours % 24).padStart(2, '0')}h`;
 }
 
 /** Capture time as ISO 8601 UTC with microseconds: "2024-05-01T12:00:00.000123Z". */

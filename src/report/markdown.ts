@@ -7,7 +7,8 @@ import type { AnyReport, Report } from './schema.js';
 import { isFailed } from './failed.js';
 import { atPacket, endpointsByPeak, restartLine } from './table-endpoints.js';
 import { findProblems } from './problems.js';
-import { countOf, formatBytes, formatCounts, formatSeconds } from './format.js';
+import { countOf, formatBytes, formatSeconds } from './format.js';
+import { TRACKERS, type AnyTrackerModule } from '../track/registry.js';
 
 export interface MarkdownOptions {
   /** Endpoints and problems listed per capture before an "N more" line (default 50). */
@@ -22,16 +23,14 @@ export function mdText(text: string): string {
 function summaryLine(r: Report): string {
   const c = r.capture;
   const duration = c.firstTime !== null && c.lastTime !== null ? c.lastTime - c.firstTime : null;
-  const tcp = countOf(r.tcp.summary.flows, 'TCP connection', 'TCP connections');
   const parts = [
     `**${countOf(c.packets, 'packet', 'packets')}** (${formatBytes(c.bytes)})`,
     c.format ?? 'unknown format',
     c.linkTypes.length > 0 ? c.linkTypes.map(mdText).join(', ') : 'no link type',
     formatSeconds(duration),
-    r.tcp.summary.flows > 0 ? `${tcp} (${mdText(formatCounts(r.tcp.summary.connStates))})` : tcp,
-    `${countOf(r.dns.summary.queries, 'DNS query', 'DNS queries')} (${r.dns.summary.answered} answered)`,
-    countOf(r.quic.summary.connections, 'QUIC connection', 'QUIC connections'),
   ];
+  const sections = r as unknown as Record<string, unknown>;
+  for (const m of TRACKERS as readonly AnyTrackerModule[]) parts.push(m.summary(sections[m.name]));
   return parts.join(' · ');
 }
 
@@ -59,14 +58,19 @@ function endpointsBlock(r: Report, maxRows: number): string[] {
   return lines;
 }
 
-const AREA_LABEL = { capture: 'Capture', tcp: 'TCP', dns: 'DNS', quic: 'QUIC', limits: 'Limits' } as const;
+/** "Capture", each tracker's label, "Limits". */
+function areaLabel(area: string): string {
+  if (area === 'capture') return 'Capture';
+  if (area === 'limits') return 'Limits';
+  return TRACKERS.find((m) => m.name === area)?.label ?? area;
+}
 
 function problemsBlock(r: Report, maxRows: number): string[] {
   const problems = findProblems(r);
   if (problems.length === 0) return ['### Problems found', '', 'None.'];
   const lines = [`### Problems found (${problems.length})`, ''];
   for (const p of problems.slice(0, maxRows)) {
-    lines.push(`- **${AREA_LABEL[p.area]}** ${mdText(p.text)}${p.where === '' ? '' : ` (packets ${p.where})`}`);
+    lines.push(`- **${areaLabel(p.area)}** ${mdText(p.text)}${p.where === '' ? '' : ` (packets ${p.where})`}`);
   }
   if (problems.length > maxRows) lines.push(`- … ${problems.length - maxRows} more (see the JSON report).`);
   return lines;

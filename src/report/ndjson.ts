@@ -9,6 +9,7 @@ import type {
   TcpFlowReport, TcpReport,
 } from './schema.js';
 import { isFailed } from './failed.js';
+import { TRACKERS, type AnyTrackerModule } from '../track/registry.js';
 
 export interface CaptureRecord {
   type: 'capture';
@@ -21,6 +22,8 @@ export interface CaptureRecord {
   tcp?: Omit<TcpReport, 'flows'>;
   dns?: Omit<DnsReport, 'transactions'>;
   quic?: Omit<QuicReport, 'connections'>;
+  /** Sections of later trackers, each without its listed rows, by tracker name. */
+  [section: string]: unknown;
   limits?: LimitsReport;
   costModel?: string;
   warnings?: string[];
@@ -31,7 +34,10 @@ export type DnsTransactionRecord = { type: 'dns-transaction'; capture: string } 
 export type QuicConnectionRecord = { type: 'quic-connection'; capture: string } & QuicConnectionReport;
 export type EndpointRecord = { type: 'endpoint'; capture: string } & EndpointReport;
 
-export type NdjsonRecord = CaptureRecord | TcpFlowRecord | DnsTransactionRecord | QuicConnectionRecord | EndpointRecord;
+/** A row of a later tracker's list: its module's `ndjson.type`. */
+export type TrackerRowRecord = { type: string; capture: string } & Record<string, unknown>;
+
+export type NdjsonRecord = CaptureRecord | TcpFlowRecord | DnsTransactionRecord | QuicConnectionRecord | EndpointRecord | TrackerRowRecord;
 
 /**
  * The records of one report. `view: 'state'` (for `statecap state`) yields the capture record
@@ -44,24 +50,30 @@ export function* ndjsonRecords(report: AnyReport, view: 'analyze' | 'state' = 'a
     return;
   }
   const { path: _path, ...file } = report.capture;
-  const { flows, ...tcp } = report.tcp;
-  const { transactions, ...dns } = report.dns;
-  const { connections, ...quic } = report.quic;
+  const sections = report as unknown as Record<string, Record<string, unknown>>;
+  const summaries: Record<string, unknown> = {};
+  const lists: { type: string; rows: readonly Record<string, unknown>[] }[] = [];
+  for (const m of TRACKERS as readonly AnyTrackerModule[]) {
+    const section = sections[m.name];
+    if (m.ndjson === null) {
+      summaries[m.name] = section;
+      continue;
+    }
+    const { [m.ndjson.list]: rows, ...rest } = section;
+    summaries[m.name] = rest;
+    lists.push({ type: m.ndjson.type, rows: rows as Record<string, unknown>[] });
+  }
   yield {
     type: 'capture',
     capture,
     file,
-    tcp,
-    dns,
-    quic,
+    ...summaries,
     limits: report.limits,
     costModel: report.costModel.name,
     warnings: report.warnings,
   };
   if (view === 'analyze') {
-    for (const flow of flows) yield { type: 'tcp-flow', capture, ...flow };
-    for (const t of transactions) yield { type: 'dns-transaction', capture, ...t };
-    for (const c of connections) yield { type: 'quic-connection', capture, ...c };
+    for (const list of lists) for (const row of list.rows) yield { type: list.type, capture, ...row } as NdjsonRecord;
   }
   for (const e of report.endpoints) yield { type: 'endpoint', capture, ...e };
 }

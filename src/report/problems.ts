@@ -2,20 +2,17 @@
  * "Problems found": the things in a report a reader should act on, in plain words, each with the
  * packets to look at. Used by the markdown view (CI job summaries, PR comments).
  */
-import type { Report } from './schema.js';
+import type { AnalysisOptionsReport, DnsReport, LimitsReport, QuicReport, Report, TcpFlowReport } from './schema.js';
+import type { Problem } from '../track/tracker.js';
+import { TRACKERS } from '../track/registry.js';
 import { CONN_STATE_MEANING, TROUBLED_CONN_STATES } from './conn-states.js';
 import { dnsAttention } from './dns-attention.js';
 import { omittedTotal } from './limits.js';
 import { countOf, formatPacketRange, formatPackets } from './format.js';
 
-export interface Problem {
-  area: 'capture' | 'tcp' | 'dns' | 'quic' | 'limits';
-  text: string;
-  /** Packet numbers or a packet range to open in Wireshark ("#10–#11", "#25, #26"); "" when none apply. */
-  where: string;
-}
+export type { Problem } from '../track/tracker.js';
 
-/** Every problem in `report`, grouped by area (capture, TCP, DNS, QUIC, limits), in packet order within an area. */
+/** Every problem in `report`, grouped by area (capture, each tracker in registry order, limits), in packet order within an area. */
 export function findProblems(report: Report): Problem[] {
   const problems: Problem[] = [];
   if (report.capture.error !== undefined) {
@@ -23,7 +20,18 @@ export function findProblems(report: Report): Problem[] {
   }
   for (const warning of report.warnings) problems.push({ area: 'capture', text: warning, where: '' });
 
-  for (const f of report.tcp.flows) {
+  const view = { options: report.options, color: false, maxRows: Number.MAX_SAFE_INTEGER };
+  const sections = report as unknown as Record<string, unknown>;
+  for (const module of TRACKERS) problems.push(...module.problems(sections[module.name] as never, view));
+
+  problems.push(...omissionProblems(report.limits)); // evictions are in report.warnings, listed above
+  return problems;
+}
+
+/** TCP flows worth a look: troubled conn_state codes, retransmissions and the like. */
+export function tcpProblems(flows: readonly TcpFlowReport[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const f of flows) {
     const who = `flow ${f.id} ${f.client} → ${f.server}`;
     const where = formatPacketRange(f.firstPacket, f.lastPacket);
     if (TROUBLED_CONN_STATES.has(f.connState)) {
@@ -38,13 +46,25 @@ export function findProblems(report: Report): Problem[] {
     if (trouble.length > 0) problems.push({ area: 'tcp', text: `${who}: ${trouble.join(', ')}`, where });
   }
 
-  for (const item of dnsAttention(report.dns, report.options.dnsTimeout)) {
+  return problems;
+}
+
+/** DNS transactions and messages worth a look. */
+export function dnsProblems(dns: DnsReport, options: AnalysisOptionsReport): Problem[] {
+  const problems: Problem[] = [];
+  for (const item of dnsAttention(dns, options.dnsTimeout)) {
     const between = item.client === '-' ? '' : ` from ${item.client} to ${item.server}`;
     const query = item.query === '-' ? '' : ` ${item.query}`;
     problems.push({ area: 'dns', text: `${item.kind}${query}${between}: ${item.detail}`, where: formatPackets(item.packets) });
   }
 
-  for (const c of report.quic.connections) {
+  return problems;
+}
+
+/** QUIC handshakes not seen completing, and datagrams of no known connection. */
+export function quicProblems(quic: QuicReport): Problem[] {
+  const problems: Problem[] = [];
+  for (const c of quic.connections) {
     if (c.handshake === 'complete') continue;
     const name = c.serverName === null ? 'no SNI' : `SNI ${c.serverName}`;
     problems.push({
@@ -53,28 +73,20 @@ export function findProblems(report: Report): Problem[] {
       where: formatPacketRange(c.firstPacket, c.lastPacket),
     });
   }
-  if (report.quic.unattributed.datagrams > 0) {
+  if (quic.unattributed.datagrams > 0) {
     problems.push({
       area: 'quic',
-      text: `${countOf(report.quic.unattributed.datagrams, 'datagram', 'datagrams')} with short headers of no known connection`,
-      where: formatPackets(report.quic.unattributed.packets),
+      text: `${countOf(quic.unattributed.datagrams, 'datagram', 'datagrams')} with short headers of no known connection`,
+      where: formatPackets(quic.unattributed.packets),
     });
   }
 
-  const l = report.limits;
-  const partial = ': results for them are partial';
-  const evictions: [number, string, number, string][] = [
-    [l.evictedFlows, 'TCP flows', l.maxFlows, `, ${l.evictedOpenFlows} of them still open: results for those are partial`],
-    [l.evictedFragments, 'IP fragment trains', l.maxFragments, partial],
-    [l.evictedDnsQueries, 'pending DNS queries', l.maxPendingDns, partial],
-    [l.evictedQuicConnections, 'QUIC connections', l.maxQuicConnections, partial],
-  ];
-  for (const [count, what, cap, consequence] of evictions) {
-    if (count > 0) problems.push({ area: 'limits', text: `${count} ${what} evicted at the cap of ${cap}${consequence}`, where: '' });
-  }
-  const omitted = omittedTotal(l);
-  if (omitted > 0) {
-    problems.push({ area: 'limits', text: `${omitted} rows not listed beyond --max-records ${l.maxRecords} (counted in the summaries)`, where: '' });
-  }
   return problems;
+}
+
+/** Rows not listed beyond --max-records (evictions are in report.warnings, listed with the capture). */
+function omissionProblems(l: LimitsReport): Problem[] {
+  const omitted = omittedTotal(l);
+  if (omitted === 0) return [];
+  return [{ area: 'limits', text: `${omitted} rows not listed beyond --max-records ${l.maxRecords} (counted in the summaries)`, where: '' }];
 }

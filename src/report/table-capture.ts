@@ -4,7 +4,7 @@ import { renderKeyValue, paint } from './cli-table.js';
 import { evictedTotal } from './limits.js';
 import { countOf, formatBytes, formatCounts, formatSeconds, formatTime } from './format.js';
 
-export function captureSection(report: Report, color: boolean): string {
+export function captureSection(report: Report, color: boolean, width?: number): string {
   const c = report.capture;
   const duration = c.firstTime !== null && c.lastTime !== null ? c.lastTime - c.firstTime : null;
   const format = c.format === null ? 'unknown' : c.compressed ? `${c.format} (gzip)` : c.format;
@@ -28,7 +28,7 @@ export function captureSection(report: Report, color: boolean): string {
       `QUIC connections ${l.evictedQuicConnections} (table caps reached)`, 'red', color)]);
   }
   if (c.error !== undefined) rows.push(['Stopped', paint(c.error, 'red', color)]);
-  const lines = [renderKeyValue(rows, { color })];
+  const lines = [renderKeyValue(rows, { color, width })];
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);
   return lines.join('\n');
 }

@@ -1,10 +1,11 @@
 /** DNS summary (queries, answered %, RTT, rcodes) and the transactions that need attention (issue 3). */
 import type { DnsReport } from './schema.js';
 import { renderGrid, renderKeyValue } from './cli-table.js';
+import type { SectionOptions } from './layout.js';
 import { countOf, formatCounts, formatPackets, formatPercent, formatSeconds, moreLine } from './format.js';
 import { dnsAttention } from './dns-attention.js';
 
-export function dnsSection(dns: DnsReport, dnsTimeout: number, opts: { color: boolean; maxRows: number }): string | null {
+export function dnsSection(dns: DnsReport, dnsTimeout: number, opts: SectionOptions): string | null {
   const s = dns.summary;
   if (s.queries === 0 && s.unsolicited === 0 && s.malformed === 0) return null;
   const summary = renderKeyValue([
@@ -18,7 +19,7 @@ export function dnsSection(dns: DnsReport, dnsTimeout: number, opts: { color: bo
     ['Unsolicited', String(s.unsolicited)],
     ['Malformed', String(s.malformed)],
     ['ID collisions', String(dns.collisions.length)],
-  ], { color: opts.color });
+  ], { color: opts.color, width: opts.width });
   const lines = [`DNS (${countOf(s.queries, 'query', 'queries')})`, summary];
   const attention = dnsAttention(dns, dnsTimeout);
   if (attention.length > 0) {
@@ -27,7 +28,8 @@ export function dnsSection(dns: DnsReport, dnsTimeout: number, opts: { color: bo
     lines.push(renderGrid(
       ['Kind', 'Query', 'Client', 'Server', 'Packets', 'Detail'],
       shown.map((a) => [a.kind, a.query, a.client, a.server, formatPackets(a.packets), a.detail]),
-      { color: opts.color },
+      { color: opts.color, width: opts.width, drop: ['Packets', 'Client', 'Detail'] },
+      opts.note,
     ));
     const more = moreLine(attention.length, shown.length, 'DNS items');
     if (more !== null) lines.push(more);

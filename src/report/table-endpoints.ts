@@ -4,6 +4,7 @@
  */
 import type { EndpointReport } from './schema.js';
 import { renderGrid, paint } from './cli-table.js';
+import type { SectionOptions } from './layout.js';
 import { countOf, formatBytes, formatSeconds, moreLine } from './format.js';
 
 const HEAD = ['Endpoint', 'Role', 'Verdict', 'Peak entries', 'At', 'Peak bytes', 'At', 'Idle', 'Sticky routing'];
@@ -36,7 +37,7 @@ export function restartLine(e: EndpointReport): string | null {
   return `restart at ${at}${basis} breaks ${parts.length > 0 ? parts.join(', ') : 'nothing'}`;
 }
 
-export function endpointsSection(endpoints: readonly EndpointReport[], opts: { color: boolean; maxRows: number }): string {
+export function endpointsSection(endpoints: readonly EndpointReport[], opts: SectionOptions): string {
   if (endpoints.length === 0) return 'Endpoints: none';
   const sorted = endpointsByPeak(endpoints);
   const shown = sorted.slice(0, opts.maxRows);
@@ -51,7 +52,7 @@ export function endpointsSection(endpoints: readonly EndpointReport[], opts: { c
     formatSeconds(e.idleSeconds),
     e.stickyRouting,
   ]);
-  const lines = [`Endpoints (${endpoints.length}) by peak state`, renderGrid(HEAD, rows, { color: opts.color, align: [...ALIGN] })];
+  const lines = [`Endpoints (${endpoints.length}) by peak state`, renderGrid(HEAD, rows, { color: opts.color, align: [...ALIGN], width: opts.width, drop: ['Sticky routing', 'At', 'Idle'] }, opts.note)];
   const more = moreLine(endpoints.length, shown.length, 'endpoints');
   if (more !== null) lines.push(more);
   for (const e of shown) {

@@ -5,17 +5,20 @@
  */
 import type { AnyReport, Report } from './schema.js';
 import { captureSection } from './table-capture.js';
-import { tcpSection } from './table-tcp.js';
-import { dnsSection } from './table-dns.js';
-import { quicSection } from './table-quic.js';
 import { endpointsSection } from './table-endpoints.js';
-import { paint } from './cli-table.js';
+import { paint, type FitNote } from './cli-table.js';
+import type { SectionOptions, SortKey, TimeMode } from './layout.js';
 import { isFailed } from './failed.js';
+import { TRACKERS, type AnyTrackerModule } from '../track/registry.js';
 
 export interface TableOptions {
   color: boolean;
-  /** Rows per list before a "N more" line (default 50). */
+  /** Rows per list before a "N more" line (default 50; --top). */
   maxRows?: number;
+  /** Columns available (a terminal's width); unlimited when absent (--wide, pipes, files). */
+  width?: number;
+  sort?: SortKey;
+  time?: TimeMode;
 }
 
 export const DEFAULT_MAX_ROWS = 50;
@@ -24,28 +27,38 @@ function failedBlock(path: string, error: string, color: boolean): string {
   return `${paint(path, 'bold', color)}\n${paint('error', 'red', color)}: ${error}`;
 }
 
-function reportBlock(report: Report, opts: Required<TableOptions>, endpointsOnly: boolean): string {
-  const o = { color: opts.color, maxRows: opts.maxRows };
+function reportBlock(report: Report, opts: TableOptions & { maxRows: number }, endpointsOnly: boolean): string {
+  const note: FitNote = { dropped: [] };
+  const o: SectionOptions = { ...opts, origin: report.capture.firstTime, note };
+  const fitNote = () => (note.dropped.length > 0
+    ? [`(left out to fit ${opts.width} columns: ${note.dropped.join(', ')}; --wide shows every column)`] : []);
   if (endpointsOnly) {
-    return [paint(report.capture.path, 'bold', opts.color), endpointsSection(report.endpoints, o)].join('\n');
+    return [paint(report.capture.path, 'bold', opts.color), endpointsSection(report.endpoints, o), estimateNote(report), ...fitNote()].join('\n');
   }
+  const view = { ...o, options: report.options };
+  const byName = report as unknown as Record<string, unknown>;
   const sections = [
-    captureSection(report, opts.color),
-    tcpSection(report.tcp.flows, report.tcp.summary.flows, o),
-    dnsSection(report.dns, report.options.dnsTimeout, o),
-    quicSection(report.quic, o),
-    endpointsSection(report.endpoints, o),
+    captureSection(report, opts.color, opts.width),
+    ...(TRACKERS as readonly AnyTrackerModule[]).map((m) => m.table(byName[m.name], view)),
+    `${endpointsSection(report.endpoints, o)}
+${estimateNote(report)}`,
+    ...fitNote(),
   ];
   return sections.filter((s): s is string => s !== null).join('\n\n');
 }
 
+/** Byte figures come from the cost model, not from the endpoint's memory: say so once, under them. */
+function estimateNote(report: Report): string {
+  return `Bytes are estimates from the cost model "${report.costModel.name}" (see --cost-model), not measured memory.`;
+}
+
 function render(reports: readonly AnyReport[], opts: TableOptions, endpointsOnly: boolean): string {
-  const full: Required<TableOptions> = { color: opts.color, maxRows: Math.max(1, opts.maxRows ?? DEFAULT_MAX_ROWS) };
+  const full = { ...opts, maxRows: Math.max(1, opts.maxRows ?? DEFAULT_MAX_ROWS) };
   const blocks = reports.map((r) => (isFailed(r) ? failedBlock(r.capture.path, r.error, opts.color) : reportBlock(r, full, endpointsOnly)));
   return `${blocks.join('\n\n')}\n`;
 }
 
-/** Everything: capture summary, TCP, DNS, QUIC and endpoints. */
+/** Everything: capture summary, each tracker's section and endpoints. */
 export function renderTable(reports: readonly AnyReport[], opts: TableOptions): string {
   return render(reports, opts, false);
 }

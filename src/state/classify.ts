@@ -2,7 +2,10 @@
  * Per-flow classification (schema FlowClassification): is the transport stateful, who holds what,
  * and what a load balancer must keep sticky. Pure functions of one flow record.
  */
-import type { DnsTransactionReport, FlowClassification, QuicConnectionReport, TcpFlowReport } from '../report/schema.js';
+import type { FlowClassification } from '../model/classification.js';
+import type { TcpFlowReport } from '../model/tcp.js';
+import type { DnsTransactionReport } from '../model/dns.js';
+import type { QuicConnectionReport } from '../model/quic.js';
 import { parseEndpoint } from '../flow/endpoint.js';
 
 function range(first: number, last: number): string {

@@ -4,7 +4,7 @@
  * entry must buffer. `--cost-model FILE.json` overrides any figure (parseCostModel).
  */
 import { STATE_KINDS, type StateKind } from './events.js';
-import type { CostModelReport } from '../report/schema.js';
+import type { CostModelReport } from '../model/endpoint.js';
 
 export type CostKey = StateKind | 'bufferedByte';
 

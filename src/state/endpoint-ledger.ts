@@ -6,7 +6,7 @@
  * points are taken only then, so the order in which a tracker emits the events of one packet
  * (release then hold, hold then buffer) cannot create a peak that never existed between packets.
  */
-import type { EndpointReport, LedgerPoint } from '../report/schema.js';
+import type { EndpointReport, LedgerPoint } from '../model/endpoint.js';
 import { STATE_KINDS, type EndpointRef, type StateKind } from './events.js';
 import type { EntryKey, LiveEntry } from './entry.js';
 import { FlowSpans } from './flow-spans.js';

@@ -26,22 +26,41 @@ export interface LiveEntry {
   live: boolean;
 }
 
-const PROTO_INDEX = { tcp: 0, dns: 1, quic: 2 } as const;
+/** Protocols below this index and ids below ID_LIMIT fit the numeric key; others fall back to a string. */
+const PROTO_SLOTS = 32;
 /** Parts below this fit the numeric key; larger (or odd) ones fall back to a string. */
 const PART_SLOTS = 64;
+/** id * PROTO_SLOTS * PART_SLOTS stays an exact integer (below 2^53) for ids below this. */
+const ID_LIMIT = 2 ** 42;
+
+/** Each protocol name gets a small index the first time an entry names it (no fixed list of protocols). */
+const protoIndex = new Map<string, number>();
+
+function indexOf(proto: string): number {
+  let index = protoIndex.get(proto);
+  if (index === undefined) {
+    index = protoIndex.size;
+    protoIndex.set(proto, index);
+  }
+  return index;
+}
 
 /**
- * Flow identity (parts of one flow together): what reasons and restart lists name. A number, so
- * that looking an entry up allocates nothing: id * 4 + protocol (exact for ids below 2^51).
+ * Flow identity (parts of one flow together): what reasons and restart lists name. A number when
+ * it fits, so that looking an entry up allocates nothing: id * PROTO_SLOTS + protocol index.
  */
-export function flowKey(ref: EntryRef): number {
-  return ref.id * 4 + PROTO_INDEX[ref.proto];
+export function flowKey(ref: EntryRef): EntryKey {
+  const index = indexOf(ref.proto);
+  if (index < PROTO_SLOTS && Number.isInteger(ref.id) && ref.id >= 0 && ref.id < ID_LIMIT) return ref.id * PROTO_SLOTS + index;
+  return `${ref.proto}|${ref.id}`;
 }
 
 /** Entry identity within one endpoint: protocol, flow record id and part. */
 export function entryKey(ref: EntryRef): EntryKey {
+  const flow = flowKey(ref);
   const part = ref.part;
-  if (part === undefined) return flowKey(ref) * PART_SLOTS;
-  if (Number.isInteger(part) && part >= 0 && part < PART_SLOTS - 1) return flowKey(ref) * PART_SLOTS + part + 1;
+  if (typeof flow === 'string') return part === undefined ? flow : `${flow}|${part}`;
+  if (part === undefined) return flow * PART_SLOTS;
+  if (Number.isInteger(part) && part >= 0 && part < PART_SLOTS - 1) return flow * PART_SLOTS + part + 1;
   return `${ref.proto}|${ref.id}|${part}`;
 }

@@ -7,14 +7,9 @@
  * `until` lets the ledger expire an entry by itself at a capture time (TIME-WAIT after 2*MSL, a DNS
  * query after the timeout) unless a later event changes it first.
  */
-export type StateKind =
-  | 'tcpConnections' | 'tcpTimeWait' | 'tcpHalfOpen'
-  | 'dnsPendingQueries' | 'dnsInFlight'
-  | 'quicConnections' | 'quicCids';
+import type { StateKind } from '../model/state-kind.js';
 
-export const STATE_KINDS: readonly StateKind[] = [
-  'tcpConnections', 'tcpTimeWait', 'tcpHalfOpen', 'dnsPendingQueries', 'dnsInFlight', 'quicConnections', 'quicCids',
-];
+export { STATE_KINDS, type StateKind } from '../model/state-kind.js';
 
 /** A server endpoint is ip:port; a client endpoint is an address (all its ephemeral ports together). */
 export interface EndpointRef {
@@ -24,9 +19,9 @@ export interface EndpointRef {
   port: number | null;
 }
 
-/** Which flow record an entry belongs to: TCP flow id, DNS transaction index, QUIC connection id. */
+/** Which flow record an entry belongs to: the tracker's name and its record id (TCP flow id, DNS transaction index, ...). */
 export interface EntryRef {
-  proto: 'tcp' | 'dns' | 'quic';
+  proto: string;
   id: number;
   /** Distinguishes several entries of one flow at one endpoint (e.g. the CIDs of a QUIC connection). */
   part?: number;

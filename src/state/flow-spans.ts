@@ -4,7 +4,8 @@
  * are kept (the reasons list is bounded); the others are only counted.
  */
 import type { EntryRef, StateKind } from './events.js';
-import { flowKey } from './entry.js';
+import { flowKey, type EntryKey } from './entry.js';
+import { STATE_PROTOCOLS } from '../model/state-kind.js';
 
 export const SPANS_PER_PROTOCOL = 5;
 
@@ -31,22 +32,29 @@ export interface FlowSpan {
   end: SpanEnd | null;
 }
 
+function zeroPerProtocol(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const proto of STATE_PROTOCOLS) counts[proto] = 0;
+  return counts;
+}
+
 export class FlowSpans {
   /** Flows held (counted when their main entry, the one without `part`, is created). */
-  readonly counts = { tcp: 0, dns: 0, quic: 0 };
-  private readonly kept = new Map<number, FlowSpan>();
-  private readonly keptPerProto = { tcp: 0, dns: 0, quic: 0 };
+  readonly counts: Record<string, number> = zeroPerProtocol();
+  private readonly kept = new Map<EntryKey, FlowSpan>();
+  private readonly keptPerProto: Record<string, number> = zeroPerProtocol();
 
   onHold(ref: EntryRef, kind: StateKind, entries: number, created: boolean, packet: number, time: number): void {
     const key = flowKey(ref);
     let span = this.kept.get(key);
     if (created && ref.part === undefined) {
-      this.counts[ref.proto]++;
-      if (span === undefined && this.keptPerProto[ref.proto] < SPANS_PER_PROTOCOL) {
+      this.counts[ref.proto] = (this.counts[ref.proto] ?? 0) + 1;
+      const kept = this.keptPerProto[ref.proto] ?? 0;
+      if (span === undefined && kept < SPANS_PER_PROTOCOL) {
         span = { proto: ref.proto, id: ref.id, firstPacket: packet, lastHoldPacket: packet, lastHoldTime: time,
           kinds: [], cids: 0, end: null };
         this.kept.set(key, span);
-        this.keptPerProto[ref.proto]++;
+        this.keptPerProto[ref.proto] = kept + 1;
       }
     }
     if (span === undefined) return;

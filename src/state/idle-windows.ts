@@ -10,7 +10,7 @@
  * Only the `limit` longest windows are listed (sorted by start); the total and the longest always
  * cover every window, and `omitted` says how many were left out.
  */
-import type { IdleWindow } from '../report/schema.js';
+import type { IdleWindow } from '../model/endpoint.js';
 import { MinHeap } from './min-heap.js';
 
 /** Capture times are epoch seconds as doubles (microsecond precision): keep differences at that precision. */

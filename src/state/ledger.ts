@@ -18,13 +18,14 @@
  * (after every packet stamped at or before it). A restart point past the end of the capture is
  * evaluated at the end.
  */
-import type { CostModelReport, EndpointReport } from '../report/schema.js';
+import type { CostModelReport, EndpointReport } from '../model/endpoint.js';
 import { endpointString } from '../flow/endpoint.js';
 import { costModelReport, LINUX_COST_MODEL, type CostModel } from './cost-model.js';
 import { EndpointLedger, KIND_INDEX } from './endpoint-ledger.js';
 import { entryKey, type LiveEntry } from './entry.js';
 import { STATE_KINDS, type BufferEvent, type EndpointRef, type HoldEvent, type ReleaseEvent, type StateSink } from './events.js';
 import { ExpiryQueue } from './expiry-queue.js';
+import { noBreaks } from './restart-breaks.js';
 
 export interface LedgerOptions {
   costModel?: CostModel;
@@ -242,7 +243,7 @@ export class StateLedger implements StateSink {
     });
     this.endpoints.push(endpoint);
     // Created after --restart-at was evaluated: it held nothing then.
-    if (this.restartTaken && ref.role === 'server') endpoint.restart = { ...this.takenRestart(), breaks: { tcp: [], dns: [], quic: [] } };
+    if (this.restartTaken && ref.role === 'server') endpoint.restart = { ...this.takenRestart(), breaks: noBreaks() };
     return endpoint;
   }
 

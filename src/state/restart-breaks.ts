@@ -9,13 +9,17 @@
  *   queries when the endpoint is a client.
  * - QUIC: every connection it holds (connection state or CID mappings).
  */
-import type { StateKind } from './events.js';
+import { STATE_PROTOCOLS, type StateKind } from '../model/state-kind.js';
 import type { EntryKey, LiveEntry } from './entry.js';
 
-export interface RestartBreaks {
-  tcp: number[];
-  dns: number[];
-  quic: number[];
+/** Flow ids per protocol; every protocol that holds ledger state has its key (possibly empty), in kind order. */
+export type RestartBreaks = Record<string, number[]>;
+
+/** Nothing breaks: an empty list per protocol. */
+export function noBreaks(): RestartBreaks {
+  const breaks: RestartBreaks = {};
+  for (const proto of STATE_PROTOCOLS) breaks[proto] = [];
+  return breaks;
 }
 
 /** Does losing an entry of this kind break something its peer notices? */
@@ -24,16 +28,21 @@ export function breaksOnRestart(kind: StateKind): boolean {
 }
 
 /** Sorted, de-duplicated flow ids per protocol from (proto, id) pairs. */
-export function collectBreaks(refs: Iterable<{ proto: 'tcp' | 'dns' | 'quic'; id: number }>): RestartBreaks {
-  const sets = { tcp: new Set<number>(), dns: new Set<number>(), quic: new Set<number>() };
-  for (const ref of refs) sets[ref.proto].add(ref.id);
-  const sorted = (s: Set<number>): number[] => [...s].sort((a, b) => a - b);
-  return { tcp: sorted(sets.tcp), dns: sorted(sets.dns), quic: sorted(sets.quic) };
+export function collectBreaks(refs: Iterable<{ proto: string; id: number }>): RestartBreaks {
+  const sets = new Map<string, Set<number>>(STATE_PROTOCOLS.map((proto) => [proto, new Set<number>()]));
+  for (const ref of refs) {
+    let set = sets.get(ref.proto);
+    if (set === undefined) sets.set(ref.proto, (set = new Set<number>()));
+    set.add(ref.id);
+  }
+  const breaks: RestartBreaks = {};
+  for (const [proto, set] of sets) breaks[proto] = [...set].sort((a, b) => a - b);
+  return breaks;
 }
 
 /** What a restart breaks now, from an endpoint's live entries: O(live entries). */
 export function breaksNow(live: Iterable<LiveEntry>): RestartBreaks {
-  const refs: { proto: 'tcp' | 'dns' | 'quic'; id: number }[] = [];
+  const refs: { proto: string; id: number }[] = [];
   for (const entry of live) if (breaksOnRestart(entry.kind)) refs.push(entry.ref);
   return collectBreaks(refs);
 }
@@ -45,7 +54,7 @@ export function breaksNow(live: Iterable<LiveEntry>): RestartBreaks {
  * once, so the cost is O(1) amortized per event and the memory O(entries at peak + live entries).
  */
 export class WorstMoment {
-  private readonly atPeak = new Map<EntryKey, { proto: 'tcp' | 'dns' | 'quic'; id: number }>();
+  private readonly atPeak = new Map<EntryKey, { proto: string; id: number }>();
   private readonly changed = new Set<EntryKey>();
 
   /** An entry was created, changed kind, or (entry.live false) ended. */

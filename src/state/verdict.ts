@@ -14,7 +14,7 @@
  * Reasons: one summary line, the first MAX_FLOW_LINES flows (stateful ones first), "and N more",
  * and a line when the same address also acts in the other role (e.g. a resolver that forwards).
  */
-import type { EndpointReport } from '../report/schema.js';
+import type { EndpointReport } from '../model/endpoint.js';
 import type { StateKind } from './events.js';
 import type { FlowSpan, FlowSpans } from './flow-spans.js';
 
@@ -71,6 +71,8 @@ function spanLine(span: FlowSpan, role: 'server' | 'client'): string {
       return role === 'client'
         ? `keeps the query ID and source port of DNS transaction ${span.id} ${range}`
         : `keeps DNS transaction ${span.id} in flight ${range}`;
+    default:
+      return `holds ${span.proto.toUpperCase()} state for flow ${span.id} ${range} (${kinds})`;
   }
 }
 
@@ -105,8 +107,8 @@ export function endpointVerdict(input: VerdictInput): Verdict {
   for (const span of shown) reasons.push(spanLine(span, input.role));
 
   const counts = input.spans.counts;
-  const shownPer = { tcp: 0, dns: 0, quic: 0 };
-  for (const span of shown) shownPer[span.proto]++;
+  const shownPer: Record<string, number> = { tcp: 0, dns: 0, quic: 0 };
+  for (const span of shown) shownPer[span.proto] = (shownPer[span.proto] ?? 0) + 1;
   const rest = [
     counts.tcp - shownPer.tcp > 0 ? plural(counts.tcp - shownPer.tcp, 'TCP connection', 'TCP connections') : '',
     counts.quic - shownPer.quic > 0 ? plural(counts.quic - shownPer.quic, 'QUIC connection', 'QUIC connections') : '',

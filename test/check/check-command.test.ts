@@ -65,7 +65,7 @@ describe('runCheckCommand', () => {
     expect(code).toBe(2);
     expect(h.analyzed).toEqual([]);
     expect(h.err).toHaveLength(1);
-    expect(h.err[0]).toMatch(/^statecap check: expectation "tcp\.flowz > 1": unknown metric "tcp\.flowz"/);
+    expect(h.err[0]).toMatch(/^statecap: expectation "tcp\.flowz > 1": unknown metric "tcp\.flowz"/);
     expect(h.err[0].trimEnd().split('\n')).toHaveLength(1);
   });
 
@@ -74,14 +74,14 @@ describe('runCheckCommand', () => {
     const code = await runCheckCommand(['broken.pcap', 'a.pcap'], { expect: ['tcp.flows == 4'], format: 'table' }, h.deps);
     expect(code).toBe(2);
     expect(h.err).toEqual(['statecap: broken.pcap: not a capture file (magic 0x7f454c46)\n']);
-    expect(h.out.join('')).toContain('1 passed, 0 failed, 1 errors');
+    expect(h.out.join('')).toContain('1 passed, 0 failed, 1 error\n');
   });
 
   it('exits 2 for a bad analysis option value, with one line', async () => {
     const h = harness();
     const code = await runCheckCommand(['a.pcap'], { expect: ['tcp.flows == 4'], format: 'table', dnsTimeout: 'soon' }, h.deps);
     expect(code).toBe(2);
-    expect(h.err).toEqual(["statecap check: option --dns-timeout: 'soon' is not a number from 0 to 9007199254740991\n"]);
+    expect(h.err).toEqual(["statecap: option --dns-timeout: 'soon' is not a number from 0 to 9007199254740991\n"]);
   });
 
   it('writes JUnit XML next to the normal output', async () => {
@@ -112,7 +112,7 @@ describe('runCheckCommand', () => {
   it('rejects an unknown format', async () => {
     const h = harness();
     expect(await runCheckCommand(['a.pcap'], { expect: ['tcp.flows == 4'], format: 'xml' }, h.deps)).toBe(2);
-    expect(h.err).toEqual(['statecap check: --format xml is not one of table, json, markdown, ndjson\n']);
+    expect(h.err).toEqual(['statecap: --format xml is not one of table, json, markdown, ndjson\n']);
   });
 });
 

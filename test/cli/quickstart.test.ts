@@ -42,11 +42,12 @@ describe('quick-start capture, end to end through the CLI', () => {
     // GET / is 78 bytes; nginx's 200 response with a 20-byte body is 256 bytes.
     expect(report.tcp.flows[0].payloadBytes).toEqual({ client: 78, server: 256 });
     const server = report.tcp.flows[0].transitions.filter((t) => t.endpoint === 'server').map((t) => [t.packet, t.to]);
-    // A FIN moves its receiver when the receiver acknowledges it: the server's FIN+ACK (11) acks the
-    // client's FIN (10), and the client's last ACK (12) puts it in TIME-WAIT.
-    expect(server).toEqual([[3, 'LISTEN'], [4, 'SYN-RECEIVED'], [5, 'ESTABLISHED'], [11, 'CLOSE-WAIT'], [11, 'LAST-ACK'], [12, 'CLOSED']]);
+    // Changes on receipt happen at the arriving segment: the server's SYN-ACK (4) dates its
+    // SYN-RECEIVED back to the SYN (3); the client's FIN (10) puts the server in CLOSE-WAIT, and the
+    // server's FIN+ACK (11) the client in FIN-WAIT-2, then TIME-WAIT (RFC 9293 §3.10.7.4).
+    expect(server).toEqual([[3, 'LISTEN'], [3, 'SYN-RECEIVED'], [5, 'ESTABLISHED'], [10, 'CLOSE-WAIT'], [11, 'LAST-ACK'], [12, 'CLOSED']]);
     const client = report.tcp.flows[0].transitions.filter((t) => t.endpoint === 'client').map((t) => [t.packet, t.to]);
-    expect(client).toEqual([[3, 'SYN-SENT'], [4, 'ESTABLISHED'], [10, 'FIN-WAIT-1'], [11, 'FIN-WAIT-2'], [12, 'TIME-WAIT']]);
+    expect(client).toEqual([[3, 'SYN-SENT'], [4, 'ESTABLISHED'], [10, 'FIN-WAIT-1'], [11, 'FIN-WAIT-2'], [11, 'TIME-WAIT']]);
   });
 
   it('matches the four DNS queries, over UDP and TCP, with their outcomes', () => {
@@ -82,7 +83,7 @@ describe('quick-start capture, end to end through the CLI', () => {
     expect(client!.role).toBe('client');
     expect(client!.atEnd).toEqual({ entries: 3, bytes: 3 * 280 });
     expect(client!.peakByKind.tcpTimeWait!.entries).toBe(3);
-    expect(client!.peakByKind.tcpTimeWait!.packet).toBe(32); // the ACK of the last server FIN
+    expect(client!.peakByKind.tcpTimeWait!.packet).toBe(31); // the arrival of the last server FIN
   });
 
   it('answers --restart-at with what a restart then would break', () => {

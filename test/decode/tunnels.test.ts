@@ -3,7 +3,7 @@ import { decodePacket } from '../../src/decode/decode.js';
 import { FragmentReassembler } from '../../src/decode/fragments.js';
 import type { DecodedPacket } from '../../src/decode/packet.js';
 import {
-  ayiya, concat, erspan, ethernet, fabricPath, geneve, gre, gtpu, hex, ipv4, ipv4Fragments, ipv6, mpls, ppp, pppoe, tcp,
+  ayiya, concat, erspan, ethernet, fabricPath, geneve, gre, gtpu, hex, ipv4, ipv4Fragments, ipv6, l2tp, mpls, ppp, pppoe, tcp,
   teredo, udp, vxlan,
 } from '../helpers/packets.js';
 import { record } from './record.js';
@@ -116,6 +116,34 @@ describe('UDP tunnels', () => {
     expect(decode(overUdp(3544, new Uint8Array(12).fill(0x60)))).toMatchObject({ tunnels: undefined, udp: { dstPort: 3544 } });
   });
   it('AYIYA (5072) carrying IPv6', () => expectInner6(decode(overUdp(5072, ayiya(inner6))), ['ayiya']));
+  it('GRE in UDP (4754, RFC 8086): IPv4, IPv6 and bridged Ethernet, with key and sequence', () => {
+    expectInner4(decode(overUdp(4754, gre(inner4))), ['gre']);
+    expectInner6(decode(overUdp(4754, gre(inner6, { key: 3, sequence: 4 }))), ['gre']);
+    const p = decode(overUdp(4754, gre(innerFrame, { protocol: 0x6558 })));
+    expectInner4(p, ['gre']);
+    expect(p.vlans).toEqual([42]);
+  });
+  it('GRE in UDP with reserved bits or version set stays plain UDP (RFC 2784 §2.1)', () => {
+    for (const flags of [0x0001, 0x4000, 0x0800, 0x0080]) {
+      const payload = gre(inner4);
+      payload[0] = flags >> 8;
+      payload[1] = flags & 0xff;
+      expect(decode(overUdp(4754, payload))).toMatchObject({ tunnels: undefined, udp: { dstPort: 4754 }, tcp: undefined });
+    }
+  });
+  it('L2TPv2 (1701) data message carrying PPP: plain, with Ns/Nr, with an offset pad; from the server port too', () => {
+    expectInner4(decode(overUdp(1701, l2tp(inner4), 1701)), ['l2tp']);
+    expectInner6(decode(overUdp(1701, l2tp(inner6, { sequence: true }))), ['l2tp']);
+    expectInner4(decode(overUdp(40000, l2tp(inner4, { sequence: true, offsetPad: 3 }), 1701)), ['l2tp']);
+  });
+  it('an L2TP control message (T bit) or another version stays plain UDP', () => {
+    const control = l2tp(inner4);
+    control[0] |= 0x80;
+    expect(decode(overUdp(1701, control))).toMatchObject({ tunnels: undefined, udp: { dstPort: 1701 } });
+    const v3 = l2tp(inner4);
+    v3[1] = (v3[1] & 0xf0) | 3;
+    expect(decode(overUdp(1701, v3))).toMatchObject({ tunnels: undefined, udp: { dstPort: 1701 } });
+  });
 });
 
 describe('IP in IP', () => {
@@ -194,6 +222,17 @@ describe('PPPoE, FabricPath and other bridged encapsulations', () => {
     const p = decode(fabricPath(innerFrame));
     expectInner4(p, ['fabricpath']);
     expect(p.vlans).toEqual([42]);
+  });
+  it('Cisco VN-Tag (0x8926) alone, inside a VLAN tag, and carrying one; a cut tag names the vlan layer', () => {
+    const vntag = (etherType: number, payload: Uint8Array) => concat(hex('80 05 00 01'), Uint8Array.of(etherType >> 8, etherType & 0xff), payload);
+    expectInner4(decode(ethernet(vntag(0x0800, inner4), { etherType: 0x8926 })), undefined);
+    const inVlan = decode(ethernet(vntag(0x0800, inner4), { etherType: 0x8926, vlans: [7] }));
+    expectInner4(inVlan, undefined);
+    expect(inVlan.vlans).toEqual([7]);
+    const carrying = decode(ethernet(vntag(0x8100, concat(hex('00 09 08 00'), inner4)), { etherType: 0x8926 }));
+    expectInner4(carrying, undefined);
+    expect(carrying.vlans).toEqual([9]);
+    expect(decode(ethernet(hex('80 05 00 01 08'), { etherType: 0x8926 })).issue).toEqual({ kind: 'too-short', layer: 'vlan', need: 6, have: 5, offset: 14 });
   });
   it('802.1ah PBB I-TAG (0x88e7) and 802.1BR E-TAG (0x893f)', () => {
     const pbb = concat(hex('00 00 00 01'), innerFrame);

@@ -130,7 +130,7 @@ describe('statecap grade on 30 generated submissions', () => {
     expect(byName.get('student-29')?.problems[0]).toMatch(/^not a readable capture: .*student-29\.pcap/);
     expect(byName.get('student-30')?.problems).toEqual([`skipped readme.md: not a capture file`, `${join(root, 'subs', 'student-30')}: no capture files in the folder`]);
     expect(byName.get('student-28')?.problems).toEqual(['skipped notes.txt: not a capture file']);
-    expect(c.err.filter((line) => line.startsWith('statecap grade: student-29: not a readable capture'))).toHaveLength(1);
+    expect(c.err.filter((line) => line.startsWith('statecap: student-29: not a readable capture'))).toHaveLength(1);
     // student-01 was refused on port 80: the explanation points at the REJ connection and its packets.
     const refused = byName.get('student-01')?.items[0].explanation ?? '';
     expect(refused).toContain('10.1.1.7:50001 → 10.0.0.80:80 (packets #3–#4): REJ, connection attempt rejected');
@@ -163,15 +163,15 @@ describe('statecap grade on 30 generated submissions', () => {
     expect(c.analyzed).toEqual([]);
     expect(c.out).toEqual([]);
     expect(c.err).toEqual([
-      `statecap grade: ${bad}: item 1 ("web"), field "points": missing\n`,
-      `statecap grade: ${bad}: item 1 ("web"), field "expect[0]": expectation "tcp.conns >= 1": unknown metric "tcp.conns" (tcp metrics: tcp.flows, tcp.packets, tcp.bytes, tcp.connState.<CODE>, tcp.handshakes.<complete|partial|missing>, tcp.closedBy.<client|server>, tcp.resets, tcp.retransmissions, tcp.outOfOrder, tcp.duplicateAcks, tcp.zeroWindows, tcp.keepAlives, tcp.handshakeRtt.median)\n`,
+      `statecap: ${bad}: item 1 ("web"), field "points": missing\n`,
+      `statecap: ${bad}: item 1 ("web"), field "expect[0]": expectation "tcp.conns >= 1": unknown metric "tcp.conns" (tcp metrics: tcp.flows, tcp.packets, tcp.bytes, tcp.connState.<CODE>, tcp.handshakes.<complete|partial|missing>, tcp.closedBy.<client|server>, tcp.resets, tcp.retransmissions, tcp.outOfOrder, tcp.duplicateAcks, tcp.zeroWindows, tcp.keepAlives, tcp.handshakeRtt.median)\n`,
     ]);
   });
 
   it('rejects a missing rubric file and an unknown format with exit 2', async () => {
     const c = capture();
     expect(await runGradeCommand(submissions, { rubric: join(root, 'none.json'), format: 'table' }, c.deps)).toBe(2);
-    expect(c.err).toEqual([`statecap grade: ${join(root, 'none.json')}: cannot read rubric (ENOENT)\n`]);
+    expect(c.err).toEqual([`statecap: ${join(root, 'none.json')}: cannot read rubric (ENOENT)\n`]);
     const d = capture();
     expect(await runGradeCommand(submissions, { rubric: join(root, 'rubric.json'), format: 'xlsx' }, d.deps)).toBe(2);
     expect(d.analyzed).toEqual([]);

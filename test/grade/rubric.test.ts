@@ -76,8 +76,11 @@ describe('parseRubric', () => {
   });
 
   it('rejects text that is not JSON', () => {
-    const result = parseRubric('{ items: [] }', 'lab3.json');
-    expect('errors' in result && result.errors[0]).toMatch(/^lab3\.json: not valid JSON \(/);
+    // Column 3 is the "i" of the unquoted key.
+    expect(parseRubric('{ items: [] }', 'lab3.json')).toEqual({ errors: ["lab3.json: not valid JSON at line 1, column 3: found 'i'"] });
+    // A trailing comma on line 3: the "}" after it, at column 1.
+    expect(parseRubric('{"items": [\n  1,\n]}', 'lab3.json')).toEqual({ errors: ["lab3.json: not valid JSON at line 3, column 1: found ']'"] });
+    expect(parseRubric('{"items": [', 'lab3.json')).toEqual({ errors: ['lab3.json: not valid JSON at line 1, column 12: found the end of the file'] });
   });
 
   it('keeps the hint and defaults the title', () => {

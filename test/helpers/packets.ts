@@ -790,3 +790,20 @@ export function arcnetLinux(payload: Uint8Array, rfc: 1051 | 1201 = 1201): Uint8
     ? concat(Uint8Array.from([0xbe, 0x50, 0, 0, 0xf0]), payload)
     : concat(Uint8Array.from([0xbe, 0x50, 0, 0, 0xd4, 0, 0, 1]), payload);
 }
+
+/**
+ * L2TPv2 data message (RFC 2661 §3.1) with the length field and, when `sequence`, Ns/Nr; the
+ * payload is a PPP frame with HDLC address/control. Wrap in udp on port 1701.
+ */
+export function l2tp(packet: Uint8Array, o: { tunnelId?: number; sessionId?: number; sequence?: boolean; offsetPad?: number } = {}): Uint8Array {
+  const frame = ppp(packet, { hdlc: true });
+  const length = 2 + 2 + 4 + (o.sequence ? 4 : 0) + (o.offsetPad !== undefined ? 2 + o.offsetPad : 0);
+  const h = header(length, (_, dv) => {
+    dv.setUint16(0, 0x4000 | (o.sequence ? 0x0800 : 0) | (o.offsetPad !== undefined ? 0x0200 : 0) | 2);
+    dv.setUint16(2, length + frame.length);
+    dv.setUint16(4, o.tunnelId ?? 1);
+    dv.setUint16(6, o.sessionId ?? 1);
+    if (o.offsetPad !== undefined) dv.setUint16(length - 2 - o.offsetPad, o.offsetPad);
+  });
+  return concat(h, frame);
+}

@@ -220,6 +220,8 @@ export function makeReport(parts: ReportParts = {}): Report {
       malformed,
       collisions: parts.collisions ?? [],
       tcpFramingGaps: 0,
+      tcpResyncs: 0,
+      tcpLostBytes: 0,
       summary: {
         queries: transactions.length,
         answered: transactions.filter((t) => t.outcome === 'answered').length,

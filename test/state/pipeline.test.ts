@@ -94,8 +94,8 @@ describe('three overlapping TCP connections, end to end', () => {
     const report = await analyze('three.pcap', packets);
     expect(report.endpoints.map((e) => e.endpoint)).toEqual(['10.0.0.5:80', '10.0.0.1', '10.0.0.2', '10.0.0.3']);
     const c = endpoint(report, '10.0.0.1');
-    // TIME-WAIT from the client's ACK of the server's FIN (packet 14), when the client is known to have it.
-    expect(rows(c)).toEqual([[1, 0, 1, 304], [2, 0.25, 1, 2304], [14, 4.5, 1, 280]]);
+    // TIME-WAIT from the arrival of the server's FIN (packet 13; RFC 9293 §3.10.7.4, eighth check).
+    expect(rows(c)).toEqual([[1, 0, 1, 304], [2, 0.25, 1, 2304], [13, 4.25, 1, 280]]);
     expect(c.atEnd).toEqual({ entries: 1, bytes: 280 });
     expect(c.reasons[1]).toBe('holds TCP state for flow 0 from packet 1 to the end of the capture (half-open, then connected, then TIME-WAIT)');
     expect(report.tcp.flows[0].classification?.applicationState.client).toMatch(/from packet 1 to packet 14, then TIME-WAIT$/);

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { AnyReport } from '../../report/schema.js';
 import { isFailed } from '../../report/failed.js';
-import type { CommonOptionValues } from '../options.js';
+import { UsageError, type CommonOptionValues } from '../options.js';
 import { parseExpectation, type Expectation } from '../../check/expectation.js';
 import { checkExitCode, runChecks } from '../../check/run.js';
 import { checkJson, renderCheckMarkdown, renderCheckText } from '../../check/render.js';
@@ -27,6 +27,21 @@ interface CheckValues extends CommonOptionValues {
   output?: string;
 }
 
+/** An operator that every expectation has and no capture file name plausibly has. */
+const COMPARISON = /==|!=|<|>/;
+
+/**
+ * `--expect` takes several values, so `check -e "tcp.flows >= 1" a.pcap` hands a.pcap to it as an
+ * expectation. A value without a comparison operator cannot be one: it is a capture, wherever the
+ * user typed it. Captures keep their command-line order.
+ */
+export function splitCaptures(captures: readonly string[], expect: readonly string[], argv: readonly string[] = []): { captures: string[]; expect: string[] } {
+  const moved = expect.filter((text) => !COMPARISON.test(text));
+  const all = [...captures, ...moved];
+  const position = (text: string) => { const i = argv.indexOf(text); return i < 0 ? Infinity : i; };
+  return { captures: moved.length === 0 ? all : all.sort((a, b) => position(a) - position(b)), expect: expect.filter((text) => COMPARISON.test(text)) };
+}
+
 function isFormat(text: string): text is CheckFormat {
   return (FORMATS as readonly string[]).includes(text);
 }
@@ -34,14 +49,16 @@ function isFormat(text: string): text is CheckFormat {
 export function register(program: Command, deps: CommandDeps): void {
   const cmd = program.command('check')
     .description('assert metrics of each capture for CI: exit 0 when every expectation holds, 1 when one fails, 2 for bad input')
-    .argument('<capture...>', 'pcap or pcapng files (gzip allowed)')
-    .requiredOption('-e, --expect <expectation...>', 'expectations "<metric> <op> <value>" with op == != < <= > >= (metrics: see README)')
+    .argument('[capture...]', 'pcap or pcapng files (gzip allowed); - reads standard input')
+    .requiredOption('-e, --expect <expectation...>', 'expectations "<metric> <op> <value>" with op == != < <= > >= (list: statecap metrics); repeatable')
     .option('--junit <file>', 'also write JUnit XML: one testsuite per capture, one testcase per expectation')
     .addOption(new Option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`).default('table'))
     .option('-o, --output <file>', 'write the results to FILE instead of standard output');
   addSharedAnalysisOptions(cmd, deps);
   cmd.action(async (captures: string[], values: CheckValues) => {
-    process.exitCode = await runCheckCommand(captures, values, deps);
+    const split = splitCaptures(captures, values.expect, process.argv);
+    if (split.captures.length === 0) throw new UsageError("missing required argument 'capture' (see --help)");
+    process.exitCode = await runCheckCommand(split.captures, { ...values, expect: split.expect }, deps);
   });
 }
 
@@ -49,7 +66,7 @@ export function register(program: Command, deps: CommandDeps): void {
 export async function runCheckCommand(captures: readonly string[], values: CheckValues, deps: CommandDeps): Promise<0 | 1 | 2> {
   const io = ioFor(deps);
   if (!isFormat(values.format)) {
-    io.err(`statecap check: --format ${values.format} is not one of ${FORMATS.join(', ')}\n`);
+    io.err(`statecap: --format ${values.format} is not one of ${FORMATS.join(', ')}\n`);
     return 2;
   }
   const expectations: Expectation[] = [];
@@ -57,13 +74,13 @@ export async function runCheckCommand(captures: readonly string[], values: Check
   for (const text of values.expect) {
     const parsed = parseExpectation(text);
     if ('error' in parsed) {
-      io.err(`statecap check: ${parsed.error}\n`);
+      io.err(`statecap: ${parsed.error}\n`);
       bad = true;
     } else {
       expectations.push(parsed);
     }
   }
-  const options = analyzeOptionsFrom(values, deps, io, 'check');
+  const options = analyzeOptionsFrom(values, deps, io);
   if (bad || options === null) return 2;
 
   const reports: AnyReport[] = [];
@@ -101,7 +118,7 @@ export async function runCheckCommand(captures: readonly string[], values: Check
     if (values.junit !== undefined) writeFileSync(values.junit, renderJunit(results));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    io.err(`statecap check: ${err.path ?? values.junit ?? values.output}: cannot write (${err.code ?? err.message})\n`);
+    io.err(`statecap: ${err.path ?? values.junit ?? values.output}: cannot write (${err.code ?? err.message})\n`);
     return 2;
   }
   const partial = reports.some((r) => !isFailed(r) && r.capture.error !== undefined);

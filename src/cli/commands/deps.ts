@@ -44,12 +44,12 @@ export function ioFor(deps: CommandDeps): Io {
 }
 
 /** AnalyzeOptions from the option values; a bad value is reported as one line and yields null. */
-export function analyzeOptionsFrom(values: CommonOptionValues, deps: CommandDeps, io: Io, command: string): AnalyzeOptions | null {
+export function analyzeOptionsFrom(values: CommonOptionValues, deps: CommandDeps, io: Io): AnalyzeOptions | null {
   if (deps.toAnalyzeOptions === undefined) return {};
   try {
     return deps.toAnalyzeOptions(values);
   } catch (e) {
-    io.err(`statecap ${command}: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.err(`statecap: ${e instanceof Error ? e.message : String(e)}\n`);
     return null;
   }
 }

@@ -44,12 +44,12 @@ function loadRubric(path: string, io: Io): Rubric | null {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    io.err(`statecap grade: ${path}: cannot read rubric (${(e as NodeJS.ErrnoException).code ?? 'error'})\n`);
+    io.err(`statecap: ${path}: cannot read rubric (${(e as NodeJS.ErrnoException).code ?? 'error'})\n`);
     return null;
   }
   const parsed = parseRubric(text, path);
   if ('errors' in parsed) {
-    for (const error of parsed.errors) io.err(`statecap grade: ${error}\n`);
+    for (const error of parsed.errors) io.err(`statecap: ${error}\n`);
     return null;
   }
   return parsed.rubric;
@@ -59,12 +59,12 @@ function loadRubric(path: string, io: Io): Rubric | null {
 export async function runGradeCommand(paths: readonly string[], values: GradeValues, deps: CommandDeps): Promise<0 | 2> {
   const io = ioFor(deps);
   if (!isFormat(values.format)) {
-    io.err(`statecap grade: --format ${values.format} is not one of ${GRADE_FORMATS.join(', ')}\n`);
+    io.err(`statecap: --format ${values.format} is not one of ${GRADE_FORMATS.join(', ')}\n`);
     return 2;
   }
   const format = values.format;
   const rubric = loadRubric(values.rubric, io);
-  const options = analyzeOptionsFrom(values, deps, io, 'grade');
+  const options = analyzeOptionsFrom(values, deps, io);
   if (rubric === null || options === null) return 2;
 
   const collected = await Promise.all(paths.map((p) => collectSubmission(p)));
@@ -75,7 +75,10 @@ export async function runGradeCommand(paths: readonly string[], values: GradeVal
     const reports: AnyReport[] = [];
     for (const capture of submission.captures) reports.push(await deps.analyze(capture, options));
     const grade = gradeSubmission({ ...submission, name: names[i] }, reports, rubric);
-    for (const problem of grade.problems) io.err(`statecap grade: ${grade.name}: ${problem}\n`);
+    for (const problem of grade.problems) {
+      // One shape for every message: "statecap: [warning: ]<what>: <problem>".
+      io.err(problem.startsWith('warning: ') ? `statecap: warning: ${grade.name}: ${problem.slice(9)}\n` : `statecap: ${grade.name}: ${problem}\n`);
+    }
     grades.push(grade);
   }
 
@@ -92,7 +95,7 @@ export async function runGradeCommand(paths: readonly string[], values: GradeVal
     }
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    io.err(`statecap grade: ${err.path ?? values.output}: cannot write (${err.code ?? err.message})\n`);
+    io.err(`statecap: ${err.path ?? values.output}: cannot write (${err.code ?? err.message})\n`);
     return 2;
   }
   return 0;

@@ -1,30 +1,51 @@
 /**
  * DNS over TCP framing: each message is preceded by a two-byte length (RFC 1035 §4.2.2,
- * RFC 7766 §8). One framer per direction of a flow, fed that direction's in-order bytes.
+ * RFC 7766 §8). One framer per direction of a flow, fed that direction's in-order bytes, one
+ * segment's worth per push.
  *
  * A message that lies whole inside one chunk is handed out as a view of the chunk (no copy);
  * only a message split across chunks is copied, into a buffer of exactly its announced length
- * (at most 65535 bytes). After a gap the message boundaries are unknown, so framing for that
- * direction ends for good and later bytes are ignored.
+ * (at most 65535 bytes).
+ *
+ * After a gap the message boundaries are unknown. The framer then waits for a chunk (a segment,
+ * as the TCP tracker delivers them) that starts with a whole length-prefixed message the caller
+ * accepts, and resumes framing there, as tshark dissects each segment after a gap as the start of
+ * a message. The bytes dropped meanwhile (a message cut by the gap, and the chunks skipped while
+ * waiting) are counted in `lostBytes`.
  */
 
 /** Bytes of the length prefix (RFC 1035 §4.2.2). */
 export const TCP_LENGTH_PREFIX = 2;
 
 export type MessageHandler = (message: Uint8Array) => void;
+/** True when `message` (without its length prefix) is a whole, well-formed DNS message. */
+export type MessageCheck = (message: Uint8Array) => boolean;
 
 export class DnsTcpFramer {
-  /** True once a gap made the message boundaries unknown. */
-  ended = false;
+  /** True from a gap until framing resumes at a chunk that starts a whole message. */
+  resyncing = false;
+  /** Gaps seen, framing resumptions after them, and bytes dropped because of them. */
+  gaps = 0;
+  resyncs = 0;
+  lostBytes = 0;
   /** High byte of a length prefix split across chunks, or -1 when none is pending. */
   private lengthHigh = -1;
   /** A message split across chunks, being filled; null between messages. */
   private partial: Uint8Array | null = null;
   private filled = 0;
 
+  constructor(private readonly isWholeMessage: MessageCheck = () => true) {}
+
   /** Feeds the next in-order bytes; calls `onMessage` for each message they complete, in order. */
   push(bytes: Uint8Array, onMessage: MessageHandler): void {
-    if (this.ended) return;
+    if (this.resyncing) {
+      if (!this.startsWholeMessage(bytes)) {
+        this.lostBytes += bytes.length;
+        return;
+      }
+      this.resyncing = false;
+      this.resyncs += 1;
+    }
     let offset = 0;
     // Every pass consumes at least one byte, so the loop ends within bytes.length passes.
     while (offset < bytes.length) {
@@ -60,18 +81,32 @@ export class DnsTcpFramer {
     }
   }
 
-  /** Bytes of this direction were lost: returns true the first time (framing ends now). */
-  gap(): boolean {
-    if (this.ended) return false;
-    this.ended = true;
+  /**
+   * `lost` bytes of this direction were never captured: the message being read is dropped and
+   * framing waits for the next chunk that starts a whole message. Returns true for the first gap.
+   */
+  gap(lost = 0): boolean {
+    this.gaps += 1;
+    this.lostBytes += lost;
+    if (this.partial) this.lostBytes += TCP_LENGTH_PREFIX + this.filled;
+    else if (this.lengthHigh >= 0) this.lostBytes += 1;
     this.partial = null;
+    this.filled = 0;
     this.lengthHigh = -1;
-    return true;
+    this.resyncing = true;
+    return this.gaps === 1;
   }
 
   /** True while part of a message or of its length prefix is buffered. */
   get midMessage(): boolean {
     return this.partial !== null || this.lengthHigh >= 0;
+  }
+
+  private startsWholeMessage(bytes: Uint8Array): boolean {
+    if (bytes.length < TCP_LENGTH_PREFIX) return false;
+    const length = (bytes[0] << 8) | bytes[1];
+    return length > 0 && TCP_LENGTH_PREFIX + length <= bytes.length &&
+      this.isWholeMessage(bytes.subarray(TCP_LENGTH_PREFIX, TCP_LENGTH_PREFIX + length));
   }
 
   private begin(length: number, onMessage: MessageHandler): void {

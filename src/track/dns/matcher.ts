@@ -20,6 +20,13 @@
  *   a response sent to the same group and port with the same ID and question answers the query
  *   whoever sent it; every responder is listed. A mismatched question there is not a collision:
  *   mDNS hosts send unrelated announcements with ID 0 all the time, and those are unsolicited.
+ * - mDNS proper (a response from port 5353 to port 5353): the ID is zero and "MUST be ignored on
+ *   reception" and the response carries no question (RFC 6762 §18.1, §6), so it answers the newest
+ *   query on 5353 whose question one of its answer records names (name case-insensitively, and
+ *   type, or any type for an ANY question), sent within `timeout`, and addressed to the group or
+ *   to the querier. An answer that names no such query is an unsolicited announcement (§8.3).
+ *   Legacy unicast queries (from another port) are answered with their ID and question (§6.7)
+ *   and match by ID as above.
  *
  * Indexes are keyed by numbers built from ports and the ID (no string per message); a bucket
  * holds every transaction with that number and is filtered by address and transport.
@@ -29,7 +36,7 @@
  * and answered ones stay findable for duplicates only for `retention` seconds of capture time
  * (and at most `maxPending` of them).
  */
-import { sameQuestion, type DnsQuestion } from './message.js';
+import { sameQuestion, type DnsQuestion, type DnsRecordKey } from './message.js';
 import type { DnsPath, DnsTransaction } from './transaction.js';
 import { LazyQueue } from '../lazy-queue.js';
 
@@ -55,6 +62,14 @@ export function isGroupAddress(address: string): boolean {
   if (address === '255.255.255.255') return true;
   const first = Number(address.slice(0, address.indexOf('.')));
   return first >= 224 && first <= 239;
+}
+
+/** Multicast DNS (RFC 6762): port 5353 on both sides marks a fully compliant responder's answer. */
+export const MDNS_PORT = 5353;
+
+/** The query asked for this record: same name (case-insensitive), same type or an ANY question (RFC 6762 §6). */
+function answersQuestion(q: DnsQuestion, r: DnsRecordKey): boolean {
+  return (q.type === r.type || q.type === 'ANY') && q.name.toLowerCase() === r.name.toLowerCase();
 }
 
 /** Transactions kept per bucket (see `push`). */
@@ -88,6 +103,8 @@ export class DnsMatcher {
   private readonly byClientPortAndId = new Map<number, DnsTransaction[]>();
   /** group port|ID -> multicast/broadcast transactions. */
   private readonly byGroupPortAndId = new Map<number, DnsTransaction[]>();
+  /** Lower-case question name -> UDP transactions sent to port 5353 (mDNS answers carry no ID or question). */
+  private readonly byMdnsName = new Map<string, DnsTransaction[]>();
   /** UDP client port|server port -> awaiting transactions, for ICMP errors (which quote no DNS ID). */
   private readonly byPorts = new Map<number, DnsTransaction[]>();
   /** Awaiting a response. */
@@ -131,6 +148,10 @@ export class DnsMatcher {
     if (t.transport === 'udp') {
       push(this.byPorts, pairKey(t.clientPort, t.serverPort), t);
       if (t.multicast) push(this.byGroupPortAndId, pairKey(t.serverPort, t.id), t);
+      if (isMdns(t)) {
+        const crowdedName = push(this.byMdnsName, mdnsKey(t), t);
+        if (crowdedName) this.evict(crowdedName);
+      }
     }
     this.awaiting.add(t);
     this.awaitingOrder.push(t);
@@ -144,7 +165,10 @@ export class DnsMatcher {
    * Finds the transaction a response belongs to. `path` is read from the response: client = its
    * destination, server = its sender.
    */
-  matchResponse(path: DnsPath, id: number, question: DnsQuestion | null): ResponseMatch {
+  matchResponse(path: DnsPath, id: number, question: DnsQuestion | null, answers: readonly DnsRecordKey[] = [], time = 0): ResponseMatch {
+    if (path.transport === 'udp' && path.serverPort === MDNS_PORT && path.clientPort === MDNS_PORT) {
+      return this.matchMdnsResponse(path, answers, time);
+    }
     if (path.transport === 'udp' && isGroupAddress(path.clientAddress)) {
       // An mDNS answer sent to the group: whichever member asked, whoever answers.
       const bucket = this.byGroupPortAndId.get(pairKey(path.clientPort, id));
@@ -174,6 +198,27 @@ export class DnsMatcher {
     if (otherServer) return this.found(otherServer, true);
     if (sameKey) return { kind: 'collision', transaction: sameKey };
     return { kind: 'none' };
+  }
+
+  /**
+   * An mDNS response: the newest query on 5353 asking for one of its answer records, sent to the
+   * group or to this responder, within `timeout` of its latest (re)transmission, with the response
+   * addressed to the group or to the querier. Unanswered queries are preferred over answered ones.
+   */
+  private matchMdnsResponse(path: DnsPath, answers: readonly DnsRecordKey[], time: number): ResponseMatch {
+    let answered: DnsTransaction | null = null;
+    for (const record of answers) {
+      const bucket = this.byMdnsName.get(record.name.toLowerCase());
+      for (let i = (bucket?.length ?? 0) - 1; bucket && i >= 0; i--) {
+        const t = bucket[i];
+        if (t.question === null || !answersQuestion(t.question, record) || time - t.lastQueryTime > this.timeout) continue;
+        if (!t.multicast && t.serverAddress !== path.serverAddress) continue;
+        if (path.clientAddress !== t.clientAddress && !isGroupAddress(path.clientAddress)) continue;
+        if (t.response === null) return this.found(t, t.serverAddress !== path.serverAddress);
+        if (answered === null || answered.queryTime < t.queryTime) answered = t;
+      }
+    }
+    return answered ? this.found(answered, answered.serverAddress !== path.serverAddress) : { kind: 'none' };
   }
 
   /** The transaction got its first response: it no longer awaits one, but stays findable a while. */
@@ -246,7 +291,17 @@ export class DnsMatcher {
     if (t.transport !== 'udp') return;
     remove(this.byPorts, pairKey(t.clientPort, t.serverPort), t);
     if (t.multicast) remove(this.byGroupPortAndId, pairKey(t.serverPort, t.id), t);
+    if (isMdns(t)) remove(this.byMdnsName, mdnsKey(t), t);
   }
+}
+
+/** A UDP query to port 5353 with a question: indexed by name for mDNS responses. */
+function isMdns(t: DnsTransaction): boolean {
+  return t.transport === 'udp' && t.serverPort === MDNS_PORT && t.question !== null;
+}
+
+function mdnsKey(t: DnsTransaction): string {
+  return (t.question as DnsQuestion).name.toLowerCase();
 }
 
 /**
@@ -254,7 +309,7 @@ export class DnsMatcher {
  * more than that many comparisons whatever the capture holds (e.g. thousands of queries with one
  * ID and port); the oldest one that overflows is dropped from this bucket and returned.
  */
-function push(map: Map<number, DnsTransaction[]>, key: number, t: DnsTransaction): DnsTransaction | null {
+function push<K>(map: Map<K, DnsTransaction[]>, key: K, t: DnsTransaction): DnsTransaction | null {
   const bucket = map.get(key);
   if (!bucket) {
     map.set(key, [t]);
@@ -264,7 +319,7 @@ function push(map: Map<number, DnsTransaction[]>, key: number, t: DnsTransaction
   return bucket.length > MAX_PER_KEY ? (bucket.shift() ?? null) : null;
 }
 
-function remove(map: Map<number, DnsTransaction[]>, key: number, t: DnsTransaction): void {
+function remove<K>(map: Map<K, DnsTransaction[]>, key: K, t: DnsTransaction): void {
   const bucket = map.get(key);
   if (!bucket) return;
   const at = bucket.indexOf(t);

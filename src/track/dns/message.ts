@@ -16,6 +16,8 @@ export const DNS_HEADER = { ID: 0, FLAGS: 2, QDCOUNT: 4, ANCOUNT: 6, NSCOUNT: 8,
 /** Bits of the FLAGS word (RFC 1035 §4.1.1). */
 export const DNS_FLAG = { QR: 0x8000, AA: 0x0400, TC: 0x0200, RD: 0x0100, RA: 0x0080 } as const;
 const OPCODE_SHIFT = 11;
+/** RFC 2136 §1: the UPDATE opcode; its question section is the Zone section. */
+export const DNS_OPCODE_UPDATE = 5;
 const OPCODE_MASK = 0x0f;
 const RCODE_MASK = 0x0f;
 
@@ -63,6 +65,22 @@ export interface DnsMessage {
   question: DnsQuestion | null;
   /** Answer records the header claims (ANCOUNT). */
   answers: number;
+  /**
+   * Owner name and type of each answer record decoded (responses only; empty for queries and when
+   * the records could not be read): what mDNS responses are matched by (RFC 6762 §6).
+   */
+  answerRecords: DnsRecordKey[];
+  /**
+   * UPDATE (opcode 5) requests: the name being updated, the owner of the first Update-section
+   * record, else of the first Prerequisite record (RFC 2136 §2.4, §2.5); null otherwise. The
+   * question is then the Zone section (§2.3).
+   */
+  updatedName: string | null;
+}
+
+export interface DnsRecordKey {
+  name: string;
+  type: string;
 }
 
 /**
@@ -116,6 +134,8 @@ export function parseDnsMessage(bytes: Uint8Array, wireLength: number = bytes.le
     rcode: rcodeName(flags & RCODE_MASK),
     question: null,
     answers: buf.readUInt16BE(DNS_HEADER.ANCOUNT),
+    answerRecords: [],
+    updatedName: null,
   };
   if (records > MAX_RECORDS) {
     message.question = questions > 0 ? firstQuestion(buf) : null;
@@ -125,6 +145,11 @@ export function parseDnsMessage(bytes: Uint8Array, wireLength: number = bytes.le
     const decoded = dnsPacket.decode(buf);
     const q = decoded.questions?.[0];
     message.question = q ? toQuestion(q) : null;
+    if (message.response) for (const a of decoded.answers ?? []) message.answerRecords.push({ name: a.name, type: String(a.type) });
+    else if (message.opcode === DNS_OPCODE_UPDATE) {
+      // dns-packet reads the Prerequisite and Update sections as answers and authorities.
+      message.updatedName = decoded.authorities?.[0]?.name ?? decoded.answers?.[0]?.name ?? null;
+    }
     // dns-packet reads some RDATA (A, AAAA, opaque) without checking the end of the buffer.
     const used = dnsPacket.decode.bytes;
     if (used > buf.length) return { message, malformed: cut ?? `truncated: records need ${used} bytes, have ${buf.length}` };

@@ -1,5 +1,5 @@
 /** The DNS summary, tallied over every finished transaction (listed or not). */
-import type { DnsReport, DnsTransactionReport } from '../../report/schema.js';
+import type { DnsReport, DnsTransactionReport } from '../../model/dns.js';
 
 /** Nearest-rank percentile of an ascending list (p in (0, 1]); null for an empty list. */
 export function percentile(sorted: readonly number[], p: number): number | null {

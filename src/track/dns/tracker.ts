@@ -17,7 +17,7 @@
  */
 import type { DecodedPacket } from '../../decode/packet.js';
 import { endpointString } from '../../flow/endpoint.js';
-import type { DnsReport } from '../../report/schema.js';
+import type { DnsReport } from '../../model/dns.js';
 import { NO_STATE, type EndpointRef, type EntryRef, type StateSink } from '../../state/events.js';
 import { LazyQueue } from '../lazy-queue.js';
 import { DnsTcpFramer } from './framing.js';
@@ -75,8 +75,11 @@ interface TcpDirection {
 export class DnsTracker implements TcpStreamListener {
   /** Rows counted but not listed because their list reached `maxRecords`: transactions, and the other lists together. */
   readonly omitted = { transactions: 0, rows: 0 };
-  /** TCP directions whose framing ended at a gap. */
+  /** TCP directions whose framing was lost at a gap (counted once per direction). */
   tcpFramingGaps = 0;
+  /** Times framing resumed after a gap, at a segment starting a whole message; bytes dropped because of gaps. */
+  tcpResyncs = 0;
+  tcpLostBytes = 0;
   private readonly ports: ReadonlySet<number>;
   private readonly timeout: number;
   private readonly state: StateSink;
@@ -137,18 +140,19 @@ export class DnsTracker implements TcpStreamListener {
     return true;
   }
 
-  /** An ICMP/ICMPv6 destination-unreachable (pkt.icmp set) quoting a UDP query: marks it `rejected`. */
-  observeIcmp(pkt: DecodedPacket): void {
+  /** An ICMP/ICMPv6 destination-unreachable (pkt.icmp set) quoting a UDP query: marks it `rejected` and claims the message. */
+  observeIcmp(pkt: DecodedPacket): boolean {
     const icmp = pkt.icmp;
-    if (!icmp || !icmp.unreachable || !icmp.quoted) return;
+    if (!icmp || !icmp.unreachable || !icmp.quoted) return false;
     const q = icmp.quoted;
-    if (q.protocol !== 17 || q.srcPort === undefined || q.dstPort === undefined) return;
-    if (!this.ports.has(q.srcPort) && !this.ports.has(q.dstPort)) return;
+    if (q.protocol !== 17 || q.srcPort === undefined || q.dstPort === undefined) return false;
+    if (!this.ports.has(q.srcPort) && !this.ports.has(q.dstPort)) return false;
     // The quoted datagram went from the DNS client to the server (RFC 792; RFC 4443 §3.1).
     const t = this.matcher.rejectable(q.src, q.srcPort, q.dst, q.dstPort, pkt.time);
-    if (!t) return;
+    if (!t) return false;
     t.rejected = { packet: pkt.number, time: pkt.time };
     this.releaseEntries(t, pkt.number, pkt.time);
+    return true;
   }
 
   wants(flow: TcpStreamInfo): boolean {
@@ -159,11 +163,19 @@ export class DnsTracker implements TcpStreamListener {
     const direction = this.direction(flow, fromClient);
     direction.packet = packet;
     direction.time = time;
-    direction.framer.push(bytes, direction.onMessage);
+    const framer = direction.framer;
+    const lost = framer.lostBytes;
+    const resyncs = framer.resyncs;
+    framer.push(bytes, direction.onMessage);
+    this.tcpLostBytes += framer.lostBytes - lost;
+    this.tcpResyncs += framer.resyncs - resyncs;
   }
 
-  gap(flow: TcpStreamInfo, fromClient: boolean, _packet: number): void {
-    if (this.direction(flow, fromClient).framer.gap()) this.tcpFramingGaps += 1;
+  gap(flow: TcpStreamInfo, fromClient: boolean, _packet: number, lostBytes: number): void {
+    const framer = this.direction(flow, fromClient).framer;
+    const lost = framer.lostBytes;
+    if (framer.gap(lostBytes)) this.tcpFramingGaps += 1;
+    this.tcpLostBytes += framer.lostBytes - lost;
   }
 
   finish(): DnsReport {
@@ -178,6 +190,8 @@ export class DnsTracker implements TcpStreamListener {
       malformed: this.malformed,
       collisions: this.collisions,
       tcpFramingGaps: this.tcpFramingGaps,
+      tcpResyncs: this.tcpResyncs,
+      tcpLostBytes: this.tcpLostBytes,
       summary: this.tally.result(this.totals.unsolicited, this.totals.malformed),
     };
   }
@@ -243,6 +257,7 @@ export class DnsTracker implements TcpStreamListener {
       serverPort: path.serverPort,
       multicast: path.transport === 'udp' && isGroupAddress(path.serverAddress),
       question: m.question,
+      updatedName: m.updatedName,
       queryPackets: [packet],
       responsePackets: [],
       queryTime: time,
@@ -264,7 +279,7 @@ export class DnsTracker implements TcpStreamListener {
 
   private response(m: DnsMessage, path: DnsPath, packet: number, time: number): void {
     this.arrive(packet, time);
-    const match = this.matcher.matchResponse(path, m.id, m.question);
+    const match = this.matcher.matchResponse(path, m.id, m.question, m.answerRecords, time);
     if (match.kind === 'none') {
       // No query says who the client is. The sender of a response claims to be the server, but
       // when only the receiver is on a DNS port (a "response" aimed at port 53 from an ephemeral
@@ -336,7 +351,7 @@ export class DnsTracker implements TcpStreamListener {
     const sender = fromClient ? { address: flow.client, port: flow.clientPort } : { address: flow.server, port: flow.serverPort };
     const receiver = fromClient ? { address: flow.server, port: flow.serverPort } : { address: flow.client, port: flow.clientPort };
     const direction: TcpDirection = {
-      framer: new DnsTcpFramer(),
+      framer: new DnsTcpFramer(isWholeMessage),
       asQuery: { transport: 'tcp', flowId: flow.id, clientAddress: sender.address, clientPort: sender.port, serverAddress: receiver.address, serverPort: receiver.port },
       asResponse: { transport: 'tcp', flowId: flow.id, clientAddress: receiver.address, clientPort: receiver.port, serverAddress: sender.address, serverPort: sender.port },
       packet: 0,
@@ -379,6 +394,12 @@ export class DnsTracker implements TcpStreamListener {
     if (rows.length < this.maxRecords) rows.push(row);
     else this.omitted.rows += 1;
   }
+}
+
+/** A framed message that decodes whole: where framing may resume after a gap. */
+function isWholeMessage(bytes: Uint8Array): boolean {
+  const parsed = parseDnsMessage(bytes);
+  return parsed.malformed === null && parsed.message?.question != null;
 }
 
 function entryRef(t: DnsTransaction): EntryRef {

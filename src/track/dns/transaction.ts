@@ -3,7 +3,7 @@
  * responses matched to it. Mutable while the capture is read; `transactionReport` turns it into
  * the report's shape at the end.
  */
-import type { DnsOutcome, DnsTransactionReport } from '../../report/schema.js';
+import type { DnsOutcome, DnsTransactionReport } from '../../model/dns.js';
 import type { DnsHeaderFlags, DnsQuestion } from './message.js';
 
 export type DnsTransport = 'udp' | 'tcp';
@@ -42,6 +42,8 @@ export interface DnsTransaction extends DnsPath {
   /** Sent to a multicast or broadcast address: any host may answer (see matcher.ts). */
   multicast: boolean;
   question: DnsQuestion | null;
+  /** An UPDATE (RFC 2136): the name being updated; the question is then the zone. Null otherwise. */
+  updatedName: string | null;
   queryPackets: number[];
   responsePackets: number[];
   queryTime: number;
@@ -88,7 +90,9 @@ export function transactionReport(t: DnsTransaction, client: string, server: str
     client,
     server,
     transport: t.transport,
-    qname: t.question?.name ?? null,
+    // An UPDATE is named as Zeek's dns.log names it, after the record it changes; `zone` keeps the zone.
+    qname: t.updatedName ?? t.question?.name ?? null,
+    ...(t.updatedName !== null ? { zone: t.question?.name ?? null } : {}),
     qtype: t.question?.type ?? null,
     qclass: t.question?.class ?? null,
     queryPackets: t.queryPackets,

@@ -3,7 +3,7 @@
  * the bytes are read in header.ts, protection.ts, frames.ts and client-hello.ts). The tracker is
  * the only writer; `toReport` renders the schema's QuicConnectionReport.
  */
-import type { QuicConnectionReport } from '../../report/schema.js';
+import type { QuicConnectionReport } from '../../model/quic.js';
 import { endpointString } from '../../flow/endpoint.js';
 import { makeCid, type Cid, type CidSide } from './cid.js';
 import type { CryptoStream } from './crypto-stream.js';

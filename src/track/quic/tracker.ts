@@ -19,7 +19,7 @@
  * (finish renders the current state and changes nothing).
  */
 import type { DecodedPacket, IpLayer, UdpDatagram } from '../../decode/packet.js';
-import type { QuicReport } from '../../report/schema.js';
+import type { QuicReport } from '../../model/quic.js';
 import { NO_STATE, type EndpointRef, type StateSink } from '../../state/events.js';
 import { endpointString } from '../../flow/endpoint.js';
 import { CidRegistry, cidHex, isPrefixAt, type Cid, type CidSide } from './cid.js';
@@ -29,6 +29,7 @@ import { CryptoStream } from './crypto-stream.js';
 import { parseInitialFrames } from './frames.js';
 import { QUIC_HEADER, isReservedVersion, parseLongHeader, type LongHeader } from './header.js';
 import { initialPacketKeys, type PacketKeys } from './initial-keys.js';
+import { VersionAttempts, type VersionAttempt } from './attempts.js';
 import { openPacket, type OpenResult } from './protection.js';
 import { LruList } from './lru.js';
 import { PathKeys, PathTable } from './path.js';
@@ -58,6 +59,13 @@ const MAX_KEY_TRIALS = 8;
 const MAX_HELLO_LENGTH = 64 * 1024;
 
 const EMPTY_CID: Cid = { bytes: new Uint8Array(0), hex: '' };
+/**
+ * A client's first Initial, in any version, fills a datagram of at least this many bytes (RFC 9000
+ * §14.1), and its DCID has 8 to 20 bytes (§7.2, §17.2): an unreadable long header that does not fit
+ * is no connection attempt (RTP and other UDP traffic often start with a byte >= 0x80).
+ */
+const MIN_INITIAL_DATAGRAM = 1200;
+const MIN_FIRST_DCID = 8;
 const other = (side: CidSide): CidSide => (side === 'client' ? 'server' : 'client');
 
 interface Hit {
@@ -87,10 +95,13 @@ export class QuicTracker {
   private unattributedDatagrams = 0;
   private readonly unattributedPackets: number[] = [];
   private evicted = 0;
+  /** Attempts in versions statecap cannot read, until a retry with the same DCID opens their connection. */
+  private readonly attempts: VersionAttempts;
 
   constructor(options: QuicTrackerOptions = {}) {
     this.state = options.state ?? NO_STATE;
     this.maxConnections = Math.max(1, options.maxConnections ?? 100_000);
+    this.attempts = new VersionAttempts(Math.min(this.maxConnections, 10_000));
     this.maxRecords = Math.max(0, options.maxRecords ?? 100_000);
   }
 
@@ -136,8 +147,7 @@ export class QuicTracker {
   private observeLong(pkt: DecodedPacket, ip: IpLayer, udp: UdpDatagram, pathKey: string): boolean {
     const h = parseLongHeader(udp.payload, 0).header;
     if (!h) return false;
-    // Unknown versions are QUIC-looking only when reserved to force Version Negotiation (RFC 9000 §15).
-    if (h.type === 'unknown' && !isReservedVersion(h.version)) return false;
+    if (h.type === 'unknown') return this.observeUnknownVersion(pkt, ip, udp, pathKey, h);
     let hit = this.matchLong(h, ip, udp, pathKey);
     let opened: OpenResult | undefined;
     if (!hit && h.type === 'initial') {
@@ -156,9 +166,38 @@ export class QuicTracker {
     }
     if (!hit) {
       this.countUnattributed(pkt);
+      if (h.type === 'version-negotiation') {
+        const attempt = this.attempts.answered(h.dcid, h.scid, h.supportedVersions ?? [], [ip.src, udp.srcPort], [ip.dst, udp.dstPort], pkt.number, sentBytes(udp));
+        attempt?.unattributed.push(pkt.number);
+      }
       return true;
     }
     this.attribute(hit, pkt, ip, udp, pathKey, h, opened);
+    return true;
+  }
+
+  /**
+   * A long header in a version statecap cannot read. Reserved versions (RFC 9000 §15) are QUIC
+   * and may belong to a known connection; other unknown versions are QUIC only once a Version
+   * Negotiation answers them or a retry continues them. Either way, a datagram that can be a
+   * client's first Initial is remembered as an attempt (attempts.ts).
+   */
+  private observeUnknownVersion(pkt: DecodedPacket, ip: IpLayer, udp: UdpDatagram, pathKey: string, h: LongHeader): boolean {
+    const reserved = isReservedVersion(h.version);
+    if (reserved) {
+      const hit = this.matchLong(h, ip, udp, pathKey);
+      if (hit) {
+        this.attribute(hit, pkt, ip, udp, pathKey, h, undefined);
+        return true;
+      }
+    }
+    const bytes = sentBytes(udp);
+    const attempt = bytes >= MIN_INITIAL_DATAGRAM && h.dcid.length >= MIN_FIRST_DCID && h.dcid.length <= QUIC_HEADER.MAX_CID_LENGTH
+      ? this.attempts.sent(h.dcid, h.scid, h.version, [ip.src, udp.srcPort], [ip.dst, udp.dstPort], pkt.number, pkt.time, bytes)
+      : null;
+    if (!reserved) return false;
+    this.countUnattributed(pkt);
+    attempt?.unattributed.push(pkt.number);
     return true;
   }
 
@@ -312,12 +351,15 @@ export class QuicTracker {
   ): QuicConnection {
     const client = { address: ip.src, port: udp.srcPort };
     const server = { address: ip.dst, port: udp.dstPort };
-    const conn = new QuicConnection(this.nextId++, client, server, h.dcid, pkt.number, pkt.time);
+    // RFC 9000 §6.2: after Version Negotiation the client retries with the same DCID.
+    const attempt = this.attempts.take(h.dcid, ip.src, ip.dst, udp.dstPort);
+    const conn = new QuicConnection(this.nextId++, client, server, h.dcid, attempt?.firstPacket ?? pkt.number, attempt?.time ?? pkt.time);
+    if (attempt) this.absorbAttempt(conn, attempt);
     if (clientKeys) conn.seedKeys(h.version, 'client', clientKeys);
     if (conn.id < this.maxRecords) this.connections.push(conn);
     else this.omitted++;
     this.live.push(conn);
-    conn.addPath({ key: pathKey, client, server, firstPacket: pkt.number });
+    conn.addPath({ key: pathKey, client, server, firstPacket: attempt && attempt.clientPort === client.port ? attempt.firstPacket : pkt.number });
     this.pathTable.add(pathKey, conn);
     if (this.servers.size < this.maxConnections) this.servers.add(endpointString(server.address, server.port));
     this.state.hold({ endpoint: this.clientRef(conn), ref: { proto: 'quic', id: conn.id }, kind: 'quicConnections', time: pkt.time, packet: pkt.number });
@@ -529,6 +571,28 @@ export class QuicTracker {
     }
   }
 
+  /**
+   * The attempt's datagrams join the connection its retry opens. The ledger is not told: the
+   * server answered statelessly (RFC 9000 §6.1) and the client's state is dated from the retry.
+   */
+  private absorbAttempt(conn: QuicConnection, attempt: VersionAttempt): void {
+    conn.addVersion(attempt.version);
+    for (const side of ['client', 'server'] as const) {
+      conn.datagrams += attempt.datagrams[side];
+      conn.datagramsBy[side] += attempt.datagrams[side];
+      conn.packets[side] += attempt.datagrams[side];
+      conn.bytes[side] += attempt.bytes[side];
+    }
+    if (attempt.negotiation) conn.seen.server.versionNegotiation = true;
+    if (attempt.unattributed.length > 0) {
+      this.unattributedDatagrams -= attempt.unattributed.length;
+      const taken = new Set(attempt.unattributed);
+      const kept = this.unattributedPackets.filter((n) => !taken.has(n));
+      this.unattributedPackets.length = 0;
+      this.unattributedPackets.push(...kept);
+    }
+  }
+
   private countUnattributed(pkt: DecodedPacket): void {
     this.unattributedDatagrams++;
     if (this.unattributedPackets.length < UNATTRIBUTED_LISTED) this.unattributedPackets.push(pkt.number);
@@ -587,6 +651,11 @@ function tally(summary: QuicReport['summary'], c: QuicConnection): void {
   if (state === 'complete') summary.handshakes.complete++;
   else if (state === 'partial') summary.handshakes.partial++;
   else summary.handshakes.initialOnly++;
+}
+
+/** UDP payload bytes as sent (the UDP length field), not as captured (STYLE practice 5). */
+function sentBytes(udp: UdpDatagram): number {
+  return udp.length >= UDP_HEADER_LENGTH ? udp.length - UDP_HEADER_LENGTH : udp.payload.length;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array | null): boolean {

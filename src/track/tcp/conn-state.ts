@@ -2,7 +2,7 @@
  * Zeek's conn_state summary of a TCP connection, a pure function of both endpoints' Zeek states,
  * their sizes and the history string (scripts/base/protocols/conn/main.zeek, function conn_state).
  */
-import type { ConnState } from '../../report/schema.js';
+import type { ConnState } from '../../model/tcp.js';
 
 /** Zeek's per-endpoint TCP states (src/analyzer/protocol/tcp/TCP_Endpoint.h EndpointState). */
 export type ZeekEndpointState =

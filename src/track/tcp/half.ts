@@ -2,9 +2,18 @@
  * One direction of a TCP connection as its sender drives it (STYLE practice 9: a connection is two
  * of these). Sequence numbers are absolute 32-bit values; reports make them relative.
  */
-import type { TcpDirectionReport, TcpStateName } from '../../report/schema.js';
+import type { TcpDirectionReport, TcpStateName, TcpTransition } from '../../model/tcp.js';
 import type { StateKind } from '../../state/events.js';
 import { seqDiff, seqRelative } from './seq.js';
+
+/**
+ * The transition a peer's FIN caused at this endpoint (RFC 9293 §3.10.7.4, eighth check);
+ * `confirmed` once this endpoint's acknowledgment covers the FIN.
+ */
+export interface FinReceipt {
+  transition: TcpTransition;
+  confirmed: boolean;
+}
 
 export class TcpHalf {
   /** RFC 9293 state of the endpoint that sends this direction. */
@@ -13,6 +22,19 @@ export class TcpHalf {
   heldKind: StateKind | null = null;
   /** Bytes last reported to the ledger as buffered by this endpoint. */
   bufferedReported = 0;
+  /** This endpoint's latest transition (a provisional one is undone only while it is the latest). */
+  lastTransition: TcpTransition | null = null;
+  /** Where this endpoint took the peer's FIN, once it did (see TcpTracker.receiveFin). */
+  finReceipt: FinReceipt | null = null;
+  /** Its own segment showed it had not taken the peer's FIN yet: the next copy, or its ACK, will. */
+  finPending = false;
+  /** First arrival of the peer's SYN while this endpoint held no connection, and copies after it. */
+  synArrival: { packet: number; time: number } | null = null;
+  synCopies = 0;
+  /** The kind of the peer's SYN this endpoint took last: its copies change nothing. */
+  peerSynKind: 'syn' | 'synack' | null = null;
+  /** The transition the peer's SYN or SYN-ACK caused here: its later copies make it uncertain. */
+  synReceipt: TcpTransition | null = null;
 
   /** Initial sequence number, from this side's SYN. */
   isn: number | null = null;

@@ -3,6 +3,8 @@
  * state ledger) and, for flows a stream listener wants, the bytes themselves delivered once and in
  * order (retransmitted bytes are trimmed). Memory is bounded: at most MAX_HELD_BYTES of
  * out-of-order data and MAX_RANGES ranges per direction; past that the hole is declared a gap.
+ * After a gap, delivery goes on with the bytes past the hole, one segment per `data` call, so a
+ * listener can find its framing again (DNS over TCP resynchronises at a segment boundary).
  */
 import { removeFront } from './number-list.js';
 import { seqDiff } from './seq.js';
@@ -12,15 +14,18 @@ const MAX_RANGES = 256;
 /** Shared empty list: replaced by a flow's own list when it first holds something. */
 const EMPTY: number[] = [];
 
-/** Where in-order bytes go; `gap` is called once when a hole will never be filled. */
+/** Where in-order bytes go; `gap` is called for each hole that will never be filled, with its size when known. */
 export interface DeliverySink {
   data(bytes: Uint8Array, packet: number, time: number): void;
-  gap(packet: number): void;
+  gap(packet: number, lostBytes: number): void;
 }
 
 interface HeldSegment {
   seq: number;
   bytes: Uint8Array;
+  /** The packet that carried it, named when it is delivered past a gap (nothing completes it later). */
+  packet: number;
+  time: number;
 }
 
 export class DirectionReassembly {
@@ -32,8 +37,8 @@ export class DirectionReassembly {
   held = 0;
   /** Copies of out-of-order payload, only when a sink wants the bytes (created when first needed). */
   private segments: HeldSegment[] | null = null;
-  /** A gap was declared: nothing more is delivered. */
-  dead = false;
+  /** Holes declared so far. */
+  gaps = 0;
 
   constructor(private readonly sink: DeliverySink | null) {}
 
@@ -56,9 +61,9 @@ export class DirectionReassembly {
       const skip = seqDiff(seq, this.next);
       this.deliver(payload, skip, length, packet, time);
       this.next = end;
-      this.absorb(packet, time);
+      this.absorb(packet, time, false);
     } else {
-      this.hold(seq, end, payload, length, packet);
+      this.hold(seq, end, payload, length, packet, time);
     }
     return this.held !== heldBefore;
   }
@@ -72,43 +77,53 @@ export class DirectionReassembly {
     if (this.next === null || seqDiff(this.next, ack) <= 0) return false;
     if (seqDiff(this.next, ack) > MAX_HELD_BYTES * 64) return false; // not a plausible ACK for this stream
     const heldBefore = this.held;
-    if (!this.covered(this.next, ack)) this.declareGap(packet);
-    this.next = ack;
-    this.absorb(packet, time);
+    // Each hole below the ACK is a gap; the held segments between the holes are delivered on
+    // their own (ranges[0] is always above `next`: absorb() took the ones at or below it).
+    let next = this.next;
+    while (seqDiff(next, ack) > 0) {
+      const held = this.ranges.length > 0 && seqDiff(this.ranges[0], ack) > 0 ? this.ranges[0] : ack;
+      this.declareGap(packet, seqDiff(next, held));
+      this.next = held;
+      this.absorb(packet, time, true);
+      next = this.next;
+    }
     return this.held !== heldBefore;
   }
 
   /** End of the capture: data still waiting above a hole will never be delivered. */
   finish(packet: number): void {
-    if (this.held > 0) this.declareGap(packet);
+    if (this.held > 0) this.declareGap(packet, 0);
   }
 
   private deliver(payload: Uint8Array, skip: number, length: number, packet: number, time: number): void {
-    if (!this.sink || this.dead) return;
+    if (!this.sink) return;
     if (skip < payload.length) this.sink.data(payload.subarray(skip), packet, time);
     // A snaplen-cut segment: the missing tail was on the wire but is not in the capture.
-    if (payload.length < length) this.declareGap(packet);
+    if (payload.length < length) this.declareGap(packet, length - Math.max(skip, payload.length));
   }
 
-  private hold(seq: number, end: number, payload: Uint8Array, length: number, packet: number): void {
+  private hold(seq: number, end: number, payload: Uint8Array, length: number, packet: number, time: number): void {
     if (this.ranges === EMPTY) this.ranges = [];
     insertSeqRange(this.ranges, this.next as number, seq, end);
     this.held = sumRanges(this.ranges);
-    if (this.sink && !this.dead) {
-      if (payload.length < length) this.declareGap(packet);
-      else (this.segments ??= []).push({ seq, bytes: payload.slice() });
-    }
+    // A snaplen-cut copy would deliver a segment without its tail: keep only whole ones.
+    if (this.sink && payload.length === length) (this.segments ??= []).push({ seq, bytes: payload.slice(), packet, time });
     if (this.held > MAX_HELD_BYTES || this.ranges.length > MAX_RANGES * 2) {
       // Too much waiting on one hole: give up on it and continue from the highest byte seen.
-      this.declareGap(packet);
+      this.declareGap(packet, 0);
+      this.segments = null;
       this.next = this.ranges[this.ranges.length - 1];
       this.ranges = EMPTY;
       this.held = 0;
     }
   }
 
-  /** Moves `next` over held ranges that now start at or below it, delivering their bytes. */
-  private absorb(packet: number, time: number): void {
+  /**
+   * Moves `next` over held ranges that now start at or below it, delivering their bytes: as of
+   * `packet` when it filled the hole, or each as of its own packet when `pastGap` (the hole was
+   * given up, so the held segments stand alone).
+   */
+  private absorb(packet: number, time: number, pastGap: boolean): void {
     const next0 = this.next as number;
     let next = next0;
     let drop = 0;
@@ -121,12 +136,12 @@ export class DirectionReassembly {
       else removeFront(this.ranges, drop);
       this.held = sumRanges(this.ranges);
     }
-    if (this.segments && this.segments.length > 0) this.deliverHeld(next0, next, packet, time);
+    if (this.segments && this.segments.length > 0) this.deliverHeld(next0, next, packet, time, pastGap);
     this.next = next;
   }
 
   /** Delivers the copies that cover [from, to) in order, each byte once. */
-  private deliverHeld(from: number, to: number, packet: number, time: number): void {
+  private deliverHeld(from: number, to: number, packet: number, time: number, ownPacket: boolean): void {
     const segs = this.segments as HeldSegment[];
     segs.sort((a, b) => seqDiff(b.seq, a.seq));
     let at = from;
@@ -138,21 +153,15 @@ export class DirectionReassembly {
         keep.push(s);
         continue;
       }
-      if (this.sink && !this.dead) this.sink.data(s.bytes.subarray(seqDiff(s.seq, at)), packet, time);
+      if (this.sink) this.sink.data(s.bytes.subarray(seqDiff(s.seq, at)), ownPacket ? s.packet : packet, ownPacket ? s.time : time);
       at = end;
     }
     this.segments = keep;
   }
 
-  private covered(from: number, to: number): boolean {
-    return this.ranges.length > 0 && seqDiff(this.ranges[0], from) >= 0 && seqDiff(to, this.ranges[1]) >= 0;
-  }
-
-  private declareGap(packet: number): void {
-    if (this.dead) return;
-    this.dead = true;
-    this.segments = null;
-    this.sink?.gap(packet);
+  private declareGap(packet: number, lostBytes: number): void {
+    this.gaps += 1;
+    this.sink?.gap(packet, lostBytes);
   }
 }
 

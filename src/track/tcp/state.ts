@@ -3,7 +3,7 @@
  * sends and receives (RFC 9293 §3.3.2, Figure 5). One pure transition function; the tracker is the
  * only caller and records every change (STYLE practice 10).
  */
-import type { TcpStateName } from '../../report/schema.js';
+import type { TcpStateName } from '../../model/tcp.js';
 
 export type { TcpStateName };
 

@@ -9,8 +9,8 @@ import { TCP_FLAG, type DecodedPacket, type TcpSegment } from '../../decode/pack
 import { endpointString } from '../../flow/endpoint.js';
 import type {
   TcpAnalysis, TcpFlowReport, TcpReport, TcpStateName, TcpTransition,
-} from '../../report/schema.js';
-import { CONN_STATES } from '../../report/conn-states.js';
+} from '../../model/tcp.js';
+import { CONN_STATES } from '../../model/conn-states.js';
 import { NO_STATE, type EndpointRef, type EntryRef, type StateKind, type StateSink, type BufferEvent } from '../../state/events.js';
 import {
   ANALYSIS, ANY_RETRANSMISSION, SeqAnalysisConversation, SeqAnalysisFlow, afterSegment, analyseSegment,
@@ -26,12 +26,13 @@ import { LIKELY_SERVER_PORTS } from './zeek-ports.js';
 
 export interface TcpStreamInfo { id: number; client: string; clientPort: number; server: string; serverPort: number }
 
-/** Receives each direction's in-order payload bytes (for DNS over TCP). Retransmitted bytes are delivered once;
- *  a hole that is never filled calls gap() and nothing more is delivered for that direction. */
+/** Receives each direction's in-order payload bytes (for DNS over TCP), one segment per data() call.
+ *  Retransmitted bytes are delivered once; a hole that is never filled calls gap() with the bytes
+ *  lost (0 when unknown), and delivery goes on past it. */
 export interface TcpStreamListener {
   wants(flow: TcpStreamInfo): boolean;
   data(flow: TcpStreamInfo, fromClient: boolean, bytes: Uint8Array, packet: number, time: number): void;
-  gap(flow: TcpStreamInfo, fromClient: boolean, packet: number): void;
+  gap(flow: TcpStreamInfo, fromClient: boolean, packet: number, lostBytes: number): void;
 }
 
 export interface TcpTrackerOptions {
@@ -170,7 +171,7 @@ class TcpFlow implements TableEntry<TcpFlow> {
 function sinkFor(listener: TcpStreamListener, info: TcpStreamInfo, fromClient: boolean): DeliverySink {
   return {
     data: (bytes, packet, time) => listener.data(info, fromClient, bytes, packet, time),
-    gap: (packet) => listener.gap(info, fromClient, packet),
+    gap: (packet, lostBytes) => listener.gap(info, fromClient, packet, lostBytes),
   };
 }
 
@@ -436,13 +437,9 @@ export class TcpTracker {
     // RFC 9293 endpoint states.
     this.stateEvents(flow, pkt, fromClient);
 
-    // Payload reassembly (ledger buffers; stream listener bytes).
-    const inbound = fromClient ? flow.toServer : flow.toClient;
-    if (syn && !rst && inbound !== null) inbound.start((t.seq + 1) >>> 0);
-    if (!rst && t.payloadLength > 0) {
-      const dataSeq = syn ? (t.seq + 1) >>> 0 : t.seq;
-      flow.reassembly(fromClient).accept(dataSeq, t.payloadLength, t.payload, pkt.number, pkt.time);
-    }
+    // Payload reassembly (ledger buffers; stream listener bytes). The acknowledgment goes first:
+    // what it releases of the peer's stream reached the sender before this segment's own payload
+    // (a DNS response's ACK covers the query it answers).
     if (hasAck && !rst) {
       // The acknowledgment of a FIN covers the FIN's own sequence number, not a payload byte.
       let ack = t.ack;
@@ -454,10 +451,21 @@ export class TcpTracker {
       }
       if (outbound !== null) outbound.acknowledged(ack, pkt.number, pkt.time);
     }
+    const inbound = fromClient ? flow.toServer : flow.toClient;
+    if (syn && !rst && inbound !== null) inbound.start((t.seq + 1) >>> 0);
+    if (!rst && t.payloadLength > 0) {
+      const dataSeq = syn ? (t.seq + 1) >>> 0 : t.seq;
+      flow.reassembly(fromClient).accept(dataSeq, t.payloadLength, t.payload, pkt.number, pkt.time);
+    }
     this.reportBuffers(flow, pkt);
   }
 
-  /** Feeds the segment's events to both endpoints: acknowledgments first, then SYN, FIN or RST. */
+  /**
+   * Feeds the segment's events to both endpoints. What the sender does (SYN, FIN, RST sent) happens
+   * when it sends; what the receiver does happens when the segment arrives, in RFC 9293 §3.10.7.4's
+   * order: acknowledgment (fifth check), then FIN (eighth check). The capture time is the arriving
+   * segment's time, exact at the receiver and the best estimate anywhere else on the path.
+   */
   private stateEvents(flow: TcpFlow, pkt: DecodedPacket & { tcp: TcpSegment }, fromClient: boolean): void {
     const t = pkt.tcp;
     const flags = t.flags;
@@ -474,46 +482,193 @@ export class TcpTracker {
       this.apply(flow, senderSide, 'midstream', pkt);
       this.apply(flow, receiverSide, 'midstream', pkt);
     }
+    // The sender's acknowledgment number says whether it had taken the receiver's FIN by now.
+    if (hasAck) this.finEvidence(flow, senderSide, t.ack, pkt);
     if (rst) {
       this.apply(flow, senderSide, 'rst-sent', pkt);
       this.apply(flow, receiverSide, 'rst-received', pkt);
       return;
     }
-    if (syn) {
-      this.apply(flow, senderSide, hasAck ? 'synack-sent' : 'syn-sent', pkt);
-      this.apply(flow, receiverSide, hasAck ? 'synack-received' : 'syn-received', pkt);
-    } else if (hasAck) {
+    if (syn) this.sendSyn(flow, senderSide, hasAck, t.ack, pkt);
+    if (fin) {
+      if (flow.closedBy === null) flow.closedBy = senderSide;
+      this.apply(flow, senderSide, 'fin-sent', pkt);
+    }
+    // At the receiver: the acknowledgment first, then the SYN or FIN.
+    if (hasAck && !syn) {
       if (receiver.isn !== null && receiver.state === 'SYN-RECEIVED' && seqDiff((receiver.isn + 1) >>> 0, t.ack) >= 0) {
         this.apply(flow, receiverSide, 'syn-acked', pkt);
       }
     }
     if (hasAck && receiver.finSeq !== null && seqDiff((receiver.finSeq + 1) >>> 0, t.ack) >= 0) {
-      // Acknowledging the peer's FIN shows both that the FIN was acked and that this side received
-      // it: a FIN changes its receiver's state when the receiver acknowledges it, so a simultaneous
-      // close (FINs crossing) is told apart from a passive close.
       this.apply(flow, receiverSide, 'fin-acked', pkt);
-      this.apply(flow, senderSide, 'fin-received', pkt);
     }
-    if (fin) {
-      if (flow.closedBy === null) flow.closedBy = senderSide;
-      this.apply(flow, senderSide, 'fin-sent', pkt);
+    if (syn) this.receiveSyn(flow, receiverSide, hasAck, t.seq, pkt);
+    if (fin) this.receiveFin(flow, receiverSide, pkt);
+  }
+
+  /** The sender of a SYN or SYN-ACK. */
+  private sendSyn(flow: TcpFlow, side: 'client' | 'server', hasAck: boolean, ack: number, pkt: DecodedPacket): void {
+    const half = side === 'client' ? flow.client : flow.server;
+    const peer = side === 'client' ? flow.server : flow.client;
+    if (!hasAck) {
+      this.apply(flow, side, 'syn-sent', pkt);
+      return;
+    }
+    const arrival = half.synArrival;
+    if (half.state === 'LISTEN' && arrival !== null && peer.isn !== null && ack === ((peer.isn + 1) >>> 0)) {
+      // A SYN-ACK acknowledging the peer's SYN shows this endpoint entered SYN-RECEIVED when that SYN
+      // arrived (§3.10.7.2), so the transition is dated back to the SYN's first copy. The ledger's
+      // half-open entry still starts here: the ledger is streamed in packet order and cannot go
+      // back, and a SYN nobody answers creates no state at the server (roles come from evidence).
+      // So the entry lags the transition by the SYN -> SYN-ACK time, never the other way round.
+      const tr = this.apply(flow, side, 'synack-sent', pkt, arrival);
+      if (tr !== null) {
+        half.synReceipt = tr;
+        if (half.synCopies > 0) tr.uncertain = true;
+      }
+      return;
+    }
+    this.apply(flow, side, 'synack-sent', pkt);
+  }
+
+  /** The receiver of a SYN or SYN-ACK, at its arrival. */
+  private receiveSyn(flow: TcpFlow, side: 'client' | 'server', hasAck: boolean, seq: number, pkt: DecodedPacket): void {
+    const half = side === 'client' ? flow.client : flow.server;
+    const peer = side === 'client' ? flow.server : flow.client;
+    // A copy of the peer's SYN (or SYN-ACK) already taken: same ISN, same kind. (In a simultaneous
+    // open the SYN-ACK after a SYN is the next step, not a copy; a new ISN starts a new flow.)
+    const kind = hasAck ? 'synack' : 'syn';
+    if (half.peerSynKind === kind && peer.isn === seq) {
+      half.synCopies++;
+      if (half.synReceipt !== null) half.synReceipt.uncertain = true;
+      return;
+    }
+    half.peerSynKind = kind;
+    const before = half.state;
+    const tr = this.apply(flow, side, hasAck ? 'synack-received' : 'syn-received', pkt);
+    if (tr !== null && tr.to !== 'LISTEN') half.synReceipt = tr;
+    // A SYN to an endpoint with no connection: it enters SYN-RECEIVED only if its SYN-ACK shows it.
+    if (!hasAck && holdsNoConnection(before) && half.synArrival === null) half.synArrival = { packet: pkt.number, time: pkt.time };
+  }
+
+  /**
+   * The receiver of a FIN, at the arriving copy (§3.10.7.4 eighth check): the first copy moves the
+   * receiver; a later copy marks that transition uncertain. When the receiver's own segments showed
+   * it had not taken the FIN (see finEvidence), the first copy after them moves it.
+   */
+  private receiveFin(flow: TcpFlow, side: 'client' | 'server', pkt: DecodedPacket): void {
+    const half = side === 'client' ? flow.client : flow.server;
+    if (half.finReceipt !== null) {
+      half.finReceipt.transition.uncertain = true;
+      return;
+    }
+    const pending = half.finPending;
+    const tr = this.takeFin(flow, side, pkt);
+    if (tr !== null && pending) tr.uncertain = true;
+  }
+
+  private takeFin(flow: TcpFlow, side: 'client' | 'server', pkt: DecodedPacket): TcpTransition | null {
+    const half = side === 'client' ? flow.client : flow.server;
+    const tr = this.apply(flow, side, 'fin-received', pkt);
+    if (tr === null) return null;
+    half.finReceipt = { transition: tr, confirmed: false };
+    half.finPending = false;
+    return tr;
+  }
+
+  /**
+   * A segment from `side` acknowledging up to `ack`, after the peer's FIN was captured. Covering the
+   * FIN confirms the receipt. Not covering it shows the FIN had not arrived when the segment left (it
+   * crossed this side's own FIN, or was lost after the capture point): the receipt is taken back
+   * while it is still the endpoint's latest transition, and the FIN waits for the next copy to
+   * arrive, or, if none does, for the first segment that covers it (the latest time it can have
+   * been taken). Either way the time is marked uncertain.
+   */
+  private finEvidence(flow: TcpFlow, side: 'client' | 'server', ack: number, pkt: DecodedPacket): void {
+    const half = side === 'client' ? flow.client : flow.server;
+    const peer = side === 'client' ? flow.server : flow.client;
+    if (peer.finSeq === null) return;
+    const covers = seqDiff((peer.finSeq + 1) >>> 0, ack) >= 0;
+    const receipt = half.finReceipt;
+    if (receipt === null) {
+      if (half.finPending && covers) {
+        const tr = this.takeFin(flow, side, pkt);
+        if (tr !== null) tr.uncertain = true;
+        if (half.finReceipt !== null) half.finReceipt.confirmed = true;
+      }
+      return;
+    }
+    if (receipt.confirmed) return;
+    if (covers) {
+      receipt.confirmed = true;
+    } else if (half.lastTransition !== receipt.transition) {
+      receipt.transition.uncertain = true;
+    } else {
+      this.undo(flow, side, pkt);
+      half.finReceipt = null;
+      half.finPending = true;
     }
   }
 
-  private apply(flow: TcpFlow, side: 'client' | 'server', event: EndpointEvent, pkt: DecodedPacket): void {
+  /** Applies an event; `at` dates the transition earlier than this packet (the ledger stays at it). */
+  private apply(
+    flow: TcpFlow, side: 'client' | 'server', event: EndpointEvent, pkt: DecodedPacket, at?: { packet: number; time: number },
+  ): TcpTransition | null {
     const half = side === 'client' ? flow.client : flow.server;
     const next = nextState(half.state, event);
-    if (next !== half.state) this.setState(flow, side, next, pkt);
+    if (next === half.state) return null;
+    return this.setState(flow, side, next, pkt, at);
   }
 
   /** The only writer of endpoint states: records the transition and tells the ledger. */
-  private setState(flow: TcpFlow, side: 'client' | 'server', next: TcpStateName, pkt: DecodedPacket): void {
+  private setState(
+    flow: TcpFlow, side: 'client' | 'server', next: TcpStateName, pkt: DecodedPacket, at?: { packet: number; time: number },
+  ): TcpTransition {
     const half = side === 'client' ? flow.client : flow.server;
-    if (half.state === next) return;
-    flow.transitions.push({ packet: pkt.number, time: pkt.time, endpoint: side, from: half.state, to: next });
+    const tr: TcpTransition = {
+      packet: at?.packet ?? pkt.number, time: at?.time ?? pkt.time, endpoint: side, from: half.state, to: next,
+    };
+    if (at === undefined) {
+      flow.transitions.push(tr);
+    } else {
+      // Dated back: keep the list in packet order (after everything recorded at that packet).
+      let i = flow.transitions.length;
+      while (i > 0 && flow.transitions[i - 1].packet > tr.packet) i--;
+      flow.transitions.splice(i, 0, tr);
+    }
+    half.lastTransition = tr;
     half.state = next;
+    this.holdFor(flow, side, pkt);
+    return tr;
+  }
+
+  /**
+   * Takes back `side`'s latest transition (a provisional FIN receipt that later segments
+   * contradicted) and tells the ledger the kind it holds again, at this packet.
+   */
+  private undo(flow: TcpFlow, side: 'client' | 'server', pkt: DecodedPacket): void {
+    const half = side === 'client' ? flow.client : flow.server;
+    const tr = half.lastTransition;
+    if (tr === null) return;
+    const i = flow.transitions.lastIndexOf(tr);
+    if (i >= 0) flow.transitions.splice(i, 1);
+    half.state = tr.from;
+    half.lastTransition = null;
+    for (let j = flow.transitions.length - 1; j >= 0; j--) {
+      if (flow.transitions[j].endpoint === side) {
+        half.lastTransition = flow.transitions[j];
+        break;
+      }
+    }
+    this.holdFor(flow, side, pkt);
+  }
+
+  /** Tells the ledger the kind `side` holds in its current state, if it changed. */
+  private holdFor(flow: TcpFlow, side: 'client' | 'server', pkt: DecodedPacket): void {
+    const half = side === 'client' ? flow.client : flow.server;
     const endpoint = side === 'client' ? flow.clientRef : flow.serverRef;
-    const kind = kindFor(next);
+    const kind = kindFor(half.state);
     if (kind === null) {
       if (half.heldKind !== null) {
         this.sink.release({ endpoint, ref: flow.ref, time: pkt.time, packet: pkt.number });

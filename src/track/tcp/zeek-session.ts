@@ -8,7 +8,7 @@
  * plain numbers (Zeek's uint64); negative ones stand for Zeek's underflowed values.
  */
 import { TCP_FLAG } from '../../decode/packet.js';
-import type { ConnState } from '../../report/schema.js';
+import type { ConnState } from '../../model/tcp.js';
 import { connState, type ZeekEndpointState } from './conn-state.js';
 import { HISTORY_MASK, addHistory, checkHistory, newHistory, scaledHistoryEntry, type HistoryState } from './history.js';
 import { seqDiff } from './seq.js';

@@ -52,15 +52,42 @@ describe('DNS over TCP framing (RFC 1035 §4.2.2)', () => {
     expect(framer.midMessage).toBe(true);
   });
 
-  it('a gap ends framing: counted once, later bytes ignored', () => {
+  it('a gap drops the message it cut; framing resumes at the next chunk that starts a whole message', () => {
     const framer = new DnsTcpFramer();
     const messages: number[][] = [];
-    framer.push(stream.subarray(0, 5), (m) => messages.push([...m]));
-    expect(framer.gap()).toBe(true);
-    expect(framer.gap()).toBe(false);
-    framer.push(framed(B), (m) => messages.push([...m]));
+    framer.push(stream.subarray(0, 5), (m) => messages.push([...m])); // A's prefix and 3 of its bytes
+    expect(framer.gap(40)).toBe(true);
+    // The rest of a message is no message start: its first two bytes read as a length past the chunk.
+    const tail = framed(B).subarray(3);
+    framer.push(tail, (m) => messages.push([...m]));
+    expect(framer.resyncing).toBe(true);
+    framer.push(framed(B, C), (m) => messages.push([...m]));
+    expect(messages).toEqual([[...B], [...C]]);
+    expect(framer.resyncing).toBe(false);
+    // lost: 40 never captured + the 2-byte prefix and 3 bytes of A + the skipped tail
+    expect([framer.gaps, framer.resyncs, framer.lostBytes]).toEqual([1, 1, 40 + 5 + tail.length]);
+    expect(framer.gap()).toBe(false); // a second gap is not a new direction losing framing
+  });
+
+  it('after a gap, a chunk whose first message the check refuses is skipped whole', () => {
+    const framer = new DnsTcpFramer((m) => m[1] !== 1); // refuses A (ID 1)
+    const messages: number[][] = [];
+    framer.gap();
+    framer.push(framed(A, B), (m) => messages.push([...m])); // A fails the check: the chunk is skipped
+    framer.push(framed(B, A), (m) => messages.push([...m]));
+    expect(messages).toEqual([[...B], [...A]]);
+    expect(framer.lostBytes).toBe(2 + A.length + 2 + B.length);
+  });
+
+  it('after a gap, a chunk that starts a message it does not hold whole is no resynchronisation point', () => {
+    const framer = new DnsTcpFramer();
+    const messages: number[][] = [];
+    framer.gap();
+    const both = framed(A, B);
+    framer.push(both.subarray(0, 10), (m) => messages.push([...m]));
+    framer.push(both.subarray(10), (m) => messages.push([...m]));
     expect(messages).toEqual([]);
-    expect(framer.ended).toBe(true);
-    expect(framer.midMessage).toBe(false);
+    expect(framer.resyncing).toBe(true);
+    expect(framer.lostBytes).toBe(both.length);
   });
 });

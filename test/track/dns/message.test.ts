@@ -25,7 +25,7 @@ describe('parseDnsMessage', () => {
     const p = parseDnsMessage(query(0x1234, 'Www.Example.COM', { type: 'AAAA' }));
     expect(p.malformed).toBeNull();
     expect(p.message).toEqual({
-      id: 0x1234, response: false, opcode: 0, rcode: 'NOERROR', answers: 0,
+      id: 0x1234, response: false, opcode: 0, rcode: 'NOERROR', answers: 0, answerRecords: [], updatedName: null,
       flags: { aa: false, tc: false, rd: true, ra: false },
       question: { name: 'Www.Example.COM', type: 'AAAA', class: 'IN' },
     });
@@ -38,6 +38,7 @@ describe('parseDnsMessage', () => {
     expect(p.message?.rcode).toBe('NXDOMAIN');
     expect(p.message?.flags).toEqual({ aa: false, tc: true, rd: true, ra: true });
     expect(p.message?.answers).toBe(2);
+    expect(p.message?.answerRecords).toEqual([{ name: 'example.com', type: 'A' }, { name: 'example.com', type: 'A' }]);
   });
 
   it('names rcodes beyond the classic six (RFC 2136) and unassigned ones', () => {

@@ -1,3 +1,4 @@
+import dnsPacket from 'dns-packet';
 import { describe, expect, it } from 'vitest';
 import { MAX_PER_KEY } from '../../../src/track/dns/matcher.js';
 import { DnsTracker } from '../../../src/track/dns/tracker.js';
@@ -207,19 +208,69 @@ describe('UDP matching', () => {
     expect(r.transactions[0].responsePackets).toEqual([]);
   });
 
-  it('mDNS: a query to the group answered by two hosts, to the group: one transaction, both responders', () => {
-    const dns = new DnsTracker({ ports: [5353] });
+  describe('mDNS (RFC 6762): responses carry ID 0 and no question, so they match by their answer records', () => {
     const group: [string, number] = ['224.0.0.251', 5353];
-    dns.observeUdp(udpPacket(1, 0, ['192.168.1.10', 5353], group, query(0, 'printer.local', { flags: 0 })));
-    dns.observeUdp(udpPacket(2, 0.05, ['192.168.1.20', 5353], group, response(0, 'printer.local', { flags: 0x0400 })));
-    dns.observeUdp(udpPacket(3, 0.07, ['192.168.1.30', 5353], group, response(0, 'printer.local', { flags: 0x0400 })));
-    dns.observeUdp(udpPacket(4, 0.09, ['192.168.1.40', 5353], group, response(0, 'other.local', { flags: 0x0400 })));
-    const r = dns.finish();
-    expect(r.transactions.map((t) => [t.client, t.server, t.responsePackets, t.responseFrom, t.duplicateResponses])).toEqual([
-      ['192.168.1.10:5353', '224.0.0.251:5353', [2, 3], ['192.168.1.20:5353', '192.168.1.30:5353'], 1],
-    ]);
-    expect(r.unsolicited.map((u) => u.packet)).toEqual([4]);
-    expect(r.collisions).toEqual([]);
+    /** An mDNS response (§18.1: ID 0, AA set, §6: no question) with A records for `names`. */
+    const announce = (...names: string[]) => dnsPacket.encode({
+      type: 'response', id: 0, flags: dnsPacket.AUTHORITATIVE_ANSWER,
+      answers: names.map((name) => ({ type: 'A' as const, name, ttl: 120, data: '192.168.1.99' })),
+    });
+    const ask = (name: string, type: dnsPacket.RecordType = 'A') => query(0, name, { flags: 0, type });
+
+    it('a query to the group answered by two hosts: one transaction, both responders; another name is an announcement', () => {
+      const dns = new DnsTracker({ ports: [5353] });
+      dns.observeUdp(udpPacket(1, 0, ['192.168.1.10', 5353], group, ask('printer.local')));
+      dns.observeUdp(udpPacket(2, 0.05, ['192.168.1.20', 5353], group, announce('Printer.local')));
+      dns.observeUdp(udpPacket(3, 0.07, ['192.168.1.30', 5353], group, announce('printer.local')));
+      dns.observeUdp(udpPacket(4, 0.09, ['192.168.1.40', 5353], group, announce('other.local')));
+      const r = dns.finish();
+      expect(r.transactions.map((t) => [t.client, t.server, t.responsePackets, t.responseFrom, t.duplicateResponses])).toEqual([
+        ['192.168.1.10:5353', '224.0.0.251:5353', [2, 3], ['192.168.1.20:5353', '192.168.1.30:5353'], 1],
+      ]);
+      expect(r.unsolicited.map((u) => [u.packet, u.id, u.qname])).toEqual([[4, 0, null]]);
+      expect(r.collisions).toEqual([]);
+    });
+
+    it('an unrelated announcement with ID 0 answers nothing; the answer naming the query does, even after other records', () => {
+      const dns = new DnsTracker({ ports: [5353] });
+      dns.observeUdp(udpPacket(1, 0, ['192.168.1.10', 5353], group, ask('nas.local')));
+      dns.observeUdp(udpPacket(2, 0.1, ['192.168.1.50', 5353], group, announce('tv.local')));
+      dns.observeUdp(udpPacket(3, 0.2, ['192.168.1.60', 5353], group, announce('cam.local', 'NAS.local')));
+      const r = dns.finish();
+      expect(r.transactions.map((t) => [t.qname, t.responsePackets, t.responseFrom])).toEqual([['nas.local', [3], ['192.168.1.60:5353']]]);
+      expect(r.unsolicited.map((u) => u.packet)).toEqual([2]);
+    });
+
+    it('the type must match unless the question is ANY; an answer after the timeout is an announcement', () => {
+      const dns = new DnsTracker({ ports: [5353] });
+      dns.observeUdp(udpPacket(1, 0, ['192.168.1.10', 5353], group, ask('a.local', 'AAAA')));
+      dns.observeUdp(udpPacket(2, 0.1, ['192.168.1.20', 5353], group, announce('a.local'))); // A, not AAAA
+      dns.observeUdp(udpPacket(3, 1, ['192.168.1.10', 5353], group, ask('b.local', 'ANY')));
+      dns.observeUdp(udpPacket(4, 1.1, ['192.168.1.20', 5353], group, announce('b.local')));
+      dns.observeUdp(udpPacket(5, 2, ['192.168.1.10', 5353], group, ask('c.local')));
+      dns.observeUdp(udpPacket(6, 2 + 5.5, ['192.168.1.20', 5353], group, announce('c.local'))); // 5.5 s > the 5 s timeout
+      const r = dns.finish();
+      expect(r.transactions.map((t) => [t.qname, t.responsePackets])).toEqual([['a.local', []], ['b.local', [4]], ['c.local', []]]);
+      expect(r.unsolicited.map((u) => u.packet)).toEqual([2, 6]);
+    });
+
+    it('a response sent straight to the querier (QU, §5.4) answers it; one sent to a third host does not', () => {
+      const dns = new DnsTracker({ ports: [5353] });
+      dns.observeUdp(udpPacket(1, 0, ['192.168.1.10', 5353], group, ask('x.local')));
+      dns.observeUdp(udpPacket(2, 0.1, ['192.168.1.20', 5353], ['192.168.1.77', 5353], announce('x.local')));
+      dns.observeUdp(udpPacket(3, 0.2, ['192.168.1.20', 5353], ['192.168.1.10', 5353], announce('x.local')));
+      const r = dns.finish();
+      expect(r.transactions.map((t) => [t.responsePackets])).toEqual([[[3]]]);
+      expect(r.unsolicited.map((u) => u.packet)).toEqual([2]);
+    });
+
+    it('a legacy unicast query (not from port 5353) is answered with its ID and question, matched by ID (§6.7)', () => {
+      const dns = new DnsTracker({ ports: [5353] });
+      dns.observeUdp(udpPacket(1, 0, ['192.168.1.10', 40000], group, query(0x4242, 'y.local')));
+      dns.observeUdp(udpPacket(2, 0.1, ['192.168.1.20', 5353], ['192.168.1.10', 40000], response(0x4242, 'y.local', { addresses: ['192.168.1.20'] })));
+      const r = dns.finish();
+      expect(r.transactions.map((t) => [t.id, t.responsePackets, t.responseFrom])).toEqual([[0x4242, [2], ['192.168.1.20:5353']]]);
+    });
   });
 
   it('malformed messages are listed with packet and reason; a damaged response still matches by header', () => {
@@ -306,16 +357,20 @@ describe('DNS over TCP', () => {
     expect(r.tcpFramingGaps).toBe(0);
   });
 
-  it('a gap ends framing for that direction only, counted once', () => {
+  it('a gap drops the cut message only: the next whole message pairs again; counted once per direction', () => {
     const dns = new DnsTracker();
     dns.data(flow, true, framed(query(1, 'a.example')), 4, T0);
-    dns.gap(flow, false, 5);
-    dns.gap(flow, false, 6);
-    dns.data(flow, false, framed(response(1, 'a.example')), 7, T0 + 0.1);
+    const answer = framed(response(1, 'a.example'));
+    dns.data(flow, false, answer.subarray(0, 7), 5, T0 + 0.05); // the rest of this response was lost
+    dns.gap(flow, false, 6, answer.length - 7);
+    dns.gap(flow, false, 6, 0);
     dns.data(flow, true, framed(query(2, 'b.example')), 8, T0 + 0.2);
+    dns.data(flow, false, framed(response(2, 'b.example')), 9, T0 + 0.3);
     const r = dns.finish();
     expect(r.tcpFramingGaps).toBe(1);
-    expect(r.transactions.map((t) => [t.queryPackets, t.responsePackets])).toEqual([[[4], []], [[8], []]]);
+    expect(r.tcpResyncs).toBe(1);
+    expect(r.tcpLostBytes).toBe(answer.length); // 7 buffered and dropped, the rest never captured
+    expect(r.transactions.map((t) => [t.queryPackets, t.responsePackets])).toEqual([[[4], []], [[8], [9]]]);
     expect(r.unsolicited).toEqual([]);
   });
 

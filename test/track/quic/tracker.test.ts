@@ -230,6 +230,52 @@ describe('version negotiation', () => {
     expect(c.serverName).toBe('example.com');
   });
 
+  /** A client's first datagram in a version statecap cannot read: invariant header (RFC 8999 §5.1), opaque rest, 1200 bytes. */
+  const unreadableInitial = (version: number) => {
+    const head = concat(Uint8Array.of(0xc0, version >>> 24, (version >>> 16) & 0xff, (version >>> 8) & 0xff, version & 0xff),
+      Uint8Array.of(ODCID.length), ODCID, Uint8Array.of(CSCID.length), CSCID);
+    return concat(head, new Uint8Array(1200 - head.length).fill(0x5a));
+  };
+  for (const [what, version, name] of [['a greased (reserved) version', 0x1a2a3a4a, '0x1a2a3a4a'], ['an unsupported version', 0x00000005, '0x00000005']] as const) {
+    it(`${what}, Version Negotiation, then a v1 Initial with the same DCID: one connection from the first packet`, () => {
+      const wire = new Wire();
+      const sink = new RecordingSink();
+      const tracker = new QuicTracker({ state: sink });
+      const sent = [
+        wire.send(C, S, unreadableInitial(version)), // 1
+        wire.send(S, C, versionNegotiation({ dcid: CSCID, scid: ODCID, versions: [V1] })), // 2
+        wire.send(C, S, initialPacket({ version: V1, side: 'client', dcid: ODCID, scid: CSCID, frames: cryptoFrame(0, HELLO), padTo: 1200 })), // 3
+      ];
+      // A reserved version is QUIC on sight (RFC 9000 §15); another unknown one only once answered or continued.
+      expect(feed(tracker, sent)).toEqual([name === '0x1a2a3a4a', true, true]);
+      const r = tracker.finish();
+      const c = r.connections[0];
+      expect(r.connections).toHaveLength(1);
+      expect([c.firstPacket, c.datagrams, c.datagramsByDirection, c.packets, c.versions, c.version]).toEqual([
+        1, 3, { client: 2, server: 1 }, { client: 2, server: 1 }, [name, '1'], '1',
+      ]);
+      expect(c.bytes).toEqual({ client: payloadBytes([sent[0], sent[2]]), server: payloadBytes([sent[1]]) });
+      expect(r.unattributed).toEqual({ datagrams: 0, packets: [] });
+      expect(c.serverName).toBe('example.com');
+      // The ledger dates the client's state from the retry, and the server held nothing for the attempt (RFC 9000 §6.1).
+      expect(sink.events).toEqual(['hold client 10.0.0.1 quic#0 quicConnections @3', ...sink.events.slice(1)]);
+      expect(sink.events.filter((e) => e.includes('server'))).toEqual([]);
+    });
+  }
+
+  it('an unreadable long header that cannot be a first Initial (short datagram) or a retry from another client is no attempt', () => {
+    const wire = new Wire();
+    const tracker = new QuicTracker();
+    const small = unreadableInitial(0x00000005).subarray(0, 200);
+    feed(tracker, [
+      wire.send(C, S, small), // 1: under 1200 bytes
+      wire.send({ address: '10.0.0.9', port: 50000 }, S, unreadableInitial(0x00000005)), // 2: another client
+      wire.send(C, S, initialPacket({ version: V1, side: 'client', dcid: ODCID, scid: CSCID, frames: cryptoFrame(0, HELLO), padTo: 1200 })), // 3
+    ]);
+    const c = tracker.finish().connections[0];
+    expect([c.firstPacket, c.datagrams, c.versions]).toEqual([3, 1, ['1']]);
+  });
+
   it('a Version Negotiation the client does not follow is how the connection ended', () => {
     const wire = new Wire();
     const sink = new RecordingSink();

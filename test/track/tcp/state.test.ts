@@ -58,11 +58,14 @@ describe('LISTEN', () => {
     c.c('S');
     expect(only(track(c.packets).report).finalState).toEqual({ client: 'SYN-SENT', server: 'LISTEN' });
   });
-  it('LISTEN + SYN-ACK sent -> SYN-RECEIVED', () => {
+  it('LISTEN + SYN-ACK sent -> SYN-RECEIVED, dated back to the SYN it acknowledges', () => {
     const c = new Conversation();
     c.c('S');
-    c.s('SA');
-    expect(path(only(track(c.packets).report), 'server')).toEqual(['CLOSED>LISTEN@1', 'LISTEN>SYN-RECEIVED@2']);
+    c.s('SA', { dt: 0.5 });
+    const f = only(track(c.packets).report);
+    // The SYN-ACK (2) acknowledges the SYN (1): the server entered SYN-RECEIVED when the SYN arrived.
+    expect(path(f, 'server')).toEqual(['CLOSED>LISTEN@1', 'LISTEN>SYN-RECEIVED@1']);
+    expect(f.transitions.find((t) => t.to === 'SYN-RECEIVED')?.time).toBe(f.start);
   });
   it('LISTEN + RST sent (connection refused) -> CLOSED', () => {
     const c = new Conversation();
@@ -97,7 +100,8 @@ describe('SYN-SENT', () => {
     c.s('SA', { seq: 5000 }); // 4
     const f = only(track(c.packets).report);
     expect(path(f, 'client')).toEqual(['CLOSED>SYN-SENT@1', 'SYN-SENT>SYN-RECEIVED@2', 'SYN-RECEIVED>ESTABLISHED@4']);
-    expect(path(f, 'server')).toEqual(['CLOSED>LISTEN@1', 'LISTEN>SYN-RECEIVED@4']);
+    // The server's SYN-ACK (4) acknowledges the client's SYN (1): SYN-RECEIVED dated back to it.
+    expect(path(f, 'server')).toEqual(['CLOSED>LISTEN@1', 'LISTEN>SYN-RECEIVED@1']);
   });
   it('SYN-SENT + FIN sent (close before the answer) -> CLOSED', () => {
     const c = new Conversation();
@@ -110,7 +114,7 @@ describe('SYN-SENT', () => {
 describe('SYN-RECEIVED', () => {
   it('LISTEN + SYN-ACK sent -> SYN-RECEIVED; + ACK of its SYN -> ESTABLISHED', () => {
     const f = only(track(new Conversation().handshake().packets).report);
-    expect(path(f, 'server')).toEqual(['CLOSED>LISTEN@1', 'LISTEN>SYN-RECEIVED@2', 'SYN-RECEIVED>ESTABLISHED@3']);
+    expect(path(f, 'server')).toEqual(['CLOSED>LISTEN@1', 'LISTEN>SYN-RECEIVED@1', 'SYN-RECEIVED>ESTABLISHED@3']);
     expect(f.handshake).toBe('complete');
   });
   it('an ACK that does not acknowledge the SYN leaves it in SYN-RECEIVED', () => {
@@ -128,7 +132,7 @@ describe('SYN-RECEIVED', () => {
     c.s('SA');
     c.c('R');
     const f = only(track(c.packets).report);
-    expect(path(f, 'server')).toEqual(['CLOSED>LISTEN@1', 'LISTEN>SYN-RECEIVED@2', 'SYN-RECEIVED>CLOSED@3']);
+    expect(path(f, 'server')).toEqual(['CLOSED>LISTEN@1', 'LISTEN>SYN-RECEIVED@1', 'SYN-RECEIVED>CLOSED@3']);
     expect(path(f, 'client')).toEqual(['CLOSED>SYN-SENT@1', 'SYN-SENT>ESTABLISHED@2', 'ESTABLISHED>CLOSED@3']);
   });
   it('a SYN-ACK without the SYN: server CLOSED -> SYN-RECEIVED, client CLOSED -> ESTABLISHED', () => {
@@ -152,19 +156,19 @@ describe('ESTABLISHED', () => {
     expect(f.finalState).toEqual({ client: 'ESTABLISHED', server: 'ESTABLISHED' });
     expect(path(f, 'client')).toEqual(['CLOSED>SYN-SENT@1', 'SYN-SENT>ESTABLISHED@2']);
   });
-  it('ESTABLISHED + FIN sent -> FIN-WAIT-1; the receiver -> CLOSE-WAIT when it acknowledges the FIN', () => {
+  it('ESTABLISHED + FIN sent -> FIN-WAIT-1; the receiver -> CLOSE-WAIT when the FIN arrives (§3.10.7.4 eighth check)', () => {
     const c = new Conversation().handshake();
     c.c('FA'); // 4
     c.s('A'); // 5
     const f = only(track(c.packets).report);
     expect(path(f, 'client').slice(-2)).toEqual(['ESTABLISHED>FIN-WAIT-1@4', 'FIN-WAIT-1>FIN-WAIT-2@5']);
-    expect(path(f, 'server').at(-1)).toBe('ESTABLISHED>CLOSE-WAIT@5');
+    expect(path(f, 'server').at(-1)).toBe('ESTABLISHED>CLOSE-WAIT@4');
     expect(f.closedBy).toBe('client');
   });
-  it('a FIN nobody acknowledges leaves its receiver ESTABLISHED', () => {
+  it('a FIN nobody acknowledges still moves its receiver when it arrives', () => {
     const c = new Conversation().handshake();
     c.c('FA');
-    expect(only(track(c.packets).report).finalState).toEqual({ client: 'FIN-WAIT-1', server: 'ESTABLISHED' });
+    expect(only(track(c.packets).report).finalState).toEqual({ client: 'FIN-WAIT-1', server: 'CLOSE-WAIT' });
   });
 });
 
@@ -175,14 +179,14 @@ describe('FIN-WAIT-1', () => {
     c.s('A');
     expect(path(only(track(c.packets).report), 'client').slice(-2)).toEqual(['ESTABLISHED>FIN-WAIT-1@4', 'FIN-WAIT-1>FIN-WAIT-2@5']);
   });
-  it('FIN-WAIT-1 + FIN+ACK acknowledging its FIN -> FIN-WAIT-2, then TIME-WAIT at its last ACK', () => {
+  it('FIN-WAIT-1 + FIN+ACK acknowledging its FIN -> FIN-WAIT-2 (fifth check), then TIME-WAIT (eighth check), both at its arrival', () => {
     const c = new Conversation().handshake();
     c.c('FA'); // 4
     c.s('FA'); // 5
     c.c('A'); // 6
     const f = only(track(c.packets).report);
-    expect(path(f, 'client').slice(-3)).toEqual(['ESTABLISHED>FIN-WAIT-1@4', 'FIN-WAIT-1>FIN-WAIT-2@5', 'FIN-WAIT-2>TIME-WAIT@6']);
-    expect(path(f, 'server').slice(-3)).toEqual(['ESTABLISHED>CLOSE-WAIT@5', 'CLOSE-WAIT>LAST-ACK@5', 'LAST-ACK>CLOSED@6']);
+    expect(path(f, 'client').slice(-3)).toEqual(['ESTABLISHED>FIN-WAIT-1@4', 'FIN-WAIT-1>FIN-WAIT-2@5', 'FIN-WAIT-2>TIME-WAIT@5']);
+    expect(path(f, 'server').slice(-3)).toEqual(['ESTABLISHED>CLOSE-WAIT@4', 'CLOSE-WAIT>LAST-ACK@5', 'LAST-ACK>CLOSED@6']);
   });
   it('FIN-WAIT-1 + RST received -> CLOSED', () => {
     const c = new Conversation().handshake();
@@ -193,9 +197,9 @@ describe('FIN-WAIT-1', () => {
 });
 
 describe('FIN-WAIT-2', () => {
-  it('FIN-WAIT-2 + FIN received (and acknowledged) -> TIME-WAIT', () => {
+  it('FIN-WAIT-2 + FIN received -> TIME-WAIT at the FIN, not at its acknowledgment', () => {
     const f = only(track(clientCloses().packets).report);
-    expect(path(f, 'client').slice(-3)).toEqual(['ESTABLISHED>FIN-WAIT-1@4', 'FIN-WAIT-1>FIN-WAIT-2@5', 'FIN-WAIT-2>TIME-WAIT@7']);
+    expect(path(f, 'client').slice(-3)).toEqual(['ESTABLISHED>FIN-WAIT-1@4', 'FIN-WAIT-1>FIN-WAIT-2@5', 'FIN-WAIT-2>TIME-WAIT@6']);
   });
   it('FIN-WAIT-2 + RST received -> CLOSED', () => {
     const c = new Conversation().handshake();
@@ -209,7 +213,7 @@ describe('FIN-WAIT-2', () => {
 describe('CLOSE-WAIT', () => {
   it('CLOSE-WAIT + FIN sent -> LAST-ACK', () => {
     const f = only(track(clientCloses().packets).report);
-    expect(path(f, 'server').slice(-3)).toEqual(['ESTABLISHED>CLOSE-WAIT@5', 'CLOSE-WAIT>LAST-ACK@6', 'LAST-ACK>CLOSED@7']);
+    expect(path(f, 'server').slice(-3)).toEqual(['ESTABLISHED>CLOSE-WAIT@4', 'CLOSE-WAIT>LAST-ACK@6', 'LAST-ACK>CLOSED@7']);
   });
   it('CLOSE-WAIT + RST sent -> CLOSED; the peer in FIN-WAIT-2 -> CLOSED', () => {
     const c = new Conversation().handshake();
@@ -217,7 +221,7 @@ describe('CLOSE-WAIT', () => {
     c.s('A');
     c.s('RA');
     const f = only(track(c.packets).report);
-    expect(path(f, 'server').slice(-2)).toEqual(['ESTABLISHED>CLOSE-WAIT@5', 'CLOSE-WAIT>CLOSED@6']);
+    expect(path(f, 'server').slice(-2)).toEqual(['ESTABLISHED>CLOSE-WAIT@4', 'CLOSE-WAIT>CLOSED@6']);
     expect(path(f, 'client').at(-1)).toBe('FIN-WAIT-2>CLOSED@6');
   });
 });
@@ -230,8 +234,13 @@ describe('CLOSING', () => {
     c.c('A'); // 6: acknowledges the server's FIN
     c.s('A'); // 7: acknowledges the client's FIN
     const f = only(track(c.packets).report);
-    expect(path(f, 'client').slice(-3)).toEqual(['ESTABLISHED>FIN-WAIT-1@4', 'FIN-WAIT-1>CLOSING@6', 'CLOSING>TIME-WAIT@7']);
+    // The client takes the server's FIN when it arrives (5): its own FIN is not acknowledged yet.
+    expect(path(f, 'client').slice(-3)).toEqual(['ESTABLISHED>FIN-WAIT-1@4', 'FIN-WAIT-1>CLOSING@5', 'CLOSING>TIME-WAIT@7']);
+    // The server's FIN (5) does not acknowledge the client's FIN (4): it had not taken it when it
+    // sent its own. No copy follows, so it takes it at its ACK (7), the latest time it can have,
+    // marked uncertain; meanwhile the client's ACK (6) moved it to FIN-WAIT-2.
     expect(path(f, 'server').slice(-3)).toEqual(['ESTABLISHED>FIN-WAIT-1@5', 'FIN-WAIT-1>FIN-WAIT-2@6', 'FIN-WAIT-2>TIME-WAIT@7']);
+    expect(f.transitions.filter((t) => t.uncertain).map((t) => `${t.endpoint} ${t.to}@${t.packet}`)).toEqual(['server TIME-WAIT@7']);
     expect(f.finalState).toEqual({ client: 'TIME-WAIT', server: 'TIME-WAIT' });
     expect(f.closedBy).toBe('client');
   });
@@ -241,7 +250,7 @@ describe('CLOSING', () => {
     c.s('FA', { ack: 1001 });
     c.c('A');
     c.s('R', { dt: 1 });
-    expect(path(only(track(c.packets).report), 'client').slice(-2)).toEqual(['FIN-WAIT-1>CLOSING@6', 'CLOSING>CLOSED@7']);
+    expect(path(only(track(c.packets).report), 'client').slice(-2)).toEqual(['FIN-WAIT-1>CLOSING@5', 'CLOSING>CLOSED@7']);
   });
 });
 
@@ -258,7 +267,8 @@ describe('LAST-ACK', () => {
     c.c('R');
     const f = only(track(c.packets).report);
     expect(path(f, 'server').slice(-2)).toEqual(['CLOSE-WAIT>LAST-ACK@5', 'LAST-ACK>CLOSED@6']);
-    expect(path(f, 'client').at(-1)).toBe('FIN-WAIT-2>CLOSED@6');
+    // The client took the server's FIN at 5 (TIME-WAIT); its reset ends that.
+    expect(path(f, 'client').slice(-2)).toEqual(['FIN-WAIT-2>TIME-WAIT@5', 'TIME-WAIT>CLOSED@6']);
   });
 });
 
@@ -268,7 +278,7 @@ describe('TIME-WAIT', () => {
     const f = only(report);
     expect(f.closedBy).toBe('client');
     expect(sink.lines.filter((l) => l.startsWith('hold client') || l.startsWith('release client'))).toEqual([
-      'hold client tcpHalfOpen @1', 'hold client tcpConnections @2', 'hold client tcpTimeWait @7 until+30',
+      'hold client tcpHalfOpen @1', 'hold client tcpConnections @2', 'hold client tcpTimeWait @6 until+30',
     ]);
   });
   it('a retransmitted FIN keeps TIME-WAIT; a RST ends it (RFC 9293 §3.10.7.4)', () => {
@@ -276,6 +286,103 @@ describe('TIME-WAIT', () => {
     c.s('FA', { seq: 5001 }); // 8: the server's FIN again
     c.s('R', { dt: 1 }); // 9
     const f = only(track(c.packets).report);
-    expect(path(f, 'client').slice(-2)).toEqual(['FIN-WAIT-2>TIME-WAIT@7', 'TIME-WAIT>CLOSED@9']);
+    expect(path(f, 'client').slice(-2)).toEqual(['FIN-WAIT-2>TIME-WAIT@6', 'TIME-WAIT>CLOSED@9']);
+    // Packet 8 is a second copy of the FIN that moved the client at 6: that time is now uncertain.
+    expect(f.transitions.find((t) => t.to === 'TIME-WAIT')?.uncertain).toBe(true);
+  });
+});
+
+describe('on-receipt transitions: first copy, uncertain copies, dating back', () => {
+  /** "endpoint FROM>TO@packet" of the transitions marked uncertain. */
+  const uncertain = (c: Conversation): string[] =>
+    only(track(c.packets).report).transitions.filter((t) => t.uncertain).map((t) => `${t.endpoint} ${t.from}>${t.to}@${t.packet}`);
+
+  it('a retransmitted FIN: the receiver moves at the first copy, and the transition is uncertain', () => {
+    const c = new Conversation().handshake();
+    c.c('FA'); // 4: its ACK is lost before the capture point
+    c.c('FA', { seq: 1001, dt: 0.2 }); // 5: the same FIN again
+    c.s('A', { dt: 0.001 }); // 6
+    const f = only(track(c.packets).report);
+    expect(path(f, 'server').at(-1)).toBe('ESTABLISHED>CLOSE-WAIT@4');
+    expect(path(f, 'client').slice(-2)).toEqual(['ESTABLISHED>FIN-WAIT-1@4', 'FIN-WAIT-1>FIN-WAIT-2@6']);
+    expect(uncertain(c)).toEqual(['server ESTABLISHED>CLOSE-WAIT@4']);
+  });
+  it('a FIN the receiver had not taken (its data does not acknowledge it) moves to the copy that followed', () => {
+    const c = new Conversation().handshake();
+    c.c('FA'); // 4: lost after the capture point
+    c.s('PA', { len: 10, ack: 1001 }); // 5: the server's data acknowledges 1001, not the FIN (1002)
+    c.c('FA', { seq: 1001, dt: 0.2 }); // 6: the FIN again; the server takes this one
+    c.s('A'); // 7: acknowledges the FIN (1002)
+    const { report, sink } = track(c.packets);
+    const f = only(report);
+    expect(path(f, 'server').slice(1)).toEqual(['LISTEN>SYN-RECEIVED@1', 'SYN-RECEIVED>ESTABLISHED@3', 'ESTABLISHED>CLOSE-WAIT@6']);
+    expect(uncertain(c)).toEqual(['server ESTABLISHED>CLOSE-WAIT@6']);
+    // ESTABLISHED and CLOSE-WAIT are both a tcpConnections entry: taking the FIN back tells the ledger nothing.
+    expect(sink.lines.filter((l) => l.startsWith('hold server'))).toEqual(['hold server tcpHalfOpen @2', 'hold server tcpConnections @3']);
+  });
+  it('a TIME-WAIT taken back (the FIN-WAIT-2 endpoint had not taken the FIN) is returned to the ledger as a connection', () => {
+    const c = new Conversation().handshake();
+    c.c('FA'); // 4
+    c.s('A'); // 5: client FIN-WAIT-2
+    c.s('FA', { dt: 0.1 }); // 6: client TIME-WAIT at arrival...
+    c.c('A', { ack: 5001, dt: 0.05 }); // 7: ...but its ACK does not cover the FIN (5002): it had not taken it
+    c.s('FA', { seq: 5001, dt: 0.2 }); // 8: the FIN again
+    c.c('A', { ack: 5002 }); // 9
+    const { report, sink } = track(c.packets, { timeWait: 60 });
+    const f = only(report);
+    expect(path(f, 'client').slice(-2)).toEqual(['FIN-WAIT-1>FIN-WAIT-2@5', 'FIN-WAIT-2>TIME-WAIT@8']);
+    expect(sink.lines.filter((l) => l.startsWith('hold client'))).toEqual([
+      'hold client tcpHalfOpen @1', 'hold client tcpConnections @2',
+      'hold client tcpTimeWait @6 until+60', // at the first copy
+      'hold client tcpConnections @7', // taken back at 7
+      'hold client tcpTimeWait @8 until+60', // the copy that followed
+    ]);
+  });
+  it('a retransmitted SYN: SYN-RECEIVED dated back to the first copy, uncertain; the client moves at the SYN-ACK', () => {
+    const c = new Conversation();
+    c.c('S'); // 1: its SYN-ACK is lost before the capture point
+    c.c('S', { seq: 1000, dt: 1 }); // 2
+    c.s('SA', { dt: 0.001 }); // 3
+    c.c('A'); // 4
+    const { report, sink } = track(c.packets);
+    const f = only(report);
+    expect(path(f, 'server')).toEqual(['CLOSED>LISTEN@1', 'LISTEN>SYN-RECEIVED@1', 'SYN-RECEIVED>ESTABLISHED@4']);
+    expect(path(f, 'client')).toEqual(['CLOSED>SYN-SENT@1', 'SYN-SENT>ESTABLISHED@3']);
+    expect(uncertain(c)).toEqual(['server LISTEN>SYN-RECEIVED@1']);
+    // The ledger is streamed in packet order: the server's half-open entry starts at its SYN-ACK.
+    expect(sink.lines.filter((l) => l.startsWith('hold server'))).toEqual(['hold server tcpHalfOpen @3', 'hold server tcpConnections @4']);
+  });
+  it('a retransmitted SYN-ACK makes the client\'s ESTABLISHED uncertain', () => {
+    const c = new Conversation();
+    c.c('S'); // 1
+    c.s('SA'); // 2
+    c.s('SA', { seq: 5000, dt: 1 }); // 3: the client's ACK was lost before the capture point
+    c.c('A'); // 4
+    const f = only(track(c.packets).report);
+    expect(path(f, 'client')).toEqual(['CLOSED>SYN-SENT@1', 'SYN-SENT>ESTABLISHED@2']);
+    expect(uncertain(c)).toEqual(['client SYN-SENT>ESTABLISHED@2']);
+  });
+  it('a clean connection has no uncertain transition, and the field is absent rather than false', () => {
+    const f = only(track(clientCloses().packets).report);
+    expect(f.transitions.filter((t) => 'uncertain' in t)).toEqual([]);
+  });
+  it('a dated-back transition keeps the list in packet order', () => {
+    const c = new Conversation();
+    c.c('S'); // 1
+    c.c('S', { seq: 1000, dt: 1 }); // 2
+    c.s('SA', { dt: 0.001 }); // 3
+    const f = only(track(c.packets).report);
+    expect(f.transitions.map((t) => `${t.endpoint} ${t.to}@${t.packet}`)).toEqual([
+      'client SYN-SENT@1', 'server LISTEN@1', 'server SYN-RECEIVED@1', 'client ESTABLISHED@3',
+    ]);
+  });
+  it('a SYN nobody answers creates no server state: LISTEN is assumed, never SYN-RECEIVED', () => {
+    const c = new Conversation();
+    c.c('S'); // 1
+    c.c('S', { seq: 1000, dt: 1 }); // 2
+    c.c('S', { seq: 1000, dt: 2 }); // 3
+    const { report, sink } = track(c.packets);
+    expect(path(only(report), 'server')).toEqual(['CLOSED>LISTEN@1']);
+    expect(sink.lines.filter((l) => l.includes('server'))).toEqual([]);
   });
 });

@@ -242,8 +242,9 @@ class Collector implements TcpStreamListener {
   data(_flow: TcpStreamInfo, fromClient: boolean, bytes: Uint8Array, packet: number): void {
     this.chunks.push(`${fromClient ? 'c' : 's'}@${packet}:${new TextDecoder().decode(bytes)}`);
   }
-  gap(_flow: TcpStreamInfo, fromClient: boolean, packet: number): void {
-    this.gaps.push(`${fromClient ? 'c' : 's'}@${packet}`);
+  /** direction@packet-lost bytes */
+  gap(_flow: TcpStreamInfo, fromClient: boolean, packet: number, lostBytes: number): void {
+    this.gaps.push(`${fromClient ? 'c' : 's'}@${packet}-${lostBytes}`);
   }
 }
 
@@ -270,7 +271,7 @@ describe('stream listener', () => {
     track(c.packets, { stream: listener });
     expect(listener.chunks).toEqual(['c@6:abc', 'c@6:def', 'c@6:ghi']);
   });
-  it('a hole the peer acknowledged is never filled: gap, then nothing more from that direction', () => {
+  it('a hole the peer acknowledged is never filled: gap, then the segments past it, each as of its own packet', () => {
     const c = new Conversation({ serverPort: 53 }).handshake();
     c.c('PA', { data: text('abc') }); // 4
     c.c('PA', { data: text('ghi'), seq: 1007 }); // 5: 1004-1006 not captured
@@ -279,8 +280,20 @@ describe('stream listener', () => {
     c.s('PA', { data: text('ok') }); // 8: the other direction still flows
     const listener = new Collector();
     track(c.packets, { stream: listener });
-    expect(listener.chunks).toEqual(['c@4:abc', 's@8:ok']);
-    expect(listener.gaps).toEqual(['c@6']);
+    expect(listener.chunks).toEqual(['c@4:abc', 'c@5:ghi', 'c@7:jkl', 's@8:ok']);
+    expect(listener.gaps).toEqual(['c@6-3']);
+  });
+  it('two holes below one acknowledgment are two gaps; the segment between them and the one past the ACK go on', () => {
+    const c = new Conversation({ serverPort: 53 }).handshake();
+    c.c('PA', { data: text('ab') }); // 4: 1001-1002
+    c.c('PA', { data: text('ef'), seq: 1005 }); // 5: 1003-1004 lost
+    c.c('PA', { data: text('kl'), seq: 1011 }); // 6: 1007-1010 lost; held past the ACK below
+    c.s('A', { ack: 1009 }); // 7
+    const listener = new Collector();
+    track(c.packets, { stream: listener });
+    // the second hole runs to the ACK (1007-1008), and 1009-1010 is still awaited: no third gap yet
+    expect(listener.chunks).toEqual(['c@4:ab', 'c@5:ef']);
+    expect(listener.gaps).toEqual(['c@7-2', 'c@7-2', 'c@7-0']); // the last at the end of the capture: size unknown
   });
   it('data still waiting on a hole at the end of the capture is a gap', () => {
     const c = new Conversation({ serverPort: 53 }).handshake();
@@ -288,14 +301,14 @@ describe('stream listener', () => {
     const listener = new Collector();
     track(c.packets, { stream: listener });
     expect(listener.chunks).toEqual([]);
-    expect(listener.gaps).toEqual(['c@4']);
+    expect(listener.gaps).toEqual(['c@4-0']);
   });
   it('a snaplen-cut segment delivers its captured bytes, then a gap', () => {
     const c = new Conversation({ serverPort: 53 }).handshake();
     c.c('PA', { data: text('abcdef'), captured: 2 });
     const listener = new Collector();
     track(c.packets, { stream: listener });
-    expect([listener.chunks, listener.gaps]).toEqual([['c@4:ab'], ['c@4']]);
+    expect([listener.chunks, listener.gaps]).toEqual([['c@4:ab'], ['c@4-4']]);
   });
   it('flows the listener does not want deliver nothing', () => {
     const c = new Conversation({ serverPort: 80 }).handshake();

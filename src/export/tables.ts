@@ -1,0 +1,346 @@
+/**
+ * The export tables (schema statecap/export-v1): one declaration per kind of row. Each says where
+ * its rows are in a report and which JSON fields become columns. The writer, the README's schema
+ * section and the tests all iterate over TABLES, so adding a table (udp_flows, http_exchanges once
+ * the report has them) is one more entry here. Every table also starts with capture_id and
+ * capture_path, added by rows.ts.
+ */
+import type {
+  AnyReport, ConnState, DnsOutcome, DnsTransactionReport, EndpointReport, IdleWindow, QuicConnectionReport, Report,
+  TcpFlowReport, TcpStateName, TcpTransition,
+} from '../report/schema.js';
+import { CONN_STATES } from '../report/conn-states.js';
+import { computed, endpoint, field, sqlName, type Cell, type Column, type EnumType } from './columns.js';
+
+export const EXPORT_SCHEMA = 'statecap/export-v1';
+
+export interface TableSpec<R> {
+  name: string;
+  /** One line for the README: what a row is. */
+  row: string;
+  /** The rows of one capture (a failed capture has only its `captures` row). */
+  rows: (report: AnyReport) => Iterable<R>;
+  columns: Column<R>[];
+}
+
+const values = <T extends string>(list: readonly T[]): EnumType => ({ enum: list });
+
+const TCP_STATES = values<TcpStateName>([
+  'CLOSED', 'LISTEN', 'SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING',
+  'LAST-ACK', 'TIME-WAIT',
+]);
+const SIDE = values<'client' | 'server'>(['client', 'server']);
+const STICKY = values<EndpointReport['stickyRouting']>(['4-tuple', 'connection-id', 'none']);
+const TRANSPORT = values<'stateful' | 'stateless'>(['stateful', 'stateless']);
+const DNS_TRANSPORT = values<'udp' | 'tcp'>(['udp', 'tcp']);
+const DNS_OUTCOMES = values<DnsOutcome>(['answered', 'unanswered', 'late', 'rejected']);
+const CONN_STATE = values<ConnState>(CONN_STATES);
+
+/** The classification every flow-like row carries (absent only in reports built by hand). */
+function classification<R>(): Column<R>[] {
+  return [
+    field('classification.transport', TRANSPORT),
+    field('classification.stickyRouting', STICKY),
+    field('classification.description', 'VARCHAR'),
+    field('classification.applicationState.client', 'VARCHAR'),
+    field('classification.applicationState.server', 'VARCHAR'),
+  ];
+}
+
+const analysed = (r: AnyReport): r is Report => !('error' in r);
+
+function* all<P, C>(parents: Iterable<P>, children: (p: P) => Iterable<C>): Iterable<{ parent: P; child: C }> {
+  for (const parent of parents) for (const child of children(parent)) yield { parent, child };
+}
+
+const captures: TableSpec<AnyReport> = {
+  name: 'captures',
+  row: 'one per capture given, including those that could not be read (then `error` says why)',
+  rows: (r) => [r],
+  columns: [
+    computed<AnyReport>('error', 'VARCHAR', (r) => ('error' in r ? r.error : r.capture.error ?? null)),
+    field('schema', 'VARCHAR'),
+    field('capture.format', values(['pcap', 'pcapng'])),
+    field('capture.compressed', 'BOOLEAN'),
+    field('capture.linkTypes', 'VARCHAR[]'),
+    field('capture.packets', 'BIGINT'),
+    field('capture.bytes', 'BIGINT'),
+    field('capture.firstTime', 'TIMESTAMPTZ'),
+    field('capture.lastTime', 'TIMESTAMPTZ'),
+    field('capture.undecoded', 'MAP(VARCHAR, BIGINT)'),
+    field('options.dnsPorts', 'USMALLINT[]'),
+    field('options.dnsTimeout', 'DOUBLE'),
+    field('options.timeWait', 'DOUBLE'),
+    field('options.checksums', values(['ignore', 'verify'])),
+    field('tcp.summary.flows', 'BIGINT'),
+    field('tcp.summary.packets', 'BIGINT'),
+    field('tcp.summary.handshakes.complete', 'BIGINT'),
+    field('tcp.summary.handshakes.partial', 'BIGINT'),
+    field('tcp.summary.handshakes.missing', 'BIGINT'),
+    field('tcp.summary.retransmissions', 'BIGINT'),
+    field('tcp.summary.connStates', 'MAP(VARCHAR, BIGINT)'),
+    field('dns.summary.queries', 'BIGINT'),
+    field('dns.summary.answered', 'BIGINT'),
+    field('dns.summary.unanswered', 'BIGINT'),
+    field('dns.summary.late', 'BIGINT'),
+    field('dns.summary.rejected', 'BIGINT'),
+    field('dns.summary.unsolicited', 'BIGINT'),
+    field('dns.summary.malformed', 'BIGINT'),
+    field('dns.summary.rttMedian', 'DOUBLE'),
+    field('dns.summary.rttP95', 'DOUBLE'),
+    field('dns.summary.rcodes', 'MAP(VARCHAR, BIGINT)'),
+    field('dns.tcpFramingGaps', 'BIGINT'),
+    field('quic.summary.connections', 'BIGINT'),
+    field('quic.summary.handshakes.complete', 'BIGINT'),
+    field('quic.summary.handshakes.partial', 'BIGINT'),
+    field('quic.summary.handshakes.initialOnly', 'BIGINT'),
+    field('quic.unattributed.datagrams', 'BIGINT'),
+    field('costModel.name', 'VARCHAR'),
+    field('limits.evictedFlows', 'BIGINT'),
+    field('limits.evictedOpenFlows', 'BIGINT'),
+    field('limits.evictedFragments', 'BIGINT'),
+    field('limits.evictedDnsQueries', 'BIGINT'),
+    field('limits.evictedQuicConnections', 'BIGINT'),
+    field('limits.omittedFlows', 'BIGINT'),
+    field('limits.omittedDnsTransactions', 'BIGINT'),
+    field('limits.omittedDnsRows', 'BIGINT'),
+    field('limits.omittedQuicConnections', 'BIGINT'),
+    field('limits.sharedEndpointRows', 'VARCHAR[]'),
+    field('warnings', 'VARCHAR[]'),
+  ].map(unprefix('capture')),
+};
+
+const tcpFlows: TableSpec<TcpFlowReport> = {
+  name: 'tcp_flows',
+  row: 'one per TCP connection (`tcp.flows[]`)',
+  rows: (r) => (analysed(r) ? r.tcp.flows : []),
+  columns: [
+    field('id', 'BIGINT'),
+    ...endpoint<TcpFlowReport>('client'),
+    ...endpoint<TcpFlowReport>('server'),
+    field('firstPacket', 'BIGINT'),
+    field('lastPacket', 'BIGINT'),
+    field('packets', 'BIGINT'),
+    field('payloadBytes.client', 'BIGINT'),
+    field('payloadBytes.server', 'BIGINT'),
+    field('start', 'TIMESTAMPTZ'),
+    field('end', 'TIMESTAMPTZ'),
+    field('handshake', values<TcpFlowReport['handshake']>(['complete', 'partial', 'missing'])),
+    field('finalState.client', TCP_STATES),
+    field('finalState.server', TCP_STATES),
+    field('closedBy', SIDE),
+    field('connState', CONN_STATE),
+    field('history', 'VARCHAR'),
+    field('analysis.retransmissions', 'BIGINT'),
+    field('analysis.outOfOrder', 'BIGINT'),
+    field('analysis.duplicateAcks', 'BIGINT'),
+    field('analysis.zeroWindows', 'BIGINT'),
+    field('analysis.keepAlives', 'BIGINT'),
+    field('analysis.windowFull', 'BIGINT'),
+    field('analysis.lostSegments', 'BIGINT'),
+    field('maxBytesInFlight.client', 'BIGINT'),
+    field('maxBytesInFlight.server', 'BIGINT'),
+    field('handshakeRtt', 'DOUBLE'),
+    ...(['client', 'server'] as const).flatMap((side): Column<TcpFlowReport>[] => [
+      field(`directions.${side}.isn`, 'UINTEGER'),
+      field(`directions.${side}.mss`, 'USMALLINT'),
+      field(`directions.${side}.windowScale`, 'USMALLINT'),
+      field(`directions.${side}.sackPermitted`, 'BOOLEAN'),
+      field(`directions.${side}.timestamps`, 'BOOLEAN'),
+      field(`directions.${side}.nextSeq`, 'BIGINT'),
+      field(`directions.${side}.lastAck`, 'BIGINT'),
+      field(`directions.${side}.packets`, 'BIGINT'),
+      field(`directions.${side}.payloadBytes`, 'BIGINT'),
+    ]),
+    field('tunnel', 'VARCHAR[]'),
+    field('vlan', 'USMALLINT[]'),
+    ...classification<TcpFlowReport>(),
+  ],
+};
+
+type TransitionRow = { parent: TcpFlowReport; child: TcpTransition };
+
+const tcpTransitions: TableSpec<TransitionRow> = {
+  name: 'tcp_transitions',
+  row: 'one per state change of one end of a TCP connection (`tcp.flows[].transitions[]`)',
+  rows: (r) => all(analysed(r) ? r.tcp.flows : [], (f) => f.transitions),
+  columns: [
+    computed<TransitionRow>('flow_id', 'BIGINT', (t) => t.parent.id),
+    field('child.packet', 'BIGINT'),
+    field('child.time', 'TIMESTAMPTZ'),
+    field('child.endpoint', SIDE),
+    field('child.from', TCP_STATES),
+    field('child.to', TCP_STATES),
+  ].map(unprefix('child')),
+};
+
+const dnsTransactions: TableSpec<DnsTransactionReport> = {
+  name: 'dns_transactions',
+  row: 'one per DNS query and its answers (`dns.transactions[]`)',
+  rows: (r) => (analysed(r) ? r.dns.transactions : []),
+  columns: [
+    field('index', 'BIGINT'),
+    field('id', 'USMALLINT'),
+    ...endpoint<DnsTransactionReport>('client'),
+    ...endpoint<DnsTransactionReport>('server'),
+    field('transport', DNS_TRANSPORT),
+    field('qname', 'VARCHAR'),
+    field('qtype', 'VARCHAR'),
+    field('qclass', 'VARCHAR'),
+    field('queryPackets', 'BIGINT[]'),
+    field('responsePackets', 'BIGINT[]'),
+    field('queryTime', 'TIMESTAMPTZ'),
+    field('responseTime', 'TIMESTAMPTZ'),
+    field('rtt', 'DOUBLE'),
+    field('rcode', values(['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'])),
+    field('flags.aa', 'BOOLEAN'),
+    field('flags.tc', 'BOOLEAN'),
+    field('flags.rd', 'BOOLEAN'),
+    field('flags.ra', 'BOOLEAN'),
+    field('answers', 'BIGINT'),
+    field('outcome', DNS_OUTCOMES),
+    field('retransmissions', 'BIGINT'),
+    field('duplicateResponses', 'BIGINT'),
+    field('retriedOverTcp', 'BIGINT'),
+    field('responseFrom', 'VARCHAR[]'),
+    field('idReused', 'BOOLEAN'),
+    ...classification<DnsTransactionReport>(),
+  ],
+};
+
+const quicConnections: TableSpec<QuicConnectionReport> = {
+  name: 'quic_connections',
+  row: 'one per QUIC connection (`quic.connections[]`)',
+  rows: (r) => (analysed(r) ? r.quic.connections : []),
+  columns: [
+    field('id', 'BIGINT'),
+    ...endpoint<QuicConnectionReport>('client'),
+    ...endpoint<QuicConnectionReport>('server'),
+    field('version', 'VARCHAR'),
+    field('versions', 'VARCHAR[]'),
+    field('clientInitialDcid', 'VARCHAR'),
+    field('clientScid', 'VARCHAR'),
+    field('serverScid', 'VARCHAR'),
+    field('retryScid', 'VARCHAR'),
+    field('cids.client', 'VARCHAR[]'),
+    field('cids.server', 'VARCHAR[]'),
+    field('firstPacket', 'BIGINT'),
+    field('lastPacket', 'BIGINT'),
+    field('datagrams', 'BIGINT'),
+    field('datagramsByDirection.client', 'BIGINT'),
+    field('datagramsByDirection.server', 'BIGINT'),
+    field('packets.client', 'BIGINT'),
+    field('packets.server', 'BIGINT'),
+    field('bytes.client', 'BIGINT'),
+    field('bytes.server', 'BIGINT'),
+    field('start', 'TIMESTAMPTZ'),
+    field('end', 'TIMESTAMPTZ'),
+    field('handshake', values<QuicConnectionReport['handshake']>(['complete', 'partial', 'initial-only'])),
+    field('serverName', 'VARCHAR'),
+    field('alpn', 'VARCHAR[]'),
+    field('cipherSuite', 'VARCHAR'),
+    field('transportParameters', 'MAP(VARCHAR, VARCHAR)'),
+    field('ended', 'VARCHAR'),
+    ...classification<QuicConnectionReport>(),
+  ],
+};
+
+const endpoints: TableSpec<EndpointReport> = {
+  name: 'endpoints',
+  row: 'one per endpoint of the state ledger (`endpoints[]`)',
+  rows: (r) => (analysed(r) ? r.endpoints : []),
+  columns: [
+    ...endpoint<EndpointReport>('endpoint'),
+    field('role', SIDE),
+    field('verdict', TRANSPORT),
+    field('reasons', 'VARCHAR[]'),
+    field('stickyRouting', STICKY),
+    ...(['peak', 'peakBytes'] as const).flatMap((p): Column<EndpointReport>[] => [
+      field(`${p}.entries`, 'BIGINT'),
+      field(`${p}.bytes`, 'BIGINT'),
+      field(`${p}.time`, 'TIMESTAMPTZ'),
+      field(`${p}.packet`, 'BIGINT'),
+    ]),
+    field('meanBytes', 'DOUBLE'),
+    field('atEnd.entries', 'BIGINT'),
+    field('atEnd.bytes', 'BIGINT'),
+    field('idleWindowsOmitted', 'BIGINT'),
+    field('idleSeconds', 'DOUBLE'),
+    field('longestIdle.start', 'TIMESTAMPTZ'),
+    field('longestIdle.end', 'TIMESTAMPTZ'),
+    field('longestIdle.seconds', 'DOUBLE'),
+    field('restart.at.packet', 'BIGINT'),
+    field('restart.at.time', 'TIMESTAMPTZ'),
+    field('restart.basis', values(['requested', 'worst'])),
+    field('restart.breaks.tcp', 'BIGINT[]'),
+    field('restart.breaks.dns', 'BIGINT[]'),
+    field('restart.breaks.quic', 'BIGINT[]'),
+    field('timelineCompressed', 'BOOLEAN'),
+  ],
+};
+
+type TimelineRow = { parent: EndpointReport; child: EndpointReport['timeline'][number] };
+
+const endpointTimeline: TableSpec<TimelineRow> = {
+  name: 'endpoint_timeline',
+  row: 'one per change of the state an endpoint holds (`endpoints[].timeline[]`)',
+  rows: (r) => all(analysed(r) ? r.endpoints : [], (e) => e.timeline),
+  columns: [
+    ...endpoint<TimelineRow>('parent.endpoint'),
+    field('parent.role', SIDE),
+    field('child.time', 'TIMESTAMPTZ'),
+    field('child.packet', 'BIGINT'),
+    field('child.entries', 'BIGINT'),
+    field('child.bytes', 'BIGINT'),
+  ].map(unprefix('parent', 'child')),
+};
+
+type WindowRow = { parent: EndpointReport; child: IdleWindow };
+
+const restartWindows: TableSpec<WindowRow> = {
+  name: 'restart_windows',
+  row: 'one per restart-safe (idle) window of an endpoint (`endpoints[].idleWindows[]`)',
+  rows: (r) => all(analysed(r) ? r.endpoints : [], (e) => e.idleWindows),
+  columns: [
+    ...endpoint<WindowRow>('parent.endpoint'),
+    field('parent.role', SIDE),
+    field('child.start', 'TIMESTAMPTZ'),
+    field('child.end', 'TIMESTAMPTZ'),
+    field('child.seconds', 'DOUBLE'),
+    field('child.fromPacket', 'BIGINT'),
+    field('child.toPacket', 'BIGINT'),
+  ].map(unprefix('parent', 'child')),
+};
+
+/** Rows of a child list are {parent, child}; their columns are named as in the child (plus the parent's). */
+function unprefix(...prefixes: string[]) {
+  return <R>(c: Column<R>): Column<R> => {
+    const p = prefixes.find((x) => c.name.startsWith(`${x}_`));
+    return p ? { ...c, name: sqlName(c.name.slice(p.length + 1)) } : c;
+  };
+}
+
+/** A table with its row type erased: column names and types, and the cells of a report's rows. */
+export interface Table {
+  name: string;
+  row: string;
+  columns: readonly Pick<Column<unknown>, 'name' | 'type'>[];
+  cells: (report: AnyReport) => Iterable<Cell[]>;
+}
+
+function erase<R>(spec: TableSpec<R>): Table {
+  return {
+    name: spec.name,
+    row: spec.row,
+    columns: spec.columns.map(({ name, type }) => ({ name, type })),
+    *cells(report) {
+      for (const row of spec.rows(report)) yield spec.columns.map((c) => c.value(row));
+    },
+  };
+}
+
+/** Every table, in the order they are written and documented. */
+export const TABLES: readonly Table[] = [
+  erase(captures), erase(tcpFlows), erase(tcpTransitions), erase(dnsTransactions), erase(quicConnections),
+  erase(endpoints), erase(endpointTimeline), erase(restartWindows),
+];

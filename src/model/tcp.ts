@@ -1,0 +1,90 @@
+/** TCP rows of the report (statecap/report-v1 `tcp`): what the TCP tracker produces. */
+import type { FlowClassification } from './classification.js';
+
+export type TcpStateName =
+  | 'CLOSED' | 'LISTEN' | 'SYN-SENT' | 'SYN-RECEIVED' | 'ESTABLISHED' | 'FIN-WAIT-1' | 'FIN-WAIT-2'
+  | 'CLOSE-WAIT' | 'CLOSING' | 'LAST-ACK' | 'TIME-WAIT';
+
+export type ConnState =
+  | 'S0' | 'S1' | 'SF' | 'REJ' | 'S2' | 'S3' | 'RSTO' | 'RSTR' | 'RSTOS0' | 'RSTRH' | 'SH' | 'SHR' | 'OTH';
+
+/**
+ * One endpoint's state change. A change on receipt is placed at the arriving segment (`packet`,
+ * `time`): for a retransmitted SYN or FIN, at the first copy the endpoint could have taken.
+ */
+export interface TcpTransition {
+  packet: number;
+  time: number;
+  endpoint: 'client' | 'server';
+  from: TcpStateName;
+  to: TcpStateName;
+  /** Present (true) when the segment that caused it came in several copies (a retransmitted SYN or
+   *  FIN), or the endpoint's own segments showed it had not taken the first: the time is an estimate. */
+  uncertain?: true;
+}
+
+export interface TcpAnalysis {
+  retransmissions: number;
+  outOfOrder: number;
+  duplicateAcks: number;
+  zeroWindows: number;
+  keepAlives: number;
+  windowFull: number;
+  lostSegments: number;
+}
+
+export interface TcpDirectionReport {
+  isn: number | null;
+  mss: number | null;
+  windowScale: number | null;
+  sackPermitted: boolean;
+  timestamps: boolean;
+  /** Highest relative sequence number sent + 1 (bytes of sequence space used, SYN/FIN included). */
+  nextSeq: number | null;
+  lastAck: number | null;
+  packets: number;
+  payloadBytes: number;
+}
+
+export interface TcpFlowReport {
+  id: number;
+  client: string;
+  server: string;
+  firstPacket: number;
+  lastPacket: number;
+  packets: number;
+  payloadBytes: { client: number; server: number };
+  start: number;
+  end: number;
+  handshake: 'complete' | 'partial' | 'missing';
+  finalState: { client: TcpStateName; server: TcpStateName };
+  transitions: TcpTransition[];
+  closedBy: 'client' | 'server' | null;
+  connState: ConnState;
+  history: string;
+  analysis: TcpAnalysis;
+  maxBytesInFlight: { client: number; server: number };
+  handshakeRtt: number | null;
+  directions: { client: TcpDirectionReport; server: TcpDirectionReport };
+  /** Encapsulations that carried the flow, outermost first; empty when none. */
+  tunnel: string[];
+  vlan: number[];
+  /**
+   * Present when the flow's states rest on packets missing from the capture (segments lost before
+   * the capture point, one direction only): why, in plain words. Its final states and transitions
+   * are then inferred, not seen.
+   */
+  inferred?: string[];
+  classification?: FlowClassification;
+}
+
+export interface TcpReport {
+  flows: TcpFlowReport[];
+  summary: {
+    flows: number;
+    packets: number;
+    connStates: Partial<Record<ConnState, number>>;
+    handshakes: { complete: number; partial: number; missing: number };
+    retransmissions: number;
+  };
+}

@@ -1,0 +1,43 @@
+/** DNS as a registered tracker: queries matched to responses over UDP (its ports), TCP streams and ICMP errors. */
+import type { DnsReport } from '../../model/dns.js';
+import type { TrackerModule } from '../tracker.js';
+import { classifyDnsTransaction } from '../../state/classify.js';
+import { DnsTracker } from './tracker.js';
+import { dnsSection } from '../../report/table-dns.js';
+import { dnsProblems } from '../../report/problems.js';
+import { PARTIAL } from '../../report/limits.js';
+import { countOf } from '../../report/format.js';
+
+export const DNS_MODULE: TrackerModule<'dns', DnsReport> = {
+  name: 'dns',
+  label: 'DNS',
+  create(ctx) {
+    const o = ctx.options;
+    const dns = new DnsTracker({ ports: o.dnsPorts, timeout: o.dnsTimeout, state: ctx.state, maxPending: o.maxPendingDns, maxRecords: o.maxRecords });
+    ctx.streams.add(dns);
+    return {
+      observe(pkt) {
+        if (pkt.udp) return dns.observeUdp(pkt);
+        if (pkt.icmp) return dns.observeIcmp(pkt);
+        return false;
+      },
+      finish: () => dns.finish(),
+      limits: () => ({ maxPendingDns: o.maxPendingDns, evictedDnsQueries: dns.evictedQueries }),
+      omitted: () => ({ omittedDnsTransactions: dns.omitted.transactions, omittedDnsRows: dns.omitted.rows }),
+    };
+  },
+  classify(section) {
+    for (const t of section.transactions) t.classification = classifyDnsTransaction(t);
+  },
+  stateKinds: ['dnsPendingQueries', 'dnsInFlight'],
+  caps: [{ max: 'maxPendingDns', evicted: 'evictedDnsQueries', one: 'pending DNS query', what: 'pending DNS queries', option: '--max-pending-dns', consequence: () => PARTIAL }],
+  omissions: [
+    { key: 'omittedDnsTransactions', what: 'DNS transactions' },
+    { key: 'omittedDnsRows', what: 'unsolicited, malformed or colliding DNS messages' },
+  ],
+  ndjson: { list: 'transactions', type: 'dns-transaction' },
+  summary: (section) => `${countOf(section.summary.queries, 'DNS query', 'DNS queries')} (${section.summary.answered} answered)`,
+  table: (section, view) => dnsSection(section, view.options.dnsTimeout, view),
+  problems: (section, view) => dnsProblems(section, view.options),
+  metrics: [],
+};

@@ -1,0 +1,35 @@
+/** QUIC as a registered tracker: UDP datagrams grouped into connections by connection ID. */
+import type { QuicReport } from '../../model/quic.js';
+import type { TrackerModule } from '../tracker.js';
+import { classifyQuicConnection } from '../../state/classify.js';
+import { QuicTracker } from './tracker.js';
+import { quicSection } from '../../report/table-quic.js';
+import { quicProblems } from '../../report/problems.js';
+import { PARTIAL } from '../../report/limits.js';
+import { countOf } from '../../report/format.js';
+
+export const QUIC_MODULE: TrackerModule<'quic', QuicReport> = {
+  name: 'quic',
+  label: 'QUIC',
+  create(ctx) {
+    const o = ctx.options;
+    const quic = new QuicTracker({ state: ctx.state, maxConnections: o.maxQuicConnections, maxRecords: o.maxRecords });
+    return {
+      observe: (pkt) => (pkt.udp ? quic.observeUdp(pkt) : false),
+      finish: () => quic.finish(),
+      limits: () => ({ maxQuicConnections: o.maxQuicConnections, evictedQuicConnections: quic.evictedConnections }),
+      omitted: () => ({ omittedQuicConnections: quic.omittedConnections }),
+    };
+  },
+  classify(section) {
+    for (const c of section.connections) c.classification = classifyQuicConnection(c);
+  },
+  stateKinds: ['quicConnections', 'quicCids'],
+  caps: [{ max: 'maxQuicConnections', evicted: 'evictedQuicConnections', one: 'QUIC connection', what: 'QUIC connections', option: '--max-quic-connections', consequence: () => PARTIAL }],
+  omissions: [{ key: 'omittedQuicConnections', what: 'QUIC connections' }],
+  ndjson: { list: 'connections', type: 'quic-connection' },
+  summary: (section) => countOf(section.summary.connections, 'QUIC connection', 'QUIC connections'),
+  table: (section, view) => quicSection(section, view),
+  problems: (section) => quicProblems(section),
+  metrics: [],
+};

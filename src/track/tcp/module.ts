@@ -1,0 +1,45 @@
+/** TCP as a registered tracker (track/tracker.ts): connections rebuilt from both directions. */
+import type { TcpReport } from '../../model/tcp.js';
+import type { TrackerModule } from '../tracker.js';
+import { classifyTcpFlow } from '../../state/classify.js';
+import { TcpTracker } from './tracker.js';
+import { tcpSection } from '../../report/table-tcp.js';
+import { tcpProblems } from '../../report/problems.js';
+import { mdText } from '../../report/markdown.js';
+import { countOf, formatCounts } from '../../report/format.js';
+
+export const TCP_MODULE: TrackerModule<'tcp', TcpReport> = {
+  name: 'tcp',
+  label: 'TCP',
+  create(ctx) {
+    const o = ctx.options;
+    const tcp = new TcpTracker({ state: ctx.state, stream: ctx.streams, timeWait: o.timeWait, maxFlows: o.maxFlows, maxRecords: o.maxRecords });
+    return {
+      observe(pkt) {
+        if (!pkt.tcp) return false;
+        tcp.observe(pkt);
+        return true;
+      },
+      finish: () => tcp.finish(),
+      limits: () => ({ maxFlows: o.maxFlows, evictedFlows: tcp.evictedFlows, evictedOpenFlows: tcp.evictedOpenFlows }),
+      omitted: () => ({ omittedFlows: tcp.omittedFlows }),
+    };
+  },
+  classify(section) {
+    for (const f of section.flows) f.classification = classifyTcpFlow(f);
+  },
+  stateKinds: ['tcpConnections', 'tcpTimeWait', 'tcpHalfOpen'],
+  caps: [{
+    max: 'maxFlows', evicted: 'evictedFlows', one: 'TCP flow', what: 'TCP flows', option: '--max-flows',
+    consequence: (l) => (l.evictedOpenFlows > 0 ? `, ${l.evictedOpenFlows} of them still open: results for those are partial` : ''),
+  }],
+  omissions: [{ key: 'omittedFlows', what: 'TCP flows' }],
+  ndjson: { list: 'flows', type: 'tcp-flow' },
+  summary(section) {
+    const tcp = countOf(section.summary.flows, 'TCP connection', 'TCP connections');
+    return section.summary.flows > 0 ? `${tcp} (${mdText(formatCounts(section.summary.connStates))})` : tcp;
+  },
+  table: (section, view) => tcpSection(section.flows, section.summary.flows, view),
+  problems: (section) => tcpProblems(section.flows),
+  metrics: [],
+};

@@ -1,0 +1,128 @@
+/**
+ * What a protocol is to statecap: one module (a folder under src/track/ with a `module.ts`) that
+ * declares everything about its protocol, and one line in track/registry.ts. The pipeline, the
+ * report renderers (table, markdown, NDJSON, problems, limits) and `check` iterate over the
+ * registered modules; none of them lists protocols by name (STYLE §16).
+ *
+ * Contract of a live tracker: `observe` is called for every decoded TCP, UDP or ICMP packet that an
+ * earlier tracker in the registry did not claim, in capture order; it returns whether it claimed
+ * the packet. It never throws on packet data. `expire(time)` is called every few thousand packets
+ * with the capture time (timeouts follow capture time, never the wall clock). `finish` is called
+ * once, at the end, and returns the report section.
+ */
+import type { SectionOptions } from '../report/layout.js';
+import type { DecodedPacket } from '../decode/packet.js';
+import type { StateSink } from '../state/events.js';
+import type { StateKind } from '../model/state-kind.js';
+import type { AnalysisOptionsReport, LimitsReport } from '../model/report.js';
+import type { TcpStreamHub } from './stream-hub.js';
+
+/** Everything a tracker may read when it is created: options resolved by the pipeline, the ledger, TCP streams. */
+export interface TrackerContext {
+  /** The ledger: trackers tell it which endpoint holds what (hold/release/buffer). */
+  state: StateSink;
+  /** Reassembled TCP payload: a tracker that reads application bytes adds its listener here. */
+  streams: TcpStreamHub;
+  options: ResolvedOptions;
+}
+
+/** The analysis options after defaults (see pipeline DEFAULTS). */
+export interface ResolvedOptions {
+  dnsPorts: number[];
+  dnsTimeout: number;
+  timeWait: number;
+  maxFlows: number;
+  maxPendingDns: number;
+  maxQuicConnections: number;
+  maxRecords: number;
+  /** Options of later trackers, by their own names (e.g. udpTimeout). */
+  [name: string]: number | number[];
+}
+
+export interface Tracker<Section> {
+  /** Takes the packet if it is this protocol's; false leaves it to the next registered tracker. */
+  observe(pkt: DecodedPacket): boolean;
+  /** Capture time advanced to `time`: end what timed out. */
+  expire?(time: number): void;
+  /** The report section (called once). */
+  finish(): Section;
+  /** report.limits fields: caps and evictions (`max…`, `evicted…`), in report order. */
+  limits(): Record<string, number>;
+  /** report.limits fields: rows left out beyond --max-records (`omitted…`), in report order. */
+  omitted(): Record<string, number>;
+}
+
+/** One table cap, for the totals and the "problems found" lines. */
+export interface CapSpec {
+  /** report.limits keys of the cap and of its eviction count. */
+  max: string;
+  evicted: string;
+  /** What was evicted, singular and plural ("TCP flow", "TCP flows"). */
+  one: string;
+  what: string;
+  /** The option that sets the cap ("--max-flows"). */
+  option: string;
+  /** What an eviction means, appended to "N <what> evicted at the cap of M". */
+  consequence(limits: LimitsReport): string;
+}
+
+/** Rows cut at --max-records. */
+export interface OmissionSpec {
+  /** report.limits key. */
+  key: string;
+  /** What was left out, plural ("TCP flows"). */
+  what: string;
+}
+
+/** A line of "problems found" (markdown view). */
+export interface Problem {
+  /** The module's name, or 'capture' / 'limits'. */
+  area: string;
+  text: string;
+  /** Packet numbers or a packet range to open in Wireshark ("#10–#11", "#25, #26"); "" when none apply. */
+  where: string;
+}
+
+/** What a table renderer gets: colour, rows, width, sort and time (report/layout.ts), and the options. */
+export interface SectionView extends SectionOptions {
+  /** The report's options (some renderers need e.g. the DNS timeout). */
+  options: AnalysisOptionsReport;
+}
+
+/** A capture-level `check` metric of this protocol (summed over the captures of a submission). */
+export interface TrackerMetric<Section> {
+  /** As written in expectations; <...> marks a part the user fills in. */
+  name: string;
+  kind: 'count' | 'bytes' | 'seconds';
+  meaning: string;
+  pattern: RegExp;
+  /** What it counts, plural ("UDP flows"), for explanations. */
+  noun: string;
+  /** Why `match` names nothing valid (e.g. an unknown code), or null. Checked before any analysis. */
+  invalid?(match: RegExpExecArray): string | null;
+  /** The value in one report. */
+  value(section: Section, match: RegExpExecArray): number;
+}
+
+export interface TrackerModule<Name extends string, Section> {
+  /** The report section's key, the ledger's protocol name and the `check` metric family. */
+  name: Name;
+  /** How people write it ("TCP"). */
+  label: string;
+  create(ctx: TrackerContext): Tracker<Section>;
+  /** Fills each row's `classification` (called after finish, before the ledger's verdicts). */
+  classify?(section: Section): void;
+  /** The ledger state kinds its tracker holds. */
+  stateKinds: readonly StateKind[];
+  caps: readonly CapSpec[];
+  omissions: readonly OmissionSpec[];
+  /** NDJSON: which list of the section is written one record per row, and the record type. */
+  ndjson: { list: string; type: string } | null;
+  /** Its part of the one-line markdown summary. */
+  summary(section: Section): string;
+  /** Its table block, or null when there is nothing to show. */
+  table(section: Section, view: SectionView): string | null;
+  /** Its "problems found" lines. */
+  problems(section: Section, view: SectionView): Problem[];
+  metrics: readonly TrackerMetric<Section>[];
+}

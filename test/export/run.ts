@@ -1,0 +1,20 @@
+/** The built CLI as an async child process, so the export tests run their spawns side by side. */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '../cli/run.js';
+
+export const MAIN = join(ROOT, 'dist/cli/main.js');
+
+export interface Run { status: number | null; stdout: string; stderr: string }
+
+/** Runs `statecap ARGS` from the repository root; `node` runs ARGS as node's own arguments instead. */
+export function statecap(args: string[], { node = false } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, node ? args : [MAIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
