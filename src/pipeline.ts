@@ -11,6 +11,7 @@ import type { DecodedPacket } from './decode/packet.js';
 import { TRACKERS, type AnyTrackerModule } from './track/registry.js';
 import type { ResolvedOptions, Tracker } from './track/tracker.js';
 import { TcpStreamHub } from './track/stream-hub.js';
+import type { PacketRecorderOptions } from './track/tcp/packet-recorder.js';
 import { OVERFLOW_NAMES, StateLedger } from './state/ledger.js';
 import { LINUX_COST_MODEL, type CostModel } from './state/cost-model.js';
 import { REPORT_SCHEMA, type AnyReport, type LimitsReport, type Report, type TcpReport } from './report/schema.js';
@@ -38,6 +39,10 @@ export interface AnalyzeOptions {
   maxEndpoints?: number;
   /** Which classic-pcap reader to use (default builtin, as in the CLI); both give identical records. */
   reader?: 'pcap-parser' | 'builtin';
+  /** Log the first and last packets of TCP flows for ladder diagrams (report field packetLog). */
+  packetLog?: PacketRecorderOptions;
+  /** Keep a timeline per kind of state for each endpoint (report field timelineByKind). */
+  kindTimelines?: boolean;
   /**
    * Called every `progressEvery` packets (for a progress line): packets so far, their bytes on the
    * wire, and the bytes they take in the file (captured lengths plus a 16-byte record header each).
@@ -75,9 +80,9 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   const maxRecords = options.maxRecords ?? DEFAULTS.maxRecords;
   const maxEndpoints = options.maxEndpoints ?? DEFAULTS.maxEndpoints;
 
-  const ledger = new StateLedger({ costModel, restartAt: options.restartAt, maxEndpoints });
+  const ledger = new StateLedger({ costModel, restartAt: options.restartAt, maxEndpoints, kindTimelines: options.kindTimelines });
   const resolved: ResolvedOptions = { dnsPorts, dnsTimeout, timeWait, maxFlows, maxPendingDns, maxQuicConnections, maxRecords };
-  const context = { state: ledger, streams: new TcpStreamHub(), options: resolved };
+  const context = { state: ledger, streams: new TcpStreamHub(), options: resolved, packetLog: options.packetLog };
   const modules: readonly AnyTrackerModule[] = TRACKERS;
   const trackers: Tracker<unknown>[] = modules.map((m) => m.create(context));
   const expiring = trackers.filter((t) => t.expire !== undefined);

@@ -13,12 +13,15 @@ import type { AnyReport } from '../report/schema.js';
 import { DEFAULT_MAX_ROWS, renderStateTable, renderTable, type TableOptions } from '../report/table.js';
 import { SORT_KEYS, TIME_MODES, type SortKey, type TimeMode } from '../report/layout.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { HTML_DEFAULTS, HTML_LADDER_PACKETS, renderHtml } from '../report/html/html.js';
+import { writeStateSvgs } from './svg-dir.js';
 import { ndjsonRecords } from '../report/ndjson.js';
 import { ChunkedWriter, writeJson, type JsonOutput } from '../report/json-writer.js';
 import { register as registerCheck } from './commands/check.js';
 import { register as registerGrade } from './commands/grade.js';
 import { toAnalyzeOptions, UsageError, wholeNumber, type CommonOptionValues } from './options.js';
 import { progressLine, setColorMode, terminalWidth, useColor } from './terminal.js';
+import { register as registerExplain } from './commands/explain.js';
 import { register as registerExport } from './commands/export.js';
 import { register as registerSql } from './commands/sql.js';
 import { AnalysisPool } from '../batch/pool.js';
@@ -38,7 +41,7 @@ function prefetch(paths: readonly string[], options: AnalyzeOptions): void {
 
 export const EXIT = { OK: 0, FAILED_CHECK: 1, BAD_INPUT: 2 } as const;
 
-type Format = 'table' | 'json' | 'markdown' | 'ndjson';
+type Format = 'table' | 'json' | 'markdown' | 'ndjson' | 'html';
 
 interface OutputOptionValues extends CommonOptionValues {
   format: Format;
@@ -47,6 +50,7 @@ interface OutputOptionValues extends CommonOptionValues {
   sort?: SortKey;
   top?: string;
   time?: TimeMode;
+  svgDir?: string;
 }
 
 function version(): string {
@@ -159,13 +163,18 @@ class OutputError extends Error {
 
 async function runReport(paths: string[], values: OutputOptionValues, view: 'analyze' | 'state'): Promise<void> {
   const options = toAnalyzeOptions(values);
+  if (values.svgDir !== undefined && values.format !== 'markdown') throw new UsageError('option --svg-dir goes with --format markdown');
+  // Pictures need what plain reports skip: per-kind timelines, and packet logs for the ladders.
+  if (values.format === 'html' || values.svgDir !== undefined) options.kindTimelines = true;
+  if (values.format === 'html') options.packetLog = { first: HTML_LADDER_PACKETS, last: HTML_LADDER_PACKETS, flows: HTML_DEFAULTS.maxLadders };
   const file = values.output ? await openOutput(values.output) : undefined;
   const out = file ?? process.stdout;
   const color = !file && useColor(process.stdout);
   try {
     const stream = streamingWriter(values.format, view, out, paths.length);
     const reports = await analyzeAll(paths, options, stream, stream === undefined);
-    if (values.format === 'markdown') out.write(renderMarkdown(reports));
+    if (values.format === 'markdown') out.write(renderMarkdown(reports) + (values.svgDir === undefined ? '' : writeStateSvgs(reports, values.svgDir, values.output)));
+    if (values.format === 'html') out.write(renderHtml(reports, { generator: `statecap ${version()}` }));
     if (values.format === 'table') {
       const layout = tableLayout(values, !file);
       out.write(view === 'state' ? renderStateTable(reports, { color, ...layout }) : renderTable(reports, { color, ...layout }));
@@ -195,12 +204,13 @@ function collect(value: string, previous: string[]): string[] {
 /** --format and --output of the report commands (check and grade define their own). */
 function addReportOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown', 'ndjson']).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown', 'ndjson', 'html']).default('table'))
     .option('-o, --output <file>', 'write the report to FILE instead of standard output')
     .option('--top <n>', `table: rows per list (default ${DEFAULT_MAX_ROWS}); the rest are counted`)
     .addOption(new Option('--sort <key>', 'table: order of TCP and QUIC rows, largest first except id and start').choices([...SORT_KEYS]).default('id'))
     .addOption(new Option('--time <mode>', 'table: start times in seconds since the first packet (as tshark) or absolute UTC').choices([...TIME_MODES]).default('relative'))
-    .option('--wide', 'table: every column, however wide the terminal');
+    .option('--wide', 'table: every column, however wide the terminal')
+    .option('--svg-dir <dir>', 'with --format markdown: write a state-over-time SVG per top endpoint into DIR and embed them');
 }
 
 /** The analysis options every command that reads captures accepts. */
@@ -261,6 +271,7 @@ export function buildProgram(): Command {
   program.hook('preAction', (_program, action) => startPool(action.opts()));
   registerCheck(program, { analyze: analyzeOne, prefetch, addAnalysisOptions, toAnalyzeOptions });
   registerGrade(program, { analyze: analyzeOne, prefetch, addAnalysisOptions, toAnalyzeOptions });
+  registerExplain(program, { analyze: analyzeOne, addAnalysisOptions, toAnalyzeOptions });
   registerExport(program, { analyze: analyzeOne, addAnalysisOptions, toAnalyzeOptions });
   registerSql(program, { analyze: analyzeOne });
   return program;

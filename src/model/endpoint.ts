@@ -43,6 +43,8 @@ export interface EndpointReport {
   } | null;
   timeline: { time: number; packet: number; entries: number; bytes: number }[];
   timelineCompressed: boolean;
+  /** The timeline of each kind of state held, compressed like `timeline`; only when asked for (--format html, --svg-dir). */
+  timelineByKind?: Partial<Record<StateKind, { time: number; packet: number; entries: number; bytes: number }[]>>;
 }
 
 export interface CostModelReport {

@@ -76,6 +76,33 @@ export interface TcpFlowReport {
    */
   inferred?: string[];
   classification?: FlowClassification;
+  /** The first and last packets of the flow, for ladder diagrams; only when asked for (--format html, explain). */
+  packetLog?: TcpPacketLog;
+}
+
+/** One packet of a flow as a ladder diagram draws it (Wireshark's relative sequence numbers). */
+export interface TcpPacketRecord {
+  packet: number;
+  time: number;
+  from: 'client' | 'server';
+  /** Flag names in Wireshark's order, comma-separated: "SYN,ACK", "FIN,ACK", "<none>". */
+  flags: string;
+  /** Relative to the sender's ISN; ack relative to the receiver's, null without the ACK flag. */
+  seq: number;
+  ack: number | null;
+  /** Payload bytes per the IP header. */
+  length: number;
+  /** Raw window field (unscaled). */
+  window: number;
+  /** Wireshark's tcp.analysis findings: "retransmission", "dup ACK", "zero window", ... */
+  analysis: string[];
+}
+
+/** `first` and `last` never overlap; `folded` packets lie between them. */
+export interface TcpPacketLog {
+  first: TcpPacketRecord[];
+  last: TcpPacketRecord[];
+  folded: number;
 }
 
 export interface TcpReport {

@@ -13,6 +13,7 @@ import { FlowSpans } from './flow-spans.js';
 import { IdleWindows } from './idle-windows.js';
 import { breaksNow, WorstMoment, type RestartBreaks } from './restart-breaks.js';
 import { Timeline } from './timeline.js';
+import { KindTimelines } from './kind-timelines.js';
 import { endpointVerdict } from './verdict.js';
 
 /** Position of each kind in STATE_KINDS: the per-kind arrays below are indexed by it. */
@@ -28,6 +29,8 @@ export interface EndpointLedgerOptions {
   restartAnalysis: boolean;
   /** Remember what a restart at the peak would break (no --restart-at given). */
   trackWorst: boolean;
+  /** Keep a timeline per kind of state (report field timelineByKind). */
+  kindTimelines?: boolean;
 }
 
 export interface RestartResult {
@@ -64,6 +67,7 @@ export class EndpointLedger {
   private byteSeconds = 0;
   private lastTime: number;
   private readonly timeline: Timeline;
+  private readonly kindTimelines: KindTimelines | null;
   private readonly idle: IdleWindows | null;
   private readonly worst: WorstMoment | null;
 
@@ -76,6 +80,7 @@ export class EndpointLedger {
   ) {
     this.lastTime = options.captureStart;
     this.timeline = new Timeline(options.timelineLimit);
+    this.kindTimelines = options.kindTimelines ? new KindTimelines(options.timelineLimit) : null;
     this.idle = options.restartAnalysis ? new IdleWindows(options.timelineLimit, options.captureStart) : null;
     this.worst = options.restartAnalysis && options.trackWorst ? new WorstMoment() : null;
   }
@@ -143,6 +148,7 @@ export class EndpointLedger {
     if (entries !== this.settledEntries || bytes !== this.settledBytes) {
       this.timeline.record(time, packet, entries, bytes);
     }
+    this.kindTimelines?.record(time, packet, this.kindEntries, this.kindBytes);
     if (this.peak === null || entries > this.peak.entries) {
       this.peak = { entries, bytes, time, packet };
       this.worst?.notePeak(this.live);
@@ -214,6 +220,7 @@ export class EndpointLedger {
       timelineCompressed: timeline.compressed,
     };
     if (idle !== null && idle.omitted > 0) report.idleWindowsOmitted = idle.omitted;
+    if (this.kindTimelines !== null) report.timelineByKind = this.kindTimelines.finish();
     return report;
   }
 

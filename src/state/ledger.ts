@@ -34,6 +34,8 @@ export interface LedgerOptions {
   maxTimelinePoints?: number;
   /** Endpoints followed one by one, default 100 000; later ones share one row per role (see OVERFLOW_NAMES). */
   maxEndpoints?: number;
+  /** Keep a timeline per kind of state for each endpoint (charts); default off. */
+  kindTimelines?: boolean;
 }
 
 export interface LedgerResult {
@@ -70,6 +72,7 @@ export class StateLedger implements StateSink {
   /** The shared endpoint per role once maxEndpoints were created. */
   private readonly overflow: { client: EndpointLedger | null; server: EndpointLedger | null } = { client: null, server: null };
   private readonly restartAt: LedgerOptions['restartAt'] | undefined;
+  private readonly kindTimelines: boolean;
   private restartTaken = false;
   /** Where --restart-at was evaluated, once restartTaken. */
   private takenAt: { packet: number | null; time: number | null } = { packet: null, time: null };
@@ -96,6 +99,7 @@ export class StateLedger implements StateSink {
     this.timelineLimit = options.maxTimelinePoints ?? DEFAULT_MAX_TIMELINE_POINTS;
     this.maxEndpoints = Math.max(1, options.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS);
     this.restartAt = options.restartAt;
+    this.kindTimelines = options.kindTimelines === true;
   }
 
   /** Diagnostics (tests, bench): live entries over all endpoints, and items in the expiry queue (live + stale). */
@@ -240,6 +244,7 @@ export class StateLedger implements StateSink {
       captureStart: this.firstTime ?? this.time ?? 0,
       restartAnalysis: ref.role === 'server',
       trackWorst: this.restartAt === undefined,
+      kindTimelines: this.kindTimelines,
     });
     this.endpoints.push(endpoint);
     // Created after --restart-at was evaluated: it held nothing then.

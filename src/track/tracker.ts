@@ -16,6 +16,7 @@ import type { StateSink } from '../state/events.js';
 import type { StateKind } from '../model/state-kind.js';
 import type { AnalysisOptionsReport, LimitsReport } from '../model/report.js';
 import type { TcpStreamHub } from './stream-hub.js';
+import type { PacketRecorderOptions } from './tcp/packet-recorder.js';
 
 /** Everything a tracker may read when it is created: options resolved by the pipeline, the ledger, TCP streams. */
 export interface TrackerContext {
@@ -24,6 +25,8 @@ export interface TrackerContext {
   /** Reassembled TCP payload: a tracker that reads application bytes adds its listener here. */
   streams: TcpStreamHub;
   options: ResolvedOptions;
+  /** Log the first and last packets of conversations for ladder diagrams (html, explain); absent: none. */
+  packetLog?: PacketRecorderOptions;
 }
 
 /** The analysis options after defaults (see pipeline DEFAULTS). */

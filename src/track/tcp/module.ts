@@ -3,6 +3,7 @@ import type { TcpReport } from '../../model/tcp.js';
 import type { TrackerModule } from '../tracker.js';
 import { classifyTcpFlow } from '../../state/classify.js';
 import { TcpTracker } from './tracker.js';
+import { PacketRecorder } from './packet-recorder.js';
 import { tcpSection } from '../../report/table-tcp.js';
 import { tcpProblems } from '../../report/problems.js';
 import { mdText } from '../../report/markdown.js';
@@ -13,7 +14,8 @@ export const TCP_MODULE: TrackerModule<'tcp', TcpReport> = {
   label: 'TCP',
   create(ctx) {
     const o = ctx.options;
-    const tcp = new TcpTracker({ state: ctx.state, stream: ctx.streams, timeWait: o.timeWait, maxFlows: o.maxFlows, maxRecords: o.maxRecords });
+    const recorder = ctx.packetLog ? new PacketRecorder(ctx.packetLog) : undefined;
+    const tcp = new TcpTracker({ state: ctx.state, stream: ctx.streams, timeWait: o.timeWait, maxFlows: o.maxFlows, maxRecords: o.maxRecords, recorder });
     return {
       observe(pkt) {
         if (!pkt.tcp) return false;

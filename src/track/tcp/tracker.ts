@@ -21,6 +21,7 @@ import { DirectionReassembly, type DeliverySink } from './reassembly.js';
 import { seqDiff } from './seq.js';
 import { FlowTable, type TableEntry } from './table.js';
 import { holdsNoConnection, nextState, type EndpointEvent } from './state.js';
+import type { FlowPacketLog, PacketRecorder } from './packet-recorder.js';
 import { ZeekSession, type ZeekSegment } from './zeek-session.js';
 import { LIKELY_SERVER_PORTS } from './zeek-ports.js';
 
@@ -44,6 +45,8 @@ export interface TcpTrackerOptions {
   maxFlows?: number;
   /** Flows listed in the report (the first ones, by id); the others only count in the summary. Default 100_000. */
   maxRecords?: number;
+  /** Logs the first and last packets of flows for ladder diagrams; absent, nothing is logged. */
+  recorder?: PacketRecorder;
 }
 
 const DEFAULT_TIME_WAIT = 60;
@@ -101,6 +104,8 @@ class TcpFlow implements TableEntry<TcpFlow> {
   /** Next flow in the table bucket. */
   bucketNext: TcpFlow | null = null;
   listed = false;
+  /** Ladder packet log, when this flow is recorded. */
+  log: FlowPacketLog | null = null;
 
   constructor(
     readonly id: number,
@@ -145,7 +150,8 @@ class TcpFlow implements TableEntry<TcpFlow> {
     };
     this.replicas = r;
     this.firstSegment = null;
-    analyseInto(this, r, f.fromClient, f, f.windowScale, f.reusedFlags);
+    const bits = analyseInto(this, r, f.fromClient, f, f.windowScale, f.reusedFlags);
+    this.log?.setAnalysis(this.firstPacket, bits);
     r.zeek.observe(f);
     return r;
   }
@@ -191,15 +197,16 @@ interface FirstSegment extends ZeekSegment, AnalysedSegment {
   reusedFlags: number;
 }
 
-/** Runs Wireshark's analysis of one segment and counts its flags. */
+/** Runs Wireshark's analysis of one segment, counts its flags and returns them. */
 function analyseInto(
   flow: TcpFlow, r: Replicas, fromClient: boolean, seg: AnalysedSegment, windowScale: number | undefined, reusedFlags: number,
-): void {
+): number {
   const fwd = fromClient ? r.wsClient : r.wsServer;
   const rev = fromClient ? r.wsServer : r.wsClient;
   const ta = analyseSegment(fwd, rev, r.wsConversation, seg, reusedFlags);
   countAnalysis(flow.analysis, ta);
   afterSegment(fwd, rev, r.wsConversation, seg.flags, seg.time, windowScale);
+  return ta;
 }
 
 /** Reused for every packet: the replicas read these fields and keep none of the objects. */
@@ -246,6 +253,7 @@ function kindFor(state: TcpStateName): StateKind | null {
 export class TcpTracker {
   private readonly sink: StateSink;
   private readonly listener: TcpStreamListener | undefined;
+  private readonly recorder: PacketRecorder | undefined;
   private readonly timeWait: number;
   private readonly maxFlows: number;
   private readonly live = new FlowTable<TcpFlow>();
@@ -263,6 +271,7 @@ export class TcpTracker {
   constructor(options: TcpTrackerOptions = {}) {
     this.sink = options.state ?? NO_STATE;
     this.listener = options.stream;
+    this.recorder = options.recorder;
     this.timeWait = options.timeWait ?? DEFAULT_TIME_WAIT;
     this.maxFlows = Math.max(1, options.maxFlows ?? DEFAULT_MAX_FLOWS);
     this.maxRecords = Math.max(0, options.maxRecords ?? DEFAULT_MAX_RECORDS);
@@ -350,10 +359,12 @@ export class TcpTracker {
     const [cAddr, cPort, sAddr, sPort] = srcIsClient
       ? [ip.src, t.srcPort, ip.dst, t.dstPort]
       : [ip.dst, t.dstPort, ip.src, t.srcPort];
-    return new TcpFlow(
+    const flow = new TcpFlow(
       this.nextId++, pkt.number, pkt.time, cAddr, cPort, sAddr, sPort, pkt, srcIsClient, this.listener,
       pkt.tunnels ? [...pkt.tunnels] : [], pkt.vlans ? [...pkt.vlans] : [],
     );
+    if (this.recorder !== undefined) flow.log = this.recorder.logFor(flow.id);
+    return flow;
   }
 
   /**
@@ -396,6 +407,7 @@ export class TcpTracker {
     flow.packets++;
     flow.lastPacket = pkt.number;
     flow.end = pkt.time;
+    flow.log?.add(pkt.number, pkt.time, fromClient, flags, t.seq, t.ack, t.payloadLength, t.window);
 
     if (first) {
       // The replicas see this packet when they are built (see TcpFlow.replay).
@@ -410,7 +422,8 @@ export class TcpTracker {
       seg.flags = flags;
       seg.window = t.window;
       seg.time = pkt.time;
-      analyseInto(flow, replicas, fromClient, seg, syn ? t.options?.windowScale : undefined, reusedFlags);
+      const bits = analyseInto(flow, replicas, fromClient, seg, syn ? t.options?.windowScale : undefined, reusedFlags);
+      flow.log?.setAnalysis(pkt.number, bits);
       replicas.zeek.observe(fillZeekSegment(scratchZeek, pkt, fromClient));
     }
 
@@ -745,6 +758,7 @@ export class TcpTracker {
       directions: { client: c.report(s, scaling), server: s.report(c, scaling) },
       tunnel: flow.tunnel,
       vlan: flow.vlan,
+      ...(flow.log !== null ? { packetLog: flow.log.finish(c.base(), s.base()) } : {}),
     });
   }
 }
