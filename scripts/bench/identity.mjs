@@ -7,6 +7,8 @@
  *
  *   node scripts/bench/identity.mjs --save DIR      write the baseline (run on the code before a change)
  *   node scripts/bench/identity.mjs --against DIR   write to a temporary folder and compare with DIR
+ *   --corpus DIR: the captures' folder when this checkout is not next to ../shared (e.g. a baseline
+ *   worktree of main elsewhere)
  *
  * Needs `npm run build`. Prints one line per differing report (with the first differing JSON path)
  * and exits 1 when any differs, 0 when all are identical.
@@ -43,7 +45,7 @@ function* capturesUnder(dir) {
 // Options that reach the caps and the less common paths on the small generated captures.
 const TIGHT = { maxFlows: 3000, maxRecords: 1500, maxPendingDns: 4000, maxEndpoints: 2500, maxQuicConnections: 1500, maxFragments: 2000 };
 const jobs = [];
-const corpus = join(root, '..', 'shared', 'corpus', 'pcaps');
+const corpus = flag('--corpus') ?? join(root, '..', 'shared', 'corpus', 'pcaps');
 if (existsSync(corpus)) {
   for (const p of capturesUnder(corpus)) {
     const name = relative(corpus, p).replaceAll('/', '__');
