@@ -3,6 +3,7 @@
  * Each stage hands the next a plain value; nothing calls back upstream (STYLE "Data flow").
  */
 import { readCapture } from './capture/open.js';
+import { readContinuous } from './capture/continuous.js';
 import type { CaptureRecord, CaptureSummary } from './capture/record.js';
 import { decodePacket } from './decode/decode.js';
 import { FragmentReassembler } from './decode/fragments.js';
@@ -17,6 +18,7 @@ import { LINUX_COST_MODEL, type CostModel } from './state/cost-model.js';
 import { REPORT_SCHEMA, type AnyReport, type LimitsReport, type Report, type TcpReport } from './report/schema.js';
 import { evictionWarnings } from './report/limits.js';
 import { markInferredFlows } from './state/missing-packets.js';
+import type { PacketFilter } from './filter/match.js';
 
 export interface AnalyzeOptions {
   /** Ports decoded as DNS besides 53. */
@@ -37,6 +39,11 @@ export interface AnalyzeOptions {
   maxRecords?: number;
   /** Endpoints followed one by one in the ledger; later ones share one row per role. */
   maxEndpoints?: number;
+  /**
+   * Only packets that pass (pcap-filter syntax, compiled by filter/match.ts) reach the trackers and
+   * the ledger; packet numbers stay those of the file, as in Wireshark with a display filter.
+   */
+  filter?: { expression: string; match: PacketFilter };
   /** Which classic-pcap reader to use (default builtin, as in the CLI); both give identical records. */
   reader?: 'pcap-parser' | 'builtin';
   /** Log the first and last packets of TCP flows for ladder diagrams (report field packetLog). */
@@ -68,6 +75,20 @@ const EXPIRE_EVERY = 4096;
 
 /** Reads one capture and returns its report (never rejects for bad input: see FailedReport / capture.error). */
 export async function analyzeCapture(path: string, options: AnalyzeOptions = {}): Promise<AnyReport> {
+  return analyzeSeries([path], options);
+}
+
+/**
+ * Several files as one capture (--continuous): the files of a capture split by time or size, in
+ * time order; packet numbers run on across them. The report's capture.path is the first file and
+ * capture.files lists them all.
+ */
+export async function analyzeContinuous(paths: readonly string[], options: AnalyzeOptions = {}): Promise<AnyReport> {
+  return analyzeSeries(paths, options);
+}
+
+async function analyzeSeries(paths: readonly string[], options: AnalyzeOptions): Promise<AnyReport> {
+  const path = paths[0];
   const dnsPorts = [...new Set([...DEFAULTS.dnsPorts, ...(options.dnsPorts ?? [])])].sort((a, b) => a - b);
   const dnsTimeout = options.dnsTimeout ?? DEFAULTS.dnsTimeout;
   const timeWait = options.timeWait ?? DEFAULTS.timeWait;
@@ -106,11 +127,17 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     } else if (pkt.skipped && !pkt.issue) countUndecoded(pkt.skipped);
   };
 
+  const filter = options.filter;
+  let filteredOut = 0;
   let bytesSoFar = 0;
   let storedSoFar = 0;
   const onRecord = (record: CaptureRecord): void => {
     ledger.tick(record.number, record.time);
     const pkt = decodePacket(record, { verifyChecksums });
+    if (filter !== undefined && !filter.match(pkt)) {
+      filteredOut++;
+      return;
+    }
     if (record.number % EXPIRE_EVERY === 0) {
       fragments.expire(record.time);
       for (const t of expiring) t.expire?.(record.time);
@@ -128,8 +155,11 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     }
   };
 
-  const summary = await readCapture(path, onRecord, { reader: options.reader ?? 'builtin' });
-  if (summary.format === null) return failed(path, summary);
+  const readOptions = { reader: options.reader ?? 'builtin' } as const;
+  const summary = paths.length === 1 ? await readCapture(path, onRecord, readOptions) : await readContinuous(paths, onRecord, readOptions);
+  if (summary.format === null) return failed(path, summary, paths);
+  const outOfRange = restartOutOfRange(options.restartAt, summary);
+  if (outOfRange !== null) return { schema: REPORT_SCHEMA, capture: { path }, error: `${path}: ${outOfRange}` };
 
   const sections: Record<string, unknown> = {};
   modules.forEach((m, i) => {
@@ -164,11 +194,15 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
       firstTime: summary.firstTime,
       lastTime: summary.lastTime,
       undecoded,
-      ...(summary.error ? { error: describeCaptureError(path, summary) } : {}),
+      ...(paths.length > 1 ? { files: [...paths] } : {}),
+      ...(filter !== undefined ? { filteredOut } : {}),
+      ...(summary.error ? { error: describeCaptureError(path, summary, paths) } : {}),
     },
-    options: { dnsPorts, dnsTimeout, timeWait, checksums },
+    options: { dnsPorts, dnsTimeout, timeWait, checksums, ...(filter !== undefined ? { filter: filter.expression } : {}) },
     ...sections,
     endpoints: state.endpoints,
+    attempts: state.attempts,
+    stateLoss: state.stateLoss,
     costModel: state.costModel,
     limits: limits as LimitsReport,
     warnings: [
@@ -180,6 +214,23 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     ],
   } as Report;
   return report;
+}
+
+/** --restart-at must name a moment of the capture: before the first packet or past the last is an error. */
+function restartOutOfRange(plan: AnalyzeOptions['restartAt'], summary: CaptureSummary): string | null {
+  if (plan === undefined) return null;
+  if ('packet' in plan) {
+    if (summary.packets === 0) return `--restart-at ${plan.packet}: the capture has no packets`;
+    if (plan.packet < 1 || plan.packet > summary.packets) return `--restart-at ${plan.packet} is outside the capture (packets 1 to ${summary.packets})`;
+    return null;
+  }
+  const { firstTime, lastTime } = summary;
+  if (firstTime === null || lastTime === null) return `--restart-at +${plan.secondsAfterStart}: the capture has no packets`;
+  const duration = Math.round((lastTime - firstTime) * 1e6) / 1e6;
+  if (plan.secondsAfterStart < 0 || plan.secondsAfterStart > duration) {
+    return `--restart-at +${plan.secondsAfterStart} is outside the capture (it lasts ${duration} s)`;
+  }
+  return null;
 }
 
 /** Lists cut at --max-records are said, never silent. */
@@ -195,13 +246,14 @@ function omissionWarnings(modules: readonly AnyTrackerModule[], limits: LimitsRe
   return [`${cut.join(', ')} not listed: each list stops at ${limits.maxRecords} row${limits.maxRecords === 1 ? '' : 's'} (--max-records); the summaries count them all`];
 }
 
-function failed(path: string, summary: CaptureSummary): AnyReport {
-  return { schema: REPORT_SCHEMA, capture: { path }, error: describeCaptureError(path, summary) };
+function failed(path: string, summary: CaptureSummary, paths: readonly string[] = [path]): AnyReport {
+  return { schema: REPORT_SCHEMA, capture: { path }, error: describeCaptureError(path, summary, paths) };
 }
 
 /** One line naming the file and the problem (and where, when the reader knows). */
-export function describeCaptureError(path: string, summary: CaptureSummary): string {
+export function describeCaptureError(path: string, summary: CaptureSummary, paths: readonly string[] = [path]): string {
   const e = summary.error;
   if (!e) return `${path}: unknown error`;
-  return e.message.startsWith(path) ? e.message : `${path}: ${e.message}`;
+  // With --continuous the reader already names the file of the series that failed.
+  return paths.some((p) => e.message.startsWith(`${p}: `)) || e.message.startsWith(path) ? e.message : `${path}: ${e.message}`;
 }

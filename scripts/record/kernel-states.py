@@ -291,24 +291,27 @@ def main():
     pcap = os.path.join(out, f'{name}.pcap')
     dump = subprocess.Popen(['tcpdump', '-i', 'lo', '--immediate-mode', '-U', '-s', '128', '-w', pcap, f'tcp port {PORT}'],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.0)
-    ls = listener()
-    sampler = Sampler(sparse_middle if name == 'time-wait' else (lambda elapsed: 0.02))
-    check = SsCheck()
-    sampler.start()
-    check.start()
-    time.sleep(0.2)
-    run(ls)
-    sampler.stopped.set()
-    check.stopped.set()
-    sampler.join()
-    check.join()
-    if check.mismatches:
-        sys.exit(f'{name}: ss and /proc/net/tcp disagree: {check.mismatches[:3]}')
-    ls.close()
-    time.sleep(1.0)
-    dump.terminate()
-    dump.wait()
+    try:
+        time.sleep(1.0)
+        ls = listener()
+        sampler = Sampler(sparse_middle if name == 'time-wait' else (lambda elapsed: 0.02))
+        check = SsCheck()
+        sampler.start()
+        check.start()
+        time.sleep(0.2)
+        run(ls)
+        sampler.stopped.set()
+        check.stopped.set()
+        sampler.join()
+        check.join()
+        if check.mismatches:
+            sys.exit(f'{name}: ss and /proc/net/tcp disagree: {check.mismatches[:3]}')
+        ls.close()
+        time.sleep(1.0)
+    finally:
+        # Also when the scenario fails: no tcpdump outlives its recording.
+        dump.terminate()
+        dump.wait()
     fixture = {
         'scenario': name, 'description': description, 'client': f'{ADDR}:{CPORT}', 'server': f'{ADDR}:{PORT}',
         'kernel': os.uname().release, 'judged': judged, 'finTimeout': FIN_TIMEOUT if name == 'orphan-fin-wait-2' else 60, 'ssChecks': check.checks, 'samples': sampler.samples,

@@ -3,13 +3,16 @@
  * The command line: the only place that touches process, argv and exit codes.
  * Exit codes: 0 success; 1 a `check` expectation failed; 2 bad input (unreadable capture, bad option, bad rubric, unwritable output).
  */
-import { createWriteStream, readFileSync, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { Command, CommanderError, Option } from 'commander';
-import { analyzeCapture, type AnalyzeOptions } from '../pipeline.js';
-import type { AnyReport } from '../report/schema.js';
+import { analyzeCapture, analyzeContinuous, DEFAULTS, type AnalyzeOptions } from '../pipeline.js';
+import type { AnyReport, Report } from '../report/schema.js';
+import { isFailed } from '../report/failed.js';
+import { renderZeekLogs } from '../report/zeek.js';
 import { DEFAULT_MAX_ROWS, renderStateTable, renderTable, type TableOptions } from '../report/table.js';
 import { SORT_KEYS, TIME_MODES, type SortKey, type TimeMode } from '../report/layout.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -19,6 +22,9 @@ import { ndjsonRecords } from '../report/ndjson.js';
 import { ChunkedWriter, writeJson, type JsonOutput } from '../report/json-writer.js';
 import { register as registerCheck } from './commands/check.js';
 import { register as registerGrade } from './commands/grade.js';
+import { register as registerMetrics } from './commands/metrics.js';
+import { register as registerFlow } from './commands/flow.js';
+import { examples } from './help.js';
 import { toAnalyzeOptions, UsageError, wholeNumber, type CommonOptionValues } from './options.js';
 import { progressLine, setColorMode, terminalWidth, useColor } from './terminal.js';
 import { register as registerExplain } from './commands/explain.js';
@@ -41,12 +47,13 @@ function prefetch(paths: readonly string[], options: AnalyzeOptions): void {
 
 export const EXIT = { OK: 0, FAILED_CHECK: 1, BAD_INPUT: 2 } as const;
 
-type Format = 'table' | 'json' | 'markdown' | 'ndjson' | 'html';
+type Format = 'table' | 'json' | 'markdown' | 'ndjson' | 'html' | 'zeek';
 
 interface OutputOptionValues extends CommonOptionValues {
   format: Format;
   output?: string;
   wide?: boolean;
+  continuous?: boolean;
   sort?: SortKey;
   top?: string;
   time?: TimeMode;
@@ -92,13 +99,18 @@ function progressFor(path: string): { options: Pick<AnalyzeOptions, 'onProgress'
  * `each` has finished with it; reports are kept only when `keep`.
  */
 export async function analyzeAll(
-  paths: string[], options: AnalyzeOptions, each?: (r: AnyReport, index: number) => void | Promise<void>, keep = true,
+  paths: string[], options: AnalyzeOptions, each?: (r: AnyReport, index: number) => void | Promise<void>, keep = true, continuous = false,
 ): Promise<AnyReport[]> {
   const reports: AnyReport[] = [];
-  prefetch(paths, options);
-  for (const [index, path] of paths.entries()) {
+  // --continuous: all the files are one capture.
+  const units = continuous && paths.length > 1 ? [paths] : paths.map((p) => [p]);
+  if (units.length > 1) prefetch(paths, options);
+  for (const [index, unit] of units.entries()) {
+    const path = unit[0];
     const progress = progressFor(path);
-    const report = await (pool?.take(path) ?? analyzeCapture(path, { ...options, ...progress.options }));
+    const report = unit.length > 1
+      ? await analyzeContinuous(unit, { ...options, ...progress.options })
+      : await (pool?.take(path) ?? analyzeCapture(path, { ...options, ...progress.options }));
     progress.clear();
     if ('error' in report) {
       process.stderr.write(`statecap: ${report.error}\n`);
@@ -161,7 +173,32 @@ class OutputError extends Error {
   }
 }
 
+/**
+ * --format zeek: conn.log and dns.log into the --output folder (the current one by default, as
+ * Zeek writes its logs), the rows of all captures together.
+ */
+async function writeZeekLogs(paths: string[], values: OutputOptionValues): Promise<void> {
+  const options = toAnalyzeOptions(values);
+  const dir = values.output ?? '.';
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new OutputError(dir, e);
+  }
+  const reports = (await analyzeAll(paths, options, undefined, true, values.continuous)).filter((r): r is Report => !isFailed(r));
+  const logs = renderZeekLogs(reports);
+  for (const [name, text] of [['conn.log', logs.conn], ['dns.log', logs.dns]] as const) {
+    const file = join(dir, name);
+    try {
+      writeFileSync(file, text);
+    } catch (e) {
+      throw new OutputError(file, e);
+    }
+  }
+}
+
 async function runReport(paths: string[], values: OutputOptionValues, view: 'analyze' | 'state'): Promise<void> {
+  if (values.format === 'zeek') return writeZeekLogs(paths, values);
   const options = toAnalyzeOptions(values);
   if (values.svgDir !== undefined && values.format !== 'markdown') throw new UsageError('option --svg-dir goes with --format markdown');
   // Pictures need what plain reports skip: per-kind timelines, and packet logs for the ladders.
@@ -171,8 +208,8 @@ async function runReport(paths: string[], values: OutputOptionValues, view: 'ana
   const out = file ?? process.stdout;
   const color = !file && useColor(process.stdout);
   try {
-    const stream = streamingWriter(values.format, view, out, paths.length);
-    const reports = await analyzeAll(paths, options, stream, stream === undefined);
+    const stream = streamingWriter(values.format, view, out, values.continuous ? 1 : paths.length);
+    const reports = await analyzeAll(paths, options, stream, stream === undefined, values.continuous);
     if (values.format === 'markdown') out.write(renderMarkdown(reports) + (values.svgDir === undefined ? '' : writeStateSvgs(reports, values.svgDir, values.output)));
     if (values.format === 'html') out.write(renderHtml(reports, { generator: `statecap ${version()}` }));
     if (values.format === 'table') {
@@ -197,38 +234,44 @@ function tableLayout(values: OutputOptionValues, toStdout: boolean): Omit<TableO
   return layout;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** --format and --output of the report commands (check and grade define their own). */
 function addReportOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown', 'ndjson', 'html']).default('table'))
-    .option('-o, --output <file>', 'write the report to FILE instead of standard output')
-    .option('--top <n>', `table: rows per list (default ${DEFAULT_MAX_ROWS}); the rest are counted`)
-    .addOption(new Option('--sort <key>', 'table: order of TCP and QUIC rows, largest first except id and start').choices([...SORT_KEYS]).default('id'))
-    .addOption(new Option('--time <mode>', 'table: start times in seconds since the first packet (as tshark) or absolute UTC').choices([...TIME_MODES]).default('relative'))
+    .addOption(new Option('-f, --format <format>', 'output format; zeek writes conn.log and dns.log into the --output folder (default: the current one)').choices(['table', 'json', 'markdown', 'ndjson', 'html', 'zeek']).default('table', 'table'))
+    .option('-o, --output <file>', 'write the report to FILE instead of standard output (with --format zeek: a folder)')
+    .option('--top <n>', `table: rows per list; the rest are counted (default: ${DEFAULT_MAX_ROWS})`)
+    .addOption(new Option('--sort <key>', 'table: order of TCP and QUIC rows, largest first except id and start').choices([...SORT_KEYS]).default('id', 'id'))
+    .addOption(new Option('--time <mode>', 'table: start times in seconds since the first packet, as tshark, or absolute UTC').choices([...TIME_MODES]).default('relative', 'relative'))
     .option('--wide', 'table: every column, however wide the terminal')
+    .option('--continuous', 'the captures are one capture split in time order (tcpdump -C/-G/-W, editcap -c): flows, ledgers and packet numbers carry across files')
     .option('--svg-dir <dir>', 'with --format markdown: write a state-over-time SVG per top endpoint into DIR and embed them');
 }
 
 /** The analysis options every command that reads captures accepts. */
 function addAnalysisOptions(cmd: Command): Command {
+  // Defaults are written into the descriptions, not given to commander: it would print them as
+  // quoted strings ("5") and the empty port list as [] (issue 15). Unset options take the
+  // pipeline's DEFAULTS.
+  const d = DEFAULTS;
   cmd
-    .option('--dns-port <ports>', 'also decode DNS on these UDP/TCP ports: comma-separated or repeated (53 always)', collect, [])
-    .option('--dns-timeout <seconds>', 'answers after this are late; pending queries stop costing the client', '5')
-    .option('--time-wait <seconds>', '2*MSL: how long the active closer holds TIME-WAIT', '60')
-    .option('--cost-model <file>', 'JSON file overriding the bytes per state entry')
+    .option('--filter <expr>', 'analyze only packets that pass this pcap-filter expression (host, net, port, portrange, src/dst, tcp/udp/icmp, ip/ip6, vlan, and/or/not)')
+    .option('--dns-port <ports>', 'also decode DNS on these UDP/TCP ports: comma-separated or repeated (53 always)', collect)
+    .option('--dns-timeout <seconds>', `answers after this are late; pending queries stop costing the client (default: ${d.dnsTimeout})`)
+    .option('--time-wait <seconds>', `2*MSL: how long the active closer holds TIME-WAIT (default: ${d.timeWait})`)
+    .option('--cost-model <file>', 'JSON file overriding the bytes per state entry (default: the built-in Linux model)')
     .option('--restart-at <N|+S>', 'what a server restart at packet N (or S seconds after the first packet) would break')
-    .addOption(new Option('--checksums <mode>', 'ignore (like tshark) or verify (drop bad checksums, like Zeek)').choices(['ignore', 'verify']).default('ignore'))
-    .option('--max-flows <n>', 'live TCP flows kept before the least recently seen is evicted', '100000')
-    .option('--max-fragments <n>', 'IP datagrams under reassembly at once', '10000')
-    .option('--max-pending-dns <n>', 'outstanding DNS queries tracked at once', '100000')
-    .option('--max-quic-connections <n>', 'live QUIC connections tracked at once', '100000')
-    .option('--max-endpoints <n>', 'endpoints followed one by one; later ones share one row per role', '100000')
-    .option('--max-records <n>', 'rows listed per report list (flows, transactions, connections); the summaries count all', '100000')
-    .addOption(new Option('--reader <reader>', 'classic pcap reader').choices(['pcap-parser', 'builtin']).default('builtin'));
+    .addOption(new Option('--checksums <mode>', 'ignore (like tshark) or verify (drop bad checksums, like Zeek)').choices(['ignore', 'verify']).default('ignore', 'ignore'))
+    .option('--max-flows <n>', `live TCP flows kept before the least recently seen is evicted (default: ${d.maxFlows})`)
+    .option('--max-fragments <n>', `IP datagrams under reassembly at once (default: ${d.maxFragments})`)
+    .option('--max-pending-dns <n>', `outstanding DNS queries tracked at once (default: ${d.maxPendingDns})`)
+    .option('--max-quic-connections <n>', `live QUIC connections tracked at once (default: ${d.maxQuicConnections})`)
+    .option('--max-endpoints <n>', `endpoints followed one by one; later ones share one row per role (default: ${d.maxEndpoints})`)
+    .option('--max-records <n>', `rows listed per report list (flows, transactions, connections); the summaries count all (default: ${d.maxRecords})`)
+    .addOption(new Option('--reader <reader>', 'classic pcap reader').choices(['pcap-parser', 'builtin']).default('builtin', 'builtin'));
   // export defines its own --jobs (its workers write Parquet rows); the others share this one.
   if (!cmd.options.some((o) => o.long === '--jobs')) {
     cmd.option('--jobs <n>', 'captures analyzed at once in worker threads; output stays in input order (default: the number of cores)');
@@ -243,6 +286,19 @@ function startPool(values: { jobs?: string }): void {
   pool = jobs > 1 ? new AnalysisPool(jobs) : null;
 }
 
+const EXAMPLES = {
+  analyze: [
+    ['statecap analyze fixtures/quickstart.pcap', 'tables: TCP, DNS, QUIC, endpoints'],
+    ['statecap analyze -f json -o report.json fixtures/*.pcap', 'one JSON report per capture, in an array'],
+    ['statecap analyze --sort problems --top 10 lossy.pcap', 'the ten flows with most retransmissions, dup ACKs ...'],
+  ],
+  state: [
+    ['statecap state fixtures/quickstart.pcap', 'the endpoints, their verdicts, peaks and idle windows'],
+    ['statecap state --restart-at 16 fixtures/quickstart.pcap', 'what a restart at packet 16 would break'],
+    ['statecap state -f json fixtures/dns-udp-tcp.pcap', 'the ledger as JSON'],
+  ],
+} as const;
+
 export function buildProgram(): Command {
   const program = new Command('statecap')
     .description('How much state does each endpoint of a capture keep, and what breaks if it loses it?')
@@ -250,7 +306,7 @@ export function buildProgram(): Command {
     // Usage mistakes are one line on stderr, like every other error (help stays one flag away).
     .configureOutput({ outputError: (text, write) => write(`statecap: ${text.trim().split('\n')[0].replace(/^error: /, '')} (see --help)\n`) })
     .exitOverride()
-    .addOption(new Option('--color <when>', 'colour in tables: auto (a terminal, unless NO_COLOR or FORCE_COLOR=0), always, never').choices(['auto', 'always', 'never']).default('auto'))
+    .addOption(new Option('--color <when>', 'colour in tables: auto (a terminal, unless NO_COLOR or FORCE_COLOR=0), always, never').choices(['auto', 'always', 'never']).default('auto', 'auto'))
     .option('--no-color', 'no colour (same as --color never)')
     .configureHelp({ showGlobalOptions: true })
     .hook('preAction', (_program, command) => {
@@ -266,10 +322,13 @@ export function buildProgram(): Command {
     addAnalysisOptions(addReportOptions(program.command(view).description(description)
       .argument('<capture...>', 'pcap or pcapng files (gzip allowed); - reads standard input')))
       .action((paths: string[], values: OutputOptionValues) => runReport(paths, values, view));
+    examples(program.commands[program.commands.length - 1], EXAMPLES[view]);
   }
 
   program.hook('preAction', (_program, action) => startPool(action.opts()));
   registerCheck(program, { analyze: analyzeOne, prefetch, addAnalysisOptions, toAnalyzeOptions });
+  registerMetrics(program);
+  registerFlow(program, { analyze: analyzeOne, addAnalysisOptions, toAnalyzeOptions });
   registerGrade(program, { analyze: analyzeOne, prefetch, addAnalysisOptions, toAnalyzeOptions });
   registerExplain(program, { analyze: analyzeOne, addAnalysisOptions, toAnalyzeOptions });
   registerExport(program, { analyze: analyzeOne, addAnalysisOptions, toAnalyzeOptions });

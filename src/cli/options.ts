@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import type { AnalyzeOptions } from '../pipeline.js';
 import { parseCostModel } from '../state/cost-model.js';
+import { compileFilter } from '../filter/match.js';
+import { FilterSyntaxError } from '../filter/expression.js';
 
 /** A bad option value: the CLI prints the message and exits 2. */
 export class UsageError extends Error {}
@@ -20,6 +22,7 @@ export interface CommonOptionValues {
   maxRecords?: string;
   maxEndpoints?: string;
   reader?: string;
+  filter?: string;
 }
 
 function number(name: string, text: string, { min = 0, integer = false, max = Number.MAX_SAFE_INTEGER } = {}): number {
@@ -53,6 +56,14 @@ export function toAnalyzeOptions(v: CommonOptionValues): AnalyzeOptions {
     o.restartAt = t.startsWith('+')
       ? { secondsAfterStart: number('--restart-at', t.slice(1)) }
       : { packet: number('--restart-at', t, { min: 1, integer: true }) };
+  }
+  if (v.filter !== undefined) {
+    try {
+      o.filter = { expression: v.filter, match: compileFilter(v.filter) };
+    } catch (e) {
+      if (e instanceof FilterSyntaxError) throw new UsageError(`--filter "${v.filter}": ${e.message}`);
+      throw e;
+    }
   }
   if (v.maxFlows !== undefined) o.maxFlows = number('--max-flows', v.maxFlows, { min: 1, integer: true });
   if (v.maxFragments !== undefined) o.maxFragments = number('--max-fragments', v.maxFragments, { min: 1, integer: true });

@@ -3,7 +3,7 @@
  * these names (statecap/report-v1); add fields, never rename them.
  * Times are seconds since the epoch as numbers; packet numbers are 1-based as in Wireshark.
  */
-import type { CostModelReport, EndpointReport } from './endpoint.js';
+import type { AttemptReport, CostModelReport, EndpointReport, StateLossReport } from './endpoint.js';
 
 export const REPORT_SCHEMA = 'statecap/report-v1';
 
@@ -16,6 +16,10 @@ export interface ReportBase {
   capture: CaptureReport;
   options: AnalysisOptionsReport;
   endpoints: EndpointReport[];
+  /** Destinations that never answered (silence, a reset to the SYN, an ICMP error): no server, no state. */
+  attempts: AttemptReport[];
+  /** State the capture shows was lost, in packet order. */
+  stateLoss: StateLossReport[];
   costModel: CostModelReport;
   /** Evictions forced by table caps (never silent). */
   limits: LimitsReport;
@@ -40,6 +44,10 @@ export interface CaptureReport {
   lastTime: number | null;
   /** Packets that carried nothing analysable, by reason (e.g. "linktype-105", "arp", "tcp: too-short"). */
   undecoded: Record<string, number>;
+  /** With --continuous: the files read as this one capture, in order (`path` is the first). */
+  files?: string[];
+  /** With --filter: packets read but left out because they did not pass it; absent without a filter. */
+  filteredOut?: number;
   /** Set when reading stopped early; everything before it was analysed. */
   error?: string;
 }
@@ -49,6 +57,8 @@ export interface AnalysisOptionsReport {
   dnsTimeout: number;
   timeWait: number;
   checksums: 'ignore' | 'verify';
+  /** The --filter expression (pcap-filter syntax); absent without a filter. */
+  filter?: string;
 }
 
 export interface LimitsReport {

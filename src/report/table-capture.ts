@@ -14,6 +14,8 @@ export function captureSection(report: Report, color: boolean, width?: number): 
     ['Link types', c.linkTypes.length > 0 ? c.linkTypes.join(', ') : '-'],
     ['Packets', `${c.packets} (${formatBytes(c.bytes)})`],
     ['Time', `${formatTime(c.firstTime)} to ${formatTime(c.lastTime)} (${formatSeconds(duration)})`],
+    ...(report.options.filter !== undefined
+      ? [['Filter', `${report.options.filter} (${c.packets - (c.filteredOut ?? 0)} of ${c.packets} packets passed)`] as [string, string]] : []),
     ['Undecoded', formatCounts(c.undecoded)],
     ['Connections', [
       report.tcp.summary.flows > 0 ? `${countOf(report.tcp.summary.flows, 'TCP connection', 'TCP connections')} (${formatCounts(report.tcp.summary.connStates)})`

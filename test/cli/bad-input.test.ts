@@ -167,7 +167,7 @@ describe.concurrent('statecap analyze on bad input', () => {
 
   const usage: [string[], string][] = [
     [['--bogus'], "statecap: unknown option '--bogus' (see --help)"],
-    [['--format', 'xml'], "statecap: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are table, json, markdown, ndjson, html. (see --help)"],
+    [['--format', 'xml'], "statecap: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are table, json, markdown, ndjson, html, zeek. (see --help)"],
   ];
   for (const [args, first] of usage) {
     it(`usage mistake ${args.join(' ')}: exit 2, the problem on the first stderr line, nothing analysed`, async () => {

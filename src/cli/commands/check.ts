@@ -9,6 +9,7 @@ import { Command, Option } from 'commander';
 import type { AnyReport } from '../../report/schema.js';
 import { isFailed } from '../../report/failed.js';
 import { UsageError, type CommonOptionValues } from '../options.js';
+import { examples } from '../help.js';
 import { parseExpectation, type Expectation } from '../../check/expectation.js';
 import { checkExitCode, runChecks } from '../../check/run.js';
 import { checkJson, renderCheckMarkdown, renderCheckText } from '../../check/render.js';
@@ -52,9 +53,14 @@ export function register(program: Command, deps: CommandDeps): void {
     .argument('[capture...]', 'pcap or pcapng files (gzip allowed); - reads standard input')
     .requiredOption('-e, --expect <expectation...>', 'expectations "<metric> <op> <value>" with op == != < <= > >= (list: statecap metrics); repeatable')
     .option('--junit <file>', 'also write JUnit XML: one testsuite per capture, one testcase per expectation')
-    .addOption(new Option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table', 'table'))
     .option('-o, --output <file>', 'write the results to FILE instead of standard output');
   addSharedAnalysisOptions(cmd, deps);
+  examples(cmd, [
+    ['statecap check -e "tcp.flows >= 1" -e "dns.unanswered == 0" fixtures/quickstart.pcap', 'exit 0: both hold'],
+    ['statecap check fixtures/*.pcap -e "tcp.connState.REJ == 0" --junit results.xml', 'JUnit XML for CI'],
+    ['statecap check -e "endpoint[127.0.0.2:8080].peak.bytes <= 4096" -f markdown fixtures/quickstart.pcap', 'a job summary'],
+  ]);
   cmd.action(async (captures: string[], values: CheckValues) => {
     const split = splitCaptures(captures, values.expect, process.argv);
     if (split.captures.length === 0) throw new UsageError("missing required argument 'capture' (see --help)");

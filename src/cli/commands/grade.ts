@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { AnyReport } from '../../report/schema.js';
 import type { CommonOptionValues } from '../options.js';
+import { examples } from '../help.js';
 import { parseRubric, type Rubric } from '../../grade/rubric.js';
 import { collectSubmission, uniqueNames } from '../../grade/submission.js';
 import { gradeSubmission, type SubmissionGrade } from '../../grade/grade.js';
@@ -31,9 +32,14 @@ export function register(program: Command, deps: CommandDeps): void {
     .description('grade capture homework against a declarative JSON rubric (a submission is a capture or a folder of captures)')
     .argument('<submission...>', 'capture files or folders, one per student')
     .requiredOption('-r, --rubric <file>', 'the rubric (JSON): items with points, expectations and where filters')
-    .addOption(new Option('-f, --format <format>', `output format: ${GRADE_FORMATS.join(', ')}`).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...GRADE_FORMATS]).default('table', 'table'))
     .option('-o, --output <dir>', 'write one file per submission into DIR, named after it');
   addSharedAnalysisOptions(cmd, deps);
+  examples(cmd, [
+    ['statecap grade -r examples/rubrics/tcp-handshake/rubric.json examples/rubrics/tcp-handshake/submissions/*', 'a score table'],
+    ['statecap grade -r rubric.json -f csv submissions/* > gradebook.csv', 'one CSV row per student'],
+    ['statecap grade -r rubric.json -f gradescope -o results/ submissions/*', 'one Gradescope JSON file per student'],
+  ]);
   cmd.action(async (submissions: string[], values: GradeValues) => {
     process.exitCode = await runGradeCommand(submissions, values, deps);
   });

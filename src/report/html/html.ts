@@ -40,8 +40,16 @@ export const HTML_DEFAULTS = { maxRows: 1000, maxCharts: 20, maxLadders: 100 } a
 /** Packets logged at each end of a flow for its ladder (the recorder's first/last N). */
 export const HTML_LADDER_PACKETS = 10;
 
-/** Height of a ladder figure around its SVG: caption line, padding and border (see style.ts figure.ladder). */
-const LADDER_CHROME = 36;
+/** Content height of a ladder figure besides its SVG: the caption (19 px) and its margin (4 px), see style.ts. */
+const LADDER_CHROME = 23;
+
+/**
+ * Endpoint rows listed: a table whose cells wrap long reasons costs the browser most of its layout
+ * time, so it stops sooner than the other lists (the JSON report lists every endpoint).
+ */
+function endpointRows(o: { maxRows: number }): number {
+  return Math.min(o.maxRows, 200);
+}
 
 /** Anchors, prefixed by the capture's position so several captures share one page. */
 function anchors(ci: number) {
@@ -101,7 +109,7 @@ function summary(c: CaptureContext): string {
     ['Packets', `${cap.packets} (${formatBytes(cap.bytes)})`],
     ['Format', `${cap.format ?? 'unknown'}${cap.compressed ? ', gzip' : ''}; ${cap.linkTypes.join(', ') || 'no link type'}`],
     ['Time', `${formatTime(cap.firstTime)} to ${formatTime(cap.lastTime)} (${formatSeconds(duration)})`],
-    ['TCP', `${countOf(r.tcp.summary.flows, 'connection', 'connections')} (${formatCounts(r.tcp.summary.connStates)}), ${r.tcp.summary.retransmissions} retransmissions`],
+    ['TCP', `${countOf(r.tcp.summary.flows, 'connection', 'connections')} (${formatCounts(r.tcp.summary.connStates)}), ${countOf(r.tcp.summary.retransmissions, 'retransmission', 'retransmissions')}`],
     ['DNS', `${countOf(r.dns.summary.queries, 'query', 'queries')}: ${r.dns.summary.answered} answered, ${r.dns.summary.unanswered} unanswered, RTT median ${formatSeconds(r.dns.summary.rttMedian)}`],
     ['QUIC', `${countOf(r.quic.summary.connections, 'connection', 'connections')}, ${r.quic.summary.handshakes.complete} complete handshakes`],
   ];
@@ -115,14 +123,17 @@ function summary(c: CaptureContext): string {
 function endpointsTable(c: CaptureContext): string {
   const list = c.r.endpoints;
   if (list.length === 0) return '<section><h3>Endpoints</h3><p>No endpoint held state.</p></section>';
-  const rows = list.slice(0, c.o.maxRows).map((e, i) => {
+  const rows = list.slice(0, endpointRows(c.o)).map((e, i) => {
     const restart = restartLine(e);
-    const why = [...e.reasons, ...(restart === null ? [] : [restart])].map((x) => `<li>${h(x)}</li>`).join('');
+    const [first, ...rest] = [...e.reasons, ...(restart === null ? [] : [restart])];
+    // The first reason shows; the others wait in a closed <details> (not laid out until opened).
+    const why = first === undefined ? '' : rest.length === 0 ? h(first)
+      : `<details><summary>${h(first)}</summary><ul class="why">${rest.map((x) => `<li>${h(x)}</li>`).join('')}</ul></details>`;
     return `<tr id="${c.a.endpointRow(i)}" data-search="${searchText(e.endpoint, e.role, e.verdict)}">
 <td>${link(c.endpointLink.get(e.endpoint), e.endpoint)}</td><td>${e.role}</td><td class="${e.verdict}">${e.verdict}</td>
 <td class="n">${e.peak.entries}</td><td class="n">${e.peak.packet === null ? '-' : `#${e.peak.packet}`}</td>
 <td class="n">${formatBytes(e.peakBytes.bytes)}</td><td class="n">${formatSeconds(e.idleSeconds)}</td><td>${e.stickyRouting}</td>
-<td><ul class="why">${why}</ul></td></tr>`;
+<td>${why}</td></tr>`;
   });
   return `<section><h3>Endpoints (${list.length}), by peak state</h3><table class="list"><thead><tr>
 <th>Endpoint</th><th>Role</th><th>Verdict</th><th>Peak entries</th><th>At</th><th>Peak bytes</th><th>Idle</th><th>Sticky routing</th><th>Why, and what a restart breaks</th>
@@ -215,7 +226,7 @@ function captureSection(r: Report, ci: number, o: CaptureContext['o'], charts: E
   const a = anchors(ci);
   const charted = r.endpoints.slice(0, o.maxCharts).filter((e) => e.peak.entries > 0);
   const endpointLink = new Map<string, string>();
-  r.endpoints.slice(0, o.maxRows).forEach((e, i) => endpointLink.set(e.endpoint, a.endpointRow(i)));
+  r.endpoints.slice(0, endpointRows(o)).forEach((e, i) => endpointLink.set(e.endpoint, a.endpointRow(i)));
   const chartOf = new Map<EndpointReport, EndpointChart>();
   for (const e of charted) {
     const i = r.endpoints.indexOf(e);

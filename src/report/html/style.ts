@@ -28,7 +28,7 @@ section.endpoint { background: #fff; border: 1px solid #e1e4e8; border-radius: 6
 .hover { font: 12px ui-monospace, monospace; color: #57606a; min-height: 16px; }
 figure.ladder { background: #fff; border: 1px solid #e1e4e8; border-radius: 6px; margin: 12px 0; padding: 6px 10px; overflow-x: auto; content-visibility: auto; }
 figure.ladder:target, tr:target, section.endpoint:target { outline: 2px solid #0969da; }
-figcaption { font-weight: 600; margin-bottom: 4px; line-height: 18px; }
+figcaption { font-weight: 600; margin-bottom: 4px; line-height: 19px; height: 19px; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
 figcaption a.up { font-weight: normal; font-size: 12px; margin-left: 8px; }
 svg.ladder { display: block; font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
 svg.ladder .life { stroke: #57606a; stroke-width: 2; }

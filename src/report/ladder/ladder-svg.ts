@@ -65,8 +65,10 @@ export function layoutLadder(ladder: Ladder, width = 760): LadderLayout {
   return layout;
 }
 
-function stateLabel(c: { state: string; note: string }): string {
-  return c.note === '' ? c.state : `${c.state} (${c.note})`;
+function stateLabel(c: { state: string; note: string; uncertain?: true }): string {
+  const state = c.uncertain ? `${c.state}?` : c.state;
+  const note = c.uncertain ? [c.note, 'time uncertain'].filter((x) => x !== '').join(', ') : c.note;
+  return note === '' ? state : `${state} (${note})`;
 }
 
 /** Text for SVG/HTML: the five characters that could end an attribute or start markup. */

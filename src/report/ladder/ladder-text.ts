@@ -33,8 +33,12 @@ function printable(text: string): string {
 }
 
 function stateText(change: StateChange): string {
-  return change.note === '' ? change.state : `${change.state} ${change.note}`;
+  const state = change.uncertain ? `${change.state}?` : change.state;
+  return change.note === '' ? state : `${state} ${change.note}`;
 }
+
+/** Said under the diagram when a state carries the "?" mark. */
+export const UNCERTAIN_LEGEND = '? when this change happened is an estimate (a retransmitted SYN or FIN, or crossing FINs)';
 
 /** An arrow's labels from the most detailed down: all numbers, without the window, flags alone. */
 function labelLevels(a: LadderArrow): string[] {
@@ -104,6 +108,7 @@ export function renderLadderText(ladder: Ladder, options: LadderTextOptions): st
   lines.push(row(fit(ladder.client, stateWidth, g), g.line, ' '.repeat(arrowWidth), g.line, ladder.server));
   lines.push(row(ladder.start.client, g.line, ' '.repeat(arrowWidth), g.line, ladder.start.server));
   for (const r of ladder.rows) lines.push(...renderRow(r));
+  if (ladder.rows.some((r) => r.kind === 'states' && (r.client?.uncertain || r.server?.uncertain))) lines.push('', UNCERTAIN_LEGEND);
   return `${lines.map(printable).join('\n')}\n`;
 
   function renderRow(r: LadderRow): string[] {

@@ -27,6 +27,8 @@ export interface StateChange {
   state: string;
   /** Why, briefly: an RFC 9293 section for TCP, a word for DNS and QUIC. */
   note: string;
+  /** The change's moment is an estimate (TcpTransition.uncertain): drawn with a "?". */
+  uncertain?: true;
 }
 
 export interface LadderStates {
@@ -81,10 +83,8 @@ function stateRows(transitions: readonly TcpTransition[], packet: TcpPacketRecor
   for (const t of transitions) {
     const sent = packet === null ? null : packet.from === t.endpoint;
     const syn = packet === null ? null : packet.flags.split(',').includes('SYN');
-    // A transition the tracker could not place for sure (a retransmitted SYN or FIN) says so.
-    const uncertain = (t as TcpTransition & { uncertain?: boolean }).uncertain === true;
-    const section = rfcSection(t, sent, syn);
-    const change: StateChange = { state: t.to, note: uncertain ? `${section}, uncertain` : section };
+    // A transition the tracker could not time for sure (a retransmitted SYN or FIN) is marked.
+    const change: StateChange = { state: t.to, note: rfcSection(t, sent, syn), ...(t.uncertain ? { uncertain: true } : {}) };
     const last = rows[rows.length - 1];
     // One row per packet and end: a second change of the same end at the same packet gets its own row.
     if (last !== undefined && last.packet === t.packet && last[t.endpoint] === null) last[t.endpoint] = change;
