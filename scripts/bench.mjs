@@ -1,103 +1,137 @@
 #!/usr/bin/env node
 /**
- * npm run bench: generates (never stores) large captures, then measures
- *  - the capture readers alone (pcap-parser and the builtin one) and the whole pipeline: packets/s, peak RSS;
- *  - that memory does not grow with the packet count (same flows, 4x the packets);
- *  - tshark -q -z conv,tcp on the same file when tshark is installed;
- *  - adversarial captures (SYN flood, unanswered DNS, QUIC Initial flood, fragments that never
- *    complete): time and peak RSS at full size, and the heap still in use after garbage collection
- *    at half and at full size. Both sizes are past the default caps (100,000 flows, queries,
- *    connections, endpoints and listed rows), so that figure must not grow with the flood (ratio
- *    near 1). Peak RSS is higher: V8 lets garbage pile up to a multiple of the live heap.
+ * npm run bench: generates (never stores) large captures and measures, per capture, in one run:
+ *  - statecap end to end (`analyze --format json --output /dev/null`, startup included): packets/s;
+ *  - `tshark -n -q -z conv,tcp` on the same file, and the ratio of the two (this machine's speed
+ *    varies, so only ratios measured in the same run compare across days);
+ *  - the shares of the end-to-end time spent by the capture reader alone and by reader + decoder;
+ *  - peak RSS of the end-to-end run, and the most heap still in use after a GC (sampled every
+ *    100,000 packets on a separate run): what the analysis holds, whatever V8 leaves to collect.
+ * Captures:
+ *  - a real-traffic mix: every packet of ../shared/corpus/pcaps, repeated up to --packets (when the
+ *    corpus is there);
+ *  - a TCP mix: --packets packets over --connections short connections;
+ *  - long-lived connections: the same 2,000 connections in 0.5 M and in 2 M packets, to show that
+ *    memory follows live state, not packets (peak RSS ratio);
+ *  - floods past the default caps: SYN, unanswered DNS, QUIC Initials, IP fragments (--scale F);
+ *  - a batch of 8 captures with --jobs 1 and --jobs 2 (the worker pool), when --jobs is supported.
  * Children run with Node's default heap limit, as the CLI does.
- * Options: --packets N (default 1000000), --connections N (default 10000), --skip-adversarial,
- * --only-adversarial, --scale F (adversarial sizes).
+ * Options: --packets N (default 1000000), --connections N (10000), --scale F (floods, 1),
+ * --only real,mix,long,flood,jobs (default: all), --skip-tshark, --pcap-parser (also time that reader).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeTcpMix, writeSynFlood, writeUnansweredDns, writeQuicInitialFlood, writeFragmentFlood } from './bench/generate.mjs';
+import { writeTcpMix, writeLongLived, writeSynFlood, writeUnansweredDns, writeQuicInitialFlood, writeFragmentFlood } from './bench/generate.mjs';
+import { writeRealMix } from './bench/real-mix.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : dflt; };
-const packets = opt('--packets', 1_000_000), connections = opt('--connections', 10_000), scale = opt('--scale', 1);
+const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const packets = Number(opt('--packets', 1_000_000)), connections = Number(opt('--connections', 10_000)), scale = Number(opt('--scale', 1));
+const only = new Set(opt('--only', 'real,mix,long,flood,jobs').split(','));
 const dir = mkdtempSync(join(tmpdir(), 'statecap-bench-'));
+const corpus = join(here, '..', '..', 'shared', 'corpus', 'pcaps');
 
-function run(mode, file, reader, extra) {
-  const p = spawnSync(process.execPath, [...(mode === 'retained' ? ['--expose-gc'] : []), join(here, 'bench/run-one.mjs'), mode, file, reader, JSON.stringify(extra ?? {})], { encoding: 'utf8' });
+function run(mode, file, extra = {}) {
+  const node = [...(mode === 'retained' ? ['--expose-gc'] : [])];
+  const p = spawnSync(process.execPath, [...node, join(here, 'bench/run-one.mjs'), mode, file, JSON.stringify(extra)], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (p.status !== 0) return { error: (p.stderr || 'failed').trim().split('\n').pop() };
   return JSON.parse(p.stdout.trim().split('\n').pop());
 }
-const rate = (n, s) => `${(n / s / 1e6).toFixed(2)}M packets/s`;
-const line = (label, r, n) => console.log(`${label.padEnd(44)} ${r.error ? `error: ${r.error}` : `${r.seconds.toFixed(2)} s  ${rate(n, r.seconds).padEnd(18)} peak RSS ${r.maxRssMB.toFixed(0)} MB`}`);
+
+let tsharkMissing = args.includes('--skip-tshark');
+try {
+  if (!tsharkMissing) execFileSync('tshark', ['--version'], { stdio: 'ignore' });
+} catch {
+  tsharkMissing = true;
+  console.log('tshark not installed: no comparison');
+}
+function tshark(file) {
+  if (tsharkMissing) return null;
+  const t0 = process.hrtime.bigint();
+  const p = spawnSync('tshark', ['-n', '-q', '-r', file, '-z', 'conv,tcp'], { stdio: 'ignore' });
+  return p.status === 0 ? Number(process.hrtime.bigint() - t0) / 1e9 : null;
+}
+
+const rows = [];
+const M = (n, s) => (n / s / 1e6).toFixed(2);
+const mb = (x) => (x === undefined ? '' : `${x.toFixed(0)}`);
+
+/** All measurements of one capture; prints a line as soon as it is done. */
+function measure(label, file, n, { options, cliArgs } = {}) {
+  const reader = run('reader', file);
+  const decode = run('decode', file);
+  const cli = run('cli', file, { args: cliArgs ?? [] });
+  const retained = run('retained', file, { options });
+  const ts = tshark(file);
+  const row = { label, packets: n, reader, decode, cli, retained, tshark: ts };
+  if (args.includes('--pcap-parser')) row.pcapParser = run('reader', file, { reader: 'pcap-parser' });
+  rows.push(row);
+  const err = [reader, decode, cli, retained].find((r) => r.error);
+  if (err) {
+    console.log(`${label}: error: ${err.error}`);
+    return row;
+  }
+  const s = cli.seconds;
+  console.log(`${label}: ${n} packets, ${(statSync(file).size / 1e6).toFixed(0)} MB`
+    + `\n  statecap ${s.toFixed(2)} s = ${M(n, s)} M packets/s`
+    + (ts !== null ? `; tshark ${ts.toFixed(2)} s = ${M(n, ts)} M packets/s; ratio ${(ts / s).toFixed(1)}x` : '')
+    + `\n  shares of the end-to-end time: reader alone ${pct(reader.seconds / s)}, reader + decode ${pct(decode.seconds / s)}`
+    + `\n  peak RSS ${mb(cli.maxRssMB)} MB, heap after GC ${mb(retained.retainedMB)} MB`
+    + (row.pcapParser ? `\n  pcap-parser reader alone ${row.pcapParser.seconds.toFixed(2)} s (builtin ${reader.seconds.toFixed(2)} s)` : ''));
+  return row;
+}
+const pct = (x) => `${(x * 100).toFixed(0)}%`;
 
 try {
-  if (!args.includes('--only-adversarial')) throughput();
-  if (!args.includes('--skip-adversarial')) adversarial();
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-
-function throughput() {
-  const mix = join(dir, 'mix.pcap');
-  let t0 = Date.now();
-  const g = writeTcpMix(mix, { packets, connections });
-  console.log(`generated ${g.packets} packets over ${g.connections} TCP connections (${(statSync(mix).size / 1e6).toFixed(0)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  line('reader alone: pcap-parser', run('reader', mix, 'pcap-parser'), g.packets);
-  line('reader alone: builtin', run('reader', mix, 'builtin'), g.packets);
-  const whole = run('analyze', mix, 'builtin');
-  line('whole pipeline (builtin reader)', whole, g.packets);
-  line('whole pipeline (pcap-parser)', run('analyze', mix, 'pcap-parser'), g.packets);
-  if (whole.tcpFlows !== undefined) console.log(`  flows found: ${whole.tcpFlows}`);
-
-  // Memory must follow live flows, not packets: same connection count, a quarter of the packets.
-  const small = join(dir, 'mix-quarter.pcap');
-  const gs = writeTcpMix(small, { packets: Math.floor(packets / 4), connections });
-  const q = run('analyze', small, 'builtin');
-  line(`whole pipeline, ${gs.packets} packets`, q, gs.packets);
-  if (!q.error && !whole.error) console.log(`  peak RSS ratio (4x packets / 1x): ${(whole.maxRssMB / q.maxRssMB).toFixed(2)}`);
-  rmSync(small);
-
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    t0 = Date.now();
-    execFileSync('tshark', ['-n', '-q', '-r', mix, '-z', 'conv,tcp'], { stdio: 'ignore', maxBuffer: 1 << 30 });
-    const s = (Date.now() - t0) / 1000;
-    console.log(`${'tshark -q -z conv,tcp'.padEnd(44)} ${s.toFixed(2)} s  ${rate(g.packets, s)}`);
-  } catch {
-    console.log('tshark not installed: skipped the comparison');
+  if (only.has('real')) {
+    if (existsSync(corpus)) {
+      const f = join(dir, 'real-mix.pcapng');
+      const g = await writeRealMix(f, corpus, packets);
+      measure(`real-traffic mix (the shared corpus's ${g.sourcePackets} packets, repeated)`, f, g.packets);
+      rmSync(f);
+    } else console.log('no ../shared/corpus: real-traffic mix skipped');
   }
-  rmSync(mix);
-
-}
-
-function adversarial() {
-  {
-    // Half of each is already past the default caps (100,000).
+  if (only.has('mix')) {
+    const f = join(dir, 'mix.pcap');
+    const g = writeTcpMix(f, { packets, connections });
+    measure(`TCP mix, ${g.connections} connections`, f, g.packets);
+    rmSync(f);
+  }
+  if (only.has('long')) {
+    const sizes = [500_000, 2_000_000];
+    const long = sizes.map((size) => {
+      const f = join(dir, `long-${size}.pcap`);
+      const g = writeLongLived(f, { packets: size, connections: 2_000 });
+      const row = measure(`long-lived, 2000 connections, ${(size / 1e6).toFixed(1)} M packets`, f, g.packets);
+      rmSync(f);
+      return row;
+    });
+    const [a, b] = long;
+    if (!a.cli.error && !b.cli.error) {
+      console.log(`  4x the packets on the same connections: peak RSS x${(b.cli.maxRssMB / a.cli.maxRssMB).toFixed(2)}, heap after GC x${(b.retained.retainedMB / a.retained.retainedMB).toFixed(2)}`);
+    }
+  }
+  if (only.has('flood')) {
     const n = Math.floor(1_000_000 * scale);
-    const scenarios = [
-      ['SYN flood, half-open connections', writeSynFlood, n],
+    const floods = [
+      ['SYN flood, half-open connections from spoofed sources', writeSynFlood, n],
       ['unanswered DNS queries', writeUnansweredDns, n],
       ['QUIC Initials with random CIDs', writeQuicInitialFlood, Math.floor((n * 2) / 5)],
-      ['IP fragments that never complete', writeFragmentFlood, n],
+      ['IP first fragments that never complete', writeFragmentFlood, n],
     ];
-    for (const [label, write, count] of scenarios) {
-      const f = join(dir, 'adv.pcap');
+    for (const [label, write, count] of floods) {
+      const f = join(dir, 'flood.pcap');
       write(f, Math.floor(count / 2));
-      const half = run('retained', f, 'builtin');
+      const half = run('retained', f);
       write(f, count);
-      const full = run('retained', f, 'builtin');
-      const r = run('analyze', f, 'builtin');
-      line(`${label} (${count})`, r, count);
-      if (!full.error && !half.error) {
-        console.log(`  heap in use after GC, most over the run: ${half.retainedMB.toFixed(0)} MB at ${Math.floor(count / 2)}, ` +
-          `${full.retainedMB.toFixed(0)} MB at ${count} (ratio ${(full.retainedMB / half.retainedMB).toFixed(2)})`);
-      }
-      if (r.limits) {
-        const l = r.limits;
+      const row = measure(`${label} (${count})`, f, count);
+      if (!half.error && !row.retained.error) {
+        console.log(`  heap after GC at ${Math.floor(count / 2)}: ${mb(half.retainedMB)} MB (full/half x${(row.retained.retainedMB / half.retainedMB).toFixed(2)})`);
+        const l = row.retained.limits;
         const counted = Object.entries(l).filter(([k, v]) => /^(evicted|omitted)/.test(k) && v > 0).map(([k, v]) => `${k} ${v}`);
         if (l.sharedEndpointRows.length > 0) counted.push(`shared rows ${l.sharedEndpointRows.join(' ')}`);
         console.log(`  counted in limits: ${counted.join(', ') || 'nothing'}`);
@@ -105,4 +139,25 @@ function adversarial() {
       rmSync(f);
     }
   }
+  if (only.has('jobs')) jobs();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** A batch of captures, as `check`/`grade` of many submissions sees: one worker against two. */
+function jobs() {
+  const help = spawnSync(process.execPath, [join(here, '..', 'dist', 'cli', 'main.js'), 'analyze', '--help'], { encoding: 'utf8' });
+  if (!help.stdout.includes('--jobs')) return;
+  const files = [];
+  const first = join(dir, 'batch-0.pcap');
+  const g = writeTcpMix(first, { packets: Math.floor(packets / 8), connections: Math.floor(connections / 8) });
+  for (let i = 0; i < 8; i++) {
+    const f = join(dir, `batch-${i}.pcap`);
+    if (i > 0) copyFileSync(first, f);
+    files.push(f);
+  }
+  const one = run('cli', files.join('\n'), { args: ['--jobs', '1'] });
+  const two = run('cli', files.join('\n'), { args: ['--jobs', '2'] });
+  if (one.error || two.error) console.log(`batch of 8: error: ${(one.error ?? two.error)}`);
+  else console.log(`batch of 8 captures of ${g.packets} packets: --jobs 1 ${one.seconds.toFixed(2)} s, --jobs 2 ${two.seconds.toFixed(2)} s (x${(one.seconds / two.seconds).toFixed(2)})`);
 }

@@ -175,3 +175,43 @@ export function writeFragmentFlood(path, count) {
   w.close();
   return { packets: count };
 }
+
+/**
+ * Long-lived connections: `connections` TCP connections open first, then exchange
+ * request/response rounds in turn until `packets` packets are written, then close. The same
+ * connections at any size, so that memory can be compared across sizes (it should follow the
+ * live connections, not the packets).
+ */
+export function writeLongLived(path, { packets = 500_000, connections = 2_000, payload = 100 } = {}) {
+  const w = new PcapWriter(path);
+  const conns = [];
+  for (let i = 0; i < connections; i++) {
+    conns.push({ c: CLIENT_NET + 0x10000 + (i % 250) + 1, s: SERVER_NET + (i % 8) + 1, cp: 20000 + i, sp: 8080,
+      cs: (i * 7919) >>> 0, ss: (i * 104729) >>> 0, cn: 0, sn: 0 });
+  }
+  let t = 1_700_000_000_000_000;
+  const len = ETH + IP4 + TCP_H;
+  for (const f of conns) {
+    w.add(t += 5, len, (b, o) => tcp(b, o, f.c, f.s, f.cp, f.sp, f.cs, 0, SYN, 0));
+    w.add(t += 5, len, (b, o) => tcp(b, o, f.s, f.c, f.sp, f.cp, f.ss, f.cs + 1, SYN | ACK, 0));
+    w.add(t += 5, len, (b, o) => tcp(b, o, f.c, f.s, f.cp, f.sp, f.cs + 1, f.ss + 1, ACK, 0));
+  }
+  const closing = 3 * connections;
+  // Rounds: request, response, ACK of the response (a delayed ACK every other round).
+  for (let k = 0; w.packets < packets - closing; k++) {
+    const f = conns[k % connections];
+    const cseq = f.cs + 1 + f.cn, sseq = f.ss + 1 + f.sn;
+    w.add(t += 2, len + payload, (b, o) => tcp(b, o, f.c, f.s, f.cp, f.sp, cseq, sseq, PSH | ACK, payload));
+    w.add(t += 2, len + payload, (b, o) => tcp(b, o, f.s, f.c, f.sp, f.cp, sseq, cseq + payload, PSH | ACK, payload));
+    f.cn += payload; f.sn += payload;
+    if (k % 2 === 0) w.add(t += 2, len, (b, o) => tcp(b, o, f.c, f.s, f.cp, f.sp, cseq + payload, sseq + payload, ACK, 0));
+  }
+  for (const f of conns) {
+    const cseq = f.cs + 1 + f.cn, sseq = f.ss + 1 + f.sn;
+    w.add(t += 5, len, (b, o) => tcp(b, o, f.c, f.s, f.cp, f.sp, cseq, sseq, FIN | ACK, 0));
+    w.add(t += 5, len, (b, o) => tcp(b, o, f.s, f.c, f.sp, f.cp, sseq, cseq + 1, FIN | ACK, 0));
+    w.add(t += 5, len, (b, o) => tcp(b, o, f.c, f.s, f.cp, f.sp, cseq + 1, sseq + 1, ACK, 0));
+  }
+  w.close();
+  return { packets: w.packets, connections };
+}

@@ -1,33 +1,44 @@
 /**
- * Child process of the benchmark: analyzes one capture and prints time, peak RSS and counts as JSON.
- * Mode 'retained' (run with --expose-gc) also collects garbage every 100,000 packets and reports the
- * most heap still in use after it: what the analysis holds, whatever V8's lazy collection leaves.
+ * Child process of the benchmark: one measurement of one capture, printed as one JSON line.
+ * Modes:
+ *  - reader:   the capture reader alone (records counted, nothing decoded);
+ *  - decode:   reader + decodePacket on every record;
+ * *  - cli:      `statecap analyze --format json --output /dev/null FILE...` end to end, module loading
+ *              included (extra args after the file list, e.g. --jobs 2);
+ *  - retained: the library pipeline (run with --expose-gc), collecting garbage every 100,000 packets:
+ *              the most heap still in use after a GC, i.e. what the analysis holds.
+ * Every mode reports seconds and peak RSS of this process.
  */
-import { analyzeCapture } from '../../dist/index.js';
-import { readCapture } from '../../dist/capture/open.js';
-
-const [mode, path, reader = 'builtin', ...rest] = process.argv.slice(2);
-const extra = rest.length ? JSON.parse(rest[0]) : {};
+const [mode, file, extraJson = '{}'] = process.argv.slice(2);
+const extra = JSON.parse(extraJson);
 const t0 = process.hrtime.bigint();
-let result;
-if (mode === 'reader') {
-  let n = 0;
-  const summary = await readCapture(path, () => { n++; }, { reader });
-  result = { packets: n, error: summary.error?.message ?? null };
-} else {
+let result = {};
+if (mode === 'reader' || mode === 'decode') {
+  const { readCapture } = await import('../../dist/capture/open.js');
+  const { decodePacket } = await import('../../dist/decode/decode.js');
+  let n = 0, tcp = 0;
+  const decode = mode === 'decode';
+  const summary = await readCapture(file, (r) => {
+    n++;
+    if (decode && decodePacket(r).tcp !== undefined) tcp++;
+  }, { reader: extra.reader ?? 'builtin' });
+  result = { packets: n, tcpPackets: decode ? tcp : undefined, error: summary.error?.message ?? null };
+} else if (mode === 'cli') {
+  const files = file.split('\n');
+  process.argv = [process.argv[0], 'statecap', 'analyze', '--format', 'json', '--output', '/dev/null', ...(extra.args ?? []), ...files];
+  await import('../../dist/cli/statecap.js');
+  // main() sets exitCode; wait for the output to close (it awaits finished(file)).
+  result = { exitCode: process.exitCode ?? 0 };
+} else if (mode === 'retained') {
+  const { analyzeCapture } = await import('../../dist/index.js');
   let retainedMB = 0;
   const sample = () => {
     globalThis.gc();
     retainedMB = Math.max(retainedMB, process.memoryUsage().heapUsed / 1e6);
   };
-  const watch = mode === 'retained' ? { progressEvery: 100_000, onProgress: sample } : {};
-  const r = await analyzeCapture(path, { reader, ...extra, ...watch });
-  if (mode === 'retained') sample(); // the finished report is held too
-  result = 'error' in r ? { error: r.error } : {
-    packets: r.capture.packets, tcpFlows: r.tcp.flows.length, dnsQueries: r.dns.summary.queries,
-    quicConnections: r.quic.connections.length, endpoints: r.endpoints.length, limits: r.limits,
-    ...(mode === 'retained' ? { retainedMB } : {}),
-  };
-}
+  const r = await analyzeCapture(file, { ...(extra.options ?? {}), progressEvery: 100_000, onProgress: sample });
+  sample(); // the finished report is held too
+  result = 'error' in r ? { error: r.error } : { packets: r.capture.packets, retainedMB, limits: r.limits };
+} else throw new Error(`unknown mode ${mode}`);
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-console.log(JSON.stringify({ ...result, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+process.stdout.write(`${JSON.stringify({ ...result, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);

@@ -4,6 +4,7 @@
  * Exit codes: 0 success; 1 a `check` expectation failed; 2 bad input (unreadable capture, bad option, bad rubric, unwritable output).
  */
 import { createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
@@ -29,6 +30,20 @@ import { progressLine, setColorMode, terminalWidth, useColor } from './terminal.
 import { register as registerExplain } from './commands/explain.js';
 import { register as registerExport } from './commands/export.js';
 import { register as registerSql } from './commands/sql.js';
+import { AnalysisPool } from '../batch/pool.js';
+
+/** --jobs: worker threads for batches of captures; null for one (everything in-process). */
+let pool: AnalysisPool | null = null;
+
+/** The report of one capture: from the pool when the command announced it, else analyzed here. */
+function analyzeOne(path: string, options: AnalyzeOptions): Promise<AnyReport> {
+  return pool?.take(path) ?? analyzeCapture(path, options);
+}
+
+/** Tells the pool which captures the command will ask for, in order (a batch of one stays in-process). */
+function prefetch(paths: readonly string[], options: AnalyzeOptions): void {
+  if (paths.length > 1) pool?.prefetch(paths, options);
+}
 
 export const EXIT = { OK: 0, FAILED_CHECK: 1, BAD_INPUT: 2 } as const;
 
@@ -89,12 +104,13 @@ export async function analyzeAll(
   const reports: AnyReport[] = [];
   // --continuous: all the files are one capture.
   const units = continuous && paths.length > 1 ? [paths] : paths.map((p) => [p]);
+  if (units.length > 1) prefetch(paths, options);
   for (const [index, unit] of units.entries()) {
     const path = unit[0];
     const progress = progressFor(path);
     const report = unit.length > 1
       ? await analyzeContinuous(unit, { ...options, ...progress.options })
-      : await analyzeCapture(path, { ...options, ...progress.options });
+      : await (pool?.take(path) ?? analyzeCapture(path, { ...options, ...progress.options }));
     progress.clear();
     if ('error' in report) {
       process.stderr.write(`statecap: ${report.error}\n`);
@@ -241,7 +257,7 @@ function addAnalysisOptions(cmd: Command): Command {
   // quoted strings ("5") and the empty port list as [] (issue 15). Unset options take the
   // pipeline's DEFAULTS.
   const d = DEFAULTS;
-  return cmd
+  cmd
     .option('--filter <expr>', 'analyze only packets that pass this pcap-filter expression (host, net, port, portrange, src/dst, tcp/udp/icmp, ip/ip6, vlan, and/or/not)')
     .option('--dns-port <ports>', 'also decode DNS on these UDP/TCP ports: comma-separated or repeated (53 always)', collect)
     .option('--dns-timeout <seconds>', `answers after this are late; pending queries stop costing the client (default: ${d.dnsTimeout})`)
@@ -257,6 +273,18 @@ function addAnalysisOptions(cmd: Command): Command {
     .option('--tracker-option <k=v>', 'a registered tracker\'s option, repeatable: udpTimeout, icmpTimeout (seconds), maxUdpFlows, maxIcmpFlows', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option('--max-records <n>', `rows listed per report list (flows, transactions, connections); the summaries count all (default: ${d.maxRecords})`)
     .addOption(new Option('--reader <reader>', 'classic pcap reader').choices(['pcap-parser', 'builtin']).default('builtin', 'builtin'));
+  // export defines its own --jobs (its workers write Parquet rows); the others share this one.
+  if (!cmd.options.some((o) => o.long === '--jobs')) {
+    cmd.option('--jobs <n>', 'captures analyzed at once in worker threads; output stays in input order (default: the number of cores)');
+  }
+  return cmd;
+}
+
+/** Sets up the worker pool for the command about to run, from its --jobs. */
+function startPool(values: { jobs?: string }): void {
+  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new UsageError(`option --jobs: '${values.jobs}' is not a whole number from 1 to 256`);
+  pool = jobs > 1 ? new AnalysisPool(jobs) : null;
 }
 
 const EXAMPLES = {
@@ -298,14 +326,14 @@ export function buildProgram(): Command {
     examples(program.commands[program.commands.length - 1], EXAMPLES[view]);
   }
 
-  const analyze = (path: string, options: AnalyzeOptions) => analyzeCapture(path, options);
-  registerCheck(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
+  program.hook('preAction', (_program, action) => startPool(action.opts()));
+  registerCheck(program, { analyze: analyzeOne, prefetch, addAnalysisOptions, toAnalyzeOptions });
   registerMetrics(program);
-  registerFlow(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
-  registerGrade(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
-  registerExplain(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
-  registerExport(program, { analyze, addAnalysisOptions, toAnalyzeOptions });
-  registerSql(program, { analyze });
+  registerFlow(program, { analyze: analyzeOne, addAnalysisOptions, toAnalyzeOptions });
+  registerGrade(program, { analyze: analyzeOne, prefetch, addAnalysisOptions, toAnalyzeOptions });
+  registerExplain(program, { analyze: analyzeOne, addAnalysisOptions, toAnalyzeOptions });
+  registerExport(program, { analyze: analyzeOne, addAnalysisOptions, toAnalyzeOptions });
+  registerSql(program, { analyze: analyzeOne });
   return program;
 }
 
@@ -329,6 +357,9 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write(`statecap: internal error: ${err?.message ?? String(e)}\n`);
     if (process.env.STATECAP_DEBUG) process.stderr.write(`${err?.stack}\n`);
     process.exitCode = EXIT.BAD_INPUT;
+  } finally {
+    await pool?.close();
+    pool = null;
   }
 }
 

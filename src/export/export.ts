@@ -28,7 +28,8 @@ export interface ExportResult {
 
 /** One worker thread and the answer it owes: requests are strictly one at a time. */
 class AnalysisWorker {
-  private readonly worker = new Worker(new URL('./worker.js', import.meta.url));
+  // '../export/': the same file from dist/export/export.js and from the bundled dist/cli/statecap.js.
+  private readonly worker = new Worker(new URL('../export/worker.js', import.meta.url));
   private pending: { resolve: (m: FromWorker) => void; reject: (e: Error) => void } | null = null;
 
   constructor() {

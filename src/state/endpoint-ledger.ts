@@ -104,16 +104,24 @@ export class EndpointLedger {
     this.kindsTouched = true;
     this.account(entry, -1);
     entry.kind = kind;
+    entry.kindIndex = KIND_INDEX[kind];
     entry.entries = entries;
     this.account(entry, 1);
     this.kindsHeld.add(kind);
     if (kindChanged) this.worst?.noteChange(entry);
   }
 
+  /** Called for most data packets: only the bytes move (the same sums as account(-1), account(+1)). */
   setBuffered(entry: LiveEntry, bytes: number): void {
-    this.account(entry, -1);
+    const k = entry.kindIndex;
+    const base = this.options.kindCosts[k] * entry.entries;
+    const before = base + this.options.bufferedByteCost * entry.buffered;
+    const after = base + this.options.bufferedByteCost * bytes;
     entry.buffered = bytes;
-    this.account(entry, 1);
+    this.bytes -= before;
+    this.bytes += after;
+    this.kindBytes[k] -= before;
+    this.kindBytes[k] += after;
   }
 
   removeEntry(entry: LiveEntry): void {
@@ -231,7 +239,7 @@ export class EndpointLedger {
   }
 
   private account(entry: LiveEntry, sign: 1 | -1): void {
-    const k = KIND_INDEX[entry.kind];
+    const k = entry.kindIndex;
     const bytes = this.options.kindCosts[k] * entry.entries + this.options.bufferedByteCost * entry.buffered;
     this.entries += sign * entry.entries;
     if (breaksOnRestart(entry.kind)) this.breakable += sign * entry.entries;

@@ -12,6 +12,8 @@ export interface LiveEntry {
   key: EntryKey;
   ref: EntryRef;
   kind: StateKind;
+  /** Position of `kind` in STATE_KINDS (kept with it: the per-packet accounting indexes by it). */
+  kindIndex: number;
   /** Entries this one stands for (e.g. CIDs mapped); >= 0. */
   entries: number;
   /** Bytes it must buffer now; >= 0. */

@@ -61,6 +61,10 @@ export interface BufferEvent {
   packet: number;
 }
 
+/**
+ * Where trackers send their events. A sink must not keep an event object past the call: trackers
+ * reuse them on the hot path (the `endpoint` and `ref` objects an event points to are not reused).
+ */
 export interface StateSink {
   hold(e: HoldEvent): void;
   release(e: ReleaseEvent): void;

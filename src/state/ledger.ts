@@ -21,7 +21,7 @@
 import type { AttemptReport, CostModelReport, EndpointReport, StateLossReport } from '../model/endpoint.js';
 import { endpointString } from '../flow/endpoint.js';
 import { costModelReport, LINUX_COST_MODEL, type CostModel } from './cost-model.js';
-import { EndpointLedger } from './endpoint-ledger.js';
+import { EndpointLedger, KIND_INDEX } from './endpoint-ledger.js';
 import { entryKey, type LiveEntry } from './entry.js';
 import { STATE_KINDS, type BufferEvent, type EndpointRef, type HoldEvent, type ReleaseEvent, type StateSink } from './events.js';
 import type { FlowEvidence, StateLossEvidence } from './evidence.js';
@@ -151,7 +151,7 @@ export class StateLedger implements StateSink {
     if (entry === undefined) {
       // Copy the ref: a tracker may reuse its event objects.
       const ref = e.ref.part === undefined ? { proto: e.ref.proto, id: e.ref.id } : { proto: e.ref.proto, id: e.ref.id, part: e.ref.part };
-      entry = { key, ref, kind: e.kind, entries, buffered: 0, until: null, generation: 0, live: true };
+      entry = { key, ref, kind: e.kind, kindIndex: KIND_INDEX[e.kind], entries, buffered: 0, until: null, generation: 0, live: true };
       endpoint.addEntry(entry);
     } else {
       endpoint.changeEntry(entry, e.kind, entries);

@@ -1,9 +1,9 @@
-/** Runs the built CLI (dist/cli/main.js) as a child process, as a user or CI job would. */
+/** Runs the built CLI (the bundled bin, dist/cli/statecap.js) as a child process, as a user or CI job would. */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../dist/cli/statecap.js', import.meta.url));
 
 export interface CliResult { status: number | null; stdout: string; stderr: string }
 

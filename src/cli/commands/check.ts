@@ -90,6 +90,7 @@ export async function runCheckCommand(captures: readonly string[], values: Check
   if (bad || options === null) return 2;
 
   const reports: AnyReport[] = [];
+  deps.prefetch?.(captures, options);
   for (const path of captures) {
     const report = await deps.analyze(path, options);
     if (isFailed(report)) {

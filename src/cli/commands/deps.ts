@@ -11,6 +11,8 @@ import { useColor } from '../terminal.js';
 
 export interface CommandDeps {
   analyze: (path: string, options: AnalyzeOptions) => Promise<AnyReport>;
+  /** Announces the captures `analyze` will be asked for, in that order (--jobs analyzes ahead in workers). */
+  prefetch?: (paths: readonly string[], options: AnalyzeOptions) => void;
   /** Adds the analysis options to a command (the lead's `addAnalysisOptions`). */
   addAnalysisOptions?: (cmd: Command) => Command;
   /** Turns option values into AnalyzeOptions; throws a UsageError (one-line message) for a bad value. */

@@ -76,6 +76,7 @@ export async function runGradeCommand(paths: readonly string[], values: GradeVal
   const collected = await Promise.all(paths.map((p) => collectSubmission(p)));
   const names = uniqueNames(collected.map((s) => s.name));
   const grades: SubmissionGrade[] = [];
+  deps.prefetch?.(collected.flatMap((s) => s.captures), options);
   for (const [i, submission] of collected.entries()) {
     const reports: AnyReport[] = [];
     for (const capture of submission.captures) reports.push(await deps.analyze(capture, options));

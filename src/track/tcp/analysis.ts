@@ -8,6 +8,7 @@
  * 0 means "unknown"; unsigned time differences; the 10000 unacknowledged segments limit).
  */
 import { TCP_FLAG } from '../../decode/packet.js';
+import { removeFront } from './number-list.js';
 import { seqDiff } from './seq.js';
 
 /** Analysis flags of one segment (packet-tcp.c TCP_A_*). */
@@ -249,11 +250,8 @@ function forgetAcked(rev: SeqAnalysisFlow, ack: number): void {
   let drop = 0;
   // Oldest first: cumulative ACKs remove a prefix (a bounded loop: at most list.length steps).
   while (drop < list.length && seqDiff(ack, list[drop]) <= 0) drop++;
-  if (drop === list.length) list.length = 0;
-  else if (drop > 0) {
-    list.copyWithin(0, drop);
-    list.length -= drop;
-  } else if (list.length >= MAX_UNACKED_SEGMENTS) {
+  if (drop > 0) removeFront(list, drop);
+  else if (list.length >= MAX_UNACKED_SEGMENTS) {
     // A full list may hold acknowledged segments behind an unacknowledged one: sweep it all.
     rev.unacked = list.filter((end) => seqDiff(ack, end) > 0);
   }

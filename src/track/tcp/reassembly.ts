@@ -6,6 +6,7 @@
  * After a gap, delivery goes on with the bytes past the hole, one segment per `data` call, so a
  * listener can find its framing again (DNS over TCP resynchronises at a segment boundary).
  */
+import { removeFront } from './number-list.js';
 import { seqDiff } from './seq.js';
 
 export const MAX_HELD_BYTES = 1 << 20;
@@ -133,7 +134,7 @@ export class DirectionReassembly {
     }
     if (drop > 0) {
       if (drop === this.ranges.length) this.ranges = EMPTY;
-      else this.ranges.splice(0, drop);
+      else removeFront(this.ranges, drop);
       this.held = sumRanges(this.ranges);
     }
     if (this.segments && this.segments.length > 0) this.deliverHeld(next0, next, packet, time, pastGap);

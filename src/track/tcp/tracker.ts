@@ -11,7 +11,7 @@ import type {
   TcpAnalysis, TcpFlowReport, TcpReport, TcpStateName, TcpTransition,
 } from '../../model/tcp.js';
 import { CONN_STATES } from '../../model/conn-states.js';
-import { NO_STATE, type EndpointRef, type EntryRef, type StateKind, type StateSink } from '../../state/events.js';
+import { NO_STATE, type EndpointRef, type EntryRef, type StateKind, type StateSink, type BufferEvent } from '../../state/events.js';
 import { ExchangeCounter, type Answer } from '../../state/evidence.js';
 import { resetLoss } from './state-loss.js';
 import { ClosedFlows } from './closed-flows.js';
@@ -235,6 +235,22 @@ function fillZeekSegment(z: ZeekSegment, pkt: DecodedPacket & { tcp: TcpSegment 
   z.window = t.window;
   z.time = pkt.time;
   return z;
+}
+
+/**
+ * Reused for every buffer event (most data packets send one or two): a sink reads an event during
+ * the call and keeps none of it (StateSink contract).
+ */
+const scratchBuffer: BufferEvent = { endpoint: { role: 'client', address: '', port: null }, ref: { proto: 'tcp', id: 0 }, bytes: 0, time: 0, packet: 0 };
+
+function fillBuffer(endpoint: EndpointRef, ref: EntryRef, bytes: number, pkt: DecodedPacket): BufferEvent {
+  const e = scratchBuffer;
+  e.endpoint = endpoint;
+  e.ref = ref;
+  e.bytes = bytes;
+  e.time = pkt.time;
+  e.packet = pkt.number;
+  return e;
 }
 
 /** Ledger kind an endpoint holds in a state (null: nothing for this connection). */
@@ -750,11 +766,11 @@ export class TcpTracker {
     const serverBytes = flow.server.bytesInFlight() + (flow.toServer?.held ?? 0);
     if (clientBytes !== flow.client.bufferedReported) {
       flow.client.bufferedReported = clientBytes;
-      this.sink.buffer({ endpoint: flow.clientRef, ref: flow.ref, bytes: clientBytes, time: pkt.time, packet: pkt.number });
+      this.sink.buffer(fillBuffer(flow.clientRef, flow.ref, clientBytes, pkt));
     }
     if (serverBytes !== flow.server.bufferedReported) {
       flow.server.bufferedReported = serverBytes;
-      this.sink.buffer({ endpoint: flow.serverRef, ref: flow.ref, bytes: serverBytes, time: pkt.time, packet: pkt.number });
+      this.sink.buffer(fillBuffer(flow.serverRef, flow.ref, serverBytes, pkt));
     }
   }
 

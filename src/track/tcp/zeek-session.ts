@@ -12,6 +12,7 @@ import type { ConnState } from '../../model/tcp.js';
 import { connState, type ZeekEndpointState } from './conn-state.js';
 import { HISTORY_MASK, addHistory, checkHistory, newHistory, scaledHistoryEntry, type HistoryState } from './history.js';
 import { seqDiff } from './seq.js';
+import { removeFront } from './number-list.js';
 import { LIKELY_SERVER_PORTS } from './zeek-ports.js';
 
 /** Zeek's defaults (scripts/base/init-bare.zeek). */
@@ -684,14 +685,4 @@ export function insertRange(ranges: number[], lo: number, hi: number): void {
     j += 2;
   }
   ranges.splice(i, j - i, newLo, newHi);
-}
-
-/** Drops the first `count` numbers in place (splice would allocate the removed part). */
-export function removeFront(list: number[], count: number): void {
-  if (count >= list.length) {
-    list.length = 0;
-    return;
-  }
-  list.copyWithin(0, count);
-  list.length -= count;
 }

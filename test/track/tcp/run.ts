@@ -19,7 +19,7 @@ export class RecordingSink implements StateSink {
     this.lines.push(`release ${e.endpoint.role} @${e.packet}`);
   }
   buffer(e: BufferEvent): void {
-    this.buffers.push(e);
+    this.buffers.push({ ...e }); // the tracker reuses its buffer event object
     this.lines.push(`buffer ${e.endpoint.role} ${e.bytes} @${e.packet}`);
   }
 }

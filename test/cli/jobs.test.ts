@@ -1,0 +1,37 @@
+/**
+ * --jobs N analyzes a batch in N worker threads; what is written must not depend on it: the same
+ * stdout bytes (reports in input order), the same stderr lines in the same order, the same exit code.
+ */
+import { describe, expect, it } from 'vitest';
+import { fixture, statecap } from './run.js';
+
+// A missing file in the middle: its error line must come between the others' warnings, as in order.
+const BATCH = [fixture('quickstart.pcap'), fixture('dns-tc-retry.pcap'), 'no-such-file.pcap', fixture('quic-loopback.pcap'), fixture('dns-unanswered.pcap')];
+
+describe('--jobs', () => {
+  it('writes the same JSON, errors and exit code with 3 workers as with one', () => {
+    const one = statecap(['analyze', '--format', 'json', '--jobs', '1', ...BATCH]);
+    const three = statecap(['analyze', '--format', 'json', '--jobs', '3', ...BATCH]);
+    expect(one.status).toBe(2); // the missing file is bad input
+    expect(three.status).toBe(2);
+    expect(three.stdout).toBe(one.stdout);
+    expect(three.stderr).toBe(one.stderr);
+    // Five reports in input order: the third is the failed one.
+    const reports = JSON.parse(one.stdout) as { capture: { path: string } }[];
+    expect(reports.map((r) => r.capture.path)).toEqual(BATCH);
+  });
+
+  it('check gives the same results with workers', () => {
+    const args = ['check', ...BATCH.filter((p) => !p.startsWith('no-such')), '-e', 'tcp.flows >= 1'];
+    const one = statecap([...args, '--jobs', '1']);
+    const two = statecap([...args, '--jobs', '2']);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.status).toBe(one.status);
+  });
+
+  it('rejects a --jobs that is not a whole number from 1', () => {
+    const r = statecap(['analyze', '--jobs', '0', fixture('quickstart.pcap')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("statecap: option --jobs: '0' is not a whole number from 1 to 256\n");
+  });
+});
