@@ -186,6 +186,21 @@ function warningList(): Resolved {
   };
 }
 
+/** Each state loss (or attempt destination) is its own record, so a failure prints them with their packets (issue 11). */
+function reportList(noun: string, items: (r: Report) => readonly string[]): Resolved {
+  return {
+    kind: 'count',
+    narrowed: false,
+    measure: (scope) => {
+      const records = scope.reports.flatMap((r) => items(r).map((text) => ({ capture: r.capture.path, item: text })));
+      const { count, ...evidence } = partition(records, (text) => text, () => true);
+      return { value: count, kind: 'count', noun, ...evidence };
+    },
+  };
+}
+
+const lossText = (l: Report['stateLoss'][number]): string => `#${l.packet} ${l.kind} at ${l.endpoint}: ${l.detail}`;
+
 function endpointRecords(endpoints: readonly MergedEndpoint[]): Scoped<MergedEndpoint>[] {
   return endpoints.map((e) => ({ capture: e.peakInstance.capture, item: e }));
 }
@@ -343,6 +358,14 @@ const DEFS: MetricDef[] = [
     resolve: fixed(captureFigure('unattributed QUIC datagrams', (r) => r.quic.unattributed.datagrams)) },
 
   // endpoints
+  { name: 'stateLoss.total', kind: 'count', where: false, meaning: 'state the capture shows was lost: resets of established connections their sender had not closed, ICMP port unreachable for DNS responses, QUIC stateless resets',
+    pattern: /^stateLoss\.total$/, resolve: fixed(reportList('state losses', (r) => (r.stateLoss ?? []).map(lossText))) },
+  { name: 'stateLoss.<tcp-reset-established|icmp-port-unreachable|quic-stateless-reset>', kind: 'count', where: false, meaning: 'state losses of that kind',
+    pattern: /^stateLoss\.(tcp-reset-established|icmp-port-unreachable|quic-stateless-reset)$/,
+    resolve: (m) => reportList('state losses', (r) => (r.stateLoss ?? []).filter((l) => l.kind === m[1]).map(lossText)) },
+  { name: 'attempts.total', kind: 'count', where: false, meaning: 'destinations that never answered (no answer, refused by RST, ICMP error): attempts, not servers',
+    pattern: /^attempts\.total$/,
+    resolve: fixed(reportList('attempt destinations', (r) => (r.attempts ?? []).map((a) => `${a.endpoint}: ${a.attempts} ${a.reason} (first at packet ${a.flows[0]?.packet ?? '?'})`))) },
   { name: 'endpoints.total', kind: 'count', where: true, meaning: 'endpoints (servers as ip:port, clients as ip)', pattern: /^endpoints\.total$/,
     resolve: fixed(endpointCounter(() => true)) },
   { name: 'endpoints.<servers|clients>', kind: 'count', where: true, meaning: 'server or client endpoints', pattern: /^endpoints\.(servers|clients)$/,

@@ -14,10 +14,11 @@ export type SqlType =
 /**
  * A cell as it travels from a worker to the writer: already in the form its appender takes.
  * BIGINT and TIMESTAMPTZ (microseconds since the epoch) travel as numbers, exact below 2^53,
- * which every count, packet number and microsecond time of a report is: no bigint to allocate
- * per cell. Lists and maps of BIGINT carry bigints.
+ * which every count, packet number and microsecond time of a report is. Lists and maps travel as
+ * JSON text. So every append is one native call with a plain value: no bigint, and no DuckDB value
+ * object whose native memory would wait for the garbage collector.
  */
-export type Cell = string | number | bigint | boolean | null | readonly Cell[] | { readonly keys: string[]; readonly values: Cell[] };
+export type Cell = string | number | boolean | null;
 
 /** A dictionary-encoded column: its known values, in the order SQL sorts them. */
 export interface EnumType { enum: readonly string[] }
@@ -68,15 +69,9 @@ export function toCell(type: SqlType | EnumType, v: unknown): Cell {
   if (isEnum(type)) return String(v);
   switch (type) {
     case 'TIMESTAMPTZ': return micros(v as number);
-    case 'BIGINT[]': return (v as number[]).map((n) => BigInt(n));
-    case 'MAP(VARCHAR, BIGINT)': {
-      const o = v as Record<string, number>;
-      return { keys: Object.keys(o), values: Object.values(o).map((n) => BigInt(n)) };
-    }
-    case 'MAP(VARCHAR, VARCHAR)': {
-      const o = v as Record<string, unknown>;
-      return { keys: Object.keys(o), values: Object.values(o).map((x) => String(x)) };
-    }
+    case 'VARCHAR[]': case 'BIGINT[]': case 'USMALLINT[]': case 'MAP(VARCHAR, BIGINT)': return JSON.stringify(v);
+    // Values of mixed types (transport parameters: numbers and text) become text.
+    case 'MAP(VARCHAR, VARCHAR)': return JSON.stringify(Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, String(x)])));
     default: return v as Cell;
   }
 }

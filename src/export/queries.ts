@@ -28,17 +28,16 @@ ORDER BY peak_bytes DESC, endpoint`,
   },
   {
     name: 'never-restart-safe',
-    question: 'Which endpoints were never restart-safe? (stateful in every capture they appear in, with no idle window)',
-    sql: `SELECT e.endpoint, e.role,
+    question: 'Which endpoints were never restart-safe? (stateful in every capture they appear in, never idle for any time)',
+    // idle_seconds = 0: no restart-safe window of any length (a window may be an instant).
+    sql: `SELECT endpoint, role,
        count(*) AS captures,
-       max(e.peak_entries) AS max_peak_entries,
-       max(e.peak_bytes_bytes) AS max_peak_bytes
-FROM endpoints e
-LEFT JOIN (SELECT capture_id, capture_path, endpoint, role, count(*) AS windows
-           FROM restart_windows GROUP BY ALL) w USING (capture_id, capture_path, endpoint, role)
-GROUP BY e.endpoint, e.role
-HAVING bool_and(e.verdict = 'stateful' AND coalesce(w.windows, 0) = 0)
-ORDER BY e.role DESC, max_peak_bytes DESC, e.endpoint`,
+       max(peak_entries) AS max_peak_entries,
+       max(peak_bytes_bytes) AS max_peak_bytes
+FROM endpoints
+GROUP BY endpoint, role
+HAVING bool_and(verdict = 'stateful' AND idle_seconds = 0)
+ORDER BY role DESC, max_peak_bytes DESC, endpoint`,
   },
   {
     name: 'sticky',

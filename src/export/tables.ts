@@ -252,6 +252,7 @@ const endpoints: TableSpec<EndpointReport> = {
   columns: [
     ...endpoint<EndpointReport>('endpoint'),
     field('role', SIDE),
+    field('transport', values<'tcp' | 'udp'>(['tcp', 'udp'])),
     field('verdict', TRANSPORT),
     field('reasons', 'VARCHAR[]'),
     field('stickyRouting', STICKY),
@@ -264,6 +265,7 @@ const endpoints: TableSpec<EndpointReport> = {
     field('meanBytes', 'DOUBLE'),
     field('atEnd.entries', 'BIGINT'),
     field('atEnd.bytes', 'BIGINT'),
+    field('idleWindowCount', 'BIGINT'),
     field('idleWindowsOmitted', 'BIGINT'),
     field('idleSeconds', 'DOUBLE'),
     field('longestIdle.start', 'TIMESTAMPTZ'),

@@ -16,7 +16,7 @@ import { TABLES, type Table } from './tables.js';
 type DuckDB = typeof import('@duckdb/node-api');
 
 /** DuckDB's memory ceiling for an export; beyond it, it spills to the staging folder. */
-const MEMORY_LIMIT = '512MB';
+const MEMORY_LIMIT = '256MB';
 
 /** Every table also has these first two columns. */
 const KEY_COLUMNS = [{ name: 'capture_id', type: 'INTEGER' }, { name: 'capture_path', type: 'VARCHAR' }] as const;
@@ -48,39 +48,29 @@ export const quoteString = (text: string): string => `'${text.replace(/'/g, "''"
 /**
  * The staging type of a column, and the cast that turns it into the column's type at the copy.
  * Enums stay VARCHAR until then, so unforeseen values still load. BIGINT and TIMESTAMPTZ stage as
- * DOUBLE: DuckDB's appender takes a number for a DOUBLE natively, while BIGINT needs a bigint and
- * TIMESTAMPTZ a value object per cell, which cost more than the rest of the append together.
+ * DOUBLE, lists and maps as JSON text: DuckDB's appender takes a number or a string natively,
+ * while a bigint, a timestamp or a list costs a value object per cell (see Cell).
  */
 function staging(type: SqlType | EnumType): { type: string; cast?: (column: string) => string } {
   if (isEnum(type)) return { type: 'VARCHAR' };
   if (type === 'BIGINT') return { type: 'DOUBLE', cast: (c) => `CAST(${c} AS BIGINT)` };
   // Microseconds to a TIMESTAMP, read as UTC (the session's zone) into TIMESTAMPTZ.
   if (type === 'TIMESTAMPTZ') return { type: 'DOUBLE', cast: (c) => `CAST(make_timestamp(CAST(${c} AS BIGINT)) AS TIMESTAMPTZ)` };
+  if (type.endsWith('[]') || type.startsWith('MAP(')) return { type: 'VARCHAR', cast: (c) => `CAST(CAST(${c} AS JSON) AS ${type})` };
   return { type };
 }
 
 type Append = (a: DuckDBAppender, v: Cell) => void;
 
-function appenderFor(duckdb: DuckDB, type: SqlType | EnumType): Append {
-  const { LIST, MAP, VARCHAR, BIGINT, USMALLINT, listValue, mapValue } = duckdb;
-  const list = (t: ReturnType<typeof LIST>): Append => (a, v) => a.appendList(listValue(v as Cell[] as string[]), t);
-  const map = (t: ReturnType<typeof MAP>): Append => (a, v) => {
-    const m = v as { keys: string[]; values: (string | bigint)[] };
-    a.appendMap(mapValue(m.keys.map((key, i) => ({ key, value: m.values[i] }))), t);
-  };
-  if (isEnum(type)) return (a, v) => a.appendVarchar(v as string);
+function appenderFor(type: string): Append {
   switch (type) {
     case 'BOOLEAN': return (a, v) => a.appendBoolean(v as boolean);
     case 'USMALLINT': return (a, v) => a.appendUSmallInt(v as number);
     case 'INTEGER': return (a, v) => a.appendInteger(v as number);
     case 'UINTEGER': return (a, v) => a.appendUInteger(v as number);
-    case 'BIGINT': case 'TIMESTAMPTZ': case 'DOUBLE': return (a, v) => a.appendDouble(v as number);
+    case 'DOUBLE': return (a, v) => a.appendDouble(v as number);
     case 'VARCHAR': return (a, v) => a.appendVarchar(v as string);
-    case 'VARCHAR[]': return list(LIST(VARCHAR));
-    case 'BIGINT[]': return list(LIST(BIGINT));
-    case 'USMALLINT[]': return list(LIST(USMALLINT));
-    case 'MAP(VARCHAR, BIGINT)': return map(MAP(VARCHAR, BIGINT));
-    case 'MAP(VARCHAR, VARCHAR)': return map(MAP(VARCHAR, VARCHAR));
+    default: throw new Error(`no appender for staging type ${type}`);
   }
 }
 
@@ -113,7 +103,7 @@ export class ParquetWriter {
     for (const table of TABLES) {
       const columns = [...KEY_COLUMNS, ...table.columns].map((c) => `${quoteIdent(c.name)} ${staging(c.type).type}`);
       await connection.run(`CREATE TABLE ${quoteIdent(table.name)} (${columns.join(', ')})`);
-      const appends = [...KEY_COLUMNS, ...table.columns].map((c) => appenderFor(duckdb, c.type));
+      const appends = [...KEY_COLUMNS, ...table.columns].map((c) => appenderFor(staging(c.type).type));
       staged.set(table.name, { table, appender: await connection.createAppender(table.name), appends, rows: 0 });
     }
     return new ParquetWriter(dir, instance, connection, staged);

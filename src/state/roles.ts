@@ -3,7 +3,7 @@
  * ip:port over UDP and over TCP is two servers), attempts (destinations that never answered), and
  * state-loss rows named like the endpoints they concern.
  */
-import type { AttemptReason, AttemptReport, StateLossReport } from '../report/schema.js';
+import type { AttemptReason, AttemptReport, StateLossReport } from '../model/endpoint.js';
 import type { EndpointLedger } from './endpoint-ledger.js';
 import type { AttemptExample } from './endpoint-evidence.js';
 import type { StateLossEvidence } from './evidence.js';
@@ -35,13 +35,10 @@ function answerDetail(a: AttemptExample['answer']): string {
   }
 }
 
-const REASON: Record<AttemptExample['answer']['kind'], AttemptReason> = { none: 'no-answer', rst: 'refused-rst', icmp: 'icmp' };
-
 export function attemptReport(e: EndpointLedger, name: string): AttemptReport {
   const ev = e.evidence;
   const byReason: Record<AttemptReason, number> = { 'no-answer': ev.attempts.none, 'refused-rst': ev.attempts.rst, icmp: ev.attempts.icmp };
   const reason = (Object.keys(byReason) as AttemptReason[]).reduce((best, r) => (byReason[r] > byReason[best] ? r : best), 'no-answer');
-
   const clients = [...new Set(ev.attemptExamples.map((a) => a.client))];
   return {
     endpoint: name,
@@ -56,12 +53,12 @@ export function attemptReport(e: EndpointLedger, name: string): AttemptReport {
       detail: answerDetail(a.answer),
     })),
     clients,
-
   };
 }
 
+/** How a report row names what was tried or lost: a DNS transaction, a QUIC connection, else a flow. */
 function refField(ref: { proto: string; id: number }): { flow: number } | { transaction: number } | { connection: number } {
-  return ref.proto === 'tcp' ? { flow: ref.id } : ref.proto === 'dns' ? { transaction: ref.id } : { connection: ref.id };
+  return ref.proto === 'dns' ? { transaction: ref.id } : ref.proto === 'quic' ? { connection: ref.id } : { flow: ref.id };
 }
 
 export function stateLossReport(l: StateLossEvidence, endpoint: string): StateLossReport {

@@ -191,9 +191,9 @@ describe('statecap export of the fixtures', () => {
   });
 
   it('endpoints: every ledger row with its verdict, peaks and restart analysis', async () => {
-    const got = await rows(`SELECT capture_id, capture_path, endpoint, endpoint_ip, endpoint_port, role, verdict, reasons, sticky_routing,
+    const got = await rows(`SELECT capture_id, capture_path, endpoint, endpoint_ip, endpoint_port, role, transport, verdict, reasons, sticky_routing,
       peak_entries, peak_bytes, epoch_us(peak_time) AS peak_us, peak_bytes_bytes, peak_bytes_packet, mean_bytes, at_end_bytes,
-      idle_seconds, longest_idle_seconds, restart_at_packet, restart_basis, restart_breaks_tcp, restart_breaks_quic
+      idle_seconds, idle_window_count, longest_idle_seconds, restart_at_packet, restart_basis, restart_breaks_tcp, restart_breaks_quic
       FROM ${file('endpoints')}`);
     expect(got).toEqual(expected((r) => r.endpoints, (e) => {
       // Clients are a bare address, servers address:port, with /udp or /tcp when one ip:port serves both.
@@ -203,6 +203,7 @@ describe('statecap export of the fixtures', () => {
         endpoint_ip: ip,
         endpoint_port: port === undefined ? null : Number(port),
         role: e.role,
+        transport: e.transport ?? null,
         verdict: e.verdict,
         reasons: e.reasons,
         sticky_routing: e.stickyRouting,
@@ -214,6 +215,7 @@ describe('statecap export of the fixtures', () => {
         mean_bytes: e.meanBytes,
         at_end_bytes: big(e.atEnd.bytes),
         idle_seconds: e.idleSeconds,
+        idle_window_count: big(e.idleWindowCount),
         longest_idle_seconds: e.longestIdle?.seconds ?? null,
         restart_at_packet: big(e.restart?.at.packet ?? null),
         restart_basis: e.restart?.basis ?? null,
@@ -314,14 +316,14 @@ describe('named queries on the fixtures export', () => {
   it('never-restart-safe: endpoints stateful in every capture and never idle', async () => {
     const all = reports.flatMap((r) => r.endpoints);
     const want = [...byKey(all, (e) => `${e.endpoint} ${e.role}`).values()]
-      .filter((rows) => rows.every((e) => e.verdict === 'stateful' && e.idleWindows.length === 0))
+      .filter((rows) => rows.every((e) => e.verdict === 'stateful' && e.idleSeconds === 0))
       .map((rows) => ({
         endpoint: rows[0].endpoint, role: rows[0].role, captures: rows.length,
         max_peak_entries: Math.max(...rows.map((e) => e.peak.entries)), max_peak_bytes: Math.max(...rows.map((e) => e.peakBytes.bytes)),
       }))
       .sort((a, b) => b.role.localeCompare(a.role) || b.max_peak_bytes - a.max_peak_bytes || a.endpoint.localeCompare(b.endpoint));
-    // Since restart-safe windows leave TIME-WAIT out and count the time before the first state
-    // (issue 11), every endpoint of these fixtures has a moment a restart breaks nothing: none is listed.
+    // quic-loopback's client 127.0.0.1 is never idle there, but quickstart leaves it idle between its
+    // connections: no endpoint of these six captures qualifies (fleet.test.ts has one that does).
     expect(want).toEqual([]);
     expect(await query('never-restart-safe')).toEqual(want);
   });

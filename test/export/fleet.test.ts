@@ -19,16 +19,20 @@ const exports = join(dir, 'exports');
 // Two captures served by the same DNS server, 127.53.0.1:53 (UDP, then TCP after truncation).
 const CAPTURES = ['fixtures/dns-tc-retry.pcap', 'fixtures/dns-udp-tcp.pcap'];
 let reports: Report[];
+let quic: Report;
 
 beforeAll(async () => {
   // One job per capture, each into its own folder two levels down (host/capture), as in the README.
-  const [a, b, json] = await Promise.all([
+  const [a, b, json, q, quicJson] = await Promise.all([
     statecap(['export', '--jobs', '1', '--to', join(exports, 'lb1', 'tc-retry'), CAPTURES[0]]),
     statecap(['export', '--jobs', '1', '--to', join(exports, 'lb2', 'udp-tcp'), CAPTURES[1]]),
     statecap(['analyze', '-f', 'json', ...CAPTURES]),
+    statecap(['export', '--jobs', '1', '--to', join(dir, 'quic'), 'fixtures/quic-loopback.pcap']),
+    statecap(['analyze', '-f', 'json', 'fixtures/quic-loopback.pcap']),
   ]);
-  expect([a.status, b.status, a.stderr + b.stderr]).toEqual([0, 0, '']);
+  expect([a.status, b.status, q.status, a.stderr + b.stderr + q.stderr]).toEqual([0, 0, 0, '']);
   reports = JSON.parse(json.stdout) as Report[];
+  quic = JSON.parse(quicJson.stdout) as Report;
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -74,6 +78,19 @@ describe('a fleet of exports', () => {
       db.closeSync();
       instance.closeSync();
     }
+  });
+});
+
+describe('never-restart-safe on a capture with an endpoint never idle', () => {
+  it('lists the QUIC client of quic-loopback, which holds a connection from the first packet to the last', async () => {
+    const r = await statecap(['sql', join(dir, 'quic'), '-f', 'json', '--query', 'never-restart-safe']);
+    expect(r.stderr).toBe('');
+    // By hand from the report: stateful endpoints with no idle time at all.
+    const want = quic.endpoints.filter((e) => e.verdict === 'stateful' && e.idleSeconds === 0).map((e) => ({
+      endpoint: e.endpoint, role: e.role, captures: 1, max_peak_entries: e.peak.entries, max_peak_bytes: e.peakBytes.bytes,
+    }));
+    expect(want.map((w) => [w.endpoint, w.role])).toEqual([['127.0.0.1', 'client']]);
+    expect(JSON.parse(r.stdout)).toEqual(want);
   });
 });
 

@@ -5,7 +5,7 @@
  * out. Normal resets are not losses: one sent after the sender's own FIN, or one answering data
  * that arrived after a close.
  */
-import type { TcpStateName } from '../../report/schema.js';
+import type { TcpStateName } from '../../model/tcp.js';
 
 export interface ResetContext {
   /** The RST sender's state before the RST, and whether it ever sent a FIN. */
