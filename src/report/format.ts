@@ -101,3 +101,8 @@ export function listedCount(listed: number, total: number): string {
 export function countOf(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** Under every table of ledger bytes: they come from the cost model, not from the endpoint's memory. */
+export function costModelNote(model: string): string {
+  return `Bytes are estimates from the cost model "${model}" (see --cost-model), not measured memory.`;
+}

@@ -8,7 +8,7 @@ import { isFailed } from './failed.js';
 import { atPacket, endpointsByPeak, restartLine, windowsLine } from './table-endpoints.js';
 import { attemptPackets, attemptReason, lostWhat } from './table-state-loss.js';
 import { findProblems } from './problems.js';
-import { countOf, formatBytes, formatSeconds } from './format.js';
+import { costModelNote, countOf, formatBytes, formatSeconds } from './format.js';
 import { TRACKERS, type AnyTrackerModule } from '../track/registry.js';
 
 export interface MarkdownOptions {
@@ -50,6 +50,7 @@ function endpointsBlock(r: Report, maxRows: number): string[] {
       `${formatBytes(e.peakBytes.bytes)} | ${atPacket(e.peakBytes.packet)} | ${formatSeconds(e.idleSeconds)} | ${e.stickyRouting} |`);
   }
   if (sorted.length > shown.length) lines.push('', `… ${sorted.length - shown.length} more endpoints (see the JSON report).`);
+  lines.push('', costModelNote(r.costModel.name));
   const why: string[] = [];
   for (const e of shown) {
     for (const reason of e.reasons) why.push(`- \`${e.endpoint}\`: ${mdText(reason)}`);

@@ -10,6 +10,7 @@ import { attemptsSection, stateLossSection } from './table-state-loss.js';
 import { paint, type FitNote } from './cli-table.js';
 import type { SectionOptions, SortKey, TimeMode } from './layout.js';
 import { isFailed } from './failed.js';
+import { costModelNote } from './format.js';
 import { TRACKERS, type AnyTrackerModule } from '../track/registry.js';
 
 export interface TableOptions {
@@ -54,7 +55,7 @@ ${estimateNote(report)}`,
 
 /** Byte figures come from the cost model, not from the endpoint's memory: say so once, under them. */
 function estimateNote(report: Report): string {
-  return `Bytes are estimates from the cost model "${report.costModel.name}" (see --cost-model), not measured memory.`;
+  return costModelNote(report.costModel.name);
 }
 
 function render(reports: readonly AnyReport[], opts: TableOptions, endpointsOnly: boolean): string {
