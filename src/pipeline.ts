@@ -17,6 +17,7 @@ import { LINUX_COST_MODEL, type CostModel } from './state/cost-model.js';
 import { REPORT_SCHEMA, type AnyReport, type LimitsReport, type Report, type TcpReport } from './report/schema.js';
 import { evictionWarnings } from './report/limits.js';
 import { markInferredFlows } from './state/missing-packets.js';
+import { DEFAULT_MAX_STATE_MB } from './track/memory-budget.js';
 
 export interface AnalyzeOptions {
   /** Ports decoded as DNS besides 53. */
@@ -33,6 +34,11 @@ export interface AnalyzeOptions {
   maxFragments?: number;
   maxPendingDns?: number;
   maxQuicConnections?: number;
+  /**
+   * Estimated megabytes each live table (TCP flows, pending DNS queries, QUIC connections) may take;
+   * beyond it the least recently seen entries are evicted, as at the entry caps.
+   */
+  maxStateMb?: number;
   /** Rows listed per report list (flows, transactions, ...); the rest only count in the summaries. */
   maxRecords?: number;
   /** Endpoints followed one by one in the ledger; later ones share one row per role. */
@@ -59,6 +65,7 @@ export const DEFAULTS = {
   maxFragments: 10_000,
   maxPendingDns: 100_000,
   maxQuicConnections: 100_000,
+  maxStateMb: DEFAULT_MAX_STATE_MB,
   maxRecords: 100_000,
   maxEndpoints: 100_000,
 } as const;
@@ -78,10 +85,11 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
   const maxPendingDns = options.maxPendingDns ?? DEFAULTS.maxPendingDns;
   const maxQuicConnections = options.maxQuicConnections ?? DEFAULTS.maxQuicConnections;
   const maxRecords = options.maxRecords ?? DEFAULTS.maxRecords;
+  const maxStateMb = options.maxStateMb ?? DEFAULTS.maxStateMb;
   const maxEndpoints = options.maxEndpoints ?? DEFAULTS.maxEndpoints;
 
   const ledger = new StateLedger({ costModel, restartAt: options.restartAt, maxEndpoints, kindTimelines: options.kindTimelines });
-  const resolved: ResolvedOptions = { dnsPorts, dnsTimeout, timeWait, maxFlows, maxPendingDns, maxQuicConnections, maxRecords };
+  const resolved: ResolvedOptions = { dnsPorts, dnsTimeout, timeWait, maxFlows, maxPendingDns, maxQuicConnections, maxRecords, maxStateMb };
   const context = { state: ledger, streams: new TcpStreamHub(), options: resolved, packetLog: options.packetLog };
   const modules: readonly AnyTrackerModule[] = TRACKERS;
   const trackers: Tracker<unknown>[] = modules.map((m) => m.create(context));

@@ -23,6 +23,7 @@ import { progressLine, setColorMode, terminalWidth, useColor } from './terminal.
 import { register as registerExplain } from './commands/explain.js';
 import { register as registerExport } from './commands/export.js';
 import { register as registerSql } from './commands/sql.js';
+import { DEFAULT_MAX_STATE_MB } from '../track/memory-budget.js';
 
 export const EXIT = { OK: 0, FAILED_CHECK: 1, BAD_INPUT: 2 } as const;
 
@@ -210,6 +211,7 @@ function addAnalysisOptions(cmd: Command): Command {
     .option('--max-fragments <n>', 'IP datagrams under reassembly at once', '10000')
     .option('--max-pending-dns <n>', 'outstanding DNS queries tracked at once', '100000')
     .option('--max-quic-connections <n>', 'live QUIC connections tracked at once', '100000')
+    .option('--max-state-mb <mb>', 'estimated memory each live table (TCP flows, pending DNS queries, QUIC connections) may take; past it the least recently seen is evicted', String(DEFAULT_MAX_STATE_MB))
     .option('--max-endpoints <n>', 'endpoints followed one by one; later ones share one row per role', '100000')
     .option('--max-records <n>', 'rows listed per report list (flows, transactions, connections); the summaries count all', '100000')
     .addOption(new Option('--reader <reader>', 'classic pcap reader').choices(['pcap-parser', 'builtin']).default('builtin'));

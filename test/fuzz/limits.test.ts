@@ -10,27 +10,10 @@ import { writePcap, type WrittenPacket } from '../helpers/capture-file.js';
 import { ethernet, ipv4, tcpFrame, udpFrame } from '../helpers/packets.js';
 import { clientHello, cryptoFrame, initialPacket } from '../helpers/quic.js';
 import { analyzeBytes, expectReport, scratch } from './analyze.js';
+import { AT, T, clientAddress, patch } from './frames.js';
 
 const dir = scratch();
 afterAll(() => dir.cleanup());
-
-const T = 1_700_000_000;
-/** Offsets in an Ethernet + IPv4 frame (RFC 791 §3.1; the transport header starts at 34). */
-const AT = { IP_ID: 18, IP_SRC: 26, IP_DST: 30, SRC_PORT: 34, DST_PORT: 36, TCP_SEQ: 38, TCP_ACK: 42, DNS_ID: 42 } as const;
-
-/** A copy of `template` with big-endian `fields` ([offset, bytes, value]) written in. */
-function patch(template: Uint8Array, fields: [number, 2 | 4, number][]): Uint8Array {
-  const out = new Uint8Array(template);
-  const dv = new DataView(out.buffer);
-  for (const [at, size, value] of fields) {
-    if (size === 2) dv.setUint16(at, value);
-    else dv.setUint32(at, value >>> 0);
-  }
-  return out;
-}
-
-/** 10.0.0.0 + i as a 32-bit address: 5,000 distinct clients. */
-const clientAddress = (i: number): number => (0x0a000000 + 1 + i) >>> 0;
 
 describe('a SYN flood: 5,000 half-open connections with --max-flows 1000', () => {
   // Each client sends a SYN and the server answers SYN-ACK; no client ever completes the handshake.

@@ -20,6 +20,7 @@ import { TcpHalf } from './half.js';
 import { DirectionReassembly, type DeliverySink } from './reassembly.js';
 import { seqDiff } from './seq.js';
 import { FlowTable, type TableEntry } from './table.js';
+import { DEFAULT_MAX_STATE_MB, MemoryBudget } from '../memory-budget.js';
 import { holdsNoConnection, nextState, type EndpointEvent } from './state.js';
 import type { FlowPacketLog, PacketRecorder } from './packet-recorder.js';
 import { ZeekSession, type ZeekSegment } from './zeek-session.js';
@@ -45,6 +46,8 @@ export interface TcpTrackerOptions {
   maxFlows?: number;
   /** Flows listed in the report (the first ones, by id); the others only count in the summary. Default 100_000. */
   maxRecords?: number;
+  /** Estimated bytes the live flows may take (--max-state-mb); the least recently seen is finalized beyond it. */
+  maxStateBytes?: number;
   /** Logs the first and last packets of flows for ladder diagrams; absent, nothing is logged. */
   recorder?: PacketRecorder;
 }
@@ -59,6 +62,13 @@ const DEFAULT_TIME_WAIT = 60;
 const RESET_ONLY_LINGER = 5;
 const DEFAULT_MAX_FLOWS = 100_000;
 const DEFAULT_MAX_RECORDS = 100_000;
+/**
+ * Estimated heap of one live flow of one packet (a SYN-flood flow): the flow, its halves, its first
+ * transitions, its table slots and its ledger entry. Measured: 30,000 spoofed SYNs, heap snapshot.
+ */
+export const TCP_FLOW_BYTES = 3_000;
+/** What the Wireshark and Zeek replicas add once a second packet builds them. */
+export const TCP_REPLICA_BYTES = 1_500;
 
 /** One connection while it is live. */
 class TcpFlow implements TableEntry<TcpFlow> {
@@ -106,6 +116,8 @@ class TcpFlow implements TableEntry<TcpFlow> {
   listed = false;
   /** Ladder packet log, when this flow is recorded. */
   log: FlowPacketLog | null = null;
+  /** Bytes charged to the memory budget for this flow (refunded when it leaves the table). */
+  charged = 0;
 
   constructor(
     readonly id: number,
@@ -250,6 +262,10 @@ export class TcpTracker {
   private nextId = 0;
   private evicted = 0;
   private evictedOpen = 0;
+  /** Evicted to stay within the memory budget (--max-state-mb), and those of them still open. */
+  private evictedMemory = 0;
+  private evictedMemoryOpen = 0;
+  private readonly budget: MemoryBudget;
   private omitted = 0;
 
   constructor(options: TcpTrackerOptions = {}) {
@@ -259,6 +275,17 @@ export class TcpTracker {
     this.timeWait = options.timeWait ?? DEFAULT_TIME_WAIT;
     this.maxFlows = Math.max(1, options.maxFlows ?? DEFAULT_MAX_FLOWS);
     this.maxRecords = Math.max(0, options.maxRecords ?? DEFAULT_MAX_RECORDS);
+    this.budget = options.maxStateBytes === undefined ? MemoryBudget.ofMegabytes(DEFAULT_MAX_STATE_MB) : new MemoryBudget(options.maxStateBytes);
+  }
+
+  /** Flows finalized early because their estimated memory passed the budget (--max-state-mb). */
+  get evictedFlowsForMemory(): number {
+    return this.evictedMemory;
+  }
+
+  /** Of those, the ones still open: their results are partial. */
+  get evictedOpenFlowsForMemory(): number {
+    return this.evictedMemoryOpen;
   }
 
   /** Flows finalized early because more than maxFlows were live. */
@@ -289,18 +316,19 @@ export class TcpTracker {
     let reusedFlags = 0;
     if (flow && flow.resetsOnly && pkt.time - flow.end >= RESET_ONLY_LINGER) {
       this.finalize(flow);
-      this.live.delete(flow);
+      this.drop(flow);
       flow = undefined;
     }
     if (flow) {
       const fromClient = isFromClient(flow, ip.src, tcp.srcPort);
+      if (flow.replicas === null) this.charge(flow, TCP_REPLICA_BYTES);
       const replicas = flow.replay();
       const fwd = fromClient ? replicas.wsClient : replicas.wsServer;
       // Wireshark: a SYN whose sequence number differs from the direction's base starts a new
       // conversation (port reuse); a SYN-ACK with a new sequence number re-bases the direction.
       if (pureSyn && fwd.baseSet && tcp.seq !== fwd.baseSeq) {
         this.finalize(flow);
-        this.live.delete(flow);
+        this.drop(flow);
         flow = undefined;
         reusedFlags = ANALYSIS.REUSED_PORTS;
       } else if (pureSyn && fwd.baseSet) {
@@ -314,9 +342,11 @@ export class TcpTracker {
     }
     if (!flow) {
       // Make room first, so that the new flow is never the one evicted.
-      if (this.live.size >= this.maxFlows) this.evictOne(p);
+      if (this.live.size >= this.maxFlows) this.evictOne(p, false);
+      while (this.live.size > 0 && this.budget.exceededBy(TCP_FLOW_BYTES)) this.evictOne(p, true);
       flow = this.create(p);
       this.live.add(flow);
+      this.charge(flow, TCP_FLOW_BYTES);
     } else {
       flow.touched = true;
     }
@@ -356,12 +386,13 @@ export class TcpTracker {
    * stops following it, so the state its endpoints held for it is released now; a TIME-WAIT entry
    * is left to expire by itself, as it would have.
    */
-  private evictOne(pkt: DecodedPacket): void {
+  private evictOne(pkt: DecodedPacket, forMemory: boolean): void {
     const flow = this.live.victim();
     if (flow === undefined) return;
-    this.live.delete(flow);
+    this.drop(flow);
     this.finalize(flow);
-    this.evicted++;
+    if (forMemory) this.evictedMemory++;
+    else this.evicted++;
     let open = false;
     for (const side of ['client', 'server'] as const) {
       const half = side === 'client' ? flow.client : flow.server;
@@ -370,7 +401,20 @@ export class TcpTracker {
       this.sink.release({ endpoint: side === 'client' ? flow.clientRef : flow.serverRef, ref: flow.ref, time: pkt.time, packet: pkt.number });
       half.heldKind = null;
     }
-    if (open) this.evictedOpen++;
+    if (open && forMemory) this.evictedMemoryOpen++;
+    else if (open) this.evictedOpen++;
+  }
+
+  /** Takes a flow out of the live table and refunds its estimate. */
+  private drop(flow: TcpFlow): void {
+    this.live.delete(flow);
+    this.budget.refund(flow.charged);
+    flow.charged = 0;
+  }
+
+  private charge(flow: TcpFlow, bytes: number): void {
+    flow.charged += bytes;
+    this.budget.charge(bytes);
   }
 
   // ---------------------------------------------------------------- per packet
