@@ -70,6 +70,10 @@ export const TCP_FLOW_BYTES = 3_000;
 /** What the Wireshark and Zeek replicas add once a second packet builds them. */
 export const TCP_REPLICA_BYTES = 1_500;
 
+/** Shared by every flow outside tunnels and VLANs (most of them): frozen, so no row can change another's. */
+const NO_LABELS = Object.freeze([]) as unknown as string[];
+const NO_VLANS = Object.freeze([]) as unknown as number[];
+
 /** One connection while it is live. */
 class TcpFlow implements TableEntry<TcpFlow> {
   readonly info: TcpStreamInfo;
@@ -90,9 +94,6 @@ class TcpFlow implements TableEntry<TcpFlow> {
   replicas: Replicas | null = null;
   firstSegment: FirstSegment | null;
   readonly transitions: TcpTransition[] = [];
-  readonly analysis: TcpAnalysis = {
-    retransmissions: 0, outOfOrder: 0, duplicateAcks: 0, zeroWindows: 0, keepAlives: 0, windowFull: 0, lostSegments: 0,
-  };
   /** What the client / the server sent, as its receiver reassembles it (created when first needed). */
   toServer: DirectionReassembly | null = null;
   toClient: DirectionReassembly | null = null;
@@ -159,6 +160,9 @@ class TcpFlow implements TableEntry<TcpFlow> {
       wsServer: new SeqAnalysisFlow(),
       wsConversation: new SeqAnalysisConversation(),
       zeek: new ZeekSession(f, f.srcPort, f.dstPort),
+      analysis: {
+        retransmissions: 0, outOfOrder: 0, duplicateAcks: 0, zeroWindows: 0, keepAlives: 0, windowFull: 0, lostSegments: 0,
+      },
     };
     this.replicas = r;
     this.firstSegment = null;
@@ -199,6 +203,8 @@ interface Replicas {
   readonly wsServer: SeqAnalysisFlow;
   readonly wsConversation: SeqAnalysisConversation;
   readonly zeek: ZeekSession;
+  /** Wireshark's analysis flags counted (built with the replicas: a one-packet flow waits for its finalize). */
+  readonly analysis: TcpAnalysis;
 }
 
 /** What the replicas need of a flow's first packet (kept until they are built). */
@@ -216,7 +222,7 @@ function analyseInto(
   const fwd = fromClient ? r.wsClient : r.wsServer;
   const rev = fromClient ? r.wsServer : r.wsClient;
   const ta = analyseSegment(fwd, rev, r.wsConversation, seg, reusedFlags);
-  countAnalysis(flow.analysis, ta);
+  countAnalysis(r.analysis, ta);
   afterSegment(fwd, rev, r.wsConversation, seg.flags, seg.time, windowScale);
   return ta;
 }
@@ -375,7 +381,7 @@ export class TcpTracker {
       : [ip.dst, t.dstPort, ip.src, t.srcPort];
     const flow = new TcpFlow(
       this.nextId++, pkt.number, pkt.time, cAddr, cPort, sAddr, sPort, pkt, srcIsClient, this.listener,
-      pkt.tunnels ? [...pkt.tunnels] : [], pkt.vlans ? [...pkt.vlans] : [],
+      pkt.tunnels ? [...pkt.tunnels] : NO_LABELS, pkt.vlans ? [...pkt.vlans] : NO_VLANS,
     );
     if (this.recorder !== undefined) flow.log = this.recorder.logFor(flow.id);
     return flow;
@@ -756,7 +762,7 @@ export class TcpTracker {
     const sum = this.summary;
     sum.flows++;
     sum.packets += flow.packets;
-    sum.retransmissions += flow.analysis.retransmissions;
+    sum.retransmissions += replicas.analysis.retransmissions;
     sum.connStates[connState] = (sum.connStates[connState] ?? 0) + 1;
     sum.handshakes[handshake]++;
     if (flow.id >= this.maxRecords) {
@@ -780,7 +786,7 @@ export class TcpTracker {
       closedBy: flow.closedBy,
       connState,
       history: replicas.zeek.history.text,
-      analysis: flow.analysis,
+      analysis: replicas.analysis,
       maxBytesInFlight: { client: c.maxBytesInFlight, server: s.maxBytesInFlight },
       handshakeRtt: rtt !== 0 ? rtt : null,
       directions: { client: c.report(s, scaling), server: s.report(c, scaling) },
