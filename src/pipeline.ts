@@ -138,6 +138,8 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
 
   const summary = await readCapture(path, onRecord, { reader: options.reader ?? 'builtin' });
   if (summary.format === null) return failed(path, summary);
+  const outOfRange = restartOutOfRange(options.restartAt, summary);
+  if (outOfRange !== null) return { schema: REPORT_SCHEMA, capture: { path }, error: `${path}: ${outOfRange}` };
 
   const sections: Record<string, unknown> = {};
   modules.forEach((m, i) => {
@@ -177,6 +179,8 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     options: { dnsPorts, dnsTimeout, timeWait, checksums },
     ...sections,
     endpoints: state.endpoints,
+    attempts: state.attempts,
+    stateLoss: state.stateLoss,
     costModel: state.costModel,
     limits: limits as LimitsReport,
     warnings: [
@@ -188,6 +192,23 @@ export async function analyzeCapture(path: string, options: AnalyzeOptions = {})
     ],
   } as Report;
   return report;
+}
+
+/** --restart-at must name a moment of the capture: before the first packet or past the last is an error. */
+function restartOutOfRange(plan: AnalyzeOptions['restartAt'], summary: CaptureSummary): string | null {
+  if (plan === undefined) return null;
+  if ('packet' in plan) {
+    if (summary.packets === 0) return `--restart-at ${plan.packet}: the capture has no packets`;
+    if (plan.packet < 1 || plan.packet > summary.packets) return `--restart-at ${plan.packet} is outside the capture (packets 1 to ${summary.packets})`;
+    return null;
+  }
+  const { firstTime, lastTime } = summary;
+  if (firstTime === null || lastTime === null) return `--restart-at +${plan.secondsAfterStart}: the capture has no packets`;
+  const duration = Math.round((lastTime - firstTime) * 1e6) / 1e6;
+  if (plan.secondsAfterStart < 0 || plan.secondsAfterStart > duration) {
+    return `--restart-at +${plan.secondsAfterStart} is outside the capture (it lasts ${duration} s)`;
+  }
+  return null;
 }
 
 /** Lists cut at --max-records are said, never silent. */

@@ -12,8 +12,10 @@ export const AREAS = [
   { key: 'seq', tool: 'tshark', unit: 'captures', label: 'tshark `seq`: per-flow retransmission/out-of-order/dup-ACK/zero-window/keep-alive counts' },
   { key: 'dns', tool: 'tshark', unit: 'captures', label: 'tshark `dns`: answered queries and unsolicited responses on port 53' },
   { key: 'quic', tool: 'tshark', unit: 'captures', label: 'tshark `quic`: connections by first packet, datagram counts' },
-  { key: 'zeekConnState', tool: 'zeek', unit: 'rows', label: 'Zeek conn.log `conn_state`' },
-  { key: 'zeekHistory', tool: 'zeek', unit: 'rows', label: 'Zeek conn.log `history`' },
+  { key: 'zeekConnState', tool: 'zeek', unit: 'rows', label: 'Zeek conn.log `conn_state`, against each flow\'s `connState`' },
+  { key: 'zeekHistory', tool: 'zeek', unit: 'rows', label: 'Zeek conn.log `history`, against each flow\'s `history`' },
+  { key: 'zeekRowsConnState', tool: 'zeek-rows', unit: 'rows', label: 'Zeek conn.log `conn_state`, against `tcp.flows[].zeek`' },
+  { key: 'zeekRowsHistory', tool: 'zeek-rows', unit: 'rows', label: 'Zeek conn.log `history`, against `tcp.flows[].zeek`' },
   { key: 'zeekDns', tool: 'zeek', unit: 'rows', label: 'Zeek dns.log rows' },
   { key: 'zeekQuic', tool: 'zeek', unit: 'rows', label: 'Zeek quic.log rows (CIDs, SNI, first ALPN)' },
 ];
@@ -23,9 +25,10 @@ export const SLACK = 1;
 
 /**
  * { area: { agree, of } } from agreement.py's --json ({ areas: { tcp: { files, agree } } }) and
- * zeek_agreement.py's --json ({ tally: { conn: [rows, state, history], dns: [rows, same], quic: [rows, same] } }).
+ * zeek_agreement.py's --json ({ tally: { conn: [rows, state, history], dns: [rows, same], quic: [rows, same] } }),
+ * run once as is (one row per flow) and once through zeek-rows.mjs (the flows' Zeek rows).
  */
-export function measuredFigures(tshark, zeek) {
+export function measuredFigures(tshark, zeek, zeekRows) {
   const out = {};
   for (const key of ['tcp', 'seq', 'dns', 'quic']) {
     const a = tshark?.areas?.[key];
@@ -37,6 +40,11 @@ export function measuredFigures(tshark, zeek) {
     out.zeekHistory = { agree: t.conn[2], of: t.conn[0] };
     out.zeekDns = { agree: t.dns[1], of: t.dns[0] };
     out.zeekQuic = { agree: t.quic[1], of: t.quic[0] };
+  }
+  const r = zeekRows?.tally;
+  if (r) {
+    out.zeekRowsConnState = { agree: r.conn[1], of: r.conn[0] };
+    out.zeekRowsHistory = { agree: r.conn[2], of: r.conn[0] };
   }
   return out;
 }

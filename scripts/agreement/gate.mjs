@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * usage: gate.mjs --tshark AGREEMENT.json --zeek ZEEK.json [--write]
- * Compares the --json outputs of ../shared/tools/agreement.py and zeek_agreement.py with the
+ * usage: gate.mjs --tshark AGREEMENT.json --zeek ZEEK.json [--zeek-rows ZEEK_ROWS.json] [--write]
+ * Compares the --json outputs of ../shared/tools/agreement.py and zeek_agreement.py (also run with
+ * --cmd 'node scripts/agreement/zeek-rows.mjs' for the flows' Zeek rows) with the
  * figures the README states (docs/agreement.json) and exits 1 when an area lost more than one
  * capture (tshark) or row (Zeek). --write records the measured figures instead (keeping targets)
  * and regenerates the README's table from them.
@@ -22,7 +23,7 @@ const readJson = (path) => {
 };
 
 const stated = readJson(figuresPath);
-const measured = measuredFigures(readJson(arg('--tshark')), readJson(arg('--zeek')));
+const measured = measuredFigures(readJson(arg('--tshark')), readJson(arg('--zeek')), readJson(arg('--zeek-rows')));
 if (args.includes('--write')) {
   for (const [key, m] of Object.entries(measured)) stated.areas[key] = { ...stated.areas[key], agree: m.agree, of: m.of };
   stated.date = new Date().toISOString().slice(0, 10);

@@ -388,7 +388,7 @@ const DEFS: MetricDef[] = [
   { name: 'endpoint[<ip:port|ip>].atEnd.<entries|bytes>', kind: 'count', where: false, meaning: 'state it still held at the end of the capture',
     pattern: new RegExp(`^${ENDPOINT_NAME}\\.atEnd\\.(entries|bytes)$`),
     resolve: (m) => endpointFigure(m[1], m[2] === 'bytes' ? 'bytes' : 'count', (e) => e.peakInstance.item.atEnd[m[2] as 'entries' | 'bytes']) },
-  { name: 'endpoint[<ip:port|ip>].idleSeconds', kind: 'seconds', where: false, meaning: 'seconds in which it held no state for any client (a restart then breaks nothing)',
+  { name: 'endpoint[<ip:port|ip>].idleSeconds', kind: 'seconds', where: false, meaning: 'seconds in which it held nothing breakable (TIME-WAIT aside): a restart then breaks nothing',
     pattern: new RegExp(`^${ENDPOINT_NAME}\\.idleSeconds$`), resolve: (m) => endpointFigure(m[1], 'seconds', (e) => e.idleSeconds) },
   { name: 'endpoint[<ip:port|ip>].longestIdle', kind: 'seconds', where: false, meaning: 'its longest idle window in seconds (0 when never idle)',
     pattern: new RegExp(`^${ENDPOINT_NAME}\\.longestIdle$`), resolve: (m) => endpointFigure(m[1], 'seconds', (e) => e.peakInstance.item.longestIdle?.seconds ?? 0) },

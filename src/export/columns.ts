@@ -12,8 +12,10 @@ export type SqlType =
   | 'VARCHAR[]' | 'BIGINT[]' | 'USMALLINT[]' | 'MAP(VARCHAR, BIGINT)' | 'MAP(VARCHAR, VARCHAR)';
 
 /**
- * A cell as it travels from a worker to the writer: already in the form its appender takes
- * (BIGINT and TIMESTAMPTZ as bigint, TIMESTAMPTZ in microseconds since the epoch).
+ * A cell as it travels from a worker to the writer: already in the form its appender takes.
+ * BIGINT and TIMESTAMPTZ (microseconds since the epoch) travel as numbers, exact below 2^53,
+ * which every count, packet number and microsecond time of a report is: no bigint to allocate
+ * per cell. Lists and maps of BIGINT carry bigints.
  */
 export type Cell = string | number | bigint | boolean | null | readonly Cell[] | { readonly keys: string[]; readonly values: Cell[] };
 
@@ -56,8 +58,8 @@ function getter(path: string): (row: unknown) => unknown {
 }
 
 /** Seconds since the epoch (a report time) -> microseconds, the unit of Parquet TIMESTAMP(MICROS). */
-export function micros(seconds: number): bigint {
-  return BigInt(Math.round(seconds * 1e6));
+export function micros(seconds: number): number {
+  return Math.round(seconds * 1e6);
 }
 
 /** Converts a report value to the cell its SQL type takes; null stays null. */
@@ -65,7 +67,6 @@ export function toCell(type: SqlType | EnumType, v: unknown): Cell {
   if (v === null || v === undefined) return null;
   if (isEnum(type)) return String(v);
   switch (type) {
-    case 'BIGINT': return BigInt(v as number);
     case 'TIMESTAMPTZ': return micros(v as number);
     case 'BIGINT[]': return (v as number[]).map((n) => BigInt(n));
     case 'MAP(VARCHAR, BIGINT)': {
@@ -106,9 +107,12 @@ export function endpoint<R>(path: string): Column<R>[] {
   ];
 }
 
-/** Address and port of an endpoint string; a shared row ("(other servers)") has neither. */
+/**
+ * Address and port of an endpoint string; a shared row ("(other servers)") has neither. A server
+ * named with its transport ("127.0.0.1:53/udp", when one ip:port serves both) drops the suffix here.
+ */
 export function splitEndpoint(text: string | null): { ip: string | null; port: number | null } {
   if (text === null || text.startsWith('(')) return { ip: null, port: null };
-  const { address, port } = parseEndpoint(text);
+  const { address, port } = parseEndpoint(text.replace(/\/(?:tcp|udp)$/, ''));
   return { ip: address, port };
 }

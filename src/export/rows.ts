@@ -18,8 +18,8 @@ export const BATCH_ROWS = 2048;
 export function* rowBatches(report: AnyReport, captureId: number, capturePath: string, size = BATCH_ROWS): Generator<RowBatch> {
   for (const table of TABLES) {
     let rows: Cell[][] = [];
-    for (const cells of table.cells(report)) {
-      rows.push([captureId, capturePath, ...cells]);
+    for (const cells of table.cells(report, [captureId, capturePath])) {
+      rows.push(cells);
       if (rows.length === size) {
         yield { table: table.name, rows };
         rows = [];

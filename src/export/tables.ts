@@ -325,7 +325,8 @@ export interface Table {
   name: string;
   row: string;
   columns: readonly Pick<Column<unknown>, 'name' | 'type'>[];
-  cells: (report: AnyReport) => Iterable<Cell[]>;
+  /** The cells of each row, after `lead` (the capture's id and path): one array per row, nothing copied. */
+  cells: (report: AnyReport, lead: readonly Cell[]) => Iterable<Cell[]>;
 }
 
 function erase<R>(spec: TableSpec<R>): Table {
@@ -333,8 +334,12 @@ function erase<R>(spec: TableSpec<R>): Table {
     name: spec.name,
     row: spec.row,
     columns: spec.columns.map(({ name, type }) => ({ name, type })),
-    *cells(report) {
-      for (const row of spec.rows(report)) yield spec.columns.map((c) => c.value(row));
+    *cells(report, lead) {
+      for (const row of spec.rows(report)) {
+        const cells = [...lead];
+        for (const c of spec.columns) cells.push(c.value(row));
+        yield cells;
+      }
     },
   };
 }

@@ -45,15 +45,24 @@ export async function openDuckDB(duckdb: DuckDB, path: string, options: Record<s
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 export const quoteString = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
-/** The staging type of a column: enums stay VARCHAR until the copy, so unforeseen values still load. */
-function stagingType(type: SqlType | EnumType): string {
-  return isEnum(type) ? 'VARCHAR' : type;
+/**
+ * The staging type of a column, and the cast that turns it into the column's type at the copy.
+ * Enums stay VARCHAR until then, so unforeseen values still load. BIGINT and TIMESTAMPTZ stage as
+ * DOUBLE: DuckDB's appender takes a number for a DOUBLE natively, while BIGINT needs a bigint and
+ * TIMESTAMPTZ a value object per cell, which cost more than the rest of the append together.
+ */
+function staging(type: SqlType | EnumType): { type: string; cast?: (column: string) => string } {
+  if (isEnum(type)) return { type: 'VARCHAR' };
+  if (type === 'BIGINT') return { type: 'DOUBLE', cast: (c) => `CAST(${c} AS BIGINT)` };
+  // Microseconds to a TIMESTAMP, read as UTC (the session's zone) into TIMESTAMPTZ.
+  if (type === 'TIMESTAMPTZ') return { type: 'DOUBLE', cast: (c) => `CAST(make_timestamp(CAST(${c} AS BIGINT)) AS TIMESTAMPTZ)` };
+  return { type };
 }
 
 type Append = (a: DuckDBAppender, v: Cell) => void;
 
 function appenderFor(duckdb: DuckDB, type: SqlType | EnumType): Append {
-  const { LIST, MAP, VARCHAR, BIGINT, USMALLINT, listValue, mapValue, timestampTZValue } = duckdb;
+  const { LIST, MAP, VARCHAR, BIGINT, USMALLINT, listValue, mapValue } = duckdb;
   const list = (t: ReturnType<typeof LIST>): Append => (a, v) => a.appendList(listValue(v as Cell[] as string[]), t);
   const map = (t: ReturnType<typeof MAP>): Append => (a, v) => {
     const m = v as { keys: string[]; values: (string | bigint)[] };
@@ -65,10 +74,8 @@ function appenderFor(duckdb: DuckDB, type: SqlType | EnumType): Append {
     case 'USMALLINT': return (a, v) => a.appendUSmallInt(v as number);
     case 'INTEGER': return (a, v) => a.appendInteger(v as number);
     case 'UINTEGER': return (a, v) => a.appendUInteger(v as number);
-    case 'BIGINT': return (a, v) => a.appendBigInt(v as bigint);
-    case 'DOUBLE': return (a, v) => a.appendDouble(v as number);
+    case 'BIGINT': case 'TIMESTAMPTZ': case 'DOUBLE': return (a, v) => a.appendDouble(v as number);
     case 'VARCHAR': return (a, v) => a.appendVarchar(v as string);
-    case 'TIMESTAMPTZ': return (a, v) => a.appendTimestampTZ(timestampTZValue(v as bigint));
     case 'VARCHAR[]': return list(LIST(VARCHAR));
     case 'BIGINT[]': return list(LIST(BIGINT));
     case 'USMALLINT[]': return list(LIST(USMALLINT));
@@ -104,7 +111,7 @@ export class ParquetWriter {
     });
     const staged = new Map<string, Staged>();
     for (const table of TABLES) {
-      const columns = [...KEY_COLUMNS, ...table.columns].map((c) => `${quoteIdent(c.name)} ${stagingType(c.type)}`);
+      const columns = [...KEY_COLUMNS, ...table.columns].map((c) => `${quoteIdent(c.name)} ${staging(c.type).type}`);
       await connection.run(`CREATE TABLE ${quoteIdent(table.name)} (${columns.join(', ')})`);
       const appends = [...KEY_COLUMNS, ...table.columns].map((c) => appenderFor(duckdb, c.type));
       staged.set(table.name, { table, appender: await connection.createAppender(table.name), appends, rows: 0 });
@@ -134,6 +141,8 @@ export class ParquetWriter {
     for (const { table, rows } of this.staged.values()) {
       const casts: string[] = [];
       for (const c of table.columns) {
+        const cast = staging(c.type).cast;
+        if (cast) casts.push(`${cast(quoteIdent(c.name))} AS ${quoteIdent(c.name)}`);
         if (!isEnum(c.type)) continue;
         const seen = await this.db.runAndReadAll(`SELECT DISTINCT ${quoteIdent(c.name)} FROM ${quoteIdent(table.name)} WHERE ${quoteIdent(c.name)} IS NOT NULL ORDER BY 1`);
         const extra = seen.getRowsJS().map((r) => String(r[0])).filter((v) => !(c.type as EnumType).enum.includes(v));

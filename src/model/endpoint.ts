@@ -17,8 +17,11 @@ export interface IdleWindow {
 }
 
 export interface EndpointReport {
+  /** ip:port for a server (ip:port/udp and ip:port/tcp when one ip:port serves both), ip for a client. */
   endpoint: string;
   role: 'server' | 'client';
+  /** A server's transport, when the tracker said. */
+  transport?: 'tcp' | 'udp';
   verdict: 'stateful' | 'stateless';
   reasons: string[];
   stickyRouting: '4-tuple' | 'connection-id' | 'none';
@@ -29,7 +32,10 @@ export interface EndpointReport {
   peakByKind: Partial<Record<StateKind, LedgerPoint>>;
   meanBytes: number;
   atEnd: { entries: number; bytes: number };
+  /** Restart-safe windows: nothing breakable held (TIME-WAIT does not count); the longest, sorted by start. */
   idleWindows: IdleWindow[];
+  /** How many restart-safe windows there were in all (listed or not). */
+  idleWindowCount: number;
   /** Idle windows left out of `idleWindows` (only the longest are listed); absent when none. */
   idleWindowsOmitted?: number;
   idleSeconds: number;
@@ -45,6 +51,37 @@ export interface EndpointReport {
   timelineCompressed: boolean;
   /** The timeline of each kind of state held, compressed like `timeline`; only when asked for (--format html, --svg-dir). */
   timelineByKind?: Partial<Record<StateKind, { time: number; packet: number; entries: number; bytes: number }[]>>;
+}
+
+export type AttemptReason = 'no-answer' | 'refused-rst' | 'icmp';
+
+/** A destination that never answered: reported apart, holding no state, never a server a restart breaks. */
+export interface AttemptReport {
+  /** ip:port (with /udp or /tcp when the same ip:port also appears over the other transport). */
+  endpoint: string;
+  transport?: 'tcp' | 'udp';
+  attempts: number;
+  /** The most frequent way it answered; `byReason` counts each. */
+  reason: AttemptReason;
+  byReason: Record<AttemptReason, number>;
+  /** The first attempts (up to 5): the flow, DNS transaction or QUIC connection, its packet, the answer's packet. */
+  flows: { flow?: number; transaction?: number; connection?: number; packet: number; answerPacket: number | null; detail: string }[];
+  /** Clients that tried (up to 5). */
+  clients: string[];
+}
+
+export type StateLossKind = 'tcp-reset-established' | 'icmp-port-unreachable' | 'quic-stateless-reset';
+
+/** State the capture shows was lost: `endpoint` is the side that lost it. */
+export interface StateLossReport {
+  packet: number;
+  time: number;
+  kind: StateLossKind;
+  endpoint: string;
+  flow?: number;
+  transaction?: number;
+  connection?: number;
+  detail: string;
 }
 
 export interface CostModelReport {

@@ -3,7 +3,7 @@
  * these names (statecap/report-v1); add fields, never rename them.
  * Times are seconds since the epoch as numbers; packet numbers are 1-based as in Wireshark.
  */
-import type { CostModelReport, EndpointReport } from './endpoint.js';
+import type { AttemptReport, CostModelReport, EndpointReport, StateLossReport } from './endpoint.js';
 
 export const REPORT_SCHEMA = 'statecap/report-v1';
 
@@ -16,6 +16,10 @@ export interface ReportBase {
   capture: CaptureReport;
   options: AnalysisOptionsReport;
   endpoints: EndpointReport[];
+  /** Destinations that never answered (silence, a reset to the SYN, an ICMP error): no server, no state. */
+  attempts: AttemptReport[];
+  /** State the capture shows was lost, in packet order. */
+  stateLoss: StateLossReport[];
   costModel: CostModelReport;
   /** Evictions forced by table caps (never silent). */
   limits: LimitsReport;

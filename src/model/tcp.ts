@@ -62,9 +62,22 @@ export interface TcpFlowReport {
   closedBy: 'client' | 'server' | null;
   connState: ConnState;
   history: string;
+  /**
+   * The conn.log rows Zeek would write for this flow: one, or more where Zeek starts a new
+   * connection inside the stream (SYN retries after 5 s, data after a RST, one-sided captures).
+   * `connState` and `history` above are the first row's.
+   */
+  zeek: ZeekConnectionReport[];
   analysis: TcpAnalysis;
   maxBytesInFlight: { client: number; server: number };
   handshakeRtt: number | null;
+  /**
+   * Request/response exchanges: client payload after server payload (or first) opens one. `packets`
+   * opened the first five; a restart right after `between` (the last packet before the second) breaks the flow.
+   */
+  exchanges: { count: number; packets: number[]; between: number | null;
+    /** The longest silence (>= 1 s) a client request ended while the connection was held; null if none. */
+    idle: { fromPacket: number; toPacket: number; seconds: number } | null };
   directions: { client: TcpDirectionReport; server: TcpDirectionReport };
   /** Encapsulations that carried the flow, outermost first; empty when none. */
   tunnel: string[];
@@ -114,4 +127,16 @@ export interface TcpReport {
     handshakes: { complete: number; partial: number; missing: number };
     retransmissions: number;
   };
+}
+
+/** One conn.log row Zeek would write (scripts/base/protocols/conn/main.zeek). */
+export interface ZeekConnectionReport {
+  /** Deterministic stand-in for Zeek's uid: "C<flow id>.<n>". */
+  uid: string;
+  /** The packet that starts this Zeek connection. */
+  firstPacket: number;
+  /** Which side of the flow Zeek takes as originator (id.orig_h/p). */
+  orig: 'client' | 'server';
+  connState: ConnState;
+  history: string;
 }

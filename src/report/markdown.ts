@@ -5,7 +5,8 @@
  */
 import type { AnyReport, Report } from './schema.js';
 import { isFailed } from './failed.js';
-import { atPacket, endpointsByPeak, restartLine } from './table-endpoints.js';
+import { atPacket, endpointsByPeak, restartLine, windowsLine } from './table-endpoints.js';
+import { attemptPackets, attemptReason, lostWhat } from './table-state-loss.js';
 import { findProblems } from './problems.js';
 import { countOf, formatBytes, formatSeconds } from './format.js';
 import { TRACKERS, type AnyTrackerModule } from '../track/registry.js';
@@ -51,10 +52,33 @@ function endpointsBlock(r: Report, maxRows: number): string[] {
   const why: string[] = [];
   for (const e of shown) {
     for (const reason of e.reasons) why.push(`- \`${e.endpoint}\`: ${mdText(reason)}`);
-    const restart = restartLine(e);
+    why.push(`- \`${e.endpoint}\`: ${mdText(windowsLine(e))}`);
+    const restart = restartLine(e, r.stateLoss);
     if (restart !== null) why.push(`- \`${e.endpoint}\`: ${mdText(restart)}`);
   }
   if (why.length > 0) lines.push('', '<details><summary>Why each verdict, and what a restart breaks</summary>', '', ...why, '', '</details>');
+  return lines;
+}
+
+/** Destinations that never answered, and state the capture shows was lost. */
+function attemptsAndLossBlock(r: Report, maxRows: number): string[] {
+  const lines: string[] = [];
+  const attempts = r.attempts ?? [];
+  if (attempts.length > 0) {
+    lines.push('', `### Attempts (${attempts.length}): destinations that never answered`, '', '| Destination | Attempts | Answer | Packets | Clients |', '|---|--:|---|---|---|');
+    for (const a of attempts.slice(0, maxRows)) {
+      lines.push(`| \`${a.endpoint}\` | ${a.attempts} | ${attemptReason(a)} | ${mdText(attemptPackets(a))} | ${mdText(a.clients.join(', '))} |`);
+    }
+    if (attempts.length > maxRows) lines.push('', `… ${attempts.length - maxRows} more destinations (see the JSON report).`);
+  }
+  const losses = r.stateLoss ?? [];
+  if (losses.length > 0) {
+    lines.push('', `### State lost (${losses.length})`, '', '| Packet | Kind | Endpoint (lost it) | Of | Detail |', '|--:|---|---|---|---|');
+    for (const l of losses.slice(0, maxRows)) {
+      lines.push(`| #${l.packet} | ${l.kind} | \`${l.endpoint}\` | ${lostWhat(l)} | ${mdText(l.detail)} |`);
+    }
+    if (losses.length > maxRows) lines.push('', `… ${losses.length - maxRows} more (see the JSON report).`);
+  }
   return lines;
 }
 
@@ -79,7 +103,7 @@ function problemsBlock(r: Report, maxRows: number): string[] {
 function reportBlock(r: AnyReport, maxRows: number): string[] {
   const heading = `## \`${r.capture.path.replace(/`/g, "'")}\``;
   if (isFailed(r)) return [heading, '', `**Error:** ${mdText(r.error)}`];
-  return [heading, '', summaryLine(r), '', ...endpointsBlock(r, maxRows), '', ...problemsBlock(r, maxRows)];
+  return [heading, '', summaryLine(r), '', ...endpointsBlock(r, maxRows), ...attemptsAndLossBlock(r, maxRows), '', ...problemsBlock(r, maxRows)];
 }
 
 /** One markdown document for all captures, in input order. */

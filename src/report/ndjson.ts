@@ -5,7 +5,7 @@
  * capture's analysis ends.
  */
 import type {
-  AnyReport, CaptureReport, DnsReport, DnsTransactionReport, EndpointReport, LimitsReport, QuicConnectionReport, QuicReport,
+  AnyReport, CaptureReport, DnsReport, DnsTransactionReport, EndpointReport, AttemptReport, StateLossReport, LimitsReport, QuicConnectionReport, QuicReport,
   TcpFlowReport, TcpReport,
 } from './schema.js';
 import { isFailed } from './failed.js';
@@ -33,15 +33,17 @@ export type TcpFlowRecord = { type: 'tcp-flow'; capture: string } & TcpFlowRepor
 export type DnsTransactionRecord = { type: 'dns-transaction'; capture: string } & DnsTransactionReport;
 export type QuicConnectionRecord = { type: 'quic-connection'; capture: string } & QuicConnectionReport;
 export type EndpointRecord = { type: 'endpoint'; capture: string } & EndpointReport;
+export type AttemptRecord = { type: 'attempt'; capture: string } & AttemptReport;
+export type StateLossRecord = { type: 'state-loss'; capture: string } & StateLossReport;
 
 /** A row of a later tracker's list: its module's `ndjson.type`. */
 export type TrackerRowRecord = { type: string; capture: string } & Record<string, unknown>;
 
-export type NdjsonRecord = CaptureRecord | TcpFlowRecord | DnsTransactionRecord | QuicConnectionRecord | EndpointRecord | TrackerRowRecord;
+export type NdjsonRecord = CaptureRecord | TcpFlowRecord | DnsTransactionRecord | QuicConnectionRecord | EndpointRecord | AttemptRecord | StateLossRecord | TrackerRowRecord;
 
 /**
- * The records of one report. `view: 'state'` (for `statecap state`) yields the capture record
- * and the endpoint records only.
+ * The records of one report. `view: 'state'` (for `statecap state`) yields the capture record,
+ * the endpoint, attempt and state-loss records only.
  */
 export function* ndjsonRecords(report: AnyReport, view: 'analyze' | 'state' = 'analyze'): Iterable<NdjsonRecord> {
   const capture = report.capture.path;
@@ -76,4 +78,6 @@ export function* ndjsonRecords(report: AnyReport, view: 'analyze' | 'state' = 'a
     for (const list of lists) for (const row of list.rows) yield { type: list.type, capture, ...row } as NdjsonRecord;
   }
   for (const e of report.endpoints) yield { type: 'endpoint', capture, ...e };
+  for (const a of report.attempts ?? []) yield { type: 'attempt', capture, ...a };
+  for (const l of report.stateLoss ?? []) yield { type: 'state-loss', capture, ...l };
 }

@@ -2,7 +2,7 @@
  * The state ledger view (issue 5): endpoints by peak bytes, then one line per verdict reason and
  * what a restart would break. `statecap state` prints this view alone.
  */
-import type { EndpointReport } from './schema.js';
+import type { EndpointReport, IdleWindow, StateLossReport } from './schema.js';
 import { renderGrid, paint } from './cli-table.js';
 import type { SectionOptions } from './layout.js';
 import { countOf, formatBytes, formatSeconds, moreLine } from './format.js';
@@ -24,8 +24,26 @@ function list(ids: readonly number[]): string {
   return ids.length > 10 ? `${ids.slice(0, 10).join(', ')} …` : ids.join(', ');
 }
 
+/** Restart-safe windows listed per endpoint, longest first. */
+export const WINDOWS_SHOWN = 3;
+
+/** "#30–end (6.74 s)", "start–#2 (27 µs)". */
+export function windowText(w: IdleWindow): string {
+  const from = w.fromPacket === null ? 'start' : `#${w.fromPacket}`;
+  const to = w.toPacket === null ? 'end' : `#${w.toPacket}`;
+  return `${from}–${to} (${formatSeconds(w.seconds)})`;
+}
+
+/** "restart-safe 10.8 s in 4 windows, longest #30–end (6.74 s), #10–#12 (2.02 s), #20–#22 (2.01 s)". */
+export function windowsLine(e: EndpointReport): string {
+  const count = e.idleWindowCount ?? e.idleWindows.length;
+  if (count === 0) return 'restart-safe: never (it held breakable state from the start to the end of the capture)';
+  const longest = [...e.idleWindows].sort((a, b) => b.seconds - a.seconds || a.start - b.start).slice(0, WINDOWS_SHOWN);
+  return `restart-safe ${formatSeconds(e.idleSeconds)} in ${countOf(count, 'window', 'windows')}, longest ${longest.map(windowText).join(', ')}`;
+}
+
 /** "restart at packet #16 (most state held) breaks 1 TCP connection (3)". */
-export function restartLine(e: EndpointReport): string | null {
+export function restartLine(e: EndpointReport, stateLoss: readonly StateLossReport[] = []): string | null {
   if (e.restart === null) return null;
   const r = e.restart;
   const at = r.at.packet !== null ? `packet #${r.at.packet}` : 'the requested time';
@@ -34,10 +52,17 @@ export function restartLine(e: EndpointReport): string | null {
   if (r.breaks.tcp.length > 0) parts.push(`${countOf(r.breaks.tcp.length, 'TCP connection', 'TCP connections')} (${list(r.breaks.tcp)})`);
   if (r.breaks.dns.length > 0) parts.push(`${countOf(r.breaks.dns.length, 'DNS query', 'DNS queries')} in flight (${list(r.breaks.dns)})`);
   if (r.breaks.quic.length > 0) parts.push(`${countOf(r.breaks.quic.length, 'QUIC connection', 'QUIC connections')} (${list(r.breaks.quic)})`);
-  return `restart at ${at}${basis} breaks ${parts.length > 0 ? parts.join(', ') : 'nothing'}`;
+  // The what-if and what happened, as one story: a broken flow whose loss the capture shows.
+  const seen = stateLoss.filter((l) => l.endpoint === e.endpoint && l.flow !== undefined && r.breaks.tcp.includes(l.flow));
+  const observed = seen.length > 0
+    ? `; the capture shows it: ${seen.slice(0, 3).map((l) => `flow ${l.flow} was lost at packet #${l.packet} (${l.kind})`).join(', ')}`
+    : '';
+  return `restart at ${at}${basis} breaks ${parts.length > 0 ? parts.join(', ') : 'nothing'}${observed}`;
 }
 
-export function endpointsSection(endpoints: readonly EndpointReport[], opts: SectionOptions): string {
+export function endpointsSection(
+  endpoints: readonly EndpointReport[], opts: SectionOptions, stateLoss: readonly StateLossReport[] = [],
+): string {
   if (endpoints.length === 0) return 'Endpoints: none';
   const sorted = endpointsByPeak(endpoints);
   const shown = sorted.slice(0, opts.maxRows);
@@ -57,7 +82,8 @@ export function endpointsSection(endpoints: readonly EndpointReport[], opts: Sec
   if (more !== null) lines.push(more);
   for (const e of shown) {
     for (const reason of e.reasons) lines.push(`${e.endpoint}: ${reason}`);
-    const restart = restartLine(e);
+    lines.push(`${e.endpoint}: ${windowsLine(e)}`);
+    const restart = restartLine(e, stateLoss);
     if (restart !== null) lines.push(`${e.endpoint}: ${restart}`);
   }
   return lines.join('\n');

@@ -6,6 +6,7 @@
 import type { AnyReport, Report } from './schema.js';
 import { captureSection } from './table-capture.js';
 import { endpointsSection } from './table-endpoints.js';
+import { attemptsSection, stateLossSection } from './table-state-loss.js';
 import { paint, type FitNote } from './cli-table.js';
 import type { SectionOptions, SortKey, TimeMode } from './layout.js';
 import { isFailed } from './failed.js';
@@ -33,15 +34,19 @@ function reportBlock(report: Report, opts: TableOptions & { maxRows: number }, e
   const fitNote = () => (note.dropped.length > 0
     ? [`(left out to fit ${opts.width} columns: ${note.dropped.join(', ')}; --wide shows every column)`] : []);
   if (endpointsOnly) {
-    return [paint(report.capture.path, 'bold', opts.color), endpointsSection(report.endpoints, o), estimateNote(report), ...fitNote()].join('\n');
+    const rest = [attemptsSection(report.attempts, o), stateLossSection(report.stateLoss, o)].filter((s): s is string => s !== null);
+    const head = [paint(report.capture.path, 'bold', opts.color), endpointsSection(report.endpoints, o, report.stateLoss), estimateNote(report), ...fitNote()].join('\n');
+    return [head, ...rest].join('\n\n');
   }
   const view = { ...o, options: report.options };
   const byName = report as unknown as Record<string, unknown>;
   const sections = [
     captureSection(report, opts.color, opts.width),
     ...(TRACKERS as readonly AnyTrackerModule[]).map((m) => m.table(byName[m.name], view)),
-    `${endpointsSection(report.endpoints, o)}
+    `${endpointsSection(report.endpoints, o, report.stateLoss)}
 ${estimateNote(report)}`,
+    attemptsSection(report.attempts, o),
+    stateLossSection(report.stateLoss, o),
     ...fitNote(),
   ];
   return sections.filter((s): s is string => s !== null).join('\n\n');

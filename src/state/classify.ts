@@ -12,9 +12,20 @@ function range(first: number, last: number): string {
   return first === last ? `at packet ${first}` : `from packet ${first} to packet ${last}`;
 }
 
+/**
+ * TCP is a stateful transport, but whether anyone must stay sticky to the flow depends on what it
+ * carried (issue 11): state that outlived one exchange (a second exchange, or an idle period
+ * before a request) needs the same server for the whole connection; a single exchange does not.
+ */
 export function classifyTcpFlow(f: TcpFlowReport): FlowClassification {
   const span = range(f.firstPacket, f.lastPacket);
   const notes: string[] = [];
+  const x = f.exchanges;
+  if (x !== undefined) {
+    const packets = x.packets.length < x.count ? `${x.packets.join(', ')}, …` : x.packets.join(', ');
+    notes.push(x.count === 0 ? 'it carried no exchange' : `it carried ${x.count} exchange${x.count === 1 ? '' : 's'} (packet${x.count === 1 ? '' : 's'} ${packets})`);
+  }
+  const spans = x !== undefined && (x.count >= 2 || x.idle !== null);
   if (f.handshake === 'missing') notes.push('its start is not in the capture');
   if (f.connState === 'S0') notes.push('only the SYN was seen: the server keeps a half-open (SYN-RECEIVED) entry until it times out');
   if (f.connState === 'REJ') notes.push('the server refused it with a reset: no connection state on the server');
@@ -28,7 +39,7 @@ export function classifyTcpFlow(f: TcpFlowReport): FlowClassification {
       client: `a connection (socket and whatever session the application ties to it) ${span}${timeWait('client')}`,
       server: `a connection (socket and whatever session the application ties to it) ${span}${timeWait('server')}`,
     },
-    stickyRouting: '4-tuple',
+    stickyRouting: x === undefined || spans ? '4-tuple' : 'none',
   };
 }
 

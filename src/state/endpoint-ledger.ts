@@ -11,7 +11,8 @@ import { STATE_KINDS, type EndpointRef, type StateKind } from './events.js';
 import type { EntryKey, LiveEntry } from './entry.js';
 import { FlowSpans } from './flow-spans.js';
 import { IdleWindows } from './idle-windows.js';
-import { breaksNow, WorstMoment, type RestartBreaks } from './restart-breaks.js';
+import { breaksNow, breaksOnRestart, WorstMoment, type RestartBreaks } from './restart-breaks.js';
+import { EndpointEvidence } from './endpoint-evidence.js';
 import { Timeline } from './timeline.js';
 import { KindTimelines } from './kind-timelines.js';
 import { endpointVerdict } from './verdict.js';
@@ -25,7 +26,7 @@ export interface EndpointLedgerOptions {
   bufferedByteCost: number;
   timelineLimit: number;
   captureStart: number;
-  /** Compute idle windows and restart lists (server endpoints). */
+  /** Compute restart lists (server endpoints); idle windows are computed for every endpoint. */
   restartAnalysis: boolean;
   /** Remember what a restart at the peak would break (no --restart-at given). */
   trackWorst: boolean;
@@ -45,12 +46,17 @@ export class EndpointLedger {
   readonly live = new Map<EntryKey, LiveEntry>();
   readonly spans = new FlowSpans();
   readonly kindsHeld = new Set<StateKind>();
+  /** What its flows showed: conversations, attempts, exchanges (the verdict's evidence). */
+  readonly evidence = new EndpointEvidence();
   /** Queued for settling at the end of the current packet. */
   dirty = false;
   restart: RestartResult | null = null;
 
   private entries = 0;
   private bytes = 0;
+  /** Entries whose loss breaks a conversation (all but TIME-WAIT): restart-safe windows are where this is 0. */
+  private breakable = 0;
+  private settledBreakable = 0;
   private readonly kindEntries = new Array<number>(KIND_COUNT).fill(0);
   private readonly kindBytes = new Array<number>(KIND_COUNT).fill(0);
 
@@ -68,7 +74,7 @@ export class EndpointLedger {
   private lastTime: number;
   private readonly timeline: Timeline;
   private readonly kindTimelines: KindTimelines | null;
-  private readonly idle: IdleWindows | null;
+  private readonly idle: IdleWindows;
   private readonly worst: WorstMoment | null;
 
   constructor(
@@ -81,7 +87,7 @@ export class EndpointLedger {
     this.lastTime = options.captureStart;
     this.timeline = new Timeline(options.timelineLimit);
     this.kindTimelines = options.kindTimelines ? new KindTimelines(options.timelineLimit) : null;
-    this.idle = options.restartAnalysis ? new IdleWindows(options.timelineLimit, options.captureStart) : null;
+    this.idle = new IdleWindows(options.timelineLimit, options.captureStart);
     this.worst = options.restartAnalysis && options.trackWorst ? new WorstMoment() : null;
   }
 
@@ -156,16 +162,17 @@ export class EndpointLedger {
         this.settledKindEntries[k] = n;
       }
     }
-    if (this.idle !== null) {
-      if (this.settledEntries > 0 && entries === 0) this.idle.becameIdle(time, packet);
-      else if (this.settledEntries === 0 && entries > 0) this.idle.becameBusy(time, packet);
-    }
+    // Restart-safe windows: nothing breakable held (TIME-WAIT neither opens nor closes one).
+    const breakable = this.breakable;
+    if (this.settledBreakable > 0 && breakable === 0) this.idle.becameIdle(time, packet);
+    else if (this.settledBreakable === 0 && breakable > 0) this.idle.becameBusy(time, packet);
+    this.settledBreakable = breakable;
     this.settledEntries = entries;
     this.settledBytes = bytes;
   }
 
   /** The endpoint's report at the end of the capture (`end`, capture started at captureStart). */
-  report(end: number, otherRole: string[]): EndpointReport {
+  report(end: number, otherRole: string[], name: string = this.name): EndpointReport {
     const start = this.options.captureStart;
     this.byteSeconds += this.settledBytes * Math.max(0, end - this.lastTime);
     this.lastTime = Math.max(this.lastTime, end);
@@ -179,8 +186,8 @@ export class EndpointLedger {
       if (point !== null) peakByKind[kind] = point;
     });
     const timeline = this.timeline.finish();
-    const idle = this.idle?.finish(end) ?? null;
-    const verdict = endpointVerdict({ role: this.ref.role, kindsHeld: this.kindsHeld, spans: this.spans, otherRole });
+    const idle = this.idle.finish(end);
+    const verdict = endpointVerdict({ role: this.ref.role, kindsHeld: this.kindsHeld, spans: this.spans, evidence: this.evidence, otherRole });
     const none: LedgerPoint = { entries: 0, bytes: 0, time: null, packet: null };
     const peak = this.peak ?? none;
 
@@ -194,8 +201,9 @@ export class EndpointLedger {
     }
 
     const report: EndpointReport = {
-      endpoint: this.name,
+      endpoint: name,
       role: this.ref.role,
+      ...(this.ref.role === 'server' && this.ref.transport !== undefined ? { transport: this.ref.transport } : {}),
       verdict: verdict.verdict,
       reasons: verdict.reasons,
       stickyRouting: verdict.stickyRouting,
@@ -204,14 +212,15 @@ export class EndpointLedger {
       peakByKind,
       meanBytes,
       atEnd: { entries: this.settledEntries, bytes: this.settledBytes },
-      idleWindows: idle?.windows ?? [],
-      idleSeconds: idle?.seconds ?? 0,
-      longestIdle: idle?.longest ?? null,
+      idleWindows: idle.windows,
+      idleWindowCount: idle.count,
+      idleSeconds: idle.seconds,
+      longestIdle: idle.longest,
       restart,
       timeline: timeline.points,
       timelineCompressed: timeline.compressed,
     };
-    if (idle !== null && idle.omitted > 0) report.idleWindowsOmitted = idle.omitted;
+    if (idle.omitted > 0) report.idleWindowsOmitted = idle.omitted;
     if (this.kindTimelines !== null) report.timelineByKind = this.kindTimelines.finish();
     return report;
   }
@@ -225,6 +234,7 @@ export class EndpointLedger {
     const k = KIND_INDEX[entry.kind];
     const bytes = this.options.kindCosts[k] * entry.entries + this.options.bufferedByteCost * entry.buffered;
     this.entries += sign * entry.entries;
+    if (breaksOnRestart(entry.kind)) this.breakable += sign * entry.entries;
     this.bytes += sign * bytes;
     this.kindEntries[k] += sign * entry.entries;
     this.kindBytes[k] += sign * bytes;
@@ -235,6 +245,7 @@ export class EndpointLedger {
     this.kindsTouched = true;
     this.entries = 0;
     this.bytes = 0;
+    this.breakable = 0;
     this.kindEntries.fill(0);
     this.kindBytes.fill(0);
   }

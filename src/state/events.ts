@@ -7,6 +7,7 @@
  * `until` lets the ledger expire an entry by itself at a capture time (TIME-WAIT after 2*MSL, a DNS
  * query after the timeout) unless a later event changes it first.
  */
+import type { FlowEvidence, StateLossEvidence } from './evidence.js';
 import type { StateKind } from '../model/state-kind.js';
 
 export { STATE_KINDS, type StateKind } from '../model/state-kind.js';
@@ -17,6 +18,11 @@ export interface EndpointRef {
   address: string;
   /** Server port; null for a client endpoint. */
   port: number | null;
+  /**
+   * The server's transport: one ip:port over UDP and over TCP is two servers, each with its own
+   * verdict. Absent counts as its own transport (library users that do not say).
+   */
+  transport?: 'tcp' | 'udp';
 }
 
 /** Which flow record an entry belongs to: the tracker's name and its record id (TCP flow id, DNS transaction index, ...). */
@@ -59,6 +65,10 @@ export interface StateSink {
   hold(e: HoldEvent): void;
   release(e: ReleaseEvent): void;
   buffer(e: BufferEvent): void;
+  /** What a flow showed about its conversation, once, when its tracker is done with it (see evidence.ts). */
+  flow?(e: FlowEvidence): void;
+  /** State the capture shows was lost (see evidence.ts). */
+  loss?(e: StateLossEvidence): void;
 }
 
 /** A sink that ignores everything: for trackers used on their own (tests, library users). */

@@ -1,10 +1,10 @@
 /**
- * The intervals in which a server endpoint held no state at all (zero entries): a restart then
- * breaks nothing. Rules:
+ * Restart-safe windows: the intervals in which an endpoint (server or client) held nothing
+ * breakable, so a restart then breaks no one. Rules:
  * - The time from the start of the capture to the endpoint's first state counts as idle
  *   (fromPacket null): nothing was held, so a restart then breaks nothing.
- * - Entries that only wait for their expiry (TIME-WAIT, an unanswered DNS query before its
- *   timeout) are state: the endpoint is not idle while it holds them.
+ * - The caller says what is breakable (endpoint-ledger.ts: every entry but TIME-WAIT, whose loss
+ *   breaks nothing, RFC 9293 §3.6); an unanswered DNS query before its timeout is breakable.
  * - A window still open at the end of the capture ends there (toPacket null).
  * - Windows of zero length (state dropped and re-created at the same timestamp) are not listed.
  * Only the `limit` longest windows are listed (sorted by start); the total and the longest always
@@ -27,6 +27,7 @@ export class IdleWindows {
   private totalSeconds = 0;
   private longest: IdleWindow | null = null;
   private omitted = 0;
+  private count = 0;
   /** When the current idle stretch began; null while state is held. */
   private since: { time: number; packet: number | null } | null;
 
@@ -46,10 +47,10 @@ export class IdleWindows {
   }
 
   /** End of capture at `time`: closes an open window. */
-  finish(time: number): { windows: IdleWindow[]; seconds: number; longest: IdleWindow | null; omitted: number } {
+  finish(time: number): { windows: IdleWindow[]; count: number; seconds: number; longest: IdleWindow | null; omitted: number } {
     if (this.since !== null) this.close(time, null);
     const windows = [...this.kept.values()].sort((a, b) => a.start - b.start);
-    return { windows, seconds: this.totalSeconds, longest: this.longest, omitted: this.omitted };
+    return { windows, count: this.count, seconds: this.totalSeconds, longest: this.longest, omitted: this.omitted };
   }
 
   private close(end: number, toPacket: number | null): void {
@@ -60,6 +61,7 @@ export class IdleWindows {
     if (!(seconds > 0)) return;
     const window: IdleWindow = { start: since.time, end, seconds, fromPacket: since.packet, toPacket };
     this.totalSeconds = roundMicro(this.totalSeconds + seconds);
+    this.count++;
     if (this.longest === null || seconds > this.longest.seconds) this.longest = window;
     this.kept.push(window);
     if (this.kept.size > this.limit) {

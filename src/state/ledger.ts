@@ -18,12 +18,14 @@
  * (after every packet stamped at or before it). A restart point past the end of the capture is
  * evaluated at the end.
  */
-import type { CostModelReport, EndpointReport } from '../model/endpoint.js';
+import type { AttemptReport, CostModelReport, EndpointReport, StateLossReport } from '../model/endpoint.js';
 import { endpointString } from '../flow/endpoint.js';
 import { costModelReport, LINUX_COST_MODEL, type CostModel } from './cost-model.js';
 import { EndpointLedger } from './endpoint-ledger.js';
 import { entryKey, type LiveEntry } from './entry.js';
 import { STATE_KINDS, type BufferEvent, type EndpointRef, type HoldEvent, type ReleaseEvent, type StateSink } from './events.js';
+import type { FlowEvidence, StateLossEvidence } from './evidence.js';
+import { attemptReport, serverNames, stateLossReport } from './roles.js';
 import { ExpiryQueue } from './expiry-queue.js';
 import { noBreaks } from './restart-breaks.js';
 
@@ -40,6 +42,8 @@ export interface LedgerOptions {
 
 export interface LedgerResult {
   endpoints: EndpointReport[];
+  attempts: AttemptReport[];
+  stateLoss: StateLossReport[];
   costModel: CostModelReport;
 }
 
@@ -52,11 +56,20 @@ export const DEFAULT_MAX_ENDPOINTS = 100_000;
  */
 export const OVERFLOW_NAMES = { client: '(other clients)', server: '(other servers)' } as const;
 
+/** State-loss events kept (all are rare; a flood of resets must not grow memory without bound). */
+export const MAX_STATE_LOSS = 10_000;
+
 /** Heap size above which stale expiries (entries re-held or released since) are swept out. */
 const EXPIRY_SWEEP_MIN = 1024;
 
 function endpointName(ref: EndpointRef): string {
   return ref.role === 'server' && ref.port !== null ? endpointString(ref.address, ref.port) : ref.address;
+}
+
+/** A server's key among those of its address: port and transport in one number (no string per event). */
+function serverKey(ref: EndpointRef): number {
+  const transport = ref.transport === 'tcp' ? 1 : ref.transport === 'udp' ? 2 : 0;
+  return (ref.port ?? -1) * 4 + transport;
 }
 
 /** A count from a tracker: non-negative and finite, else 0. */
@@ -80,7 +93,9 @@ export class StateLedger implements StateSink {
   /** Every endpoint in creation order; looked up without building a key string per event. */
   private readonly endpoints: EndpointLedger[] = [];
   private readonly clients = new Map<string, EndpointLedger>();
-  private readonly servers = new Map<string, Map<number | null, EndpointLedger>>();
+  /** address -> serverKey(port, transport) -> endpoint. */
+  private readonly servers = new Map<string, Map<number, EndpointLedger>>();
+  private readonly losses: StateLossEvidence[] = [];
   private readonly expiries = new ExpiryQueue();
   private expirySeq = 0;
   /** Live entries that have an `until` (the valid part of the expiry heap). */
@@ -172,6 +187,16 @@ export class StateLedger implements StateSink {
     this.markDirty(endpoint);
   }
 
+  /** A tracker is done with a flow: what it showed goes to both ends (the server side creates the destination if new). */
+  flow(e: FlowEvidence): void {
+    this.endpointFor(e.client).evidence.add(e, 'client');
+    this.endpointFor(e.server).evidence.add(e, 'server');
+  }
+
+  loss(e: StateLossEvidence): void {
+    if (this.losses.length < MAX_STATE_LOSS) this.losses.push(e);
+  }
+
   finish(endTime: number | null, endPacket: number | null): LedgerResult {
     if (this.result !== null) return this.result;
     const last = this.time ?? (endTime !== null && Number.isFinite(endTime) ? endTime : 0);
@@ -186,19 +211,31 @@ export class StateLedger implements StateSink {
     this.expireUntil(end);
     if (plan !== undefined && !this.restartTaken) this.takeRestart(lastPacket > 0 ? lastPacket : null, end);
 
+    // Roles from evidence: a destination told of flows, none of which it answered, is an attempt.
+    const isAttempt = (e: EndpointLedger): boolean => e.ref.role === 'server' && e !== this.overflow.server &&
+      e.evidence.evidenced && e.evidence.answeredAt === null;
+    const names = serverNames(this.endpoints);
+    const nameOf = (e: EndpointLedger): string => names.get(e) ?? e.name;
+    const acting = this.endpoints.filter((e) => !isAttempt(e));
     // Which addresses act in both roles (a resolver that forwards is a server and a client).
     const byAddress = new Map<string, EndpointLedger[]>();
-    for (const endpoint of this.endpoints) {
+    for (const endpoint of acting) {
       const list = byAddress.get(endpoint.ref.address);
       if (list === undefined) byAddress.set(endpoint.ref.address, [endpoint]);
       else list.push(endpoint);
     }
-    const sorted = [...this.endpoints].sort((a, b) => b.peakByteCount - a.peakByteCount || a.order - b.order);
+    const sorted = [...acting].sort((a, b) => b.peakByteCount - a.peakByteCount || a.order - b.order);
     const endpoints = sorted.map((endpoint) => {
       const others = (byAddress.get(endpoint.ref.address) ?? []).filter((o) => o.ref.role !== endpoint.ref.role);
-      return endpoint.report(end, others.map((o) => o.name));
+      return endpoint.report(end, others.map(nameOf), nameOf(endpoint));
     });
-    this.result = { endpoints, costModel: costModelReport(this.model) };
+    const attempts = this.endpoints.filter(isAttempt).map((e) => attemptReport(e, nameOf(e)))
+      .sort((a, b) => (a.flows[0]?.packet ?? 0) - (b.flows[0]?.packet ?? 0));
+    const stateLoss = [...this.losses].sort((a, b) => a.packet - b.packet).map((l) => {
+      const known = this.lookup(l.endpoint);
+      return stateLossReport(l, known !== undefined ? nameOf(known) : endpointName(l.endpoint));
+    });
+    this.result = { endpoints, attempts, stateLoss, costModel: costModelReport(this.model) };
     return this.result;
   }
 
@@ -214,7 +251,7 @@ export class StateLedger implements StateSink {
   }
 
   private lookup(ref: EndpointRef): EndpointLedger | undefined {
-    const known = ref.role === 'server' ? this.servers.get(ref.address)?.get(ref.port) : this.clients.get(ref.address);
+    const known = ref.role === 'server' ? this.servers.get(ref.address)?.get(serverKey(ref)) : this.clients.get(ref.address);
     return known ?? this.overflow[ref.role] ?? undefined;
   }
 
@@ -229,8 +266,8 @@ export class StateLedger implements StateSink {
       if (ref.role === 'client') this.clients.set(ref.address, endpoint);
       else {
         const ports = this.servers.get(ref.address);
-        if (ports === undefined) this.servers.set(ref.address, new Map([[ref.port, endpoint]]));
-        else ports.set(ref.port, endpoint);
+        if (ports === undefined) this.servers.set(ref.address, new Map([[serverKey(ref), endpoint]]));
+        else ports.set(serverKey(ref), endpoint);
       }
     }
     return endpoint;

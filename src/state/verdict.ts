@@ -1,22 +1,25 @@
 /**
- * An endpoint's verdict, its reasons in plain words with packet numbers, and the routing a load
- * balancer in front of it needs. Rules:
- * - stateful: it held any TCP state (a control block keeps sequence numbers, windows and a state
- *   machine across every exchange of the connection, RFC 9293 §3.3.2) or any QUIC state (a
- *   connection and its CIDs, RFC 9000 §5). State spans exchanges.
- * - stateless: it held only DNS state. A DNS server over UDP keeps a query only from query to
- *   response; a DNS client keeps the query ID and its source port until the answer or the timeout
- *   (RFC 1035 §7.3). Neither outlives one request/response exchange: losing it loses only the
- *   answers in flight, which the client retries. (A client with many such queries is busy, not
- *   stateful: its reasons list them.)
- * - stickyRouting: '4-tuple' if it held TCP state, else 'connection-id' if QUIC (a CID-aware
- *   balancer needs no 4-tuple stickiness, RFC 9000 §5.1), else 'none'.
- * Reasons: one summary line, the first MAX_FLOW_LINES flows (stateful ones first), "and N more",
- * and a line when the same address also acts in the other role (e.g. a resolver that forwards).
+ * An endpoint's verdict, its reasons in plain words with flows and packet numbers, and the routing
+ * a load balancer in front of it needs, all derived from what its flows showed (endpoint-evidence.ts),
+ * never from a protocol's name. Rules:
+ * - stateful: some breakable state it held outlived the exchange that created it: a later exchange
+ *   on the same connection needed it (a second request on a keep-alive TCP connection, a QUIC
+ *   connection carrying several exchanges), or it sat held through an idle period before a request
+ *   that needed it. A restart between those exchanges breaks the client.
+ * - stateless: every piece of breakable state lived within one request/response exchange (one DNS
+ *   transaction, one HTTP/1.0 request per connection). TIME-WAIT and other state whose loss breaks
+ *   nothing is counted in entries and bytes but never makes an endpoint stateful.
+ * - attempts (flows whose destination never answered: silence, a reset to the SYN, an ICMP error)
+ *   are no conversations: they are counted and cited apart, never as connections.
+ * - stickyRouting: '4-tuple' when TCP state spanned exchanges, else 'connection-id' when QUIC state
+ *   did (a CID-aware balancer needs no 4-tuple stickiness, RFC 9000 §5.1), else 'none'.
  */
 import type { EndpointReport } from '../model/endpoint.js';
 import type { StateKind } from './events.js';
 import type { FlowSpan, FlowSpans } from './flow-spans.js';
+import type { AttemptExample, EndpointEvidence, PerProto } from './endpoint-evidence.js';
+import type { FlowEvidence } from './evidence.js';
+import { flowKey, type EntryKey } from './entry.js';
 
 export const MAX_FLOW_LINES = 5;
 
@@ -25,6 +28,7 @@ export interface VerdictInput {
   /** Every kind the endpoint ever held. */
   kindsHeld: ReadonlySet<StateKind>;
   spans: FlowSpans;
+  evidence: EndpointEvidence;
   /** Names of endpoints with the same address in the other role. */
   otherRole: string[];
 }
@@ -41,6 +45,24 @@ const KIND_WORDS: Record<StateKind, string> = {
   quicCids: 'connection IDs',
 };
 
+const NOUNS: Record<string, readonly [string, string]> = {
+  tcp: ['TCP connection', 'TCP connections'],
+  dns: ['DNS transaction', 'DNS transactions'],
+  quic: ['QUIC connection', 'QUIC connections'],
+};
+
+/** The words for a protocol's flows; a tracker registered later is named by its key. */
+function nouns(proto: string): readonly [string, string] {
+  return NOUNS[proto] ?? [`${proto.toUpperCase()} flow`, `${proto.toUpperCase()} flows`];
+}
+
+/** Protocols in the order reasons name them: TCP, QUIC, DNS, then any other. */
+function protocols(counts: PerProto): string[] {
+  const order = ['tcp', 'quic', 'dns'];
+  return Object.keys(counts).filter((p) => (counts[p] ?? 0) > 0)
+    .sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || (a < b ? -1 : 1));
+}
+
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -50,6 +72,15 @@ export function formatSeconds(seconds: number): string {
   return String(Number(seconds.toFixed(3)));
 }
 
+function flowName(proto: string, id: number): string {
+  switch (proto) {
+    case 'tcp': return `flow ${id}`;
+    case 'dns': return `DNS transaction ${id}`;
+    case 'quic': return `QUIC connection ${id}`;
+    default: return `${proto.toUpperCase()} flow ${id}`;
+  }
+}
+
 function spanEnd(span: FlowSpan): string {
   const end = span.end;
   if (end === null) return 'to the end of the capture';
@@ -57,71 +88,114 @@ function spanEnd(span: FlowSpan): string {
   return `to its expiry ${formatSeconds(end.after)} s after packet ${span.lastHoldPacket}`;
 }
 
-function spanLine(span: FlowSpan, role: 'server' | 'client'): string {
-  const range = `from packet ${span.firstPacket} ${spanEnd(span)}`;
+/** The ledger's view of a flow: "held from packet 3 to packet 12 (half-open, then connected)". */
+function heldText(span: FlowSpan): string {
   const kinds = span.kinds.map((k) => KIND_WORDS[k]).join(', then ');
-  switch (span.proto) {
-    case 'tcp':
-      return `holds TCP state for flow ${span.id} ${range} (${kinds})`;
-    case 'quic': {
-      const cids = span.cids > 0 ? `, maps ${plural(span.cids, 'connection ID', 'connection IDs')}` : '';
-      return `holds QUIC connection ${span.id} ${range}${cids}`;
-    }
-    case 'dns':
-      return role === 'client'
-        ? `keeps the query ID and source port of DNS transaction ${span.id} ${range}`
-        : `keeps DNS transaction ${span.id} in flight ${range}`;
-    default:
-      return `holds ${span.proto.toUpperCase()} state for flow ${span.id} ${range} (${kinds})`;
+  const cids = span.proto === 'quic' && span.cids > 0 ? `, mapping ${plural(span.cids, 'connection ID', 'connection IDs')}` : '';
+  return `held from packet ${span.firstPacket} ${spanEnd(span)} (${kinds})${cids}`;
+}
+
+/** What a flow showed, e.g. "flow 4 carried 3 exchanges (packets 44, 48, 52) on one connection; a restart at packet 46 breaks it". */
+function evidenceText(e: FlowEvidence): string {
+  const x = e.exchanges;
+  const name = flowName(e.ref.proto, e.ref.id);
+  if (e.ref.proto === 'dns') return `${name}: one exchange (query at packet ${x.packets[0] ?? e.firstPacket})`;
+  const packets = x.count > x.packets.length ? `${x.packets.join(', ')}, …` : x.packets.join(', ');
+  const idle = x.idle !== null ? `it sat idle ${formatSeconds(x.idle.seconds)} s (packets ${x.idle.fromPacket} to ${x.idle.toPacket}) before a request that needed it` : '';
+  if (x.count >= 2) return `${name} carried ${x.count} exchanges (packets ${packets}) on one connection; a restart at packet ${x.between} breaks it`;
+  if (x.count === 1 && x.idle !== null) {
+    return `${name} carried 1 exchange (packet ${packets}), but ${idle}; a restart at packet ${x.idle.fromPacket} breaks it`;
   }
+  return x.count === 0 ? `${name} carried no exchange` : `${name} carried 1 exchange (packet ${packets})`;
+}
+
+function attemptText(a: AttemptExample): string {
+  const name = flowName(a.ref.proto, a.ref.id);
+  const answer = a.answer;
+  switch (answer.kind) {
+    case 'none': return `${name} at packet ${a.firstPacket}: no answer`;
+    case 'rst': return `${name} at packet ${a.firstPacket}: refused by RST at packet ${answer.packet}`;
+    case 'icmp': return `${name} at packet ${a.firstPacket}: ${icmpWords(answer.version, answer.type, answer.code)} at packet ${answer.packet}`;
+  }
+}
+
+/** "ICMP port unreachable (type 3, code 3)". */
+export function icmpWords(version: 4 | 6, type: number, code: number): string {
+  const unreachable = version === 4 ? type === 3 : type === 1;
+  const port = unreachable && (version === 4 ? code === 3 : code === 4);
+  const name = port ? 'port unreachable' : unreachable ? 'destination unreachable' : 'error';
+  return `${version === 4 ? 'ICMP' : 'ICMPv6'} ${name} (type ${type}, code ${code})`;
+}
+
+function attemptsSummary(ev: EndpointEvidence): string {
+  const parts: string[] = [];
+  if (ev.attempts.rst > 0) parts.push(`${ev.attempts.rst} refused by RST`);
+  if (ev.attempts.icmp > 0) parts.push(`${ev.attempts.icmp} refused by ICMP`);
+  if (ev.attempts.none > 0) parts.push(`${ev.attempts.none} with no answer`);
+  return `${plural(ev.attemptCount, 'attempt', 'attempts')} (${parts.join(', ')})`;
+}
+
+function conversationsText(counts: PerProto): string {
+  return protocols(counts).map((p) => plural(counts[p], ...nouns(p))).join(', ');
 }
 
 function summaryLine(input: VerdictInput, stateful: boolean): string {
-  const { tcp, dns, quic } = input.spans.counts;
-  const dnsQueries = plural(dns, 'DNS query', 'DNS queries');
+  const ev = input.evidence;
+  const attempts = ev.attemptCount > 0 ? `; ${attemptsSummary(ev)}, holding no conversation` : '';
   if (stateful) {
-    const parts: string[] = [];
-    if (tcp > 0) parts.push(`${plural(tcp, 'TCP connection', 'TCP connections')} (a control block each: sequence numbers, windows, a state machine)`);
-    if (quic > 0) parts.push(`${plural(quic, 'QUIC connection', 'QUIC connections')} (connection state and its connection IDs)`);
-    if (parts.length === 0) parts.push('connection state');
-    if (dns > 0) parts.push(`also ${dnsQueries}`);
-    return `stateful: keeps state that spans exchanges: ${parts.join('; ')}`;
+    const spanning = protocols(ev.spanning).map((p) => `${ev.spanning[p]} of ${plural(ev.conversations[p] ?? 0, ...nouns(p))}`).join(', ');
+    return `stateful: state outlived the exchange that created it on ${spanning}: a restart between exchanges breaks the client${attempts}`;
   }
-  if (input.role === 'server') {
-    return `stateless: no state outlives a single request/response exchange: ${dnsQueries}, each kept only from query to response`;
+  if (ev.conversationCount === 0) {
+    return ev.attemptCount > 0
+      ? `stateless: no conversation, only ${attemptsSummary(ev)}`
+      : 'stateless: no exchange was seen';
   }
-  return `stateless: keeps only per-query state: the query ID and source port of ${dnsQueries} until each answer or ` +
-    'timeout; losing it loses only the answers in flight, which the client retries';
+  return `stateless: every breakable state lived within one request/response exchange: ${conversationsText(ev.conversations)}${attempts}`;
 }
 
 export function endpointVerdict(input: VerdictInput): Verdict {
-  const held = input.kindsHeld;
-  const tcp = held.has('tcpConnections') || held.has('tcpHalfOpen') || held.has('tcpTimeWait');
-  const quic = held.has('quicConnections') || held.has('quicCids');
-  const stateful = tcp || quic;
+  const ev = input.evidence;
+  const stateful = ev.anySpanning;
   const reasons = [summaryLine(input, stateful)];
 
-  const spans = input.spans.spans();
-  const ordered = [...spans.filter((s) => s.proto !== 'dns'), ...spans.filter((s) => s.proto === 'dns')];
-  const shown = ordered.slice(0, MAX_FLOW_LINES);
-  for (const span of shown) reasons.push(spanLine(span, input.role));
+  // Cited flows: what each showed, with the ledger's view of it when the ledger kept it.
+  const spans = new Map<EntryKey, FlowSpan>();
+  for (const span of input.spans.spans()) spans.set(flowKey({ proto: span.proto, id: span.id }), span);
+  const attemptKeys = new Set(ev.attemptExamples.map((a) => flowKey(a.ref)));
+  const lines: string[] = [];
+  const cited = new Set<EntryKey>();
+  for (const e of ev.examples()) {
+    const key = flowKey(e.ref);
+    const span = spans.get(key);
+    cited.add(key);
+    lines.push(span === undefined ? evidenceText(e) : `${evidenceText(e)}; ${heldText(span)}`);
+  }
+  // Held flows the trackers told nothing of (a library user feeding the ledger alone).
+  for (const [key, span] of spans) {
+    if (cited.has(key) || attemptKeys.has(key) || ev.evidenced) continue;
+    lines.push(`${flowName(span.proto, span.id)} ${heldText(span)}`);
+  }
+  reasons.push(...lines.slice(0, MAX_FLOW_LINES));
+  const c = input.spans.counts;
+  const total = ev.evidenced ? ev.conversationCount : Object.values(c).reduce((a, b) => a + b, 0);
+  const more = Math.max(total, lines.length) - Math.min(lines.length, MAX_FLOW_LINES);
+  if (more > 0) reasons.push(`and ${plural(more, 'more flow', 'more flows')}`);
 
-  const counts = input.spans.counts;
-  const shownPer: Record<string, number> = { tcp: 0, dns: 0, quic: 0 };
-  for (const span of shown) shownPer[span.proto] = (shownPer[span.proto] ?? 0) + 1;
-  const rest = [
-    counts.tcp - shownPer.tcp > 0 ? plural(counts.tcp - shownPer.tcp, 'TCP connection', 'TCP connections') : '',
-    counts.quic - shownPer.quic > 0 ? plural(counts.quic - shownPer.quic, 'QUIC connection', 'QUIC connections') : '',
-    counts.dns - shownPer.dns > 0 ? plural(counts.dns - shownPer.dns, 'DNS transaction', 'DNS transactions') : '',
-  ].filter((s) => s !== '');
-  const more = counts.tcp + counts.quic + counts.dns - shown.length;
-  if (more > 0) reasons.push(`and ${more} more (${rest.join(', ')})`);
-
+  if (ev.attemptExamples.length > 0) {
+    const listed = ev.attemptExamples.map(attemptText).join('; ');
+    const rest = ev.attemptCount - ev.attemptExamples.length;
+    reasons.push(`attempts, not conversations: ${listed}${rest > 0 ? `; and ${rest} more` : ''}`);
+  }
+  if (input.kindsHeld.has('tcpTimeWait')) {
+    reasons.push('TIME-WAIT (held after closing first) counts in entries and bytes, but losing it breaks nothing (RFC 9293 §3.6)');
+  }
   if (input.otherRole.length > 0) {
     const names = input.otherRole.slice(0, 3).join(', ') + (input.otherRole.length > 3 ? ', ...' : '');
     reasons.push(input.role === 'server'
-      ? `the same address also acts as a client (${names}): e.g. a resolver forwarding queries keeps their IDs and ports there`
+      ? `the same address also acts as a client (${names})`
       : `the same address also serves (${names})`);
   }
-  return { verdict: stateful ? 'stateful' : 'stateless', reasons, stickyRouting: tcp ? '4-tuple' : quic ? 'connection-id' : 'none' };
+  const stickyRouting = (ev.spanning.tcp ?? 0) > 0 ? '4-tuple' : (ev.spanning.quic ?? 0) > 0 ? 'connection-id' : 'none';
+  return { verdict: stateful ? 'stateful' : 'stateless', reasons, stickyRouting };
 }

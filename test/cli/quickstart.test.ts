@@ -65,8 +65,11 @@ describe('quick-start capture, end to end through the CLI', () => {
     const web = report.endpoints.find((e) => e.endpoint === '127.0.0.2:8080');
     expect(web).toBeDefined();
     expect(web!.role).toBe('server');
-    expect(web!.verdict).toBe('stateful');
-    expect(web!.stickyRouting).toBe('4-tuple');
+    // Each curl sends one request per connection (packets 6 and 26) and closes it after the
+    // answer: no state outlives an exchange, so the web server is stateless and needs no stickiness.
+    expect(web!.verdict).toBe('stateless');
+    expect(web!.stickyRouting).toBe('none');
+    expect(report.tcp.flows.map((f) => [f.id, f.exchanges.count, f.exchanges.packets])).toEqual([[0, 1, [6]], [1, 1, [16]], [2, 1, [26]]]);
     // SYN-RECEIVED at the SYN-ACK (304 B), a full control block from the handshake's ACK (2304 B),
     // plus the 256 response bytes in flight until the client acknowledges them.
     expect(web!.timeline.map((p) => [p.packet, p.entries, p.bytes])).toEqual([
@@ -76,6 +79,15 @@ describe('quick-start capture, end to end through the CLI', () => {
     expect(web!.idleWindows.map((w) => [w.fromPacket, w.toPacket])).toEqual([[null, 4], [12, 24], [32, null]]);
     expect(web!.longestIdle!.fromPacket).toBe(12);
     expect(web!.restart!.breaks.tcp).toEqual([0]);
+  });
+
+  it('reports 127.0.0.3:53, which only drew ICMP port unreachable, as an attempt and not a server', () => {
+    expect(report.endpoints.map((e) => e.endpoint).includes('127.0.0.3:53')).toBe(false);
+    expect(report.attempts).toEqual([{
+      endpoint: '127.0.0.3:53', transport: 'udp', attempts: 1, reason: 'icmp', byReason: { 'no-answer': 0, 'refused-rst': 0, icmp: 1 },
+      flows: [{ transaction: 3, packet: 35, answerPacket: 36, detail: 'ICMP port unreachable (type 3, code 3)' }], clients: ['127.0.0.1'],
+    }]);
+    expect(report.stateLoss).toEqual([]);
   });
 
   it('keeps the ledger of the client: TIME-WAIT for each connection it closed first', () => {
@@ -88,10 +100,18 @@ describe('quick-start capture, end to end through the CLI', () => {
 
   it('answers --restart-at with what a restart then would break', () => {
     const at16 = analyzeJson('--restart-at', '16');
-    const dns = at16.endpoints.find((e) => e.endpoint === '127.0.0.2:53')!;
+    // dnsmasq answers over UDP and over TCP on 127.0.0.2:53: two servers, split by transport.
+    const dns = at16.endpoints.find((e) => e.endpoint === '127.0.0.2:53/tcp')!;
     expect(dns.restart).toMatchObject({ basis: 'requested', breaks: { tcp: [1], dns: [1], quic: [] } });
+    expect(at16.endpoints.find((e) => e.endpoint === '127.0.0.2:53/udp')!.restart!.breaks).toEqual({ tcp: [], dns: [], quic: [] });
     const web = at16.endpoints.find((e) => e.endpoint === '127.0.0.2:8080')!;
     expect(web.restart!.breaks).toEqual({ tcp: [], dns: [], quic: [] });
+  });
+
+  it('--restart-at past the last packet (36) is a one-line error with exit 2', () => {
+    const r = statecap(['state', fixture('quickstart.pcap'), '--restart-at', '9999']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`statecap: ${fixture('quickstart.pcap')}: --restart-at 9999 is outside the capture (packets 1 to 36)\n`);
   });
 
   it("is importable by its package name, as `import { analyzeCapture } from 'statecap'`", () => {

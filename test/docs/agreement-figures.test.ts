@@ -50,6 +50,16 @@ describe('the gate', () => {
     expect(checkFigures(figures, measuredFigures(tshark(1010, 1013), zeek(99))).failed).toBe(false);
     expect(checkFigures(figures, measuredFigures(tshark(1010, 1014), zeek(99))).failed).toBe(true);
   });
+  it('the Zeek-rows run (zeek-rows.mjs) is measured into its own areas', () => {
+    const withRows: Figures = { ...figures, areas: { ...figures.areas, zeekRowsConnState: { agree: 100, of: 100, target: 99 }, zeekRowsHistory: { agree: 99, of: 100, target: 98 } } };
+    const rows = { tally: { conn: [100, 100, 97], dns: [10, 10], quic: [3, 3] } };
+    const r = checkFigures(withRows, measuredFigures(tshark(998), zeek(99), rows));
+    expect(r.lines.filter((l: string) => l.includes('zeekRows'))).toEqual([
+      'ok   zeekRowsConnState: 100/100 rows (100.0%), README states 100/100 (100.0%); 0 disagree, at most 1 allowed',
+      'ok   zeekRowsHistory: 97/100 rows (97.0%), README states 99/100 (99.0%); 3 disagree, at most 2 allowed'.replace('ok  ', 'FAIL'),
+    ]);
+    expect(r.failed).toBe(true);
+  });
   it('an area the run could not measure (no Zeek logs) is skipped, not failed', () => {
     const r = checkFigures(figures, measuredFigures(tshark(998), undefined));
     expect(r.failed).toBe(false);

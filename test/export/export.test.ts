@@ -196,7 +196,8 @@ describe('statecap export of the fixtures', () => {
       idle_seconds, longest_idle_seconds, restart_at_packet, restart_basis, restart_breaks_tcp, restart_breaks_quic
       FROM ${file('endpoints')}`);
     expect(got).toEqual(expected((r) => r.endpoints, (e) => {
-      const [ip, port] = e.endpoint.split(':'); // clients are a bare address, servers address:port
+      // Clients are a bare address, servers address:port, with /udp or /tcp when one ip:port serves both.
+      const [ip, port] = e.endpoint.replace(/\/(tcp|udp)$/, '').split(':');
       return {
         endpoint: e.endpoint,
         endpoint_ip: ip,
@@ -305,8 +306,9 @@ describe('named queries on the fixtures export', () => {
     expect(got).toEqual(want);
     // The QUIC server leads: three connections at 80000 bytes each (the cost model's QUIC entry) dwarf TCP and DNS.
     expect(got[0]).toMatchObject({ endpoint: '127.0.0.1:4433', capture: 'fixtures/quic-loopback.pcap', captures: 1 });
-    // 127.53.0.1:53 serves in dns-tc-retry and dns-udp-tcp: one row, two captures.
-    expect(got.find((g) => g.endpoint === '127.53.0.1:53')?.captures).toBe(2);
+    // 127.53.0.1:53 serves over UDP and TCP in both dns-tc-retry and dns-udp-tcp: one row per transport, two captures each.
+    expect(got.find((g) => g.endpoint === '127.53.0.1:53/udp')?.captures).toBe(2);
+    expect(got.find((g) => g.endpoint === '127.53.0.1:53/tcp')?.captures).toBe(2);
   });
 
   it('never-restart-safe: endpoints stateful in every capture and never idle', async () => {
@@ -318,7 +320,9 @@ describe('named queries on the fixtures export', () => {
         max_peak_entries: Math.max(...rows.map((e) => e.peak.entries)), max_peak_bytes: Math.max(...rows.map((e) => e.peakBytes.bytes)),
       }))
       .sort((a, b) => b.role.localeCompare(a.role) || b.max_peak_bytes - a.max_peak_bytes || a.endpoint.localeCompare(b.endpoint));
-    expect(want.length).toBeGreaterThan(0);
+    // Since restart-safe windows leave TIME-WAIT out and count the time before the first state
+    // (issue 11), every endpoint of these fixtures has a moment a restart breaks nothing: none is listed.
+    expect(want).toEqual([]);
     expect(await query('never-restart-safe')).toEqual(want);
   });
 

@@ -52,7 +52,7 @@ describe('a fleet of exports', () => {
     // Each job exported one capture, so both are capture 1 of their export; the path tells them apart.
     expect(JSON.parse(r.stdout)).toEqual(CAPTURES.map((path, i) => ({ capture_id: 1, capture_path: path, packets: reports[i].capture.packets })));
     const peak = await statecap(['sql', exports, '-f', 'json', '--query', 'peak-state']);
-    const shared = (JSON.parse(peak.stdout) as { endpoint: string; captures: number }[]).find((row) => row.endpoint === '127.53.0.1:53');
+    const shared = (JSON.parse(peak.stdout) as { endpoint: string; captures: number }[]).find((row) => row.endpoint === '127.53.0.1:53/udp');
     expect(shared?.captures).toBe(2);
   });
 

@@ -92,9 +92,11 @@ describe('5,000 unanswered DNS queries with --max-pending-dns 1000', () => {
     expect(r.limits.evictedDnsQueries).toBe(4000);
     expect(r.dns.summary.queries).toBe(5000);
     expect(r.dns.summary.unanswered).toBe(5000);
-    // An evicted query's state is released at the eviction: neither side ever holds more than the cap.
-    const peaks = ['10.0.0.1', '10.0.0.53:53'].map((name) => r.endpoints.find((e) => e.endpoint === name)?.peak.entries);
-    expect(peaks).toEqual([1000, 1000]);
+    // An evicted query's state is released at the eviction: the client never holds more than the cap.
+    expect(r.endpoints.find((e) => e.endpoint === '10.0.0.1')?.peak.entries).toBe(1000);
+    // The server never answered: an attempt destination, not a server holding state (issue 11).
+    expect(r.endpoints.map((e) => e.endpoint)).toEqual(['10.0.0.1']);
+    expect(r.attempts.map((a) => [a.endpoint, a.attempts, a.reason])).toEqual([['10.0.0.53:53', 5000, 'no-answer']]);
   });
 
   it('--max-records 100: lists transactions 0-99, counts every query and answer in the summary', async () => {

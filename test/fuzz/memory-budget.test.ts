@@ -69,8 +69,8 @@ describe('--max-state-mb 1 on 5,000 unanswered DNS queries', () => {
     const r = expectReport(await analyzeBytes(dir, 'dns-budget.pcap', writePcap(packets), { maxStateMb: 1 }));
     expect([r.limits.evictedDnsQueries, r.limits.evictedDnsQueriesForMemory]).toEqual([0, 5000 - kept]);
     expect(r.dns.summary.queries).toBe(5000);
-    const peaks = ['10.0.0.1', '10.0.0.53:53'].map((name) => r.endpoints.find((e) => e.endpoint === name)?.peak.entries);
-    expect(peaks).toEqual([kept, kept]);
+    // The client never holds more than the budget keeps (the unanswering server is no endpoint, issue 11).
+    expect(r.endpoints.find((e) => e.endpoint === '10.0.0.1')?.peak.entries).toBe(kept);
     expect(r.warnings).toContain(`${r.capture.path}: 4301 pending DNS queries evicted at the cap of 1 MB of estimated state (--max-state-mb), `
       + 'the least recently seen first: results for them are partial');
   });

@@ -50,6 +50,7 @@ export function tcpFlow(f: Partial<TcpFlowReport> & { id: number; client: string
     analysis: { retransmissions: 0, outOfOrder: 0, duplicateAcks: 0, zeroWindows: 0, keepAlives: 0, windowFull: 0, lostSegments: 0 },
     maxBytesInFlight: { client: payload.client, server: payload.server },
     handshakeRtt: 0.0012,
+    exchanges: { count: 1, packets: [f.firstPacket + 3], between: null, idle: null },
     directions: { client: direction(Math.ceil(packets / 2), payload.client), server: direction(Math.floor(packets / 2), payload.server) },
     tunnel: [],
     vlan: [],
@@ -141,6 +142,7 @@ export function endpoint(e: Partial<EndpointReport> & { endpoint: string; role: 
     timeline: [],
     timelineCompressed: false,
     ...e,
+    idleWindowCount: e.idleWindowCount ?? e.idleWindows?.length ?? 0,
   };
 }
 
@@ -168,6 +170,8 @@ export interface ReportParts {
   collisions?: DnsReport['collisions'];
   connections?: QuicConnectionReport[];
   endpoints?: EndpointReport[];
+  attempts?: Report['attempts'];
+  stateLoss?: Report['stateLoss'];
   undecoded?: Record<string, number>;
   warnings?: string[];
 }
@@ -248,6 +252,8 @@ export function makeReport(parts: ReportParts = {}): Report {
       },
     },
     endpoints: parts.endpoints ?? [],
+    attempts: parts.attempts ?? [],
+    stateLoss: parts.stateLoss ?? [],
     costModel: { name: 'linux-default', entries: { tcpConnections: { bytes: 2304, source: 'Linux struct tcp_sock' } } },
     limits: {
       maxFlows: 100000, evictedFlows: 0, evictedOpenFlows: 0, maxFragments: 10000, evictedFragments: 0,
@@ -318,8 +324,23 @@ export function sampleReport(path = 'lab.pcap'): Report {
       reasons: ['stateful: keeps state that spans exchanges: 4 TCP connections, 2 QUIC connections; also 6 DNS queries', 'keeps 3 DNS queries pending (packets #25, #26, #28)'],
     }),
   ];
+  // 10.0.0.2:22 refused the SYN of flow 2 with a RST; 10.0.0.54:53 drew ICMP port unreachable.
+  const attempts: Report['attempts'] = [
+    {
+      endpoint: '10.0.0.2:22', transport: 'tcp', attempts: 1, reason: 'refused-rst', byReason: { 'no-answer': 0, 'refused-rst': 1, icmp: 0 },
+      flows: [{ flow: 2, packet: 10, answerPacket: 11, detail: 'refused by RST' }], clients: ['10.0.0.1'],
+    },
+    {
+      endpoint: '10.0.0.54:53', transport: 'udp', attempts: 1, reason: 'icmp', byReason: { 'no-answer': 0, 'refused-rst': 0, icmp: 1 },
+      flows: [{ transaction: 3, packet: 28, answerPacket: 29, detail: 'ICMP port unreachable (type 3, code 3)' }], clients: ['10.0.0.1'],
+    },
+  ];
+  const stateLoss: Report['stateLoss'] = [{
+    packet: 16, time: T0 + 1.6, kind: 'tcp-reset-established', endpoint: '10.0.0.2:443', flow: 3,
+    detail: "RST without ACK from the server answering the client's packet 15 on an established connection it had not closed",
+  }];
   return makeReport({
-    path, packets: 44, flows, transactions, connections, endpoints,
+    path, packets: 44, flows, transactions, connections, endpoints, attempts, stateLoss,
     unsolicited: [{ packet: 29, id: 0x0bad, client: '10.0.0.1:40009', server: '10.0.0.53:53', qname: 'evil.example', transport: 'udp' }],
     malformed: [{ packet: 44, reason: 'dns: truncated question' }],
     collisions: [{ packet: 43, id: 0x1004, client: '10.0.0.1:40004', server: '10.0.0.53:53', qname: 'other.example', transaction: 4 }],

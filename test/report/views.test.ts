@@ -116,12 +116,13 @@ describe('findProblems', () => {
 });
 
 describe('ndjsonRecords', () => {
-  it('yields a capture record, then every flow, transaction, connection and endpoint', () => {
+  it('yields a capture record, then every flow, transaction, connection, endpoint, attempt and state loss', () => {
     const records = [...ndjsonRecords(sampleReport('lab.pcap'))];
     expect(records.map((r) => r.type)).toEqual([
       'capture', 'tcp-flow', 'tcp-flow', 'tcp-flow', 'tcp-flow',
       'dns-transaction', 'dns-transaction', 'dns-transaction', 'dns-transaction', 'dns-transaction', 'dns-transaction',
       'quic-connection', 'quic-connection', 'endpoint', 'endpoint', 'endpoint', 'endpoint', 'endpoint',
+      'attempt', 'attempt', 'state-loss',
     ]);
     expect(records.every((r) => r.capture === 'lab.pcap')).toBe(true);
     const flow = records[3] as Extract<NdjsonRecord, { type: 'tcp-flow' }>;
@@ -133,7 +134,7 @@ describe('ndjsonRecords', () => {
   });
 
   it('yields only endpoints for the state view', () => {
-    expect([...ndjsonRecords(sampleReport(), 'state')].map((r) => r.type)).toEqual(['capture', 'endpoint', 'endpoint', 'endpoint', 'endpoint', 'endpoint']);
+    expect([...ndjsonRecords(sampleReport(), 'state')].map((r) => r.type)).toEqual(['capture', 'endpoint', 'endpoint', 'endpoint', 'endpoint', 'endpoint', 'attempt', 'attempt', 'state-loss']);
   });
 
   it('yields the error of an unreadable capture', () => {

@@ -27,11 +27,11 @@ function dnsTransaction(overrides: Partial<DnsTransactionReport>): DnsTransactio
 }
 
 describe('classifyTcpFlow', () => {
-  it('a closed connection: stateful, 4-tuple, the active closer keeps TIME-WAIT', () => {
-    expect(classifyTcpFlow(tcpFlow({}))).toEqual({
+  it('a closed connection of two exchanges: stateful, 4-tuple, the active closer keeps TIME-WAIT', () => {
+    expect(classifyTcpFlow(tcpFlow({ exchanges: { count: 2, packets: [4, 8], between: 7, idle: null } }))).toEqual({
       transport: 'stateful',
       description: 'TCP: stateful protocol: sequence numbers, windows and a state machine on both ends (RFC 9293 §3.3.2); ' +
-        'the client closed first and keeps TIME-WAIT for 2*MSL (RFC 9293 §3.6)',
+        'it carried 2 exchanges (packets 4, 8); the client closed first and keeps TIME-WAIT for 2*MSL (RFC 9293 §3.6)',
       applicationState: {
         client: 'a connection (socket and whatever session the application ties to it) from packet 1 to packet 12, then TIME-WAIT',
         server: 'a connection (socket and whatever session the application ties to it) from packet 1 to packet 12',
@@ -40,10 +40,17 @@ describe('classifyTcpFlow', () => {
     });
   });
 
+  it('one exchange needs no stickiness; an idle period before it does', () => {
+    const one = { count: 1, packets: [4], between: null, idle: null };
+    expect(classifyTcpFlow(tcpFlow({ exchanges: one })).stickyRouting).toBe('none');
+    const idle = { ...one, idle: { fromPacket: 3, toPacket: 4, seconds: 5 } };
+    expect(classifyTcpFlow(tcpFlow({ exchanges: idle })).stickyRouting).toBe('4-tuple');
+  });
+
   it('a lone SYN: the server would keep a half-open entry', () => {
-    const c = classifyTcpFlow(tcpFlow({ connState: 'S0', closedBy: null, lastPacket: 1, handshake: 'partial' }));
+    const c = classifyTcpFlow(tcpFlow({ connState: 'S0', closedBy: null, lastPacket: 1, handshake: 'partial', exchanges: { count: 0, packets: [], between: null, idle: null } }));
     expect(c.description).toBe('TCP: stateful protocol: sequence numbers, windows and a state machine on both ends (RFC 9293 §3.3.2); ' +
-      'only the SYN was seen: the server keeps a half-open (SYN-RECEIVED) entry until it times out');
+      'it carried no exchange; only the SYN was seen: the server keeps a half-open (SYN-RECEIVED) entry until it times out');
     expect(c.applicationState.server).toBe('a connection (socket and whatever session the application ties to it) at packet 1');
   });
 });

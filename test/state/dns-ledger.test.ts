@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LINUX_COST_MODEL } from '../../src/state/cost-model.js';
-import { client, dns, endpointNamed, hold, play, release, rows, server, type ScriptPacket } from './script.js';
+import { client, dns, endpointNamed, hold, play, release, rows, server, told, type ScriptPacket } from './script.js';
 
 const PENDING = LINUX_COST_MODEL.entries.dnsPendingQueries.bytes; // 1088
 const IN_FLIGHT = LINUX_COST_MODEL.entries.dnsInFlight.bytes; // 512
@@ -10,11 +10,14 @@ describe('a client with 5 outstanding DNS queries (timeout 5 s)', () => {
   const R = server('10.0.0.53', 53);
   const query = (n: number, time: number): ScriptPacket =>
     [n, time, hold(C, dns(n - 1), 'dnsPendingQueries', { until: time + 5 }), hold(R, dns(n - 1), 'dnsInFlight')];
-  const answer = (n: number, time: number, txn: number): ScriptPacket => [n, time, release(C, dns(txn)), release(R, dns(txn))];
-  // Five queries 0.25 s apart; transactions 0, 1, 2 are answered, 3 and 4 never are.
+  const answer = (n: number, time: number, txn: number): ScriptPacket =>
+    [n, time, release(C, dns(txn)), release(R, dns(txn)), told(C, R, dns(txn), txn + 1, { answer: n, exchanges: [txn + 1] })];
+  // Five queries 0.25 s apart; transactions 0, 1, 2 are answered, 3 and 4 never are (the tracker
+  // tells so at the end; here with the last answer).
   const packets: ScriptPacket[] = [
     query(1, 10), query(2, 10.25), query(3, 10.5), query(4, 10.75), query(5, 11),
-    answer(6, 11.5, 0), answer(7, 12, 1), answer(8, 12.5, 2),
+    answer(6, 11.5, 0), answer(7, 12, 1),
+    [...answer(8, 12.5, 2), told(C, R, dns(3), 4, { answer: { kind: 'none' } }), told(C, R, dns(4), 5, { answer: { kind: 'none' } })],
   ];
 
   it('the client holds 5 pending queries at packet 5; the unanswered two expire at their timeout', () => {
@@ -32,14 +35,14 @@ describe('a client with 5 outstanding DNS queries (timeout 5 s)', () => {
     const c = endpointNamed(play(packets, 20), '10.0.0.7');
     expect(c.verdict).toBe('stateless');
     expect(c.stickyRouting).toBe('none');
+    // Each answered query is one exchange; the two never answered are attempts, not exchanges.
     expect(c.reasons).toEqual([
-      'stateless: keeps only per-query state: the query ID and source port of 5 DNS queries until each answer or timeout; ' +
-        'losing it loses only the answers in flight, which the client retries',
-      'keeps the query ID and source port of DNS transaction 0 from packet 1 to packet 6',
-      'keeps the query ID and source port of DNS transaction 1 from packet 2 to packet 7',
-      'keeps the query ID and source port of DNS transaction 2 from packet 3 to packet 8',
-      'keeps the query ID and source port of DNS transaction 3 from packet 4 to its expiry 5 s after packet 4',
-      'keeps the query ID and source port of DNS transaction 4 from packet 5 to its expiry 5 s after packet 5',
+      'stateless: every breakable state lived within one request/response exchange: 3 DNS transactions; ' +
+        '2 attempts (2 with no answer), holding no conversation',
+      'DNS transaction 0: one exchange (query at packet 1); held from packet 1 to packet 6 (waiting for the answer)',
+      'DNS transaction 1: one exchange (query at packet 2); held from packet 2 to packet 7 (waiting for the answer)',
+      'DNS transaction 2: one exchange (query at packet 3); held from packet 3 to packet 8 (waiting for the answer)',
+      'attempts, not conversations: DNS transaction 3 at packet 4: no answer; DNS transaction 4 at packet 5: no answer',
     ]);
   });
 
@@ -66,10 +69,10 @@ describe('a resolver forwarding queries (a server that is also a client)', () =>
   const packets: ScriptPacket[] = [
     [1, 50, hold(C, dns(0), 'dnsPendingQueries', { until: 55 }), hold(resolver, dns(0), 'dnsInFlight')],
     [2, 50.25, hold(resolverAsClient, dns(1), 'dnsPendingQueries', { until: 55.25 }), hold(upstream, dns(1), 'dnsInFlight')],
-    [3, 50.5, release(resolverAsClient, dns(1)), release(upstream, dns(1))],
-    [4, 50.75, release(resolver, dns(0)), release(C, dns(0))],
+    [3, 50.5, release(resolverAsClient, dns(1)), release(upstream, dns(1)), told(resolverAsClient, upstream, dns(1), 2, { answer: 3, exchanges: [2] })],
+    [4, 50.75, release(resolver, dns(0)), release(C, dns(0)), told(C, resolver, dns(0), 1, { answer: 4, exchanges: [1] })],
     [5, 60, hold(C, dns(2), 'dnsPendingQueries', { until: 65 }), hold(resolver, dns(2), 'dnsInFlight')],
-    [6, 60.25, release(resolver, dns(2)), release(C, dns(2))],
+    [6, 60.25, release(resolver, dns(2)), release(C, dns(2)), told(C, resolver, dns(2), 5, { answer: 6, exchanges: [5] })],
   ];
 
   it('lists four endpoints by peak bytes, the resolver in both roles', () => {
@@ -86,14 +89,14 @@ describe('a resolver forwarding queries (a server that is also a client)', () =>
     const result = play(packets, 70);
     const asServer = endpointNamed(result, '10.0.0.53:53');
     expect(asServer.reasons).toEqual([
-      'stateless: no state outlives a single request/response exchange: 2 DNS queries, each kept only from query to response',
-      'keeps DNS transaction 0 in flight from packet 1 to packet 4',
-      'keeps DNS transaction 2 in flight from packet 5 to packet 6',
-      'the same address also acts as a client (10.0.0.53): e.g. a resolver forwarding queries keeps their IDs and ports there',
+      'stateless: every breakable state lived within one request/response exchange: 2 DNS transactions',
+      'DNS transaction 0: one exchange (query at packet 1); held from packet 1 to packet 4 (in flight)',
+      'DNS transaction 2: one exchange (query at packet 5); held from packet 5 to packet 6 (in flight)',
+      'the same address also acts as a client (10.0.0.53)',
     ]);
     const asClient = endpointNamed(result, '10.0.0.53');
     expect(asClient.reasons.at(-1)).toBe('the same address also serves (10.0.0.53:53)');
-    expect(asClient.reasons[1]).toBe('keeps the query ID and source port of DNS transaction 1 from packet 2 to packet 3');
+    expect(asClient.reasons[1]).toBe('DNS transaction 1: one exchange (query at packet 2); held from packet 2 to packet 3 (waiting for the answer)');
   });
 
   it('the resolver is idle between exchanges', () => {

@@ -71,12 +71,15 @@ describe('three overlapping TCP connections, end to end', () => {
     expect(s.peakBytes).toEqual({ entries: 3, bytes: 7912, time: T + 3, packet: 10 });
     // 304*.25 + 2304*.75 + 2608*.25 + 4608*.75 + 4912*.25 + 6912*.5 + 7912*.25 + 6912*1.25 + 4608 + 2304 = 28126 over 6.5 s
     expect(s.meanBytes).toBe(4327);
-    expect(s.reasons.slice(1)).toEqual([
-      'holds TCP state for flow 0 from packet 2 to packet 14 (half-open, then connected)',
-      'holds TCP state for flow 1 from packet 5 to packet 17 (half-open, then connected)',
-      'holds TCP state for flow 2 from packet 8 to packet 20 (half-open, then connected)',
+    // No client ever sent payload (the server's 1000 bytes on flow 0 answer no request): no
+    // exchange, so no state outlived one, whatever TCP is.
+    expect(s.reasons).toEqual([
+      'stateless: every breakable state lived within one request/response exchange: 3 TCP connections',
+      'flow 0 carried no exchange; held from packet 2 to packet 14 (half-open, then connected)',
+      'flow 1 carried no exchange; held from packet 5 to packet 17 (half-open, then connected)',
+      'flow 2 carried no exchange; held from packet 8 to packet 20 (half-open, then connected)',
     ]);
-    expect([s.verdict, s.stickyRouting]).toEqual(['stateful', '4-tuple']);
+    expect([s.verdict, s.stickyRouting]).toEqual(['stateless', 'none']);
   });
 
   it('idle only before its first SYN-ACK; the worst moment breaks all three flows', async () => {
@@ -97,7 +100,7 @@ describe('three overlapping TCP connections, end to end', () => {
     // TIME-WAIT from the arrival of the server's FIN (packet 13; RFC 9293 §3.10.7.4, eighth check).
     expect(rows(c)).toEqual([[1, 0, 1, 304], [2, 0.25, 1, 2304], [13, 4.25, 1, 280]]);
     expect(c.atEnd).toEqual({ entries: 1, bytes: 280 });
-    expect(c.reasons[1]).toBe('holds TCP state for flow 0 from packet 1 to the end of the capture (half-open, then connected, then TIME-WAIT)');
+    expect(c.reasons[1]).toBe('flow 0 carried no exchange; held from packet 1 to the end of the capture (half-open, then connected, then TIME-WAIT)');
     expect(report.tcp.flows[0].classification?.applicationState.client).toMatch(/from packet 1 to packet 14, then TIME-WAIT$/);
     expect(report.costModel.name).toBe('linux');
   });
@@ -137,7 +140,13 @@ describe('DNS over UDP beside a QUIC connection, end to end', () => {
       { start: T + 0.25, end: T + 1, seconds: 0.75, fromPacket: 2, toPacket: 3 },
       { start: T + 6, end: T + 12, seconds: 6, fromPacket: 3, toPacket: 7 },
     ]);
-    expect(r.reasons[2]).toBe('keeps DNS transaction 1 in flight from packet 3 to its expiry 5 s after packet 3');
+    // Transaction 1 was never answered: an attempt with no answer, not an exchange.
+    expect(r.reasons).toEqual([
+      'stateless: every breakable state lived within one request/response exchange: 2 DNS transactions; 1 attempt (1 with no answer), holding no conversation',
+      'DNS transaction 0: one exchange (query at packet 1); held from packet 1 to packet 2 (in flight)',
+      'DNS transaction 2: one exchange (query at packet 7); held from packet 7 to packet 8 (in flight)',
+      'attempts, not conversations: DNS transaction 1 at packet 3: no answer',
+    ]);
   });
 
   it('the QUIC server maps the original DCID and its own CID; the client is stateful through QUIC', async () => {

@@ -3,13 +3,15 @@
  * with hold/release/buffer below. `play` ticks every packet, then sends its events in order.
  */
 import type { EndpointRef, EntryRef, StateKind } from '../../src/state/events.js';
+import type { Answer, FlowEvidence, IdleGap } from '../../src/state/evidence.js';
 import { StateLedger, type LedgerOptions, type LedgerResult } from '../../src/state/ledger.js';
 import type { EndpointReport } from '../../src/report/schema.js';
 
 export type ScriptEvent =
   | { op: 'hold'; endpoint: EndpointRef; ref: EntryRef; kind: StateKind; until?: number; entries?: number }
   | { op: 'release'; endpoint: EndpointRef; ref: EntryRef }
-  | { op: 'buffer'; endpoint: EndpointRef; ref: EntryRef; bytes: number };
+  | { op: 'buffer'; endpoint: EndpointRef; ref: EntryRef; bytes: number }
+  | { op: 'flow'; evidence: FlowEvidence };
 
 export type ScriptPacket = [packet: number, time: number, ...events: ScriptEvent[]];
 
@@ -29,6 +31,25 @@ export function buffer(endpoint: EndpointRef, ref: EntryRef, bytes: number): Scr
   return { op: 'buffer', endpoint, ref, bytes };
 }
 
+/**
+ * What a tracker tells when it is done with a flow: `answer` a packet number (answered there) or an
+ * Answer; `exchanges` the packets that opened each exchange; `between` the last packet before the second.
+ */
+export function told(
+  c: EndpointRef, s: EndpointRef, ref: EntryRef, firstPacket: number,
+  how: { answer: number | Answer; exchanges?: number[]; between?: number; idle?: IdleGap },
+): ScriptEvent {
+  const answer: Answer = typeof how.answer === 'number' ? { kind: 'answered', packet: how.answer } : how.answer;
+  const opened = how.exchanges ?? [];
+  return {
+    op: 'flow',
+    evidence: {
+      ref, client: c, server: s, firstPacket, answer,
+      exchanges: { count: opened.length, packets: opened.slice(0, 5), between: how.between ?? null, idle: how.idle ?? null },
+    },
+  };
+}
+
 /** Sends the packets' events to `ledger` (ticking each packet unless `tick` is false). */
 export function feed(ledger: StateLedger, packets: ScriptPacket[], tick = true): void {
   for (const [packet, time, ...events] of packets) {
@@ -36,6 +57,7 @@ export function feed(ledger: StateLedger, packets: ScriptPacket[], tick = true):
     for (const e of events) {
       if (e.op === 'hold') ledger.hold({ endpoint: e.endpoint, ref: e.ref, kind: e.kind, time, packet, until: e.until, entries: e.entries });
       else if (e.op === 'release') ledger.release({ endpoint: e.endpoint, ref: e.ref, time, packet });
+      else if (e.op === 'flow') ledger.flow(e.evidence);
       else ledger.buffer({ endpoint: e.endpoint, ref: e.ref, bytes: e.bytes, time, packet });
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LINUX_COST_MODEL } from '../../src/state/cost-model.js';
-import { client, endpointNamed, hold, play, release, rows, server, tcp, buffer, type ScriptPacket } from './script.js';
+import { client, endpointNamed, hold, play, release, rows, server, tcp, told, buffer, type ScriptPacket } from './script.js';
 
 const FULL = LINUX_COST_MODEL.entries.tcpConnections.bytes; // 2304
 const HALF = LINUX_COST_MODEL.entries.tcpHalfOpen.bytes; // 304
@@ -13,6 +13,9 @@ describe('three overlapping connections to one server', () => {
   const C3 = client('10.0.0.3');
   // Each client opens a connection (SYN, SYN-ACK, ACK), the server sends 1000 bytes on flow 1,
   // then each client closes first (it keeps TIME-WAIT, 60 s) and the server's socket ends.
+  // What the tracker tells at each close: flow 1 carried two exchanges, the first request riding
+  // on the handshake's ACK (packet 2), answered by the 1000 bytes of packet 10, the second request
+  // on the ACK of packet 11; flows 2 and 3 carried no payload at all.
   const packets: ScriptPacket[] = [
     [1, 100, hold(C1, tcp(1), 'tcpHalfOpen'), hold(S, tcp(1), 'tcpHalfOpen')],
     [2, 100.5, hold(C1, tcp(1), 'tcpConnections')],
@@ -25,9 +28,10 @@ describe('three overlapping connections to one server', () => {
     [9, 105, hold(S, tcp(3), 'tcpConnections')],
     [10, 106, buffer(S, tcp(1), 1000)],
     [11, 106.5, buffer(S, tcp(1), 0)],
-    [12, 110, hold(C1, tcp(1), 'tcpTimeWait', { until: 170 }), release(S, tcp(1))],
-    [13, 120, hold(C2, tcp(2), 'tcpTimeWait', { until: 180 }), release(S, tcp(2))],
-    [14, 130, hold(C3, tcp(3), 'tcpTimeWait', { until: 190 }), release(S, tcp(3))],
+    [12, 110, hold(C1, tcp(1), 'tcpTimeWait', { until: 170 }), release(S, tcp(1)),
+      told(C1, S, tcp(1), 1, { answer: 1, exchanges: [2, 11], between: 10 })],
+    [13, 120, hold(C2, tcp(2), 'tcpTimeWait', { until: 180 }), release(S, tcp(2)), told(C2, S, tcp(2), 4, { answer: 4 })],
+    [14, 130, hold(C3, tcp(3), 'tcpTimeWait', { until: 190 }), release(S, tcp(3)), told(C3, S, tcp(3), 7, { answer: 7 })],
   ];
 
   it('peaks at 3 entries at the third SYN, and at most bytes while flow 1 buffers', () => {
@@ -59,25 +63,36 @@ describe('three overlapping connections to one server', () => {
     expect(endpointNamed(result, '10.0.0.1').meanBytes).toBe(388);
   });
 
-  it('is stateful with 4-tuple routing, naming each flow with its packets', () => {
+  it('is stateful with 4-tuple routing because flow 1 carried two exchanges; the flows that carried none do not count', () => {
     const s = endpointNamed(play(packets, 200), '10.0.0.5:80');
     expect(s.verdict).toBe('stateful');
     expect(s.stickyRouting).toBe('4-tuple');
     expect(s.reasons).toEqual([
-      'stateful: keeps state that spans exchanges: 3 TCP connections (a control block each: sequence numbers, windows, a state machine)',
-      'holds TCP state for flow 1 from packet 1 to packet 12 (half-open, then connected)',
-      'holds TCP state for flow 2 from packet 4 to packet 13 (half-open, then connected)',
-      'holds TCP state for flow 3 from packet 7 to packet 14 (half-open, then connected)',
+      'stateful: state outlived the exchange that created it on 1 of 3 TCP connections: a restart between exchanges breaks the client',
+      'flow 1 carried 2 exchanges (packets 2, 11) on one connection; a restart at packet 10 breaks it; held from packet 1 to packet 12 (half-open, then connected)',
+      'flow 2 carried no exchange; held from packet 4 to packet 13 (half-open, then connected)',
+      'flow 3 carried no exchange; held from packet 7 to packet 14 (half-open, then connected)',
     ]);
+    // The what-if agrees with the reason: right after packet 10 flow 1 is held (and so are 2 and 3).
+    expect(endpointNamed(play(packets, 200, { restartAt: { packet: 10 } }), '10.0.0.5:80').restart?.breaks.tcp).toEqual([1, 2, 3]);
+  });
+
+  it('a client of connections of one exchange each is stateless, and the same ledger feed without flow 1 is too', () => {
+    expect(endpointNamed(play(packets, 200), '10.0.0.2').verdict).toBe('stateless');
+    const without = packets.map(([n, t, ...events]) => [n, t, ...events.filter((e) => !(e.op === 'flow' && e.evidence.ref.id === 1))] as ScriptPacket);
+    const s = endpointNamed(play(without, 200), '10.0.0.5:80');
+    expect([s.verdict, s.stickyRouting]).toEqual(['stateless', 'none']);
+    expect(s.reasons[0]).toBe('stateless: every breakable state lived within one request/response exchange: 2 TCP connections');
   });
 
   it('expires a client TIME-WAIT at its until, after the last packet', () => {
     const c1 = endpointNamed(play(packets, 200), '10.0.0.1');
     expect(rows(c1)).toEqual([[1, 100, 1, HALF], [2, 100.5, 1, FULL], [12, 110, 1, TW], [14, 170, 0, 0]]);
-    expect(c1.reasons[1]).toBe(
-      'holds TCP state for flow 1 from packet 1 to its expiry 60 s after packet 12 (half-open, then connected, then TIME-WAIT)');
+    expect(c1.reasons[1]).toBe('flow 1 carried 2 exchanges (packets 2, 11) on one connection; a restart at packet 10 breaks it; ' +
+      'held from packet 1 to its expiry 60 s after packet 12 (half-open, then connected, then TIME-WAIT)');
     expect(c1.restart).toBeNull();
-    expect(c1.idleWindows).toEqual([]);
+    // Clients get restart-safe windows too: nothing breakable once its TIME-WAIT began at packet 12.
+    expect(c1.idleWindows).toEqual([{ start: 110, end: 200, seconds: 90, fromPacket: 12, toPacket: null }]);
   });
 
   it('is idle from the last close to the end of the capture', () => {
@@ -110,16 +125,17 @@ describe('TIME-WAIT held by the server, expired 60 s later', () => {
   const S = server('10.0.0.5', 80);
   const C = client('10.0.0.1');
   // The server closes first: it keeps TIME-WAIT from packet 6 (1001.5) to 1061.5. A new
-  // connection at packet 7 is reset at packet 8.
+  // connection at packet 7 is reset at packet 8. Flow 1 carried one exchange (request at packet
+  // 4, response at 5); flow 2 none.
   const packets: ScriptPacket[] = [
     [1, 1000, hold(C, tcp(1), 'tcpHalfOpen'), hold(S, tcp(1), 'tcpHalfOpen')],
     [2, 1000.25, hold(C, tcp(1), 'tcpConnections')],
     [3, 1000.5, hold(S, tcp(1), 'tcpConnections')],
     [4, 1001],
     [5, 1001.25],
-    [6, 1001.5, hold(S, tcp(1), 'tcpTimeWait', { until: 1061.5 }), release(C, tcp(1))],
+    [6, 1001.5, hold(S, tcp(1), 'tcpTimeWait', { until: 1061.5 }), release(C, tcp(1)), told(C, S, tcp(1), 1, { answer: 1, exchanges: [4] })],
     [7, 1070, hold(C, tcp(2), 'tcpHalfOpen'), hold(S, tcp(2), 'tcpHalfOpen')],
-    [8, 1070.25, release(C, tcp(2)), release(S, tcp(2))],
+    [8, 1070.25, release(C, tcp(2)), release(S, tcp(2)), told(C, S, tcp(2), 7, { answer: 7 })],
   ];
 
   it('holds TIME-WAIT until 1061.5, attributed to packet 6, the last packet before it', () => {
@@ -128,23 +144,25 @@ describe('TIME-WAIT held by the server, expired 60 s later', () => {
       [1, 1000, 1, HALF], [3, 1000.5, 1, FULL], [6, 1001.5, 1, TW], [6, 1061.5, 0, 0], [7, 1070, 1, HALF], [8, 1070.25, 0, 0],
     ]);
     expect(s.peakByKind.tcpTimeWait).toEqual({ entries: 1, bytes: TW, time: 1001.5, packet: 6 });
+    // TIME-WAIT is in the entries and bytes, but makes nothing stateful.
     expect(s.reasons).toEqual([
-      'stateful: keeps state that spans exchanges: 2 TCP connections (a control block each: sequence numbers, windows, a state machine)',
-      'holds TCP state for flow 1 from packet 1 to its expiry 60 s after packet 6 (half-open, then connected, then TIME-WAIT)',
-      'holds TCP state for flow 2 from packet 7 to packet 8 (half-open)',
+      'stateless: every breakable state lived within one request/response exchange: 2 TCP connections',
+      'flow 1 carried 1 exchange (packet 4); held from packet 1 to its expiry 60 s after packet 6 (half-open, then connected, then TIME-WAIT)',
+      'flow 2 carried no exchange; held from packet 7 to packet 8 (half-open)',
+      'TIME-WAIT (held after closing first) counts in entries and bytes, but losing it breaks nothing (RFC 9293 §3.6)',
     ]);
+    expect(s.stickyRouting).toBe('none');
     // 304*0.5 + 2304*1 + 280*60 + 304*0.25 = 19332 over 80 s
     expect(s.meanBytes).toBe(242);
   });
 
-  it('counts TIME-WAIT as state: idle only after it expired', () => {
+  it('TIME-WAIT never closes a restart-safe window: safe from packet 6 on, not from its expiry', () => {
     const s = endpointNamed(play(packets, 1080), '10.0.0.5:80');
-    expect(s.idleWindows).toEqual([
-      { start: 1061.5, end: 1070, seconds: 8.5, fromPacket: 6, toPacket: 7 },
-      { start: 1070.25, end: 1080, seconds: 9.75, fromPacket: 8, toPacket: null },
-    ]);
-    expect(s.idleSeconds).toBe(18.25);
-    expect(s.longestIdle).toEqual({ start: 1070.25, end: 1080, seconds: 9.75, fromPacket: 8, toPacket: null });
+    const first = { start: 1001.5, end: 1070, seconds: 68.5, fromPacket: 6, toPacket: 7 };
+    expect(s.idleWindows).toEqual([first, { start: 1070.25, end: 1080, seconds: 9.75, fromPacket: 8, toPacket: null }]);
+    expect(s.idleWindowCount).toBe(2);
+    expect(s.idleSeconds).toBe(78.25);
+    expect(s.longestIdle).toEqual(first);
   });
 
   it('a restart during TIME-WAIT breaks nothing; during a half-open connection it breaks that flow', () => {
@@ -159,8 +177,8 @@ describe('TIME-WAIT held by the server, expired 60 s later', () => {
   it('expires a TIME-WAIT that outlives the capture only if its until has passed', () => {
     const cut = endpointNamed(play(packets.slice(0, 6), 1030), '10.0.0.5:80');
     expect(cut.atEnd).toEqual({ entries: 1, bytes: TW });
-    expect(cut.reasons[1]).toBe('holds TCP state for flow 1 from packet 1 to the end of the capture (half-open, then connected, then TIME-WAIT)');
-    expect(cut.idleWindows).toEqual([]);
+    expect(cut.reasons[1]).toBe('flow 1 carried 1 exchange (packet 4); held from packet 1 to the end of the capture (half-open, then connected, then TIME-WAIT)');
+    expect(cut.idleWindows).toEqual([{ start: 1001.5, end: 1030, seconds: 28.5, fromPacket: 6, toPacket: null }]);
   });
 });
 
@@ -179,8 +197,10 @@ describe('a SYN flood of half-open connections', () => {
     expect(s.peakByKind).toEqual({ tcpHalfOpen: { entries: 100, bytes: 100 * HALF, time: 12.5, packet: 100 } });
     expect(s.timeline).toHaveLength(100);
     expect(s.reasons).toHaveLength(7);
-    expect(s.reasons[5]).toBe('holds TCP state for flow 5 from packet 5 to the end of the capture (half-open)');
-    expect(s.reasons[6]).toBe('and 95 more (95 TCP connections)');
+    // Fed holds alone (no tracker told what the flows showed): no exchange, the flows cited as held.
+    expect(s.reasons[0]).toBe('stateless: no exchange was seen');
+    expect(s.reasons[5]).toBe('flow 5 held from packet 5 to the end of the capture (half-open)');
+    expect(s.reasons[6]).toBe('and 95 more flows');
     const all = Array.from({ length: 100 }, (_, i) => i + 1);
     expect(s.restart).toEqual({ at: { packet: 100, time: 12.5 }, basis: 'worst', breaks: { tcp: all, dns: [], quic: [] } });
     // The attackers' endpoints come after the server (sorted by peak bytes), in order of appearance.

@@ -8,18 +8,23 @@
  * (at most 65535 bytes).
  *
  * After a gap the message boundaries are unknown. The framer then waits for a chunk (a segment,
- * as the TCP tracker delivers them) that starts with a whole length-prefixed message the caller
- * accepts, and resumes framing there, as tshark dissects each segment after a gap as the start of
- * a message. The bytes dropped meanwhile (a message cut by the gap, and the chunks skipped while
- * waiting) are counted in `lostBytes`.
+ * as the TCP tracker delivers them) that starts with a length-prefixed message the caller accepts
+ * (whole, or its beginning when the message runs on into later segments), and resumes framing
+ * there, as tshark dissects each segment after a gap as the start of a message. The bytes dropped
+ * meanwhile (a message cut by the gap, and the chunks skipped while waiting) are counted in
+ * `lostBytes`.
  */
 
 /** Bytes of the length prefix (RFC 1035 §4.2.2). */
 export const TCP_LENGTH_PREFIX = 2;
 
 export type MessageHandler = (message: Uint8Array) => void;
-/** True when `message` (without its length prefix) is a whole, well-formed DNS message. */
-export type MessageCheck = (message: Uint8Array) => boolean;
+/**
+ * True when `message` (without its length prefix) reads as the start of a DNS message of
+ * `announced` bytes: well-formed when whole, or at least with a readable header and question
+ * when the chunk holds only its beginning.
+ */
+export type MessageCheck = (message: Uint8Array, announced: number) => boolean;
 
 export class DnsTcpFramer {
   /** True from a gap until framing resumes at a chunk that starts a whole message. */
@@ -34,12 +39,12 @@ export class DnsTcpFramer {
   private partial: Uint8Array | null = null;
   private filled = 0;
 
-  constructor(private readonly isWholeMessage: MessageCheck = () => true) {}
+  constructor(private readonly isMessageStart: MessageCheck = (message, announced) => message.length === announced) {}
 
   /** Feeds the next in-order bytes; calls `onMessage` for each message they complete, in order. */
   push(bytes: Uint8Array, onMessage: MessageHandler): void {
     if (this.resyncing) {
-      if (!this.startsWholeMessage(bytes)) {
+      if (!this.startsMessage(bytes)) {
         this.lostBytes += bytes.length;
         return;
       }
@@ -102,11 +107,11 @@ export class DnsTcpFramer {
     return this.partial !== null || this.lengthHigh >= 0;
   }
 
-  private startsWholeMessage(bytes: Uint8Array): boolean {
+  private startsMessage(bytes: Uint8Array): boolean {
     if (bytes.length < TCP_LENGTH_PREFIX) return false;
     const length = (bytes[0] << 8) | bytes[1];
-    return length > 0 && TCP_LENGTH_PREFIX + length <= bytes.length &&
-      this.isWholeMessage(bytes.subarray(TCP_LENGTH_PREFIX, TCP_LENGTH_PREFIX + length));
+    const end = Math.min(bytes.length, TCP_LENGTH_PREFIX + length);
+    return length > 0 && this.isMessageStart(bytes.subarray(TCP_LENGTH_PREFIX, end), length);
   }
 
   private begin(length: number, onMessage: MessageHandler): void {

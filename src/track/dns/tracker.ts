@@ -19,6 +19,7 @@ import type { DecodedPacket } from '../../decode/packet.js';
 import { endpointString } from '../../flow/endpoint.js';
 import type { DnsReport } from '../../model/dns.js';
 import { NO_STATE, type EndpointRef, type EntryRef, type StateSink } from '../../state/events.js';
+import { singleExchange, type Answer } from '../../state/evidence.js';
 import { LazyQueue } from '../lazy-queue.js';
 import { DnsTcpFramer } from './framing.js';
 import { decodeNetbiosName, NETBIOS_NAME_PORT } from './netbios.js';
@@ -106,6 +107,9 @@ export class DnsTracker implements TcpStreamListener {
   private readonly truncated = new Map<string, DnsTransaction>();
   private readonly truncatedOrder = new LazyQueue<{ key: string; t: DnsTransaction }>((e) => this.truncated.get(e.key) === e.t);
 
+  /** The transaction of the last response (an ICMP error for it names it as a state loss). */
+  private lastResponse: DnsTransaction | null = null;
+
   constructor(options: DnsTrackerOptions = {}) {
     this.ports = new Set([DNS_DEFAULTS.port, ...(options.ports ?? [])]);
     this.timeout = options.timeout ?? DNS_DEFAULTS.timeout;
@@ -147,19 +151,43 @@ export class DnsTracker implements TcpStreamListener {
     return true;
   }
 
-  /** An ICMP/ICMPv6 destination-unreachable (pkt.icmp set) quoting a UDP query: marks it `rejected` and claims the message. */
+  /**
+   * An ICMP/ICMPv6 destination-unreachable (pkt.icmp set) quoting a UDP query marks it `rejected`;
+   * quoting a response (from a DNS port to another), it shows the client's socket was gone: a state
+   * loss. Either way the message is claimed.
+   */
   observeIcmp(pkt: DecodedPacket): boolean {
     const icmp = pkt.icmp;
     if (!icmp || !icmp.unreachable || !icmp.quoted) return false;
     const q = icmp.quoted;
     if (q.protocol !== 17 || q.srcPort === undefined || q.dstPort === undefined) return false;
     if (!this.ports.has(q.srcPort) && !this.ports.has(q.dstPort)) return false;
+    if (this.ports.has(q.srcPort) && !this.ports.has(q.dstPort)) {
+      this.responseRefused(pkt, icmp, { src: q.src, srcPort: q.srcPort, dst: q.dst, dstPort: q.dstPort });
+      return true;
+    }
     // The quoted datagram went from the DNS client to the server (RFC 792; RFC 4443 §3.1).
     const t = this.matcher.rejectable(q.src, q.srcPort, q.dst, q.dstPort, pkt.time);
     if (!t) return false;
-    t.rejected = { packet: pkt.number, time: pkt.time };
+    t.rejected = { packet: pkt.number, time: pkt.time, icmp: { version: icmp.version, type: icmp.type, code: icmp.code } };
     this.releaseEntries(t, pkt.number, pkt.time);
     return true;
+  }
+
+  /** ICMP port unreachable for a response: the client no longer had the socket its query came from. */
+  private responseRefused(pkt: DecodedPacket, icmp: NonNullable<DecodedPacket['icmp']>, q: { src: string; srcPort: number; dst: string; dstPort: number }): void {
+    const portUnreachable = icmp.version === 4 ? icmp.code === 3 : icmp.code === 4;
+    if (!portUnreachable || this.state.loss === undefined) return;
+    // The refused response is, in practice, the last one seen; its transaction has left the matcher's index.
+    const last = this.lastResponse;
+    const t = last !== null && last.clientAddress === q.dst && last.clientPort === q.dstPort && last.serverPort === q.srcPort ? last : null;
+    const which = t ? `the response to DNS transaction ${t.index}` : 'a DNS response';
+    this.state.loss({
+      packet: pkt.number, time: pkt.time, kind: 'icmp-port-unreachable',
+      endpoint: { role: 'client', address: q.dst, port: null }, ref: t ? { proto: 'dns', id: t.index } : null,
+      detail: `the client answered ${which} from ${endpointString(q.src, q.srcPort)} with ICMP port unreachable: ` +
+        `its socket on port ${q.dstPort} was gone (it gave up, or restarted)`,
+    });
   }
 
   wants(flow: TcpStreamInfo): boolean {
@@ -186,7 +214,10 @@ export class DnsTracker implements TcpStreamListener {
   }
 
   finish(): DnsReport {
-    for (const t of this.matcher.remaining()) this.tallyUnlisted(t);
+    for (const t of this.matcher.remaining()) {
+      this.tallyUnlisted(t);
+      this.tellEvidence(t);
+    }
     const transactions = this.transactions.map((t) =>
       transactionReport(t, endpointString(t.clientAddress, t.clientPort), endpointString(t.serverAddress, t.serverPort), this.timeout),
     );
@@ -210,6 +241,19 @@ export class DnsTracker implements TcpStreamListener {
   private forgotten(t: DnsTransaction): void {
     if (t.response === null && t.rejected === null) this.releaseEntries(t, this.nowPacket, this.nowTime);
     this.tallyUnlisted(t);
+    this.tellEvidence(t);
+  }
+
+  /** Once per transaction, when the matcher lets it go or the capture ends: did the server answer? */
+  private tellEvidence(t: DnsTransaction): void {
+    if (this.state.flow === undefined || t.multicast) return;
+    const answer: Answer = t.response !== null ? { kind: 'answered', packet: t.response.packet }
+      : t.rejected !== null && t.rejected.icmp !== undefined ? { kind: 'icmp', packet: t.rejected.packet, ...t.rejected.icmp }
+        : { kind: 'none' };
+    this.state.flow({
+      ref: entryRef(t), client: clientEndpoint(t), server: serverEndpoint(t), firstPacket: t.queryPackets[0], answer,
+      exchanges: singleExchange(t.response !== null ? t.queryPackets[0] : null),
+    });
   }
 
   /** An unlisted transaction that can no longer change goes into the summary (once). */
@@ -295,7 +339,7 @@ export class DnsTracker implements TcpStreamListener {
       const flip = !this.ports.has(path.serverPort) && this.ports.has(path.clientPort);
       const server = flip ? endpointString(path.clientAddress, path.clientPort) : endpointString(path.serverAddress, path.serverPort);
       const client = flip ? endpointString(path.serverAddress, path.serverPort) : endpointString(path.clientAddress, path.clientPort);
-      this.list(this.unsolicited, 'unsolicited', { packet, id: m.id, client, server, qname: m.question?.name ?? null, transport: path.transport });
+      this.list(this.unsolicited, 'unsolicited', { packet, id: m.id, client, server, qname: responseName(m), transport: path.transport });
       return;
     }
     const t = match.transaction;
@@ -305,7 +349,7 @@ export class DnsTracker implements TcpStreamListener {
         id: m.id,
         client: endpointString(path.clientAddress, path.clientPort),
         server: endpointString(path.serverAddress, path.serverPort),
-        qname: m.question?.name ?? null,
+        qname: responseName(m),
         transaction: t.index,
       });
       return;
@@ -320,6 +364,7 @@ export class DnsTracker implements TcpStreamListener {
       return;
     }
     t.response = { packet, time, rcode: m.rcode, flags: m.flags, answers: m.answers };
+    this.lastResponse = t;
     this.matcher.answered(t);
     this.releaseEntries(t, packet, time);
     // RFC 7766 §5: a truncated UDP answer tells the client to ask again over TCP.
@@ -358,7 +403,7 @@ export class DnsTracker implements TcpStreamListener {
     const sender = fromClient ? { address: flow.client, port: flow.clientPort } : { address: flow.server, port: flow.serverPort };
     const receiver = fromClient ? { address: flow.server, port: flow.serverPort } : { address: flow.client, port: flow.clientPort };
     const direction: TcpDirection = {
-      framer: new DnsTcpFramer(isWholeMessage),
+      framer: new DnsTcpFramer(isMessageStart),
       asQuery: { transport: 'tcp', flowId: flow.id, clientAddress: sender.address, clientPort: sender.port, serverAddress: receiver.address, serverPort: receiver.port },
       asResponse: { transport: 'tcp', flowId: flow.id, clientAddress: receiver.address, clientPort: receiver.port, serverAddress: sender.address, serverPort: sender.port },
       packet: 0,
@@ -403,10 +448,21 @@ export class DnsTracker implements TcpStreamListener {
   }
 }
 
-/** A framed message that decodes whole: where framing may resume after a gap. */
-function isWholeMessage(bytes: Uint8Array): boolean {
-  const parsed = parseDnsMessage(bytes);
-  return parsed.malformed === null && parsed.message?.question != null;
+/**
+ * The name a response is about: its question's, or, for one without a question (an mDNS answer or
+ * announcement, RFC 6762 §6), its first answer record's (the name Zeek's dns.log gives such a row).
+ */
+function responseName(m: DnsMessage): string | null {
+  return m.question?.name ?? m.answerRecords[0]?.name ?? null;
+}
+
+/**
+ * Where framing may resume after a gap: a framed message that decodes whole, or the beginning of a
+ * longer one whose header and question are readable (a response larger than one segment).
+ */
+function isMessageStart(bytes: Uint8Array, announced: number): boolean {
+  const parsed = parseDnsMessage(bytes, announced);
+  return parsed.message?.question != null && (bytes.length < announced || parsed.malformed === null);
 }
 
 function entryRef(t: DnsTransaction): EntryRef {
@@ -418,7 +474,7 @@ function clientEndpoint(t: DnsTransaction): EndpointRef {
 }
 
 function serverEndpoint(t: DnsTransaction): EndpointRef {
-  return { role: 'server', address: t.serverAddress, port: t.serverPort };
+  return { role: 'server', address: t.serverAddress, port: t.serverPort, transport: t.transport };
 }
 
 /** Same client address and question (the TCP retry comes from a new port). */

@@ -51,7 +51,7 @@ export interface DnsTransaction extends DnsPath {
   lastQueryTime: number;
   response: DnsResponseFacts | null;
   /** An ICMP destination-unreachable quoting the query arrived before any response. */
-  rejected: { packet: number; time: number } | null;
+  rejected: { packet: number; time: number; icmp?: { version: 4 | 6; type: number; code: number } } | null;
   retransmissions: number;
   duplicateResponses: number;
   retriedOverTcp: number | null;

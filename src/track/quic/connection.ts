@@ -11,6 +11,7 @@ import { versionName } from './header.js';
 import { initialPacketKeys, type PacketKeys } from './initial-keys.js';
 import type { ConnectionClose } from './frames.js';
 import type { TransportParameters } from './client-hello.js';
+import { ExchangeCounter } from '../../state/evidence.js';
 
 export interface Endpoint {
   address: string;
@@ -121,9 +122,18 @@ export class QuicConnection {
   close: CloseRecord | null = null;
   /** The ledger was told the server holds this connection. */
   serverHolds = false;
+  /** Turns of datagrams (client after server opens one), and the first server datagram (roles from evidence). */
+  readonly exchanges = new ExchangeCounter();
+  answeredAt: number | null = null;
+  /** An unattributed short header on its 4-tuple that may be a stateless reset (RFC 9000 §10.3), until its sender speaks again. */
+  resetCandidate: { packet: number; time: number; fromServer: boolean } | null = null;
+  /** The ledger was told what the connection showed (once). */
+  evidenceTold = false;
   /** CIDs each side's ledger entry currently stands for. */
   readonly heldCids: Record<CidSide, number> = { client: 0, server: 0 };
   evicted: { packet: number } | null = null;
+  /** Ended by its idle timeout (or the draining period after a close) on capture time. */
+  idleEnded: { afterPacket: number; seconds: number } | null = null;
   /** Neighbours in the tracker's least-recently-active order (lru.ts). */
   lruPrev: QuicConnection | null = null;
   lruNext: QuicConnection | null = null;
@@ -237,6 +247,7 @@ export class QuicConnection {
       return `Version Negotiation at packet ${this.versionNegotiation.packet} (server offers ${offered || 'nothing'}); the client did not continue`;
     }
     if (this.evicted) return `no longer tracked after packet ${this.evicted.packet} (connection table full)`;
+    if (this.idleEnded) return `idle timeout: silent for ${this.idleEnded.seconds} s after packet ${this.idleEnded.afterPacket}`;
     return 'idle until end of capture';
   }
 

@@ -64,6 +64,12 @@ const MIN_UNCHECKED_CID = 4;
 const EPHEMERAL_PORT_FLOOR = 1024;
 /** Connections of one 4-tuple whose Initial keys are tried on an Initial with an unknown DCID. */
 const MAX_KEY_TRIALS = 8;
+/** RFC 9000 §10.1: a connection silent this long is closed by both ends (unless the client's max_idle_timeout says otherwise). */
+export const QUIC_IDLE_TIMEOUT = 30;
+/** After a visible CONNECTION_CLOSE, the closing/draining period (3 PTO, RFC 9000 §10.2) in seconds. */
+const QUIC_CLOSE_DRAIN = 3;
+/** The shortest datagram an endpoint treats as a possible stateless reset (RFC 9000 §10.3). */
+const MIN_STATELESS_RESET = 21;
 /** TLS handshake messages larger than this are not waited for. */
 const MAX_HELLO_LENGTH = 64 * 1024;
 
@@ -142,6 +148,7 @@ export class QuicTracker {
     const ip = pkt.ip;
     const udp = pkt.udp;
     if (!ip || !udp || udp.payload.length === 0) return false;
+    if (this.live.size > 0) this.expireIdle(pkt);
     const isLong = (udp.payload[0] & QUIC_HEADER.FORM_BIT) !== 0;
     // Short headers are QUIC only when a known connection claims them: none known, nothing to do.
     if (!isLong && this.live.size === 0) return false;
@@ -150,6 +157,7 @@ export class QuicTracker {
   }
 
   finish(): QuicReport {
+    for (const c of this.live.values()) this.tellEvidence(c);
     const summary = { connections: this.summary.connections, handshakes: { ...this.summary.handshakes } };
     for (const c of this.live.values()) if (c.id >= this.maxRecords) tally(summary, c);
     for (const c of this.connections) tally(summary, c);
@@ -227,6 +235,7 @@ export class QuicTracker {
       // CID, RFC 9000 §9.5), it is QUIC we cannot place (a CID from an encrypted NEW_CONNECTION_ID,
       // a stateless reset, a capture that began mid-connection); elsewhere it is not recognisably QUIC.
       if (!this.pathTable.has(pathKey) && !this.toOrFromQuicServer(ip, udp)) return false;
+      this.noteResetCandidate(pkt, ip, udp, pathKey);
       this.countUnattributed(pkt);
       return true;
     }
@@ -397,6 +406,10 @@ export class QuicTracker {
     if (!conn.path(pathKey)) this.addPath(conn, pathKey, ip, udp, fromServer, pkt.number);
     conn.datagrams++;
     conn.datagramsBy[side]++;
+    // The connection went on: what looked like a stateless reset was not one (a reset ends it for both).
+    conn.resetCandidate = null;
+    conn.exchanges.observe(!fromServer, true, pkt.number, pkt.time);
+    if (fromServer && conn.answeredAt === null) conn.answeredAt = pkt.number;
     // UDP payload bytes as sent (the UDP length field), not as captured (STYLE practice 5).
     conn.bytes[side] += udp.length >= UDP_HEADER_LENGTH ? udp.length - UDP_HEADER_LENGTH : udp.payload.length;
     conn.lastPacket = pkt.number;
@@ -570,19 +583,47 @@ export class QuicTracker {
     this.live.moveToBack(conn);
   }
 
+  /**
+   * Connections that ended on capture time: established and silent past their idle timeout (RFC
+   * 9000 §10.1: both ends discard the connection), or past the draining period after a
+   * CONNECTION_CLOSE. The live
+   * list is ordered by last activity, so the sweep stops at the first connection still alive.
+   */
+  private expireIdle(pkt: DecodedPacket): void {
+    for (let conn = this.live.oldest; conn !== null; conn = this.live.oldest) {
+      const timeout = conn.close ? QUIC_CLOSE_DRAIN : idleTimeoutOf(conn);
+      if (!(pkt.time - conn.end > timeout)) break;
+      // A handshake still going on is no idle connection: a client retrying its Initial backs off
+      // for longer than any idle timeout (RFC 9002 §6.2.1) and keeps its connection meanwhile.
+      if (!conn.close && conn.handshakeState() !== 'complete') break;
+      this.forget(conn);
+      conn.idleEnded = { afterPacket: conn.lastPacket, seconds: timeout };
+      this.tellEvidence(conn);
+      if (!conn.close) this.releaseAll(conn, pkt);
+      if (conn.id >= this.maxRecords) tally(this.summary, conn);
+    }
+  }
+
+  /** Stops matching a connection: out of the live list, its CIDs, its paths and its keys. */
+  private forget(conn: QuicConnection): void {
+    this.live.remove(conn);
+    if (this.lastTouched === conn) this.lastTouched = null;
+    for (const side of ['client', 'server'] as const) for (const cid of conn.cids[side]) this.registry.remove(side, cid, conn);
+    for (const p of conn.paths) this.pathTable.remove(p.key, conn);
+    conn.crypto.client = null;
+    conn.crypto.server = null;
+    conn.dropKeys();
+  }
+
   private evictIfFull(pkt: DecodedPacket): void {
     while (this.live.size > this.maxConnections || this.live.size > this.maxConnectionsForMemory) {
       const conn = this.live.oldest;
       if (!conn) break;
-      this.live.remove(conn);
-      for (const side of ['client', 'server'] as const) for (const cid of conn.cids[side]) this.registry.remove(side, cid, conn);
-      for (const p of conn.paths) this.pathTable.remove(p.key, conn);
-      conn.crypto.client = null;
-      conn.crypto.server = null;
-      conn.dropKeys();
+      this.forget(conn);
       conn.evicted = { packet: pkt.number };
       if (this.live.size + 1 > this.maxConnections) this.evicted++;
       else this.evictedMemory++;
+      this.tellEvidence(conn);
       // statecap stops following it: the state its ends held for it is released now, as for an
       // evicted TCP flow. An unlisted connection leaves only its count in the summary.
       if (!conn.close) this.releaseAll(conn, pkt);
@@ -624,7 +665,43 @@ export class QuicTracker {
   }
 
   private serverRef(conn: QuicConnection): EndpointRef {
-    return { role: 'server', address: conn.server.address, port: conn.server.port };
+    return { role: 'server', address: conn.server.address, port: conn.server.port, transport: 'udp' };
+  }
+
+  /**
+   * RFC 9000 §10.3: a stateless reset looks like a short header of at least 21 bytes whose DCID
+   * names no connection, ending in a token only the peer can check. On a connection's own 4-tuple,
+   * one after which nothing more is attributed to the connection (its receiver, reset, closes it;
+   * RFC 9000 §10.3.1) is taken as one: its sender had lost the connection. Confirmed (or not) when
+   * the connection is done (tellEvidence).
+   */
+  private noteResetCandidate(pkt: DecodedPacket, ip: IpLayer, udp: UdpDatagram, pathKey: string): void {
+    if (udp.payload.length < MIN_STATELESS_RESET || (udp.payload[0] & QUIC_HEADER.FIXED_BIT) === 0) return;
+    const conns = this.pathTable.get(pathKey);
+    const conn = conns[conns.length - 1];
+    if (conn === undefined || conn.resetCandidate !== null) return;
+    conn.resetCandidate = { packet: pkt.number, time: pkt.time, fromServer: this.isServerOnPath(conn, pathKey, ip.src, udp.srcPort) };
+  }
+
+  /** Once per connection: did the server answer, and how many turns did the connection carry? */
+  private tellEvidence(conn: QuicConnection): void {
+    if (conn.evidenceTold || this.state.flow === undefined) return;
+    conn.evidenceTold = true;
+    const reset = conn.resetCandidate;
+    if (reset !== null && this.state.loss !== undefined) {
+      const sender = reset.fromServer ? 'server' : 'client';
+      this.state.loss({
+        packet: reset.packet, time: reset.time, kind: 'quic-stateless-reset',
+        endpoint: reset.fromServer ? this.serverRef(conn) : this.clientRef(conn), ref: { proto: 'quic', id: conn.id },
+        detail: `a short header from the ${sender} matching none of the connection's CIDs, after which the connection carried ` +
+          `nothing more: a stateless reset (RFC 9000 §10.3), the ${sender} no longer knew the connection`,
+      });
+    }
+    this.state.flow({
+      ref: { proto: 'quic', id: conn.id }, client: this.clientRef(conn), server: this.serverRef(conn), firstPacket: conn.firstPacket,
+      answer: conn.answeredAt !== null ? { kind: 'answered', packet: conn.answeredAt } : { kind: 'none' },
+      exchanges: conn.exchanges.summary(),
+    });
   }
 
   private serverHolds(conn: QuicConnection, pkt: DecodedPacket): void {
@@ -662,6 +739,12 @@ export class QuicTracker {
     conn.heldCids.client = 0;
     conn.heldCids.server = 0;
   }
+}
+
+/** The client's max_idle_timeout transport parameter in seconds (RFC 9000 §18.2), else QUIC_IDLE_TIMEOUT. */
+function idleTimeoutOf(conn: QuicConnection): number {
+  const ms = conn.transportParameters?.max_idle_timeout;
+  return typeof ms === 'number' && ms > 0 ? ms / 1000 : QUIC_IDLE_TIMEOUT;
 }
 
 function tally(summary: QuicReport['summary'], c: QuicConnection): void {

@@ -21,7 +21,9 @@ export interface DeliverySink {
 
 interface HeldSegment {
   seq: number;
+  /** The captured bytes; fewer than `length` when a snaplen cut the segment. */
   bytes: Uint8Array;
+  length: number;
   /** The packet that carried it, named when it is delivered past a gap (nothing completes it later). */
   packet: number;
   time: number;
@@ -105,8 +107,7 @@ export class DirectionReassembly {
     if (this.ranges === EMPTY) this.ranges = [];
     insertSeqRange(this.ranges, this.next as number, seq, end);
     this.held = sumRanges(this.ranges);
-    // A snaplen-cut copy would deliver a segment without its tail: keep only whole ones.
-    if (this.sink && payload.length === length) (this.segments ??= []).push({ seq, bytes: payload.slice(), packet, time });
+    if (this.sink) (this.segments ??= []).push({ seq, bytes: payload.slice(), length, packet, time });
     if (this.held > MAX_HELD_BYTES || this.ranges.length > MAX_RANGES * 2) {
       // Too much waiting on one hole: give up on it and continue from the highest byte seen.
       this.declareGap(packet, 0);
@@ -146,13 +147,17 @@ export class DirectionReassembly {
     let at = from;
     const keep: HeldSegment[] = [];
     for (const s of segs) {
-      const end = (s.seq + s.bytes.length) >>> 0;
+      const end = (s.seq + s.length) >>> 0;
       if (seqDiff(at, end) <= 0) continue; // already delivered
       if (seqDiff(to, s.seq) >= 0 || seqDiff(at, s.seq) > 0) {
         keep.push(s);
         continue;
       }
-      if (this.sink) this.sink.data(s.bytes.subarray(seqDiff(s.seq, at)), ownPacket ? s.packet : packet, ownPacket ? s.time : time);
+      const skip = seqDiff(s.seq, at);
+      const p = ownPacket ? s.packet : packet;
+      if (this.sink && skip < s.bytes.length) this.sink.data(s.bytes.subarray(skip), p, ownPacket ? s.time : time);
+      // A snaplen-cut segment: its tail was on the wire but is not in the capture.
+      if (s.bytes.length < s.length) this.declareGap(p, s.length - Math.max(skip, s.bytes.length));
       at = end;
     }
     this.segments = keep;

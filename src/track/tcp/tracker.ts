@@ -12,6 +12,9 @@ import type {
 } from '../../model/tcp.js';
 import { CONN_STATES } from '../../model/conn-states.js';
 import { NO_STATE, type EndpointRef, type EntryRef, type StateKind, type StateSink } from '../../state/events.js';
+import { ExchangeCounter, type Answer } from '../../state/evidence.js';
+import { resetLoss } from './state-loss.js';
+import { ClosedFlows } from './closed-flows.js';
 import {
   ANALYSIS, ANY_RETRANSMISSION, SeqAnalysisConversation, SeqAnalysisFlow, afterSegment, analyseSegment,
   type AnalysedSegment,
@@ -23,7 +26,8 @@ import { FlowTable, type TableEntry } from './table.js';
 import { DEFAULT_MAX_STATE_MB, MemoryBudget } from '../memory-budget.js';
 import { holdsNoConnection, nextState, type EndpointEvent } from './state.js';
 import type { FlowPacketLog, PacketRecorder } from './packet-recorder.js';
-import { ZeekSession, type ZeekSegment } from './zeek-session.js';
+import type { ZeekSegment } from './zeek-session.js';
+import { ZeekConnections } from './zeek-connections.js';
 import { LIKELY_SERVER_PORTS } from './zeek-ports.js';
 
 export interface TcpStreamInfo { id: number; client: string; clientPort: number; server: string; serverPort: number }
@@ -110,6 +114,13 @@ class TcpFlow implements TableEntry<TcpFlow> {
   readonly firstFromClient: boolean;
   /** Every packet so far was a RST sent by the side that sent the first one. */
   resetsOnly = true;
+  /** Request/response turns of the payload, and how the server answered (roles from evidence). */
+  readonly exchanges = new ExchangeCounter();
+  answer: Answer = { kind: 'none' };
+  /** The previous packet came from the client (null before the first). */
+  lastFromClient: boolean | null = null;
+  /** When both ends have closed: the capture time at which the flow is finalized (see ClosedFlows). */
+  closedDeadline: number | null = null;
   /** Seen again since the eviction hand last passed it (CLOCK approximation of LRU). */
   touched = false;
   /** Next flow in the table bucket. */
@@ -136,7 +147,7 @@ class TcpFlow implements TableEntry<TcpFlow> {
     this.serverAddress = serverAddr;
     this.serverPort = serverPort;
     this.clientRef = { role: 'client', address: clientAddr, port: null };
-    this.serverRef = { role: 'server', address: serverAddr, port: serverPort };
+    this.serverRef = { role: 'server', address: serverAddr, port: serverPort, transport: 'tcp' };
     this.ref = { proto: 'tcp', id };
     this.lastPacket = firstPacket;
     this.end = start;
@@ -159,7 +170,7 @@ class TcpFlow implements TableEntry<TcpFlow> {
       wsClient: new SeqAnalysisFlow(),
       wsServer: new SeqAnalysisFlow(),
       wsConversation: new SeqAnalysisConversation(),
-      zeek: new ZeekSession(f, f.srcPort, f.dstPort),
+      zeek: new ZeekConnections(f, f.srcPort, f.dstPort, this.firstPacket),
       analysis: {
         retransmissions: 0, outOfOrder: 0, duplicateAcks: 0, zeroWindows: 0, keepAlives: 0, windowFull: 0, lostSegments: 0,
       },
@@ -168,7 +179,7 @@ class TcpFlow implements TableEntry<TcpFlow> {
     this.firstSegment = null;
     const bits = analyseInto(this, r, f.fromClient, f, f.windowScale, f.reusedFlags);
     this.log?.setAnalysis(this.firstPacket, bits);
-    r.zeek.observe(f);
+    r.zeek.observe(f, f.srcPort, f.dstPort, this.firstPacket);
     return r;
   }
 
@@ -202,7 +213,7 @@ interface Replicas {
   readonly wsClient: SeqAnalysisFlow;
   readonly wsServer: SeqAnalysisFlow;
   readonly wsConversation: SeqAnalysisConversation;
-  readonly zeek: ZeekSession;
+  readonly zeek: ZeekConnections;
   /** Wireshark's analysis flags counted (built with the replicas: a one-packet flow waits for its finalize). */
   readonly analysis: TcpAnalysis;
 }
@@ -259,6 +270,7 @@ export class TcpTracker {
   private readonly timeWait: number;
   private readonly maxFlows: number;
   private readonly live = new FlowTable<TcpFlow>();
+  private readonly closed: ClosedFlows<TcpFlow>;
   private readonly maxRecords: number;
   private readonly done: TcpFlowReport[] = [];
   /** Over every finalized flow, listed or not. */
@@ -279,6 +291,7 @@ export class TcpTracker {
     this.listener = options.stream;
     this.recorder = options.recorder;
     this.timeWait = options.timeWait ?? DEFAULT_TIME_WAIT;
+    this.closed = new ClosedFlows(this.timeWait);
     this.maxFlows = Math.max(1, options.maxFlows ?? DEFAULT_MAX_FLOWS);
     this.maxRecords = Math.max(0, options.maxRecords ?? DEFAULT_MAX_RECORDS);
     this.budget = options.maxStateBytes === undefined ? MemoryBudget.ofMegabytes(DEFAULT_MAX_STATE_MB) : new MemoryBudget(options.maxStateBytes);
@@ -315,6 +328,12 @@ export class TcpTracker {
     const tcp = pkt.tcp;
     if (!ip || !tcp) return;
     const p = pkt as DecodedPacket & { tcp: TcpSegment };
+    // Flows whose both ends closed and whose TIME-WAIT (or close linger) has run out end now, on
+    // capture time: they free their table slot before any eviction is needed.
+    for (const done of this.closed.due(pkt.time)) {
+      this.drop(done);
+      this.finalize(done);
+    }
     const flags = tcp.flags;
     const pureSyn = (flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN;
     const synAck = (flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === (TCP_FLAG.SYN | TCP_FLAG.ACK);
@@ -347,9 +366,12 @@ export class TcpTracker {
       }
     }
     if (!flow) {
-      // Make room first, so that the new flow is never the one evicted.
-      if (this.live.size >= this.maxFlows) this.evictOne(p, false);
-      while (this.live.size > 0 && this.budget.exceededBy(TCP_FLOW_BYTES)) this.evictOne(p, true);
+      // Make room first, so that the new flow is never the one evicted. A flow whose both ends
+      // closed (TIME-WAIT aside) is finalized first: that is no eviction, nothing is lost.
+      if (this.live.size >= this.maxFlows && !this.finalizeClosed()) this.evictOne(p, false);
+      while (this.live.size > 0 && this.budget.exceededBy(TCP_FLOW_BYTES)) {
+        if (!this.finalizeClosed()) this.evictOne(p, true);
+      }
       flow = this.create(p);
       this.live.add(flow);
       this.charge(flow, TCP_FLOW_BYTES);
@@ -357,6 +379,17 @@ export class TcpTracker {
       flow.touched = true;
     }
     this.update(flow, p, reusedFlags);
+    this.noteClosed(flow, p.time);
+  }
+
+  /** Both ends hold nothing but TIME-WAIT: the flow is due for finalizing (ClosedFlows); else not. */
+  private noteClosed(flow: TcpFlow, time: number): void {
+    const c = flow.client.heldKind;
+    const s = flow.server.heldKind;
+    const closed = flow.transitions.length > 0 && !flow.resetsOnly && (c === null || c === 'tcpTimeWait') && (s === null || s === 'tcpTimeWait')
+      && !(flow.client.state === 'CLOSED' && flow.server.state === 'LISTEN');
+    if (closed) this.closed.note(flow, time);
+    else flow.closedDeadline = null;
   }
 
   /** End of capture: finalize every flow. Flows ordered by firstPacket. */
@@ -411,6 +444,15 @@ export class TcpTracker {
     else if (open) this.evictedOpen++;
   }
 
+  /** Finalizes the earliest flow whose both ends closed (no eviction: nothing is lost); false when none is. */
+  private finalizeClosed(): boolean {
+    const closed = this.closed.takeEarliest();
+    if (closed === undefined) return false;
+    this.drop(closed);
+    this.finalize(closed);
+    return true;
+  }
+
   /** Takes a flow out of the live table and refunds its estimate. */
   private drop(flow: TcpFlow): void {
     this.live.delete(flow);
@@ -439,6 +481,7 @@ export class TcpTracker {
     const first = flow.packets === 0;
     if (!rst || fromClient !== flow.firstFromClient) flow.resetsOnly = false;
     flow.packets++;
+    const previousPacket = flow.lastPacket;
     flow.lastPacket = pkt.number;
     flow.end = pkt.time;
     flow.log?.add(pkt.number, pkt.time, fromClient, flags, t.seq, t.ack, t.payloadLength, t.window);
@@ -458,7 +501,7 @@ export class TcpTracker {
       seg.time = pkt.time;
       const bits = analyseInto(flow, replicas, fromClient, seg, syn ? t.options?.windowScale : undefined, reusedFlags);
       flow.log?.setAnalysis(pkt.number, bits);
-      replicas.zeek.observe(fillZeekSegment(scratchZeek, pkt, fromClient));
+      replicas.zeek.observe(fillZeekSegment(scratchZeek, pkt, fromClient), t.srcPort, t.dstPort, pkt.number);
     }
 
     // Per-direction sequence state and SYN options.
@@ -481,8 +524,14 @@ export class TcpTracker {
       flow.sawHandshakeAck = true;
     }
 
+    // Roles from evidence: any segment but a reset from the server is an answer.
+    if (!fromClient && flow.answer.kind !== 'answered') flow.answer = rst ? { kind: 'rst', packet: pkt.number } : { kind: 'answered', packet: pkt.number };
+    flow.exchanges.observe(fromClient, !rst && t.payloadLength > 0, pkt.number, pkt.time);
+    if (rst) this.noteReset(flow, pkt, fromClient, previousPacket);
+
     // RFC 9293 endpoint states.
     this.stateEvents(flow, pkt, fromClient);
+    flow.lastFromClient = fromClient;
 
     // Payload reassembly (ledger buffers; stream listener bytes). The acknowledgment goes first:
     // what it releases of the peer's stream reached the sender before this segment's own payload
@@ -505,6 +554,24 @@ export class TcpTracker {
       flow.reassembly(fromClient).accept(dataSeq, t.payloadLength, t.payload, pkt.number, pkt.time);
     }
     this.reportBuffers(flow, pkt);
+  }
+
+  /** A reset that shows its sender had lost the connection goes to the ledger's stateLoss list. */
+  private noteReset(flow: TcpFlow, pkt: DecodedPacket & { tcp: TcpSegment }, fromClient: boolean, previousPacket: number): void {
+    if (this.sink.loss === undefined || flow.lastFromClient === null) return;
+    const sender = flow.half(fromClient);
+    const detail = resetLoss({
+      senderState: sender.state,
+      // sent() has recorded this segment already: a FIN on the RST itself does not count.
+      senderSentFin: sender.finSeq !== null && (pkt.tcp.flags & TCP_FLAG.FIN) === 0,
+      answersPeer: flow.lastFromClient !== fromClient,
+      hasAck: (pkt.tcp.flags & TCP_FLAG.ACK) !== 0,
+    }, fromClient ? 'client' : 'server', previousPacket);
+    if (detail === null) return;
+    this.sink.loss({
+      packet: pkt.number, time: pkt.time, kind: 'tcp-reset-established',
+      endpoint: fromClient ? flow.clientRef : flow.serverRef, ref: flow.ref, detail,
+    });
   }
 
   /**
@@ -749,6 +816,10 @@ export class TcpTracker {
   // ---------------------------------------------------------------- report
 
   private finalize(flow: TcpFlow): void {
+    this.sink.flow?.({
+      ref: flow.ref, client: flow.clientRef, server: flow.serverRef, firstPacket: flow.firstPacket,
+      answer: flow.answer, exchanges: flow.exchanges.summary(),
+    });
     flow.toServer?.finish(flow.lastPacket);
     flow.toClient?.finish(flow.lastPacket);
     const c = flow.client;
@@ -785,10 +856,12 @@ export class TcpTracker {
       transitions: flow.transitions,
       closedBy: flow.closedBy,
       connState,
-      history: replicas.zeek.history.text,
+      history: replicas.zeek.history(),
+      zeek: replicas.zeek.rows(flow.id),
       analysis: replicas.analysis,
       maxBytesInFlight: { client: c.maxBytesInFlight, server: s.maxBytesInFlight },
       handshakeRtt: rtt !== 0 ? rtt : null,
+      exchanges: flow.exchanges.summary(),
       directions: { client: c.report(s, scaling), server: s.report(c, scaling) },
       tunnel: flow.tunnel,
       vlan: flow.vlan,

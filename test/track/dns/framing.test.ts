@@ -70,7 +70,7 @@ describe('DNS over TCP framing (RFC 1035 §4.2.2)', () => {
   });
 
   it('after a gap, a chunk whose first message the check refuses is skipped whole', () => {
-    const framer = new DnsTcpFramer((m) => m[1] !== 1); // refuses A (ID 1)
+    const framer = new DnsTcpFramer((m, announced) => m.length === announced && m[1] !== 1); // refuses A (ID 1)
     const messages: number[][] = [];
     framer.gap();
     framer.push(framed(A, B), (m) => messages.push([...m])); // A fails the check: the chunk is skipped
@@ -79,15 +79,24 @@ describe('DNS over TCP framing (RFC 1035 §4.2.2)', () => {
     expect(framer.lostBytes).toBe(2 + A.length + 2 + B.length);
   });
 
-  it('after a gap, a chunk that starts a message it does not hold whole is no resynchronisation point', () => {
-    const framer = new DnsTcpFramer();
-    const messages: number[][] = [];
-    framer.gap();
+  it('after a gap, the default check wants the whole message in the chunk; the DNS check also takes a beginning with a readable question', () => {
     const both = framed(A, B);
-    framer.push(both.subarray(0, 10), (m) => messages.push([...m]));
-    framer.push(both.subarray(10), (m) => messages.push([...m]));
-    expect(messages).toEqual([]);
-    expect(framer.resyncing).toBe(true);
-    expect(framer.lostBytes).toBe(both.length);
+    const strict = new DnsTcpFramer();
+    const seen: number[][] = [];
+    strict.gap();
+    strict.push(both.subarray(0, 10), (m) => seen.push([...m]));
+    strict.push(both.subarray(10), (m) => seen.push([...m]));
+    expect(seen).toEqual([]);
+    expect([strict.resyncing, strict.lostBytes]).toEqual([true, both.length]);
+
+    // A check that takes a beginning of at least 20 bytes (the tracker's asks for a readable question).
+    const lenient = new DnsTcpFramer((m, announced) => m.length === announced || m.length >= 20);
+    const got: number[][] = [];
+    lenient.gap();
+    const cut = 2 + A.length - 3; // A's last 3 bytes are in the next segment
+    lenient.push(both.subarray(0, cut), (m) => got.push([...m]));
+    lenient.push(both.subarray(cut), (m) => got.push([...m]));
+    expect(got).toEqual([[...A], [...B]]);
+    expect([lenient.resyncs, lenient.lostBytes]).toEqual([1, 0]);
   });
 });

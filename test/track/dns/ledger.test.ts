@@ -3,7 +3,7 @@ import { DnsTracker } from '../../../src/track/dns/tracker.js';
 import { T0, framed, icmpUnreachable, query, recordingSink, response, tcpFlow, udpPacket } from './dns-helpers.js';
 
 const CLIENT = { role: 'client', address: '10.0.0.7', port: null } as const;
-const SERVER = { role: 'server', address: '10.0.0.53', port: 53 } as const;
+const SERVER = { role: 'server', address: '10.0.0.53', port: 53, transport: 'udp' } as const;
 const ref = (id: number) => ({ proto: 'dns', id }) as const;
 
 describe('ledger events', () => {

@@ -227,7 +227,8 @@ describe('UDP matching', () => {
       expect(r.transactions.map((t) => [t.client, t.server, t.responsePackets, t.responseFrom, t.duplicateResponses])).toEqual([
         ['192.168.1.10:5353', '224.0.0.251:5353', [2, 3], ['192.168.1.20:5353', '192.168.1.30:5353'], 1],
       ]);
-      expect(r.unsolicited.map((u) => [u.packet, u.id, u.qname])).toEqual([[4, 0, null]]);
+      // No question in an mDNS answer: the row is named after its first answer record.
+      expect(r.unsolicited.map((u) => [u.packet, u.id, u.qname])).toEqual([[4, 0, 'other.local']]);
       expect(r.collisions).toEqual([]);
     });
 
@@ -372,6 +373,25 @@ describe('DNS over TCP', () => {
     expect(r.tcpLostBytes).toBe(answer.length); // 7 buffered and dropped, the rest never captured
     expect(r.transactions.map((t) => [t.queryPackets, t.responsePackets])).toEqual([[[4], []], [[8], [9]]]);
     expect(r.unsolicited).toEqual([]);
+  });
+
+  it('after a gap, a response longer than its segment resumes framing when its header and question are readable', () => {
+    const dns = new DnsTracker();
+    dns.data(flow, true, framed(query(1, 'a.example')), 4, T0);
+    dns.gap(flow, true, 5, 30); // a lost query
+    dns.data(flow, true, framed(query(3, 'c.example')), 6, T0 + 0.1);
+    const big = framed(response(3, 'c.example', { addresses: Array.from({ length: 40 }, (_, i) => `192.0.2.${i + 1}`) }));
+    dns.gap(flow, false, 7, 50); // the server's stream lost bytes too
+    dns.data(flow, false, big.subarray(0, 100), 8, T0 + 0.2); // starts the response; the rest follows
+    dns.data(flow, false, big.subarray(100), 9, T0 + 0.21);
+    const r = dns.finish();
+    expect(r.transactions.map((t) => [t.id, t.queryPackets, t.responsePackets, t.answers])).toEqual([[1, [4], [], 0], [3, [6], [9], 40]]);
+    expect([r.tcpFramingGaps, r.tcpResyncs, r.tcpLostBytes]).toEqual([2, 2, 80]);
+    // A segment that starts inside a message is skipped, its bytes counted lost.
+    const other = new DnsTracker();
+    other.gap(flow, false, 1, 0);
+    other.data(flow, false, big.subarray(5, 60), 2, T0);
+    expect(other.finish().tcpLostBytes).toBe(55);
   });
 
   it('a TC=1 answer then the same question over TCP from the same client: linked by index', () => {

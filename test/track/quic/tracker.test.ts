@@ -518,3 +518,67 @@ describe('the connection table limit', () => {
     expect(r.unattributed.packets).toEqual([4]);
   });
 });
+
+describe('connections end on capture time: idle timeout', () => {
+  // The client's max_idle_timeout is 30000 ms (TP above): both ends drop a connection silent for
+  // longer (RFC 9000 §10.1), and say nothing on the wire.
+  function run(gap: number) {
+    const wire = new Wire();
+    const sink = new RecordingSink();
+    const tracker = new QuicTracker({ state: sink });
+    const packets = handshake(wire); // 1-5
+    const late = wire.send(C, S, shortPacket(SSCID)); // 6
+    late.time += gap;
+    const taken = feed(tracker, [...packets, late]);
+    return { taken, sink, tracker, report: tracker.finish() };
+  }
+
+  it('a packet 31 s after the last finds the connection gone: released then, not evicted', () => {
+    const { report, sink, tracker, taken } = run(31);
+    expect(report.connections.map((c) => [c.lastPacket, c.ended])).toEqual([[5, 'idle timeout: silent for 30 s after packet 5']]);
+    expect(sink.events.filter((e) => e.startsWith('release'))).toEqual([
+      'release client 10.0.0.1 quic#0 @6', 'release client 10.0.0.1 quic#0.1 @6',
+      'release server 10.0.0.2:443 quic#0 @6', 'release server 10.0.0.2:443 quic#0.1 @6',
+    ]);
+    expect(tracker.evictedConnections).toBe(0);
+    // Its CIDs are no longer routed and no connection is live: a short header alone is not
+    // recognisably QUIC (it is left to other trackers).
+    expect(taken[5]).toBe(false);
+    expect(report.unattributed).toEqual({ datagrams: 0, packets: [] });
+  });
+
+  it('a packet 20 s after the last still belongs to the connection', () => {
+    const { report } = run(20);
+    expect(report.connections.map((c) => [c.lastPacket, c.ended])).toEqual([[6, 'idle until end of capture']]);
+  });
+});
+
+describe('a stateless reset ends the connection: state loss', () => {
+  class LossSink extends RecordingSink {
+    readonly losses: { packet: number; kind: string; endpoint: string; id: number | undefined }[] = [];
+    loss(e: Parameters<NonNullable<StateSink['loss']>>[0]): void {
+      this.losses.push({ packet: e.packet, kind: e.kind, endpoint: `${e.endpoint.address}:${e.endpoint.port}`, id: e.ref?.id });
+    }
+    flow(): void {}
+  }
+  // RFC 9000 §10.3: first byte 01xxxxxx, unpredictable bytes, a 16-byte token; 30 bytes here.
+  const reset = concat(hex('4d'), hex('0102030405060708090a0b0c0d'), hex('00112233445566778899aabbccddeeff'));
+
+  it('a server reset after which nothing more is attributed: the server had lost the connection', () => {
+    const wire = new Wire();
+    const sink = new LossSink();
+    const tracker = new QuicTracker({ state: sink });
+    feed(tracker, [...handshake(wire), wire.send(S, C, reset)]); // 1-5, reset 6
+    tracker.finish();
+    expect(sink.losses).toEqual([{ packet: 6, kind: 'quic-stateless-reset', endpoint: '10.0.0.2:443', id: 0 }]);
+  });
+
+  it('not when the connection goes on afterwards', () => {
+    const wire = new Wire();
+    const sink = new LossSink();
+    const tracker = new QuicTracker({ state: sink });
+    feed(tracker, [...handshake(wire), wire.send(S, C, reset), wire.send(C, S, shortPacket(SSCID))]);
+    tracker.finish();
+    expect(sink.losses).toEqual([]);
+  });
+});

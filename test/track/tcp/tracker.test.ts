@@ -164,7 +164,7 @@ describe('bounded memory', () => {
 });
 
 describe('bounded memory: what an eviction releases', () => {
-  it('an open flow releases both ends at the evicting packet; a closed one leaves TIME-WAIT to expire', () => {
+  it('an open flow releases what its ends held at the evicting packet; a closed one is finalized, not evicted', () => {
     const closed = new Conversation({ clientPort: 1 }).handshake(); // 1-3
     closed.c('FA'); // 4
     closed.s('FA'); // 5
@@ -173,11 +173,14 @@ describe('bounded memory: what an eviction releases', () => {
     const third = new Conversation({ clientPort: 3, firstNumber: 10 });
     const fourth = new Conversation({ clientPort: 4, firstNumber: 11 });
     const { sink, tracker } = track([...closed.packets, ...open.packets, third.c('S'), fourth.c('S')], { maxFlows: 2 });
-    // Packet 10 evicts the closed flow (least recently seen): nothing to release. Packet 11 evicts the open one.
-    expect(tracker.evictedFlows).toBe(2);
+    // Packet 10 finalizes the closed flow (both ends closed, TIME-WAIT aside): no eviction, nothing
+    // to release. Packet 11 evicts the least recently seen of the two open flows (CLOCK: flow 1 was
+    // seen again at 8 and 9, so flow 2, the lone SYN of packet 10, goes): the only eviction, real
+    // table pressure, releasing its client's half-open entry (its server never held anything).
+    expect(tracker.evictedFlows).toBe(1);
     expect(tracker.evictedOpenFlows).toBe(1);
-    expect(sink.lines.filter((l) => l.startsWith('release') && !l.endsWith('@5') && !l.endsWith('@6'))).toEqual(['release client @11', 'release server @11']);
-    expect(sink.releases.filter((r) => r.packet === 11).map((r) => r.ref)).toEqual([{ proto: 'tcp', id: 1 }, { proto: 'tcp', id: 1 }]);
+    expect(sink.lines.filter((l) => l.startsWith('release') && !l.endsWith('@5') && !l.endsWith('@6'))).toEqual(['release client @11']);
+    expect(sink.releases.filter((r) => r.packet === 11).map((r) => r.ref)).toEqual([{ proto: 'tcp', id: 2 }]);
   });
 });
 
@@ -212,7 +215,7 @@ describe('state ledger events', () => {
       'buffer client 0 @5',
     ]);
     expect(sink.holds[0].endpoint).toEqual({ role: 'client', address: '10.0.0.1', port: null });
-    expect(sink.holds[1].endpoint).toEqual({ role: 'server', address: '10.0.0.2', port: 80 });
+    expect(sink.holds[1].endpoint).toEqual({ role: 'server', address: '10.0.0.2', port: 80, transport: 'tcp' });
     expect(sink.holds[0].ref).toEqual({ proto: 'tcp', id: 0 });
   });
   it('a SYN flood: each unanswered SYN leaves a half-open client entry and nothing at the server', () => {
@@ -303,6 +306,17 @@ describe('stream listener', () => {
     expect(listener.chunks).toEqual([]);
     expect(listener.gaps).toEqual(['c@4-0']);
   });
+  it('a snaplen-cut segment held out of order: its captured bytes, then a gap of its cut tail, when the hole fills', () => {
+    const c = new Conversation({ serverPort: 53 }).handshake();
+    c.c('PA', { data: text('xyz') }); // 4: 1001-1003
+    c.c('PA', { data: text('abcdef'), seq: 1007, captured: 2 }); // 5: 1007-1012, only 'ab' captured, above a hole
+    c.c('PA', { data: text('uvw'), seq: 1004 }); // 6: 1004-1006 fills the hole
+    c.c('PA', { data: text('klm'), seq: 1013 }); // 7: 1013-1015
+    const listener = new Collector();
+    track(c.packets, { stream: listener });
+    // 'ab' is delivered as of the packet that filled the hole, then the 4 uncaptured bytes are a gap.
+    expect([listener.chunks, listener.gaps]).toEqual([['c@4:xyz', 'c@6:uvw', 'c@6:ab', 'c@7:klm'], ['c@6-4']]);
+  });
   it('a snaplen-cut segment delivers its captured bytes, then a gap', () => {
     const c = new Conversation({ serverPort: 53 }).handshake();
     c.c('PA', { data: text('abcdef'), captured: 2 });
@@ -316,5 +330,22 @@ describe('stream listener', () => {
     const listener = new Collector();
     track(c.packets, { stream: listener });
     expect(listener.chunks).toEqual([]);
+  });
+});
+
+describe('flows end on capture time, when both ends have closed', () => {
+  it('a flow closed with TIME-WAIT is finalized once TIME-WAIT has run out, not before', () => {
+    const closed = new Conversation({ clientPort: 1 }).handshake(); // 1-3
+    closed.c('FA'); // 4
+    closed.s('FA'); // 5
+    closed.c('A'); // 6: client in TIME-WAIT (60 s from here), server CLOSED
+    // A late retransmitted FIN-ACK 30 s later still joins the flow (TIME-WAIT is still running);
+    // a segment 100 s later on the same 4-tuple comes after the flow was finalized: a new flow.
+    // (the late packet moves the deadline to 60 s after it: 90 s; the next comes at 100 s).
+    closed.s('FA', { dt: 30 });
+    closed.s('FA', { dt: 70 });
+    const { report, tracker } = track([...closed.packets]);
+    expect(report.flows.map((f) => [f.id, f.firstPacket, f.lastPacket])).toEqual([[0, 1, 7], [1, 8, 8]]);
+    expect(tracker.evictedFlows).toBe(0);
   });
 });
