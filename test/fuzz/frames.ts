@@ -1,3 +1,7 @@
+import dnsPacket from 'dns-packet';
+import type { WrittenPacket } from '../helpers/capture-file.js';
+import { udpFrame } from '../helpers/packets.js';
+
 /** Frames patched per packet for the flood tests: 10,000 packets cost milliseconds. */
 export const T = 1_700_000_000;
 /** Offsets in an Ethernet + IPv4 frame (RFC 791 §3.1; the transport header starts at 34). */
@@ -17,3 +21,15 @@ export function patch(template: Uint8Array, fields: [number, 2 | 4, number][]): 
 /** 10.0.0.0 + i as a 32-bit address: 5,000 distinct clients. */
 export const clientAddress = (i: number): number => (0x0a000000 + 1 + i) >>> 0;
 
+
+/**
+ * `n` DNS queries nobody answers: one client, source ports 20000 + i (clear of the tunnel ports
+ * 2152, 3544, 4789, 5072, 6081), IDs i, 0.1 ms apart.
+ */
+export function unansweredDnsQueries(n: number): WrittenPacket[] {
+  const query = udpFrame({
+    src: '10.0.0.1', dst: '10.0.0.53', srcPort: 20000, dstPort: 53,
+    payload: dnsPacket.encode({ type: 'query', id: 0, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name: 'flood.example' }] }),
+  });
+  return Array.from({ length: n }, (_, i) => ({ time: T + i * 1e-4, data: patch(query, [[AT.SRC_PORT, 2, 20000 + i], [AT.DNS_ID, 2, i]]) }));
+}

@@ -5,12 +5,11 @@
  * The expected counts are derived from those estimates and a budget of 1 MB (1,048,576 bytes).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import dnsPacket from 'dns-packet';
 import { writePcap, type WrittenPacket } from '../helpers/capture-file.js';
 import { tcpFrame, udpFrame } from '../helpers/packets.js';
 import { clientHello, cryptoFrame, initialPacket } from '../helpers/quic.js';
 import { analyzeBytes, expectReport, scratch } from './analyze.js';
-import { AT, T, clientAddress, patch } from './frames.js';
+import { AT, T, clientAddress, patch, unansweredDnsQueries } from './frames.js';
 import { TCP_FLOW_BYTES, TCP_REPLICA_BYTES } from '../../src/track/tcp/tracker.js';
 import { PENDING_DNS_BYTES } from '../../src/track/dns/matcher.js';
 import { QUIC_CONNECTION_BYTES } from '../../src/track/quic/tracker.js';
@@ -55,13 +54,7 @@ describe('--max-state-mb 1 on a SYN flood of 5,000 SYN / SYN-ACK pairs', () => {
 });
 
 describe('--max-state-mb 1 on 5,000 unanswered DNS queries', () => {
-  const query = udpFrame({
-    src: '10.0.0.1', dst: '10.0.0.53', srcPort: 20000, dstPort: 53,
-    payload: dnsPacket.encode({ type: 'query', id: 0, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name: 'flood.example' }] }),
-  });
-  const packets: WrittenPacket[] = Array.from({ length: 5000 }, (_, i) => ({
-    time: T + i * 1e-4, data: patch(query, [[AT.SRC_PORT, 2, 20000 + i], [AT.DNS_ID, 2, i]]),
-  }));
+  const packets = unansweredDnsQueries(5000);
 
   it('keeps 1 MB / PENDING_DNS_BYTES pending queries, evicts the rest oldest first', async () => {
     const kept = Math.floor(MB / PENDING_DNS_BYTES);
