@@ -19,6 +19,7 @@ import { REPORT_SCHEMA, type AnyReport, type LimitsReport, type Report, type Tcp
 import { evictionWarnings } from './report/limits.js';
 import { markInferredFlows } from './state/missing-packets.js';
 import type { PacketFilter } from './filter/match.js';
+import { DEFAULT_MAX_STATE_MB } from './track/memory-budget.js';
 
 export interface AnalyzeOptions {
   /** Ports decoded as DNS besides 53. */
@@ -35,6 +36,11 @@ export interface AnalyzeOptions {
   maxFragments?: number;
   maxPendingDns?: number;
   maxQuicConnections?: number;
+  /**
+   * Estimated megabytes each live table (TCP flows, pending DNS queries, QUIC connections) may take;
+   * beyond it the least recently seen entries are evicted, as at the entry caps.
+   */
+  maxStateMb?: number;
   /** Rows listed per report list (flows, transactions, ...); the rest only count in the summaries. */
   maxRecords?: number;
   /** Endpoints followed one by one in the ledger; later ones share one row per role. */
@@ -68,6 +74,7 @@ export const DEFAULTS = {
   maxFragments: 10_000,
   maxPendingDns: 100_000,
   maxQuicConnections: 100_000,
+  maxStateMb: DEFAULT_MAX_STATE_MB,
   maxRecords: 100_000,
   maxEndpoints: 100_000,
 } as const;
@@ -101,10 +108,11 @@ async function analyzeSeries(paths: readonly string[], options: AnalyzeOptions):
   const maxPendingDns = options.maxPendingDns ?? DEFAULTS.maxPendingDns;
   const maxQuicConnections = options.maxQuicConnections ?? DEFAULTS.maxQuicConnections;
   const maxRecords = options.maxRecords ?? DEFAULTS.maxRecords;
+  const maxStateMb = options.maxStateMb ?? DEFAULTS.maxStateMb;
   const maxEndpoints = options.maxEndpoints ?? DEFAULTS.maxEndpoints;
 
   const ledger = new StateLedger({ costModel, restartAt: options.restartAt, maxEndpoints, kindTimelines: options.kindTimelines });
-  const resolved: ResolvedOptions = { dnsPorts, dnsTimeout, timeWait, maxFlows, maxPendingDns, maxQuicConnections, maxRecords };
+  const resolved: ResolvedOptions = { dnsPorts, dnsTimeout, timeWait, maxFlows, maxPendingDns, maxQuicConnections, maxRecords, maxStateMb };
   const declared: Record<string, number> = {};
   for (const m of TRACKERS as readonly AnyTrackerModule[]) {
     for (const [name, value] of Object.entries(m.options ?? {})) declared[name] = options.trackerOptions?.[name] ?? value;

@@ -30,6 +30,7 @@ import { progressLine, setColorMode, terminalWidth, useColor } from './terminal.
 import { register as registerExplain } from './commands/explain.js';
 import { register as registerExport } from './commands/export.js';
 import { register as registerSql } from './commands/sql.js';
+import { DEFAULT_MAX_STATE_MB } from '../track/memory-budget.js';
 import { AnalysisPool } from '../batch/pool.js';
 
 /** --jobs: worker threads for batches of captures; null for one (everything in-process). */
@@ -269,6 +270,7 @@ function addAnalysisOptions(cmd: Command): Command {
     .option('--max-fragments <n>', `IP datagrams under reassembly at once (default: ${d.maxFragments})`)
     .option('--max-pending-dns <n>', `outstanding DNS queries tracked at once (default: ${d.maxPendingDns})`)
     .option('--max-quic-connections <n>', `live QUIC connections tracked at once (default: ${d.maxQuicConnections})`)
+    .option('--max-state-mb <mb>', `estimated memory each live table (TCP flows, pending DNS queries, QUIC connections) may take; past it the least recently seen is evicted (default: ${DEFAULT_MAX_STATE_MB})`)
     .option('--max-endpoints <n>', `endpoints followed one by one; later ones share one row per role (default: ${d.maxEndpoints})`)
     .option('--tracker-option <k=v>', 'a registered tracker\'s option, repeatable: udpTimeout, icmpTimeout (seconds), maxUdpFlows, maxIcmpFlows', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option('--max-records <n>', `rows listed per report list (flows, transactions, connections); the summaries count all (default: ${d.maxRecords})`)

@@ -20,6 +20,7 @@ export interface CommonOptionValues {
   maxFragments?: string;
   maxPendingDns?: string;
   maxQuicConnections?: string;
+  maxStateMb?: string;
   maxRecords?: string;
   maxEndpoints?: string;
   reader?: string;
@@ -71,6 +72,7 @@ export function toAnalyzeOptions(v: CommonOptionValues): AnalyzeOptions {
   if (v.maxFragments !== undefined) o.maxFragments = number('--max-fragments', v.maxFragments, { min: 1, integer: true });
   if (v.maxPendingDns !== undefined) o.maxPendingDns = number('--max-pending-dns', v.maxPendingDns, { min: 1, integer: true });
   if (v.maxQuicConnections !== undefined) o.maxQuicConnections = number('--max-quic-connections', v.maxQuicConnections, { min: 1, integer: true });
+  if (v.maxStateMb !== undefined) o.maxStateMb = number('--max-state-mb', v.maxStateMb, { min: 1, max: 1_000_000, integer: true });
   if (v.maxEndpoints !== undefined) o.maxEndpoints = number('--max-endpoints', v.maxEndpoints, { min: 1, integer: true });
   if (v.maxRecords !== undefined) o.maxRecords = number('--max-records', v.maxRecords, { min: 0, integer: true });
   if (v.trackerOption !== undefined && v.trackerOption.length > 0) {

@@ -26,17 +26,17 @@ function plural(n: number, one: string, many: string): string {
  * fragment trains, the other trackers' caps.
  */
 export function evictionWarnings(l: LimitsReport): string[] {
-  const caps: { count: number; one: string; many: string; option: string; cap: number; consequence: string }[] = [];
+  const caps: { count: number; one: string; many: string; option: string; cap: number; unit?: string; consequence: string }[] = [];
   TRACKERS.forEach((module, i) => {
     for (const c of module.caps) {
-      caps.push({ count: (l[c.evicted] as number | undefined) ?? 0, one: c.one, many: c.what, option: c.option, cap: l[c.max] as number, consequence: c.consequence(l) });
+      caps.push({ count: (l[c.evicted] as number | undefined) ?? 0, one: c.one, many: c.what, option: c.option, cap: l[c.max] as number, unit: c.unit, consequence: c.consequence(l) });
     }
     if (i === 0) {
       caps.push({ count: l.evictedFragments, one: 'IP fragment train', many: 'IP fragment trains', option: '--max-fragments', cap: l.maxFragments, consequence: PARTIAL });
     }
   });
   return caps.filter((c) => c.count > 0)
-    .map((c) => `${plural(c.count, c.one, c.many)} evicted at the cap of ${c.cap} (${c.option}), the least recently seen first${c.consequence}`);
+    .map((c) => `${plural(c.count, c.one, c.many)} evicted at the cap of ${c.cap}${c.unit ? ` ${c.unit}` : ''} (${c.option}), the least recently seen first${c.consequence}`);
 }
 
 /** What an eviction at a cap means for most tables. */

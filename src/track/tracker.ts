@@ -39,6 +39,8 @@ export interface ResolvedOptions {
   maxPendingDns: number;
   maxQuicConnections: number;
   maxRecords: number;
+  /** Estimated megabytes each live table may take (--max-state-mb). */
+  maxStateMb: number;
   /** Options of later trackers, by their own names (e.g. udpTimeout). */
   [name: string]: number | number[];
 }
@@ -64,6 +66,8 @@ export interface CapSpec {
   /** What was evicted, singular and plural ("TCP flow", "TCP flows"). */
   one: string;
   what: string;
+  /** What the cap counts when not entries ("MB of estimated state"). */
+  unit?: string;
   /** The option that sets the cap ("--max-flows"). */
   option: string;
   /** What an eviction means, appended to "N <what> evicted at the cap of M". */

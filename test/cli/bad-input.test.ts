@@ -157,6 +157,9 @@ describe.concurrent('statecap analyze on bad input', () => {
     [['--max-fragments', '0'], "option --max-fragments: '0' is not a whole number from 1 to 9007199254740991"],
     [['--dns-timeout', '-1'], "option --dns-timeout: '-1' is not a number from 0 to 9007199254740991"],
     [['--restart-at', '2.5'], "option --restart-at: '2.5' is not a whole number from 1 to 9007199254740991"],
+    [['--max-state-mb', '0'], "option --max-state-mb: '0' is not a whole number from 1 to 1000000"],
+    [['--max-state-mb', '1.5'], "option --max-state-mb: '1.5' is not a whole number from 1 to 1000000"],
+    [['--max-state-mb', '64MB'], "option --max-state-mb: '64MB' is not a whole number from 1 to 1000000"],
   ];
   for (const [args, message] of badValues) {
     it(`bad option value ${args.join(' ')}: exit 2, one line`, async () => {

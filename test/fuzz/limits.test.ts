@@ -10,27 +10,10 @@ import { writePcap, type WrittenPacket } from '../helpers/capture-file.js';
 import { ethernet, ipv4, tcpFrame, udpFrame } from '../helpers/packets.js';
 import { clientHello, cryptoFrame, initialPacket } from '../helpers/quic.js';
 import { analyzeBytes, expectReport, scratch } from './analyze.js';
+import { AT, T, clientAddress, patch, unansweredDnsQueries } from './frames.js';
 
 const dir = scratch();
 afterAll(() => dir.cleanup());
-
-const T = 1_700_000_000;
-/** Offsets in an Ethernet + IPv4 frame (RFC 791 §3.1; the transport header starts at 34). */
-const AT = { IP_ID: 18, IP_SRC: 26, IP_DST: 30, SRC_PORT: 34, DST_PORT: 36, TCP_SEQ: 38, TCP_ACK: 42, DNS_ID: 42 } as const;
-
-/** A copy of `template` with big-endian `fields` ([offset, bytes, value]) written in. */
-function patch(template: Uint8Array, fields: [number, 2 | 4, number][]): Uint8Array {
-  const out = new Uint8Array(template);
-  const dv = new DataView(out.buffer);
-  for (const [at, size, value] of fields) {
-    if (size === 2) dv.setUint16(at, value);
-    else dv.setUint32(at, value >>> 0);
-  }
-  return out;
-}
-
-/** 10.0.0.0 + i as a 32-bit address: 5,000 distinct clients. */
-const clientAddress = (i: number): number => (0x0a000000 + 1 + i) >>> 0;
 
 describe('a SYN flood: 5,000 half-open connections with --max-flows 1000', () => {
   // Each client sends a SYN and the server answers SYN-ACK; no client ever completes the handshake.
@@ -94,14 +77,7 @@ describe('a SYN flood: 5,000 half-open connections with --max-flows 1000', () =>
 });
 
 describe('5,000 unanswered DNS queries with --max-pending-dns 1000', () => {
-  const query = udpFrame({
-    src: '10.0.0.1', dst: '10.0.0.53', srcPort: 20000, dstPort: 53,
-    payload: dnsPacket.encode({ type: 'query', id: 0, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name: 'flood.example' }] }),
-  });
-  // One client, source ports 20000-24999 (clear of the tunnel ports 2152, 3544, 4789, 5072, 6081), IDs 0-4999, 0.1 ms apart.
-  const packets: WrittenPacket[] = Array.from({ length: 5000 }, (_, i) => ({
-    time: T + i * 1e-4, data: patch(query, [[AT.SRC_PORT, 2, 20000 + i], [AT.DNS_ID, 2, i]]),
-  }));
+  const packets = unansweredDnsQueries(5000);
 
   it('evicts exactly 4,000 pending queries; every query is still reported', async () => {
     const r = expectReport(await analyzeBytes(dir, 'dns-flood.pcap', writePcap(packets), { maxPendingDns: 1000 }));

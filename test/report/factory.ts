@@ -256,8 +256,10 @@ export function makeReport(parts: ReportParts = {}): Report {
     stateLoss: parts.stateLoss ?? [],
     costModel: { name: 'linux-default', entries: { tcpConnections: { bytes: 2304, source: 'Linux struct tcp_sock' } } },
     limits: {
-      maxFlows: 100000, evictedFlows: 0, evictedOpenFlows: 0, maxFragments: 10000, evictedFragments: 0,
-      maxPendingDns: 100000, evictedDnsQueries: 0, maxQuicConnections: 100000, evictedQuicConnections: 0,
+      maxFlows: 100000, evictedFlows: 0, evictedOpenFlows: 0,
+      maxStateMb: 64, evictedFlowsForMemory: 0, evictedOpenFlowsForMemory: 0, maxFragments: 10000, evictedFragments: 0,
+      maxPendingDns: 100000, evictedDnsQueries: 0, evictedDnsQueriesForMemory: 0,
+      maxQuicConnections: 100000, evictedQuicConnections: 0, evictedQuicConnectionsForMemory: 0,
       maxRecords: 100000, omittedFlows: 0, omittedDnsTransactions: 0, omittedDnsRows: 0, omittedQuicConnections: 0, maxEndpoints: 100000, sharedEndpointRows: [],
     },
     warnings: parts.warnings ?? [],

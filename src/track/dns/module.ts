@@ -7,13 +7,14 @@ import { dnsSection } from '../../report/table-dns.js';
 import { dnsProblems } from '../../report/problems.js';
 import { PARTIAL } from '../../report/limits.js';
 import { countOf } from '../../report/format.js';
+import { BYTES_PER_MB } from '../memory-budget.js';
 
 export const DNS_MODULE: TrackerModule<'dns', DnsReport> = {
   name: 'dns',
   label: 'DNS',
   create(ctx) {
     const o = ctx.options;
-    const dns = new DnsTracker({ ports: o.dnsPorts, timeout: o.dnsTimeout, state: ctx.state, maxPending: o.maxPendingDns, maxRecords: o.maxRecords });
+    const dns = new DnsTracker({ ports: o.dnsPorts, timeout: o.dnsTimeout, state: ctx.state, maxPending: o.maxPendingDns, maxStateBytes: o.maxStateMb * BYTES_PER_MB, maxRecords: o.maxRecords });
     ctx.streams.add(dns);
     return {
       observe(pkt) {
@@ -22,7 +23,7 @@ export const DNS_MODULE: TrackerModule<'dns', DnsReport> = {
         return false;
       },
       finish: () => dns.finish(),
-      limits: () => ({ maxPendingDns: o.maxPendingDns, evictedDnsQueries: dns.evictedQueries }),
+      limits: () => ({ maxPendingDns: o.maxPendingDns, evictedDnsQueries: dns.evictedQueries, evictedDnsQueriesForMemory: dns.evictedQueriesForMemory }),
       omitted: () => ({ omittedDnsTransactions: dns.omitted.transactions, omittedDnsRows: dns.omitted.rows }),
     };
   },
@@ -30,7 +31,8 @@ export const DNS_MODULE: TrackerModule<'dns', DnsReport> = {
     for (const t of section.transactions) t.classification = classifyDnsTransaction(t);
   },
   stateKinds: ['dnsPendingQueries', 'dnsInFlight'],
-  caps: [{ max: 'maxPendingDns', evicted: 'evictedDnsQueries', one: 'pending DNS query', what: 'pending DNS queries', option: '--max-pending-dns', consequence: () => PARTIAL }],
+  caps: [{ max: 'maxPendingDns', evicted: 'evictedDnsQueries', one: 'pending DNS query', what: 'pending DNS queries', option: '--max-pending-dns', consequence: () => PARTIAL },
+    { max: 'maxStateMb', evicted: 'evictedDnsQueriesForMemory', unit: 'MB of estimated state', one: 'pending DNS query', what: 'pending DNS queries', option: '--max-state-mb', consequence: () => PARTIAL }],
   omissions: [
     { key: 'omittedDnsTransactions', what: 'DNS transactions' },
     { key: 'omittedDnsRows', what: 'unsolicited, malformed or colliding DNS messages' },

@@ -37,6 +37,8 @@ export interface DnsTrackerOptions {
   state?: StateSink;
   /** Queries awaiting a response kept at most (default 100 000); the oldest is evicted and counted. */
   maxPending?: number;
+  /** Estimated bytes the pending queries may take (--max-state-mb); absent: no budget. */
+  maxStateBytes?: number;
   /**
    * Rows listed per report list (transactions, unsolicited, malformed, collisions; default 100 000).
    * Beyond it, transactions are still matched and held in the ledger, and every row still counts
@@ -115,7 +117,7 @@ export class DnsTracker implements TcpStreamListener {
     this.maxPending = options.maxPending ?? DNS_DEFAULTS.maxPending;
     this.maxRecords = options.maxRecords ?? DNS_DEFAULTS.maxRecords;
     this.matcher = new DnsMatcher({
-      timeout: this.timeout, maxPending: this.maxPending, retention: ANSWERED_RETENTION,
+      timeout: this.timeout, maxPending: this.maxPending, maxStateBytes: options.maxStateBytes, retention: ANSWERED_RETENTION,
       onForget: (t) => this.forgotten(t),
     });
   }
@@ -123,6 +125,11 @@ export class DnsTracker implements TcpStreamListener {
   /** Queries evicted while awaiting a response because `maxPending` were outstanding. */
   get evictedQueries(): number {
     return this.matcher.evicted;
+  }
+
+  /** Queries evicted while awaiting a response because their estimated memory passed --max-state-mb. */
+  get evictedQueriesForMemory(): number {
+    return this.matcher.evictedForMemory;
   }
 
   /** A UDP datagram (pkt.ip, pkt.udp set). Returns true when it was taken as DNS (either port in `ports`). */

@@ -7,17 +7,18 @@ import { quicSection } from '../../report/table-quic.js';
 import { quicProblems } from '../../report/problems.js';
 import { PARTIAL } from '../../report/limits.js';
 import { countOf } from '../../report/format.js';
+import { BYTES_PER_MB } from '../memory-budget.js';
 
 export const QUIC_MODULE: TrackerModule<'quic', QuicReport> = {
   name: 'quic',
   label: 'QUIC',
   create(ctx) {
     const o = ctx.options;
-    const quic = new QuicTracker({ state: ctx.state, maxConnections: o.maxQuicConnections, maxRecords: o.maxRecords });
+    const quic = new QuicTracker({ state: ctx.state, maxConnections: o.maxQuicConnections, maxStateBytes: o.maxStateMb * BYTES_PER_MB, maxRecords: o.maxRecords });
     return {
       observe: (pkt) => (pkt.udp ? quic.observeUdp(pkt) : false),
       finish: () => quic.finish(),
-      limits: () => ({ maxQuicConnections: o.maxQuicConnections, evictedQuicConnections: quic.evictedConnections }),
+      limits: () => ({ maxQuicConnections: o.maxQuicConnections, evictedQuicConnections: quic.evictedConnections, evictedQuicConnectionsForMemory: quic.evictedConnectionsForMemory }),
       omitted: () => ({ omittedQuicConnections: quic.omittedConnections }),
     };
   },
@@ -25,7 +26,8 @@ export const QUIC_MODULE: TrackerModule<'quic', QuicReport> = {
     for (const c of section.connections) c.classification = classifyQuicConnection(c);
   },
   stateKinds: ['quicConnections', 'quicCids'],
-  caps: [{ max: 'maxQuicConnections', evicted: 'evictedQuicConnections', one: 'QUIC connection', what: 'QUIC connections', option: '--max-quic-connections', consequence: () => PARTIAL }],
+  caps: [{ max: 'maxQuicConnections', evicted: 'evictedQuicConnections', one: 'QUIC connection', what: 'QUIC connections', option: '--max-quic-connections', consequence: () => PARTIAL },
+    { max: 'maxStateMb', evicted: 'evictedQuicConnectionsForMemory', unit: 'MB of estimated state', one: 'QUIC connection', what: 'QUIC connections', option: '--max-state-mb', consequence: () => PARTIAL }],
   omissions: [{ key: 'omittedQuicConnections', what: 'QUIC connections' }],
   ndjson: { list: 'connections', type: 'quic-connection' },
   summary: (section) => countOf(section.summary.connections, 'QUIC connection', 'QUIC connections'),

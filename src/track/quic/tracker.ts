@@ -38,9 +38,18 @@ export interface QuicTrackerOptions {
   state?: StateSink;
   /** Live connections kept for matching (default 100 000); the least recently active is evicted and counted. */
   maxConnections?: number;
+  /** Estimated bytes the live connections may take (--max-state-mb); absent: no budget. */
+  maxStateBytes?: number;
   /** Connections listed in the report (the first ones, by id; default 100 000); the others only count in the summary. */
   maxRecords?: number;
 }
+
+/**
+ * Estimated heap of one live connection opened by a client Initial: the connection, its CIDs,
+ * path, keys and table slots, and its ledger entries (--max-state-mb). Measured: 30,000 Initials
+ * with random CIDs, heap snapshot.
+ */
+export const QUIC_CONNECTION_BYTES = 2_500;
 
 const UDP_HEADER_LENGTH = 8;
 /** Bound on packets read from one datagram (coalescing, RFC 9000 §12.2). */
@@ -101,12 +110,16 @@ export class QuicTracker {
   private unattributedDatagrams = 0;
   private readonly unattributedPackets: number[] = [];
   private evicted = 0;
+  /** Evicted because their estimated memory passed the budget, and the connections the budget holds. */
+  private evictedMemory = 0;
+  private readonly maxConnectionsForMemory: number;
   /** Attempts in versions statecap cannot read, until a retry with the same DCID opens their connection. */
   private readonly attempts: VersionAttempts;
 
   constructor(options: QuicTrackerOptions = {}) {
     this.state = options.state ?? NO_STATE;
     this.maxConnections = Math.max(1, options.maxConnections ?? 100_000);
+    this.maxConnectionsForMemory = options.maxStateBytes === undefined ? Infinity : Math.max(1, Math.floor(options.maxStateBytes / QUIC_CONNECTION_BYTES));
     this.attempts = new VersionAttempts(Math.min(this.maxConnections, 10_000));
     this.maxRecords = Math.max(0, options.maxRecords ?? 100_000);
   }
@@ -119,6 +132,11 @@ export class QuicTracker {
   /** Connections dropped from matching because the table was full. */
   get evictedConnections(): number {
     return this.evicted;
+  }
+
+  /** Connections dropped from matching because their estimated memory passed --max-state-mb. */
+  get evictedConnectionsForMemory(): number {
+    return this.evictedMemory;
   }
 
   /**
@@ -598,12 +616,13 @@ export class QuicTracker {
   }
 
   private evictIfFull(pkt: DecodedPacket): void {
-    while (this.live.size > this.maxConnections) {
+    while (this.live.size > this.maxConnections || this.live.size > this.maxConnectionsForMemory) {
       const conn = this.live.oldest;
       if (!conn) break;
       this.forget(conn);
       conn.evicted = { packet: pkt.number };
-      this.evicted++;
+      if (this.live.size + 1 > this.maxConnections) this.evicted++;
+      else this.evictedMemory++;
       this.tellEvidence(conn);
       // statecap stops following it: the state its ends held for it is released now, as for an
       // evicted TCP flow. An unlisted connection leaves only its count in the summary.

@@ -8,6 +8,7 @@ import { tcpSection } from '../../report/table-tcp.js';
 import { tcpProblems } from '../../report/problems.js';
 import { mdText } from '../../report/markdown.js';
 import { countOf, formatCounts } from '../../report/format.js';
+import { BYTES_PER_MB } from '../memory-budget.js';
 
 export const TCP_MODULE: TrackerModule<'tcp', TcpReport> = {
   name: 'tcp',
@@ -15,7 +16,7 @@ export const TCP_MODULE: TrackerModule<'tcp', TcpReport> = {
   create(ctx) {
     const o = ctx.options;
     const recorder = ctx.packetLog ? new PacketRecorder(ctx.packetLog) : undefined;
-    const tcp = new TcpTracker({ state: ctx.state, stream: ctx.streams, timeWait: o.timeWait, maxFlows: o.maxFlows, maxRecords: o.maxRecords, recorder });
+    const tcp = new TcpTracker({ state: ctx.state, stream: ctx.streams, timeWait: o.timeWait, maxFlows: o.maxFlows, maxRecords: o.maxRecords, maxStateBytes: o.maxStateMb * BYTES_PER_MB, recorder });
     return {
       observe(pkt) {
         if (!pkt.tcp) return false;
@@ -23,7 +24,10 @@ export const TCP_MODULE: TrackerModule<'tcp', TcpReport> = {
         return true;
       },
       finish: () => tcp.finish(),
-      limits: () => ({ maxFlows: o.maxFlows, evictedFlows: tcp.evictedFlows, evictedOpenFlows: tcp.evictedOpenFlows }),
+      limits: () => ({
+        maxFlows: o.maxFlows, evictedFlows: tcp.evictedFlows, evictedOpenFlows: tcp.evictedOpenFlows,
+        maxStateMb: o.maxStateMb, evictedFlowsForMemory: tcp.evictedFlowsForMemory, evictedOpenFlowsForMemory: tcp.evictedOpenFlowsForMemory,
+      }),
       omitted: () => ({ omittedFlows: tcp.omittedFlows }),
     };
   },
@@ -34,6 +38,12 @@ export const TCP_MODULE: TrackerModule<'tcp', TcpReport> = {
   caps: [{
     max: 'maxFlows', evicted: 'evictedFlows', one: 'TCP flow', what: 'TCP flows', option: '--max-flows',
     consequence: (l) => (l.evictedOpenFlows > 0 ? `, ${l.evictedOpenFlows} of them still open: results for those are partial` : ''),
+  }, {
+    max: 'maxStateMb', evicted: 'evictedFlowsForMemory', unit: 'MB of estimated state', one: 'TCP flow', what: 'TCP flows', option: '--max-state-mb',
+    consequence: (l) => {
+      const open = l.evictedOpenFlowsForMemory as number;
+      return open > 0 ? `, ${open} of them still open: results for those are partial` : '';
+    },
   }],
   omissions: [{ key: 'omittedFlows', what: 'TCP flows' }],
   ndjson: { list: 'flows', type: 'tcp-flow' },
