@@ -2,7 +2,7 @@
  * Columns of the export tables, declared from the report's JSON paths.
  * A column's name is its JSON path in snake_case with dots as underscores (`payloadBytes.client` ->
  * `payload_bytes_client`), except where SQL reserves the word (`end` -> `end_time`, `from` ->
- * `from_state`). Pure code: no DuckDB here, so workers can turn reports into rows cheaply.
+ * `from_state`, `authorization` -> `authorization_scheme`). Pure code: no DuckDB here, so workers can turn reports into rows cheaply.
  */
 import { parseEndpoint } from '../flow/endpoint.js';
 
@@ -37,7 +37,11 @@ export function snakeName(path: string): string {
 }
 
 /** Words SQL reserves that the report uses as field names, and the column names they get. */
-const RESERVED: Readonly<Record<string, string>> = { end: 'end_time', from: 'from_state', to: 'to_state' };
+const RESERVED: Readonly<Record<string, string>> = {
+  end: 'end_time', from: 'from_state', to: 'to_state',
+  // HTTP's Authorization field holds only the scheme (Bearer, Basic, ...): the name says so.
+  authorization: 'authorization_scheme',
+};
 
 /** A snake_case name SQL can use unquoted. */
 export function sqlName(name: string): string {

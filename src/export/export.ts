@@ -18,6 +18,8 @@ export interface ExportOptions {
   analyze: WorkerAnalyzeOptions;
   /** statecap's version, for the manifest. */
   version: string;
+  /** --continuous: the paths are the files of one capture, in time order (one `captures` row). */
+  continuous?: boolean;
   /** One line per unreadable capture or warning, as `analyze` prints them. */
   err: (line: string) => void;
 }
@@ -62,7 +64,10 @@ interface Job {
   analyzed: Promise<FromWorker | Error>;
 }
 
-export async function runExport(paths: string[], dir: string, options: ExportOptions): Promise<ExportResult> {
+export async function runExport(files: string[], dir: string, options: ExportOptions): Promise<ExportResult> {
+  // The captures: one per file, or with --continuous all the files as one, named by the first.
+  const units = options.continuous && files.length > 1 ? [files] : files.map((f) => [f]);
+  const paths = units.map((u) => u[0]);
   prepareFolder(dir);
   const manifest: Manifest = {
     schema: EXPORT_SCHEMA, reportSchema: REPORT_SCHEMA, statecap: options.version, complete: false,
@@ -73,7 +78,7 @@ export async function runExport(paths: string[], dir: string, options: ExportOpt
   const workers = Array.from({ length: Math.max(1, Math.min(options.jobs, paths.length)) }, () => new AnalysisWorker());
   const jobs = new Map<number, Job>();
   const start = (index: number, worker: AnalysisWorker): void => {
-    const m: ToWorker = { type: 'analyze', captureId: index + 1, path: paths[index], options: options.analyze };
+    const m: ToWorker = { type: 'analyze', captureId: index + 1, paths: units[index], options: options.analyze };
     jobs.set(index, { worker, analyzed: worker.request(m).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))) });
   };
   try {

@@ -6,7 +6,8 @@ import type { RowBatch } from './rows.js';
 export type WorkerAnalyzeOptions = Omit<AnalyzeOptions, 'onProgress' | 'progressEvery'>;
 
 export type ToWorker =
-  | { type: 'analyze'; captureId: number; path: string; options: WorkerAnalyzeOptions }
+  /** `paths`: one file, or with --continuous the files of one capture in time order. */
+  | { type: 'analyze'; captureId: number; paths: string[]; options: WorkerAnalyzeOptions }
   /** The next batch of the capture analysed last; the worker answers with `batch` or `end`. */
   | { type: 'next' };
 

@@ -1,14 +1,15 @@
 /**
  * The export tables (schema statecap/export-v1): one declaration per kind of row. Each says where
  * its rows are in a report and which JSON fields become columns. The writer, the README's schema
- * section and the tests all iterate over TABLES, so adding a table (udp_flows, http_exchanges once
- * the report has them) is one more entry here. Every table also starts with capture_id and
+ * section and the tests all iterate over TABLES, so adding a table is one more entry here. Every table also starts with capture_id and
  * capture_path, added by rows.ts.
  */
 import type {
   AnyReport, ConnState, DnsOutcome, DnsTransactionReport, EndpointReport, IdleWindow, QuicConnectionReport, Report,
   TcpFlowReport, TcpStateName, TcpTransition,
 } from '../report/schema.js';
+import type { DatagramFlowReport } from '../model/datagram.js';
+import type { HttpExchangeReport } from '../model/http.js';
 import { CONN_STATES } from '../report/conn-states.js';
 import { computed, endpoint, field, sqlName, type Cell, type Column, type EnumType } from './columns.js';
 
@@ -68,6 +69,7 @@ const captures: TableSpec<AnyReport> = {
     field('capture.firstTime', 'TIMESTAMPTZ'),
     field('capture.lastTime', 'TIMESTAMPTZ'),
     field('capture.undecoded', 'MAP(VARCHAR, BIGINT)'),
+    field('capture.files', 'VARCHAR[]'),
     field('options.dnsPorts', 'USMALLINT[]'),
     field('options.dnsTimeout', 'DOUBLE'),
     field('options.timeWait', 'DOUBLE'),
@@ -95,6 +97,16 @@ const captures: TableSpec<AnyReport> = {
     field('quic.summary.handshakes.partial', 'BIGINT'),
     field('quic.summary.handshakes.initialOnly', 'BIGINT'),
     field('quic.unattributed.datagrams', 'BIGINT'),
+    field('udp.summary.flows', 'BIGINT'),
+    field('udp.summary.packets', 'BIGINT'),
+    field('udp.summary.exchanges', 'BIGINT'),
+    field('icmp.summary.flows', 'BIGINT'),
+    field('icmp.summary.packets', 'BIGINT'),
+    field('icmp.summary.exchanges', 'BIGINT'),
+    field('http.summary.exchanges', 'BIGINT'),
+    field('http.summary.requests', 'BIGINT'),
+    field('http.summary.responses', 'BIGINT'),
+    field('http.summary.malformed', 'BIGINT'),
     field('costModel.name', 'VARCHAR'),
     field('limits.evictedFlows', 'BIGINT'),
     field('limits.evictedOpenFlows', 'BIGINT'),
@@ -105,6 +117,11 @@ const captures: TableSpec<AnyReport> = {
     field('limits.omittedDnsTransactions', 'BIGINT'),
     field('limits.omittedDnsRows', 'BIGINT'),
     field('limits.omittedQuicConnections', 'BIGINT'),
+    field('limits.evictedUdpFlows', 'BIGINT'),
+    field('limits.evictedIcmpFlows', 'BIGINT'),
+    field('limits.omittedUdpFlows', 'BIGINT'),
+    field('limits.omittedIcmpFlows', 'BIGINT'),
+    field('limits.omittedHttpExchanges', 'BIGINT'),
     field('limits.sharedEndpointRows', 'VARCHAR[]'),
     field('warnings', 'VARCHAR[]'),
   ].map(unprefix('capture')),
@@ -245,6 +262,71 @@ const quicConnections: TableSpec<QuicConnectionReport> = {
   ],
 };
 
+/** UDP and ICMP flows share one row shape (model/datagram.ts). */
+function datagramFlows(proto: 'udp' | 'icmp'): TableSpec<DatagramFlowReport> {
+  return {
+    name: `${proto}_flows`,
+    row: `one per ${proto.toUpperCase()} flow (\`${proto}.flows[]\`)${proto === 'icmp' ? '; its endpoints are bare addresses (`_port` null)' : ''}`,
+    rows: (r) => (analysed(r) ? r[proto]?.flows ?? [] : []),
+    columns: [
+      field('id', 'BIGINT'),
+      ...endpoint<DatagramFlowReport>('client'),
+      ...endpoint<DatagramFlowReport>('server'),
+      field('firstPacket', 'BIGINT'),
+      field('lastPacket', 'BIGINT'),
+      field('start', 'TIMESTAMPTZ'),
+      field('end', 'TIMESTAMPTZ'),
+      field('duration', 'DOUBLE'),
+      field('packets.client', 'BIGINT'),
+      field('packets.server', 'BIGINT'),
+      field('payloadBytes.client', 'BIGINT'),
+      field('payloadBytes.server', 'BIGINT'),
+      field('connState', values<DatagramFlowReport['connState']>(['S0', 'SF', 'SHR', 'OTH'])),
+      field('exchanges', 'BIGINT'),
+      field('unanswered', 'BIGINT'),
+      field('pattern', values<DatagramFlowReport['pattern']>(['request-response', 'stream', 'one-way'])),
+      field('ended', values<DatagramFlowReport['ended']>(['timeout', 'capture-end', 'evicted'])),
+      field('state.serverSocketDemux', 'VARCHAR'),
+      field('state.middleboxConntrack.fromPacket', 'BIGINT'),
+      field('state.middleboxConntrack.toPacket', 'BIGINT'),
+      field('state.middleboxConntrack.seconds', 'DOUBLE'),
+    ],
+  };
+}
+
+/**
+ * HTTP exchanges hold no secret value, and neither does their table: cookie names and short hashes
+ * (for linking only), the Authorization scheme, a token's kind, JWT `alg` and claim names.
+ * Cookies become two parallel lists, names and hashes, as SQL has no list of records here.
+ */
+const httpExchanges: TableSpec<HttpExchangeReport> = {
+  name: 'http_exchanges',
+  row: 'one per HTTP/1.x request and its response (`http.exchanges[]`); `flow` is the `id` of its row in `tcp_flows`',
+  rows: (r) => (analysed(r) ? r.http?.exchanges ?? [] : []),
+  columns: [
+    field('flow', 'BIGINT'),
+    ...endpoint<HttpExchangeReport>('client'),
+    ...endpoint<HttpExchangeReport>('server'),
+    field('requestPacket', 'BIGINT'),
+    field('responsePacket', 'BIGINT'),
+    // RFC 9110 §9 methods; others (WebDAV, ...) join the dictionary as they are seen.
+    field('method', values(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'])),
+    field('host', 'VARCHAR'),
+    field('path', 'VARCHAR'),
+    field('status', 'USMALLINT'),
+    field('version', values(['HTTP/1.0', 'HTTP/1.1'])),
+    computed<HttpExchangeReport>('cookies_sent', 'VARCHAR[]', (x) => x.cookiesSent.map((c) => c.name)),
+    computed<HttpExchangeReport>('cookies_sent_hashes', 'VARCHAR[]', (x) => x.cookiesSent.map((c) => c.hash)),
+    computed<HttpExchangeReport>('cookies_set', 'VARCHAR[]', (x) => x.cookiesSet.map((c) => c.name)),
+    computed<HttpExchangeReport>('cookies_set_hashes', 'VARCHAR[]', (x) => x.cookiesSet.map((c) => c.hash)),
+    field('authorization', 'VARCHAR'),
+    field('token.kind', values(['jwt', 'opaque'])),
+    field('token.alg', 'VARCHAR'),
+    field('token.claims', 'VARCHAR[]'),
+    field('token.hash', 'VARCHAR'),
+  ],
+};
+
 const endpoints: TableSpec<EndpointReport> = {
   name: 'endpoints',
   row: 'one per endpoint of the state ledger (`endpoints[]`)',
@@ -349,5 +431,5 @@ function erase<R>(spec: TableSpec<R>): Table {
 /** Every table, in the order they are written and documented. */
 export const TABLES: readonly Table[] = [
   erase(captures), erase(tcpFlows), erase(tcpTransitions), erase(dnsTransactions), erase(quicConnections),
-  erase(endpoints), erase(endpointTimeline), erase(restartWindows),
+  erase(datagramFlows('udp')), erase(datagramFlows('icmp')), erase(httpExchanges), erase(endpoints), erase(endpointTimeline), erase(restartWindows),
 ];

@@ -4,7 +4,7 @@
  * queued without bound.
  */
 import { parentPort } from 'node:worker_threads';
-import { analyzeCapture } from '../pipeline.js';
+import { analyzeCapture, analyzeContinuous } from '../pipeline.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { rowBatches, type RowBatch } from './rows.js';
 
@@ -16,8 +16,10 @@ const send = (m: FromWorker): void => port.postMessage(m);
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'analyze') {
-    void analyzeCapture(m.path, m.options).then((report) => {
-      batches = rowBatches(report, m.captureId, m.path);
+    const analysis = m.paths.length > 1 ? analyzeContinuous(m.paths, m.options) : analyzeCapture(m.paths[0], m.options);
+    void analysis.then((report) => {
+      // A series is named by its first file, as the report's capture.path is.
+      batches = rowBatches(report, m.captureId, m.paths[0]);
       const error = 'error' in report ? report.error : report.capture.error ?? null;
       send({ type: 'analyzed', error, warnings: 'error' in report ? [] : report.warnings });
     });

@@ -97,8 +97,9 @@ describe('statecap export with captures that fail', () => {
     expect(r.status).toBe(0);
     expect(await query(`SELECT capture_id, capture_path FROM '${out}/captures.parquet'`)).toEqual([{ capture_id: 1, capture_path: 'fixtures/dns-icmp.pcap' }]);
     expect(readdirSync(out).sort()).toEqual([
-      'captures.parquet', 'dns_transactions.parquet', 'endpoint_timeline.parquet', 'endpoints.parquet', 'quic_connections.parquet',
-      'restart_windows.parquet', 'statecap-export.json', 'tcp_flows.parquet', 'tcp_transitions.parquet',
+      'captures.parquet', 'dns_transactions.parquet', 'endpoint_timeline.parquet', 'endpoints.parquet', 'http_exchanges.parquet',
+      'icmp_flows.parquet', 'quic_connections.parquet', 'restart_windows.parquet', 'statecap-export.json', 'tcp_flows.parquet',
+      'tcp_transitions.parquet', 'udp_flows.parquet',
     ]);
 
     // sql on it: an error DuckDB raises is one line, exit 2; a good query prints JSON rows.

@@ -242,7 +242,8 @@ describe('statecap export of the fixtures', () => {
 });
 
 describe('the Parquet files', () => {
-  const tables = ['captures', 'tcp_flows', 'tcp_transitions', 'dns_transactions', 'quic_connections', 'endpoints', 'endpoint_timeline', 'restart_windows'];
+  const tables = ['captures', 'tcp_flows', 'tcp_transitions', 'dns_transactions', 'quic_connections', 'udp_flows', 'icmp_flows',
+    'http_exchanges', 'endpoints', 'endpoint_timeline', 'restart_windows'];
 
   it('begin and end with the magic PAR1', () => {
     for (const t of tables) {

@@ -13,6 +13,7 @@ import { analyzeOptionsFrom, ioFor, type CommandDeps } from './deps.js';
 interface ExportValues extends CommonOptionValues {
   to: string;
   jobs: string;
+  continuous?: boolean;
 }
 
 export const EXIT_BAD_INPUT = 2;
@@ -37,7 +38,8 @@ export function register(program: Command, deps: CommandDeps): void {
     .description('write Parquet tables (captures, tcp_flows, endpoints, ...) of many captures, for SQL engines')
     .argument('<capture...>', 'pcap or pcapng files (gzip allowed)')
     .requiredOption('--to <dir>', 'export folder: new, empty, or an earlier statecap export (replaced)')
-    .option('-j, --jobs <n>', 'captures analysed at once, one worker thread each', String(availableParallelism()));
+    .option('-j, --jobs <n>', 'captures analysed at once, one worker thread each', String(availableParallelism()))
+    .option('--continuous', 'the captures are one capture split in time order (tcpdump -C/-G/-W, editcap -c): one captures row, packet numbers carry across files');
   (deps.addAnalysisOptions?.(exportCmd) ?? exportCmd).action(async (paths: string[], values: ExportValues) => {
     const analyze = analyzeOptionsFrom(values, deps, io);
     if (analyze === null) {
@@ -50,7 +52,7 @@ export function register(program: Command, deps: CommandDeps): void {
       if (paths.includes('-')) throw new UsageError('export reads capture files, not standard input (-): save the capture to a file first');
       const { runExport } = await import('../../export/export.js');
       const { manifest } = await runExport(paths, values.to, {
-        jobs, analyze, version: program.version() ?? '', err: (line) => io.err(`statecap: ${line}\n`),
+        jobs, analyze, continuous: values.continuous === true, version: program.version() ?? '', err: (line) => io.err(`statecap: ${line}\n`),
       });
       const tables = Object.entries(manifest.tables);
       const width = Math.max(...tables.map(([name]) => name.length));
