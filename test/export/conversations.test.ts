@@ -24,6 +24,8 @@ let parts: string[] = [];
 let report: Report;
 let wholeRun: Run;
 let joinedRun: Run | null = null;
+let reversedRun: Run | null = null;
+const reversed = join(dir, 'reversed');
 let instance: DuckDBInstance;
 let db: DuckDBConnection;
 
@@ -34,11 +36,13 @@ beforeAll(async () => {
     expect(spawnSync('editcap', ['-F', 'pcap', '-c', '50', join(ROOT, FIXTURE), join(dir, 'parts', 'part.pcap')]).status).toBe(0);
     parts = readdirSync(join(dir, 'parts')).sort().map((f) => join(dir, 'parts', f));
   }
-  const [w, analyzed, j] = await Promise.all([
+  const [w, analyzed, j, rev] = await Promise.all([
     statecap(['export', '--jobs', '1', '--to', whole, FIXTURE]),
     statecap(['analyze', '-f', 'json', FIXTURE]),
     hasEditcap ? statecap(['export', '--continuous', '--jobs', '2', '--to', joined, ...parts]) : Promise.resolve(null),
+    hasEditcap ? statecap(['export', '--continuous', '--jobs', '1', '--to', reversed, parts[1], parts[0]]) : Promise.resolve(null),
   ]);
+  reversedRun = rev;
   wholeRun = w;
   joinedRun = j;
   report = JSON.parse(analyzed.stdout) as Report;
@@ -194,4 +198,14 @@ describe.skipIf(!hasEditcap)('export --continuous', () => {
       expect(paths).toEqual(want.length > 0 ? [parts[0]] : null);
     });
   }
+
+  it('files out of time order: one line naming both, exit 2, and the captures row says why', async () => {
+    const error = `${parts[0]}: starts at`;
+    expect(reversedRun?.status).toBe(2);
+    expect(reversedRun?.stderr).toMatch(new RegExp(`^statecap: ${error.replace(/[.]/g, '\\.')} [0-9.]+, before the end of ${parts[1].replace(/[.]/g, '\\.')} \\([0-9.]+\\): give --continuous files in time order\n$`));
+    expect(reversedRun?.stdout).toContain(`${reversed}: 1 capture, 1 with errors`);
+    const [c] = await rows(`SELECT capture_path, error FROM ${file(reversed, 'captures')}`);
+    expect(c.capture_path).toBe(parts[1]);
+    expect(c.error).toBe(reversedRun?.stderr.slice('statecap: '.length, -1));
+  });
 });
