@@ -55,9 +55,12 @@ export function classifyDnsTransaction(t: DnsTransactionReport): FlowClassificat
   if (t.transport === 'tcp') {
     return {
       transport: 'stateful',
-      description: 'DNS over TCP: the messages are stateless but the TCP connection that carries them is not (RFC 7766)',
+      description: 'DNS over TCP: the messages are stateless but the TCP connection that carries them is not (RFC 7766); ' +
+        'one query and its answer are one exchange, so the transaction itself needs no stickiness: whether the connection ' +
+        'does (several exchanges on it) is judged in its TCP flow row',
       applicationState: { client, server: 'the TCP connection the query arrived on, until it is closed' },
-      stickyRouting: '4-tuple',
+      // Issue 11: stickiness follows evidence of state spanning exchanges, which one transaction never is.
+      stickyRouting: 'none',
     };
   }
   return {

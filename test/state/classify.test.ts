@@ -76,9 +76,10 @@ describe('classifyDnsTransaction', () => {
     });
   });
 
-  it('over TCP: the connection makes it stateful and 4-tuple sticky', () => {
+  it('over TCP: the connection makes the transport stateful, but one exchange needs no stickiness (the flow row judges the connection)', () => {
     const c = classifyDnsTransaction(dnsTransaction({ transport: 'tcp' }));
-    expect([c.transport, c.stickyRouting]).toEqual(['stateful', '4-tuple']);
+    expect([c.transport, c.stickyRouting]).toEqual(['stateful', 'none']);
+    expect(c.description).toContain('judged in its TCP flow row');
   });
 });
 
