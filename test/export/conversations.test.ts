@@ -8,12 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/schema.js';
 import { TABLES } from '../../src/export/tables.js';
 import { ROOT } from '../cli/run.js';
-import { statecap, type Run } from './run.js';
+import { readBack, statecap, type ReadBack, type Run } from './run.js';
 
 const FIXTURE = 'fixtures/conversations.pcap';
 const hasEditcap = spawnSync('editcap', ['-v']).status === 0;
@@ -26,8 +25,7 @@ let wholeRun: Run;
 let joinedRun: Run | null = null;
 let reversedRun: Run | null = null;
 const reversed = join(dir, 'reversed');
-let instance: DuckDBInstance;
-let db: DuckDBConnection;
+let db: ReadBack;
 
 beforeAll(async () => {
   if (hasEditcap) {
@@ -46,19 +44,14 @@ beforeAll(async () => {
   wholeRun = w;
   joinedRun = j;
   report = JSON.parse(analyzed.stdout) as Report;
-  instance = await DuckDBInstance.create(':memory:');
-  db = await instance.connect();
-  await db.run("SET TimeZone = 'UTC'");
+  db = await readBack();
 }, 60_000);
 afterAll(() => {
-  db?.closeSync();
-  instance?.closeSync();
+  db?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function rows(sql: string): Promise<Record<string, unknown>[]> {
-  return (await db.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-}
+const rows = (sql: string): Promise<Record<string, unknown>[]> => db.rows(sql);
 const file = (folder: string, table: string): string => `'${join(folder, `${table}.parquet`)}'`;
 const us = (seconds: number): bigint => BigInt(Math.round(seconds * 1e6));
 const big = (n: number | null): bigint | null => (n === null ? null : BigInt(n));

@@ -6,11 +6,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/schema.js';
 import { ROOT } from '../cli/run.js';
-import { statecap, type Run } from './run.js';
+import { readBack, statecap, type ReadBack, type Run } from './run.js';
 
 /** The committed fixtures (named, so that the hand-written numbers below stay theirs), in the order given to both commands. */
 const FIXTURES = ['dns-icmp', 'dns-tc-retry', 'dns-udp-tcp', 'dns-unanswered', 'quic-loopback', 'quickstart'].map((f) => `fixtures/${f}.pcap`);
@@ -18,8 +17,7 @@ const FIXTURES = ['dns-icmp', 'dns-tc-retry', 'dns-udp-tcp', 'dns-unanswered', '
 const dir = mkdtempSync(join(tmpdir(), 'statecap-export-'));
 const out = join(dir, 'export');
 let reports: Report[];
-let db: DuckDBConnection;
-let instance: DuckDBInstance;
+let db: ReadBack;
 let exportRun: Run;
 
 beforeAll(async () => {
@@ -30,19 +28,14 @@ beforeAll(async () => {
   ]);
   exportRun = exported;
   reports = JSON.parse(analyzed.stdout) as Report[];
-  instance = await DuckDBInstance.create(':memory:');
-  db = await instance.connect();
-  await db.run("SET TimeZone = 'UTC'");
+  db = await readBack();
 }, 60_000);
 afterAll(() => {
-  db?.closeSync();
-  instance?.closeSync();
+  db?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function rows(sql: string): Promise<Record<string, unknown>[]> {
-  return (await db.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-}
+const rows = (sql: string): Promise<Record<string, unknown>[]> => db.rows(sql);
 
 const file = (table: string): string => `'${join(out, `${table}.parquet`)}'`;
 /** Report times are float seconds; the export stores microseconds. */

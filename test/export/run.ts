@@ -18,3 +18,20 @@ export function statecap(args: string[], { node = false } = {}): Promise<Run> {
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
+
+/** An in-memory DuckDB (UTC) to read exports back: `rows` runs SQL and returns plain JS row objects. */
+export interface ReadBack { rows: (sql: string) => Promise<Record<string, unknown>[]>; close: () => void }
+
+export async function readBack(): Promise<ReadBack> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  await db.run("SET TimeZone = 'UTC'");
+  return {
+    rows: async (sql) => (await db.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[],
+    close: () => {
+      db.closeSync();
+      instance.closeSync();
+    },
+  };
+}
