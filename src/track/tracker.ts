@@ -13,7 +13,7 @@
 import type { SectionOptions } from '../report/layout.js';
 import type { DecodedPacket } from '../decode/packet.js';
 import type { StateSink } from '../state/events.js';
-import type { StateKind } from '../model/state-kind.js';
+import type { StateKindSpec } from '../model/state-kind.js';
 import type { AnalysisOptionsReport, LimitsReport } from '../model/report.js';
 import type { EndpointReport } from '../model/endpoint.js';
 import type { TcpStreamHub } from './stream-hub.js';
@@ -124,8 +124,11 @@ export interface TrackerModule<Name extends string, Section> {
   classify?(section: Section): void;
   /** Adds what its section knows about endpoints (e.g. HTTP session evidence), after the ledger's verdicts. */
   annotate?(section: Section, endpoints: EndpointReport[]): void;
-  /** The ledger state kinds its tracker holds. */
-  stateKinds: readonly StateKind[];
+  /**
+   * The kinds of ledger state its tracker holds: name, cost per entry with its source, whether
+   * losing it breaks a conversation, the routing it needs (registered in model/state-kind.ts).
+   */
+  stateKinds: readonly StateKindSpec[];
   caps: readonly CapSpec[];
   omissions: readonly OmissionSpec[];
   /** NDJSON: which list of the section is written one record per row, and the record type. */

@@ -1,6 +1,7 @@
 /** DNS as a registered tracker: queries matched to responses over UDP (its ports), TCP streams and ICMP errors. */
 import type { DnsReport } from '../../model/dns.js';
 import type { TrackerModule } from '../tracker.js';
+import { DNS_KINDS } from './kinds.js';
 import { classifyDnsTransaction } from '../../state/classify.js';
 import { DnsTracker } from './tracker.js';
 import { dnsSection } from '../../report/table-dns.js';
@@ -30,7 +31,7 @@ export const DNS_MODULE: TrackerModule<'dns', DnsReport> = {
   classify(section) {
     for (const t of section.transactions) t.classification = classifyDnsTransaction(t);
   },
-  stateKinds: ['dnsPendingQueries', 'dnsInFlight'],
+  stateKinds: DNS_KINDS,
   caps: [{ max: 'maxPendingDns', evicted: 'evictedDnsQueries', one: 'pending DNS query', what: 'pending DNS queries', option: '--max-pending-dns', consequence: () => PARTIAL },
     { max: 'maxStateMb', evicted: 'evictedDnsQueriesForMemory', unit: 'MB of estimated state', one: 'pending DNS query', what: 'pending DNS queries', option: '--max-state-mb', consequence: () => PARTIAL }],
   omissions: [

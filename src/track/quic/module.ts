@@ -1,6 +1,7 @@
 /** QUIC as a registered tracker: UDP datagrams grouped into connections by connection ID. */
 import type { QuicReport } from '../../model/quic.js';
 import type { TrackerModule } from '../tracker.js';
+import { QUIC_KINDS } from './kinds.js';
 import { classifyQuicConnection } from '../../state/classify.js';
 import { QuicTracker } from './tracker.js';
 import { quicSection } from '../../report/table-quic.js';
@@ -25,7 +26,7 @@ export const QUIC_MODULE: TrackerModule<'quic', QuicReport> = {
   classify(section) {
     for (const c of section.connections) c.classification = classifyQuicConnection(c);
   },
-  stateKinds: ['quicConnections', 'quicCids'],
+  stateKinds: QUIC_KINDS,
   caps: [{ max: 'maxQuicConnections', evicted: 'evictedQuicConnections', one: 'QUIC connection', what: 'QUIC connections', option: '--max-quic-connections', consequence: () => PARTIAL },
     { max: 'maxStateMb', evicted: 'evictedQuicConnectionsForMemory', unit: 'MB of estimated state', one: 'QUIC connection', what: 'QUIC connections', option: '--max-state-mb', consequence: () => PARTIAL }],
   omissions: [{ key: 'omittedQuicConnections', what: 'QUIC connections' }],

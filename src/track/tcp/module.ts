@@ -1,6 +1,7 @@
 /** TCP as a registered tracker (track/tracker.ts): connections rebuilt from both directions. */
 import type { TcpReport } from '../../model/tcp.js';
 import type { TrackerModule } from '../tracker.js';
+import { TCP_KINDS } from './kinds.js';
 import { classifyTcpFlow } from '../../state/classify.js';
 import { TcpTracker } from './tracker.js';
 import { PacketRecorder } from './packet-recorder.js';
@@ -34,7 +35,7 @@ export const TCP_MODULE: TrackerModule<'tcp', TcpReport> = {
   classify(section) {
     for (const f of section.flows) f.classification = classifyTcpFlow(f);
   },
-  stateKinds: ['tcpConnections', 'tcpTimeWait', 'tcpHalfOpen'],
+  stateKinds: TCP_KINDS,
   caps: [{
     max: 'maxFlows', evicted: 'evictedFlows', one: 'TCP flow', what: 'TCP flows', option: '--max-flows',
     consequence: (l) => (l.evictedOpenFlows > 0 ? `, ${l.evictedOpenFlows} of them still open: results for those are partial` : ''),

@@ -7,6 +7,7 @@
  */
 import type { DatagramFlowsReport } from '../../model/datagram.js';
 import type { TrackerModule } from '../tracker.js';
+import { UDP_KINDS } from './kinds.js';
 import { DatagramFlows, datagramTracker } from '../datagram-flows.js';
 import { datagramProblems, datagramSection } from '../datagram-render.js';
 import { PARTIAL } from '../../report/limits.js';
@@ -48,7 +49,7 @@ export const UDP_MODULE: TrackerModule<'udp', DatagramFlowsReport> = {
       return false;
     });
   },
-  stateKinds: ['udpExchanges', 'udpSessions'],
+  stateKinds: UDP_KINDS,
   caps: [{ max: 'maxUdpFlows', evicted: 'evictedUdpFlows', one: 'UDP flow', what: 'UDP flows', option: '--tracker-option maxUdpFlows', consequence: () => PARTIAL }],
   omissions: [{ key: 'omittedUdpFlows', what: 'UDP flows' }],
   ndjson: { list: 'flows', type: 'udp-flow' },
