@@ -17,6 +17,7 @@ import type { StateKindSpec } from '../model/state-kind.js';
 import type { AnalysisOptionsReport, LimitsReport } from '../model/report.js';
 import type { EndpointReport } from '../model/endpoint.js';
 import type { TcpStreamHub } from './stream-hub.js';
+import type { CheckRecords, MetricDef } from '../check/blocks.js';
 import type { PacketRecorderOptions } from './tcp/packet-recorder.js';
 
 /** Everything a tracker may read when it is created: options resolved by the pipeline, the ledger, TCP streams. */
@@ -141,5 +142,11 @@ export interface TrackerModule<Name extends string, Section> {
   table(section: Section, view: SectionView): string | null;
   /** Its "problems found" lines. */
   problems(section: Section, view: SectionView): Problem[];
-  metrics: readonly TrackerMetric<Section>[];
+  /**
+   * Its `check` metrics (family `<name>.`): figures of its section summed over captures
+   * (TrackerMetric), or metrics over its `checkRecords` built with check/blocks.ts, narrowed by `where`.
+   */
+  metrics: readonly (TrackerMetric<Section> | MetricDef)[];
+  /** The records its metrics count, each with the conversation facts `where` filters test. */
+  checkRecords?: readonly CheckRecords[];
 }

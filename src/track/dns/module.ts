@@ -2,6 +2,7 @@
 import type { DnsReport } from '../../model/dns.js';
 import type { TrackerModule } from '../tracker.js';
 import { DNS_KINDS } from './kinds.js';
+import { DNS_METRICS, DNS_RECORDS } from './metrics.js';
 import { classifyDnsTransaction } from '../../state/classify.js';
 import { DnsTracker } from './tracker.js';
 import { dnsSection } from '../../report/table-dns.js';
@@ -42,5 +43,6 @@ export const DNS_MODULE: TrackerModule<'dns', DnsReport> = {
   summary: (section) => `${countOf(section.summary.queries, 'DNS query', 'DNS queries')} (${section.summary.answered} answered)`,
   table: (section, view) => dnsSection(section, view.options.dnsTimeout, view),
   problems: (section, view) => dnsProblems(section, view.options),
-  metrics: [],
+  metrics: DNS_METRICS,
+  checkRecords: DNS_RECORDS,
 };

@@ -2,6 +2,7 @@
 import type { QuicReport } from '../../model/quic.js';
 import type { TrackerModule } from '../tracker.js';
 import { QUIC_KINDS } from './kinds.js';
+import { QUIC_METRICS, QUIC_RECORDS } from './metrics.js';
 import { classifyQuicConnection } from '../../state/classify.js';
 import { QuicTracker } from './tracker.js';
 import { quicSection } from '../../report/table-quic.js';
@@ -34,5 +35,6 @@ export const QUIC_MODULE: TrackerModule<'quic', QuicReport> = {
   summary: (section) => countOf(section.summary.connections, 'QUIC connection', 'QUIC connections'),
   table: (section, view) => quicSection(section, view),
   problems: (section) => quicProblems(section),
-  metrics: [],
+  metrics: QUIC_METRICS,
+  checkRecords: QUIC_RECORDS,
 };

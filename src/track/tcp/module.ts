@@ -2,6 +2,7 @@
 import type { TcpReport } from '../../model/tcp.js';
 import type { TrackerModule } from '../tracker.js';
 import { TCP_KINDS } from './kinds.js';
+import { TCP_METRICS, TCP_RECORDS } from './metrics.js';
 import { classifyTcpFlow } from '../../state/classify.js';
 import { TcpTracker } from './tracker.js';
 import { PacketRecorder } from './packet-recorder.js';
@@ -54,5 +55,6 @@ export const TCP_MODULE: TrackerModule<'tcp', TcpReport> = {
   },
   table: (section, view) => tcpSection(section.flows, section.summary.flows, view),
   problems: (section) => tcpProblems(section.flows),
-  metrics: [],
+  metrics: TCP_METRICS,
+  checkRecords: TCP_RECORDS,
 };
