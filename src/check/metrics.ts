@@ -14,7 +14,7 @@ import { evictedTotal, omittedTotal } from '../report/limits.js';
 import { buildScope, findEndpoint, type MergedEndpoint, type Scoped } from './scope.js';
 import { describeEndpoint } from './describe.js';
 import type { Where } from './where.js';
-import { TRACKERS, type AnyTrackerModule } from '../track/registry.js';
+import { onTrackersChanged, TRACKERS, type AnyTrackerModule } from '../track/registry.js';
 import type { TrackerMetric } from '../track/tracker.js';
 import {
   captureFigure, fixed, partition, type Measurement, type MetricDef, type MetricDoc, type MetricKind, type Resolved,
@@ -224,6 +224,7 @@ function definitions(): readonly MetricDef[] {
 /** Every metric, for documentation (README table, `--help`); follows the registry. */
 export const METRICS: MetricDoc[] = [];
 definitions();
+onTrackersChanged(() => definitions());
 
 /** The metrics as a markdown table, for the README. */
 export function metricsMarkdownTable(): string {

@@ -26,25 +26,38 @@ const BUILT_IN = [
 /** Any registered module, for code that iterates (sections are then read by name). */
 export type AnyTrackerModule = TrackerModule<string, unknown>;
 
-/** The registered modules, in order (live: registerTracker appends). */
+/** The registered modules, in order (live: registerTracker adds to it). */
 export const TRACKERS: readonly AnyTrackerModule[] = [];
 
+const listeners: (() => void)[] = [];
+
+/** Calls `listener` after every registration and unregistration (e.g. `check` rebuilds its metric list). */
+export function onTrackersChanged(listener: () => void): void {
+  listeners.push(listener);
+}
+
 /**
- * Registers a tracker module after the built-in ones: its kinds of state join the ledger, the
- * cost model and the verdicts, its section the report and its metrics `check`. For library users
- * and tests; call it before an analysis, not during one. Throws (a programmer error) on a name
- * already registered or a kind another tracker declares. Returns the function that unregisters it.
+ * Registers a tracker module: its kinds of state join the ledger, the cost model and the verdicts,
+ * its section the report and its metrics `check`. It goes last, or just before the tracker named
+ * `before` (a tracker of some UDP protocol must come before the catch-all `udp`, which claims every
+ * datagram left). For library users and tests; call it before an analysis, not during one. Throws
+ * (a programmer error) on a name already registered, an unknown `before`, or a kind another tracker
+ * declares. Returns the function that unregisters it.
  */
-export function registerTracker<Name extends string, Section>(module: TrackerModule<Name, Section>): () => void {
+export function registerTracker<Name extends string, Section>(module: TrackerModule<Name, Section>, options: { before?: string } = {}): () => void {
   const list = TRACKERS as AnyTrackerModule[];
   if (list.some((m) => m.name === module.name)) throw new Error(`a tracker named "${module.name}" is already registered`);
+  const at = options.before === undefined ? list.length : list.findIndex((m) => m.name === options.before);
+  if (at < 0) throw new Error(`registerTracker: no tracker named "${options.before}" to go before`);
   const forgetKinds = registerStateKinds(module.name, module.stateKinds);
   const entry = module as unknown as AnyTrackerModule;
-  list.push(entry);
+  list.splice(at, 0, entry);
+  for (const listener of listeners) listener();
   return () => {
     const i = list.indexOf(entry);
     if (i >= 0) list.splice(i, 1);
     forgetKinds();
+    for (const listener of listeners) listener();
   };
 }
 
