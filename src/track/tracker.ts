@@ -11,7 +11,7 @@
  * once, at the end, and returns the report section.
  */
 import type { SectionOptions } from '../report/layout.js';
-import type { DecodedPacket } from '../decode/packet.js';
+import type { DecodedPacket, TunnelDatagram } from '../decode/packet.js';
 import type { StateSink } from '../state/events.js';
 import type { StateKindSpec } from '../model/state-kind.js';
 import type { AnalysisOptionsReport, LimitsReport } from '../model/report.js';
@@ -49,6 +49,11 @@ export interface ResolvedOptions {
 export interface Tracker<Section> {
   /** Takes the packet if it is this protocol's; false leaves it to the next registered tracker. */
   observe(pkt: DecodedPacket): boolean;
+  /**
+   * A UDP datagram of a tunnel the packet crossed (pkt.tunnelDatagrams, outermost first), offered
+   * like packets until a tracker claims it; the packet inside is offered on its own.
+   */
+  observeTunnel?(pkt: DecodedPacket, datagram: TunnelDatagram): boolean;
   /** Capture time advanced to `time`: end what timed out. */
   expire?(time: number): void;
   /** The report section (called once). */

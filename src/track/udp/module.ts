@@ -32,7 +32,7 @@ export const UDP_MODULE: TrackerModule<'udp', DatagramFlowsReport> = {
       proto: 'udp', state: ctx.state, timeout, maxFlows, maxRecords: o.maxRecords,
       kinds: { exchange: 'udpExchanges', session: 'udpSessions' },
     });
-    return datagramTracker(flows, 'Udp', maxFlows, (pkt) => {
+    const tracker = datagramTracker(flows, 'Udp', maxFlows, (pkt) => {
       const { ip, udp, icmp } = pkt;
       if (ip && udp) {
         flows.observe({
@@ -48,6 +48,15 @@ export const UDP_MODULE: TrackerModule<'udp', DatagramFlowsReport> = {
       }
       return false;
     });
+    // A tunnel's own datagrams (VXLAN, GTP-U, Teredo ...) are UDP flows of the tunnel endpoints.
+    tracker.observeTunnel = (pkt, d) => {
+      flows.observe({
+        key: flowKey(d.src, d.srcPort, d.dst, d.dstPort), srcAddress: d.src, srcPort: d.srcPort, dstAddress: d.dst,
+        dstPort: d.dstPort, fromClient: null, payloadBytes: d.payloadBytes, packet: pkt.number, time: pkt.time,
+      });
+      return true;
+    };
+    return tracker;
   },
   stateKinds: UDP_KINDS,
   caps: [{ max: 'maxUdpFlows', evicted: 'evictedUdpFlows', one: 'UDP flow', what: 'UDP flows', option: '--tracker-option maxUdpFlows', consequence: () => PARTIAL }],
