@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import dnsPacket from 'dns-packet';
 import { writePcap, type WrittenPacket } from '../helpers/capture-file.js';
 import { ethernet, ipv4, udpFrame } from '../helpers/packets.js';
-import { analyzeBytes, expectReport, scratch } from './analyze.js';
+import { analyzeBytes, expectReport, scratch } from '../helpers/analyze.js';
 import { AT, T, patch, quicInitialFlood, synFlood, unansweredDnsQueries } from './frames.js';
 
 const dir = scratch();

@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { writePcap } from '../helpers/capture-file.js';
-import { analyzeBytes, expectReport, scratch } from './analyze.js';
+import { analyzeBytes, expectReport, scratch } from '../helpers/analyze.js';
 import { quicInitialFlood, synFlood, unansweredDnsQueries } from './frames.js';
 import { TCP_FLOW_BYTES, TCP_REPLICA_BYTES } from '../../src/track/tcp/tracker.js';
 import { PENDING_DNS_BYTES } from '../../src/track/dns/matcher.js';

@@ -8,11 +8,8 @@
  * routing), the restart lists and `check` (its own metric, and peakByKind.<kind>), with no other
  * file knowing it. Unregistering it leaves the built-in report as it was.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeCapture, type AnalyzeOptions } from '../../src/pipeline.js';
+import type { AnalyzeOptions } from '../../src/pipeline.js';
 import type { Report } from '../../src/report/schema.js';
 import { registerTracker } from '../../src/track/registry.js';
 import type { TrackerModule } from '../../src/track/tracker.js';
@@ -20,7 +17,8 @@ import type { EndpointRef } from '../../src/state/events.js';
 import { evaluateMetric, METRICS, metricKind } from '../../src/check/metrics.js';
 import { parseCostModel } from '../../src/state/cost-model.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
-import { writePcap, type WrittenPacket } from '../helpers/capture-file.js';
+import type { WrittenPacket } from '../helpers/capture-file.js';
+import { analyzePackets, scratch } from '../helpers/analyze.js';
 import { udpFrame } from '../helpers/packets.js';
 
 const LEASE_PORT = 4011;
@@ -106,8 +104,7 @@ const LEASE_MODULE: TrackerModule<'lease', LeaseSection> = {
 const T = 1_700_000_000;
 const CLIENT = '10.0.0.1';
 const SERVER = '10.0.0.2';
-const dir = mkdtempSync(join(tmpdir(), 'statecap-lease-'));
-const path = join(dir, 'lease.pcap');
+const dir = scratch('statecap-lease-');
 const dgram = (time: number, toServer: boolean, payload: string): WrittenPacket => ({
   time: T + time,
   data: toServer
@@ -115,17 +112,13 @@ const dgram = (time: number, toServer: boolean, payload: string): WrittenPacket 
     : udpFrame({ src: SERVER, dst: CLIENT, srcPort: LEASE_PORT, dstPort: 50000, payload }),
 });
 // Packets: 1 ACQUIRE, 2 GRANT, 3 RENEW, 4 GRANT, 5 RELEASE, 6 BYE.
-writeFileSync(path, writePcap([
+const PACKETS = [
   dgram(0, true, 'ACQUIRE'), dgram(0.1, false, 'GRANT'),
   dgram(1, true, 'RENEW'), dgram(1.1, false, 'GRANT'),
   dgram(2, true, 'RELEASE'), dgram(2.1, false, 'BYE'),
-]));
+];
 
-async function analyze(options: AnalyzeOptions = {}): Promise<Report> {
-  const report = await analyzeCapture(path, options);
-  if (!('tcp' in report)) throw new Error(report.error);
-  return report;
-}
+const analyze = (options: AnalyzeOptions = {}): Promise<Report> => analyzePackets(dir, 'lease.pcap', PACKETS, options);
 
 let unregister: () => void = () => {};
 let report: Report;
@@ -136,7 +129,7 @@ beforeAll(async () => {
 });
 afterAll(() => {
   unregister();
-  rmSync(dir, { recursive: true, force: true });
+  dir.cleanup();
 });
 
 const server = () => report.endpoints.find((e) => e.endpoint === `${SERVER}:${LEASE_PORT}`);

@@ -4,11 +4,10 @@
  * captures with UDP when ../shared is present (the whole corpus: `node scripts/agreement/udp-conv.mjs`).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writePcap } from '../../helpers/capture-file.js';
+import { scratch } from '../../helpers/analyze.js';
 import { ethernet, ip, IP_PROTO, tcpFrame, udp, udpFrame, vxlan } from '../../helpers/packets.js';
 
 const hasTshark = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -24,8 +23,8 @@ const CORPUS_SAMPLE = [
   'zeek/testing/btest/Traces/tunnels/vxlan.pcap',
 ].map((p) => `${CORPUS}/${p}`).filter((p) => existsSync(p));
 
-const dir = mkdtempSync(join(tmpdir(), 'statecap-udpconv-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratch('statecap-udpconv-');
+afterAll(() => dir.cleanup());
 
 /**
  * Three VXLAN datagrams 10.1.1.1:40000 -> 10.1.1.2:4789, carrying a TCP SYN, a UDP datagram
@@ -37,14 +36,12 @@ function vxlanCapture(): string {
     src: '10.1.1.1', dst: '10.1.1.2', protocol: IP_PROTO.UDP,
     payload: udp({ src: '10.1.1.1', dst: '10.1.1.2', srcPort: 40000, dstPort: 4789, payload: vxlan(inner) }),
   }));
-  const path = join(dir, 'vxlan.pcap');
-  writeFileSync(path, writePcap([
+  return dir.write('vxlan.pcap', writePcap([
     { time: 1, data: overVxlan(tcpFrame({ src: '192.168.0.1', dst: '192.168.0.2', srcPort: 4000, dstPort: 80, flags: 'S', seq: 1, ack: 0 })) },
     { time: 2, data: overVxlan(udpFrame({ src: '192.168.0.1', dst: '192.168.0.2', srcPort: 5000, dstPort: 6000, payload: 'ping' })) },
     { time: 3, data: overVxlan(udpFrame({ src: '192.168.0.2', dst: '192.168.0.1', srcPort: 6000, dstPort: 5000, payload: 'pong' })) },
     { time: 4, data: udpFrame({ src: '10.9.9.1', dst: '10.9.9.2', srcPort: 123, dstPort: 123, payload: 'ntp' }) },
   ]));
-  return path;
 }
 
 function agreement(paths: string[]): string {
