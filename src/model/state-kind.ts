@@ -34,6 +34,16 @@ export interface StateKindSpec {
   routing: KindRouting;
 }
 
+/** How verdict reasons name a tracker's conversations: "2 TCP connections", "flow 3". */
+export interface ConversationWords {
+  one: string;
+  many: string;
+  /** A flow by its id: "<flow> <id>" ("flow 3", "DNS transaction 0"). */
+  flow: string;
+  /** Reasons list protocols by this rank, lowest first (unranked ones after, by name). */
+  rank?: number;
+}
+
 /** A registered kind: its declaration, the tracker that holds it and its position. */
 export interface RegisteredKind extends StateKindSpec {
   proto: string;
@@ -41,6 +51,7 @@ export interface RegisteredKind extends StateKindSpec {
 }
 
 const catalogue: RegisteredKind[] = [];
+const wordsByProto = new Map<string, ConversationWords>();
 
 /** Every registered kind, in registry order (live). */
 export const STATE_KINDS: StateKind[] = [];
@@ -92,7 +103,7 @@ function rebuild(): void {
  * Adds a tracker's kinds (track/registry.ts calls it). Throws (a programmer error) on a duplicate
  * or malformed name. Returns the function that removes them again.
  */
-export function registerStateKinds(proto: string, specs: readonly StateKindSpec[]): () => void {
+export function registerStateKinds(proto: string, specs: readonly StateKindSpec[], words?: ConversationWords): () => void {
   const added: RegisteredKind[] = [];
   for (const spec of specs) {
     if (!/^[A-Za-z]+$/.test(spec.kind)) throw new Error(`state kind "${spec.kind}" of ${proto}: a name of letters only`);
@@ -103,12 +114,14 @@ export function registerStateKinds(proto: string, specs: readonly StateKindSpec[
     added.push({ ...spec, proto, index: -1 });
   }
   catalogue.push(...added);
+  if (words !== undefined) wordsByProto.set(proto, words);
   rebuild();
   return () => {
     for (const k of added) {
       const i = catalogue.indexOf(k);
       if (i >= 0) catalogue.splice(i, 1);
     }
+    if (words !== undefined && wordsByProto.get(proto) === words) wordsByProto.delete(proto);
     rebuild();
   };
 }
@@ -123,4 +136,10 @@ export function kindSpec(kind: StateKind): RegisteredKind {
 /** Every registered kind, in order. */
 export function stateKindSpecs(): readonly RegisteredKind[] {
   return catalogue;
+}
+
+/** How reasons name a protocol's conversations; a tracker that declares none: "<PROTO> flow(s)". */
+export function conversationWords(proto: string): ConversationWords {
+  const upper = proto.toUpperCase();
+  return wordsByProto.get(proto) ?? { one: `${upper} flow`, many: `${upper} flows`, flow: `${upper} flow` };
 }

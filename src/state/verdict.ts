@@ -18,7 +18,7 @@
  *   declares it (model/state-kind.ts), never from a list here.
  */
 import type { EndpointReport } from '../model/endpoint.js';
-import { kindSpec, stateKindSpecs, type KindRouting, type StateKind } from '../model/state-kind.js';
+import { conversationWords, kindSpec, stateKindSpecs, type KindRouting, type StateKind } from '../model/state-kind.js';
 import type { FlowSpan, FlowSpans } from './flow-spans.js';
 import type { AttemptExample, EndpointEvidence, PerProto } from './endpoint-evidence.js';
 import type { FlowEvidence } from './evidence.js';
@@ -38,22 +38,17 @@ export interface VerdictInput {
 
 export type Verdict = Pick<EndpointReport, 'verdict' | 'reasons' | 'stickyRouting'>;
 
-const NOUNS: Record<string, readonly [string, string]> = {
-  tcp: ['TCP connection', 'TCP connections'],
-  dns: ['DNS transaction', 'DNS transactions'],
-  quic: ['QUIC connection', 'QUIC connections'],
-};
-
-/** The words for a protocol's flows; a tracker registered later is named by its key. */
+/** The words for a protocol's conversations, as its tracker declares them. */
 function nouns(proto: string): readonly [string, string] {
-  return NOUNS[proto] ?? [`${proto.toUpperCase()} flow`, `${proto.toUpperCase()} flows`];
+  const words = conversationWords(proto);
+  return [words.one, words.many];
 }
 
-/** Protocols in the order reasons name them: TCP, QUIC, DNS, then any other. */
+/** Protocols in the order reasons name them: by their declared rank (TCP, QUIC, DNS), then any other by name. */
 function protocols(counts: PerProto): string[] {
-  const order = ['tcp', 'quic', 'dns'];
+  const rank = (p: string): number => conversationWords(p).rank ?? Number.POSITIVE_INFINITY;
   return Object.keys(counts).filter((p) => (counts[p] ?? 0) > 0)
-    .sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || (a < b ? -1 : 1));
+    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function plural(n: number, one: string, many: string): string {
@@ -66,12 +61,7 @@ export function formatSeconds(seconds: number): string {
 }
 
 function flowName(proto: string, id: number): string {
-  switch (proto) {
-    case 'tcp': return `flow ${id}`;
-    case 'dns': return `DNS transaction ${id}`;
-    case 'quic': return `QUIC connection ${id}`;
-    default: return `${proto.toUpperCase()} flow ${id}`;
-  }
+  return `${conversationWords(proto).flow} ${id}`;
 }
 
 function spanEnd(span: FlowSpan): string {

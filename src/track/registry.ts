@@ -49,7 +49,7 @@ export function registerTracker<Name extends string, Section>(module: TrackerMod
   if (list.some((m) => m.name === module.name)) throw new Error(`a tracker named "${module.name}" is already registered`);
   const at = options.before === undefined ? list.length : list.findIndex((m) => m.name === options.before);
   if (at < 0) throw new Error(`registerTracker: no tracker named "${options.before}" to go before`);
-  const forgetKinds = registerStateKinds(module.name, module.stateKinds);
+  const forgetKinds = registerStateKinds(module.name, module.stateKinds, module.conversationWords);
   const entry = module as unknown as AnyTrackerModule;
   list.splice(at, 0, entry);
   for (const listener of listeners) listener();

@@ -13,7 +13,7 @@
 import type { SectionOptions } from '../report/layout.js';
 import type { DecodedPacket, TunnelDatagram } from '../decode/packet.js';
 import type { StateSink } from '../state/events.js';
-import type { StateKindSpec } from '../model/state-kind.js';
+import type { ConversationWords, StateKindSpec } from '../model/state-kind.js';
 import type { AnalysisOptionsReport, LimitsReport } from '../model/report.js';
 import type { EndpointReport } from '../model/endpoint.js';
 import type { TcpStreamHub } from './stream-hub.js';
@@ -135,6 +135,8 @@ export interface TrackerModule<Name extends string, Section> {
    * losing it breaks a conversation, the routing it needs (registered in model/state-kind.ts).
    */
   stateKinds: readonly StateKindSpec[];
+  /** How verdict reasons name its conversations ("TCP connection", "flow 3"); default "<NAME> flow". */
+  conversationWords?: ConversationWords;
   caps: readonly CapSpec[];
   omissions: readonly OmissionSpec[];
   /** NDJSON: which list of the section is written one record per row, and the record type. */

@@ -89,6 +89,7 @@ const LEASE_MODULE: TrackerModule<'lease', LeaseSection> = {
       routing: 'none',
     },
   ],
+  conversationWords: { one: 'lease', many: 'leases', flow: 'lease' },
   caps: [],
   omissions: [],
   ndjson: { list: 'leases', type: 'lease' },
@@ -167,8 +168,9 @@ describe('a tracker registered from outside the source tree', () => {
     // The lease made by the ACQUIRE at 1 was needed by the RENEW at 3 and the RELEASE at 5: stateful.
     expect(e?.verdict).toBe('stateful');
     expect(e?.stickyRouting).toBe('connection-id');
+    expect(e?.reasons[0]).toBe('stateful: state outlived the exchange that created it on 1 of 1 lease: a restart between exchanges breaks the client');
     expect(e?.reasons).toContain(
-      'LEASE flow 0 carried 3 exchanges (packets 1, 3, 5) on one connection; a restart at packet 2 breaks it; ' +
+      'lease 0 carried 3 exchanges (packets 1, 3, 5) on one connection; a restart at packet 2 breaks it; ' +
       'held from packet 2 to the end of the capture (leased, then released)',
     );
     // The tombstone breaks nothing: its declared note is a reason, and it ends the busy period.

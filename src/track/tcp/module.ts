@@ -37,6 +37,7 @@ export const TCP_MODULE: TrackerModule<'tcp', TcpReport> = {
     for (const f of section.flows) f.classification = classifyTcpFlow(f);
   },
   stateKinds: TCP_KINDS,
+  conversationWords: { one: 'TCP connection', many: 'TCP connections', flow: 'flow', rank: 0 },
   caps: [{
     max: 'maxFlows', evicted: 'evictedFlows', one: 'TCP flow', what: 'TCP flows', option: '--max-flows',
     consequence: (l) => (l.evictedOpenFlows > 0 ? `, ${l.evictedOpenFlows} of them still open: results for those are partial` : ''),
