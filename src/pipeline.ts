@@ -18,6 +18,7 @@ import { LINUX_COST_MODEL, type CostModel } from './state/cost-model.js';
 import { REPORT_SCHEMA, type AnyReport, type LimitsReport, type Report, type TcpReport } from './report/schema.js';
 import { evictionWarnings } from './report/limits.js';
 import { markInferredFlows } from './state/missing-packets.js';
+import { addRestartFlows } from './state/restart-breaks.js';
 import type { PacketFilter } from './filter/match.js';
 import { DEFAULT_MAX_STATE_MB } from './track/memory-budget.js';
 
@@ -194,6 +195,13 @@ async function analyzeSeries(paths: readonly string[], options: AnalyzeOptions):
   const tcpSection = sections.tcp as TcpReport | undefined;
   const inferredWarnings = tcpSection ? markInferredFlows(tcpSection.flows, tcpSection.summary.flows) : [];
   const state = ledger.finish(summary.lastTime, summary.packets > 0 ? summary.packets : null);
+  if (options.restartAt !== undefined) {
+    addRestartFlows(state.endpoints, (proto) => {
+      const list = modules.find((m) => m.name === proto)?.ndjson?.list;
+      const rows = list === undefined ? undefined : (sections[proto] as Record<string, unknown> | undefined)?.[list];
+      return Array.isArray(rows) ? rows : undefined;
+    });
+  }
   for (const m of modules) m.annotate?.(sections[m.name], state.endpoints);
 
   const limits: Record<string, number | string[]> = {};

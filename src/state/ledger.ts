@@ -279,13 +279,14 @@ export class StateLedger implements StateSink {
       bufferedByteCost: this.model.entries.bufferedByte.bytes,
       timelineLimit: this.timelineLimit,
       captureStart: this.firstTime ?? this.time ?? 0,
-      restartAnalysis: ref.role === 'server',
+      // Clients answer --restart-at too (what a client restart breaks); only servers get the worst moment.
+      restartAnalysis: ref.role === 'server' || this.restartAt !== undefined,
       trackWorst: this.restartAt === undefined,
       kindTimelines: this.kindTimelines,
     });
     this.endpoints.push(endpoint);
     // Created after --restart-at was evaluated: it held nothing then.
-    if (this.restartTaken && ref.role === 'server') endpoint.restart = { ...this.takenRestart(), breaks: noBreaks() };
+    if (this.restartTaken) endpoint.restart = { ...this.takenRestart(), breaks: noBreaks() };
     return endpoint;
   }
 
@@ -343,12 +344,11 @@ export class StateLedger implements StateSink {
     return { at: { ...this.takenAt }, basis: 'requested' };
   }
 
-  /** --restart-at: what each server endpoint would lose now. O(live entries), once. */
+  /** --restart-at: what each endpoint, server or client, would lose now. O(live entries), once. */
   private takeRestart(packet: number | null, time: number): void {
     this.restartTaken = true;
     this.takenAt = { packet, time };
     for (const endpoint of this.endpoints) {
-      if (endpoint.ref.role !== 'server') continue;
       endpoint.restart = { ...this.takenRestart(), breaks: endpoint.breaksNow() };
     }
   }

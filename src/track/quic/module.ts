@@ -4,7 +4,7 @@ import type { TrackerModule } from '../tracker.js';
 import { QUIC_KINDS } from './kinds.js';
 import { QUIC_METRICS, QUIC_RECORDS } from './metrics.js';
 import { classifyQuicConnection } from '../../state/classify.js';
-import { QuicTracker } from './tracker.js';
+import { QUIC_CLOSE_DRAIN, QUIC_IDLE_TIMEOUT, QuicTracker } from './tracker.js';
 import { quicSection } from '../../report/table-quic.js';
 import { quicProblems } from '../../report/problems.js';
 import { PARTIAL } from '../../report/limits.js';
@@ -14,9 +14,14 @@ import { BYTES_PER_MB } from '../memory-budget.js';
 export const QUIC_MODULE: TrackerModule<'quic', QuicReport> = {
   name: 'quic',
   label: 'QUIC',
+  // Seconds: the idle timeout when the client's max_idle_timeout is unknown, and the draining period after a close.
+  options: { quicIdleTimeout: QUIC_IDLE_TIMEOUT, quicDrainTimeout: QUIC_CLOSE_DRAIN },
   create(ctx) {
     const o = ctx.options;
-    const quic = new QuicTracker({ state: ctx.state, maxConnections: o.maxQuicConnections, maxStateBytes: o.maxStateMb * BYTES_PER_MB, maxRecords: o.maxRecords });
+    const quic = new QuicTracker({
+      state: ctx.state, maxConnections: o.maxQuicConnections, maxStateBytes: o.maxStateMb * BYTES_PER_MB, maxRecords: o.maxRecords,
+      idleTimeout: o.quicIdleTimeout as number, drainTimeout: o.quicDrainTimeout as number,
+    });
     return {
       observe: (pkt) => (pkt.udp ? quic.observeUdp(pkt) : false),
       finish: () => quic.finish(),

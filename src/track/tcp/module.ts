@@ -4,7 +4,7 @@ import type { TrackerModule } from '../tracker.js';
 import { TCP_KINDS } from './kinds.js';
 import { TCP_METRICS, TCP_RECORDS } from './metrics.js';
 import { classifyTcpFlow } from '../../state/classify.js';
-import { TcpTracker } from './tracker.js';
+import { DEFAULT_TCP_ATTEMPT_TIMEOUT, DEFAULT_TCP_INACTIVITY_TIMEOUT, TcpTracker } from './tracker.js';
 import { PacketRecorder } from './packet-recorder.js';
 import { tcpSection } from '../../report/table-tcp.js';
 import { tcpProblems } from '../../report/problems.js';
@@ -15,16 +15,23 @@ import { BYTES_PER_MB } from '../memory-budget.js';
 export const TCP_MODULE: TrackerModule<'tcp', TcpReport> = {
   name: 'tcp',
   label: 'TCP',
+  // Seconds of silence that end a flow (Zeek's tcp_inactivity_timeout and tcp_attempt_delay).
+  options: { tcpInactivityTimeout: DEFAULT_TCP_INACTIVITY_TIMEOUT, tcpAttemptTimeout: DEFAULT_TCP_ATTEMPT_TIMEOUT },
   create(ctx) {
     const o = ctx.options;
     const recorder = ctx.packetLog ? new PacketRecorder(ctx.packetLog) : undefined;
-    const tcp = new TcpTracker({ state: ctx.state, stream: ctx.streams, timeWait: o.timeWait, maxFlows: o.maxFlows, maxRecords: o.maxRecords, maxStateBytes: o.maxStateMb * BYTES_PER_MB, recorder });
+    const tcp = new TcpTracker({
+      state: ctx.state, stream: ctx.streams, timeWait: o.timeWait, maxFlows: o.maxFlows, maxRecords: o.maxRecords,
+      maxStateBytes: o.maxStateMb * BYTES_PER_MB, recorder,
+      inactivityTimeout: o.tcpInactivityTimeout as number, attemptTimeout: o.tcpAttemptTimeout as number,
+    });
     return {
       observe(pkt) {
         if (!pkt.tcp) return false;
         tcp.observe(pkt);
         return true;
       },
+      expire: (time) => tcp.expire(time),
       finish: () => tcp.finish(),
       limits: () => ({
         maxFlows: o.maxFlows, evictedFlows: tcp.evictedFlows, evictedOpenFlows: tcp.evictedOpenFlows,
