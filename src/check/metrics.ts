@@ -9,7 +9,7 @@
  * add up, maxima take the largest, and an endpoint is stateful if it is stateful in any capture.
  */
 import type { Report } from '../report/schema.js';
-import { ALWAYS_LISTED_PROTOCOLS, catalogueVersion, KIND_INDEX, STATE_KINDS, STATE_PROTOCOLS } from '../model/state-kind.js';
+import { ALWAYS_LISTED_PROTOCOLS, catalogueVersion, isStateKind, STATE_KINDS, STATE_PROTOCOLS } from '../model/state-kind.js';
 import { evictedTotal, omittedTotal } from '../report/limits.js';
 import { buildScope, findEndpoint, type MergedEndpoint, type Scoped } from './scope.js';
 import { describeEndpoint } from './describe.js';
@@ -167,7 +167,7 @@ const endpointDefs = (): readonly MetricDef[] => [
     pattern: new RegExp(`^${ENDPOINT_NAME}\\.peakByKind\\.([A-Za-z]+)\\.(entries|bytes)$`),
     resolve: (m) => {
       const kind = m[2];
-      if (KIND_INDEX[kind] === undefined) return { error: `unknown state kind "${kind}" in metric ${m[0]} (known: ${STATE_KINDS.join(', ')})` };
+      if (!isStateKind(kind)) return { error: `unknown state kind "${kind}" in metric ${m[0]} (known: ${STATE_KINDS.join(', ')})` };
       const field = m[3] as 'entries' | 'bytes';
       return endpointFigure(m[1], field === 'bytes' ? 'bytes' : 'count', (e) => e.peakInstance.item.peakByKind[kind]?.[field] ?? 0);
     } },

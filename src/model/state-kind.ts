@@ -57,7 +57,7 @@ const wordsByProto = new Map<string, ConversationWords>();
 export const STATE_KINDS: StateKind[] = [];
 
 /** Position of each kind in STATE_KINDS: the ledger's per-kind arrays are indexed by it (live). */
-export const KIND_INDEX: Record<StateKind, number> = Object.create(null) as Record<StateKind, number>;
+export const KIND_INDEX: Record<StateKind, number> = {};
 
 /** Does losing a kind break a conversation, by KIND_INDEX (live; read on the ledger's hot path). */
 export const KIND_BREAKS: boolean[] = [];
@@ -84,7 +84,8 @@ function rebuild(): void {
   STATE_KINDS.length = 0;
   KIND_BREAKS.length = 0;
   STATE_PROTOCOLS.length = 0;
-  for (const key of Object.keys(KIND_INDEX)) delete KIND_INDEX[key];
+  // Keys are only deleted when a kind goes (unregistration), so the object keeps its fast shape.
+  for (const key of Object.keys(KIND_INDEX)) if (!catalogue.some((k) => k.kind === key)) delete KIND_INDEX[key];
   catalogue.forEach((k, i) => {
     k.index = i;
     STATE_KINDS.push(k.kind);
@@ -126,11 +127,15 @@ export function registerStateKinds(proto: string, specs: readonly StateKindSpec[
   };
 }
 
+/** Does a registered tracker declare this kind? */
+export function isStateKind(kind: string): boolean {
+  return Object.hasOwn(KIND_INDEX, kind);
+}
+
 /** A registered kind's declaration; throws for a kind no registered tracker declares (a programmer error). */
 export function kindSpec(kind: StateKind): RegisteredKind {
-  const index = KIND_INDEX[kind];
-  if (index === undefined) throw new Error(`unknown state kind "${kind}": no registered tracker declares it`);
-  return catalogue[index];
+  if (!isStateKind(kind)) throw new Error(`unknown state kind "${kind}": no registered tracker declares it`);
+  return catalogue[KIND_INDEX[kind]];
 }
 
 /** Every registered kind, in order. */

@@ -173,7 +173,7 @@ describe('a tracker registered from outside the source tree', () => {
       'lease 0 carried 3 exchanges (packets 1, 3, 5) on one connection; a restart at packet 2 breaks it; ' +
       'held from packet 2 to the end of the capture (leased, then released)',
     );
-    // The tombstone breaks nothing: its declared note is a reason, and it ends the busy period.
+    // The tombstone breaks nothing: its declared note is a reason.
     expect(e?.reasons).toContain('a released lease (tombstone) counts in entries and bytes, but losing it breaks nothing');
   });
 

@@ -7,7 +7,7 @@
 import type { EndpointReport, Report } from '../schema.js';
 import { formatPackets } from '../format.js';
 import { decimateRows } from './decimate.js';
-import { KIND_INDEX, kindSpec } from '../../model/state-kind.js';
+import { isStateKind, kindSpec } from '../../model/state-kind.js';
 
 export interface ChartSeries {
   /** A StateKind ("tcpConnections") or "all". */
@@ -39,7 +39,7 @@ export interface EndpointChart {
 
 /** The legend of a kind: what its tracker declares (`label`); a kind no registered tracker declares shows under its own name. */
 function kindLabel(kind: string): string {
-  return KIND_INDEX[kind] === undefined ? kind : kindSpec(kind).label;
+  return isStateKind(kind) ? kindSpec(kind).label : kind;
 }
 
 type Point = EndpointReport['timeline'][number];
