@@ -20,7 +20,7 @@
  */
 import type { AttemptReport, CostModelReport, EndpointReport, StateLossReport } from '../model/endpoint.js';
 import { endpointString } from '../flow/endpoint.js';
-import { costModelReport, LINUX_COST_MODEL, type CostModel } from './cost-model.js';
+import { costModelReport, entryCost, LINUX_COST_MODEL, type CostModel } from './cost-model.js';
 import { EndpointLedger, KIND_INDEX } from './endpoint-ledger.js';
 import { entryKey, type LiveEntry } from './entry.js';
 import { STATE_KINDS, type BufferEvent, type EndpointRef, type HoldEvent, type ReleaseEvent, type StateSink } from './events.js';
@@ -110,7 +110,7 @@ export class StateLedger implements StateSink {
 
   constructor(options: LedgerOptions = {}) {
     this.model = options.costModel ?? LINUX_COST_MODEL;
-    this.kindCosts = STATE_KINDS.map((kind) => this.model.entries[kind].bytes);
+    this.kindCosts = STATE_KINDS.map((kind) => entryCost(this.model, kind).bytes);
     this.timelineLimit = options.maxTimelinePoints ?? DEFAULT_MAX_TIMELINE_POINTS;
     this.maxEndpoints = Math.max(1, options.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS);
     this.restartAt = options.restartAt;

@@ -9,7 +9,7 @@
  *   queries when the endpoint is a client.
  * - QUIC: every connection it holds (connection state or CID mappings).
  */
-import { ALWAYS_LISTED_PROTOCOLS, type StateKind } from '../model/state-kind.js';
+import { ALWAYS_LISTED_PROTOCOLS, KIND_BREAKS, KIND_INDEX, type StateKind } from '../model/state-kind.js';
 import type { EndpointReport, RestartFlow } from '../model/endpoint.js';
 import type { EntryKey, LiveEntry } from './entry.js';
 
@@ -23,9 +23,9 @@ export function noBreaks(): RestartBreaks {
   return breaks;
 }
 
-/** Does losing an entry of this kind break something its peer notices? */
+/** Does losing an entry of this kind break something its peer notices? (its tracker declares it: `breaksConversation`) */
 export function breaksOnRestart(kind: StateKind): boolean {
-  return kind !== 'tcpTimeWait';
+  return KIND_BREAKS[KIND_INDEX[kind]] === true;
 }
 
 /** Sorted, de-duplicated flow ids per protocol from (proto, id) pairs. */

@@ -1,6 +1,8 @@
 /** QUIC as a registered tracker: UDP datagrams grouped into connections by connection ID. */
 import type { QuicReport } from '../../model/quic.js';
 import type { TrackerModule } from '../tracker.js';
+import { QUIC_KINDS } from './kinds.js';
+import { QUIC_METRICS, QUIC_RECORDS } from './metrics.js';
 import { classifyQuicConnection } from '../../state/classify.js';
 import { QUIC_CLOSE_DRAIN, QUIC_IDLE_TIMEOUT, QuicTracker } from './tracker.js';
 import { quicSection } from '../../report/table-quic.js';
@@ -30,7 +32,8 @@ export const QUIC_MODULE: TrackerModule<'quic', QuicReport> = {
   classify(section) {
     for (const c of section.connections) c.classification = classifyQuicConnection(c);
   },
-  stateKinds: ['quicConnections', 'quicCids'],
+  stateKinds: QUIC_KINDS,
+  conversationWords: { one: 'QUIC connection', many: 'QUIC connections', flow: 'QUIC connection', rank: 1 },
   caps: [{ max: 'maxQuicConnections', evicted: 'evictedQuicConnections', one: 'QUIC connection', what: 'QUIC connections', option: '--max-quic-connections', consequence: () => PARTIAL },
     { max: 'maxStateMb', evicted: 'evictedQuicConnectionsForMemory', unit: 'MB of estimated state', one: 'QUIC connection', what: 'QUIC connections', option: '--max-state-mb', consequence: () => PARTIAL }],
   omissions: [{ key: 'omittedQuicConnections', what: 'QUIC connections' }],
@@ -38,5 +41,6 @@ export const QUIC_MODULE: TrackerModule<'quic', QuicReport> = {
   summary: (section) => countOf(section.summary.connections, 'QUIC connection', 'QUIC connections'),
   table: (section, view) => quicSection(section, view),
   problems: (section) => quicProblems(section),
-  metrics: [],
+  metrics: QUIC_METRICS,
+  checkRecords: QUIC_RECORDS,
 };

@@ -1,6 +1,8 @@
 /** TCP as a registered tracker (track/tracker.ts): connections rebuilt from both directions. */
 import type { TcpReport } from '../../model/tcp.js';
 import type { TrackerModule } from '../tracker.js';
+import { TCP_KINDS } from './kinds.js';
+import { TCP_METRICS, TCP_RECORDS } from './metrics.js';
 import { classifyTcpFlow } from '../../state/classify.js';
 import { DEFAULT_TCP_ATTEMPT_TIMEOUT, DEFAULT_TCP_INACTIVITY_TIMEOUT, TcpTracker } from './tracker.js';
 import { PacketRecorder } from './packet-recorder.js';
@@ -41,7 +43,8 @@ export const TCP_MODULE: TrackerModule<'tcp', TcpReport> = {
   classify(section) {
     for (const f of section.flows) f.classification = classifyTcpFlow(f);
   },
-  stateKinds: ['tcpConnections', 'tcpTimeWait', 'tcpHalfOpen'],
+  stateKinds: TCP_KINDS,
+  conversationWords: { one: 'TCP connection', many: 'TCP connections', flow: 'flow', rank: 0 },
   caps: [{
     max: 'maxFlows', evicted: 'evictedFlows', one: 'TCP flow', what: 'TCP flows', option: '--max-flows',
     consequence: (l) => (l.evictedOpenFlows > 0 ? `, ${l.evictedOpenFlows} of them still open: results for those are partial` : ''),
@@ -60,5 +63,6 @@ export const TCP_MODULE: TrackerModule<'tcp', TcpReport> = {
   },
   table: (section, view) => tcpSection(section.flows, section.summary.flows, view),
   problems: (section) => tcpProblems(section.flows),
-  metrics: [],
+  metrics: TCP_METRICS,
+  checkRecords: TCP_RECORDS,
 };

@@ -38,8 +38,11 @@ export interface TcpStreamInfo { id: number; client: string; clientPort: number;
  *  lost (0 when unknown), and delivery goes on past it. */
 export interface TcpStreamListener {
   wants(flow: TcpStreamInfo): boolean;
-  data(flow: TcpStreamInfo, fromClient: boolean, bytes: Uint8Array, packet: number, time: number): void;
+  /** Returns false when it wants no more of this flow (not its protocol): nothing more is delivered, end() is not called. */
+  data(flow: TcpStreamInfo, fromClient: boolean, bytes: Uint8Array, packet: number, time: number): boolean | void;
   gap(flow: TcpStreamInfo, fromClient: boolean, packet: number, lostBytes: number): void;
+  /** The flow was finalized (closed, timed out, evicted, capture end): whatever was kept for it can go. */
+  end?(flow: TcpStreamInfo): void;
 }
 
 export interface TcpTrackerOptions {
@@ -118,8 +121,8 @@ class TcpFlow implements TableEntry<TcpFlow> {
   /** What the client / the server sent, as its receiver reassembles it (created when first needed). */
   toServer: DirectionReassembly | null = null;
   toClient: DirectionReassembly | null = null;
-  /** The stream listener wants this flow's bytes. */
-  readonly wanted: boolean;
+  /** The stream listener wants this flow's bytes (until it declines them). */
+  wanted: boolean;
   private readonly listener: TcpStreamListener | undefined;
   packets = 0;
   lastPacket: number;
@@ -216,7 +219,7 @@ class TcpFlow implements TableEntry<TcpFlow> {
   reassembly(fromClient: boolean): DirectionReassembly {
     const existing = fromClient ? this.toServer : this.toClient;
     if (existing !== null) return existing;
-    const sink = this.wanted && this.listener ? sinkFor(this.listener, this.info, fromClient) : null;
+    const sink = this.wanted && this.listener ? sinkFor(this.listener, this, fromClient) : null;
     const created = new DirectionReassembly(sink);
     const sender = this.half(fromClient);
     const resumed = fromClient ? this.resumeNext?.toServer : this.resumeNext?.toClient;
@@ -228,10 +231,14 @@ class TcpFlow implements TableEntry<TcpFlow> {
   }
 }
 
-function sinkFor(listener: TcpStreamListener, info: TcpStreamInfo, fromClient: boolean): DeliverySink {
+function sinkFor(listener: TcpStreamListener, flow: TcpFlow, fromClient: boolean): DeliverySink {
   return {
-    data: (bytes, packet, time) => listener.data(info, fromClient, bytes, packet, time),
-    gap: (packet, lostBytes) => listener.gap(info, fromClient, packet, lostBytes),
+    data: (bytes, packet, time) => {
+      if (flow.wanted && listener.data(flow.info, fromClient, bytes, packet, time) === false) flow.wanted = false;
+    },
+    gap: (packet, lostBytes) => {
+      if (flow.wanted) listener.gap(flow.info, fromClient, packet, lostBytes);
+    },
   };
 }
 
@@ -1050,6 +1057,7 @@ export class TcpTracker {
   private complete(flow: TcpFlow): void {
     flow.toServer?.finish(flow.lastPacket);
     flow.toClient?.finish(flow.lastPacket);
+    if (flow.wanted) this.listener?.end?.(flow.info);
     const c = flow.client;
     const s = flow.server;
     const scaling = c.windowScaleOffered !== null && s.windowScaleOffered !== null;
