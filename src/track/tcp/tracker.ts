@@ -90,7 +90,8 @@ export const TCP_REPLICA_BYTES = 1_500;
  * flow without its table slot, reassembly, unlisted transitions and ledger entries; its halves and
  * Wireshark's and Zeek's replicas (the sequence space a late packet needs) are most of it.
  * Measured in the tracker alone, marginal cost from 20,000 to 40,000 handshaken flows with data
- * each way, heap after GC: 3.5 KB each live, 3.2 KB each dormant.
+ * each way, heap after GC: 3.5 KB each live, 3.2 KB each dormant. A dormant flow of one packet
+ * keeps no replicas (TCP_REPLICA_BYTES less): 1.8 KB measured, live or dormant, for lone SYNs.
  */
 export const TCP_DORMANT_BYTES = 3_200;
 
@@ -524,7 +525,14 @@ export class TcpTracker {
    */
   private sleep(flow: TcpFlow): void {
     this.drop(flow);
+    // A flow of one packet (a lone SYN: most attempts) keeps that packet, not the replicas its row
+    // needs: a late packet rebuilds them by replaying it, exactly as at its second packet.
+    const first = flow.replicas === null ? flow.firstSegment : null;
     this.complete(flow);
+    if (first !== null) {
+      flow.replicas = null;
+      flow.firstSegment = first;
+    }
     this.releaseHeld(flow, { packet: this.latestPacket, time: this.latestTime }, false);
     // complete() gave up bytes held above a hole (a gap): a late segment is reassembled from
     // where delivery had got to.
@@ -534,7 +542,7 @@ export class TcpTracker {
     // A listed row holds the transitions anyway; an unlisted flow keeps none of its past ones.
     if (flow.row === null) flow.transitions = [];
     this.dormant.add(new DormantFlow(flow));
-    this.charge(flow, TCP_DORMANT_BYTES);
+    this.charge(flow, flow.replicas === null ? TCP_DORMANT_BYTES - TCP_REPLICA_BYTES : TCP_DORMANT_BYTES);
     if (this.dormant.size > this.maxFlows) this.forgetDormant();
   }
 
@@ -553,13 +561,13 @@ export class TcpTracker {
     this.dormant.delete(record);
     this.budget.refund(flow.charged);
     flow.charged = 0;
+    const replicas = flow.replay();
     this.makeRoom(pkt, TCP_FLOW_BYTES + TCP_REPLICA_BYTES);
     flow.touched = false;
     this.live.add(flow);
     this.charge(flow, TCP_FLOW_BYTES + TCP_REPLICA_BYTES);
     this.setTimer(flow);
     const fromClient = isFromClient(flow, ip.src, t.srcPort);
-    const replicas = flow.replay();
     const fwd = fromClient ? replicas.wsClient : replicas.wsServer;
     const newConnection = (t.flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN && fwd.baseSet && t.seq !== fwd.baseSeq;
     if (!newConnection) {

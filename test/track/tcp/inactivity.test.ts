@@ -66,6 +66,23 @@ describe('an attempt nobody answers ends after tcpAttemptTimeout', () => {
   });
 });
 
+describe('a lone SYN', () => {
+  it('goes dormant with its one packet, and a retry 8 s later continues it, analysed as tshark would', () => {
+    // Packet 1: a SYN. Packet 2, another flow at t=6: the SYN has been unanswered 6 s, past 5 s.
+    // Packet 3, t=8: the same SYN again (same ISN): flow 0 again, its second packet, which
+    // Wireshark flags as a retransmission (the record replays the first packet to rebuild it).
+    const a = new Conversation({ clientPort: 40000 });
+    const p1 = a.c('S');
+    const p2 = new Conversation({ clientPort: 40001, firstNumber: 2, start: a.time + 6 }).c('S');
+    a.number = 2;
+    a.time = p2.time;
+    const p3 = a.c('S', { seq: 1000, dt: 2 });
+    const { report, sink } = track([p1, p2, p3]);
+    expect(report.flows.map((f) => [f.id, f.firstPacket, f.lastPacket, f.packets, f.analysis.retransmissions])).toEqual([[0, 1, 3, 2, 1], [1, 2, 2, 1, 0]]);
+    expect(eventsOf(sink, 0)).toEqual(['hold client tcpHalfOpen @1', 'release client @2', 'hold client tcpHalfOpen @3']);
+  });
+});
+
 describe('an open connection ends after tcpInactivityTimeout', () => {
   // Flow 0: handshake (1-3), a request (4) and its answer (5), then 400 s of silence. Flow 1 opens at
   // t=0.005+350 (packets 6-8): flow 0 is 350 s silent, past 300 s, so packet 6 finalizes it. Then
