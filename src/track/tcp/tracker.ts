@@ -412,6 +412,11 @@ export class TcpTracker {
     return this.evictedOpen;
   }
 
+  /** Flows finalized by inactivity and kept for a late packet now. */
+  get dormantFlows(): number {
+    return this.dormant.size;
+  }
+
   /** Flows counted in the summary but not listed, beyond maxRecords. */
   get omittedFlows(): number {
     return this.omitted;
@@ -519,9 +524,11 @@ export class TcpTracker {
   }
 
   /**
-   * Finalizes a flow silent past its timeout: its row is written, its ends release what they held
-   * for it (statecap, like Zeek, takes the connection as gone), its table slot, reassembly and
-   * estimate are freed. A DormantFlow keeps what a late packet needs to continue it.
+   * Finalizes a flow silent past its timeout: its row is written, its table slot, reassembly and
+   * estimate are freed, and a DormantFlow keeps what a late packet needs to continue it. Its ends
+   * keep holding it in the ledger: an endpoint keeps an open connection however long it is silent
+   * (nothing in the capture closed it), and a restart in the silence would break a client that
+   * comes back on it. They release it when the record is forgotten, as at an eviction.
    */
   private sleep(flow: TcpFlow): void {
     this.drop(flow);
@@ -533,7 +540,6 @@ export class TcpTracker {
       flow.replicas = null;
       flow.firstSegment = first;
     }
-    this.releaseHeld(flow, { packet: this.latestPacket, time: this.latestTime }, false);
     // complete() gave up bytes held above a hole (a gap): a late segment is reassembled from
     // where delivery had got to.
     flow.resumeNext = { toServer: flow.toServer?.next ?? null, toClient: flow.toClient?.next ?? null };
@@ -548,9 +554,8 @@ export class TcpTracker {
 
   /**
    * A packet on the 4-tuple of a dormant flow continues it (tshark's tcp.stream goes on), with its
-   * id, sequence space and replicas; its ends hold their state again from this packet. A SYN with
-   * a new sequence number is a new connection instead (observe finalizes the flow at once, as for
-   * port reuse on a live flow): nothing is held again for it.
+   * id, sequence space, replicas and ledger entries. A SYN with a new sequence number is a new
+   * connection instead: observe finalizes the flow at once, as for port reuse on a live flow.
    */
   private wake(pkt: DecodedPacket & { tcp: TcpSegment }): TcpFlow | undefined {
     const ip = pkt.ip as NonNullable<DecodedPacket['ip']>;
@@ -561,19 +566,13 @@ export class TcpTracker {
     this.dormant.delete(record);
     this.budget.refund(flow.charged);
     flow.charged = 0;
-    const replicas = flow.replay();
-    this.makeRoom(pkt, TCP_FLOW_BYTES + TCP_REPLICA_BYTES);
+    // A record of one packet gets its replicas (and their charge) from this packet on, in observe.
+    const bytes = flow.replicas === null ? TCP_FLOW_BYTES : TCP_FLOW_BYTES + TCP_REPLICA_BYTES;
+    this.makeRoom(pkt, bytes);
     flow.touched = false;
     this.live.add(flow);
-    this.charge(flow, TCP_FLOW_BYTES + TCP_REPLICA_BYTES);
+    this.charge(flow, bytes);
     this.setTimer(flow);
-    const fromClient = isFromClient(flow, ip.src, t.srcPort);
-    const fwd = fromClient ? replicas.wsClient : replicas.wsServer;
-    const newConnection = (t.flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN && fwd.baseSet && t.seq !== fwd.baseSeq;
-    if (!newConnection) {
-      this.holdFor(flow, 'client', pkt);
-      this.holdFor(flow, 'server', pkt);
-    }
     return flow;
   }
 
@@ -584,6 +583,7 @@ export class TcpTracker {
     this.dormant.delete(record);
     this.budget.refund(record.flow.charged);
     record.flow.charged = 0;
+    this.releaseHeld(record.flow, { packet: this.latestPacket, time: this.latestTime }, true);
     this.sink.flow?.(this.evidenceOf(record.flow));
     return true;
   }
