@@ -1,6 +1,8 @@
 /**
  * The ledger of one endpoint: its live entries, running totals, and what it derives from them at
- * each settled moment (timeline, peaks, time-weighted mean, idle windows, worst moment).
+ * each settled moment (timeline, peaks, time-weighted mean, idle windows, worst moment). Entries
+ * changed by holds, releases and expiries make timeline points; bytes in flight alone (buffer
+ * events, most data packets) move the peaks, the mean and the current point's aggregates only.
  *
  * "Settled" means: after all events of one packet (or one batch of expiries). Peaks and timeline
  * points are taken only then, so the order in which a tracker emits the events of one packet
@@ -152,7 +154,9 @@ export class EndpointLedger {
     this.byteSeconds += this.settledBytes * Math.max(0, time - this.lastTime);
     this.lastTime = Math.max(this.lastTime, time);
     if (entries !== this.settledEntries || bytes !== this.settledBytes) {
-      this.timeline.record(time, packet, entries, bytes);
+      // A point when entries came, went or changed kind; bytes in flight alone only move its aggregates.
+      if (kindsChanged) this.timeline.record(time, packet, entries, bytes);
+      else this.timeline.recordBytes(time, packet, entries, bytes);
     }
     this.kindTimelines?.record(time, packet, this.kindEntries, this.kindBytes);
     if (this.peak === null || entries > this.peak.entries) {
@@ -193,7 +197,7 @@ export class EndpointLedger {
       const point = this.peakByKind[k];
       if (point !== null) peakByKind[kind] = point;
     });
-    const timeline = this.timeline.finish();
+    const timeline = this.timeline.finish(end);
     const idle = this.idle.finish(end);
     const verdict = endpointVerdict({ role: this.ref.role, kindsHeld: this.kindsHeld, spans: this.spans, evidence: this.evidence, otherRole });
     const none: LedgerPoint = { entries: 0, bytes: 0, time: null, packet: null };
@@ -229,7 +233,7 @@ export class EndpointLedger {
       timelineCompressed: timeline.compressed,
     };
     if (idle.omitted > 0) report.idleWindowsOmitted = idle.omitted;
-    if (this.kindTimelines !== null) report.timelineByKind = this.kindTimelines.finish();
+    if (this.kindTimelines !== null) report.timelineByKind = this.kindTimelines.finish(end);
     return report;
   }
 

@@ -23,7 +23,7 @@ import { endpointString } from '../flow/endpoint.js';
 import { costModelReport, LINUX_COST_MODEL, type CostModel } from './cost-model.js';
 import { EndpointLedger, KIND_INDEX } from './endpoint-ledger.js';
 import { entryKey, type LiveEntry } from './entry.js';
-import { STATE_KINDS, type BufferEvent, type EndpointRef, type HoldEvent, type ReleaseEvent, type StateSink } from './events.js';
+import { STATE_KINDS, type BufferEvent, type EndpointRef, type EntryHandle, type HoldEvent, type ReleaseEvent, type StateSink } from './events.js';
 import type { FlowEvidence, StateLossEvidence } from './evidence.js';
 import { attemptReport, serverNames, stateLossReport } from './roles.js';
 import { ExpiryQueue } from './expiry-queue.js';
@@ -141,7 +141,8 @@ export class StateLedger implements StateSink {
     this.time = now;
   }
 
-  hold(e: HoldEvent): void {
+  /** Returns the entry's handle (for bufferHeld): the same object as long as the entry lives. */
+  hold(e: HoldEvent): EntryHandle {
     this.advance(e.packet, e.time);
     const endpoint = this.endpointFor(e.endpoint);
     const key = entryKey(e.ref);
@@ -151,7 +152,7 @@ export class StateLedger implements StateSink {
     if (entry === undefined) {
       // Copy the ref: a tracker may reuse its event objects.
       const ref = e.ref.part === undefined ? { proto: e.ref.proto, id: e.ref.id } : { proto: e.ref.proto, id: e.ref.id, part: e.ref.part };
-      entry = { key, ref, kind: e.kind, kindIndex: KIND_INDEX[e.kind], entries, buffered: 0, until: null, generation: 0, live: true };
+      entry = { owner: endpoint, key, ref, kind: e.kind, kindIndex: KIND_INDEX[e.kind], entries, buffered: 0, until: null, generation: 0, live: true };
       endpoint.addEntry(entry);
     } else {
       endpoint.changeEntry(entry, e.kind, entries);
@@ -167,6 +168,7 @@ export class StateLedger implements StateSink {
     }
     endpoint.spans.onHold(e.ref, e.kind, entries, created, e.packet, this.time ?? e.time);
     this.markDirty(endpoint);
+    return entry as unknown as EntryHandle;
   }
 
   release(e: ReleaseEvent): void {
@@ -185,6 +187,16 @@ export class StateLedger implements StateSink {
     if (endpoint === undefined || entry === undefined) return; // bytes of an entry nobody holds
     endpoint.setBuffered(entry, nonNegative(e.bytes));
     this.markDirty(endpoint);
+  }
+
+  /** `buffer` through the handle a hold returned: no lookup, no event object. */
+  bufferHeld(handle: EntryHandle, bytes: number, time: number, packet: number): void {
+    this.advance(packet, time);
+    const entry = handle as unknown as LiveEntry;
+    if (!entry.live) return; // released or expired since: as for an unknown ref
+    const endpoint = entry.owner;
+    endpoint.setBuffered(entry, nonNegative(bytes));
+    if (!endpoint.dirty) this.markDirty(endpoint);
   }
 
   /** A tracker is done with a flow: what it showed goes to both ends (the server side creates the destination if new). */
