@@ -69,7 +69,12 @@ export class EndpointLedger {
   private kindsTouched = false;
 
   private peak: LedgerPoint | null = null;
-  private peakBytes: LedgerPoint | null = null;
+  /** The moment of most bytes, as numbers: it moves with bytes in flight, so no object per new maximum. */
+  private peakBytesSeen = false;
+  private peakBytesEntries = 0;
+  private peakBytesBytes = 0;
+  private peakBytesTime = 0;
+  private peakBytesPacket = 0;
   private readonly peakByKind: (LedgerPoint | null)[] = new Array<LedgerPoint | null>(KIND_COUNT).fill(null);
   /** Integral of bytes over time since lastTime. */
   private byteSeconds = 0;
@@ -163,7 +168,13 @@ export class EndpointLedger {
       this.peak = { entries, bytes, time, packet };
       this.worst?.notePeak(this.live);
     }
-    if (this.peakBytes === null || bytes > this.peakBytes.bytes) this.peakBytes = { entries, bytes, time, packet };
+    if (!this.peakBytesSeen || bytes > this.peakBytesBytes) {
+      this.peakBytesSeen = true;
+      this.peakBytesEntries = entries;
+      this.peakBytesBytes = bytes;
+      this.peakBytesTime = time;
+      this.peakBytesPacket = packet;
+    }
     if (kindsTouched) {
       for (let k = 0; k < KIND_COUNT; k++) {
         const n = this.kindEntries[k];
@@ -220,7 +231,9 @@ export class EndpointLedger {
       reasons: verdict.reasons,
       stickyRouting: verdict.stickyRouting,
       peak,
-      peakBytes: this.peakBytes ?? none,
+      peakBytes: this.peakBytesSeen
+        ? { entries: this.peakBytesEntries, bytes: this.peakBytesBytes, time: this.peakBytesTime, packet: this.peakBytesPacket }
+        : none,
       peakByKind,
       meanBytes,
       atEnd: { entries: this.settledEntries, bytes: this.settledBytes },
@@ -239,7 +252,7 @@ export class EndpointLedger {
 
   /** Peak bytes for sorting endpoints. */
   get peakByteCount(): number {
-    return this.peakBytes?.bytes ?? 0;
+    return this.peakBytesSeen ? this.peakBytesBytes : 0;
   }
 
   private account(entry: LiveEntry, sign: 1 | -1): void {
