@@ -26,6 +26,7 @@ export function decodePacket(record: CaptureRecord, options?: DecodeOptions): De
     linkType: record.linkType,
     vlans: undefined,
     tunnels: undefined,
+    tunnelDatagrams: undefined,
     ip: undefined,
     tcp: undefined,
     udp: undefined,
