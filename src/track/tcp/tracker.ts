@@ -670,6 +670,7 @@ export class TcpTracker {
       if (half.heldKind !== 'tcpTimeWait') open = true;
       this.sink.release({ endpoint: side === 'client' ? flow.clientRef : flow.serverRef, ref: flow.ref, time: at.time, packet: at.packet });
       half.heldKind = null;
+      half.ledgerEntry = null;
     }
     return open;
   }
@@ -1017,16 +1018,16 @@ export class TcpTracker {
       if (half.heldKind !== null) {
         this.sink.release({ endpoint, ref: flow.ref, time: pkt.time, packet: pkt.number });
         half.heldKind = null;
+        half.ledgerEntry = null;
       }
       return;
     }
     if (kind === half.heldKind) return;
     half.heldKind = kind;
-    if (kind === 'tcpTimeWait') {
-      this.sink.hold({ endpoint, ref: flow.ref, kind, time: pkt.time, packet: pkt.number, until: pkt.time + this.timeWait });
-    } else {
-      this.sink.hold({ endpoint, ref: flow.ref, kind, time: pkt.time, packet: pkt.number });
-    }
+    const handle = kind === 'tcpTimeWait'
+      ? this.sink.hold({ endpoint, ref: flow.ref, kind, time: pkt.time, packet: pkt.number, until: pkt.time + this.timeWait })
+      : this.sink.hold({ endpoint, ref: flow.ref, kind, time: pkt.time, packet: pkt.number });
+    half.ledgerEntry = handle ?? null;
   }
 
   /** Buffer events: each endpoint's unacknowledged sent bytes plus out-of-order bytes it holds. */
@@ -1035,12 +1036,19 @@ export class TcpTracker {
     const serverBytes = flow.server.bytesInFlight() + (flow.toServer?.held ?? 0);
     if (clientBytes !== flow.client.bufferedReported) {
       flow.client.bufferedReported = clientBytes;
-      this.sink.buffer(fillBuffer(flow.clientRef, flow.ref, clientBytes, pkt));
+      this.reportBuffer(flow.client, flow.clientRef, flow.ref, clientBytes, pkt);
     }
     if (serverBytes !== flow.server.bufferedReported) {
       flow.server.bufferedReported = serverBytes;
-      this.sink.buffer(fillBuffer(flow.serverRef, flow.ref, serverBytes, pkt));
+      this.reportBuffer(flow.server, flow.serverRef, flow.ref, serverBytes, pkt);
     }
+  }
+
+  /** Through the ledger entry's handle when there is one (no lookup, no event), else as an event. */
+  private reportBuffer(half: TcpHalf, endpoint: EndpointRef, ref: EntryRef, bytes: number, pkt: DecodedPacket): void {
+    const handle = half.ledgerEntry;
+    if (handle !== null && this.sink.bufferHeld !== undefined) this.sink.bufferHeld(handle, bytes, pkt.time, pkt.number);
+    else this.sink.buffer(fillBuffer(endpoint, ref, bytes, pkt));
   }
 
   // ---------------------------------------------------------------- report
