@@ -32,6 +32,7 @@ import { register as registerExport } from './commands/export.js';
 import { register as registerSql } from './commands/sql.js';
 import { DEFAULT_MAX_STATE_MB } from '../track/memory-budget.js';
 import { AnalysisPool } from '../batch/pool.js';
+import { limitHeapGrowth } from './heap-growth.js';
 
 /** --jobs: worker threads for batches of captures; null for one (everything in-process). */
 let pool: AnalysisPool | null = null;
@@ -369,4 +370,5 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   // `statecap ... | head` closes the pipe early: not an error of ours.
   if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
 });
+limitHeapGrowth();
 await main(process.argv);
