@@ -11,12 +11,12 @@ import { setFlagsFromString } from 'node:v8';
 
 export const HEAP_GROWING_PERCENT = 100;
 
-/** Whether the user set the growth themselves, on node's command line or in NODE_OPTIONS. */
-export function userChoseHeapGrowth(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
-  return [...execArgv, nodeOptions ?? ''].some((a) => /--heap[-_]growing[-_]percent/.test(a));
+/** Whether the user set the growth themselves on node's command line (NODE_OPTIONS refuses it). */
+export function userChoseHeapGrowth(execArgv: readonly string[]): boolean {
+  return execArgv.some((a) => /^--heap[-_]growing[-_]percent/.test(a));
 }
 
 /** Sets the growth unless the user chose their own. */
 export function limitHeapGrowth(): void {
-  if (!userChoseHeapGrowth(process.execArgv, process.env.NODE_OPTIONS)) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  if (!userChoseHeapGrowth(process.execArgv)) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
