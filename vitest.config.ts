@@ -16,5 +16,8 @@ export default defineConfig({
     // the CLI tests wait for their child processes. One more worker than cores keeps both cores busy
     // (measured on 2 cores: about a third less wall time than one worker).
     maxWorkers: availableParallelism() + 1,
+    // As many kept as started: with fewer, tinypool retires idle threads, and a retirement racing a
+    // new file fails the run with "Terminating worker thread" (seen here; vitest issue 8133).
+    minWorkers: availableParallelism() + 1,
   },
 });
