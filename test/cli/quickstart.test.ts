@@ -7,8 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/schema.js';
-import { spawn } from 'node:child_process';
-import { fixture, ROOT, statecapAsync as statecap, type CliResult } from './run.js';
+import { fixture, ROOT, spawnText, statecapAsync as statecap, type CliResult } from './run.js';
 
 async function analyzeJson(...args: string[]): Promise<Report> {
   const r = await statecap(['analyze', '--format', 'json', fixture('quickstart.pcap'), ...args]);
@@ -17,17 +16,7 @@ async function analyzeJson(...args: string[]): Promise<Report> {
 }
 
 /** `node --input-type=module -e CODE` from the repository root. */
-function nodeModule(code: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    p.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    p.on('error', reject);
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const nodeModule = (code: string): Promise<CliResult> => spawnText(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT });
 
 const IMPORT_BY_NAME = "import { analyzeCapture } from 'statecap'; const r = await analyzeCapture('fixtures/quickstart.pcap'); console.log(r.tcp.flows.length, r.dns.summary.queries);";
 

@@ -1,5 +1,5 @@
 /** Runs the built CLI (the bundled bin, dist/cli/statecap.js) as a child process, as a user or CI job would. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,10 +14,10 @@ export function statecap(args: string[], input?: Buffer | string, env: Record<st
   return { status: p.status, stdout: p.stdout, stderr: p.stderr };
 }
 
-/** The same run as a promise, so a test file's independent spawns run side by side. */
-export function statecapAsync(args: string[], input?: Buffer | string, env: Record<string, string> = {}): Promise<CliResult> {
+/** A child process as a promise: its exit status and its standard output and error as text. */
+export function spawnText(command: string, args: string[], options: SpawnOptions = {}, input?: Buffer | string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
+    const child = spawn(command, args, { ...options, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
@@ -27,6 +27,11 @@ export function statecapAsync(args: string[], input?: Buffer | string, env: Reco
     child.stdin.on('error', () => {}); // the CLI may exit before reading all of it
     child.stdin.end(input);
   });
+}
+
+/** The same run as `statecap` as a promise, so a test file's independent spawns run side by side. */
+export function statecapAsync(args: string[], input?: Buffer | string, env: Record<string, string> = {}): Promise<CliResult> {
+  return spawnText(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } }, input);
 }
 
 export function fixture(name: string): string {

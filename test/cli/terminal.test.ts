@@ -2,26 +2,21 @@
  * Colour and the progress line (issue 15): FORCE_COLOR=0 and NO_COLOR are honoured on a terminal,
  * --color always|never|auto and --no-color override, and nothing is erased that was never drawn.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { colorFor, progressLine } from '../../src/cli/terminal.js';
-import { fixture, statecapAsync as statecap, ROOT } from './run.js';
+import { fixture, spawnText, statecapAsync as statecap, ROOT } from './run.js';
 
 const ESC = '\u001b';
 const Q = fixture('quickstart.pcap');
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
 /** Runs the CLI (the bundled bin) on a pseudo-terminal (util-linux `script`), stdout and stderr both on it; async, so the runs go side by side. */
-function onTerminal(args: string, env: Record<string, string>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('script', ['-qc', `${process.execPath} dist/cli/statecap.js ${args}`, '/dev/null'], {
-      cwd: ROOT, env: { PATH: process.env.PATH ?? '', TERM: 'xterm', ...env }, stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let stdout = '';
-    p.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    p.on('error', reject);
-    p.on('close', () => resolve(stdout));
+async function onTerminal(args: string, env: Record<string, string>): Promise<string> {
+  const p = await spawnText('script', ['-qc', `${process.execPath} dist/cli/statecap.js ${args}`, '/dev/null'], {
+    cwd: ROOT, env: { PATH: process.env.PATH ?? '', TERM: 'xterm', ...env },
   });
+  return p.stdout;
 }
 
 describe('colour', () => {
