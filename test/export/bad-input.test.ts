@@ -53,8 +53,8 @@ describe.concurrent('statecap export refuses a folder that is not its own', () =
   });
 });
 
-// Up to four processes one after another, three of them DuckDB exports, beside the file's other
-// tests: on a loaded 2-core machine that passed the default 20 s once (a hang still fails at 60 s).
+// Two exports one after the other, then three sql runs (each process loads DuckDB), beside the
+// file's other tests: on a loaded 2-core machine that passed the default 20 s once (a hang still fails at 60 s).
 describe.concurrent('statecap export with captures that fail', { timeout: 60_000 }, () => {
   it('gives each its captures row with the error, exports the others, exit 2', async () => {
     const notCapture = join(dir, 'notes.txt');
