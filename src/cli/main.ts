@@ -19,7 +19,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { HTML_DEFAULTS, HTML_LADDER_PACKETS, renderHtml } from '../report/html/html.js';
 import { writeStateSvgs } from './svg-dir.js';
 import { ndjsonRecords } from '../report/ndjson.js';
-import { ChunkedWriter, writeJson, type JsonOutput } from '../report/json-writer.js';
+import { ChunkedWriter, DEFAULT_CHUNK_SIZE, writeJson, type JsonOutput } from '../report/json-writer.js';
 import { register as registerCheck } from './commands/check.js';
 import { register as registerGrade } from './commands/grade.js';
 import { register as registerMetrics } from './commands/metrics.js';
@@ -156,7 +156,8 @@ function streamingWriter(format: Format, view: 'analyze' | 'state', out: JsonOut
  * than after a long analysis (or as an unhandled 'error' event).
  */
 async function openOutput(path: string): Promise<WriteStream> {
-  const out = createWriteStream(path);
+  // Room for a few of the JSON writer's 1 MiB chunks: the next is built while the last is written.
+  const out = createWriteStream(path, { highWaterMark: 4 * DEFAULT_CHUNK_SIZE });
   try {
     await once(out, 'open');
   } catch (e) {
