@@ -15,22 +15,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-fixtures/conversations.pcap}
-work=$(mktemp -d)
+. scripts/record/lib.sh
 addr=127.0.0.4
 
-cat > "$work/nginx.conf" <<CONF
-user root; daemon off; pid $work/nginx.pid; error_log $work/error.log; worker_processes 1;
-events { worker_connections 64; }
-http {
+nginx_conf "
   access_log off; default_type text/plain;
   server {
     listen $addr:8080; root $work/www;
-    location = /login { add_header Set-Cookie "SID=f3a9c2e1d4b5a6978877; Path=/; HttpOnly"; return 200 "welcome\n"; }
-    location = /account { return 200 "your account\n"; }
+    location = /login { add_header Set-Cookie \"SID=f3a9c2e1d4b5a6978877; Path=/; HttpOnly\"; return 200 \"welcome\n\"; }
+    location = /account { return 200 \"your account\n\"; }
   }
-  server { listen $addr:8081; location /api/ { return 200 "[]\n"; } }
-}
-CONF
+  server { listen $addr:8081; location /api/ { return 200 \"[]\n\"; } }
+"
 mkdir -p "$work/www" "$work/plain"
 printf 'page one\n' > "$work/www/one.txt"; printf 'page two\n' > "$work/www/two.txt"
 printf 'hello over HTTP/1.0\n' > "$work/plain/hello.txt"
@@ -71,9 +67,7 @@ PY
 udp_pid=$!
 sleep 1
 
-tcpdump -i lo -U -s 0 -w "$out" "host $addr" >"$work/tcpdump.log" 2>&1 &
-cap_pid=$!
-sleep 1
+start_capture "host $addr"
 
 curl -s -c "$work/jar" "http://$addr:8080/login?next=home" >/dev/null
 curl -s -b "$work/jar" "http://$addr:8080/account" >/dev/null
@@ -113,8 +107,4 @@ for seq in range(1, 4):
 PY
 sleep 1
 
-kill "$cap_pid"; wait "$cap_pid" 2>/dev/null || true
-kill "$web_pid" "$h10_pid" "$udp_pid" 2>/dev/null || true
-wait 2>/dev/null || true
-rm -rf "$work"
-echo "wrote $out ($(stat -c %s "$out") bytes)"
+finish_capture "$web_pid" "$h10_pid" "$udp_pid"

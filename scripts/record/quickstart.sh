@@ -7,15 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-fixtures/quickstart.pcap}
-work=$(mktemp -d)
+. scripts/record/lib.sh
 addr=127.0.0.2
 
-cat > "$work/nginx.conf" <<CONF
-user root; daemon off; pid $work/nginx.pid; error_log $work/error.log; worker_processes 1;
-events { worker_connections 64; }
-http { access_log off; server { listen $addr:8080; root $work/www; } }
-CONF
-mkdir -p "$work/www"; printf 'hello from statecap\n' > "$work/www/index.html"
+nginx_conf " access_log off; server { listen $addr:8080; root $work/www; } "
 
 dnsmasq --no-daemon --port=53 --listen-address=$addr --bind-interfaces --no-resolv --no-hosts \
   --address=/example.test/$addr --local=/invalid/ --pid-file="$work/dnsmasq.pid" >"$work/dnsmasq.log" 2>&1 &
@@ -24,9 +19,7 @@ nginx -c "$work/nginx.conf" &
 web_pid=$!
 sleep 0.5
 
-tcpdump -i lo -U -s 0 -w "$out" "host $addr or host 127.0.0.3" >"$work/tcpdump.log" 2>&1 &
-cap_pid=$!
-sleep 1
+start_capture "host $addr or host 127.0.0.3"
 
 dig +tries=1 +time=2 @$addr example.test A >/dev/null
 curl -s "http://$addr:8080/" >/dev/null
@@ -38,8 +31,4 @@ dig +tries=1 +time=2 @$addr nonexistent.invalid A >/dev/null || true
 dig +tries=1 +time=1 @127.0.0.3 example.test A >/dev/null || true
 sleep 1
 
-kill "$cap_pid"; wait "$cap_pid" 2>/dev/null || true
-kill "$dns_pid" "$web_pid" 2>/dev/null || true
-wait 2>/dev/null || true
-rm -rf "$work"
-echo "wrote $out ($(stat -c %s "$out") bytes)"
+finish_capture "$dns_pid" "$web_pid"

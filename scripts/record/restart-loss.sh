@@ -12,21 +12,14 @@ cd "$(dirname "$0")/../.."
 out=$(realpath -m "${1:-fixtures/restart-loss.pcap}")
 # shellcheck source=netns.sh
 . scripts/record/netns.sh "$out"
-work=$(mktemp -d)
+. scripts/record/lib.sh
 
-cat > "$work/nginx.conf" <<CONF
-user root; daemon off; pid $work/nginx.pid; error_log $work/error.log; worker_processes 1;
-events { worker_connections 64; }
-http { access_log off; keepalive_timeout 60s; server { listen 127.0.0.2:8080; root $work/www; } }
-CONF
-mkdir -p "$work/www"; printf 'hello from statecap\n' > "$work/www/index.html"
+nginx_conf " access_log off; keepalive_timeout 60s; server { listen 127.0.0.2:8080; root $work/www; } "
 nginx -c "$work/nginx.conf" &
 web_pid=$!
 sleep 0.5
 
-tcpdump -i lo -U -s 0 -w "$out" "not arp" >"$work/tcpdump.log" 2>&1 &
-cap_pid=$!
-sleep 1
+start_capture "not arp"
 
 # The client: request, 3 s idle (the restart happens then), request again on the same connection.
 python3 - <<'PY' &
@@ -64,8 +57,4 @@ web_pid=$!
 wait "$client_pid"
 sleep 1
 
-kill "$cap_pid"; wait "$cap_pid" 2>/dev/null || true
-kill "$web_pid" 2>/dev/null || true
-wait 2>/dev/null || true
-rm -rf "$work"
-echo "wrote $out ($(stat -c %s "$out") bytes)"
+finish_capture "$web_pid"

@@ -13,16 +13,11 @@ cd "$(dirname "$0")/../.."
 out=$(realpath -m "${1:-fixtures/verdicts.pcap}")
 # shellcheck source=netns.sh
 . scripts/record/netns.sh "$out"
-work=$(mktemp -d)
+. scripts/record/lib.sh
 
-cat > "$work/nginx.conf" <<CONF
-user root; daemon off; pid $work/nginx.pid; error_log $work/error.log; worker_processes 1;
-events { worker_connections 64; }
-http { access_log off; keepalive_timeout 60s;
+nginx_conf " access_log off; keepalive_timeout 60s;
   server { listen 127.0.0.2:8080; root $work/www; }
-  server { listen 127.0.0.2:8081; root $work/www; } }
-CONF
-mkdir -p "$work/www"; printf 'hello from statecap\n' > "$work/www/index.html"
+  server { listen 127.0.0.2:8081; root $work/www; } "
 
 dnsmasq --no-daemon --port=53 --listen-address=127.0.0.4 --bind-interfaces --no-resolv --no-hosts \
   --address=/example.test/127.0.0.2 --pid-file="$work/dnsmasq.pid" >"$work/dnsmasq.log" 2>&1 &
@@ -31,9 +26,7 @@ nginx -c "$work/nginx.conf" &
 web_pid=$!
 sleep 0.5
 
-tcpdump -i lo -U -s 0 -w "$out" "not arp" >"$work/tcpdump.log" 2>&1 &
-cap_pid=$!
-sleep 1
+start_capture "not arp"
 
 # HTTP/1.0: nginx answers and closes each connection (it closes first: TIME-WAIT on the server).
 for i in 1 2 3; do
@@ -67,8 +60,4 @@ sleep 0.5
 dig +tcp +tries=1 +time=2 -b 127.0.0.8 @127.0.0.4 www.example.test A >/dev/null
 sleep 1
 
-kill "$cap_pid"; wait "$cap_pid" 2>/dev/null || true
-kill "$dns_pid" "$web_pid" 2>/dev/null || true
-wait 2>/dev/null || true
-rm -rf "$work"
-echo "wrote $out ($(stat -c %s "$out") bytes)"
+finish_capture "$dns_pid" "$web_pid"

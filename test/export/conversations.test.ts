@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/schema.js';
 import { TABLES } from '../../src/export/tables.js';
 import { ROOT } from '../cli/run.js';
-import { readBack, statecap, type ReadBack, type Run } from './run.js';
+import { big, readBack, statecap, us, type ReadBack, type Run } from './run.js';
 
 const FIXTURE = 'fixtures/conversations.pcap';
 const hasEditcap = spawnSync('editcap', ['-v']).status === 0;
@@ -53,8 +53,6 @@ afterAll(() => {
 
 const rows = (sql: string): Promise<Record<string, unknown>[]> => db.rows(sql);
 const file = (folder: string, table: string): string => `'${join(folder, `${table}.parquet`)}'`;
-const us = (seconds: number): bigint => BigInt(Math.round(seconds * 1e6));
-const big = (n: number | null): bigint | null => (n === null ? null : BigInt(n));
 /** "address:port" (the fixture is IPv4) or a bare address (ICMP). */
 const split = (e: string): { ip: string; port: number | null } => {
   const [ip, port] = e.split(':');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/schema.js';
 import { ROOT } from '../cli/run.js';
-import { readBack, statecap, type ReadBack, type Run } from './run.js';
+import { big, readBack, statecap, us, type ReadBack, type Run } from './run.js';
 
 /** The committed fixtures (named, so that the hand-written numbers below stay theirs), in the order given to both commands. */
 const FIXTURES = ['dns-icmp', 'dns-tc-retry', 'dns-udp-tcp', 'dns-unanswered', 'quic-loopback', 'quickstart'].map((f) => `fixtures/${f}.pcap`);
@@ -38,9 +38,6 @@ afterAll(() => {
 const rows = (sql: string): Promise<Record<string, unknown>[]> => db.rows(sql);
 
 const file = (table: string): string => `'${join(out, `${table}.parquet`)}'`;
-/** Report times are float seconds; the export stores microseconds. */
-const us = (seconds: number | null): bigint | null => (seconds === null ? null : BigInt(Math.round(seconds * 1e6)));
-const big = (n: number | null): bigint | null => (n === null ? null : BigInt(n));
 
 /** Expected rows of a child list, each with its capture's id (1-based input position) and path. */
 function expected<T>(list: (r: Report) => T[], row: (x: T, r: Report) => Record<string, unknown>): Record<string, unknown>[] {

@@ -35,3 +35,13 @@ export async function readBack(): Promise<ReadBack> {
     },
   };
 }
+
+/** Report times are float seconds; the export stores microseconds. */
+export function us(seconds: number): bigint;
+export function us(seconds: number | null): bigint | null;
+export function us(seconds: number | null): bigint | null {
+  return seconds === null ? null : BigInt(Math.round(seconds * 1e6));
+}
+
+/** A report count as the BIGINT DuckDB reads back. */
+export const big = (n: number | null): bigint | null => (n === null ? null : BigInt(n));

@@ -8,7 +8,7 @@ import dnsPacket from 'dns-packet';
 import { writePcap, writePcapng, type WrittenPacket } from '../helpers/capture-file.js';
 import { concat, hex, tcpFrame, udpFrame } from '../helpers/packets.js';
 import { clientHello, cryptoFrame, initialPacket } from '../helpers/quic.js';
-import { analyzeBytes, expectReport, scratch } from './analyze.js';
+import { analyzeBytes, expectReport, scratch } from '../helpers/analyze.js';
 import { OPEN_FINDINGS } from './open-findings.js';
 
 const dir = scratch();

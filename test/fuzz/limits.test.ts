@@ -7,24 +7,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import dnsPacket from 'dns-packet';
 import { writePcap, type WrittenPacket } from '../helpers/capture-file.js';
-import { ethernet, ipv4, tcpFrame, udpFrame } from '../helpers/packets.js';
-import { clientHello, cryptoFrame, initialPacket } from '../helpers/quic.js';
-import { analyzeBytes, expectReport, scratch } from './analyze.js';
-import { AT, T, clientAddress, patch, unansweredDnsQueries } from './frames.js';
+import { ethernet, ipv4, udpFrame } from '../helpers/packets.js';
+import { analyzeBytes, expectReport, scratch } from '../helpers/analyze.js';
+import { AT, T, patch, quicInitialFlood, synFlood, unansweredDnsQueries } from './frames.js';
 
 const dir = scratch();
 afterAll(() => dir.cleanup());
 
 describe('a SYN flood: 5,000 half-open connections with --max-flows 1000', () => {
   // Each client sends a SYN and the server answers SYN-ACK; no client ever completes the handshake.
-  const syn = tcpFrame({ src: '10.0.0.1', dst: '192.0.2.1', srcPort: 40000, dstPort: 80, seq: 0, flags: 'S' });
-  const synAck = tcpFrame({ src: '192.0.2.1', dst: '10.0.0.1', srcPort: 80, dstPort: 40000, seq: 0, ack: 0, flags: 'SA' });
-  const packets: WrittenPacket[] = [];
-  for (let i = 0; i < 5000; i++) {
-    const isn = (i * 7919) >>> 0;
-    packets.push({ time: T + i * 1e-4, data: patch(syn, [[AT.IP_SRC, 4, clientAddress(i)], [AT.TCP_SEQ, 4, isn]]) });
-    packets.push({ time: T + i * 1e-4 + 5e-5, data: patch(synAck, [[AT.IP_DST, 4, clientAddress(i)], [AT.TCP_SEQ, 4, 0x10000 + i], [AT.TCP_ACK, 4, isn + 1]]) });
-  }
+  const packets = synFlood(5000);
 
   // Analyzed once for the two tests that read the same report.
   let atCap: Promise<ReturnType<typeof expectReport>> | null = null;
@@ -119,19 +111,8 @@ describe('5,000 unanswered DNS queries with --max-pending-dns 1000', () => {
 describe('QUIC Initials with random connection IDs, --max-quic-connections 100', () => {
   it('300 Initials open 300 connections, 200 of them evicted', async () => {
     // A deterministic "random" DCID per Initial (a 32-bit LCG), each from its own client address.
-    let state = 12345;
-    const next = (): number => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return state; };
-    const hello = cryptoFrame(0, clientHello({ serverName: 'flood.example' }));
-    const packets: WrittenPacket[] = [];
-    const dcids = new Set<string>();
-    for (let i = 0; i < 300; i++) {
-      const dcid = new Uint8Array(8);
-      new DataView(dcid.buffer).setUint32(0, next());
-      new DataView(dcid.buffer).setUint32(4, next());
-      dcids.add(Buffer.from(dcid).toString('hex'));
-      const payload = initialPacket({ side: 'client', dcid, scid: Uint8Array.of(1, 2, 3, 4), frames: hello, padTo: 1200 });
-      packets.push({ time: T + i * 1e-3, data: patch(udpFrame({ src: '10.0.0.1', dst: '192.0.2.1', srcPort: 50000, dstPort: 443, payload }), [[AT.IP_SRC, 4, clientAddress(i)]]) });
-    }
+    const { packets, dcids: ids } = quicInitialFlood(300, 12345);
+    const dcids = new Set(ids);
     expect(dcids.size).toBe(300);
     const r = expectReport(await analyzeBytes(dir, 'quic-flood.pcap', writePcap(packets), { maxQuicConnections: 100 }));
     expect(r.limits.maxQuicConnections).toBe(100);

@@ -5,11 +5,9 @@
  * The expected counts are derived from those estimates and a budget of 1 MB (1,048,576 bytes).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { writePcap, type WrittenPacket } from '../helpers/capture-file.js';
-import { tcpFrame, udpFrame } from '../helpers/packets.js';
-import { clientHello, cryptoFrame, initialPacket } from '../helpers/quic.js';
-import { analyzeBytes, expectReport, scratch } from './analyze.js';
-import { AT, T, clientAddress, patch, unansweredDnsQueries } from './frames.js';
+import { writePcap } from '../helpers/capture-file.js';
+import { analyzeBytes, expectReport, scratch } from '../helpers/analyze.js';
+import { quicInitialFlood, synFlood, unansweredDnsQueries } from './frames.js';
 import { TCP_FLOW_BYTES, TCP_REPLICA_BYTES } from '../../src/track/tcp/tracker.js';
 import { PENDING_DNS_BYTES } from '../../src/track/dns/matcher.js';
 import { QUIC_CONNECTION_BYTES } from '../../src/track/quic/tracker.js';
@@ -19,14 +17,7 @@ afterAll(() => dir.cleanup());
 const MB = 1 << 20;
 
 describe('--max-state-mb 1 on a SYN flood of 5,000 SYN / SYN-ACK pairs', () => {
-  const syn = tcpFrame({ src: '10.0.0.1', dst: '192.0.2.1', srcPort: 40000, dstPort: 80, seq: 0, flags: 'S' });
-  const synAck = tcpFrame({ src: '192.0.2.1', dst: '10.0.0.1', srcPort: 80, dstPort: 40000, seq: 0, ack: 0, flags: 'SA' });
-  const packets: WrittenPacket[] = [];
-  for (let i = 0; i < 5000; i++) {
-    const isn = (i * 7919) >>> 0;
-    packets.push({ time: T + i * 1e-4, data: patch(syn, [[AT.IP_SRC, 4, clientAddress(i)], [AT.TCP_SEQ, 4, isn]]) });
-    packets.push({ time: T + i * 1e-4 + 5e-5, data: patch(synAck, [[AT.IP_DST, 4, clientAddress(i)], [AT.TCP_SEQ, 4, 0x10000 + i], [AT.TCP_ACK, 4, isn + 1]]) });
-  }
+  const packets = synFlood(5000);
 
   it('keeps as many flows as fit in the budget and counts every other one as evicted for memory', async () => {
     // Each flow costs TCP_FLOW_BYTES at its SYN and TCP_REPLICA_BYTES more at its SYN-ACK (4,500
@@ -71,17 +62,7 @@ describe('--max-state-mb 1 on 5,000 unanswered DNS queries', () => {
 
 describe('--max-state-mb 1 on 600 QUIC Initials with random connection IDs', () => {
   it('keeps 1 MB / QUIC_CONNECTION_BYTES connections, evicts the rest', async () => {
-    let state = 54321;
-    const next = (): number => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return state; };
-    const hello = cryptoFrame(0, clientHello({ serverName: 'flood.example' }));
-    const packets: WrittenPacket[] = [];
-    for (let i = 0; i < 600; i++) {
-      const dcid = new Uint8Array(8);
-      new DataView(dcid.buffer).setUint32(0, next());
-      new DataView(dcid.buffer).setUint32(4, next());
-      const payload = initialPacket({ side: 'client', dcid, scid: Uint8Array.of(1, 2, 3, 4), frames: hello, padTo: 1200 });
-      packets.push({ time: T + i * 1e-3, data: patch(udpFrame({ src: '10.0.0.1', dst: '192.0.2.1', srcPort: 50000, dstPort: 443, payload }), [[AT.IP_SRC, 4, clientAddress(i)]]) });
-    }
+    const { packets } = quicInitialFlood(600, 54321);
     const kept = Math.floor(MB / QUIC_CONNECTION_BYTES);
     expect(kept).toBe(419);
     const r = expectReport(await analyzeBytes(dir, 'quic-budget.pcap', writePcap(packets), { maxStateMb: 1 }));

@@ -10,7 +10,7 @@ import { analyzeCapture, type AnalyzeOptions } from '../../src/pipeline.js';
 import type { AnyReport } from '../../src/report/schema.js';
 import { writePcap, writePcapng, type WrittenPacket } from '../helpers/capture-file.js';
 import { tcpFrame } from '../helpers/packets.js';
-import { isReport, scratch } from './analyze.js';
+import { isReport, scratch } from '../helpers/analyze.js';
 
 const dir = scratch();
 afterAll(() => dir.cleanup());

@@ -5,28 +5,21 @@
  * until the server answers) until CLOSED; the active closer holds TIME-WAIT for 60 s; DNS state
  * lives from query to response or the 5 s timeout; QUIC state from the Initial each side sends.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import dnsPacket from 'dns-packet';
-import { analyzeCapture, type AnalyzeOptions } from '../../src/pipeline.js';
+import type { AnalyzeOptions } from '../../src/pipeline.js';
 import type { EndpointReport, Report } from '../../src/report/schema.js';
-import { writePcap, type WrittenPacket } from '../helpers/capture-file.js';
+import type { WrittenPacket } from '../helpers/capture-file.js';
+import { analyzePackets, scratch } from '../helpers/analyze.js';
 import { tcpFrame, udpFrame } from '../helpers/packets.js';
 import { clientHello, cryptoFrame, hex, initialPacket, longPacket, serverHello } from '../helpers/quic.js';
 
 const T = 1_700_000_000;
-const dir = mkdtempSync(join(tmpdir(), 'statecap-state-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratch('statecap-state-');
+afterAll(() => dir.cleanup());
 
-async function analyze(name: string, packets: WrittenPacket[], options: AnalyzeOptions = {}): Promise<Report> {
-  const path = join(dir, name);
-  writeFileSync(path, writePcap(packets));
-  const report = await analyzeCapture(path, options);
-  if (!('tcp' in report)) throw new Error(`analyzeCapture failed: ${report.error}`);
-  return report;
-}
+const analyze = (name: string, packets: WrittenPacket[], options: AnalyzeOptions = {}): Promise<Report> =>
+  analyzePackets(dir, name, packets, options);
 
 function endpoint(report: Report, name: string): EndpointReport {
   const found = report.endpoints.find((e) => e.endpoint === name);

@@ -7,28 +7,21 @@
  * - TIME-WAIT counts in entries but never makes anything stateful nor closes a restart-safe window;
  * - resets of established connections the sender had not closed are state losses; others are not.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import dnsPacket from 'dns-packet';
-import { analyzeCapture, type AnalyzeOptions } from '../../src/pipeline.js';
+import type { AnalyzeOptions } from '../../src/pipeline.js';
 import type { Report } from '../../src/report/schema.js';
 import { named } from './named.js';
-import { writePcap, type WrittenPacket } from '../helpers/capture-file.js';
+import type { WrittenPacket } from '../helpers/capture-file.js';
+import { analyzePackets, scratch } from '../helpers/analyze.js';
 import { ethernet, icmpUnreachable, ip, tcpFrame, udp, udpFrame } from '../helpers/packets.js';
 
 const T = 1_700_000_000;
-const dir = mkdtempSync(join(tmpdir(), 'statecap-verdicts-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratch('statecap-verdicts-');
+afterAll(() => dir.cleanup());
 
-async function analyze(name: string, packets: WrittenPacket[], options: AnalyzeOptions = {}): Promise<Report> {
-  const path = join(dir, name);
-  writeFileSync(path, writePcap(packets));
-  const report = await analyzeCapture(path, options);
-  if (!('tcp' in report)) throw new Error(report.error);
-  return report;
-}
+const analyze = (name: string, packets: WrittenPacket[], options: AnalyzeOptions = {}): Promise<Report> =>
+  analyzePackets(dir, name, packets, options);
 
 /**
  * One TCP connection, segment by segment, with consistent sequence numbers: `at` is the time in

@@ -2,27 +2,20 @@
  * UDP, ICMP and HTTP trackers on generated captures: timeouts, caps, ICMP errors, malformed and
  * chunked HTTP, TLS left alone. Expectations follow from the packets written here.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { analyzeCapture, type AnalyzeOptions } from '../../../src/pipeline.js';
+import type { AnalyzeOptions } from '../../../src/pipeline.js';
 import type { Report } from '../../../src/report/schema.js';
-import { writePcap, type WrittenPacket } from '../../helpers/capture-file.js';
+import type { WrittenPacket } from '../../helpers/capture-file.js';
+import { analyzePackets, scratch } from '../../helpers/analyze.js';
 import { ethernet, icmpUnreachable, ip, tcpFrame, udp, udpFrame } from '../../helpers/packets.js';
 import { jwtSummary } from '../../../src/track/http/tokens.js';
 
 const T = 1_700_000_000;
-const dir = mkdtempSync(join(tmpdir(), 'statecap-conv-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratch('statecap-conv-');
+afterAll(() => dir.cleanup());
 
-async function analyze(name: string, packets: WrittenPacket[], options: AnalyzeOptions = {}): Promise<Report> {
-  const path = join(dir, name);
-  writeFileSync(path, writePcap(packets));
-  const report = await analyzeCapture(path, options);
-  if (!('tcp' in report)) throw new Error(report.error);
-  return report;
-}
+const analyze = (name: string, packets: WrittenPacket[], options: AnalyzeOptions = {}): Promise<Report> =>
+  analyzePackets(dir, name, packets, options);
 
 const dgram = (time: number, src: string, srcPort: number, dst: string, dstPort: number, payload: string): WrittenPacket =>
   ({ time: T + time, data: udpFrame({ src, dst, srcPort, dstPort, payload }) });

@@ -4,18 +4,15 @@
  * and lists each Zeek row under `zeek`. The patterns are those Zeek's own baselines show on the
  * shared corpus (pop3 `REJ Sr` twice, modbus `RSTO ShR` then `RSTRH Dr`).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { analyzeCapture } from '../../../src/pipeline.js';
 import type { Report } from '../../../src/report/schema.js';
-import { writePcap, type WrittenPacket } from '../../helpers/capture-file.js';
+import type { WrittenPacket } from '../../helpers/capture-file.js';
+import { analyzePackets, scratch } from '../../helpers/analyze.js';
 import { tcpFrame } from '../../helpers/packets.js';
 
 const T = 1_700_000_000;
-const dir = mkdtempSync(join(tmpdir(), 'statecap-zeek-rows-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratch('statecap-zeek-rows-');
+afterAll(() => dir.cleanup());
 
 const C = '10.0.0.1';
 const S = '10.0.0.2';
@@ -25,11 +22,7 @@ const s = (t: number, seq: number, ack: number, flags: string, payload = '') =>
   ({ time: T + t, data: tcpFrame({ src: S, dst: C, srcPort: 110, dstPort: 40000, seq, ack, flags, payload }) });
 
 async function flows(name: string, packets: WrittenPacket[]): Promise<Report['tcp']['flows']> {
-  const path = join(dir, name);
-  writeFileSync(path, writePcap(packets));
-  const report = await analyzeCapture(path, {});
-  if (!('tcp' in report)) throw new Error('no report');
-  return report.tcp.flows;
+  return (await analyzePackets(dir, name, packets)).tcp.flows;
 }
 
 describe('Zeek rows inside one tshark stream', () => {

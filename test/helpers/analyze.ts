@@ -1,12 +1,13 @@
 /**
- * Runs generated capture bytes through the whole pipeline (analyzeCapture from src/) the way a
- * user's file would go: written to a scratch file, read back by path.
+ * Runs generated captures through the whole pipeline (analyzeCapture from src/) the way a user's
+ * file would go: written to a scratch file, read back by path.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeCapture, type AnalyzeOptions } from '../../src/pipeline.js';
 import type { AnyReport, Report } from '../../src/report/schema.js';
+import { writePcap, type WrittenPacket } from './capture-file.js';
 
 export interface Scratch {
   /** Writes `bytes` to `name` in the scratch folder and returns the path. */
@@ -14,7 +15,7 @@ export interface Scratch {
   cleanup(): void;
 }
 
-export function scratch(prefix = 'statecap-fuzz-'): Scratch {
+export function scratch(prefix = 'statecap-test-'): Scratch {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return {
     write(name, bytes) {
@@ -38,4 +39,9 @@ export function expectReport(r: AnyReport): Report {
 
 export async function analyzeBytes(dir: Scratch, name: string, bytes: Uint8Array, options: AnalyzeOptions = {}): Promise<AnyReport> {
   return analyzeCapture(dir.write(name, bytes), options);
+}
+
+/** The report of `packets` written as a pcap named `name`; fails the test when it could not be read. */
+export async function analyzePackets(dir: Scratch, name: string, packets: WrittenPacket[], options: AnalyzeOptions = {}): Promise<Report> {
+  return expectReport(await analyzeBytes(dir, name, writePcap(packets), options));
 }
