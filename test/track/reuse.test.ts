@@ -14,7 +14,7 @@ import { REUSE_CHECK } from '../../src/decode/decode.js';
 import { analyzeCapture } from '../../src/pipeline.js';
 import { writePcap, type WrittenPacket } from '../helpers/capture-file.js';
 import { ethernet, icmpUnreachable, ipv4, ipv4Fragments, IP_PROTO, tcpFrame, udp, udpFrame, vxlan } from '../helpers/packets.js';
-import { expectReport, scratch } from '../fuzz/analyze.js';
+import { expectReport, scratch } from '../helpers/analyze.js';
 
 const T0 = 1_700_000_000;
 const CLIENT = '10.1.0.1';
