@@ -152,8 +152,8 @@ function streamingWriter(format: Format, view: 'analyze' | 'state', out: JsonOut
  * than after a long analysis (or as an unhandled 'error' event).
  */
 async function openOutput(path: string): Promise<WriteStream> {
-  // Room for a few of the JSON writer's 1 MiB chunks: the next is built while the last is written.
-  const out = createWriteStream(path, { highWaterMark: 4 * DEFAULT_CHUNK_SIZE });
+  // Room for several of the JSON writer's chunks: the next ones are built while one is written.
+  const out = createWriteStream(path, { highWaterMark: 16 * DEFAULT_CHUNK_SIZE });
   try {
     await once(out, 'open');
   } catch (e) {
