@@ -8,7 +8,7 @@ import type { CaptureRecord, CaptureSummary } from './capture/record.js';
 import { PacketDecoder, REUSE_CHECK } from './decode/decode.js';
 import { FragmentReassembler } from './decode/fragments.js';
 import { linkTypeName } from './linktypes.js';
-import type { DecodedPacket } from './decode/packet.js';
+import type { DecodedPacket, TunnelDatagram } from './decode/packet.js';
 import { TRACKERS, type AnyTrackerModule } from './track/registry.js';
 import type { ResolvedOptions, Tracker } from './track/tracker.js';
 import { TcpStreamHub } from './track/stream-hub.js';
@@ -18,6 +18,7 @@ import { LINUX_COST_MODEL, type CostModel } from './state/cost-model.js';
 import { REPORT_SCHEMA, type AnyReport, type LimitsReport, type Report, type TcpReport } from './report/schema.js';
 import { evictionWarnings } from './report/limits.js';
 import { markInferredFlows } from './state/missing-packets.js';
+import { addRestartFlows } from './state/restart-breaks.js';
 import type { PacketFilter } from './filter/match.js';
 import { DEFAULT_MAX_STATE_MB } from './track/memory-budget.js';
 
@@ -129,6 +130,11 @@ async function analyzeSeries(paths: readonly string[], options: AnalyzeOptions):
   const progressEvery = options.progressEvery ?? 100_000;
   const onProgress = options.onProgress;
 
+  const tunnelTrackers = trackers.filter((t) => t.observeTunnel !== undefined);
+  const observeTunnels = (pkt: DecodedPacket, datagrams: readonly TunnelDatagram[]): void => {
+    for (const d of datagrams) for (let i = 0; i < tunnelTrackers.length && !tunnelTrackers[i].observeTunnel?.(pkt, d); i++);
+  };
+
   const countUndecoded = (reason: string): void => {
     undecoded[reason] = (undecoded[reason] ?? 0) + 1;
   };
@@ -140,7 +146,7 @@ async function analyzeSeries(paths: readonly string[], options: AnalyzeOptions):
     if (pkt.tcp || pkt.udp || pkt.icmp) {
       // Offered in registry order until one tracker claims it.
       for (let i = 0; i < trackers.length && !trackers[i].observe(pkt); i++);
-    } else if (pkt.skipped && !pkt.issue) countUndecoded(pkt.skipped);
+    } else if (pkt.skipped && !pkt.issue && pkt.tunnelDatagrams === undefined) countUndecoded(pkt.skipped); // a tunnel's datagram places it
   };
 
   const filter = options.filter;
@@ -158,9 +164,13 @@ async function analyzeSeries(paths: readonly string[], options: AnalyzeOptions):
       fragments.expire(record.time);
       for (const t of expiring) t.expire?.(record.time);
     }
+    if (pkt.tunnelDatagrams !== undefined) observeTunnels(pkt, pkt.tunnelDatagrams);
     if (pkt.ip?.fragment && !pkt.tcp && !pkt.udp && !pkt.icmp) {
       const whole = fragments.push(pkt, record.data);
-      if (whole) observe(whole);
+      if (whole) {
+        if (whole.tunnelDatagrams !== undefined) observeTunnels(whole, whole.tunnelDatagrams);
+        observe(whole);
+      }
       return;
     }
     observe(pkt);
@@ -188,6 +198,13 @@ async function analyzeSeries(paths: readonly string[], options: AnalyzeOptions):
   const tcpSection = sections.tcp as TcpReport | undefined;
   const inferredWarnings = tcpSection ? markInferredFlows(tcpSection.flows, tcpSection.summary.flows) : [];
   const state = ledger.finish(summary.lastTime, summary.packets > 0 ? summary.packets : null);
+  if (options.restartAt !== undefined) {
+    addRestartFlows(state.endpoints, (proto) => {
+      const list = modules.find((m) => m.name === proto)?.ndjson?.list;
+      const rows = list === undefined ? undefined : (sections[proto] as Record<string, unknown> | undefined)?.[list];
+      return Array.isArray(rows) ? rows : undefined;
+    });
+  }
   for (const m of modules) m.annotate?.(sections[m.name], state.endpoints);
 
   const limits: Record<string, number | string[]> = {};

@@ -1,22 +1,19 @@
 /**
- * The records a metric counts: every TCP flow, DNS transaction, unsolicited response, ID
- * collision, QUIC connection and endpoint of one or more reports (a grading submission may hold
- * several captures analysed together), narrowed by a `where` filter. Each record keeps the path
- * of the capture it came from, so explanations can say where to look.
+ * The records a metric counts: the records each registered tracker offers to `check`
+ * (`checkRecords`: TCP flows, DNS transactions, QUIC connections ...) and every endpoint, of one or
+ * more reports (a grading submission may hold several captures analysed together), narrowed by a
+ * `where` filter. Each record keeps the path of the capture it came from, so explanations can say
+ * where to look.
  */
-import type {
-  DnsReport, DnsTransactionReport, EndpointReport, QuicConnectionReport, Report, TcpFlowReport,
-} from '../report/schema.js';
+import type { EndpointReport, Report } from '../report/schema.js';
 import { parseEndpoint } from '../flow/endpoint.js';
 import { isEmptyWhere, matchesWhere, type Conversation, type Where } from './where.js';
+import { TRACKERS } from '../track/registry.js';
 
 export interface Scoped<T> {
   capture: string;
   item: T;
 }
-
-export type Unsolicited = DnsReport['unsolicited'][number];
-export type Collision = DnsReport['collisions'][number];
 
 /** One endpoint over all captures: the instance with the largest peak, stateful if any instance is. */
 export interface MergedEndpoint {
@@ -33,25 +30,9 @@ export interface MergedEndpoint {
 export interface Scope {
   reports: readonly Report[];
   where: Where;
-  tcp: Scoped<TcpFlowReport>[];
-  dns: Scoped<DnsTransactionReport>[];
-  unsolicited: Scoped<Unsolicited>[];
-  collisions: Scoped<Collision>[];
-  quic: Scoped<QuicConnectionReport>[];
+  /** Each tracker's record lists, by list name ("tcp", "dns.unsolicited"). */
+  records: Record<string, Scoped<unknown>[]>;
   endpoints: MergedEndpoint[];
-}
-
-function tcpConversation(f: TcpFlowReport, dnsOverTcp: ReadonlyMap<string, DnsTransactionReport[]>): Conversation {
-  const carried = dnsOverTcp.get(`${f.client}|${f.server}`) ?? [];
-  return { client: f.client, server: f.server, transport: 'tcp', questions: carried };
-}
-
-function dnsConversation(t: DnsTransactionReport): Conversation {
-  return { client: t.client, server: t.server, transport: t.transport, questions: [t] };
-}
-
-function quicConversation(c: QuicConnectionReport): Conversation {
-  return { client: c.client, server: c.server, transport: 'quic', serverName: c.serverName };
 }
 
 function endpointKey(role: 'server' | 'client', endpoint: string): string {
@@ -60,7 +41,7 @@ function endpointKey(role: 'server' | 'client', endpoint: string): string {
 
 /** Collects, per report, the records that match `where` and the endpoints that took part in them. */
 export function buildScope(reports: readonly Report[], where: Where): Scope {
-  const scope: Scope = { reports, where, tcp: [], dns: [], unsolicited: [], collisions: [], quic: [], endpoints: [] };
+  const scope: Scope = { reports, where, records: {}, endpoints: [] };
   const everything = isEmptyWhere(where);
   const merged = new Map<string, MergedEndpoint>();
 
@@ -74,28 +55,13 @@ export function buildScope(reports: readonly Report[], where: Where): Scope {
       return true;
     };
 
-    const dnsOverTcp = new Map<string, DnsTransactionReport[]>();
-    for (const t of report.dns.transactions) {
-      if (t.transport !== 'tcp') continue;
-      const key = `${t.client}|${t.server}`;
-      const list = dnsOverTcp.get(key);
-      if (list === undefined) dnsOverTcp.set(key, [t]);
-      else list.push(t);
+    for (const m of TRACKERS) {
+      if ((report as unknown as Record<string, unknown>)[m.name] === undefined) continue;
+      for (const list of m.checkRecords ?? []) {
+        const into = (scope.records[list.list] ??= []);
+        for (const [item, conversation] of list.conversations(report)) if (take(conversation)) into.push({ capture, item });
+      }
     }
-    const byIndex = new Map(report.dns.transactions.map((t) => [t.index, t]));
-
-    for (const f of report.tcp.flows) if (take(tcpConversation(f, dnsOverTcp))) scope.tcp.push({ capture, item: f });
-    for (const t of report.dns.transactions) if (take(dnsConversation(t))) scope.dns.push({ capture, item: t });
-    for (const u of report.dns.unsolicited) {
-      const c: Conversation = { client: u.client, server: u.server, transport: u.transport, questions: [{ qname: u.qname, qtype: null }] };
-      if (take(c)) scope.unsolicited.push({ capture, item: u });
-    }
-    for (const k of report.dns.collisions) {
-      const t = byIndex.get(k.transaction);
-      const c: Conversation = { client: k.client, server: k.server, transport: t?.transport, questions: [{ qname: k.qname, qtype: null }] };
-      if (take(c)) scope.collisions.push({ capture, item: k });
-    }
-    for (const q of report.quic.connections) if (take(quicConversation(q))) scope.quic.push({ capture, item: q });
 
     for (const e of report.endpoints) {
       const key = endpointKey(e.role, e.endpoint);

@@ -277,7 +277,7 @@ function addAnalysisOptions(cmd: Command): Command {
     .option('--max-quic-connections <n>', `live QUIC connections tracked at once (default: ${d.maxQuicConnections})`)
     .option('--max-state-mb <mb>', `estimated memory each live table (TCP flows, pending DNS queries, QUIC connections) may take; past it the least recently seen is evicted (default: ${DEFAULT_MAX_STATE_MB})`)
     .option('--max-endpoints <n>', `endpoints followed one by one; later ones share one row per role (default: ${d.maxEndpoints})`)
-    .option('--tracker-option <k=v>', 'a registered tracker\'s option, repeatable: udpTimeout, icmpTimeout (seconds), maxUdpFlows, maxIcmpFlows', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+    .option('--tracker-option <k=v>', 'a registered tracker\'s option, repeatable: tcpInactivityTimeout, tcpAttemptTimeout, quicIdleTimeout, quicDrainTimeout, udpTimeout, icmpTimeout (seconds), maxUdpFlows, maxIcmpFlows', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option('--max-records <n>', `rows listed per report list (flows, transactions, connections); the summaries count all (default: ${d.maxRecords})`)
     .addOption(new Option('--reader <reader>', 'classic pcap reader').choices(['pcap-parser', 'builtin']).default('builtin', 'builtin'));
   // export defines its own --jobs (its workers write Parquet rows); the others share this one.

@@ -27,6 +27,7 @@ export function decodePacket(record: CaptureRecord, options?: DecodeOptions): De
     linkType: record.linkType,
     vlans: undefined,
     tunnels: undefined,
+    tunnelDatagrams: undefined,
     ip: undefined,
     tcp: undefined,
     udp: undefined,

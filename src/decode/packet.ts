@@ -105,6 +105,16 @@ export interface IcmpMessage {
   quoted?: { src: string; dst: string; protocol: number; srcPort?: number; dstPort?: number };
 }
 
+/** The UDP datagram of a tunnel a packet crossed (VXLAN, Geneve, GTP-U, Teredo, AYIYA ...): itself a UDP conversation. */
+export interface TunnelDatagram {
+  src: string;
+  dst: string;
+  srcPort: number;
+  dstPort: number;
+  /** Captured payload bytes (the tunnel header and what it carries). */
+  payloadBytes: number;
+}
+
 export interface DecodedPacket {
   number: number;
   time: number;
@@ -113,6 +123,8 @@ export interface DecodedPacket {
   vlans?: number[];
   /** Encapsulations crossed to reach `ip`, outermost first (e.g. ['gre'], ['vxlan']). */
   tunnels?: string[];
+  /** The UDP datagrams of the UDP tunnels among `tunnels`, outermost first (absent when none). */
+  tunnelDatagrams?: TunnelDatagram[];
   ip?: IpLayer;
   tcp?: TcpSegment;
   udp?: UdpDatagram;

@@ -30,6 +30,7 @@ export function decodeReassembled(input: ReassembledInput): DecodedPacket {
     linkType: last.linkType,
     vlans: last.vlans,
     tunnels: last.tunnels?.slice(),
+    tunnelDatagrams: undefined,
     ip,
     tcp: undefined,
     udp: undefined,

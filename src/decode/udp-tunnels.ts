@@ -16,6 +16,9 @@ export function decodeUdpTunnel(walk: Walk, srcPort: number, dstPort: number, of
   const port = tunnelPort(srcPort, dstPort);
   if (port === 0) return;
   const udp = walk.packet.udp;
+  // Read before the inner layers replace them.
+  const outerSrc = walk.packet.ip?.src;
+  const outerDst = walk.packet.ip?.dst;
   walk.packet.udp = undefined;
   let entered = false;
   switch (port) {
@@ -28,6 +31,13 @@ export function decodeUdpTunnel(walk: Walk, srcPort: number, dstPort: number, of
     case L2TP.PORT: entered = decodeL2tp(walk, offset, end); break;
   }
   if (!entered) walk.packet.udp = udp;
+  else if (outerSrc !== undefined && outerDst !== undefined) {
+    // The tunnel's own datagram is a UDP conversation too (tshark's conv,udp and Zeek's conn.log list it).
+    const datagram = { src: outerSrc, dst: outerDst, srcPort, dstPort, payloadBytes: end - offset };
+    const list = walk.packet.tunnelDatagrams;
+    if (list === undefined) walk.packet.tunnelDatagrams = [datagram];
+    else list.unshift(datagram); // inner tunnels are entered after (and inside) the outer one: keep outermost first
+  }
 }
 
 /**

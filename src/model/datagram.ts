@@ -1,5 +1,7 @@
 /** UDP and ICMP flow rows (statecap/report-v1 `udp`, `icmp`): conversations of datagrams, Zeek conn.log-like. */
 
+import type { BySide } from './by-side.js';
+
 /** How the datagrams of a flow pair up. */
 export type DatagramPattern = 'request-response' | 'stream' | 'one-way';
 
@@ -13,8 +15,8 @@ export interface DatagramFlowReport {
   start: number;
   end: number;
   duration: number;
-  packets: { client: number; server: number };
-  payloadBytes: { client: number; server: number };
+  packets: BySide;
+  payloadBytes: BySide;
   /** Zeek-like: S0 only the client sent, SF both sides, SHR only the server, OTH neither pattern (ICMP other than echo). */
   connState: 'S0' | 'SF' | 'SHR' | 'OTH';
   /** Requests answered by a response (a client datagram followed by a server datagram). */

@@ -50,11 +50,25 @@ export interface EndpointReport {
     basis: 'requested' | 'worst';
     /** Flow ids per protocol: tcp, dns and quic always (possibly empty), later protocols (udp) when non-empty. */
     breaks: Record<string, number[]>;
+    /**
+     * --restart-at only: each broken flow, DNS transaction or QUIC connection with its first and
+     * last packet (a last packet after `at` is traffic the restart would have cut), by protocol
+     * and id, in the order of `breaks`. Absent for the worst-moment answer.
+     */
+    flows?: RestartFlow[];
   } | null;
   timeline: { time: number; packet: number; entries: number; bytes: number }[];
   timelineCompressed: boolean;
   /** The timeline of each kind of state held, compressed like `timeline`; only when asked for (--format html, --svg-dir). */
   timelineByKind?: Partial<Record<StateKind, { time: number; packet: number; entries: number; bytes: number }[]>>;
+}
+
+/** A flow a restart breaks, with the packets it ran over. */
+export interface RestartFlow {
+  proto: string;
+  id: number;
+  firstPacket: number;
+  lastPacket: number;
 }
 
 export type AttemptReason = 'no-answer' | 'refused-rst' | 'icmp';

@@ -1,4 +1,5 @@
 /** QUIC rows of the report (statecap/report-v1 `quic`). */
+import type { BySide } from './by-side.js';
 import type { FlowClassification } from './classification.js';
 
 export interface QuicConnectionReport {
@@ -15,9 +16,9 @@ export interface QuicConnectionReport {
   firstPacket: number;
   lastPacket: number;
   datagrams: number;
-  datagramsByDirection: { client: number; server: number };
-  packets: { client: number; server: number };
-  bytes: { client: number; server: number };
+  datagramsByDirection: BySide;
+  packets: BySide;
+  bytes: BySide;
   start: number;
   end: number;
   handshake: 'complete' | 'partial' | 'initial-only';

@@ -1,4 +1,5 @@
 /** TCP rows of the report (statecap/report-v1 `tcp`): what the TCP tracker produces. */
+import type { BySide } from './by-side.js';
 import type { FlowClassification } from './classification.js';
 
 export type TcpStateName =
@@ -53,7 +54,7 @@ export interface TcpFlowReport {
   firstPacket: number;
   lastPacket: number;
   packets: number;
-  payloadBytes: { client: number; server: number };
+  payloadBytes: BySide;
   start: number;
   end: number;
   handshake: 'complete' | 'partial' | 'missing';
@@ -69,7 +70,7 @@ export interface TcpFlowReport {
    */
   zeek: ZeekConnectionReport[];
   analysis: TcpAnalysis;
-  maxBytesInFlight: { client: number; server: number };
+  maxBytesInFlight: BySide;
   handshakeRtt: number | null;
   /**
    * Request/response exchanges: client payload after server payload (or first) opens one. `packets`

@@ -21,10 +21,6 @@ export function atPacket(packet: number | null): string {
   return packet === null ? '-' : `#${packet}`;
 }
 
-function list(ids: readonly number[]): string {
-  return ids.length > 10 ? `${ids.slice(0, 10).join(', ')} …` : ids.join(', ');
-}
-
 /** Restart-safe windows listed per endpoint, longest first. */
 export const WINDOWS_SHOWN = 3;
 
@@ -49,14 +45,23 @@ export function restartLine(e: EndpointReport, stateLoss: readonly StateLossRepo
   const r = e.restart;
   const at = r.at.packet !== null ? `packet #${r.at.packet}` : 'the requested time';
   const basis = r.basis === 'worst' ? ' (most state held)' : '';
+  // With --restart-at each broken flow comes with its packets: "3 #10–#25".
+  const spans = new Map((r.flows ?? []).map((f) => [`${f.proto}:${f.id}`, `#${f.firstPacket}–#${f.lastPacket}`]));
+  const ids = (proto: string, list: readonly number[]): string => {
+    const shown = list.slice(0, 10).map((id) => {
+      const span = spans.get(`${proto}:${id}`);
+      return span === undefined ? `${id}` : `${id} ${span}`;
+    });
+    return list.length > 10 ? `${shown.join(', ')} …` : shown.join(', ');
+  };
   const parts: string[] = [];
-  if (r.breaks.tcp.length > 0) parts.push(`${countOf(r.breaks.tcp.length, 'TCP connection', 'TCP connections')} (${list(r.breaks.tcp)})`);
-  if (r.breaks.dns.length > 0) parts.push(`${countOf(r.breaks.dns.length, 'DNS query', 'DNS queries')} in flight (${list(r.breaks.dns)})`);
-  if (r.breaks.quic.length > 0) parts.push(`${countOf(r.breaks.quic.length, 'QUIC connection', 'QUIC connections')} (${list(r.breaks.quic)})`);
-  for (const [proto, ids] of Object.entries(r.breaks)) {
-    if (proto === 'tcp' || proto === 'dns' || proto === 'quic' || ids.length === 0) continue;
+  if (r.breaks.tcp.length > 0) parts.push(`${countOf(r.breaks.tcp.length, 'TCP connection', 'TCP connections')} (${ids('tcp', r.breaks.tcp)})`);
+  if (r.breaks.dns.length > 0) parts.push(`${countOf(r.breaks.dns.length, 'DNS query', 'DNS queries')} in flight (${ids('dns', r.breaks.dns)})`);
+  if (r.breaks.quic.length > 0) parts.push(`${countOf(r.breaks.quic.length, 'QUIC connection', 'QUIC connections')} (${ids('quic', r.breaks.quic)})`);
+  for (const [proto, list] of Object.entries(r.breaks)) {
+    if (proto === 'tcp' || proto === 'dns' || proto === 'quic' || list.length === 0) continue;
     const label = TRACKERS.find((m) => m.name === proto)?.label ?? proto;
-    parts.push(`${countOf(ids.length, `${label} flow`, `${label} flows`)} (${list(ids)})`);
+    parts.push(`${countOf(list.length, `${label} flow`, `${label} flows`)} (${ids(proto, list)})`);
   }
   // The what-if and what happened, as one story: a broken flow whose loss the capture shows.
   const seen = stateLoss.filter((l) => l.endpoint === e.endpoint && l.flow !== undefined && r.breaks.tcp.includes(l.flow));

@@ -1,12 +1,14 @@
 /**
  * How many bytes of memory one ledger entry stands for, each figure with where it comes from.
  * The ledger multiplies these by the entries an endpoint holds; `bufferedByte` prices each byte an
- * entry must buffer. `--cost-model FILE.json` overrides any figure (parseCostModel).
+ * entry must buffer. Each tracker module declares the figures of its own kinds (`stateKinds[].cost`);
+ * `--cost-model FILE.json` overrides any figure (parseCostModel).
  */
-import { STATE_KINDS, type StateKind } from './events.js';
+import { catalogueVersion, stateKindSpecs, STATE_KINDS, type StateKind } from '../model/state-kind.js';
 import type { CostModelReport } from '../model/endpoint.js';
 
-export type CostKey = StateKind | 'bufferedByte';
+/** A registered kind, or 'bufferedByte'. */
+export type CostKey = StateKind;
 
 export interface CostFigure {
   bytes: number;
@@ -18,80 +20,47 @@ export interface CostModel {
   entries: Record<CostKey, CostFigure>;
 }
 
-export const COST_KEYS: readonly CostKey[] = [...STATE_KINDS, 'bufferedByte'];
+const BUFFERED_BYTE: CostFigure = {
+  bytes: 1,
+  source:
+    'each byte an endpoint must keep (unacknowledged data it sent, out-of-order data it received) counts once; ' +
+    'buffer bookkeeping overhead not counted',
+};
+
+/** Every key a cost model prices: the registered kinds in order, then 'bufferedByte'. */
+export function costKeys(): CostKey[] {
+  return [...STATE_KINDS, 'bufferedByte'];
+}
+
+let cached: { version: number; entries: Record<CostKey, CostFigure> } | null = null;
+
+/** The declared figures of the registered kinds (rebuilt only when a tracker registers). */
+function declaredEntries(): Record<CostKey, CostFigure> {
+  if (cached === null || cached.version !== catalogueVersion()) {
+    const entries: Record<CostKey, CostFigure> = {};
+    for (const k of stateKindSpecs()) entries[k.kind] = { bytes: k.cost.bytes, source: k.cost.source };
+    entries.bufferedByte = BUFFERED_BYTE;
+    cached = { version: catalogueVersion(), entries };
+  }
+  return cached.entries;
+}
 
 /**
- * Linux kernel slab object sizes for the TCP entries (what `slabtop` / `/proc/slabinfo` show on
- * x86-64 kernels of the 5.x/6.x series), and documented estimates for the user-space entries.
+ * The default model: the figures the trackers declare (Linux kernel slab object sizes for the TCP
+ * and UDP socket entries, documented estimates for user-space entries). `entries` follows the
+ * registry, so a tracker registered later is priced too.
  */
 export const LINUX_COST_MODEL: CostModel = {
   name: 'linux',
-  entries: {
-    tcpConnections: {
-      bytes: 2304,
-      source:
-        "Linux slab cache 'TCP' (struct tcp_sock, one per socket in any state but SYN-RECEIVED and TIME-WAIT): " +
-        '2.25K per object in slabtop, i.e. 2304 B (slabtop output quoted in uutils/procps PR #42)',
-    },
-    tcpTimeWait: {
-      bytes: 280,
-      source:
-        "Linux slab cache 'tw_sock_TCP' (struct tcp_timewait_sock, the socket kept 2*MSL after an active close): " +
-        '0.27K per object in slabtop, ~280 B (uutils/procps PR #42); older kernels 232-248 B ' +
-        '(/proc/slabinfo in Lochnair/vyatta-wireguard#97, freifunk-gluon/gluon#1243)',
-    },
-    tcpHalfOpen: {
-      bytes: 304,
-      source:
-        "Linux slab cache 'request_sock_TCP' (struct tcp_request_sock, a SYN-RECEIVED entry before accept): " +
-        '0.30K per object in slabtop (uutils/procps PR #42); objsize 304 B in /proc/slabinfo (Lochnair/vyatta-wireguard#97)',
-    },
-    dnsPendingQueries: {
-      bytes: 1088,
-      source:
-        'a UDP socket per outstanding query (resolvers send each query from its own random source port, RFC 5452 §9.2): ' +
-        "Linux slab cache 'UDPv6' objsize 1088 B in the /proc/slabinfo of vel21ripn/nDPI#116 (1.31K on newer kernels, " +
-        'uutils/procps PR #42); the query ID and question themselves are a few dozen bytes more',
-    },
-    dnsInFlight: {
-      bytes: 512,
-      source:
-        'the query a server holds until it answers: at most 512 octets over UDP without EDNS (RFC 1035 §2.3.4), ' +
-        "plus the client's address and port; allocator overhead not counted",
-    },
-    quicConnections: {
-      bytes: 80000,
-      source:
-        'user-space QUIC connection state is tens of KiB: quic-go issue #2532 measured ~78 KiB (10,000 pointers = 80,000 B) ' +
-        'per idle connection for its receive queue alone; picoquic issue #1189 reports ~7 KiB in its low-memory mode. ' +
-        '80,000 B stands for an untuned server: override it for yours',
-    },
-    quicCids: {
-      bytes: 64,
-      source:
-        'one connection-ID routing entry: a CID of up to 20 bytes (RFC 9000 §17.2) with its length and a connection ' +
-        'pointer in a hash-table slot, ~64 B (estimate; allocator overhead not counted)',
-    },
-    udpExchanges: {
-      bytes: 64,
-      source:
-        'a UDP request the server has not answered yet: the socket-demultiplexing lookup (the bound socket in the UDP hash ' +
-        'table) already exists, so only the queued request and its source address count, ~64 B (estimate)',
-    },
-    udpSessions: {
-      bytes: 1088,
-      source:
-        'per-4-tuple session state of a UDP stream (e.g. a connected UDP socket per peer): Linux slab cache \'UDPv6\' ' +
-        'objsize 1088 B (as for dnsPendingQueries); application session state not counted',
-    },
-    bufferedByte: {
-      bytes: 1,
-      source:
-        'each byte an endpoint must keep (unacknowledged data it sent, out-of-order data it received) counts once; ' +
-        'buffer bookkeeping overhead not counted',
-    },
+  get entries() {
+    return declaredEntries();
   },
 };
+
+/** A model's figure for a kind; a kind the model predates (a tracker registered after it was parsed) costs what its tracker declares. */
+export function entryCost(model: CostModel, kind: CostKey): CostFigure {
+  return model.entries[kind] ?? declaredEntries()[kind];
+}
 
 const MODEL_KEYS = ['name', 'entries'];
 const FIGURE_KEYS = ['bytes', 'source'];
@@ -101,7 +70,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function isCostKey(key: string): key is CostKey {
-  return (COST_KEYS as readonly string[]).includes(key);
+  return costKeys().includes(key);
 }
 
 /**
@@ -130,7 +99,7 @@ export function parseCostModel(text: string, label: string): CostModel | { error
   if (parsed.entries !== undefined) {
     if (!isRecord(parsed.entries)) return fail("key 'entries' must be an object");
     for (const [kind, figure] of Object.entries(parsed.entries)) {
-      if (!isCostKey(kind)) return fail(`unknown key 'entries.${kind}' (expected one of ${COST_KEYS.join(', ')})`);
+      if (!isCostKey(kind)) return fail(`unknown key 'entries.${kind}' (expected one of ${costKeys().join(', ')})`);
       if (!isRecord(figure)) return fail(`key 'entries.${kind}' must be an object with "bytes" and "source"`);
       for (const field of Object.keys(figure)) {
         if (!FIGURE_KEYS.includes(field)) return fail(`unknown key 'entries.${kind}.${field}' (expected bytes, source)`);
@@ -158,6 +127,9 @@ export function parseCostModel(text: string, label: string): CostModel | { error
 /** The report's view of a model: same figures, plain record. */
 export function costModelReport(model: CostModel): CostModelReport {
   const entries: CostModelReport['entries'] = {};
-  for (const key of COST_KEYS) entries[key] = { bytes: model.entries[key].bytes, source: model.entries[key].source };
+  for (const key of costKeys()) {
+    const figure = entryCost(model, key);
+    entries[key] = { bytes: figure.bytes, source: figure.source };
+  }
   return { name: model.name, entries };
 }

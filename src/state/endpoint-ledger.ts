@@ -8,6 +8,7 @@
  */
 import type { EndpointReport, LedgerPoint } from '../model/endpoint.js';
 import { STATE_KINDS, type EndpointRef, type StateKind } from './events.js';
+import { KIND_INDEX } from '../model/state-kind.js';
 import type { EntryKey, LiveEntry } from './entry.js';
 import { FlowSpans } from './flow-spans.js';
 import { IdleWindows } from './idle-windows.js';
@@ -17,8 +18,8 @@ import { Timeline } from './timeline.js';
 import { KindTimelines } from './kind-timelines.js';
 import { endpointVerdict } from './verdict.js';
 
-/** Position of each kind in STATE_KINDS: the per-kind arrays below are indexed by it. */
-export const KIND_INDEX = Object.fromEntries(STATE_KINDS.map((kind, i) => [kind, i])) as Record<StateKind, number>;
+/** Position of each kind in STATE_KINDS: the per-kind arrays below are indexed by it (filled as trackers register). */
+export { KIND_INDEX };
 
 export interface EndpointLedgerOptions {
   /** Bytes per entry, indexed like STATE_KINDS, and per buffered byte. */
@@ -40,8 +41,6 @@ export interface RestartResult {
   breaks: RestartBreaks;
 }
 
-const KIND_COUNT = STATE_KINDS.length;
-
 export class EndpointLedger {
   readonly live = new Map<EntryKey, LiveEntry>();
   readonly spans = new FlowSpans();
@@ -57,18 +56,18 @@ export class EndpointLedger {
   /** Entries whose loss breaks a conversation (all but TIME-WAIT): restart-safe windows are where this is 0. */
   private breakable = 0;
   private settledBreakable = 0;
-  private readonly kindEntries = new Array<number>(KIND_COUNT).fill(0);
-  private readonly kindBytes = new Array<number>(KIND_COUNT).fill(0);
+  private readonly kindEntries = new Array<number>(STATE_KINDS.length).fill(0);
+  private readonly kindBytes = new Array<number>(STATE_KINDS.length).fill(0);
 
   private settledEntries = 0;
   private settledBytes = 0;
-  private readonly settledKindEntries = new Array<number>(KIND_COUNT).fill(0);
+  private readonly settledKindEntries = new Array<number>(STATE_KINDS.length).fill(0);
   /** An entry came, went or changed kind since the last settle (per-kind counts may differ). */
   private kindsTouched = false;
 
   private peak: LedgerPoint | null = null;
   private peakBytes: LedgerPoint | null = null;
-  private readonly peakByKind: (LedgerPoint | null)[] = new Array<LedgerPoint | null>(KIND_COUNT).fill(null);
+  private readonly peakByKind: (LedgerPoint | null)[] = new Array<LedgerPoint | null>(STATE_KINDS.length).fill(null);
   /** Integral of bytes over time since lastTime. */
   private byteSeconds = 0;
   private lastTime: number;
@@ -145,7 +144,7 @@ export class EndpointLedger {
     // Per-kind counts change only when entries come, go or change kind, not when bytes are buffered.
     const kindsTouched = this.kindsTouched;
     let kindsChanged = false;
-    if (kindsTouched) for (let k = 0; k < KIND_COUNT; k++) if (this.kindEntries[k] !== this.settledKindEntries[k]) kindsChanged = true;
+    if (kindsTouched) for (let k = 0; k < this.kindEntries.length; k++) if (this.kindEntries[k] !== this.settledKindEntries[k]) kindsChanged = true;
     if (entries === this.settledEntries && bytes === this.settledBytes && !kindsChanged) return;
     this.kindsTouched = false;
 
@@ -161,7 +160,7 @@ export class EndpointLedger {
     }
     if (this.peakBytes === null || bytes > this.peakBytes.bytes) this.peakBytes = { entries, bytes, time, packet };
     if (kindsTouched) {
-      for (let k = 0; k < KIND_COUNT; k++) {
+      for (let k = 0; k < this.kindEntries.length; k++) {
         const n = this.kindEntries[k];
         const best = this.peakByKind[k];
         if (n > 0 && (best === null || n > best.entries)) {

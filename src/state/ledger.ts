@@ -20,7 +20,7 @@
  */
 import type { AttemptReport, CostModelReport, EndpointReport, StateLossReport } from '../model/endpoint.js';
 import { endpointString } from '../flow/endpoint.js';
-import { costModelReport, LINUX_COST_MODEL, type CostModel } from './cost-model.js';
+import { costModelReport, entryCost, LINUX_COST_MODEL, type CostModel } from './cost-model.js';
 import { EndpointLedger, KIND_INDEX } from './endpoint-ledger.js';
 import { entryKey, type LiveEntry } from './entry.js';
 import { STATE_KINDS, type BufferEvent, type EndpointRef, type HoldEvent, type ReleaseEvent, type StateSink } from './events.js';
@@ -110,7 +110,7 @@ export class StateLedger implements StateSink {
 
   constructor(options: LedgerOptions = {}) {
     this.model = options.costModel ?? LINUX_COST_MODEL;
-    this.kindCosts = STATE_KINDS.map((kind) => this.model.entries[kind].bytes);
+    this.kindCosts = STATE_KINDS.map((kind) => entryCost(this.model, kind).bytes);
     this.timelineLimit = options.maxTimelinePoints ?? DEFAULT_MAX_TIMELINE_POINTS;
     this.maxEndpoints = Math.max(1, options.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS);
     this.restartAt = options.restartAt;
@@ -279,13 +279,14 @@ export class StateLedger implements StateSink {
       bufferedByteCost: this.model.entries.bufferedByte.bytes,
       timelineLimit: this.timelineLimit,
       captureStart: this.firstTime ?? this.time ?? 0,
-      restartAnalysis: ref.role === 'server',
+      // Clients answer --restart-at too (what a client restart breaks); only servers get the worst moment.
+      restartAnalysis: ref.role === 'server' || this.restartAt !== undefined,
       trackWorst: this.restartAt === undefined,
       kindTimelines: this.kindTimelines,
     });
     this.endpoints.push(endpoint);
     // Created after --restart-at was evaluated: it held nothing then.
-    if (this.restartTaken && ref.role === 'server') endpoint.restart = { ...this.takenRestart(), breaks: noBreaks() };
+    if (this.restartTaken) endpoint.restart = { ...this.takenRestart(), breaks: noBreaks() };
     return endpoint;
   }
 
@@ -343,12 +344,11 @@ export class StateLedger implements StateSink {
     return { at: { ...this.takenAt }, basis: 'requested' };
   }
 
-  /** --restart-at: what each server endpoint would lose now. O(live entries), once. */
+  /** --restart-at: what each endpoint, server or client, would lose now. O(live entries), once. */
   private takeRestart(packet: number | null, time: number): void {
     this.restartTaken = true;
     this.takenAt = { packet, time };
     for (const endpoint of this.endpoints) {
-      if (endpoint.ref.role !== 'server') continue;
       endpoint.restart = { ...this.takenRestart(), breaks: endpoint.breaksNow() };
     }
   }

@@ -9,7 +9,8 @@
  *   queries when the endpoint is a client.
  * - QUIC: every connection it holds (connection state or CID mappings).
  */
-import { ALWAYS_LISTED_PROTOCOLS, type StateKind } from '../model/state-kind.js';
+import { ALWAYS_LISTED_PROTOCOLS, KIND_BREAKS, KIND_INDEX, type StateKind } from '../model/state-kind.js';
+import type { EndpointReport, RestartFlow } from '../model/endpoint.js';
 import type { EntryKey, LiveEntry } from './entry.js';
 
 /** Flow ids per protocol: tcp, dns and quic always (possibly empty), later protocols when non-empty. */
@@ -22,9 +23,9 @@ export function noBreaks(): RestartBreaks {
   return breaks;
 }
 
-/** Does losing an entry of this kind break something its peer notices? */
+/** Does losing an entry of this kind break something its peer notices? (its tracker declares it: `breaksConversation`) */
 export function breaksOnRestart(kind: StateKind): boolean {
-  return kind !== 'tcpTimeWait';
+  return KIND_BREAKS[KIND_INDEX[kind]] === true;
 }
 
 /** Sorted, de-duplicated flow ids per protocol from (proto, id) pairs. */
@@ -75,5 +76,53 @@ export class WorstMoment {
 
   breaks(): RestartBreaks {
     return collectBreaks(this.atPeak.values());
+  }
+}
+
+/** A report row's id and packets: a flow or connection (`id`, `firstPacket`, `lastPacket`) or a DNS transaction (`index`, its query and response packets). */
+function rowSpan(row: unknown): RestartFlow | null {
+  if (typeof row !== 'object' || row === null) return null;
+  const r = row as Record<string, unknown>;
+  const id = typeof r.index === 'number' ? r.index : r.id;
+  if (typeof id !== 'number') return null;
+  if (typeof r.firstPacket === 'number' && typeof r.lastPacket === 'number') return { proto: '', id, firstPacket: r.firstPacket, lastPacket: r.lastPacket };
+  const packets = [...(Array.isArray(r.queryPackets) ? r.queryPackets : []), ...(Array.isArray(r.responsePackets) ? r.responsePackets : [])]
+    .filter((p): p is number => typeof p === 'number');
+  if (packets.length === 0) return null;
+  return { proto: '', id, firstPacket: Math.min(...packets), lastPacket: Math.max(...packets) };
+}
+
+/**
+ * --restart-at: names the packets of what each endpoint's restart breaks, from the report's rows
+ * (`rowsOf(proto)`: the protocol's listed rows). Flows not listed (beyond --max-records) are left
+ * out of `flows`, not of `breaks`. O(rows) once, only when a restart was asked for.
+ */
+export function addRestartFlows(endpoints: EndpointReport[], rowsOf: (proto: string) => readonly unknown[] | undefined): void {
+  const indexes = new Map<string, Map<number, RestartFlow>>();
+  const indexOf = (proto: string): Map<number, RestartFlow> => {
+    let index = indexes.get(proto);
+    if (index === undefined) {
+      index = new Map();
+      for (const row of rowsOf(proto) ?? []) {
+        const span = rowSpan(row);
+        if (span !== null) index.set(span.id, { ...span, proto });
+      }
+      indexes.set(proto, index);
+    }
+    return index;
+  };
+  for (const e of endpoints) {
+    const r = e.restart;
+    if (r === null || r.basis !== 'requested') continue;
+    const flows: RestartFlow[] = [];
+    for (const [proto, ids] of Object.entries(r.breaks)) {
+      if (ids.length === 0) continue;
+      const index = indexOf(proto);
+      for (const id of ids) {
+        const span = index.get(id);
+        if (span !== undefined) flows.push(span);
+      }
+    }
+    r.flows = flows;
   }
 }

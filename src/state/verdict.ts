@@ -11,11 +11,14 @@
  *   nothing is counted in entries and bytes but never makes an endpoint stateful.
  * - attempts (flows whose destination never answered: silence, a reset to the SYN, an ICMP error)
  *   are no conversations: they are counted and cited apart, never as connections.
- * - stickyRouting: '4-tuple' when TCP state spanned exchanges, else 'connection-id' when QUIC state
- *   did (a CID-aware balancer needs no 4-tuple stickiness, RFC 9000 §5.1), else 'none'.
+ * - stickyRouting: what the kinds of the protocols whose state spanned exchanges declare (`routing`):
+ *   '4-tuple' for TCP or a UDP stream, else 'connection-id' for QUIC (a CID-aware balancer needs no
+ *   4-tuple stickiness, RFC 9000 §5.1), else 'none'.
+ * - what each kind is called and whether losing it breaks anything comes from the tracker that
+ *   declares it (model/state-kind.ts), never from a list here.
  */
 import type { EndpointReport } from '../model/endpoint.js';
-import type { StateKind } from './events.js';
+import { conversationWords, kindSpec, stateKindSpecs, type KindRouting, type StateKind } from '../model/state-kind.js';
 import type { FlowSpan, FlowSpans } from './flow-spans.js';
 import type { AttemptExample, EndpointEvidence, PerProto } from './endpoint-evidence.js';
 import type { FlowEvidence } from './evidence.js';
@@ -35,34 +38,17 @@ export interface VerdictInput {
 
 export type Verdict = Pick<EndpointReport, 'verdict' | 'reasons' | 'stickyRouting'>;
 
-const KIND_WORDS: Record<StateKind, string> = {
-  tcpHalfOpen: 'half-open',
-  tcpConnections: 'connected',
-  tcpTimeWait: 'TIME-WAIT',
-  dnsPendingQueries: 'waiting for the answer',
-  dnsInFlight: 'in flight',
-  quicConnections: 'connected',
-  quicCids: 'connection IDs',
-  udpExchanges: 'request open',
-  udpSessions: 'stream session',
-};
-
-const NOUNS: Record<string, readonly [string, string]> = {
-  tcp: ['TCP connection', 'TCP connections'],
-  dns: ['DNS transaction', 'DNS transactions'],
-  quic: ['QUIC connection', 'QUIC connections'],
-};
-
-/** The words for a protocol's flows; a tracker registered later is named by its key. */
+/** The words for a protocol's conversations, as its tracker declares them. */
 function nouns(proto: string): readonly [string, string] {
-  return NOUNS[proto] ?? [`${proto.toUpperCase()} flow`, `${proto.toUpperCase()} flows`];
+  const words = conversationWords(proto);
+  return [words.one, words.many];
 }
 
-/** Protocols in the order reasons name them: TCP, QUIC, DNS, then any other. */
+/** Protocols in the order reasons name them: by their declared rank (TCP, QUIC, DNS), then any other by name. */
 function protocols(counts: PerProto): string[] {
-  const order = ['tcp', 'quic', 'dns'];
+  const rank = (p: string): number => conversationWords(p).rank ?? Number.POSITIVE_INFINITY;
   return Object.keys(counts).filter((p) => (counts[p] ?? 0) > 0)
-    .sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || (a < b ? -1 : 1));
+    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function plural(n: number, one: string, many: string): string {
@@ -75,12 +61,7 @@ export function formatSeconds(seconds: number): string {
 }
 
 function flowName(proto: string, id: number): string {
-  switch (proto) {
-    case 'tcp': return `flow ${id}`;
-    case 'dns': return `DNS transaction ${id}`;
-    case 'quic': return `QUIC connection ${id}`;
-    default: return `${proto.toUpperCase()} flow ${id}`;
-  }
+  return `${conversationWords(proto).flow} ${id}`;
 }
 
 function spanEnd(span: FlowSpan): string {
@@ -92,7 +73,7 @@ function spanEnd(span: FlowSpan): string {
 
 /** The ledger's view of a flow: "held from packet 3 to packet 12 (half-open, then connected)". */
 function heldText(span: FlowSpan): string {
-  const kinds = span.kinds.map((k) => KIND_WORDS[k]).join(', then ');
+  const kinds = span.kinds.map((k) => kindSpec(k).words).join(', then ');
   const cids = span.proto === 'quic' && span.cids > 0 ? `, mapping ${plural(span.cids, 'connection ID', 'connection IDs')}` : '';
   return `held from packet ${span.firstPacket} ${spanEnd(span)} (${kinds})${cids}`;
 }
@@ -189,16 +170,30 @@ export function endpointVerdict(input: VerdictInput): Verdict {
     const rest = ev.attemptCount - ev.attemptExamples.length;
     reasons.push(`attempts, not conversations: ${listed}${rest > 0 ? `; and ${rest} more` : ''}`);
   }
-  if (input.kindsHeld.has('tcpTimeWait')) {
-    reasons.push('TIME-WAIT (held after closing first) counts in entries and bytes, but losing it breaks nothing (RFC 9293 §3.6)');
-  }
+  // Kinds whose loss breaks nothing (TIME-WAIT) say so in their trackers' words.
+  for (const k of stateKindSpecs()) if (k.harmless !== undefined && input.kindsHeld.has(k.kind)) reasons.push(k.harmless);
   if (input.otherRole.length > 0) {
     const names = input.otherRole.slice(0, 3).join(', ') + (input.otherRole.length > 3 ? ', ...' : '');
     reasons.push(input.role === 'server'
       ? `the same address also acts as a client (${names})`
       : `the same address also serves (${names})`);
   }
-  // A UDP stream's session state is tied to its 4-tuple like a TCP connection (issue 12).
-  const stickyRouting = (ev.spanning.tcp ?? 0) > 0 || (ev.spanning.udp ?? 0) > 0 ? '4-tuple' : (ev.spanning.quic ?? 0) > 0 ? 'connection-id' : 'none';
-  return { verdict: stateful ? 'stateful' : 'stateless', reasons, stickyRouting };
+  return { verdict: stateful ? 'stateful' : 'stateless', reasons, stickyRouting: stickyRouting(ev) };
+}
+
+/** Strictest first: a balancer keeping 4-tuples also keeps every connection ID's path. */
+const ROUTING_ORDER: readonly KindRouting[] = ['4-tuple', 'connection-id', 'none'];
+
+/**
+ * The routing a balancer needs: for each protocol whose state spanned exchanges, the routing its
+ * breakable kinds declare (TCP and UDP streams: 4-tuple; QUIC: connection-id, RFC 9000 §5.1); the
+ * strictest of them.
+ */
+function stickyRouting(ev: EndpointEvidence): KindRouting {
+  let best = ROUTING_ORDER.length - 1;
+  for (const k of stateKindSpecs()) {
+    if (!k.breaksConversation || (ev.spanning[k.proto] ?? 0) === 0) continue;
+    best = Math.min(best, ROUTING_ORDER.indexOf(k.routing));
+  }
+  return ROUTING_ORDER[best];
 }

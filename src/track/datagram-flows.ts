@@ -11,8 +11,6 @@
  * Memory: O(live flows + listed rows); the live map is kept in least-recently-seen order.
  */
 import type { DatagramFlowReport, DatagramFlowsReport, DatagramPattern } from '../model/datagram.js';
-import type { DecodedPacket } from '../decode/packet.js';
-import type { Tracker } from './tracker.js';
 import type { EndpointRef, StateSink } from '../state/events.js';
 import type { StateKind } from '../model/state-kind.js';
 import { endpointString } from '../flow/endpoint.js';
@@ -267,20 +265,4 @@ export interface DatagramSummary {
   packets: number;
   exchanges: number;
   connStates: Partial<Record<string, number>>;
-}
-
-/**
- * A datagram tracker from its flow table and how it claims packets: the parts the UDP and ICMP
- * modules share (expiry, section, limits named `max<Label>Flows`, `evicted<Label>Flows`, `omitted<Label>Flows`).
- */
-export function datagramTracker(
-  flows: DatagramFlows, label: string, maxFlows: number, observe: (pkt: DecodedPacket) => boolean,
-): Tracker<DatagramFlowsReport> {
-  return {
-    observe,
-    expire: (time) => flows.expire(time),
-    finish: () => flows.finish(),
-    limits: () => ({ [`max${label}Flows`]: maxFlows, [`evicted${label}Flows`]: flows.evicted }),
-    omitted: () => ({ [`omitted${label}Flows`]: flows.omitted }),
-  };
 }

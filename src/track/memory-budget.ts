@@ -1,5 +1,5 @@
 /**
- * --max-state-mb: each live table (TCP flows, pending DNS queries, QUIC connections) is capped by
+ * --max-state-mb: each live table (TCP flows, pending DNS queries, QUIC connections, HTTP connections) is capped by
  * the memory its entries are estimated to take, not only by their number, as Suricata's memcaps
  * do. The estimates are per entry, measured in heap snapshots of the bench floods (V8, 64-bit,
  * pointer compression): what one entry keeps alive in its tracker and table, and the ledger entry

@@ -16,12 +16,16 @@ export class TcpStreamHub implements TcpStreamListener {
     return this.owner(flow) !== undefined;
   }
 
-  data(flow: TcpStreamInfo, fromClient: boolean, bytes: Uint8Array, packet: number, time: number): void {
-    this.owner(flow)?.data(flow, fromClient, bytes, packet, time);
+  data(flow: TcpStreamInfo, fromClient: boolean, bytes: Uint8Array, packet: number, time: number): boolean | void {
+    return this.owner(flow)?.data(flow, fromClient, bytes, packet, time);
   }
 
   gap(flow: TcpStreamInfo, fromClient: boolean, packet: number, lostBytes: number): void {
     this.owner(flow)?.gap(flow, fromClient, packet, lostBytes);
+  }
+
+  end(flow: TcpStreamInfo): void {
+    this.owner(flow)?.end?.(flow);
   }
 
   /** Listeners decide from the flow's ports and addresses, which never change: the answer is stable. */

@@ -11,12 +11,13 @@
  * once, at the end, and returns the report section.
  */
 import type { SectionOptions } from '../report/layout.js';
-import type { DecodedPacket } from '../decode/packet.js';
+import type { DecodedPacket, TunnelDatagram } from '../decode/packet.js';
 import type { StateSink } from '../state/events.js';
-import type { StateKind } from '../model/state-kind.js';
+import type { ConversationWords, StateKindSpec } from '../model/state-kind.js';
 import type { AnalysisOptionsReport, LimitsReport } from '../model/report.js';
 import type { EndpointReport } from '../model/endpoint.js';
 import type { TcpStreamHub } from './stream-hub.js';
+import type { CheckRecords, MetricDef } from '../check/blocks.js';
 import type { PacketRecorderOptions } from './tcp/packet-recorder.js';
 
 /** Everything a tracker may read when it is created: options resolved by the pipeline, the ledger, TCP streams. */
@@ -48,6 +49,11 @@ export interface ResolvedOptions {
 export interface Tracker<Section> {
   /** Takes the packet if it is this protocol's; false leaves it to the next registered tracker. */
   observe(pkt: DecodedPacket): boolean;
+  /**
+   * A UDP datagram of a tunnel the packet crossed (pkt.tunnelDatagrams, outermost first), offered
+   * like packets until a tracker claims it; the packet inside is offered on its own.
+   */
+  observeTunnel?(pkt: DecodedPacket, datagram: TunnelDatagram): boolean;
   /** Capture time advanced to `time`: end what timed out. */
   expire?(time: number): void;
   /** The report section (called once). */
@@ -124,8 +130,13 @@ export interface TrackerModule<Name extends string, Section> {
   classify?(section: Section): void;
   /** Adds what its section knows about endpoints (e.g. HTTP session evidence), after the ledger's verdicts. */
   annotate?(section: Section, endpoints: EndpointReport[]): void;
-  /** The ledger state kinds its tracker holds. */
-  stateKinds: readonly StateKind[];
+  /**
+   * The kinds of ledger state its tracker holds: name, cost per entry with its source, whether
+   * losing it breaks a conversation, the routing it needs (registered in model/state-kind.ts).
+   */
+  stateKinds: readonly StateKindSpec[];
+  /** How verdict reasons name its conversations ("TCP connection", "flow 3"); default "<NAME> flow". */
+  conversationWords?: ConversationWords;
   caps: readonly CapSpec[];
   omissions: readonly OmissionSpec[];
   /** NDJSON: which list of the section is written one record per row, and the record type. */
@@ -138,5 +149,11 @@ export interface TrackerModule<Name extends string, Section> {
   table(section: Section, view: SectionView): string | null;
   /** Its "problems found" lines. */
   problems(section: Section, view: SectionView): Problem[];
-  metrics: readonly TrackerMetric<Section>[];
+  /**
+   * Its `check` metrics (family `<name>.`): figures of its section summed over captures
+   * (TrackerMetric), or metrics over its `checkRecords` built with check/blocks.ts, narrowed by `where`.
+   */
+  metrics: readonly (TrackerMetric<Section> | MetricDef)[];
+  /** The records its metrics count, each with the conversation facts `where` filters test. */
+  checkRecords?: readonly CheckRecords[];
 }

@@ -71,6 +71,19 @@ describe('renderTable', () => {
     expect(text).not.toContain('DNS (');
     expect(text).toContain('10.0.0.2:443: restart at packet #16 (most state held) breaks 1 TCP connection (3)');
   });
+
+  it('with --restart-at names each broken flow with its packets, for clients as for servers, in the table and the markdown', () => {
+    const r = sampleReport();
+    const client = r.endpoints.find((e) => e.role === 'client');
+    if (client === undefined) throw new Error('the sample has a client');
+    client.restart = {
+      at: { packet: 20, time: 1 }, basis: 'requested', breaks: { tcp: [3], dns: [7], quic: [] },
+      flows: [{ proto: 'tcp', id: 3, firstPacket: 12, lastPacket: 30 }, { proto: 'dns', id: 7, firstPacket: 19, lastPacket: 21 }],
+    };
+    const line = `${client.endpoint}: restart at packet #20 breaks 1 TCP connection (3 #12–#30), 1 DNS query in flight (7 #19–#21)`;
+    expect(renderStateTable([r], { color: false })).toContain(line);
+    expect(renderMarkdown([r])).toContain(`- \`${client.endpoint}\`: restart at packet #20 breaks 1 TCP connection (3 #12–#30), 1 DNS query in flight (7 #19–#21)`);
+  });
 });
 
 describe('renderMarkdown', () => {

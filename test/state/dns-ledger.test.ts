@@ -115,7 +115,12 @@ describe('a resolver forwarding queries (a server that is also a client)', () =>
     const at = { packet: 3, time: 50.5 };
     expect(endpointNamed(result, '10.0.0.53:53').restart).toEqual({ at, basis: 'requested', breaks: { tcp: [], dns: [0], quic: [] } });
     expect(endpointNamed(result, '192.0.2.1:53').restart).toEqual({ at, basis: 'requested', breaks: { tcp: [], dns: [], quic: [] } });
-    expect(endpointNamed(result, '10.0.0.53').restart).toBeNull();
+    // Clients answer --restart-at too: the resolver, as a client, had its answer at packet 3 (owes
+    // nothing to wait for); the client 10.0.0.7 still waits for transaction 0 (answered at 4).
+    expect(endpointNamed(result, '10.0.0.53').restart).toEqual({ at, basis: 'requested', breaks: { tcp: [], dns: [], quic: [] } });
+    expect(endpointNamed(result, '10.0.0.7').restart).toEqual({ at, basis: 'requested', breaks: { tcp: [], dns: [0], quic: [] } });
+    // Without --restart-at a client has no restart answer (the worst moment is a server's).
+    expect(endpointNamed(play(packets, 70), '10.0.0.7').restart).toBeNull();
   });
 
   it('an endpoint first seen after --restart-at lost nothing then', () => {

@@ -81,9 +81,21 @@ describe('three overlapping TCP connections, end to end', () => {
     expect(s.restart).toEqual({ at: { packet: 8, time: T + 2.25 }, basis: 'worst', breaks: { tcp: [0, 1, 2], dns: [], quic: [] } });
   });
 
-  it('--restart-at 16 breaks the two connections still open', async () => {
-    const s = endpoint(await analyze('three.pcap', packets, { restartAt: { packet: 16 } }), '10.0.0.5:80');
-    expect(s.restart).toEqual({ at: { packet: 16, time: T + 5.25 }, basis: 'requested', breaks: { tcp: [1, 2], dns: [], quic: [] } });
+  it('--restart-at 16 breaks the two connections still open, named with their packets', async () => {
+    const report = await analyze('three.pcap', packets, { restartAt: { packet: 16 } });
+    const s = endpoint(report, '10.0.0.5:80');
+    // Flow 1 runs over packets 4-6 and 15-17, flow 2 over 7-9 and 18-20: both still open after 16.
+    const flows = [{ proto: 'tcp', id: 1, firstPacket: 4, lastPacket: 17 }, { proto: 'tcp', id: 2, firstPacket: 7, lastPacket: 20 }];
+    expect(s.restart).toEqual({ at: { packet: 16, time: T + 5.25 }, basis: 'requested', breaks: { tcp: [1, 2], dns: [], quic: [] }, flows });
+    // A client restart breaks its own open connections only. 10.0.0.3's flow 2 is open (its FIN
+    // comes at 18). 10.0.0.2 sent its FIN at 15 and took the server's at 16: TIME-WAIT right after
+    // 16, which breaks nothing, while the server, in LAST-ACK until 17, still holds flow 1.
+    // 10.0.0.1 closed at 12-14 and holds only TIME-WAIT too.
+    expect(endpoint(report, '10.0.0.3').restart).toEqual({
+      at: { packet: 16, time: T + 5.25 }, basis: 'requested', breaks: { tcp: [2], dns: [], quic: [] }, flows: [flows[1]],
+    });
+    expect(endpoint(report, '10.0.0.2').restart?.breaks.tcp).toEqual([]);
+    expect(endpoint(report, '10.0.0.1').restart?.breaks.tcp).toEqual([]);
   });
 
   it('the clients keep TIME-WAIT past the end of the capture', async () => {
@@ -156,7 +168,11 @@ describe('DNS over UDP beside a QUIC connection, end to end', () => {
   it('--restart-at +10.5 s: the QUIC connection breaks, no DNS query is in flight', async () => {
     const report = await analyze('mix.pcap', packets, { restartAt: { secondsAfterStart: 10.5 } });
     const at = { packet: 6, time: T + 10.5 };
-    expect(endpoint(report, '10.0.0.5:443').restart).toEqual({ at, basis: 'requested', breaks: { tcp: [], dns: [], quic: [0] } });
-    expect(endpoint(report, '10.0.0.53:53').restart).toEqual({ at, basis: 'requested', breaks: { tcp: [], dns: [], quic: [] } });
+    // QUIC connection 0 runs from packet 4 to packet 6.
+    const flows = [{ proto: 'quic', id: 0, firstPacket: 4, lastPacket: 6 }];
+    expect(endpoint(report, '10.0.0.5:443').restart).toEqual({ at, basis: 'requested', breaks: { tcp: [], dns: [], quic: [0] }, flows });
+    expect(endpoint(report, '10.0.0.53:53').restart).toEqual({ at, basis: 'requested', breaks: { tcp: [], dns: [], quic: [] }, flows: [] });
+    // The client 10.0.0.7 holds the same connection: its restart breaks it too.
+    expect(endpoint(report, '10.0.0.7').restart).toEqual({ at, basis: 'requested', breaks: { tcp: [], dns: [], quic: [0] }, flows });
   });
 });

@@ -151,7 +151,13 @@ describe('restart-loss.pcap: a restart that really lost a connection', async () 
   it('--restart-at 7, the idle moment the real restart happened in, predicts the same loss', async () => {
     const at7 = await analyze('restart-loss.pcap', 7);
     const s = named(at7, '127.0.0.2:8080');
-    expect(s.restart).toEqual({ at: { packet: 7, time: s.restart?.at.time }, basis: 'requested', breaks: { tcp: [0], dns: [], quic: [] } });
+    // Flow 0, the keep-alive connection, runs from packet 1 to the reset at packet 9.
+    expect(s.restart).toEqual({
+      at: { packet: 7, time: s.restart?.at.time }, basis: 'requested', breaks: { tcp: [0], dns: [], quic: [] },
+      flows: [{ proto: 'tcp', id: 0, firstPacket: 1, lastPacket: 9 }],
+    });
+    // The client holds the same connection: a client restart at 7 breaks it as well.
+    expect(named(at7, '127.0.0.7').restart?.breaks.tcp).toEqual([0]);
     // After the reset nothing breakable is held until the new connection's SYN-ACK (11).
     const at9 = await analyze('restart-loss.pcap', 9);
     expect(named(at9, '127.0.0.2:8080').restart?.breaks.tcp).toEqual([]);

@@ -7,6 +7,7 @@
 import type { EndpointReport, Report } from '../schema.js';
 import { formatPackets } from '../format.js';
 import { decimateRows } from './decimate.js';
+import { isStateKind, kindSpec } from '../../model/state-kind.js';
 
 export interface ChartSeries {
   /** A StateKind ("tcpConnections") or "all". */
@@ -36,16 +37,10 @@ export interface EndpointChart {
   end: number;
 }
 
-/** Names for the kinds the ledger knows; a kind added later shows under its own name. */
-export const KIND_LABELS: Record<string, string> = {
-  tcpConnections: 'TCP connections',
-  tcpTimeWait: 'TIME-WAIT',
-  tcpHalfOpen: 'half-open',
-  dnsPendingQueries: 'DNS pending',
-  dnsInFlight: 'DNS in flight',
-  quicConnections: 'QUIC connections',
-  quicCids: 'QUIC CIDs',
-};
+/** The legend of a kind: what its tracker declares (`label`); a kind no registered tracker declares shows under its own name. */
+function kindLabel(kind: string): string {
+  return isStateKind(kind) ? kindSpec(kind).label : kind;
+}
 
 type Point = EndpointReport['timeline'][number];
 
@@ -86,7 +81,7 @@ export function endpointChart(report: Report, e: EndpointReport, id: string, buc
   const micro = (v: number): number => Math.round(v * 1e6) / 1e6;
   const series: ChartSeries[] = columns.map((c, k) => {
     const kind = k < kinds.length ? kinds[k][0] : 'all';
-    return { kind, label: kind === 'all' ? 'all state' : (KIND_LABELS[kind] ?? kind), entries: pick(c.entries), bytes: pick(c.bytes).map(Math.round) };
+    return { kind, label: kind === 'all' ? 'all state' : kindLabel(kind), entries: pick(c.entries), bytes: pick(c.bytes).map(Math.round) };
   });
   const at = (p: EndpointReport['peak']): EndpointChart['peak'] =>
     p.time === null || p.packet === null || p.entries === 0 ? null : { x: p.time - t0, packet: p.packet, entries: p.entries, bytes: p.bytes };

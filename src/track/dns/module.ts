@@ -1,6 +1,8 @@
 /** DNS as a registered tracker: queries matched to responses over UDP (its ports), TCP streams and ICMP errors. */
 import type { DnsReport } from '../../model/dns.js';
 import type { TrackerModule } from '../tracker.js';
+import { DNS_KINDS } from './kinds.js';
+import { DNS_METRICS, DNS_RECORDS } from './metrics.js';
 import { classifyDnsTransaction } from '../../state/classify.js';
 import { DnsTracker } from './tracker.js';
 import { dnsSection } from '../../report/table-dns.js';
@@ -30,7 +32,8 @@ export const DNS_MODULE: TrackerModule<'dns', DnsReport> = {
   classify(section) {
     for (const t of section.transactions) t.classification = classifyDnsTransaction(t);
   },
-  stateKinds: ['dnsPendingQueries', 'dnsInFlight'],
+  stateKinds: DNS_KINDS,
+  conversationWords: { one: 'DNS transaction', many: 'DNS transactions', flow: 'DNS transaction', rank: 2 },
   caps: [{ max: 'maxPendingDns', evicted: 'evictedDnsQueries', one: 'pending DNS query', what: 'pending DNS queries', option: '--max-pending-dns', consequence: () => PARTIAL },
     { max: 'maxStateMb', evicted: 'evictedDnsQueriesForMemory', unit: 'MB of estimated state', one: 'pending DNS query', what: 'pending DNS queries', option: '--max-state-mb', consequence: () => PARTIAL }],
   omissions: [
@@ -41,5 +44,6 @@ export const DNS_MODULE: TrackerModule<'dns', DnsReport> = {
   summary: (section) => `${countOf(section.summary.queries, 'DNS query', 'DNS queries')} (${section.summary.answered} answered)`,
   table: (section, view) => dnsSection(section, view.options.dnsTimeout, view),
   problems: (section, view) => dnsProblems(section, view.options),
-  metrics: [],
+  metrics: DNS_METRICS,
+  checkRecords: DNS_RECORDS,
 };

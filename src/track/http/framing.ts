@@ -51,6 +51,16 @@ export class HttpFramer {
     return this.state.at === 'dead';
   }
 
+  /** Nothing more will be read: dead, or a body that runs to the end of the connection. */
+  get done(): boolean {
+    return this.state.at === 'dead' || this.state.at === 'until-close';
+  }
+
+  /** Head bytes held until the head is complete (what this framer costs beyond its fixed size). */
+  get buffered(): number {
+    return this.text.length;
+  }
+
   /** Bytes were lost for good: the framing cannot be trusted past them. */
   gap(): void {
     if (this.state.at !== 'until-close') this.state = { at: 'dead' };

@@ -8,17 +8,18 @@ import type { TrackerModule } from '../tracker.js';
 import { HttpTracker } from './tracker.js';
 import { sessionsMarkdown, sessionsSection } from './render.js';
 import { countOf, formatPackets } from '../../report/format.js';
+import { BYTES_PER_MB } from '../memory-budget.js';
 
 export const HTTP_MODULE: TrackerModule<'http', HttpReport> = {
   name: 'http',
   label: 'HTTP',
   create(ctx) {
-    const http = new HttpTracker({ maxRecords: ctx.options.maxRecords });
+    const http = new HttpTracker({ maxRecords: ctx.options.maxRecords, maxStateBytes: ctx.options.maxStateMb * BYTES_PER_MB });
     ctx.streams.add(http);
     return {
       observe: () => false,
       finish: () => http.finish(),
-      limits: () => ({}),
+      limits: () => ({ evictedHttpFlowsForMemory: http.evictedForMemory }),
       omitted: () => ({ omittedHttpExchanges: http.omitted }),
     };
   },
@@ -34,7 +35,10 @@ export const HTTP_MODULE: TrackerModule<'http', HttpReport> = {
     }
   },
   stateKinds: [],
-  caps: [],
+  caps: [{
+    max: 'maxStateMb', evicted: 'evictedHttpFlowsForMemory', unit: 'MB of estimated state', one: 'HTTP connection', what: 'HTTP connections',
+    option: '--max-state-mb', consequence: () => ': their later requests and responses are not read',
+  }],
   omissions: [{ key: 'omittedHttpExchanges', what: 'HTTP exchanges' }],
   ndjson: { list: 'exchanges', type: 'http-exchange' },
   summary: (s) => countOf(s.summary.exchanges, 'HTTP exchange', 'HTTP exchanges'),

@@ -13,6 +13,7 @@ import type { CookieRef, HttpExchangeReport, HttpReport, SessionState, TokenSumm
 import { endpointString } from '../../flow/endpoint.js';
 import { HttpFramer, type BodyRule, type MessageHead } from './framing.js';
 import { cookieSet, cookiesSent, jwtSummary, tokenSummary } from './tokens.js';
+import { MemoryBudget } from '../memory-budget.js';
 
 /** Methods of RFC 9110 §9 and PATCH (RFC 5789): a line starting with one of them is meant as a request. */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
@@ -20,9 +21,20 @@ const REQUEST_LINE = /^([A-Z][A-Z_-]*) (\S+) HTTP\/(\d\.\d)$/;
 const STATUS_LINE = /^HTTP\/(\d\.\d) (\d{3})(?: |$)/;
 /** Evidence packets kept per server and kind. */
 const MAX_EVIDENCE = 20;
+/**
+ * Estimated bytes of one followed connection besides its buffered head text: the Conn, its two
+ * framers with their state objects, the map slot (V8, 64-bit, pointer compression; by the sizes of
+ * the objects, as memory-budget.ts measures the other tables), plus a pointer per pending request.
+ */
+const CONN_BYTES = 400;
+const PENDING_BYTES = 8;
+/** A connection dropped at the budget keeps only this marker until its flow ends, so its later bytes are not mistaken for a new start. */
+const MARKER_BYTES = 40;
 
 interface Conn {
   info: TcpStreamInfo;
+  /** Bytes charged to the budget for it now. */
+  charged: number;
   /** null until the client's first bytes decide. */
   http: boolean | null;
   request: HttpFramer;
@@ -44,41 +56,103 @@ interface ServerEvidence {
 
 export interface HttpTrackerOptions {
   maxRecords: number;
+  /** Estimated bytes the followed connections may take (--max-state-mb); default: no limit. */
+  maxStateBytes?: number;
 }
 
+/**
+ * Memory: one entry per live TCP flow that is (or may still be) HTTP, kept in least recently seen
+ * order. A flow that turns out not to be HTTP is declined (the TCP tracker delivers nothing more
+ * of it) and forgotten at once; an HTTP flow is forgotten when it ends (`end`) or when both
+ * directions stop being readable. Past the --max-state-mb budget the least recently seen one is
+ * dropped (counted in evictedForMemory).
+ */
 export class HttpTracker implements TcpStreamListener {
-  private readonly conns = new Map<number, Conn | false>();
+  /** Flow id -> its connection, least recently seen first. */
+  private readonly conns = new Map<number, Conn>();
+  /** Flows dropped at the budget: ignored until they end. */
+  private readonly dropped = new Set<number>();
+  private readonly budget: MemoryBudget;
+  /** Connections dropped because the budget was reached. */
+  evictedForMemory = 0;
   private readonly rows: HttpExchangeReport[] = [];
   private readonly malformed: HttpReport['malformed'] = [];
   private readonly servers = new Map<string, ServerEvidence>();
   private readonly counts = { exchanges: 0, requests: 0, responses: 0, flows: 0 };
   omitted = 0;
 
-  constructor(private readonly options: HttpTrackerOptions) {}
+  constructor(private readonly options: HttpTrackerOptions) {
+    this.budget = new MemoryBudget(options.maxStateBytes ?? Number.POSITIVE_INFINITY);
+  }
+
+  /** Flows it holds anything for now (connections followed, and markers of dropped ones). */
+  get liveFlows(): number {
+    return this.conns.size + this.dropped.size;
+  }
+
+  /** Estimated bytes held now. */
+  get heldBytes(): number {
+    return this.budget.bytes;
+  }
 
   wants(_flow: TcpStreamInfo): boolean {
     return true; // by content, on any port: decided from the first bytes
   }
 
-  data(flow: TcpStreamInfo, fromClient: boolean, bytes: Uint8Array, packet: number, time: number): void {
+  data(flow: TcpStreamInfo, fromClient: boolean, bytes: Uint8Array, packet: number, time: number): boolean {
+    if (this.dropped.has(flow.id)) return false;
     let conn = this.conns.get(flow.id);
-    if (conn === false) return;
     if (conn === undefined) {
+      if (bytes.length === 0) return true;
       // The client speaks first in HTTP, and a request line starts with an upper-case token
-      // (a TLS record starts with 0x16, SSH and SMTP servers speak first).
-      if (!fromClient || bytes.length === 0 || bytes[0] < 0x41 || bytes[0] > 0x5a) {
-        this.conns.set(flow.id, false);
-        return;
-      }
+      // (a TLS record starts with 0x16, SSH and SMTP servers speak first): otherwise decline it.
+      if (!fromClient || bytes[0] < 0x41 || bytes[0] > 0x5a) return false;
       conn = this.newConn(flow);
-      this.conns.set(flow.id, conn);
+    } else {
+      // Least recently seen first: move it to the end of the map's order.
+      this.conns.delete(flow.id);
     }
+    this.conns.set(flow.id, conn);
     (fromClient ? conn.request : conn.response).push(bytes, packet, time);
+    if (conn.http === false || (conn.request.done && conn.response.done)) {
+      // Not HTTP, or nothing more to read either way: forget it and decline the rest.
+      this.forget(conn);
+      return false;
+    }
+    this.recharge(conn);
+    return true;
   }
 
   gap(flow: TcpStreamInfo, fromClient: boolean, _packet: number): void {
     const conn = this.conns.get(flow.id);
     if (conn) (fromClient ? conn.request : conn.response).gap();
+  }
+
+  end(flow: TcpStreamInfo): void {
+    if (this.dropped.delete(flow.id)) this.budget.refund(MARKER_BYTES);
+    const conn = this.conns.get(flow.id);
+    if (conn !== undefined) this.forget(conn);
+  }
+
+  private forget(conn: Conn): void {
+    this.conns.delete(conn.info.id);
+    this.budget.refund(conn.charged);
+    conn.charged = 0;
+  }
+
+  /** Charges a connection's estimate now; drops the least recently seen ones while over the budget. */
+  private recharge(conn: Conn): void {
+    const now = CONN_BYTES + conn.request.buffered + conn.response.buffered + PENDING_BYTES * conn.pending.length;
+    this.budget.charge(now - conn.charged);
+    conn.charged = now;
+    while (this.budget.exceededBy(0)) {
+      const oldest = this.conns.values().next().value;
+      if (oldest === undefined) break;
+      this.forget(oldest);
+      this.dropped.add(oldest.info.id);
+      this.budget.charge(MARKER_BYTES);
+      this.evictedForMemory++;
+    }
   }
 
   finish(): HttpReport {
@@ -92,7 +166,7 @@ export class HttpTracker implements TcpStreamListener {
   }
 
   private newConn(info: TcpStreamInfo): Conn {
-    const conn: Conn = { info, http: null, request: null as unknown as HttpFramer, response: null as unknown as HttpFramer, pending: [] };
+    const conn: Conn = { info, charged: 0, http: null, request: null as unknown as HttpFramer, response: null as unknown as HttpFramer, pending: [] };
     conn.request = new HttpFramer({
       head: (head) => this.request(conn, head),
       broken: (reason, packet) => this.broken(conn, reason, packet),

@@ -5,52 +5,39 @@
  * its own per (source, destination, type), state OTH. Ends on Zeek's icmp_inactivity_timeout (1 min).
  * The kernel answers echoes without keeping anything: no ledger state.
  */
-import type { DatagramFlowsReport } from '../../model/datagram.js';
-import type { TrackerModule } from '../tracker.js';
-import { DatagramFlows, datagramTracker } from '../datagram-flows.js';
-import { datagramProblems, datagramSection } from '../datagram-render.js';
-import { PARTIAL } from '../../report/limits.js';
+import { datagramModule } from '../datagram-module.js';
 import { countOf } from '../../report/format.js';
 
 /** Echo request / reply types: ICMP 8 / 0 (RFC 792), ICMPv6 128 / 129 (RFC 4443 §4.1, §4.2). */
 const ECHO = { 4: { request: 8, reply: 0 }, 6: { request: 128, reply: 129 } } as const;
 
-export const ICMP_MODULE: TrackerModule<'icmp', DatagramFlowsReport> = {
+export const ICMP_MODULE = datagramModule({
   name: 'icmp',
   label: 'ICMP',
-  options: { icmpTimeout: 60, maxIcmpFlows: 100_000 },
-  create(ctx) {
-    const o = ctx.options;
-    const timeout = o.icmpTimeout as number;
-    const maxFlows = o.maxIcmpFlows as number;
-    const flows = new DatagramFlows({ proto: 'icmp', state: ctx.state, timeout, maxFlows, maxRecords: o.maxRecords, kinds: null });
-    return datagramTracker(flows, 'Icmp', maxFlows, (pkt) => {
-      const { ip, icmp } = pkt;
-      if (!ip || !icmp) return false;
-      const echo = ECHO[icmp.version];
-      const request = icmp.type === echo.request;
-      const isEcho = request || icmp.type === echo.reply;
-      const [client, server] = !isEcho || request ? [ip.src, ip.dst] : [ip.dst, ip.src];
-      flows.observe({
-        key: isEcho ? `echo|${client}|${server}|${icmp.identifier}` : `other|${ip.src}|${ip.dst}|${icmp.version}|${icmp.type}`,
-        srcAddress: ip.src, srcPort: null, dstAddress: ip.dst, dstPort: null,
-        fromClient: isEcho ? request : true, payloadBytes: icmp.payloadLength, packet: pkt.number, time: pkt.time,
-        other: !isEcho,
-      });
-      return true;
-    });
-  },
+  key: 'Icmp',
   stateKinds: [],
-  caps: [{ max: 'maxIcmpFlows', evicted: 'evictedIcmpFlows', one: 'ICMP flow', what: 'ICMP flows', option: '--tracker-option maxIcmpFlows', consequence: () => PARTIAL }],
-  omissions: [{ key: 'omittedIcmpFlows', what: 'ICMP flows' }],
-  ndjson: { list: 'flows', type: 'icmp-flow' },
+  ledger: null,
+  claim(flows, pkt) {
+    const { ip, icmp } = pkt;
+    if (!ip || !icmp) return false;
+    const echo = ECHO[icmp.version];
+    const request = icmp.type === echo.request;
+    const isEcho = request || icmp.type === echo.reply;
+    const [client, server] = !isEcho || request ? [ip.src, ip.dst] : [ip.dst, ip.src];
+    flows.observe({
+      key: isEcho ? `echo|${client}|${server}|${icmp.identifier}` : `other|${ip.src}|${ip.dst}|${icmp.version}|${icmp.type}`,
+      srcAddress: ip.src, srcPort: null, dstAddress: ip.dst, dstPort: null,
+      fromClient: isEcho ? request : true, payloadBytes: icmp.payloadLength, packet: pkt.number, time: pkt.time,
+      other: !isEcho,
+    });
+    return true;
+  },
+  problemLabel: 'ICMP echo',
   summary: (s) => countOf(s.summary.flows, 'ICMP flow', 'ICMP flows'),
-  table: (s, view) => datagramSection('ICMP flows', s, view),
-  problems: (s) => datagramProblems('icmp', 'ICMP echo', s),
   metrics: [
     { name: 'icmp.flows', kind: 'count', meaning: 'ICMP flows (echo by identifier; other messages by source, destination and type)', noun: 'ICMP flows',
       pattern: /^icmp\.flows$/, value: (s) => s.summary.flows },
     { name: 'icmp.exchanges', kind: 'count', meaning: 'echo requests answered by a reply', noun: 'ICMP echo exchanges',
       pattern: /^icmp\.exchanges$/, value: (s) => s.summary.exchanges },
   ],
-};
+});

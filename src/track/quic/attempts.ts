@@ -8,6 +8,7 @@
  *
  * Bounded: at most `max` attempts (the oldest is dropped), keyed by the client's DCID.
  */
+import type { BySide } from '../../model/by-side.js';
 import { cidHex } from './cid.js';
 
 /** What one attempt left before the connection opened. */
@@ -22,9 +23,9 @@ export interface VersionAttempt {
   version: number;
   firstPacket: number;
   time: number;
-  datagrams: { client: number; server: number };
+  datagrams: BySide;
   /** UDP payload bytes as sent. */
-  bytes: { client: number; server: number };
+  bytes: BySide;
   /** Packets the tracker counted as unattributed QUIC meanwhile (to take back when the connection opens). */
   unattributed: number[];
   /** The Version Negotiation that answered it. */

@@ -42,6 +42,10 @@ export interface QuicTrackerOptions {
   maxStateBytes?: number;
   /** Connections listed in the report (the first ones, by id; default 100 000); the others only count in the summary. */
   maxRecords?: number;
+  /** Seconds of silence that end an established connection when the client's max_idle_timeout is unknown (default 30). */
+  idleTimeout?: number;
+  /** Seconds a connection lasts after a CONNECTION_CLOSE: the closing and draining periods (default 3). */
+  drainTimeout?: number;
 }
 
 /**
@@ -64,10 +68,16 @@ const MIN_UNCHECKED_CID = 4;
 const EPHEMERAL_PORT_FLOOR = 1024;
 /** Connections of one 4-tuple whose Initial keys are tried on an Initial with an unknown DCID. */
 const MAX_KEY_TRIALS = 8;
-/** RFC 9000 §10.1: a connection silent this long is closed by both ends (unless the client's max_idle_timeout says otherwise). */
+/**
+ * RFC 9000 §10.1: a connection silent this long is closed by both ends, unless the client's
+ * max_idle_timeout says otherwise. 30 s is the common default (quic-go, Chromium, msquic).
+ */
 export const QUIC_IDLE_TIMEOUT = 30;
-/** After a visible CONNECTION_CLOSE, the closing/draining period (3 PTO, RFC 9000 §10.2) in seconds. */
-const QUIC_CLOSE_DRAIN = 3;
+/**
+ * After a visible CONNECTION_CLOSE, the closing/draining period in seconds: three PTOs (RFC 9000
+ * §10.2), which a PTO of about a second (RFC 9002 §6.2.2, an initial RTT of 333 ms) makes 3 s.
+ */
+export const QUIC_CLOSE_DRAIN = 3;
 /** The shortest datagram an endpoint treats as a possible stateless reset (RFC 9000 §10.3). */
 const MIN_STATELESS_RESET = 21;
 /** TLS handshake messages larger than this are not waited for. */
@@ -115,6 +125,8 @@ export class QuicTracker {
   private readonly maxConnectionsForMemory: number;
   /** Attempts in versions statecap cannot read, until a retry with the same DCID opens their connection. */
   private readonly attempts: VersionAttempts;
+  private readonly idleTimeout: number;
+  private readonly drainTimeout: number;
 
   constructor(options: QuicTrackerOptions = {}) {
     this.state = options.state ?? NO_STATE;
@@ -122,6 +134,8 @@ export class QuicTracker {
     this.maxConnectionsForMemory = options.maxStateBytes === undefined ? Infinity : Math.max(1, Math.floor(options.maxStateBytes / QUIC_CONNECTION_BYTES));
     this.attempts = new VersionAttempts(Math.min(this.maxConnections, 10_000));
     this.maxRecords = Math.max(0, options.maxRecords ?? 100_000);
+    this.idleTimeout = options.idleTimeout ?? QUIC_IDLE_TIMEOUT;
+    this.drainTimeout = options.drainTimeout ?? QUIC_CLOSE_DRAIN;
   }
 
   /** Connections counted in the summary but not listed, beyond maxRecords. */
@@ -591,7 +605,7 @@ export class QuicTracker {
    */
   private expireIdle(pkt: DecodedPacket): void {
     for (let conn = this.live.oldest; conn !== null; conn = this.live.oldest) {
-      const timeout = conn.close ? QUIC_CLOSE_DRAIN : idleTimeoutOf(conn);
+      const timeout = conn.close ? this.drainTimeout : idleTimeoutOf(conn, this.idleTimeout);
       if (!(pkt.time - conn.end > timeout)) break;
       // A handshake still going on is no idle connection: a client retrying its Initial backs off
       // for longer than any idle timeout (RFC 9002 §6.2.1) and keeps its connection meanwhile.
@@ -741,10 +755,10 @@ export class QuicTracker {
   }
 }
 
-/** The client's max_idle_timeout transport parameter in seconds (RFC 9000 §18.2), else QUIC_IDLE_TIMEOUT. */
-function idleTimeoutOf(conn: QuicConnection): number {
+/** The client's max_idle_timeout transport parameter in seconds (RFC 9000 §18.2; 0 disables it), else `fallback`. */
+function idleTimeoutOf(conn: QuicConnection, fallback: number): number {
   const ms = conn.transportParameters?.max_idle_timeout;
-  return typeof ms === 'number' && ms > 0 ? ms / 1000 : QUIC_IDLE_TIMEOUT;
+  return typeof ms === 'number' && ms > 0 ? ms / 1000 : fallback;
 }
 
 function tally(summary: QuicReport['summary'], c: QuicConnection): void {

@@ -5,12 +5,11 @@
  * while a request is open; a stream (datagrams each way that do not pair up) is session state for
  * the whole flow. A middlebox keeps a 5-tuple mapping (conntrack) for the whole flow: each row names it.
  */
-import type { DatagramFlowsReport } from '../../model/datagram.js';
-import type { TrackerModule } from '../tracker.js';
-import { DatagramFlows, datagramTracker } from '../datagram-flows.js';
-import { datagramProblems, datagramSection } from '../datagram-render.js';
-import { PARTIAL } from '../../report/limits.js';
+import type { DecodedPacket } from '../../decode/packet.js';
+import type { DatagramFlows } from '../datagram-flows.js';
+import { datagramModule } from '../datagram-module.js';
 import { countOf } from '../../report/format.js';
+import { UDP_KINDS } from './kinds.js';
 
 const UDP_PROTOCOL = 17;
 
@@ -19,42 +18,35 @@ function flowKey(a: string, ap: number, b: string, bp: number): string {
   return a < b || (a === b && ap <= bp) ? `${a}|${ap}|${b}|${bp}` : `${b}|${bp}|${a}|${ap}`;
 }
 
-export const UDP_MODULE: TrackerModule<'udp', DatagramFlowsReport> = {
+/** A datagram from (src, srcPort) to (dst, dstPort) joins its 5-tuple's flow; the side that sent first is the client. */
+function datagram(flows: DatagramFlows, pkt: DecodedPacket, src: string, srcPort: number, dst: string, dstPort: number, payloadBytes: number): true {
+  flows.observe({
+    key: flowKey(src, srcPort, dst, dstPort), srcAddress: src, srcPort, dstAddress: dst, dstPort,
+    fromClient: null, payloadBytes, packet: pkt.number, time: pkt.time,
+  });
+  return true;
+}
+
+export const UDP_MODULE = datagramModule({
   name: 'udp',
   label: 'UDP',
-  options: { udpTimeout: 60, maxUdpFlows: 100_000 },
-  create(ctx) {
-    const o = ctx.options;
-    const timeout = o.udpTimeout as number;
-    const maxFlows = o.maxUdpFlows as number;
-    const flows = new DatagramFlows({
-      proto: 'udp', state: ctx.state, timeout, maxFlows, maxRecords: o.maxRecords,
-      kinds: { exchange: 'udpExchanges', session: 'udpSessions' },
-    });
-    return datagramTracker(flows, 'Udp', maxFlows, (pkt) => {
-      const { ip, udp, icmp } = pkt;
-      if (ip && udp) {
-        flows.observe({
-          key: flowKey(ip.src, udp.srcPort, ip.dst, udp.dstPort), srcAddress: ip.src, srcPort: udp.srcPort, dstAddress: ip.dst,
-          dstPort: udp.dstPort, fromClient: null, payloadBytes: udp.payload.length, packet: pkt.number, time: pkt.time,
-        });
-        return true;
-      }
-      // An ICMP error quoting a datagram of a live UDP flow belongs to that flow (RFC 792; RFC 4443 §2.4).
-      const q = icmp?.quoted;
-      if (q && q.protocol === UDP_PROTOCOL && q.srcPort !== undefined && q.dstPort !== undefined) {
-        return flows.has(flowKey(q.src, q.srcPort, q.dst, q.dstPort));
-      }
-      return false;
-    });
+  key: 'Udp',
+  stateKinds: UDP_KINDS,
+  ledger: { exchange: 'udpExchanges', session: 'udpSessions' },
+  claim(flows, pkt) {
+    const { ip, udp, icmp } = pkt;
+    if (ip && udp) return datagram(flows, pkt, ip.src, udp.srcPort, ip.dst, udp.dstPort, udp.payload.length);
+    // An ICMP error quoting a datagram of a live UDP flow belongs to that flow (RFC 792; RFC 4443 §2.4).
+    const q = icmp?.quoted;
+    if (q && q.protocol === UDP_PROTOCOL && q.srcPort !== undefined && q.dstPort !== undefined) {
+      return flows.has(flowKey(q.src, q.srcPort, q.dst, q.dstPort));
+    }
+    return false;
   },
-  stateKinds: ['udpExchanges', 'udpSessions'],
-  caps: [{ max: 'maxUdpFlows', evicted: 'evictedUdpFlows', one: 'UDP flow', what: 'UDP flows', option: '--tracker-option maxUdpFlows', consequence: () => PARTIAL }],
-  omissions: [{ key: 'omittedUdpFlows', what: 'UDP flows' }],
-  ndjson: { list: 'flows', type: 'udp-flow' },
+  // A tunnel's own datagrams (VXLAN, GTP-U, Teredo ...) are UDP flows of the tunnel endpoints.
+  claimTunnel: (flows, pkt, d) => datagram(flows, pkt, d.src, d.srcPort, d.dst, d.dstPort, d.payloadBytes),
+  problemLabel: 'UDP',
   summary: (s) => `${countOf(s.summary.flows, 'UDP flow', 'UDP flows')} (${s.summary.exchanges} exchanges)`,
-  table: (s, view) => datagramSection('UDP flows', s, view),
-  problems: (s) => datagramProblems('udp', 'UDP', s),
   metrics: [
     { name: 'udp.flows', kind: 'count', meaning: 'UDP flows (5-tuples not claimed by DNS or QUIC, split by the inactivity timeout)', noun: 'UDP flows',
       pattern: /^udp\.flows$/, value: (s) => s.summary.flows },
@@ -68,4 +60,4 @@ export const UDP_MODULE: TrackerModule<'udp', DatagramFlowsReport> = {
     { name: 'udp.streams', kind: 'count', meaning: 'listed UDP flows that are streams (session state on one 4-tuple)', noun: 'UDP flows',
       pattern: /^udp\.streams$/, value: (s) => s.flows.filter((f) => f.pattern === 'stream').length },
   ],
-};
+});

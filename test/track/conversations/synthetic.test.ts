@@ -7,7 +7,7 @@ import type { AnalyzeOptions } from '../../../src/pipeline.js';
 import type { Report } from '../../../src/report/schema.js';
 import type { WrittenPacket } from '../../helpers/capture-file.js';
 import { analyzePackets, scratch } from '../../helpers/analyze.js';
-import { ethernet, icmpUnreachable, ip, tcpFrame, udp, udpFrame } from '../../helpers/packets.js';
+import { ethernet, icmpUnreachable, ip, IP_PROTO, tcpFrame, udp, udpFrame, vxlan } from '../../helpers/packets.js';
 import { jwtSummary } from '../../../src/track/http/tokens.js';
 
 const T = 1_700_000_000;
@@ -21,6 +21,26 @@ const dgram = (time: number, src: string, srcPort: number, dst: string, dstPort:
   ({ time: T + time, data: udpFrame({ src, dst, srcPort, dstPort, payload }) });
 
 describe('UDP flows', () => {
+  it('counts a tunnel\'s own datagrams as a UDP flow of the tunnel endpoints, besides the flows inside', async () => {
+    const overVxlan = (time: number, inner: Uint8Array): WrittenPacket => ({ time: T + time, data: ethernet(ip({
+      src: '10.1.1.1', dst: '10.1.1.2', protocol: IP_PROTO.UDP,
+      payload: udp({ src: '10.1.1.1', dst: '10.1.1.2', srcPort: 40000, dstPort: 4789, payload: vxlan(inner) }),
+    })) });
+    // Inside: a TCP SYN, then a frame statecap cannot place (EtherType 0x88b5, local experimental).
+    const odd = ethernet(new Uint8Array(20), { etherType: 0x88b5 });
+    const r = await analyze('vxlan.pcap', [
+      overVxlan(0, tcpFrame({ src: '192.168.0.1', dst: '192.168.0.2', srcPort: 4000, dstPort: 80, flags: 'S', seq: 1, ack: 0 })),
+      overVxlan(1, odd),
+    ]);
+    // Both datagrams are one flow 10.1.1.1:40000 -> 10.1.1.2:4789 with no reply: S0.
+    expect(r.udp.flows.map((f) => [f.client, f.server, f.packets, f.connState])).toEqual([
+      ['10.1.1.1:40000', '10.1.1.2:4789', { client: 2, server: 0 }, 'S0'],
+    ]);
+    expect(r.tcp.flows.map((f) => [f.client, f.server])).toEqual([['192.168.0.1:4000', '192.168.0.2:80']]);
+    // The second packet is placed by its tunnel datagram: nothing undecoded.
+    expect(r.capture.undecoded).toEqual({});
+  });
+
   it('splits a 5-tuple idle longer than udpTimeout into two flows, like Zeek', async () => {
     const r = await analyze('ntp.pcap', [
       dgram(0, '10.0.0.1', 40000, '10.0.0.2', 123, 'request-1'),

@@ -45,14 +45,14 @@ function feed(tracker: QuicTracker, packets: DecodedPacket[]): boolean[] {
 const payloadBytes = (packets: DecodedPacket[]): number => packets.reduce((n, p) => n + p.udp!.length - 8, 0);
 
 /** A v1 handshake: client Initial; server Initial+Handshake; client Initial+Handshake+1-RTT; 1-RTT both ways. */
-function handshake(wire: Wire, o: { version?: number; client?: typeof C; odcid?: Uint8Array; cscid?: Uint8Array; sscid?: Uint8Array; suite?: number } = {}): DecodedPacket[] {
+function handshake(wire: Wire, o: { version?: number; client?: typeof C; odcid?: Uint8Array; cscid?: Uint8Array; sscid?: Uint8Array; suite?: number; hello?: Uint8Array } = {}): DecodedPacket[] {
   const version = o.version ?? V1;
   const client = o.client ?? C;
   const odcid = o.odcid ?? ODCID;
   const cscid = o.cscid ?? CSCID;
   const sscid = o.sscid ?? SSCID;
   return [
-    wire.send(client, S, initialPacket({ version, side: 'client', dcid: odcid, scid: cscid, pn: 0, frames: cryptoFrame(0, HELLO), padTo: 1200 })),
+    wire.send(client, S, initialPacket({ version, side: 'client', dcid: odcid, scid: cscid, pn: 0, frames: cryptoFrame(0, o.hello ?? HELLO), padTo: 1200 })),
     wire.send(S, client,
       initialPacket({ version, side: 'server', keyCid: odcid, dcid: cscid, scid: sscid, pn: 0, frames: concat(ackFrame(0), cryptoFrame(0, serverHello({ cipherSuite: o.suite ?? 0x1302 }))) }),
       longPacket({ version, type: 'handshake', dcid: cscid, scid: sscid })),
@@ -550,6 +550,54 @@ describe('connections end on capture time: idle timeout', () => {
   it('a packet 20 s after the last still belongs to the connection', () => {
     const { report } = run(20);
     expect(report.connections.map((c) => [c.lastPacket, c.ended])).toEqual([[6, 'idle until end of capture']]);
+  });
+
+  // The option (--tracker-option quicIdleTimeout) stands in only for an unknown max_idle_timeout.
+  function runWith(gap: number, idleTimeout: number, hello?: Uint8Array) {
+    const wire = new Wire();
+    const tracker = new QuicTracker({ idleTimeout });
+    const packets = handshake(wire, { hello }); // 1-5
+    const late = wire.send(C, S, shortPacket(SSCID)); // 6
+    late.time += gap;
+    feed(tracker, [...packets, late]);
+    return tracker.finish().connections.map((c) => [c.lastPacket, c.ended]);
+  }
+  const NO_IDLE_TP = clientHello({ serverName: 'example.com', alpn: ['h3'], transportParameters: transportParameters([[0x0f, CSCID]]) });
+
+  it('the client\'s max_idle_timeout (30 s) wins over the option: 20 s later still belongs', () => {
+    expect(runWith(20, 10)).toEqual([[6, 'idle until end of capture']]);
+  });
+
+  it('without a max_idle_timeout the option decides: 11 s of silence ends it at 10 s, not at the default 30 s', () => {
+    expect(runWith(11, 10, NO_IDLE_TP)).toEqual([[5, 'idle timeout: silent for 10 s after packet 5']]);
+    expect(runWith(11, 30, NO_IDLE_TP)).toEqual([[6, 'idle until end of capture']]);
+  });
+});
+
+describe('connections end on capture time: the draining period after a CONNECTION_CLOSE', () => {
+  // The server closes in its Initial (packet 2); the client's Initial again `gap` s later (packet 3,
+  // a retransmission the server's close crossed) belongs to the connection only within the
+  // closing/draining period (RFC 9000 §10.2), 3 s by default.
+  function run(gap: number, drainTimeout?: number) {
+    const wire = new Wire();
+    const tracker = new QuicTracker({ drainTimeout });
+    const first = initialPacket({ side: 'client', dcid: ODCID, scid: CSCID, frames: cryptoFrame(0, HELLO), padTo: 1200 });
+    const packets = [
+      wire.send(C, S, first),
+      wire.send(S, C, initialPacket({ side: 'server', keyCid: ODCID, dcid: CSCID, scid: SSCID, frames: connectionCloseFrame(0x178, 'no ALPN', 0x06) })),
+      wire.send(C, S, first),
+    ];
+    packets[2].time += gap;
+    feed(tracker, packets);
+    return tracker.finish().connections.map((c) => [c.firstPacket, c.datagrams]);
+  }
+
+  it('2 s after the close the copy still belongs to the closed connection', () => {
+    expect(run(2)).toEqual([[1, 3]]);
+  });
+
+  it('with a 1 s draining period the connection is gone: the copy opens a new one', () => {
+    expect(run(2, 1)).toEqual([[1, 2], [3, 1]]);
   });
 });
 
