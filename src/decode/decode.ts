@@ -21,20 +21,7 @@ export interface DecodeOptions {
  * transport is not decoded: feed the packet to a FragmentReassembler.
  */
 export function decodePacket(record: CaptureRecord, options?: DecodeOptions): DecodedPacket {
-  const packet: DecodedPacket = {
-    number: record.number,
-    time: record.time,
-    linkType: record.linkType,
-    vlans: undefined,
-    tunnels: undefined,
-    tunnelDatagrams: undefined,
-    ip: undefined,
-    tcp: undefined,
-    udp: undefined,
-    icmp: undefined,
-    issue: undefined,
-    skipped: undefined,
-  };
+  const packet: DecodedPacket = { number: record.number, time: record.time, linkType: record.linkType, ...CLEARED };
   const bytes = record.data;
   const walk: Walk = {
     bytes,
@@ -57,15 +44,22 @@ export const REUSE_CHECK = { scramble: false };
 const SCRAMBLED = new Uint8Array(64).fill(0xee);
 
 /**
+ * The optional fields of a DecodedPacket, all undefined: what a PacketDecoder clears before each
+ * packet. Typed so that a field added to DecodedPacket must be added here (else it would carry
+ * over from the previous packet).
+ */
+const CLEARED: { readonly [K in Exclude<keyof DecodedPacket, 'number' | 'time' | 'linkType'>]-?: undefined } = Object.freeze({
+  vlans: undefined, tunnels: undefined, tunnelDatagrams: undefined, ip: undefined, tcp: undefined, udp: undefined,
+  icmp: undefined, issue: undefined, skipped: undefined,
+});
+
+/**
  * decodePacket without allocating: fills the same DecodedPacket and layer structs again for every
  * record (the hot path of the pipeline). What `decode` returns is valid only until the next call;
  * a tracker copies the fields it keeps, never a reference to the packet or one of its layers.
  */
 export class PacketDecoder {
-  private readonly packet: DecodedPacket = {
-    number: 0, time: 0, linkType: 0, vlans: undefined, tunnels: undefined, ip: undefined, tcp: undefined, udp: undefined,
-    icmp: undefined, issue: undefined, skipped: undefined,
-  };
+  private readonly packet: DecodedPacket = { number: 0, time: 0, linkType: 0, ...CLEARED };
   private readonly layers: DecodeLayers = {
     ip: newIpLayer(),
     tcp: new TcpSegmentView(),
@@ -104,15 +98,9 @@ export class PacketDecoder {
     packet.number = record.number;
     packet.time = record.time;
     packet.linkType = record.linkType;
-    // Arrays are never reused: a tracker may keep them (TCP flows keep their tunnels and VLANs).
-    packet.vlans = undefined;
-    packet.tunnels = undefined;
-    packet.ip = undefined;
-    packet.tcp = undefined;
-    packet.udp = undefined;
-    packet.icmp = undefined;
-    packet.issue = undefined;
-    packet.skipped = undefined;
+    // Every other field goes back to undefined. Arrays are never reused: a tracker may keep them
+    // (TCP flows keep their tunnels and VLANs).
+    Object.assign(packet, CLEARED);
     const bytes = record.data;
     const walk = this.walk;
     walk.bytes = bytes;

@@ -10,7 +10,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import dnsPacket from 'dns-packet';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REUSE_CHECK } from '../../src/decode/decode.js';
+import { readCapture } from '../../src/capture/open.js';
+import { decodePacket, PacketDecoder, REUSE_CHECK } from '../../src/decode/decode.js';
 import { analyzeCapture } from '../../src/pipeline.js';
 import { writePcap, type WrittenPacket } from '../helpers/capture-file.js';
 import { ethernet, icmpUnreachable, ipv4, ipv4Fragments, IP_PROTO, tcpFrame, udp, udpFrame, vxlan } from '../helpers/packets.js';
@@ -132,6 +133,25 @@ describe('no tracker keeps a reference to the reused record or packet structs', 
     // Four DNS transactions: over UDP (1), over TCP (2), refused by ICMP (3), fragmented (4).
     expect((r as unknown as { dns: { transactions: { id: number }[] } }).dns.transactions.map((t) => t.id).sort()).toEqual([1, 2, 3, 4]);
     expect(scrambled).toBe(plain);
+  });
+
+  it('a PacketDecoder decodes each packet as decodePacket does, whatever the packet before it set', async () => {
+    // Run over packets of every kind in a row, a field left over from the previous packet (one
+    // the decoder forgot to clear, such as the tunnel datagrams of a VXLAN packet) shows up here.
+    const paths = [dir.write('sequence.pcap', writePcap(mixedCapture())), ...capturesUnder(join(import.meta.dirname, '..', '..', 'fixtures'))];
+    const decoder = new PacketDecoder();
+    let compared = 0;
+    let tunnelled = 0;
+    for (const path of paths) {
+      await readCapture(path, (record) => {
+        const reused = decoder.decode(record);
+        expect(reused, `${path} packet ${record.number}`).toEqual(decodePacket(record));
+        if (reused.tunnelDatagrams !== undefined) tunnelled++;
+        compared++;
+      });
+    }
+    expect(tunnelled).toBe(2); // the VXLAN SYN and SYN-ACK; the next capture's packets have no tunnel
+    expect(compared).toBeGreaterThan(300);
   });
 
   it('the committed fixtures report the same with the structs scrambled after each packet', async () => {
