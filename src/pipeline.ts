@@ -20,7 +20,7 @@ import { evictionWarnings } from './report/limits.js';
 import { markInferredFlows } from './state/missing-packets.js';
 import { addRestartFlows } from './state/restart-breaks.js';
 import type { PacketFilter } from './filter/match.js';
-import { DEFAULT_MAX_STATE_MB } from './track/memory-budget.js';
+import { BYTES_PER_MB, DEFAULT_MAX_STATE_MB } from './track/memory-budget.js';
 
 export interface AnalyzeOptions {
   /** Ports decoded as DNS besides 53. */
@@ -112,7 +112,7 @@ async function analyzeSeries(paths: readonly string[], options: AnalyzeOptions):
   const maxStateMb = options.maxStateMb ?? DEFAULTS.maxStateMb;
   const maxEndpoints = options.maxEndpoints ?? DEFAULTS.maxEndpoints;
 
-  const ledger = new StateLedger({ costModel, restartAt: options.restartAt, maxEndpoints, kindTimelines: options.kindTimelines });
+  const ledger = new StateLedger({ costModel, restartAt: options.restartAt, maxEndpoints, kindTimelines: options.kindTimelines, maxStateBytes: maxStateMb * BYTES_PER_MB });
   const resolved: ResolvedOptions = { dnsPorts, dnsTimeout, timeWait, maxFlows, maxPendingDns, maxQuicConnections, maxRecords, maxStateMb };
   const declared: Record<string, number> = {};
   for (const m of TRACKERS as readonly AnyTrackerModule[]) {
@@ -217,6 +217,8 @@ async function analyzeSeries(paths: readonly string[], options: AnalyzeOptions):
   for (const t of trackers) Object.assign(limits, t.omitted());
   limits.maxEndpoints = maxEndpoints;
   limits.sharedEndpointRows = ledger.overflowed.map((role) => OVERFLOW_NAMES[role]);
+  const rowsAtMemoryCap = ledger.endpointRowsAtMemoryCap;
+  if (rowsAtMemoryCap !== null) limits.endpointRowsForMemory = rowsAtMemoryCap;
 
   const report = {
     schema: REPORT_SCHEMA,
@@ -246,7 +248,9 @@ async function analyzeSeries(paths: readonly string[], options: AnalyzeOptions):
       ...evictionWarnings(limits as LimitsReport).map((w) => `${path}: ${w}`),
       ...inferredWarnings.map((w) => `${path}: ${w}`),
       ...omissionWarnings(modules, limits as LimitsReport).map((w) => `${path}: ${w}`),
-      ...ledger.overflowed.map((role) => `${path}: more than ${maxEndpoints} endpoint${maxEndpoints === 1 ? '' : 's'} (--max-endpoints): later ${role}s share the row ${OVERFLOW_NAMES[role]}`),
+      ...ledger.overflowed.map((role) => rowsAtMemoryCap === null
+        ? `${path}: more than ${maxEndpoints} endpoint${maxEndpoints === 1 ? '' : 's'} (--max-endpoints): later ${role}s share the row ${OVERFLOW_NAMES[role]}`
+        : `${path}: ${rowsAtMemoryCap} ${role} rows reached --max-state-mb (${maxStateMb} MB): later ${role}s share the row ${OVERFLOW_NAMES[role]}`),
     ],
   } as Report;
   return report;

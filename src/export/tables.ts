@@ -367,7 +367,7 @@ type TimelineRow = { parent: EndpointReport; child: EndpointReport['timeline'][n
 
 const endpointTimeline: TableSpec<TimelineRow> = {
   name: 'endpoint_timeline',
-  row: 'one per change of the state an endpoint holds (`endpoints[].timeline[]`)',
+  row: 'one per change of the entries an endpoint holds (`endpoints[].timeline[]`); bytes in flight between two rows are in `max_bytes` and `mean_bytes`',
   rows: (r) => all(analysed(r) ? r.endpoints : [], (e) => e.timeline),
   columns: [
     ...endpoint<TimelineRow>('parent.endpoint'),
@@ -376,6 +376,8 @@ const endpointTimeline: TableSpec<TimelineRow> = {
     field('child.packet', 'BIGINT'),
     field('child.entries', 'BIGINT'),
     field('child.bytes', 'BIGINT'),
+    field('child.maxBytes', 'BIGINT'),
+    field('child.meanBytes', 'BIGINT'),
   ].map(unprefix('parent', 'child')),
 };
 

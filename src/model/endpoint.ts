@@ -9,6 +9,23 @@ export interface LedgerPoint {
   packet: number | null;
 }
 
+/**
+ * A timeline point: a change of the entries an endpoint holds (created, ended, expired, changed in
+ * kind or count). Bytes in flight alone make no point: between this point and the next, their
+ * most and their time-weighted mean are `maxBytes` and `meanBytes`.
+ */
+export interface TimelinePoint {
+  time: number;
+  packet: number;
+  entries: number;
+  /** Bytes held at this moment. */
+  bytes: number;
+  /** Most bytes held from this point to the next (the whole bucket's span once compressed). */
+  maxBytes: number;
+  /** Time-weighted mean of the bytes over that span, rounded; `bytes` when the span has zero length. */
+  meanBytes: number;
+}
+
 export interface IdleWindow {
   start: number;
   end: number;
@@ -57,10 +74,11 @@ export interface EndpointReport {
      */
     flows?: RestartFlow[];
   } | null;
-  timeline: { time: number; packet: number; entries: number; bytes: number }[];
+  /** A point per change of entries (not per change of bytes); beyond 2,000 points, merged in buckets (timelineCompressed). */
+  timeline: TimelinePoint[];
   timelineCompressed: boolean;
   /** The timeline of each kind of state held, compressed like `timeline`; only when asked for (--format html, --svg-dir). */
-  timelineByKind?: Partial<Record<StateKind, { time: number; packet: number; entries: number; bytes: number }[]>>;
+  timelineByKind?: Partial<Record<StateKind, TimelinePoint[]>>;
 }
 
 /** A flow a restart breaks, with the packets it ran over. */

@@ -84,6 +84,10 @@ export interface LimitsReport {
   /** Endpoints followed one by one; beyond, later ones share the rows named here ("(other clients)", "(other servers)"). */
   maxEndpoints: number;
   sharedEndpointRows: string[];
+  /**
+   * Present only when --max-state-mb, not maxEndpoints, made endpoints share rows (key
+   * `endpointRowsForMemory`): how many rows were followed one by one then. Typed by the index below.
+   */
   /** Caps, evictions and omissions of trackers registered later: each one's own names (see its module). */
   [trackerLimit: string]: number | string[];
 }

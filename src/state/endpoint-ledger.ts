@@ -1,6 +1,8 @@
 /**
  * The ledger of one endpoint: its live entries, running totals, and what it derives from them at
- * each settled moment (timeline, peaks, time-weighted mean, idle windows, worst moment).
+ * each settled moment (timeline, peaks, time-weighted mean, idle windows, worst moment). Entries
+ * changed by holds, releases and expiries make timeline points; bytes in flight alone (buffer
+ * events, most data packets) move the peaks, the mean and the current point's aggregates only.
  *
  * "Settled" means: after all events of one packet (or one batch of expiries). Peaks and timeline
  * points are taken only then, so the order in which a tracker emits the events of one packet
@@ -66,7 +68,12 @@ export class EndpointLedger {
   private kindsTouched = false;
 
   private peak: LedgerPoint | null = null;
-  private peakBytes: LedgerPoint | null = null;
+  /** The moment of most bytes, as numbers: it moves with bytes in flight, so no object per new maximum. */
+  private peakBytesSeen = false;
+  private peakBytesEntries = 0;
+  private peakBytesBytes = 0;
+  private peakBytesTime = 0;
+  private peakBytesPacket = 0;
   private readonly peakByKind: (LedgerPoint | null)[] = new Array<LedgerPoint | null>(STATE_KINDS.length).fill(null);
   /** Integral of bytes over time since lastTime. */
   private byteSeconds = 0;
@@ -151,14 +158,22 @@ export class EndpointLedger {
     this.byteSeconds += this.settledBytes * Math.max(0, time - this.lastTime);
     this.lastTime = Math.max(this.lastTime, time);
     if (entries !== this.settledEntries || bytes !== this.settledBytes) {
-      this.timeline.record(time, packet, entries, bytes);
+      // A point when entries came, went or changed kind; bytes in flight alone only move its aggregates.
+      if (kindsChanged) this.timeline.record(time, packet, entries, bytes);
+      else this.timeline.recordBytes(time, packet, entries, bytes);
     }
     this.kindTimelines?.record(time, packet, this.kindEntries, this.kindBytes);
     if (this.peak === null || entries > this.peak.entries) {
       this.peak = { entries, bytes, time, packet };
       this.worst?.notePeak(this.live);
     }
-    if (this.peakBytes === null || bytes > this.peakBytes.bytes) this.peakBytes = { entries, bytes, time, packet };
+    if (!this.peakBytesSeen || bytes > this.peakBytesBytes) {
+      this.peakBytesSeen = true;
+      this.peakBytesEntries = entries;
+      this.peakBytesBytes = bytes;
+      this.peakBytesTime = time;
+      this.peakBytesPacket = packet;
+    }
     if (kindsTouched) {
       for (let k = 0; k < this.kindEntries.length; k++) {
         const n = this.kindEntries[k];
@@ -192,7 +207,7 @@ export class EndpointLedger {
       const point = this.peakByKind[k];
       if (point !== null) peakByKind[kind] = point;
     });
-    const timeline = this.timeline.finish();
+    const timeline = this.timeline.finish(end);
     const idle = this.idle.finish(end);
     const verdict = endpointVerdict({ role: this.ref.role, kindsHeld: this.kindsHeld, spans: this.spans, evidence: this.evidence, otherRole });
     const none: LedgerPoint = { entries: 0, bytes: 0, time: null, packet: null };
@@ -215,7 +230,9 @@ export class EndpointLedger {
       reasons: verdict.reasons,
       stickyRouting: verdict.stickyRouting,
       peak,
-      peakBytes: this.peakBytes ?? none,
+      peakBytes: this.peakBytesSeen
+        ? { entries: this.peakBytesEntries, bytes: this.peakBytesBytes, time: this.peakBytesTime, packet: this.peakBytesPacket }
+        : none,
       peakByKind,
       meanBytes,
       atEnd: { entries: this.settledEntries, bytes: this.settledBytes },
@@ -228,13 +245,13 @@ export class EndpointLedger {
       timelineCompressed: timeline.compressed,
     };
     if (idle.omitted > 0) report.idleWindowsOmitted = idle.omitted;
-    if (this.kindTimelines !== null) report.timelineByKind = this.kindTimelines.finish();
+    if (this.kindTimelines !== null) report.timelineByKind = this.kindTimelines.finish(end);
     return report;
   }
 
   /** Peak bytes for sorting endpoints. */
   get peakByteCount(): number {
-    return this.peakBytes?.bytes ?? 0;
+    return this.peakBytesSeen ? this.peakBytesBytes : 0;
   }
 
   private account(entry: LiveEntry, sign: 1 | -1): void {

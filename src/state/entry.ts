@@ -3,11 +3,14 @@
  * helpers in this folder read it.
  */
 import type { EntryRef, StateKind } from './events.js';
+import type { EndpointLedger } from './endpoint-ledger.js';
 
 /** Entry identity within one endpoint (see entryKey). */
 export type EntryKey = number | string;
 
 export interface LiveEntry {
+  /** The endpoint that holds it (what a tracker's EntryHandle leads to without a lookup). */
+  owner: EndpointLedger;
   /** entryKey(ref): unique within its endpoint. */
   key: EntryKey;
   ref: EntryRef;

@@ -61,14 +61,32 @@ export interface BufferEvent {
   packet: number;
 }
 
+declare const entryHandleBrand: unique symbol;
+
+/**
+ * A direct handle to one live ledger entry, as `hold` returns it: a tracker keeps it with its flow
+ * and reports the entry's bytes through `bufferHeld`, so the ledger looks nothing up per packet.
+ * Valid until the entry is released or expires; calls through it after that are ignored (as buffer
+ * events for an unknown ref are). Every hold returns the handle to use from then on.
+ */
+export interface EntryHandle {
+  readonly [entryHandleBrand]: true;
+}
+
 /**
  * Where trackers send their events. A sink must not keep an event object past the call: trackers
  * reuse them on the hot path (the `endpoint` and `ref` objects an event points to are not reused).
  */
 export interface StateSink {
-  hold(e: HoldEvent): void;
+  /** A sink that keeps entries (the ledger) returns the entry's handle; others return nothing. */
+  hold(e: HoldEvent): EntryHandle | void;
   release(e: ReleaseEvent): void;
   buffer(e: BufferEvent): void;
+  /**
+   * The same as `buffer` for the entry a hold returned `handle` for, without building an event:
+   * the hot path for bytes in flight. Trackers send `buffer` events to sinks without it.
+   */
+  bufferHeld?(handle: EntryHandle, bytes: number, time: number, packet: number): void;
   /** What a flow showed about its conversation, once, when its tracker is done with it (see evidence.ts). */
   flow?(e: FlowEvidence): void;
   /** State the capture shows was lost (see evidence.ts). */
@@ -77,3 +95,4 @@ export interface StateSink {
 
 /** A sink that ignores everything: for trackers used on their own (tests, library users). */
 export const NO_STATE: StateSink = { hold() {}, release() {}, buffer() {} };
+

@@ -23,7 +23,7 @@ import { endpointString } from '../flow/endpoint.js';
 import { costModelReport, entryCost, LINUX_COST_MODEL, type CostModel } from './cost-model.js';
 import { EndpointLedger, KIND_INDEX } from './endpoint-ledger.js';
 import { entryKey, type LiveEntry } from './entry.js';
-import { STATE_KINDS, type BufferEvent, type EndpointRef, type HoldEvent, type ReleaseEvent, type StateSink } from './events.js';
+import { STATE_KINDS, type BufferEvent, type EndpointRef, type EntryHandle, type HoldEvent, type ReleaseEvent, type StateSink } from './events.js';
 import type { FlowEvidence, StateLossEvidence } from './evidence.js';
 import { attemptReport, serverNames, stateLossReport } from './roles.js';
 import { ExpiryQueue } from './expiry-queue.js';
@@ -38,6 +38,11 @@ export interface LedgerOptions {
   maxEndpoints?: number;
   /** Keep a timeline per kind of state for each endpoint (charts); default off. */
   kindTimelines?: boolean;
+  /**
+   * Bytes the endpoint rows of each role may take (--max-state-mb), at ENDPOINT_ROW_BYTES each:
+   * beyond, later endpoints of that role share one row, as beyond maxEndpoints. Default: no byte cap.
+   */
+  maxStateBytes?: number;
 }
 
 export interface LedgerResult {
@@ -55,6 +60,13 @@ export const DEFAULT_MAX_ENDPOINTS = 100_000;
  * many ports) must not cost memory per address, yet the state it makes endpoints hold still counts.
  */
 export const OVERFLOW_NAMES = { client: '(other clients)', server: '(other servers)' } as const;
+
+/**
+ * Estimated heap of one endpoint row (its ledger, maps, timeline, idle windows, spans and evidence),
+ * measured in a heap snapshot of 20,000 spoofed clients of a SYN flood, one connection each (V8,
+ * 64-bit, pointer compression). An endpoint that holds many entries costs more; those are few.
+ */
+export const ENDPOINT_ROW_BYTES = 4096;
 
 /** State-loss events kept (all are rare; a flood of resets must not grow memory without bound). */
 export const MAX_STATE_LOSS = 10_000;
@@ -84,6 +96,15 @@ export class StateLedger implements StateSink {
   private readonly maxEndpoints: number;
   /** The shared endpoint per role once maxEndpoints were created. */
   private readonly overflow: { client: EndpointLedger | null; server: EndpointLedger | null } = { client: null, server: null };
+  /** Endpoint rows allowed per role by maxStateBytes (Infinity without it). */
+  private readonly rowsForMemory: number;
+  /**
+   * Rows per role: each role's rows are a table with its own budget, so that a flood of spoofed
+   * clients does not fold the one server it attacks (first seen only when its flows end) into a shared row.
+   */
+  private readonly rowsByRole = { client: 0, server: 0 };
+  /** The role's rows when the byte cap first shared a row, or null if it never did. */
+  private rowsAtMemoryCap: number | null = null;
   private readonly restartAt: LedgerOptions['restartAt'] | undefined;
   private readonly kindTimelines: boolean;
   private restartTaken = false;
@@ -100,7 +121,9 @@ export class StateLedger implements StateSink {
   private expirySeq = 0;
   /** Live entries that have an `until` (the valid part of the expiry heap). */
   private timedEntries = 0;
-  private dirty: EndpointLedger[] = [];
+  /** Endpoints changed since the last settle: the first dirtyCount slots (reused, not reallocated per packet). */
+  private readonly dirty: EndpointLedger[] = [];
+  private dirtyCount = 0;
 
   /** Last packet ticked (0 before the first) and its (clamped) time. */
   private packet = 0;
@@ -113,6 +136,8 @@ export class StateLedger implements StateSink {
     this.kindCosts = STATE_KINDS.map((kind) => entryCost(this.model, kind).bytes);
     this.timelineLimit = options.maxTimelinePoints ?? DEFAULT_MAX_TIMELINE_POINTS;
     this.maxEndpoints = Math.max(1, options.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS);
+    const budget = options.maxStateBytes;
+    this.rowsForMemory = budget !== undefined && Number.isFinite(budget) ? Math.max(1, Math.floor(budget / ENDPOINT_ROW_BYTES)) : Infinity;
     this.restartAt = options.restartAt;
     this.kindTimelines = options.kindTimelines === true;
   }
@@ -141,7 +166,8 @@ export class StateLedger implements StateSink {
     this.time = now;
   }
 
-  hold(e: HoldEvent): void {
+  /** Returns the entry's handle (for bufferHeld): the same object as long as the entry lives. */
+  hold(e: HoldEvent): EntryHandle {
     this.advance(e.packet, e.time);
     const endpoint = this.endpointFor(e.endpoint);
     const key = entryKey(e.ref);
@@ -151,7 +177,7 @@ export class StateLedger implements StateSink {
     if (entry === undefined) {
       // Copy the ref: a tracker may reuse its event objects.
       const ref = e.ref.part === undefined ? { proto: e.ref.proto, id: e.ref.id } : { proto: e.ref.proto, id: e.ref.id, part: e.ref.part };
-      entry = { key, ref, kind: e.kind, kindIndex: KIND_INDEX[e.kind], entries, buffered: 0, until: null, generation: 0, live: true };
+      entry = { owner: endpoint, key, ref, kind: e.kind, kindIndex: KIND_INDEX[e.kind], entries, buffered: 0, until: null, generation: 0, live: true };
       endpoint.addEntry(entry);
     } else {
       endpoint.changeEntry(entry, e.kind, entries);
@@ -167,6 +193,7 @@ export class StateLedger implements StateSink {
     }
     endpoint.spans.onHold(e.ref, e.kind, entries, created, e.packet, this.time ?? e.time);
     this.markDirty(endpoint);
+    return entry as unknown as EntryHandle;
   }
 
   release(e: ReleaseEvent): void {
@@ -185,6 +212,16 @@ export class StateLedger implements StateSink {
     if (endpoint === undefined || entry === undefined) return; // bytes of an entry nobody holds
     endpoint.setBuffered(entry, nonNegative(e.bytes));
     this.markDirty(endpoint);
+  }
+
+  /** `buffer` through the handle a hold returned: no lookup, no event object. */
+  bufferHeld(handle: EntryHandle, bytes: number, time: number, packet: number): void {
+    this.advance(packet, time);
+    const entry = handle as unknown as LiveEntry;
+    if (!entry.live) return; // released or expired since: as for an unknown ref
+    const endpoint = entry.owner;
+    endpoint.setBuffered(entry, nonNegative(bytes));
+    if (!endpoint.dirty) this.markDirty(endpoint);
   }
 
   /** A tracker is done with a flow: what it showed goes to both ends (the server side creates the destination if new). */
@@ -245,6 +282,11 @@ export class StateLedger implements StateSink {
     else if (this.time === null && Number.isFinite(time)) this.time = this.firstTime = time;
   }
 
+  /** A role's rows followed one by one when maxStateBytes first made later endpoints share a row; null if it never did. */
+  get endpointRowsAtMemoryCap(): number | null {
+    return this.rowsAtMemoryCap;
+  }
+
   /** Endpoints beyond maxEndpoints: the roles whose later endpoints share one row. */
   get overflowed(): ('client' | 'server')[] {
     return (['client', 'server'] as const).filter((role) => this.overflow[role] !== null);
@@ -257,7 +299,9 @@ export class StateLedger implements StateSink {
 
   private endpointFor(ref: EndpointRef): EndpointLedger {
     let endpoint = this.lookup(ref);
-    if (endpoint === undefined && this.endpoints.length >= this.maxEndpoints) {
+    const full = this.endpoints.length >= this.maxEndpoints;
+    if (endpoint === undefined && (full || this.rowsByRole[ref.role] >= this.rowsForMemory)) {
+      if (!full && this.rowsAtMemoryCap === null) this.rowsAtMemoryCap = this.rowsByRole[ref.role];
       const shared: EndpointRef = { role: ref.role, address: OVERFLOW_NAMES[ref.role], port: null };
       endpoint = this.newEndpoint(shared, OVERFLOW_NAMES[ref.role]);
       this.overflow[ref.role] = endpoint;
@@ -285,6 +329,7 @@ export class StateLedger implements StateSink {
       kindTimelines: this.kindTimelines,
     });
     this.endpoints.push(endpoint);
+    this.rowsByRole[ref.role]++;
     // Created after --restart-at was evaluated: it held nothing then.
     if (this.restartTaken) endpoint.restart = { ...this.takenRestart(), breaks: noBreaks() };
     return endpoint;
@@ -300,18 +345,23 @@ export class StateLedger implements StateSink {
   private markDirty(endpoint: EndpointLedger): void {
     if (endpoint.dirty) return;
     endpoint.dirty = true;
-    this.dirty.push(endpoint);
+    if (this.dirtyCount < this.dirty.length) this.dirty[this.dirtyCount] = endpoint;
+    else this.dirty.push(endpoint);
+    this.dirtyCount++;
   }
 
   /** Settles every endpoint changed since the last settle, at the current packet and time. */
   private settleDirty(time: number | null = this.time): void {
-    if (this.dirty.length === 0) return;
+    const count = this.dirtyCount;
+    if (count === 0) return;
     const at = time ?? 0;
-    for (const endpoint of this.dirty) {
+    const dirty = this.dirty;
+    for (let i = 0; i < count; i++) {
+      const endpoint = dirty[i];
       endpoint.dirty = false;
       endpoint.settle(at, this.packet);
     }
-    this.dirty = [];
+    this.dirtyCount = 0;
   }
 
   /** Expires every entry whose `until` is at or before `limit`, in time order, one settle per instant. */

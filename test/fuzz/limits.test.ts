@@ -55,6 +55,18 @@ describe('a SYN flood: 5,000 half-open connections with --max-flows 1000', () =>
     expect(r.warnings).toContain(`${r.capture.path}: more than 100 endpoints (--max-endpoints): later clients share the row (other clients)`);
   });
 
+  it('--max-state-mb 1: 256 client rows of 4,096 bytes fit, later clients share one row; the server keeps its own', async () => {
+    const r = expectReport(await analyzeBytes(dir, 'syn-flood.pcap', writePcap(packets), { maxFlows: 1000, maxStateMb: 1 }));
+    // 1 MB / 4,096 bytes = 256 client rows, taken by the first 256 clients in order of their SYNs;
+    // the server's rows have their own budget, so the attacked server is not folded.
+    expect(r.limits.endpointRowsForMemory).toBe(256);
+    expect(r.limits.sharedEndpointRows).toEqual(['(other clients)']);
+    expect(r.endpoints.filter((e) => e.role === 'client' && e.endpoint !== '(other clients)').map((e) => e.endpoint).sort())
+      .toEqual(Array.from({ length: 256 }, (_, i) => `10.0.${(i + 1) >> 8}.${(i + 1) & 255}`).sort()); // clientAddress(i): 10.0.0.1 + i
+    expect(r.endpoints.find((e) => e.endpoint === '192.0.2.1:80')?.role).toBe('server');
+    expect(r.warnings).toContain(`${r.capture.path}: 256 client rows reached --max-state-mb (1 MB): later clients share the row (other clients)`);
+  });
+
   it('--max-records 300 lists flows 0-299 and counts all 5,000 in the summary', async () => {
     const r = expectReport(await analyzeBytes(dir, 'syn-flood.pcap', writePcap(packets), { maxFlows: 1000, maxRecords: 300 }));
     expect(r.tcp.flows.map((f) => f.id)).toEqual(Array.from({ length: 300 }, (_, i) => i));

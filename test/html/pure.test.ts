@@ -158,7 +158,9 @@ describe('endpointChart', () => {
       peak: { entries: 2, bytes: 4000, time: 102, packet: 7 }, peakBytes: { entries: 2, bytes: 4000, time: 102, packet: 7 },
       peakByKind: {}, meanBytes: 0, atEnd: { entries: 0, bytes: 0 },
       idleWindows: [{ start: 105, end: 110, seconds: 5, fromPacket: 9, toPacket: null }], idleSeconds: 5, longestIdle: null, restart: null,
-      timeline: [{ time: 101, packet: 3, entries: 1, bytes: 2000 }, { time: 102, packet: 7, entries: 2, bytes: 4000 }, { time: 105, packet: 9, entries: 0, bytes: 0 }],
+      // Packet 7's span (102-105 s) also buffered up to 500 bytes in flight: maxBytes 4500.
+      timeline: [{ time: 101, packet: 3, entries: 1, bytes: 2000, maxBytes: 2000, meanBytes: 2000 },
+        { time: 102, packet: 7, entries: 2, bytes: 4000, maxBytes: 4500, meanBytes: 4100 }, { time: 105, packet: 9, entries: 0, bytes: 0, maxBytes: 0, meanBytes: 0 }],
       timelineCompressed: false,
       timelineByKind: {
         tcpHalfOpen: [{ time: 101, packet: 3, entries: 1, bytes: 2000 }, { time: 102, packet: 7, entries: 0, bytes: 0 }],
@@ -172,7 +174,10 @@ describe('endpointChart', () => {
     expect(chart.series.map((s) => s.label)).toEqual(['half-open', 'TCP connections', 'all state']);
     expect(chart.series[0].entries).toEqual([0, 1, 0, 0, 0]);
     expect(chart.series[1].entries).toEqual([0, 0, 2, 0, 0]);
-    expect(chart.series[2].bytes).toEqual([0, 2000, 4000, 0, 0]);
+    // Each step shows the most bytes of its span: 4500 from packet 7 (its entry-change value 4000
+    // plus the bytes in flight after it); the per-kind series, without maxBytes, step at bytes.
+    expect(chart.series[2].bytes).toEqual([0, 2000, 4500, 0, 0]);
+    expect(chart.series[1].bytes).toEqual([0, 0, 4000, 0, 0]);
     expect(chart.peak).toEqual({ x: 2, packet: 7, entries: 2, bytes: 4000 });
     expect(chart.windows).toEqual([[5, 10]]);
   });

@@ -36,8 +36,8 @@ describe('--max-flows 1 on the quick start (the issue\'s example)', () => {
 
 describe('a keep-alive connection silent past tcpInactivityTimeout, end to end', () => {
   // Flow 0, 10.0.0.1 -> 10.0.0.2:80: handshake (1-3, t=0.01-0.03), request (4) and answer (5) at
-  // t=0.04-0.05, then silence. Flow 1, from port 40001, opens at t=350.05 (packets 6-8) and closes
-  // (9-11). Flow 0's second request comes at t=400.05 (12), its answer (13), and the close (14-16).
+  // t=0.04-0.05, then silence. Flow 1, from port 40001, opens at t=350.01 (packets 6-8) and closes
+  // (9-11). Flow 0's second request comes at t=400.01 (12), its answer (13), and the close (14-16).
   const a = new TcpScript('10.0.0.1', '10.0.0.2', 40000, 80, T).handshake().c('PA', { len: 10 }).s('PA', { len: 20 });
   const b = new TcpScript('10.0.0.1', '10.0.0.2', 40001, 80, T + 350).handshake().c('FA').s('FA').c('A');
   const lateA = new TcpScript('10.0.0.1', '10.0.0.2', 40000, 80, T + 400).c('PA', { len: 10, seq: 11, ack: 21 }).s('PA', { len: 20, seq: 21, ack: 21 })
@@ -45,27 +45,25 @@ describe('a keep-alive connection silent past tcpInactivityTimeout, end to end',
   const path = join(dir, 'keep-alive-idle.pcap');
   writeFileSync(path, writePcap([...a.packets, ...b.packets, ...lateA.packets]));
 
-  it('is one flow (tshark\'s tcp.stream); the server is restart-safe from packet 6, where it was taken as gone, to packet 12', async () => {
-    const report = await analyze(path);
+  it('is one flow (tshark\'s tcp.stream) that takes no slot in its silence; its server is never restart-safe between its requests', async () => {
+    const report = await analyze(path, { maxFlows: 1 });
     expect(report.options).toMatchObject({ tcpInactivityTimeout: 300, tcpAttemptTimeout: 5, quicIdleTimeout: 30, quicDrainTimeout: 3 });
     expect(report.tcp.flows.map((f) => [f.id, f.firstPacket, f.lastPacket, f.packets])).toEqual([[0, 1, 16, 10], [1, 6, 11, 6]]);
-    const flow = report.tcp.flows[0];
-    expect(flow.exchanges.count).toBe(2);
-    // The second request reused the connection: the server is stateful whatever the timeout.
+    expect(report.tcp.flows[0].exchanges.count).toBe(2);
+    // Flow 0 was silent 350 s at packet 6: finalized, so flow 1 took the one slot with no eviction.
+    expect([report.limits.evictedFlows, report.limits.evictedOpenFlows]).toEqual([0, 0]);
+    // The second request reused the connection: the server is stateful, and it held flow 0 from
+    // its SYN-ACK (2) through the silence to its close (16, the last packet): its only restart-safe
+    // window is before packet 2.
     const server = report.endpoints.find((e) => e.endpoint === '10.0.0.2:80');
     expect(server?.verdict).toBe('stateful');
-    // Flow 0 was silent 350 s at packet 6 (t=350.01): both ends released it there. Flow 1 held the
-    // server from its SYN-ACK (7) to its close (11); flow 0 again from packet 12 to its close (16).
-    // The server's restart-safe windows: before the first SYN-ACK (start-#2), #6-#7 and #11-#12
-    // (#16, its last close, is the last packet: a window of zero length is not listed).
-    expect(server?.idleWindows.map((w) => [w.fromPacket, w.toPacket])).toEqual([[null, 2], [6, 7], [11, 12]]);
+    expect(server?.idleWindows.map((w) => [w.fromPacket, w.toPacket])).toEqual([[null, 2]]);
   });
 
-  it('with --tracker-option tcpInactivityTimeout=600 the connection is held through the silence', async () => {
-    const report = await analyze(path, { trackerOptions: { tcpInactivityTimeout: 600 } });
+  it('with --tracker-option tcpInactivityTimeout=600 the silent connection is live at packet 6: an eviction, and a second flow for the late request', async () => {
+    const report = await analyze(path, { maxFlows: 1, trackerOptions: { tcpInactivityTimeout: 600 } });
     expect(report.options).toMatchObject({ tcpInactivityTimeout: 600 });
-    const server = report.endpoints.find((e) => e.endpoint === '10.0.0.2:80');
-    expect(server?.idleWindows.map((w) => [w.fromPacket, w.toPacket])).toEqual([[null, 2]]);
-    expect(report.tcp.flows.map((f) => [f.id, f.firstPacket, f.packets])).toEqual([[0, 1, 10], [1, 6, 6]]);
+    expect(report.tcp.flows.map((f) => [f.id, f.firstPacket, f.packets])).toEqual([[0, 1, 5], [1, 6, 6], [2, 12, 5]]);
+    expect([report.limits.evictedFlows, report.limits.evictedOpenFlows]).toEqual([1, 1]);
   });
 });

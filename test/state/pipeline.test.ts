@@ -54,11 +54,19 @@ describe('three overlapping TCP connections, end to end', () => {
     ...close('10.0.0.3', 40003, 6, 0), // 18-20
   ];
 
-  it('gives the server a point at every change, peaking at the third SYN-ACK', async () => {
+  it('gives the server a point at every change of entries, peaking at the third SYN-ACK', async () => {
     const s = endpoint(await analyze('three.pcap', packets), '10.0.0.5:80');
+    // The 1000 bytes in flight (packet 10, acknowledged by 11) change no entry: no point of their own.
     expect(rows(s)).toEqual([
       [2, 0.25, 1, 304], [3, 0.5, 1, 2304], [5, 1.25, 2, 2608], [6, 1.5, 2, 4608], [8, 2.25, 3, 4912], [9, 2.5, 3, 6912],
-      [10, 3, 3, 7912], [11, 3.25, 3, 6912], [14, 4.5, 2, 4608], [17, 5.5, 1, 2304], [20, 6.5, 0, 0],
+      [14, 4.5, 2, 4608], [17, 5.5, 1, 2304], [20, 6.5, 0, 0],
+    ]);
+    // They are in the aggregates of packet 9's point, whose span runs to packet 14 (2.5 to 4.5 s):
+    // 6912 for 0.5 s, 7912 for 0.25 s, 6912 for 1.25 s: most 7912, mean (6912*1.75 + 7912*0.25) / 2 = 7037.
+    expect(s.timeline[5]).toMatchObject({ packet: 9, bytes: 6912, maxBytes: 7912, meanBytes: 7037 });
+    // Without bytes in flight a point's aggregates are its own bytes; the last one spans zero seconds.
+    expect(s.timeline.map((p) => [p.maxBytes, p.meanBytes])).toEqual([
+      [304, 304], [2304, 2304], [2608, 2608], [4608, 4608], [4912, 4912], [7912, 7037], [4608, 4608], [2304, 2304], [0, 0],
     ]);
     expect(s.peak).toEqual({ entries: 3, bytes: 4912, time: T + 2.25, packet: 8 });
     expect(s.peakBytes).toEqual({ entries: 3, bytes: 7912, time: T + 3, packet: 10 });

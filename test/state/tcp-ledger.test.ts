@@ -45,12 +45,18 @@ describe('three overlapping connections to one server', () => {
     expect(s.atEnd).toEqual({ entries: 0, bytes: 0 });
   });
 
-  it('has a timeline point at every change', () => {
+  it('has a timeline point at every change of entries', () => {
     const s = endpointNamed(play(packets, 200), '10.0.0.5:80');
+    // Packets 10 and 11 only buffer bytes: no point of their own.
     expect(rows(s)).toEqual([
       [1, 100, 1, 304], [3, 101, 1, 2304], [4, 102, 2, 2608], [6, 103, 2, 4608], [7, 104, 3, 4912],
-      [9, 105, 3, 6912], [10, 106, 3, 7912], [11, 106.5, 3, 6912], [12, 110, 2, 4608], [13, 120, 1, 2304],
-      [14, 130, 0, 0],
+      [9, 105, 3, 6912], [12, 110, 2, 4608], [13, 120, 1, 2304], [14, 130, 0, 0],
+    ]);
+    // Packet 9's point spans 105 to 110: 6912 for 1 s, 7912 for 0.5 s, 6912 for 3.5 s:
+    // most 7912, mean (6912*4.5 + 7912*0.5) / 5 = 7012. The last point spans 130 to the end (200), at 0.
+    expect(s.timeline.map((p) => [p.packet, p.maxBytes, p.meanBytes])).toEqual([
+      [1, 304, 304], [3, 2304, 2304], [4, 2608, 2608], [6, 4608, 4608], [7, 4912, 4912],
+      [9, 7912, 7012], [12, 4608, 4608], [13, 2304, 2304], [14, 0, 0],
     ]);
     expect(s.timelineCompressed).toBe(false);
   });

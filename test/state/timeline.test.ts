@@ -8,30 +8,53 @@ describe('timeline compression', () => {
   const growing: ScriptPacket[] = [[1, 1, hold(S, tcp(1), 'tcpConnections'), buffer(S, tcp(1), 1)]];
   for (let n = 2; n <= 20; n++) growing.push([n, n, buffer(S, tcp(1), n)]);
   growing.push([21, 21, release(S, tcp(1))]);
+  // Twenty connections opened one per packet at 1..20 s, each buffering n bytes, all closed at 21.
+  const opening: ScriptPacket[] = [];
+  for (let n = 1; n <= 20; n++) opening.push([n, n, hold(S, tcp(n), 'tcpConnections'), buffer(S, tcp(n), 1)]);
+  opening.push([21, 21, ...Array.from({ length: 20 }, (_, i) => release(S, tcp(i + 1)))]);
+
+  it('makes points where entries change, not where bytes in flight do', () => {
+    const s = endpointNamed(play(growing, 30), '10.0.0.5:80');
+    // Only the hold (packet 1) and the release (21) change entries.
+    expect(s.timeline).toHaveLength(2);
+    expect(s.timelineCompressed).toBe(false);
+    // From 1 s to 21 s the bytes were 2305 + (n - 1) during [n, n + 1): most 2324, mean 2314.5 rounded up;
+    // from 21 s to the end (30 s) nothing.
+    expect(s.timeline).toEqual([
+      { time: 1, packet: 1, entries: 1, bytes: 2305, maxBytes: 2324, meanBytes: 2315 },
+      { time: 21, packet: 21, entries: 0, bytes: 0, maxBytes: 0, meanBytes: 0 },
+    ]);
+    // Peaks and the mean are computed from every change, not from the timeline.
+    expect(s.peakBytes).toEqual({ entries: 1, bytes: 2324, time: 20, packet: 20 });
+  });
 
   it('keeps every point under the limit', () => {
-    const s = endpointNamed(play(growing, 30), '10.0.0.5:80');
+    const s = endpointNamed(play(opening, 30), '10.0.0.5:80');
     expect(s.timeline).toHaveLength(21);
     expect(s.timelineCompressed).toBe(false);
   });
 
-  it('beyond the limit keeps each bucket maximum, the last drop included, and says so', () => {
-    const s = endpointNamed(play(growing, 30, { maxTimelinePoints: 8 }), '10.0.0.5:80');
+  it('beyond the limit keeps each bucket maximum and the buckets\' aggregates, the last drop included, and says so', () => {
+    const s = endpointNamed(play(opening, 30, { maxTimelinePoints: 8 }), '10.0.0.5:80');
     expect(s.timelineCompressed).toBe(true);
-    // At 8 points pairs merge (buckets of 2), at 8 again buckets of 4: maxima at packets 4, 8, 12, 16, 20;
-    // the partly filled last bucket holds the close.
-    expect(s.timeline.map((p) => [p.packet, p.bytes])).toEqual([[4, 2308], [8, 2312], [12, 2316], [16, 2320], [20, 2324], [21, 0]]);
-    // Peaks and the mean are computed from every change, not from the compressed timeline.
-    expect(s.peakBytes).toEqual({ entries: 1, bytes: 2324, time: 20, packet: 20 });
+    // At 8 points pairs merge (buckets of 2), at 8 again buckets of 4: maxima at packets 4, 8, 12, 16, 20
+    // (n connections of 2305 bytes); the partly filled last bucket holds the close.
+    expect(s.timeline.map((p) => [p.packet, p.bytes])).toEqual([[4, 4 * 2305], [8, 8 * 2305], [12, 12 * 2305], [16, 16 * 2305], [20, 20 * 2305], [21, 0]]);
+    // The bucket of packets 1..4 spans 1 s to 5 s, 1 s at each of 1..4 connections: mean 2.5 * 2305.
+    expect(s.timeline[0]).toMatchObject({ maxBytes: 4 * 2305, meanBytes: Math.round(2.5 * 2305) });
+    expect(s.timeline[4]).toMatchObject({ maxBytes: 20 * 2305, meanBytes: Math.round(18.5 * 2305) });
+    expect(s.peakBytes).toEqual({ entries: 20, bytes: 20 * 2305, time: 20, packet: 20 });
   });
 
   it('merges an odd point out into the next bucket', () => {
     const timeline = new Timeline(3);
-    for (let n = 1; n <= 5; n++) timeline.add({ time: n, packet: n, entries: 1, bytes: [5, 1, 4, 2, 3][n - 1] });
+    for (let n = 1; n <= 5; n++) timeline.record(n, n, 1, [5, 1, 4, 2, 3][n - 1]);
     // 3 points -> [max(1,2)=p1] + p3 pending (half a bucket of 2); p4 completes it (p3 larger); p5 pending.
-    const { points, compressed } = timeline.finish();
+    const { points, compressed } = timeline.finish(6);
     expect(points.map((p) => p.packet)).toEqual([1, 3, 5]);
     expect(compressed).toBe(true);
+    // Each bucket's aggregates cover its points' spans of 1 s each: (5 + 1) / 2, (4 + 2) / 2, 3.
+    expect(points.map((p) => [p.maxBytes, p.meanBytes])).toEqual([[5, 3], [4, 3], [3, 3]]);
   });
 });
 

@@ -63,7 +63,10 @@ export function endpointChart(report: Report, e: EndpointReport, id: string, buc
   const columns = sources.map(() => ({ entries: [0], bytes: [0] }));
   for (let i = 0; i < events.length; i++) {
     const { s, p } = events[i];
-    current[s] = { entries: p.entries, bytes: p.bytes };
+    // Bytes in flight make no point of their own: each step shows the most bytes of its span (an
+    // upper envelope), so a burst between two changes of entries still shows. Reports from before
+    // maxBytes existed step at `bytes`.
+    current[s] = { entries: p.entries, bytes: Math.max(p.bytes, p.maxBytes ?? p.bytes) };
     const next = events[i + 1];
     if (next !== undefined && next.p.packet === p.packet && next.p.time === p.time) continue;
     x.push(Math.max(0, p.time - t0));

@@ -134,6 +134,8 @@ export class QuicConnection {
   evicted: { packet: number } | null = null;
   /** Ended by its idle timeout (or the draining period after a close) on capture time. */
   idleEnded: { afterPacket: number; seconds: number } | null = null;
+  /** Bumped whenever its idle deadline is set again (older timers are stale). */
+  timerGen = 0;
   /** Neighbours in the tracker's least-recently-active order (lru.ts). */
   lruPrev: QuicConnection | null = null;
   lruNext: QuicConnection | null = null;

@@ -32,6 +32,7 @@ import { initialPacketKeys, type PacketKeys } from './initial-keys.js';
 import { VersionAttempts, type VersionAttempt } from './attempts.js';
 import { openPacket, type OpenResult } from './protection.js';
 import { LruList } from './lru.js';
+import { MinHeap } from '../../state/min-heap.js';
 import { PathKeys, PathTable } from './path.js';
 
 export interface QuicTrackerOptions {
@@ -127,6 +128,8 @@ export class QuicTracker {
   private readonly attempts: VersionAttempts;
   private readonly idleTimeout: number;
   private readonly drainTimeout: number;
+  /** Each live connection's deadline as last set (see expireIdle). */
+  private readonly timers = new MinHeap<QuicTimer>((a, b) => a.at < b.at);
 
   constructor(options: QuicTrackerOptions = {}) {
     this.state = options.state ?? NO_STATE;
@@ -400,6 +403,7 @@ export class QuicTracker {
     if (conn.id < this.maxRecords) this.connections.push(conn);
     else this.omitted++;
     this.live.push(conn);
+    this.setTimer(conn, pkt.time);
     conn.addPath({ key: pathKey, client, server, firstPacket: attempt && attempt.clientPort === client.port ? attempt.firstPacket : pkt.number });
     this.pathTable.add(pathKey, conn);
     if (this.servers.size < this.maxConnections) this.servers.add(endpointString(server.address, server.port));
@@ -529,6 +533,7 @@ export class QuicTracker {
     // Only an authenticated close is believed: a deciphered prefix without its tag could be noise.
     if (frames.close && packet.authenticated && !conn.close) {
       conn.close = { ...frames.close, by: side, packet: pkt.number, time: pkt.time };
+      this.setTimer(conn, pkt.time);
       this.releaseAll(conn, pkt);
     }
   }
@@ -563,6 +568,7 @@ export class QuicTracker {
         conn.serverName = hello.serverName;
         conn.alpn = hello.alpn;
         conn.transportParameters = hello.transportParameters;
+        this.setTimer(conn, conn.end);
       }
     } else {
       const hello = parseServerHello(message).value;
@@ -600,22 +606,42 @@ export class QuicTracker {
   /**
    * Connections that ended on capture time: established and silent past their idle timeout (RFC
    * 9000 §10.1: both ends discard the connection), or past the draining period after a
-   * CONNECTION_CLOSE. The live
-   * list is ordered by last activity, so the sweep stops at the first connection still alive.
+   * CONNECTION_CLOSE. Each connection's deadline waits in a heap, set again lazily when it is
+   * reached and the connection was active since: a connection with a longer timeout, or one still
+   * in its handshake, never holds back the others.
    */
   private expireIdle(pkt: DecodedPacket): void {
-    for (let conn = this.live.oldest; conn !== null; conn = this.live.oldest) {
-      const timeout = conn.close ? this.drainTimeout : idleTimeoutOf(conn, this.idleTimeout);
-      if (!(pkt.time - conn.end > timeout)) break;
+    for (let top = this.timers.peek(); top !== undefined && top.at < pkt.time; top = this.timers.peek()) {
+      this.timers.pop();
+      const conn = top.conn;
+      if (conn.evicted || conn.idleEnded || top.gen !== conn.timerGen) continue;
+      const timeout = this.timeoutOf(conn);
+      const at = conn.end + timeout;
       // A handshake still going on is no idle connection: a client retrying its Initial backs off
       // for longer than any idle timeout (RFC 9002 §6.2.1) and keeps its connection meanwhile.
-      if (!conn.close && conn.handshakeState() !== 'complete') break;
+      if (!(pkt.time - conn.end > timeout) || (!conn.close && conn.handshakeState() !== 'complete')) {
+        this.timers.push({ conn, at: at >= pkt.time ? at : pkt.time + timeout, gen: conn.timerGen });
+        continue;
+      }
       this.forget(conn);
       conn.idleEnded = { afterPacket: conn.lastPacket, seconds: timeout };
       this.tellEvidence(conn);
       if (!conn.close) this.releaseAll(conn, pkt);
       if (conn.id >= this.maxRecords) tally(this.summary, conn);
     }
+    if (this.timers.size > 1024 && this.timers.size > 2 * this.live.size + 1024) {
+      this.timers.retain((t) => !t.conn.evicted && !t.conn.idleEnded && t.gen === t.conn.timerGen);
+    }
+  }
+
+  private timeoutOf(conn: QuicConnection): number {
+    return conn.close ? this.drainTimeout : idleTimeoutOf(conn, this.idleTimeout);
+  }
+
+  /** The connection's deadline from `now` on: set when it is created and whenever its timeout changes. */
+  private setTimer(conn: QuicConnection, now: number): void {
+    conn.timerGen++;
+    this.timers.push({ conn, at: Math.max(conn.end, now) + this.timeoutOf(conn), gen: conn.timerGen });
   }
 
   /** Stops matching a connection: out of the live list, its CIDs, its paths and its keys. */
@@ -759,6 +785,13 @@ export class QuicTracker {
 function idleTimeoutOf(conn: QuicConnection, fallback: number): number {
   const ms = conn.transportParameters?.max_idle_timeout;
   return typeof ms === 'number' && ms > 0 ? ms / 1000 : fallback;
+}
+
+/** A connection's idle or draining deadline, as set at `gen`. */
+interface QuicTimer {
+  conn: QuicConnection;
+  at: number;
+  gen: number;
 }
 
 function tally(summary: QuicReport['summary'], c: QuicConnection): void {

@@ -3,7 +3,7 @@
  * of these). Sequence numbers are absolute 32-bit values; reports make them relative.
  */
 import type { TcpDirectionReport, TcpStateName, TcpTransition } from '../../model/tcp.js';
-import type { StateKind } from '../../state/events.js';
+import type { EntryHandle, StateKind } from '../../state/events.js';
 import { seqDiff, seqRelative } from './seq.js';
 
 /**
@@ -20,6 +20,8 @@ export class TcpHalf {
   state: TcpStateName = 'CLOSED';
   /** Ledger entry kind this endpoint holds for the connection (null: none). */
   heldKind: StateKind | null = null;
+  /** The ledger's handle to that entry, when the sink gives one (bytes in flight go through it). */
+  ledgerEntry: EntryHandle | null = null;
   /** Bytes last reported to the ledger as buffered by this endpoint. */
   bufferedReported = 0;
   /** This endpoint's latest transition (a provisional one is undone only while it is the latest). */

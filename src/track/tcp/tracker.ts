@@ -90,7 +90,8 @@ export const TCP_REPLICA_BYTES = 1_500;
  * flow without its table slot, reassembly, unlisted transitions and ledger entries; its halves and
  * Wireshark's and Zeek's replicas (the sequence space a late packet needs) are most of it.
  * Measured in the tracker alone, marginal cost from 20,000 to 40,000 handshaken flows with data
- * each way, heap after GC: 3.5 KB each live, 3.2 KB each dormant.
+ * each way, heap after GC: 3.5 KB each live, 3.2 KB each dormant. A dormant flow of one packet
+ * keeps no replicas (TCP_REPLICA_BYTES less): 1.8 KB measured, live or dormant, for lone SYNs.
  */
 export const TCP_DORMANT_BYTES = 3_200;
 
@@ -411,6 +412,11 @@ export class TcpTracker {
     return this.evictedOpen;
   }
 
+  /** Flows finalized by inactivity and kept for a late packet now. */
+  get dormantFlows(): number {
+    return this.dormant.size;
+  }
+
   /** Flows counted in the summary but not listed, beyond maxRecords. */
   get omittedFlows(): number {
     return this.omitted;
@@ -518,14 +524,22 @@ export class TcpTracker {
   }
 
   /**
-   * Finalizes a flow silent past its timeout: its row is written, its ends release what they held
-   * for it (statecap, like Zeek, takes the connection as gone), its table slot, reassembly and
-   * estimate are freed. A DormantFlow keeps what a late packet needs to continue it.
+   * Finalizes a flow silent past its timeout: its row is written, its table slot, reassembly and
+   * estimate are freed, and a DormantFlow keeps what a late packet needs to continue it. Its ends
+   * keep holding it in the ledger: an endpoint keeps an open connection however long it is silent
+   * (nothing in the capture closed it), and a restart in the silence would break a client that
+   * comes back on it. They release it when the record is forgotten, as at an eviction.
    */
   private sleep(flow: TcpFlow): void {
     this.drop(flow);
+    // A flow of one packet (a lone SYN: most attempts) keeps that packet, not the replicas its row
+    // needs: a late packet rebuilds them by replaying it, exactly as at its second packet.
+    const first = flow.replicas === null ? flow.firstSegment : null;
     this.complete(flow);
-    this.releaseHeld(flow, { packet: this.latestPacket, time: this.latestTime }, false);
+    if (first !== null) {
+      flow.replicas = null;
+      flow.firstSegment = first;
+    }
     // complete() gave up bytes held above a hole (a gap): a late segment is reassembled from
     // where delivery had got to.
     flow.resumeNext = { toServer: flow.toServer?.next ?? null, toClient: flow.toClient?.next ?? null };
@@ -534,15 +548,14 @@ export class TcpTracker {
     // A listed row holds the transitions anyway; an unlisted flow keeps none of its past ones.
     if (flow.row === null) flow.transitions = [];
     this.dormant.add(new DormantFlow(flow));
-    this.charge(flow, TCP_DORMANT_BYTES);
+    this.charge(flow, flow.replicas === null ? TCP_DORMANT_BYTES - TCP_REPLICA_BYTES : TCP_DORMANT_BYTES);
     if (this.dormant.size > this.maxFlows) this.forgetDormant();
   }
 
   /**
    * A packet on the 4-tuple of a dormant flow continues it (tshark's tcp.stream goes on), with its
-   * id, sequence space and replicas; its ends hold their state again from this packet. A SYN with
-   * a new sequence number is a new connection instead (observe finalizes the flow at once, as for
-   * port reuse on a live flow): nothing is held again for it.
+   * id, sequence space, replicas and ledger entries. A SYN with a new sequence number is a new
+   * connection instead: observe finalizes the flow at once, as for port reuse on a live flow.
    */
   private wake(pkt: DecodedPacket & { tcp: TcpSegment }): TcpFlow | undefined {
     const ip = pkt.ip as NonNullable<DecodedPacket['ip']>;
@@ -553,19 +566,13 @@ export class TcpTracker {
     this.dormant.delete(record);
     this.budget.refund(flow.charged);
     flow.charged = 0;
-    this.makeRoom(pkt, TCP_FLOW_BYTES + TCP_REPLICA_BYTES);
+    // A record of one packet gets its replicas (and their charge) from this packet on, in observe.
+    const bytes = flow.replicas === null ? TCP_FLOW_BYTES : TCP_FLOW_BYTES + TCP_REPLICA_BYTES;
+    this.makeRoom(pkt, bytes);
     flow.touched = false;
     this.live.add(flow);
-    this.charge(flow, TCP_FLOW_BYTES + TCP_REPLICA_BYTES);
+    this.charge(flow, bytes);
     this.setTimer(flow);
-    const fromClient = isFromClient(flow, ip.src, t.srcPort);
-    const replicas = flow.replay();
-    const fwd = fromClient ? replicas.wsClient : replicas.wsServer;
-    const newConnection = (t.flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN && fwd.baseSet && t.seq !== fwd.baseSeq;
-    if (!newConnection) {
-      this.holdFor(flow, 'client', pkt);
-      this.holdFor(flow, 'server', pkt);
-    }
     return flow;
   }
 
@@ -576,6 +583,7 @@ export class TcpTracker {
     this.dormant.delete(record);
     this.budget.refund(record.flow.charged);
     record.flow.charged = 0;
+    this.releaseHeld(record.flow, { packet: this.latestPacket, time: this.latestTime }, true);
     this.sink.flow?.(this.evidenceOf(record.flow));
     return true;
   }
@@ -662,6 +670,7 @@ export class TcpTracker {
       if (half.heldKind !== 'tcpTimeWait') open = true;
       this.sink.release({ endpoint: side === 'client' ? flow.clientRef : flow.serverRef, ref: flow.ref, time: at.time, packet: at.packet });
       half.heldKind = null;
+      half.ledgerEntry = null;
     }
     return open;
   }
@@ -1009,16 +1018,16 @@ export class TcpTracker {
       if (half.heldKind !== null) {
         this.sink.release({ endpoint, ref: flow.ref, time: pkt.time, packet: pkt.number });
         half.heldKind = null;
+        half.ledgerEntry = null;
       }
       return;
     }
     if (kind === half.heldKind) return;
     half.heldKind = kind;
-    if (kind === 'tcpTimeWait') {
-      this.sink.hold({ endpoint, ref: flow.ref, kind, time: pkt.time, packet: pkt.number, until: pkt.time + this.timeWait });
-    } else {
-      this.sink.hold({ endpoint, ref: flow.ref, kind, time: pkt.time, packet: pkt.number });
-    }
+    const handle = kind === 'tcpTimeWait'
+      ? this.sink.hold({ endpoint, ref: flow.ref, kind, time: pkt.time, packet: pkt.number, until: pkt.time + this.timeWait })
+      : this.sink.hold({ endpoint, ref: flow.ref, kind, time: pkt.time, packet: pkt.number });
+    half.ledgerEntry = handle ?? null;
   }
 
   /** Buffer events: each endpoint's unacknowledged sent bytes plus out-of-order bytes it holds. */
@@ -1027,12 +1036,19 @@ export class TcpTracker {
     const serverBytes = flow.server.bytesInFlight() + (flow.toServer?.held ?? 0);
     if (clientBytes !== flow.client.bufferedReported) {
       flow.client.bufferedReported = clientBytes;
-      this.sink.buffer(fillBuffer(flow.clientRef, flow.ref, clientBytes, pkt));
+      this.reportBuffer(flow.client, flow.clientRef, flow.ref, clientBytes, pkt);
     }
     if (serverBytes !== flow.server.bufferedReported) {
       flow.server.bufferedReported = serverBytes;
-      this.sink.buffer(fillBuffer(flow.serverRef, flow.ref, serverBytes, pkt));
+      this.reportBuffer(flow.server, flow.serverRef, flow.ref, serverBytes, pkt);
     }
+  }
+
+  /** Through the ledger entry's handle when there is one (no lookup, no event), else as an event. */
+  private reportBuffer(half: TcpHalf, endpoint: EndpointRef, ref: EntryRef, bytes: number, pkt: DecodedPacket): void {
+    const handle = half.ledgerEntry;
+    if (handle !== null && this.sink.bufferHeld !== undefined) this.sink.bufferHeld(handle, bytes, pkt.time, pkt.number);
+    else this.sink.buffer(fillBuffer(endpoint, ref, bytes, pkt));
   }
 
   // ---------------------------------------------------------------- report

@@ -574,6 +574,31 @@ describe('connections end on capture time: idle timeout', () => {
   });
 });
 
+describe('connections end on capture time, each on its own deadline', () => {
+  it('an older attempt still in its handshake does not hold back the idle timeout of a later connection', () => {
+    // Packet 1: another client's Initial that nobody answers (its handshake never completes, so it
+    // is kept: a client backs off its retries for longer than an idle timeout). Packets 2-6: a
+    // complete connection, then 31 s of silence before packet 7, past its 30 s max_idle_timeout.
+    const wire = new Wire();
+    const sink = new RecordingSink();
+    const tracker = new QuicTracker({ state: sink });
+    const other = { address: '10.0.0.9', port: 50001 };
+    const attempt = wire.send(other, S, initialPacket({ side: 'client', dcid: hex('0102030405060708'), scid: hex('0a0b'), frames: cryptoFrame(0, HELLO), padTo: 1200 }));
+    const packets = handshake(wire); // 2-6
+    const late = wire.send(C, S, shortPacket(SSCID)); // 7
+    late.time += 31;
+    feed(tracker, [attempt, ...packets, late]);
+    const report = tracker.finish();
+    expect(report.connections.map((c) => [c.firstPacket, c.lastPacket, c.ended])).toEqual([
+      [1, 1, 'idle until end of capture'],
+      [2, 6, 'idle timeout: silent for 30 s after packet 6'],
+    ]);
+    expect(sink.events.filter((e) => e.startsWith('release client 10.0.0.1'))).toEqual([
+      'release client 10.0.0.1 quic#1 @7', 'release client 10.0.0.1 quic#1.1 @7',
+    ]);
+  });
+});
+
 describe('connections end on capture time: the draining period after a CONNECTION_CLOSE', () => {
   // The server closes in its Initial (packet 2); the client's Initial again `gap` s later (packet 3,
   // a retransmission the server's close crossed) belongs to the connection only within the

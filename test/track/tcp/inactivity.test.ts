@@ -1,9 +1,10 @@
 /**
  * Flows end on capture time when they fall silent (issue 11): a flow its destination never answered
  * after tcpAttemptTimeout (Zeek's tcp_attempt_delay, 5 s), any other open flow after
- * tcpInactivityTimeout (Zeek's tcp_inactivity_timeout, 300 s). The flow's row is written, its ends
- * release what they held, its table slot is freed; a compact record lets a late packet on the same
- * 4-tuple continue it with the same id, as tshark continues its tcp.stream.
+ * tcpInactivityTimeout (Zeek's tcp_inactivity_timeout, 300 s). The flow's row is written and its
+ * table slot freed, so it is no eviction when the table is full; a compact record lets a late packet
+ * on the same 4-tuple continue it with the same id, as tshark continues its tcp.stream. Its ends
+ * keep holding it in the ledger until the record is forgotten (nothing closed the connection).
  */
 import { describe, expect, it } from 'vitest';
 import type { HoldEvent, ReleaseEvent } from '../../../src/state/events.js';
@@ -28,118 +29,139 @@ function eventsOf(sink: RecordingSink, id: number): string[] {
 
 describe('an attempt nobody answers ends after tcpAttemptTimeout', () => {
   // Flow 0: a client SYN (packet 1, t=0.001) and its retries at t=1.001 and t=3.001, same ISN.
-  // Flow 1, another client port, opens at t=9.001 (packets 4-6): flow 0 has been silent 6 s >= 5 s,
-  // so packet 4 finalizes it first. The retry of packet 7 (t=15.001) continues it: same id.
+  // Flow 1, another client port, opens at t=9.001 and closes (packets 4-9): flow 0 has been silent
+  // 6 s >= 5 s at packet 4, so it ends there. The retry of packet 10 (t=15.001) continues it.
   function capture(): ReturnType<Conversation['c']>[] {
     const a = new Conversation({ clientPort: 40000 });
     a.c('S'); // 1
     a.c('S', { seq: 1000, dt: 1 }); // 2
     a.c('S', { seq: 1000, dt: 2 }); // 3
     const b = new Conversation({ clientPort: 40001, start: a.time + 6, firstNumber: 4 }).handshake(); // 4-6
-    a.number = 6;
+    b.c('FA'); // 7
+    b.s('FA'); // 8
+    b.c('A'); // 9: flow 1 closed (client TIME-WAIT, server CLOSED)
+    a.number = 9;
     a.time = b.time;
-    a.c('S', { seq: 1000, dt: 6 - 0.002 }); // 7, t = 15.001
+    a.c('S', { seq: 1000, dt: 6 - 0.006 }); // 10, t = 15.001
     return [...a.packets.slice(0, 3), ...b.packets, a.packets[3]];
   }
 
-  it('releases the client half-open state at the packet that finds it silent, and takes it again at the retry', () => {
+  it('one flow for the 4-tuple, as tshark\'s tcp.stream: the retry continues it with its id and sequence analysis', () => {
     const { report, sink, tracker } = track(capture());
-    // The client held SYN-SENT from packet 1; statecap, like Zeek, takes the attempt as over at
-    // packet 4 (silent 6 s, past 5 s) and the client holds it again from the retry at packet 7.
-    expect(eventsOf(sink, 0)).toEqual(['hold client tcpHalfOpen @1', 'release client @4', 'hold client tcpHalfOpen @7']);
-    // One row for the 4-tuple, as tshark's one tcp.stream: first packet 1, last 7, 4 packets; the
-    // second flow keeps id 1. Nothing was evicted: the table was never full.
-    expect(report.flows.map((f) => [f.id, f.firstPacket, f.lastPacket, f.packets])).toEqual([[0, 1, 7, 4], [1, 4, 6, 3]]);
+    expect(report.flows.map((f) => [f.id, f.firstPacket, f.lastPacket, f.packets])).toEqual([[0, 1, 10, 4], [1, 4, 9, 6]]);
     expect(report.summary.flows).toBe(2);
-    expect(report.summary.packets).toBe(7);
-    expect(tracker.evictedFlows).toBe(0);
-    // The retries are Wireshark retransmissions (same sequence number), the late one included: the
-    // record kept the direction's sequence analysis.
+    expect(report.summary.packets).toBe(10);
+    // The three retries are Wireshark retransmissions (same sequence number), the late one included.
     expect(report.flows[0].analysis.retransmissions).toBe(3);
+    // The client held SYN-SENT throughout: nothing in the capture ended its attempt.
+    expect(eventsOf(sink, 0)).toEqual(['hold client tcpHalfOpen @1']);
+    expect(tracker.evictedFlows).toBe(0);
   });
 
-  it('a longer tcpAttemptTimeout keeps the attempt open across the gaps: one hold, no release', () => {
-    // The longest silence of flow 0 is 12 s (packet 3 at t=3.001 to packet 7 at t=15.001).
-    const { sink, report } = track(capture(), { attemptTimeout: 13 });
-    expect(eventsOf(sink, 0)).toEqual(['hold client tcpHalfOpen @1']);
-    expect(report.flows[0].packets).toBe(4);
+  it('with --max-flows 1 the silent attempt gives up the slot without an eviction; with a 13 s timeout it is evicted', () => {
+    // Default: at packet 4 flow 0 is dormant, flow 1 takes the slot, closes, and gives it back to the
+    // retry at packet 10 (a closed flow is finalized, not evicted). Nothing was lost.
+    const dormant = track(capture(), { maxFlows: 1 });
+    expect(dormant.report.flows.map((f) => [f.id, f.firstPacket, f.packets])).toEqual([[0, 1, 4], [1, 4, 6]]);
+    expect(dormant.tracker.evictedFlows).toBe(0);
+    // The longest silence of flow 0 is 6 s before packet 4, 12 s before packet 10: with 13 s it is
+    // still live at packet 4, so flow 1 must evict it (open: partial), and the retry is a new flow.
+    const live = track(capture(), { maxFlows: 1, attemptTimeout: 13 });
+    expect(live.report.flows.map((f) => [f.id, f.firstPacket, f.packets])).toEqual([[0, 1, 3], [1, 4, 6], [2, 10, 1]]);
+    expect([live.tracker.evictedFlows, live.tracker.evictedOpenFlows]).toEqual([1, 1]);
+  });
+});
+
+describe('a lone SYN', () => {
+  it('goes dormant with its one packet, and a retry 8 s later continues it, analysed as tshark would', () => {
+    // Packet 1: a SYN. Packet 2, another flow at t=6: the SYN has been unanswered 6 s, past 5 s.
+    // Packet 3, t=8: the same SYN again (same ISN): flow 0 again, its second packet, which
+    // Wireshark flags as a retransmission (the record replays the first packet to rebuild it).
+    const a = new Conversation({ clientPort: 40000 });
+    const p1 = a.c('S');
+    const p2 = new Conversation({ clientPort: 40001, firstNumber: 2, start: a.time + 6 }).c('S');
+    a.number = 2;
+    a.time = p2.time;
+    const p3 = a.c('S', { seq: 1000, dt: 2 });
+    const { report, tracker } = track([p1, p2, p3], { maxFlows: 1 });
+    expect(report.flows.map((f) => [f.id, f.firstPacket, f.lastPacket, f.packets, f.analysis.retransmissions])).toEqual([[0, 1, 3, 2, 1], [1, 2, 2, 1, 0]]);
+    // Packet 3 woke flow 0 into a full table: flow 1, open, was evicted (real table pressure).
+    expect(tracker.evictedFlows).toBe(1);
   });
 });
 
 describe('an open connection ends after tcpInactivityTimeout', () => {
   // Flow 0: handshake (1-3), a request (4) and its answer (5), then 400 s of silence. Flow 1 opens at
-  // t=0.005+350 (packets 6-8): flow 0 is 350 s silent, past 300 s, so packet 6 finalizes it. Then
-  // flow 0 carries a second request (9, t=400.005) and answer (10), and both close (11-13).
+  // t=0.005+350 and closes (packets 6-11): flow 0 is 350 s silent at packet 6, past 300 s. Then
+  // flow 0 carries a second request (12, t=400.005) and answer (13), and both close (14-16).
   function capture(): ReturnType<Conversation['c']>[] {
     const a = new Conversation({ clientPort: 40000 }).handshake(); // 1-3
     a.c('PA', { len: 10 }); // 4
     a.s('PA', { len: 20 }); // 5
     const b = new Conversation({ clientPort: 40001, start: a.time + 350 - 0.001, firstNumber: 6 }).handshake(); // 6-8
-    a.number = 8;
-    a.c('PA', { len: 10, dt: 400 }); // 9
-    a.s('PA', { len: 20 }); // 10
-    a.c('FA'); // 11
-    a.s('FA'); // 12
-    a.c('A'); // 13
+    b.c('FA'); // 9
+    b.s('FA'); // 10
+    b.c('A'); // 11
+    a.number = 11;
+    a.c('PA', { len: 10, dt: 400 }); // 12
+    a.s('PA', { len: 20 }); // 13
+    a.c('FA'); // 14
+    a.s('FA'); // 15
+    a.c('A'); // 16
     return [...a.packets.slice(0, 5), ...b.packets, ...a.packets.slice(5)];
   }
 
-  it('both ends release the connection at packet 6 and hold it again from the late request', () => {
-    const { report, sink } = track(capture());
-    expect(eventsOf(sink, 0)).toEqual([
-      'hold client tcpHalfOpen @1', 'hold server tcpHalfOpen @2', 'hold client tcpConnections @2', 'hold server tcpConnections @3',
-      'release client @6', 'release server @6',
-      // Continued from the states the record kept (both ESTABLISHED): no new handshake.
-      'hold client tcpConnections @9', 'hold server tcpConnections @9',
-      // The close: the client, active closer, ends in TIME-WAIT; the server in CLOSED.
-      'hold client tcpTimeWait @12', 'release server @13',
-    ]);
+  it('is one row, completed again in place when the late request continues it', () => {
+    const { report, sink, tracker } = track(capture(), { maxFlows: 1 });
     const flow = report.flows.find((f) => f.id === 0);
     expect(flow).toBeDefined();
     if (flow === undefined) return;
-    // One row for the whole conversation (tshark's tcp.stream), completed again in place.
-    expect([flow.firstPacket, flow.lastPacket, flow.packets]).toEqual([1, 13, 10]);
+    expect([flow.firstPacket, flow.lastPacket, flow.packets]).toEqual([1, 16, 10]);
     expect(flow.finalState).toEqual({ client: 'TIME-WAIT', server: 'CLOSED' });
     expect(flow.payloadBytes).toEqual({ client: 20, server: 40 });
-    // The record kept the exchange counter: two exchanges on one connection (packets 4 and 9),
+    // The record kept the exchange counter: two exchanges on one connection (packets 4 and 12),
     // which is what makes its server stateful.
     expect(flow.exchanges.count).toBe(2);
-    expect(flow.exchanges.packets).toEqual([4, 9]);
-    // Zeek too forgets a connection silent for tcp_inactivity_timeout: its rows split at packet 9.
-    expect(flow.zeek.map((z) => z.firstPacket)).toEqual([1, 9]);
+    expect(flow.exchanges.packets).toEqual([4, 12]);
+    // Zeek too forgets a connection silent for tcp_inactivity_timeout: its rows split at packet 12.
+    expect(flow.zeek.map((z) => z.firstPacket)).toEqual([1, 12]);
     // The summary counts the flow once, with all its packets.
-    expect(report.summary.flows).toBe(2);
-    expect(report.summary.packets).toBe(13);
+    expect([report.summary.flows, report.summary.packets]).toEqual([2, 16]);
     expect(report.summary.handshakes).toEqual({ complete: 2, partial: 0, missing: 0 });
+    // Both ends held the connection through the silence (no release before its close), and the
+    // table, full with one flow, took flow 1 without an eviction.
+    expect(eventsOf(sink, 0)).toEqual([
+      'hold client tcpHalfOpen @1', 'hold server tcpHalfOpen @2', 'hold client tcpConnections @2', 'hold server tcpConnections @3',
+      'hold client tcpTimeWait @15', 'release server @16',
+    ]);
+    expect(tracker.evictedFlows).toBe(0);
   });
 
-  it('with tcpInactivityTimeout 600 the connection is held through the silence', () => {
-    const { sink, report } = track(capture(), { inactivityTimeout: 600 });
-    expect(eventsOf(sink, 0).filter((l) => l.startsWith('release'))).toEqual(['release server @13']);
-    expect(report.flows.find((f) => f.id === 0)?.zeek.map((z) => z.firstPacket)).toEqual([1, 9]);
+  it('with tcpInactivityTimeout 600 the silent connection is still live: flow 1 evicts it, and the late request is a new flow', () => {
+    const { report, tracker } = track(capture(), { maxFlows: 1, inactivityTimeout: 600 });
+    expect(report.flows.map((f) => [f.id, f.firstPacket, f.packets])).toEqual([[0, 1, 5], [1, 6, 6], [2, 12, 5]]);
+    expect([tracker.evictedFlows, tracker.evictedOpenFlows]).toEqual([1, 1]);
   });
 
-  it('expire(time) finalizes without a packet of TCP (the pipeline calls it as capture time advances)', () => {
-    const sink = new RecordingSink();
-    const tracker = new TcpTracker({ state: sink });
+  it('expire(time) ends it without a packet of TCP (the pipeline calls it as capture time advances)', () => {
+    const tracker = new TcpTracker();
     const packets = capture().slice(0, 5); // the handshake, one request, its answer (t = 0.001 to 0.005)
     for (const p of packets) tracker.observe(p);
-    tracker.expire(packets[4].time + 299); // silent 299 s: still open
-    expect(sink.releases).toEqual([]);
-    tracker.expire(packets[4].time + 300); // silent 300 s: over, released at the latest packet seen (5)
-    expect(eventsOf(sink, 0).filter((l) => l.startsWith('release'))).toEqual(['release client @5', 'release server @5']);
-    const report = tracker.finish();
-    expect(report.flows.map((f) => [f.id, f.firstPacket, f.lastPacket, f.packets])).toEqual([[0, 1, 5, 5]]);
+    tracker.expire(packets[4].time + 299); // silent 299 s: still live
+    expect(tracker.dormantFlows).toBe(0);
+    tracker.expire(packets[4].time + 300); // silent 300 s: over
+    expect(tracker.dormantFlows).toBe(1);
+    expect(tracker.finish().flows.map((f) => [f.id, f.firstPacket, f.lastPacket, f.packets])).toEqual([[0, 1, 5, 5]]);
   });
 });
 
 describe('the records of dormant flows are bounded', () => {
-  it('beyond maxFlows records the oldest is forgotten: its late packet starts a new flow', () => {
+  it('beyond maxFlows records the oldest is forgotten, its state released: its late packet starts a new flow', () => {
     // maxFlows 1. Flow 0 (a SYN, t=0) is silent 6 s when flow 1's SYN comes (t=6): it sleeps, and
     // flow 1 takes the only live slot. Flow 2 (t=12) makes flow 1 sleep too: two records, one
-    // allowed, so flow 0's (the oldest) is forgotten. Flow 2 then closes cleanly (packets 3-8). A
-    // retry on flow 0's 4-tuple (packet 9) finds no record: a new flow, id 3; the closed flow 2 gives
-    // up its slot to it (finalized, not evicted).
+    // allowed, so flow 0's (the oldest) is forgotten, and its client releases its SYN-SENT then
+    // (packet 3). Flow 2 closes cleanly (3-8). A retry on flow 0's 4-tuple (packet 9) finds no
+    // record: a new flow, id 3; the closed flow 2 gives up its slot to it (finalized, not evicted).
     const a = new Conversation({ clientPort: 40000 });
     const b = new Conversation({ clientPort: 40001, firstNumber: 2, start: a.time + 6 });
     const c = new Conversation({ clientPort: 40002, firstNumber: 3, start: a.time + 12 });
@@ -152,8 +174,9 @@ describe('the records of dormant flows are bounded', () => {
     a.number = 8;
     a.time = c.time;
     const p9 = a.c('S', { seq: 1000, dt: 0.5 });
-    const { report, tracker } = track([p1, p2, ...c.packets, p9], { maxFlows: 1 });
+    const { report, tracker, sink } = track([p1, p2, ...c.packets, p9], { maxFlows: 1 });
     expect(report.flows.map((f) => [f.id, f.firstPacket, f.packets])).toEqual([[0, 1, 1], [1, 2, 1], [2, 3, 6], [3, 9, 1]]);
+    expect(eventsOf(sink, 0)).toEqual(['hold client tcpHalfOpen @1', 'release client @3']);
     expect(tracker.evictedFlows).toBe(0);
   });
 });

@@ -1,0 +1,61 @@
+/**
+ * Entry handles: `hold` returns a handle to the live entry, and `bufferHeld` through it must account
+ * exactly as a `buffer` event for the same ref would, and be ignored once the entry is gone.
+ */
+import { describe, expect, it } from 'vitest';
+import { LINUX_COST_MODEL } from '../../src/state/cost-model.js';
+import { StateLedger } from '../../src/state/ledger.js';
+import { endpointNamed, server, tcp } from './script.js';
+
+const FULL = LINUX_COST_MODEL.entries.tcpConnections.bytes; // 2304
+const TW = LINUX_COST_MODEL.entries.tcpTimeWait.bytes; // 280
+
+describe('buffering through an entry handle', () => {
+  const S = server('10.0.0.5', 80);
+
+  it('moves the same bytes as buffer events, and is ignored after the release', () => {
+    const viaHandle = new StateLedger();
+    const viaEvent = new StateLedger();
+    viaHandle.tick(1, 1);
+    viaEvent.tick(1, 1);
+    const handle = viaHandle.hold({ endpoint: S, ref: tcp(1), kind: 'tcpConnections', time: 1, packet: 1 });
+    viaEvent.hold({ endpoint: S, ref: tcp(1), kind: 'tcpConnections', time: 1, packet: 1 });
+    // Packets 2..4 buffer 500, 1500, 0 bytes; packet 5 releases; packet 6 buffers 900 for a gone entry.
+    const steps: [number, number][] = [[2, 500], [3, 1500], [4, 0]];
+    for (const [packet, bytes] of steps) {
+      viaHandle.bufferHeld(handle, bytes, packet, packet);
+      viaEvent.buffer({ endpoint: S, ref: tcp(1), bytes, time: packet, packet });
+    }
+    for (const ledger of [viaHandle, viaEvent]) ledger.release({ endpoint: S, ref: tcp(1), time: 5, packet: 5 });
+    viaHandle.bufferHeld(handle, 900, 6, 6);
+    viaEvent.buffer({ endpoint: S, ref: tcp(1), bytes: 900, time: 6, packet: 6 });
+    const a = endpointNamed(viaHandle.finish(11, 6), '10.0.0.5:80');
+    const b = endpointNamed(viaEvent.finish(11, 6), '10.0.0.5:80');
+    expect(a).toEqual(b);
+    // Most bytes at packet 3: the control block and 1500 buffered.
+    expect(a.peakBytes).toEqual({ entries: 1, bytes: FULL + 1500, time: 3, packet: 3 });
+    // One point for the hold (1 to 5 s: FULL, +500, +1500, +0 one second each), one for the release.
+    expect(a.timeline).toEqual([
+      { time: 1, packet: 1, entries: 1, bytes: FULL, maxBytes: FULL + 1500, meanBytes: FULL + 500 },
+      { time: 5, packet: 5, entries: 0, bytes: 0, maxBytes: 0, meanBytes: 0 },
+    ]);
+  });
+
+  it('a later hold of the same ref returns the handle to use; a TIME-WAIT expiry ends the old one', () => {
+    const ledger = new StateLedger();
+    ledger.tick(1, 1);
+    const first = ledger.hold({ endpoint: S, ref: tcp(1), kind: 'tcpConnections', time: 1, packet: 1 });
+    ledger.tick(2, 2);
+    const second = ledger.hold({ endpoint: S, ref: tcp(1), kind: 'tcpTimeWait', time: 2, packet: 2, until: 4 });
+    // A change of kind keeps the same entry.
+    expect(second).toBe(first);
+    ledger.bufferHeld(second, 100, 3, 3);
+    // Expired at 4 s (before packet 5): bytes through the handle no longer count.
+    ledger.bufferHeld(second, 700, 5, 5);
+    const s = endpointNamed(ledger.finish(6, 5), '10.0.0.5:80');
+    expect(s.peakBytes).toEqual({ entries: 1, bytes: FULL, time: 1, packet: 1 });
+    // The expiry happens at 4 s, attributed to the last packet before it (3).
+    expect(s.timeline.map((p) => [p.packet, p.time, p.entries, p.bytes, p.maxBytes])).toEqual([[1, 1, 1, FULL, FULL], [2, 2, 1, TW, TW + 100], [3, 4, 0, 0, 0]]);
+    expect(s.atEnd).toEqual({ entries: 0, bytes: 0 });
+  });
+});
