@@ -493,7 +493,11 @@ export class TcpTracker {
       const at = flow.end + this.timeoutOf(flow);
       // Seen since the timer was set, or closing (ClosedFlows finalizes it): set again, lazily.
       if (at > now || flow.closedDeadline !== null) {
-        this.timers.push({ flow, at: Math.max(at, flow.closedDeadline ?? at), gen: flow.timerGen });
+        const next = Math.max(at, flow.closedDeadline ?? at);
+        // Never set again for a time already past (it would pop at once, for ever): a closing flow
+        // whose deadline passed is ClosedFlows' to finalize, even when capture time went back and
+        // queued it behind a later one.
+        if (next > now) this.timers.push({ flow, at: next, gen: flow.timerGen });
         continue;
       }
       if (flow.resetsOnly) {
