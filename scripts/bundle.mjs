@@ -6,13 +6,20 @@
  * 300 times). It sits next to main.js so that relative URLs (package.json, the --jobs worker) resolve
  * the same. The library (dist/index.js) stays unbundled.
  */
-import { chmodSync } from 'node:fs';
+import { chmodSync, readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
-const outfile = 'dist/cli/statecap.js';
+const outdir = 'dist/cli';
+const outfile = `${outdir}/statecap.js`;
+// Chunks of an earlier build: their names carry a content hash, so they would pile up.
+for (const name of readdirSync(outdir)) if (/^statecap-.*\.js$/.test(name)) rmSync(`${outdir}/${name}`);
 await build({
-  entryPoints: ['dist/cli/main.js'],
-  outfile,
+  entryPoints: { statecap: 'dist/cli/main.js' },
+  outdir,
+  // Code the CLI imports dynamically (the HTML report, --svg-dir, ...) goes to chunks beside the
+  // bundle, statecap-*.js, which Node reads only when a run needs them.
+  splitting: true,
+  chunkNames: 'statecap-[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

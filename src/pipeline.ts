@@ -5,7 +5,7 @@
 import { readCapture } from './capture/open.js';
 import { readContinuous } from './capture/continuous.js';
 import type { CaptureRecord, CaptureSummary } from './capture/record.js';
-import { decodePacket } from './decode/decode.js';
+import { PacketDecoder, REUSE_CHECK } from './decode/decode.js';
 import { FragmentReassembler } from './decode/fragments.js';
 import { linkTypeName } from './linktypes.js';
 import type { DecodedPacket, TunnelDatagram } from './decode/packet.js';
@@ -125,7 +125,8 @@ async function analyzeSeries(paths: readonly string[], options: AnalyzeOptions):
   const expiring = trackers.filter((t) => t.expire !== undefined);
   const fragments = new FragmentReassembler({ maxDatagrams: maxFragments });
   const undecoded: Record<string, number> = {};
-  const verifyChecksums = checksums === 'verify';
+  // One packet struct, filled again for every record: trackers copy what they keep (PacketDecoder).
+  const decoder = new PacketDecoder({ verifyChecksums: checksums === 'verify' });
   const progressEvery = options.progressEvery ?? 100_000;
   const onProgress = options.onProgress;
 
@@ -152,9 +153,9 @@ async function analyzeSeries(paths: readonly string[], options: AnalyzeOptions):
   let filteredOut = 0;
   let bytesSoFar = 0;
   let storedSoFar = 0;
-  const onRecord = (record: CaptureRecord): void => {
+  const analyse = (record: CaptureRecord): void => {
     ledger.tick(record.number, record.time);
-    const pkt = decodePacket(record, { verifyChecksums });
+    const pkt = decoder.decode(record);
     if (filter !== undefined && !filter.match(pkt)) {
       filteredOut++;
       return;
@@ -179,6 +180,8 @@ async function analyzeSeries(paths: readonly string[], options: AnalyzeOptions):
       if (record.number % progressEvery === 0) onProgress(record.number, bytesSoFar, storedSoFar);
     }
   };
+  // REUSE_CHECK (tests): garbage in the reused structs after each packet shows any kept reference.
+  const onRecord = REUSE_CHECK.scramble ? (record: CaptureRecord): void => { analyse(record); decoder.scramble(record); } : analyse;
 
   const readOptions = { reader: options.reader ?? 'builtin' } as const;
   const summary = paths.length === 1 ? await readCapture(path, onRecord, readOptions) : await readContinuous(paths, onRecord, readOptions);

@@ -15,12 +15,13 @@ const t0 = process.hrtime.bigint();
 let result = {};
 if (mode === 'reader' || mode === 'decode') {
   const { readCapture } = await import('../../dist/capture/open.js');
-  const { decodePacket } = await import('../../dist/decode/decode.js');
+  const { PacketDecoder } = await import('../../dist/decode/decode.js');
+  const decoder = new PacketDecoder(); // as the pipeline decodes: one packet struct, filled again
   let n = 0, tcp = 0;
   const decode = mode === 'decode';
   const summary = await readCapture(file, (r) => {
     n++;
-    if (decode && decodePacket(r).tcp !== undefined) tcp++;
+    if (decode && decoder.decode(r).tcp !== undefined) tcp++;
   }, { reader: extra.reader ?? 'builtin' });
   result = { packets: n, tcpPackets: decode ? tcp : undefined, error: summary.error?.message ?? null };
 } else if (mode === 'cli') {

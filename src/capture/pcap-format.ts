@@ -77,15 +77,24 @@ export function recordPlace(packet: number, offset: number): string {
 const NANOS_PER_SECOND = 1_000_000_000;
 
 /**
- * The record both classic-pcap readers deliver. A corrupt fraction of a second or more is carried
- * into the seconds so nsec stays within its second.
+ * Fills the record both classic-pcap readers deliver (each reuses one). A corrupt fraction of a
+ * second or more is carried into the seconds so nsec stays within its second.
  */
-export function pcapRecord(
-  number: number, sec: number, nsec: number, linkType: number, capturedLength: number, originalLength: number, data: Uint8Array,
+export function fillPcapRecord(
+  record: CaptureRecord, number: number, sec: number, nsec: number, linkType: number, capturedLength: number, originalLength: number, data: Uint8Array,
 ): CaptureRecord {
   if (nsec >= NANOS_PER_SECOND) {
     sec += Math.floor(nsec / NANOS_PER_SECOND);
     nsec %= NANOS_PER_SECOND;
   }
-  return { number, sec, nsec, time: sec + nsec / NANOS_PER_SECOND, linkType, capturedLength, originalLength, data, interfaceId: 0 };
+  record.number = number;
+  record.sec = sec;
+  record.nsec = nsec;
+  record.time = sec + nsec / NANOS_PER_SECOND;
+  record.linkType = linkType;
+  record.capturedLength = capturedLength;
+  record.originalLength = originalLength;
+  record.data = data;
+  record.interfaceId = 0;
+  return record;
 }

@@ -2,8 +2,9 @@ import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type { CaptureParser } from './parser.js';
 import {
-  PCAP_FILE, PCAP_RECORD, capturedLengthLimit, capturedLengthProblem, pcapRecord, readPcapFileHeader, recordPlace,
+  PCAP_FILE, PCAP_RECORD, capturedLengthLimit, capturedLengthProblem, fillPcapRecord, readPcapFileHeader, recordPlace,
 } from './pcap-format.js';
+import { emptyRecord } from './record.js';
 import type { CaptureTally } from './tally.js';
 
 /** The parts of pcap-parser 0.2.1 (CommonJS, untyped) this adapter uses. */
@@ -46,6 +47,8 @@ export class PcapParserReader implements CaptureParser {
   private pendingCaptured = -1;
   private packets = 0;
   private stopped = false;
+  /** Filled again for every packet (see CaptureRecord). */
+  private readonly record = emptyRecord();
 
   constructor(private readonly tally: CaptureTally) {
     const parser = pcapParser.parse(this.feed);
@@ -109,8 +112,8 @@ export class PcapParserReader implements CaptureParser {
     if (this.stopped) return;
     this.pendingCaptured = -1;
     this.consumed += PCAP_RECORD.LENGTH + h.capturedLength;
-    this.tally.deliver(pcapRecord(
-      ++this.packets, h.timestampSeconds, h.timestampMicroseconds * 1000, this.linkType, h.capturedLength, h.originalLength, data,
+    this.tally.deliver(fillPcapRecord(
+      this.record, ++this.packets, h.timestampSeconds, h.timestampMicroseconds * 1000, this.linkType, h.capturedLength, h.originalLength, data,
     ));
   }
 

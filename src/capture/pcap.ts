@@ -1,13 +1,14 @@
 import { CORRUPT, FramedParser } from './framed.js';
 import {
-  PCAP_FILE, PCAP_RECORD, capturedLengthLimit, capturedLengthProblem, pcapRecord, readPcapFileHeader, recordPlace,
+  PCAP_FILE, PCAP_RECORD, capturedLengthLimit, capturedLengthProblem, fillPcapRecord, readPcapFileHeader, recordPlace,
 } from './pcap-format.js';
+import { emptyRecord } from './record.js';
 import type { CaptureTally } from './tally.js';
 
 /**
  * The builtin classic pcap reader: both byte orders, microsecond and nanosecond files. Records are
- * read in place with one DataView per chunk; the only per-packet allocations are the record and
- * its `data` view.
+ * read in place with one DataView per chunk into one reused record; the only per-packet allocation
+ * is its `data` view.
  */
 export class PcapReader extends FramedParser {
   private headerRead = false;
@@ -17,6 +18,8 @@ export class PcapReader extends FramedParser {
   private linkType = 0;
   private maxCaptured = 0;
   private packets = 0;
+  /** Filled again for every packet (see CaptureRecord). */
+  private readonly record = emptyRecord();
 
   constructor(private readonly tally: CaptureTally) {
     super();
@@ -41,7 +44,8 @@ export class PcapReader extends FramedParser {
     if (!this.headerRead) return this.parseFileHeader(view, at);
     const le = this.littleEndian;
     const start = at + PCAP_RECORD.LENGTH;
-    this.tally.deliver(pcapRecord(
+    this.tally.deliver(fillPcapRecord(
+      this.record,
       ++this.packets,
       view.getUint32(at + PCAP_RECORD.TS_SEC, le),
       view.getUint32(at + PCAP_RECORD.TS_FRACTION, le) * this.nanosPerFraction,

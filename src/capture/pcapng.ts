@@ -1,5 +1,6 @@
 import { CORRUPT, FramedParser } from './framed.js';
 import { MAX_RECORD_BYTES, recordPlace } from './pcap-format.js';
+import { emptyRecord } from './record.js';
 import type { CaptureTally } from './tally.js';
 import { MICROSECONDS, SplitTime, resolutionOf, type TimestampResolution } from './timestamp.js';
 
@@ -45,6 +46,8 @@ export class PcapngReader extends FramedParser {
   private littleEndian = true;
   private interfaces: Interface[] = [];
   private packets = 0;
+  /** Filled again for every packet (see CaptureRecord). */
+  private readonly record = emptyRecord();
   private readonly time = new SplitTime();
   /** Time of the previous packet: what a Simple Packet Block (which has none) is given. */
   private lastSec = 0;
@@ -170,10 +173,17 @@ export class PcapngReader extends FramedParser {
   private deliver(itf: Interface, interfaceId: number, originalLength: number, data: Uint8Array, sec: number, nsec: number): void {
     this.lastSec = sec;
     this.lastNsec = nsec;
-    this.tally.deliver({
-      number: ++this.packets, sec, nsec, time: sec + nsec / NANOS_PER_SECOND, linkType: itf.linkType,
-      capturedLength: data.length, originalLength, data, interfaceId,
-    });
+    const r = this.record;
+    r.number = ++this.packets;
+    r.sec = sec;
+    r.nsec = nsec;
+    r.time = sec + nsec / NANOS_PER_SECOND;
+    r.linkType = itf.linkType;
+    r.capturedLength = data.length;
+    r.originalLength = originalLength;
+    r.data = data;
+    r.interfaceId = interfaceId;
+    this.tally.deliver(r);
   }
 
   private tooShort(type: number, length: number, min: number): false {

@@ -1,7 +1,8 @@
 /**
- * One packet as the capture file stores it. The reader hands these to the decoder one at a time;
- * `data` is a view into the reader's buffer and is valid only until the callback returns
- * (copy it to keep it, as the fragment reassembler does).
+ * One packet as the capture file stores it. The reader hands these to the decoder one at a time.
+ * Each reader fills ONE record again for every packet (no object per packet), and `data` is a view
+ * into the reader's buffer: both are valid only until the callback returns (copy what you keep,
+ * as the fragment reassembler does).
  */
 export interface CaptureRecord {
   /** 1-based position in the file, as Wireshark numbers frames. */
@@ -20,6 +21,11 @@ export interface CaptureRecord {
   data: Uint8Array;
   /** pcapng interface id; 0 for classic pcap. */
   interfaceId: number;
+}
+
+/** A record to fill: what a reader reuses for every packet it delivers. */
+export function emptyRecord(): CaptureRecord {
+  return { number: 0, sec: 0, nsec: 0, time: 0, linkType: 0, capturedLength: 0, originalLength: 0, data: new Uint8Array(0), interfaceId: 0 };
 }
 
 export type CaptureFormat = 'pcap' | 'pcapng';

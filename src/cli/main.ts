@@ -12,14 +12,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { analyzeCapture, analyzeContinuous, DEFAULTS, type AnalyzeOptions } from '../pipeline.js';
 import type { AnyReport, Report } from '../report/schema.js';
 import { isFailed } from '../report/failed.js';
-import { renderZeekLogs } from '../report/zeek.js';
-import { DEFAULT_MAX_ROWS, renderStateTable, renderTable, type TableOptions } from '../report/table.js';
-import { SORT_KEYS, TIME_MODES, type SortKey, type TimeMode } from '../report/layout.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { HTML_DEFAULTS, HTML_LADDER_PACKETS, renderHtml } from '../report/html/html.js';
-import { writeStateSvgs } from './svg-dir.js';
-import { ndjsonRecords } from '../report/ndjson.js';
-import { ChunkedWriter, writeJson, type JsonOutput } from '../report/json-writer.js';
+import type { TableOptions } from '../report/table.js';
+import { DEFAULT_MAX_ROWS, SORT_KEYS, TIME_MODES, type SortKey, type TimeMode } from '../report/layout.js';
+import { ChunkedWriter, DEFAULT_CHUNK_SIZE, writeJson, type JsonOutput } from '../report/json-writer.js';
 import { register as registerCheck } from './commands/check.js';
 import { register as registerGrade } from './commands/grade.js';
 import { register as registerMetrics } from './commands/metrics.js';
@@ -138,6 +133,7 @@ export async function analyzeAll(
 function streamingWriter(format: Format, view: 'analyze' | 'state', out: JsonOutput, count: number): ((r: AnyReport, i: number) => Promise<void>) | undefined {
   if (format === 'ndjson') {
     return async (r) => {
+      const { ndjsonRecords } = await import('../report/ndjson.js');
       const writer = new ChunkedWriter(out);
       for (const rec of ndjsonRecords(r, view)) await writer.write(`${JSON.stringify(rec)}\n`);
       await writer.flush();
@@ -157,7 +153,8 @@ function streamingWriter(format: Format, view: 'analyze' | 'state', out: JsonOut
  * than after a long analysis (or as an unhandled 'error' event).
  */
 async function openOutput(path: string): Promise<WriteStream> {
-  const out = createWriteStream(path);
+  // Room for several of the JSON writer's chunks: the next ones are built while one is written.
+  const out = createWriteStream(path, { highWaterMark: 16 * DEFAULT_CHUNK_SIZE });
   try {
     await once(out, 'open');
   } catch (e) {
@@ -188,6 +185,7 @@ async function writeZeekLogs(paths: string[], values: OutputOptionValues): Promi
     throw new OutputError(dir, e);
   }
   const reports = (await analyzeAll(paths, options, undefined, true, values.continuous)).filter((r): r is Report => !isFailed(r));
+  const { renderZeekLogs } = await import('../report/zeek.js');
   const logs = renderZeekLogs(reports);
   for (const [name, text] of [['conn.log', logs.conn], ['dns.log', logs.dns]] as const) {
     const file = join(dir, name);
@@ -205,16 +203,23 @@ async function runReport(paths: string[], values: OutputOptionValues, view: 'ana
   if (values.svgDir !== undefined && values.format !== 'markdown') throw new UsageError('option --svg-dir goes with --format markdown');
   // Pictures need what plain reports skip: per-kind timelines, and packet logs for the ladders.
   if (values.format === 'html' || values.svgDir !== undefined) options.kindTimelines = true;
-  if (values.format === 'html') options.packetLog = { first: HTML_LADDER_PACKETS, last: HTML_LADDER_PACKETS, flows: HTML_DEFAULTS.maxLadders };
+  // Output code is loaded only for the format asked for (start-up pays for nothing else).
+  const html = values.format === 'html' ? await import('../report/html/html.js') : undefined;
+  if (html !== undefined) options.packetLog = { first: html.HTML_LADDER_PACKETS, last: html.HTML_LADDER_PACKETS, flows: html.HTML_DEFAULTS.maxLadders };
   const file = values.output ? await openOutput(values.output) : undefined;
   const out = file ?? process.stdout;
   const color = !file && useColor(process.stdout);
   try {
     const stream = streamingWriter(values.format, view, out, values.continuous ? 1 : paths.length);
     const reports = await analyzeAll(paths, options, stream, stream === undefined, values.continuous);
-    if (values.format === 'markdown') out.write(renderMarkdown(reports) + (values.svgDir === undefined ? '' : writeStateSvgs(reports, values.svgDir, values.output)));
-    if (values.format === 'html') out.write(renderHtml(reports, { generator: `statecap ${version()}` }));
+    if (values.format === 'markdown') {
+      const { renderMarkdown } = await import('../report/markdown.js');
+      const svgs = values.svgDir === undefined ? '' : (await import('./svg-dir.js')).writeStateSvgs(reports, values.svgDir, values.output);
+      out.write(renderMarkdown(reports) + svgs);
+    }
+    if (html !== undefined) out.write(html.renderHtml(reports, { generator: `statecap ${version()}` }));
     if (values.format === 'table') {
+      const { renderStateTable, renderTable } = await import('../report/table.js');
       const layout = tableLayout(values, !file);
       out.write(view === 'state' ? renderStateTable(reports, { color, ...layout }) : renderTable(reports, { color, ...layout }));
     }

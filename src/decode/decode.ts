@@ -1,7 +1,8 @@
 import type { CaptureRecord } from '../capture/record.js';
 import { decodeLink } from './link.js';
-import type { DecodedPacket } from './packet.js';
-import type { Walk } from './walk.js';
+import { newIpLayer, type DecodedPacket } from './packet.js';
+import { TcpSegmentView } from './tcp.js';
+import type { DecodeLayers, Walk } from './walk.js';
 
 export interface DecodeOptions {
   /**
@@ -20,20 +21,7 @@ export interface DecodeOptions {
  * transport is not decoded: feed the packet to a FragmentReassembler.
  */
 export function decodePacket(record: CaptureRecord, options?: DecodeOptions): DecodedPacket {
-  const packet: DecodedPacket = {
-    number: record.number,
-    time: record.time,
-    linkType: record.linkType,
-    vlans: undefined,
-    tunnels: undefined,
-    tunnelDatagrams: undefined,
-    ip: undefined,
-    tcp: undefined,
-    udp: undefined,
-    icmp: undefined,
-    issue: undefined,
-    skipped: undefined,
-  };
+  const packet: DecodedPacket = { number: record.number, time: record.time, linkType: record.linkType, ...CLEARED };
   const bytes = record.data;
   const walk: Walk = {
     bytes,
@@ -44,7 +32,84 @@ export function decodePacket(record: CaptureRecord, options?: DecodeOptions): De
     sourceSum: 0,
     destinationSum: 0,
     greSequence: false,
+    layers: null,
   };
   decodeLink(walk, record.linkType, bytes.length);
   return packet;
+}
+
+/** Test hook: when set, the pipeline scrambles the reused packet structs after each packet (see PacketDecoder.scramble). */
+export const REUSE_CHECK = { scramble: false };
+
+const SCRAMBLED = new Uint8Array(64).fill(0xee);
+
+/**
+ * The optional fields of a DecodedPacket, all undefined: what a PacketDecoder clears before each
+ * packet. Typed so that a field added to DecodedPacket must be added here (else it would carry
+ * over from the previous packet).
+ */
+const CLEARED: { readonly [K in Exclude<keyof DecodedPacket, 'number' | 'time' | 'linkType'>]-?: undefined } = Object.freeze({
+  vlans: undefined, tunnels: undefined, tunnelDatagrams: undefined, ip: undefined, tcp: undefined, udp: undefined,
+  icmp: undefined, issue: undefined, skipped: undefined,
+});
+
+/**
+ * decodePacket without allocating: fills the same DecodedPacket and layer structs again for every
+ * record (the hot path of the pipeline). What `decode` returns is valid only until the next call;
+ * a tracker copies the fields it keeps, never a reference to the packet or one of its layers.
+ */
+export class PacketDecoder {
+  private readonly packet: DecodedPacket = { number: 0, time: 0, linkType: 0, ...CLEARED };
+  private readonly layers: DecodeLayers = {
+    ip: newIpLayer(),
+    tcp: new TcpSegmentView(),
+    udp: { srcPort: 0, dstPort: 0, length: 0, payload: new Uint8Array(0) },
+  };
+  private readonly walk: Walk;
+
+  constructor(options?: DecodeOptions) {
+    this.walk = {
+      bytes: new Uint8Array(0), packet: this.packet, verifyChecksums: options?.verifyChecksums === true, uncaptured: 0,
+      depth: 0, sourceSum: 0, destinationSum: 0, greSequence: false, layers: this.layers,
+    };
+  }
+
+  /**
+   * Overwrites the reused structs and the record's bytes with garbage: a test hook
+   * (`REUSE_CHECK.scramble`) that makes any reference a tracker kept past its packet show up in
+   * the report, as reuse by the next packet would, only sooner and louder.
+   */
+  scramble(record: CaptureRecord): void {
+    const p = this.packet;
+    p.number = -1;
+    p.time = -1;
+    p.linkType = -1;
+    p.skipped = 'scrambled';
+    const { ip, tcp, udp } = this.layers;
+    Object.assign(ip, { version: 4, src: 'scrambled', dst: 'scrambled', protocol: -1, offset: -1, headerLength: -1, payloadLength: -1, ttl: -1, id: -1, fragment: { offset: -1, more: true }, checksumOk: false });
+    Object.assign(tcp, { srcPort: -1, dstPort: -1, seq: -1, ack: -1, flags: 0xff, window: -1, headerLength: -1, payloadLength: -1, captured: 0, options: undefined, urgentPointer: -1, bytes: SCRAMBLED, payloadStart: 0 });
+    Object.assign(udp, { srcPort: -1, dstPort: -1, length: -1, payload: SCRAMBLED });
+    record.data.fill(0xee);
+    Object.assign(record, { number: -1, sec: -1, nsec: -1, time: -1, linkType: -1, capturedLength: -1, originalLength: -1, interfaceId: -1 });
+  }
+
+  decode(record: CaptureRecord): DecodedPacket {
+    const packet = this.packet;
+    packet.number = record.number;
+    packet.time = record.time;
+    packet.linkType = record.linkType;
+    // Every other field goes back to undefined. Arrays are never reused: a tracker may keep them
+    // (TCP flows keep their tunnels and VLANs).
+    Object.assign(packet, CLEARED);
+    const bytes = record.data;
+    const walk = this.walk;
+    walk.bytes = bytes;
+    walk.uncaptured = record.originalLength > bytes.length ? record.originalLength - bytes.length : 0;
+    walk.depth = 0;
+    walk.sourceSum = 0;
+    walk.destinationSum = 0;
+    walk.greSequence = false;
+    decodeLink(walk, record.linkType, bytes.length);
+    return packet;
+  }
 }

@@ -4,7 +4,7 @@ import { fold, wordSum } from './checksum.js';
 import { decodeIpPayload } from './ip-payload.js';
 import { finalDestinationOffset } from './ipv4-route.js';
 import { badField, tooShort } from './issues.js';
-import type { IpLayer } from './packet.js';
+import { newIpLayer } from './packet.js';
 import type { Walk } from './walk.js';
 
 /** IPv4 header fields (RFC 791 §3.1). */
@@ -59,19 +59,18 @@ export function decodeIpv4(walk: Walk, offset: number, end: number): void {
   // With an unfinished source route, the final destination is in the options (RFC 791 §3.1).
   const route = headerLength > IPV4.MIN_LENGTH ? finalDestinationOffset(b, offset + IPV4.MIN_LENGTH, offset + headerLength) : -1;
   const dstAt = route >= 0 ? route : offset + IPV4.DST;
-  const ip: IpLayer = {
-    version: 4,
-    src: ipv4Text(b, offset + IPV4.SRC),
-    dst: ipv4Text(b, dstAt),
-    protocol: b[offset + IPV4.PROTOCOL],
-    offset,
-    headerLength,
-    payloadLength: Math.min(totalLength, onWire) - headerLength,
-    ttl: b[offset + IPV4.TTL],
-    id: u16(b, offset + IPV4.ID),
-    fragment: fragmentOffset > 0 || more ? { offset: fragmentOffset, more } : undefined,
-    checksumOk: undefined,
-  };
+  const ip = walk.layers !== null ? walk.layers.ip : newIpLayer();
+  ip.version = 4;
+  ip.src = ipv4Text(b, offset + IPV4.SRC);
+  ip.dst = ipv4Text(b, dstAt);
+  ip.protocol = b[offset + IPV4.PROTOCOL];
+  ip.offset = offset;
+  ip.headerLength = headerLength;
+  ip.payloadLength = Math.min(totalLength, onWire) - headerLength;
+  ip.ttl = b[offset + IPV4.TTL];
+  ip.id = u16(b, offset + IPV4.ID);
+  ip.fragment = fragmentOffset > 0 || more ? { offset: fragmentOffset, more } : undefined;
+  ip.checksumOk = undefined;
   packet.ip = ip;
   if (walk.verifyChecksums) {
     ip.checksumOk = fold(wordSum(b, offset, offset + headerLength)) === 0xffff; // RFC 791 §3.1 / RFC 1071

@@ -3,7 +3,7 @@ import { u16, u32 } from './bytes.js';
 import { wordSum } from './checksum.js';
 import { decodeIpPayload } from './ip-payload.js';
 import { badField, tooShort } from './issues.js';
-import type { IpLayer } from './packet.js';
+import { newIpLayer, type IpLayer } from './packet.js';
 import type { Walk } from './walk.js';
 
 /** IPv6 fixed header (RFC 8200 §3). */
@@ -45,19 +45,18 @@ export function decodeIpv6(walk: Walk, offset: number, end: number): void {
     payloadLength = jumboLength(b, offset + IPV6.LENGTH, end, nextHeader)
       ?? have - IPV6.LENGTH + (end === b.length ? walk.uncaptured : 0);
   }
-  const ip: IpLayer = {
-    version: 6,
-    src: ipv6Text(b, offset + IPV6.SRC),
-    dst: ipv6Text(b, offset + IPV6.DST),
-    protocol: nextHeader,
-    offset,
-    headerLength: IPV6.LENGTH,
-    payloadLength,
-    ttl: b[offset + IPV6.HOP_LIMIT],
-    id: 0,
-    fragment: undefined,
-    checksumOk: undefined,
-  };
+  const ip = walk.layers !== null ? walk.layers.ip : newIpLayer();
+  ip.version = 6;
+  ip.src = ipv6Text(b, offset + IPV6.SRC);
+  ip.dst = ipv6Text(b, offset + IPV6.DST);
+  ip.protocol = nextHeader;
+  ip.offset = offset;
+  ip.headerLength = IPV6.LENGTH;
+  ip.payloadLength = payloadLength;
+  ip.ttl = b[offset + IPV6.HOP_LIMIT];
+  ip.id = 0;
+  ip.fragment = undefined;
+  ip.checksumOk = undefined;
   packet.ip = ip;
   if (walk.verifyChecksums) {
     walk.sourceSum = wordSum(b, offset + IPV6.SRC, offset + IPV6.DST);

@@ -37,6 +37,14 @@ export interface IpLayer {
   checksumOk?: boolean;
 }
 
+/** An IpLayer with every field present (one object shape), to be filled by a decoder. */
+export function newIpLayer(): IpLayer {
+  return {
+    version: 4, src: '', dst: '', protocol: 0, offset: 0, headerLength: 0, payloadLength: 0, ttl: 0, id: 0,
+    fragment: undefined, checksumOk: undefined,
+  };
+}
+
 /** TCP header flag bits (RFC 9293 §3.1). */
 export const TCP_FLAG = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10, URG: 0x20, ECE: 0x40, CWR: 0x80 } as const;
 
@@ -61,8 +69,13 @@ export interface TcpSegment {
   headerLength: number;
   /** Payload bytes per the IP header (drives sequence numbers even when snaplen cut the packet). */
   payloadLength: number;
-  /** Captured payload bytes (may be shorter than payloadLength). */
-  payload: Uint8Array;
+  /** How many payload bytes were captured (`payload.length`, without making the view). */
+  captured: number;
+  /**
+   * Captured payload bytes (may be shorter than payloadLength). A view made when read: most
+   * segments are never looked into, so the decoder does not make one for each.
+   */
+  readonly payload: Uint8Array;
   /** Parsed options; undefined when the header has none. */
   options?: TcpOptions;
   urgentPointer: number;

@@ -47,6 +47,7 @@ export function decodeReassembled(input: ReassembledInput): DecodedPacket {
     sourceSum: input.sourceSum,
     destinationSum: input.destinationSum,
     greSequence: false,
+    layers: null,
   };
   if (ip.version === 6) decodeIpv6Extensions(walk, ip, 0, input.payload.length);
   else decodeIpPayload(walk, ip.protocol, 0, input.payload.length, ip.payloadLength);

@@ -1,7 +1,7 @@
 import { u16, u32 } from './bytes.js';
 import { fold, wordSum } from './checksum.js';
 import { badField, tooShort } from './issues.js';
-import type { TcpSegment } from './packet.js';
+import type { TcpOptions, TcpSegment } from './packet.js';
 import { parseTcpOptions } from './tcp-options.js';
 import type { Walk } from './walk.js';
 
@@ -10,6 +10,34 @@ export const TCP = {
   SRC_PORT: 0, DST_PORT: 2, SEQ: 4, ACK: 8, DATA_OFFSET: 12, FLAGS: 13, WINDOW: 14, CHECKSUM: 16, URGENT: 18,
   MIN_LENGTH: 20, PROTOCOL: 6,
 } as const;
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * A TCP segment as decoded: header fields, and the payload as a place in the packet's bytes. The
+ * payload view is made only when read (most trackers never look into TCP payload); a PacketDecoder
+ * fills one of these again for every packet.
+ */
+export class TcpSegmentView implements TcpSegment {
+  srcPort = 0;
+  dstPort = 0;
+  seq = 0;
+  ack = 0;
+  flags = 0;
+  window = 0;
+  headerLength = 0;
+  payloadLength = 0;
+  captured = 0;
+  options: TcpOptions | undefined = undefined;
+  urgentPointer = 0;
+  /** The buffer the segment was decoded from, and where its captured payload starts in it. */
+  bytes: Uint8Array = EMPTY;
+  payloadStart = 0;
+
+  get payload(): Uint8Array {
+    return this.bytes.subarray(this.payloadStart, this.payloadStart + this.captured);
+  }
+}
 
 /**
  * `claimed` is the segment length the IP header states; `end` bounds the captured bytes (never
@@ -42,20 +70,21 @@ export function decodeTcp(walk: Walk, offset: number, end: number, claimed: numb
     }
   }
   const headerEnd = offset + Math.min(headerLength, have);
-  const segment: TcpSegment = {
-    srcPort: u16(b, offset + TCP.SRC_PORT),
-    dstPort: u16(b, offset + TCP.DST_PORT),
-    seq: u32(b, offset + TCP.SEQ),
-    ack: u32(b, offset + TCP.ACK),
-    flags: b[offset + TCP.FLAGS],
-    window: u16(b, offset + TCP.WINDOW),
-    headerLength,
-    // A data offset below 5 words is bogus: tshark shows tcp.len = claim - offset but does no sequence
-    // analysis on it; no payload boundary can be trusted, so none drives our sequence accounting.
-    payloadLength: headerLength >= TCP.MIN_LENGTH && claimed > headerLength ? claimed - headerLength : 0,
-    payload: b.subarray(packet.issue === undefined ? offset + headerLength : headerEnd, packet.issue === undefined ? end : headerEnd),
-    options: headerLength > TCP.MIN_LENGTH ? parseTcpOptions(b, offset + TCP.MIN_LENGTH, headerEnd) : undefined,
-    urgentPointer: u16(b, offset + TCP.URGENT),
-  };
+  const segment = walk.layers !== null ? walk.layers.tcp : new TcpSegmentView();
+  segment.srcPort = u16(b, offset + TCP.SRC_PORT);
+  segment.dstPort = u16(b, offset + TCP.DST_PORT);
+  segment.seq = u32(b, offset + TCP.SEQ);
+  segment.ack = u32(b, offset + TCP.ACK);
+  segment.flags = b[offset + TCP.FLAGS];
+  segment.window = u16(b, offset + TCP.WINDOW);
+  segment.headerLength = headerLength;
+  // A data offset below 5 words is bogus: tshark shows tcp.len = claim - offset but does no sequence
+  // analysis on it; no payload boundary can be trusted, so none drives our sequence accounting.
+  segment.payloadLength = headerLength >= TCP.MIN_LENGTH && claimed > headerLength ? claimed - headerLength : 0;
+  segment.bytes = b;
+  segment.payloadStart = packet.issue === undefined ? offset + headerLength : headerEnd;
+  segment.captured = (packet.issue === undefined ? end : headerEnd) - segment.payloadStart;
+  segment.options = headerLength > TCP.MIN_LENGTH ? parseTcpOptions(b, offset + TCP.MIN_LENGTH, headerEnd) : undefined;
+  segment.urgentPointer = u16(b, offset + TCP.URGENT);
   packet.tcp = segment;
 }

@@ -32,12 +32,11 @@ export function decodeUdp(walk: Walk, offset: number, end: number, claimed: numb
     packet.skipped = 'bad-checksum-udp';
     return;
   }
-  const datagram: UdpDatagram = {
-    srcPort: u16(b, offset + UDP.SRC_PORT),
-    dstPort: u16(b, offset + UDP.DST_PORT),
-    length,
-    payload: b.subarray(offset + UDP.HEADER_LENGTH, payloadEnd),
-  };
+  const datagram: UdpDatagram = walk.layers !== null ? walk.layers.udp : { srcPort: 0, dstPort: 0, length: 0, payload: b };
+  datagram.srcPort = u16(b, offset + UDP.SRC_PORT);
+  datagram.dstPort = u16(b, offset + UDP.DST_PORT);
+  datagram.length = length;
+  datagram.payload = b.subarray(offset + UDP.HEADER_LENGTH, payloadEnd);
   packet.udp = datagram;
   decodeUdpTunnel(walk, datagram.srcPort, datagram.dstPort, offset + UDP.HEADER_LENGTH, payloadEnd);
 }

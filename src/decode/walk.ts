@@ -1,4 +1,5 @@
-import type { DecodedPacket } from './packet.js';
+import type { DecodedPacket, IpLayer, UdpDatagram } from './packet.js';
+import type { TcpSegmentView } from './tcp.js';
 
 /** Deepest nesting of encapsulations one packet may cross before decoding stops (issue 7). */
 export const MAX_TUNNEL_DEPTH = 8;
@@ -17,11 +18,17 @@ export const MAX_VLAN_TAGS = 8;
  * or `packet.skipped` and returns.
  */
 export interface Walk {
-  readonly bytes: Uint8Array;
-  readonly packet: DecodedPacket;
-  readonly verifyChecksums: boolean;
+  bytes: Uint8Array;
+  packet: DecodedPacket;
+  verifyChecksums: boolean;
   /** Bytes the packet had on the wire beyond those captured (snaplen cut). */
-  readonly uncaptured: number;
+  uncaptured: number;
+  /**
+   * Layer structs to fill instead of allocating (a PacketDecoder's, reused for every packet); null
+   * makes fresh ones. A tunnel's inner layer overwrites the outer one, which is what the packet
+   * keeps anyway (the innermost `ip`, `udp`).
+   */
+  layers: DecodeLayers | null;
   /** Encapsulations crossed so far. */
   depth: number;
   /** Unfolded word sums of the innermost IP header's source and (final) destination: the address part of the TCP/UDP pseudo-header. */
@@ -29,6 +36,13 @@ export interface Walk {
   destinationSum: number;
   /** The GRE header that led here had its sequence bit set (ERSPAN type II vs type I). */
   greSequence: boolean;
+}
+
+/** The layer structs a PacketDecoder fills again for every packet. */
+export interface DecodeLayers {
+  readonly ip: IpLayer;
+  readonly tcp: TcpSegmentView;
+  readonly udp: UdpDatagram;
 }
 
 /** Records an encapsulation crossed; false (with an issue set) when the nesting is too deep. */

@@ -42,6 +42,13 @@ export interface ConversationWords {
   flow: string;
   /** Reasons list protocols by this rank, lowest first (unranked ones after, by name). */
   rank?: number;
+  /**
+   * Each flow is one request/response exchange: reasons cite it as "<flow> <id>: one exchange
+   * (<opener> at packet N)" with the packet that opened it (DNS: 'query').
+   */
+  oneExchange?: { opener: string };
+  /** The flow maps identifiers of its own (FlowSpan.cids): reasons add ", mapping N <one|many>" to its held span (QUIC: connection IDs). */
+  mapped?: { one: string; many: string };
 }
 
 /** A registered kind: its declaration, the tracker that holds it and its position. */

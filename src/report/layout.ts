@@ -5,6 +5,9 @@
  */
 import type { FitNote } from './cli-table.js';
 
+/** Rows per list before a "N more" line (--top); here so the CLI can name it without loading the table code. */
+export const DEFAULT_MAX_ROWS = 50;
+
 export const SORT_KEYS = ['id', 'start', 'packets', 'bytes', 'duration', 'problems'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export const TIME_MODES = ['relative', 'absolute'] as const;

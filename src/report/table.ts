@@ -8,7 +8,7 @@ import { captureSection } from './table-capture.js';
 import { endpointsSection } from './table-endpoints.js';
 import { attemptsSection, stateLossSection } from './table-state-loss.js';
 import { paint, type FitNote } from './cli-table.js';
-import type { SectionOptions, SortKey, TimeMode } from './layout.js';
+import { DEFAULT_MAX_ROWS, type SectionOptions, type SortKey, type TimeMode } from './layout.js';
 import { isFailed } from './failed.js';
 import { costModelNote } from './format.js';
 import { TRACKERS, type AnyTrackerModule } from '../track/registry.js';
@@ -23,7 +23,7 @@ export interface TableOptions {
   time?: TimeMode;
 }
 
-export const DEFAULT_MAX_ROWS = 50;
+export { DEFAULT_MAX_ROWS };
 
 function failedBlock(path: string, error: string, color: boolean): string {
   return `${paint(path, 'bold', color)}\n${paint('error', 'red', color)}: ${error}`;

@@ -74,7 +74,8 @@ function spanEnd(span: FlowSpan): string {
 /** The ledger's view of a flow: "held from packet 3 to packet 12 (half-open, then connected)". */
 function heldText(span: FlowSpan): string {
   const kinds = span.kinds.map((k) => kindSpec(k).words).join(', then ');
-  const cids = span.proto === 'quic' && span.cids > 0 ? `, mapping ${plural(span.cids, 'connection ID', 'connection IDs')}` : '';
+  const mapped = conversationWords(span.proto).mapped;
+  const cids = mapped !== undefined && span.cids > 0 ? `, mapping ${plural(span.cids, mapped.one, mapped.many)}` : '';
   return `held from packet ${span.firstPacket} ${spanEnd(span)} (${kinds})${cids}`;
 }
 
@@ -82,7 +83,8 @@ function heldText(span: FlowSpan): string {
 function evidenceText(e: FlowEvidence): string {
   const x = e.exchanges;
   const name = flowName(e.ref.proto, e.ref.id);
-  if (e.ref.proto === 'dns') return `${name}: one exchange (query at packet ${x.packets[0] ?? e.firstPacket})`;
+  const oneExchange = conversationWords(e.ref.proto).oneExchange;
+  if (oneExchange !== undefined) return `${name}: one exchange (${oneExchange.opener} at packet ${x.packets[0] ?? e.firstPacket})`;
   const packets = x.count > x.packets.length ? `${x.packets.join(', ')}, …` : x.packets.join(', ');
   const idle = x.idle !== null ? `it sat idle ${formatSeconds(x.idle.seconds)} s (packets ${x.idle.fromPacket} to ${x.idle.toPacket}) before a request that needed it` : '';
   if (x.count >= 2) return `${name} carried ${x.count} exchanges (packets ${packets}) on one connection; a restart at packet ${x.between} breaks it`;

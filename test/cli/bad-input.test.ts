@@ -15,7 +15,8 @@ import { tcpFrame } from '../helpers/packets.js';
 import { ROOT } from './run.js';
 import { OPEN_FINDINGS } from '../fuzz/open-findings.js';
 
-const MAIN = join(ROOT, 'dist/cli/main.js');
+/** The bundled bin users run (half main.js's start-up per spawn). */
+const MAIN = join(ROOT, 'dist/cli/statecap.js');
 const dir = mkdtempSync(join(tmpdir(), 'statecap-bad-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

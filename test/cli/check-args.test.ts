@@ -4,14 +4,15 @@
  * with "missing required argument 'capture'".
  */
 import { describe, expect, it } from 'vitest';
-import { fixture, statecap } from './run.js';
+import { fixture, statecapAsync as statecap } from './run.js';
 import { splitCaptures } from '../../src/cli/commands/check.js';
 
 const Q = fixture('quickstart.pcap');
 const ICMP = fixture('dns-icmp.pcap');
 
-describe('check argument order', () => {
-  it('accepts captures after --expect, before it, after --, and repeated -e', () => {
+// Independent runs: the tests and their runs go side by side.
+describe.concurrent('check argument order', () => {
+  it('accepts captures after --expect, before it, after --, and repeated -e', async () => {
     // quickstart.pcap holds 3 TCP connections and 4 DNS queries (see its table in the README).
     const orders = [
       ['check', '--expect', 'tcp.flows >= 1', Q],
@@ -19,8 +20,9 @@ describe('check argument order', () => {
       ['check', '-e', 'tcp.flows == 3', 'dns.queries == 4', '--', Q],
       ['check', '-e', 'tcp.flows == 3', Q, '-e', 'dns.queries == 4'],
     ];
-    for (const args of orders) {
-      const r = statecap(args);
+    const runs = await Promise.all(orders.map((args) => statecap(args)));
+    for (const [i, args] of orders.entries()) {
+      const r = runs[i]!;
       expect({ args, stderr: r.stderr, status: r.status }).toEqual({ args, stderr: '', status: 0 });
       expect(r.stdout).toMatch(new RegExp(`^${Q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`));
     }
@@ -33,8 +35,8 @@ describe('check argument order', () => {
       .toEqual({ captures: [Q, ICMP], expect: ['tcp.flows >= 1'] });
   });
 
-  it('still says a capture is missing, in one line, exit 2', () => {
-    const r = statecap(['check', '-e', 'tcp.flows >= 1']);
+  it('still says a capture is missing, in one line, exit 2', async () => {
+    const r = await statecap(['check', '-e', 'tcp.flows >= 1']);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe("statecap: missing required argument 'capture' (see --help)\n");
   });

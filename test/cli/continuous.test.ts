@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixture, statecap } from './run.js';
+import { fixture, statecapAsync as statecap } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'statecap-continuous-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,13 +31,17 @@ function withoutPaths(r: Json): Json {
   return { ...r, capture };
 }
 
-describe.skipIf(!hasEditcap)('--continuous', () => {
+// Each test splits into its own folder, so they run side by side.
+describe.skipIf(!hasEditcap).concurrent('--continuous', () => {
   for (const [name, count] of [['quickstart.pcap', 7], ['dns-udp-tcp.pcap', 3], ['quic-loopback.pcap', 5]] as const) {
-    it(`analyzes ${name} split every ${count} packets as the whole file`, () => {
+    it(`analyzes ${name} split every ${count} packets as the whole file`, async () => {
       const parts = split(name, count);
       expect(parts.length).toBeGreaterThan(1);
-      const whole = JSON.parse(statecap(['analyze', '-f', 'json', fixture(name)]).stdout) as Json;
-      const r = statecap(['analyze', '-f', 'json', '--continuous', ...parts]);
+      const [wholeRun, r] = await Promise.all([
+        statecap(['analyze', '-f', 'json', fixture(name)]),
+        statecap(['analyze', '-f', 'json', '--continuous', ...parts]),
+      ]);
+      const whole = JSON.parse(wholeRun.stdout) as Json;
       expect(r.stderr).toBe('');
       const joined = JSON.parse(r.stdout) as Json;
       expect(joined.capture.files).toEqual(parts);
@@ -46,15 +50,15 @@ describe.skipIf(!hasEditcap)('--continuous', () => {
     });
   }
 
-  it('without --continuous, the pieces are separate captures (flows cut at the boundary)', () => {
+  it('without --continuous, the pieces are separate captures (flows cut at the boundary)', async () => {
     const parts = split('quickstart.pcap', 7);
-    const r = JSON.parse(statecap(['analyze', '-f', 'json', ...parts]).stdout) as Json[];
+    const r = JSON.parse((await statecap(['analyze', '-f', 'json', ...parts])).stdout) as Json[];
     expect(r).toHaveLength(parts.length);
   });
 
-  it('refuses files out of time order, naming both', () => {
+  it('refuses files out of time order, naming both', async () => {
     const parts = split('quickstart.pcap', 20); // packets 1-20 and 21-36
-    const r = statecap(['analyze', '--continuous', parts[1], parts[0]]);
+    const r = await statecap(['analyze', '--continuous', parts[1], parts[0]]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^statecap: ${parts[0].replace(/[.]/g, '\\.')}: starts at 1795809259\\.297743, before the end of ${parts[1].replace(/[.]/g, '\\.')} \\(1795809260\\.908124\\): give --continuous files in time order\n$`));
   });

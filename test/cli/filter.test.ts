@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseFilter } from '../../src/filter/expression.js';
-import { fixture, statecap } from './run.js';
+import { fixture, statecapAsync as statecap } from './run.js';
 
 const Q = fixture('quickstart.pcap');
 
@@ -17,10 +17,15 @@ interface Json {
   endpoints: { endpoint: string }[];
 }
 
-describe('--filter', () => {
-  it('analyzes only the packets that pass, keeping the file\'s packet numbers', () => {
-    const all = JSON.parse(statecap(['analyze', '-f', 'json', Q]).stdout) as Json;
-    const r = statecap(['analyze', '-f', 'json', '--filter', 'tcp port 8080', Q]);
+// Independent runs: the tests and their runs side by side.
+describe.concurrent('--filter', () => {
+  it('analyzes only the packets that pass, keeping the file\'s packet numbers', async () => {
+    const [allRun, r, tableRun] = await Promise.all([
+      statecap(['analyze', '-f', 'json', Q]),
+      statecap(['analyze', '-f', 'json', '--filter', 'tcp port 8080', Q]),
+      statecap(['analyze', '--filter', 'tcp port 8080', Q]),
+    ]);
+    const all = JSON.parse(allRun.stdout) as Json;
     expect(r.status).toBe(0);
     const json = JSON.parse(r.stdout) as Json;
     // quickstart.pcap: flows 0 and 2 go to 127.0.0.2:8080, 10 packets each; 36 packets in all.
@@ -32,11 +37,11 @@ describe('--filter', () => {
     expect(json.endpoints.map((e) => e.endpoint).sort()).toEqual(['127.0.0.1', '127.0.0.2:8080']);
     expect(all.options.filter).toBeUndefined();
     expect(all.capture.filteredOut).toBeUndefined();
-    const table = statecap(['analyze', '--filter', 'tcp port 8080', Q]).stdout;
+    const table = tableRun.stdout;
     expect(table).toContain('│ Filter      │ tcp port 8080 (20 of 36 packets passed)');
   });
 
-  it('rejects a bad expression in one line naming the position, exit 2, for every command', () => {
+  it('rejects a bad expression in one line naming the position, exit 2, for every command', async () => {
     const cases: [string, string][] = [
       ['tcp port', "position 9: expected a port number or name after 'port', found the end of the expression"],
       ['host 10.0.0.1 and (port 53', "position 27: expected ')', found the end of the expression"],
@@ -56,9 +61,11 @@ describe('--filter', () => {
       }
       expect({ expression, message }).toEqual({ expression, message: problem });
     }
-    const r = statecap(['analyze', '--filter', cases[0][0], 'no-such-file.pcap']);
+    const [r, check] = await Promise.all([
+      statecap(['analyze', '--filter', cases[0][0], 'no-such-file.pcap']),
+      statecap(['check', '--filter', 'udp port', '-e', 'tcp.flows == 0', Q]),
+    ]);
     expect({ status: r.status, stderr: r.stderr, stdout: r.stdout }).toEqual({ status: 2, stderr: `statecap: --filter "${cases[0][0]}": ${cases[0][1]}\n`, stdout: '' });
-    const check = statecap(['check', '--filter', 'udp port', '-e', 'tcp.flows == 0', Q]);
     expect(check.status).toBe(2);
     expect(check.stderr).toBe(`statecap: --filter "udp port": position 9: expected a port number or name after 'port', found the end of the expression\n`);
   });

@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixture, statecap } from './run.js';
+import { fixture, statecapAsync as statecap } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'statecap-grade-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,8 +17,9 @@ writeFileSync(rubric, JSON.stringify({ title: 'lab', items: [{ id: 'tcp', points
 
 interface GradeJson { submissions: { name: string; score: number; captures: string[]; problems: string[] }[] }
 
-describe('grade and symbolic links', () => {
-  it('follows a link to a capture inside the submission and refuses one leading outside', () => {
+// Independent runs: side by side.
+describe.concurrent('grade and symbolic links', () => {
+  it('follows a link to a capture inside the submission and refuses one leading outside', async () => {
     // alice keeps her capture in a hidden folder (never walked) and links it at the top.
     const alice = join(dir, 'alice');
     mkdirSync(join(alice, '.store'), { recursive: true });
@@ -36,7 +37,7 @@ describe('grade and symbolic links', () => {
     mkdirSync(mallory);
     symlinkSync(secret, join(mallory, 'lab.pcap'));
 
-    const r = statecap(['grade', '-r', rubric, '--format', 'json', alice, bob, mallory]);
+    const r = await statecap(['grade', '-r', rubric, '--format', 'json', alice, bob, mallory]);
     expect(r.status).toBe(0);
     const json = JSON.parse(r.stdout) as GradeJson;
     const by = new Map(json.submissions.map((s) => [s.name, s]));
@@ -49,8 +50,8 @@ describe('grade and symbolic links', () => {
     expect(r.stderr).toContain(`statecap: mallory: refused lab.pcap: a symbolic link to ${secret}, outside the submission folder\n`);
   });
 
-  it('names a binary rubric by file and position instead of echoing it', () => {
-    const r = statecap(['grade', '-r', fixture('quickstart.pcap'), fixture('quickstart.pcap')]);
+  it('names a binary rubric by file and position instead of echoing it', async () => {
+    const r = await statecap(['grade', '-r', fixture('quickstart.pcap'), fixture('quickstart.pcap')]);
     expect(r.status).toBe(2);
     // The pcap magic d4 c3 b2 a1 starts the file: its first byte is not UTF-8 text.
     expect(r.stderr).toBe(`statecap: ${fixture('quickstart.pcap')}: not valid JSON at line 1, column 1: found a byte that is not UTF-8 text\n`);

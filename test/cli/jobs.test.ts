@@ -3,15 +3,18 @@
  * stdout bytes (reports in input order), the same stderr lines in the same order, the same exit code.
  */
 import { describe, expect, it } from 'vitest';
-import { fixture, statecap } from './run.js';
+import { fixture, statecapAsync as statecap } from './run.js';
 
 // A missing file in the middle: its error line must come between the others' warnings, as in order.
 const BATCH = [fixture('quickstart.pcap'), fixture('dns-tc-retry.pcap'), 'no-such-file.pcap', fixture('quic-loopback.pcap'), fixture('dns-unanswered.pcap')];
 
-describe('--jobs', () => {
-  it('writes the same JSON, errors and exit code with 3 workers as with one', () => {
-    const one = statecap(['analyze', '--format', 'json', '--jobs', '1', ...BATCH]);
-    const three = statecap(['analyze', '--format', 'json', '--jobs', '3', ...BATCH]);
+// Independent runs: the tests and the runs each compares go side by side.
+describe.concurrent('--jobs', () => {
+  it('writes the same JSON, errors and exit code with 3 workers as with one', async () => {
+    const [one, three] = await Promise.all([
+      statecap(['analyze', '--format', 'json', '--jobs', '1', ...BATCH]),
+      statecap(['analyze', '--format', 'json', '--jobs', '3', ...BATCH]),
+    ]);
     expect(one.status).toBe(2); // the missing file is bad input
     expect(three.status).toBe(2);
     expect(three.stdout).toBe(one.stdout);
@@ -21,16 +24,15 @@ describe('--jobs', () => {
     expect(reports.map((r) => r.capture.path)).toEqual(BATCH);
   });
 
-  it('check gives the same results with workers', () => {
+  it('check gives the same results with workers', async () => {
     const args = ['check', ...BATCH.filter((p) => !p.startsWith('no-such')), '-e', 'tcp.flows >= 1'];
-    const one = statecap([...args, '--jobs', '1']);
-    const two = statecap([...args, '--jobs', '2']);
+    const [one, two] = await Promise.all([statecap([...args, '--jobs', '1']), statecap([...args, '--jobs', '2'])]);
     expect(two.stdout).toBe(one.stdout);
     expect(two.status).toBe(one.status);
   });
 
-  it('rejects a --jobs that is not a whole number from 1', () => {
-    const r = statecap(['analyze', '--jobs', '0', fixture('quickstart.pcap')]);
+  it('rejects a --jobs that is not a whole number from 1', async () => {
+    const r = await statecap(['analyze', '--jobs', '0', fixture('quickstart.pcap')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe("statecap: option --jobs: '0' is not a whole number from 1 to 256\n");
   });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/pipeline.js';
-import { fixture, statecap } from './run.js';
+import { fixture, statecapAsync as statecap, type CliResult } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'statecap-output-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,26 +16,32 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const ONE = fixture('quickstart.pcap');
 const SEVERAL = [fixture('quickstart.pcap'), fixture('dns-tc-retry.pcap'), fixture('quic-loopback.pcap')];
 
-describe('--format json and ndjson output', () => {
+/** `analyze --format json SEVERAL` to standard output, spawned once for the two tests that read it. */
+let severalJson: Promise<CliResult> | undefined;
+const analyzeSeveralJson = (): Promise<CliResult> => (severalJson ??= statecap(['analyze', '--format', 'json', ...SEVERAL]));
+
+// The tests are independent (each its own output file), so their spawns run side by side.
+describe.concurrent('--format json and ndjson output', () => {
   it('writes one capture as its report, exactly as JSON.stringify gives it, then a newline', async () => {
-    const r = statecap(['analyze', '--format', 'json', ONE]);
+    const r = await statecap(['analyze', '--format', 'json', ONE]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`${JSON.stringify(await analyzeCapture(ONE))}\n`);
   });
 
   it('writes several captures as an array, one report per line', async () => {
-    const reports = await Promise.all(SEVERAL.map((p) => analyzeCapture(p)));
-    const r = statecap(['analyze', '--format', 'json', ...SEVERAL]);
+    const [r, reports] = await Promise.all([analyzeSeveralJson(), Promise.all(SEVERAL.map((p) => analyzeCapture(p)))]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`[${reports.map((x) => JSON.stringify(x)).join('\n,')}]\n`);
   });
 
   // Each view and format through the file stream once (every spawn costs a Node start-up).
   for (const [view, format, paths] of [['analyze', 'json', SEVERAL], ['state', 'ndjson', [ONE]]] as const) {
-    it(`${view} --format ${format} --output FILE writes the bytes of standard output (${paths.length} capture(s))`, () => {
+    it(`${view} --format ${format} --output FILE writes the bytes of standard output (${paths.length} capture(s))`, async () => {
       const file = join(dir, `${view}-${format}-${paths.length}.out`);
-      const toStdout = statecap([view, '--format', format, ...paths]);
-      const toFile = statecap([view, '--format', format, '--output', file, ...paths]);
+      const [toStdout, toFile] = await Promise.all([
+        view === 'analyze' && format === 'json' ? analyzeSeveralJson() : statecap([view, '--format', format, ...paths]),
+        statecap([view, '--format', format, '--output', file, ...paths]),
+      ]);
       expect(toStdout.status).toBe(0);
       expect(toFile.status).toBe(0);
       expect(toFile.stdout).toBe('');
@@ -44,16 +50,18 @@ describe('--format json and ndjson output', () => {
     });
   }
 
-  it('names an unwritable --output on one line, as bad input', () => {
+  it('names an unwritable --output on one line, as bad input', async () => {
     const file = join(dir, 'no-such-dir', 'report.json');
-    const r = statecap(['analyze', '--format', 'json', '--output', file, ONE]);
+    const r = await statecap(['analyze', '--format', 'json', '--output', file, ONE]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`statecap: cannot write ${file}: ENOENT: no such file or directory, open '${file}'\n`);
   });
 
-  it.runIf(existsSync('/dev/full'))('reports a failed write (a full disk) as bad input, without a stack trace', () => {
-    for (const format of ['json', 'table']) {
-      const r = statecap(['analyze', '--format', format, '--output', '/dev/full', ONE]);
+  it.runIf(existsSync('/dev/full'))('reports a failed write (a full disk) as bad input, without a stack trace', async () => {
+    const formats = ['json', 'table'];
+    const runs = await Promise.all(formats.map((format) => statecap(['analyze', '--format', format, '--output', '/dev/full', ONE])));
+    for (const [i, format] of formats.entries()) {
+      const r = runs[i]!;
       expect(r.status, format).toBe(2);
       expect(r.stderr, format).toBe('statecap: cannot write /dev/full: ENOSPC: no space left on device, write\n');
     }

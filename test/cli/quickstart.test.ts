@@ -5,19 +5,35 @@
  *   13-22 DNS over TCP www.example.test A           23-32 curl #2 to :8080, 1.5 s later
  *   33-34 UDP DNS nonexistent.invalid -> NXDOMAIN   35-36 query to 127.0.0.3 (no server) -> ICMP port unreachable
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/schema.js';
-import { spawnSync } from 'node:child_process';
-import { fixture, ROOT, statecap } from './run.js';
+import { fixture, ROOT, spawnText, statecapAsync as statecap, type CliResult } from './run.js';
 
-function analyzeJson(...args: string[]): Report {
-  const r = statecap(['analyze', '--format', 'json', fixture('quickstart.pcap'), ...args]);
+async function analyzeJson(...args: string[]): Promise<Report> {
+  const r = await statecap(['analyze', '--format', 'json', fixture('quickstart.pcap'), ...args]);
   expect(r.status).toBe(0);
   return JSON.parse(r.stdout) as Report;
 }
 
+/** `node --input-type=module -e CODE` from the repository root. */
+const nodeModule = (code: string): Promise<CliResult> => spawnText(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT });
+
+const IMPORT_BY_NAME = "import { analyzeCapture } from 'statecap'; const r = await analyzeCapture('fixtures/quickstart.pcap'); console.log(r.tcp.flows.length, r.dns.summary.queries);";
+
 describe('quick-start capture, end to end through the CLI', () => {
-  const report = analyzeJson();
+  // Every process of this file starts here, side by side; each test awaits the one it reads.
+  const runs = {
+    report: analyzeJson(),
+    at16: analyzeJson('--restart-at', '16'),
+    past: statecap(['state', fixture('quickstart.pcap'), '--restart-at', '9999']),
+    byName: nodeModule(IMPORT_BY_NAME),
+  };
+  // A run that fails is reported by the test awaiting it, not as an unhandled rejection.
+  for (const run of Object.values(runs)) run.catch(() => {});
+  let report: Report;
+  beforeAll(async () => {
+    report = await runs.report;
+  });
 
   it('reads every packet', () => {
     expect(report.schema).toBe('statecap/report-v1');
@@ -99,8 +115,8 @@ describe('quick-start capture, end to end through the CLI', () => {
     expect(client!.peakByKind.tcpTimeWait!.packet).toBe(31); // the arrival of the last server FIN
   });
 
-  it('answers --restart-at with what a restart then would break', () => {
-    const at16 = analyzeJson('--restart-at', '16');
+  it('answers --restart-at with what a restart then would break', async () => {
+    const at16 = await runs.at16;
     // dnsmasq answers over UDP and over TCP on 127.0.0.2:53: two servers, split by transport.
     const dns = at16.endpoints.find((e) => e.endpoint === '127.0.0.2:53/tcp')!;
     expect(dns.restart).toMatchObject({ basis: 'requested', breaks: { tcp: [1], dns: [1], quic: [] } });
@@ -109,15 +125,14 @@ describe('quick-start capture, end to end through the CLI', () => {
     expect(web.restart!.breaks).toEqual({ tcp: [], dns: [], quic: [] });
   });
 
-  it('--restart-at past the last packet (36) is a one-line error with exit 2', () => {
-    const r = statecap(['state', fixture('quickstart.pcap'), '--restart-at', '9999']);
+  it('--restart-at past the last packet (36) is a one-line error with exit 2', async () => {
+    const r = await runs.past;
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`statecap: ${fixture('quickstart.pcap')}: --restart-at 9999 is outside the capture (packets 1 to 36)\n`);
   });
 
-  it("is importable by its package name, as `import { analyzeCapture } from 'statecap'`", () => {
-    const code = "import { analyzeCapture } from 'statecap'; const r = await analyzeCapture('fixtures/quickstart.pcap'); console.log(r.tcp.flows.length, r.dns.summary.queries);";
-    const p = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8' });
+  it("is importable by its package name, as `import { analyzeCapture } from 'statecap'`", async () => {
+    const p = await runs.byName;
     expect([p.status, p.stdout.trim()]).toEqual([0, '3 4']);
   });
 

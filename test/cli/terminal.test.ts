@@ -5,16 +5,16 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { colorFor, progressLine } from '../../src/cli/terminal.js';
-import { fixture, statecap, ROOT } from './run.js';
+import { fixture, spawnText, statecapAsync as statecap, ROOT } from './run.js';
 
 const ESC = '\u001b';
 const Q = fixture('quickstart.pcap');
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
-/** Runs the CLI on a pseudo-terminal (util-linux `script`), stdout and stderr both on it. */
-function onTerminal(args: string, env: Record<string, string>): string {
-  const p = spawnSync('script', ['-qc', `${process.execPath} dist/cli/main.js ${args}`, '/dev/null'], {
-    cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', TERM: 'xterm', ...env },
+/** Runs the CLI (the bundled bin) on a pseudo-terminal (util-linux `script`), stdout and stderr both on it; async, so the runs go side by side. */
+async function onTerminal(args: string, env: Record<string, string>): Promise<string> {
+  const p = await spawnText('script', ['-qc', `${process.execPath} dist/cli/statecap.js ${args}`, '/dev/null'], {
+    cwd: ROOT, env: { PATH: process.env.PATH ?? '', TERM: 'xterm', ...env },
   });
   return p.stdout;
 }
@@ -35,21 +35,33 @@ describe('colour', () => {
     expect(colorFor(tty, 'auto', { TERM: 'dumb' })).toBe(false);
   });
 
-  it('--color always colours a pipe, --no-color and --color never do not', () => {
-    expect(statecap(['analyze', '--color', 'always', Q]).stdout).toContain(ESC);
-    expect(statecap(['--color=always', 'analyze', Q]).stdout).toContain(ESC);
-    expect(statecap(['analyze', '--color', 'always', '--no-color', Q]).stdout).not.toContain(ESC);
-    expect(statecap(['analyze', '--color', 'never', Q], undefined, { FORCE_COLOR: '1' }).stdout).not.toContain(ESC);
-    const bad = statecap(['analyze', '--color', 'sometimes', Q]);
+  it('--color always colours a pipe, --no-color and --color never do not', async () => {
+    const [always, alwaysFirst, noColor, never, bad] = await Promise.all([
+      statecap(['analyze', '--color', 'always', Q]),
+      statecap(['--color=always', 'analyze', Q]),
+      statecap(['analyze', '--color', 'always', '--no-color', Q]),
+      statecap(['analyze', '--color', 'never', Q], undefined, { FORCE_COLOR: '1' }),
+      statecap(['analyze', '--color', 'sometimes', Q]),
+    ]);
+    expect(always.stdout).toContain(ESC);
+    expect(alwaysFirst.stdout).toContain(ESC);
+    expect(noColor.stdout).not.toContain(ESC);
+    expect(never.stdout).not.toContain(ESC);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^statecap: option '--color <when>' argument 'sometimes' is invalid/);
   });
 
-  it.skipIf(!hasScript)('FORCE_COLOR=0 and NO_COLOR leave no escape at all on a terminal', () => {
-    expect(onTerminal(`analyze ${Q}`, {})).toContain(ESC); // the control: a terminal gets colour
-    expect(onTerminal(`analyze ${Q}`, { FORCE_COLOR: '0' })).not.toContain(ESC);
-    expect(onTerminal(`analyze ${Q}`, { NO_COLOR: '1' })).not.toContain(ESC);
-    expect(onTerminal(`check -e "tcp.flows == 3" ${Q}`, { FORCE_COLOR: '0' })).not.toContain(ESC);
+  it.skipIf(!hasScript)('FORCE_COLOR=0 and NO_COLOR leave no escape at all on a terminal', async () => {
+    const [control, forceOff, noColor, check] = await Promise.all([
+      onTerminal(`analyze ${Q}`, {}),
+      onTerminal(`analyze ${Q}`, { FORCE_COLOR: '0' }),
+      onTerminal(`analyze ${Q}`, { NO_COLOR: '1' }),
+      onTerminal(`check -e "tcp.flows == 3" ${Q}`, { FORCE_COLOR: '0' }),
+    ]);
+    expect(control).toContain(ESC); // the control: a terminal gets colour
+    expect(forceOff).not.toContain(ESC);
+    expect(noColor).not.toContain(ESC);
+    expect(check).not.toContain(ESC);
   });
 });
 

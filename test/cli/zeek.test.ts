@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixture, statecap, ROOT } from './run.js';
+import { fixture, statecap, ROOT, statecapAsync, type CliResult } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'statecap-zeek-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,7 +33,11 @@ const run = statecap(['analyze', '-f', 'zeek', '-o', out, Q]);
 const conn = readFileSync(join(out, 'conn.log'), 'utf8');
 const dns = readFileSync(join(out, 'dns.log'), 'utf8');
 
-describe('--format zeek', () => {
+/** `analyze -f json Q`, spawned once for the tests that read it. */
+let jsonRun: Promise<CliResult> | undefined;
+const reportJson = (): Promise<CliResult> => (jsonRun ??= statecapAsync(['analyze', '-f', 'json', Q]));
+
+describe.concurrent('--format zeek', () => {
   it('writes both logs with Zeek\'s header, column names and types', () => {
     expect(run).toMatchObject({ status: 0, stdout: '' });
     expect(conn.split('\n').slice(0, 5)).toEqual(['#separator \\x09', '#set_separator\t,', '#empty_field\t(empty)', '#unset_field\t-', '#path\tconn']);
@@ -46,8 +50,9 @@ describe('--format zeek', () => {
     expect(parseLog(dns).cols.slice(0, 10)).toEqual(['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'trans_id', 'rtt', 'query']);
   });
 
-  it('has a conn row per TCP flow and DNS conversation, a dns row per query, tied by uid', () => {
-    const report = JSON.parse(statecap(['analyze', '-f', 'json', Q]).stdout) as {
+  it('has a conn row per TCP flow and DNS conversation, a dns row per query, tied by uid', async () => {
+    const [json] = await Promise.all([reportJson(), statecapAsync(['analyze', '-f', 'zeek', '-o', join(dir, 'again'), Q])]);
+    const report = JSON.parse(json.stdout) as {
       tcp: { flows: { client: string; server: string; connState: string; history: string; payloadBytes: { client: number } }[] };
       dns: { transactions: { id: number; qname: string; rcode: string | null }[] };
     };
@@ -62,15 +67,14 @@ describe('--format zeek', () => {
     const uids = new Set(c.map((r) => r.uid));
     expect(d.every((r) => uids.has(r.uid))).toBe(true);
     expect(c.find((r) => r.proto === 'tcp' && r['id.resp_p'] === '53')?.service).toBe('dns'); // DNS over TCP
-    // The same capture gives the same uids.
-    statecap(['analyze', '-f', 'zeek', '-o', join(dir, 'again'), Q]);
+    // The same capture gives the same uids (the second run, into 'again', made above).
     expect(readFileSync(join(dir, 'again', 'conn.log'), 'utf8')).toBe(conn);
   });
 
   const tools = join(ROOT, '..', 'shared', 'tools', 'zeek_agreement.py');
-  it.skipIf(!existsSync(tools))('agrees with statecap\'s JSON when read by zeek_agreement.py', () => {
+  it.skipIf(!existsSync(tools))('agrees with statecap\'s JSON when read by zeek_agreement.py', async () => {
     const json = join(dir, 'report.json');
-    writeFileSync(json, statecap(['analyze', '-f', 'json', Q]).stdout);
+    writeFileSync(json, (await reportJson()).stdout);
     const script = [
       'import sys, json', `sys.path.insert(0, ${JSON.stringify(join(ROOT, '..', 'shared', 'tools'))})`, 'import zeek_agreement as z',
       `rep = json.load(open(${JSON.stringify(json)}))`,

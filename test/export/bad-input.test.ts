@@ -26,7 +26,8 @@ async function query(sql: string): Promise<Record<string, unknown>[]> {
   }
 }
 
-describe('statecap export refuses a folder that is not its own', () => {
+// Every test works in its own folder: all of them (and the describes, consecutive concurrent ones) run side by side.
+describe.concurrent('statecap export refuses a folder that is not its own', () => {
   it('leaves a non-empty folder without a manifest untouched, one line, exit 2', async () => {
     const mine = join(dir, 'photos');
     mkdirSync(mine);
@@ -52,7 +53,9 @@ describe('statecap export refuses a folder that is not its own', () => {
   });
 });
 
-describe('statecap export with captures that fail', () => {
+// Two exports one after the other, then three sql runs (each process loads DuckDB), beside the
+// file's other tests: on a loaded 2-core machine that passed the default 20 s once (a hang still fails at 60 s).
+describe.concurrent('statecap export with captures that fail', { timeout: 60_000 }, () => {
   it('gives each its captures row with the error, exports the others, exit 2', async () => {
     const notCapture = join(dir, 'notes.txt');
     writeFileSync(notCapture, 'hello, this is not a capture at all\n');
@@ -118,7 +121,7 @@ describe('statecap export with captures that fail', () => {
   });
 });
 
-describe('statecap sql on mistakes', () => {
+describe.concurrent('statecap sql on mistakes', () => {
   it('a folder that is not an export, an unknown named query: one line, exit 2', async () => {
     const [notExport, unknown, neither] = await Promise.all([
       statecap(['sql', join(ROOT, 'fixtures'), 'SELECT 1']),
@@ -134,7 +137,7 @@ describe('statecap sql on mistakes', () => {
   });
 });
 
-describe('lazy loading', () => {
+describe.concurrent('lazy loading', () => {
   it('statecap analyze never loads the DuckDB native library', async () => {
     // The diagnostic report lists the shared objects of the process: DuckDB's is duckdb.node.
     const probe = `process.argv = [process.argv[0], '${MAIN}', 'analyze', '-f', 'json', 'fixtures/quickstart.pcap'];

@@ -49,13 +49,16 @@ function serversByHand(): { endpoint: string; captures: number; max_peak_bytes: 
   return [...by.values()].sort((x, y) => y.max_peak_bytes - x.max_peak_bytes || x.endpoint.localeCompare(y.endpoint));
 }
 
-describe('a fleet of exports', () => {
+// The tests only read the exports made above: side by side.
+describe.concurrent('a fleet of exports', () => {
   it('statecap sql reads every export below the folder as one', async () => {
-    const r = await statecap(['sql', exports, '-f', 'json', 'SELECT capture_id, capture_path, packets FROM captures ORDER BY capture_path']);
+    const [r, peak] = await Promise.all([
+      statecap(['sql', exports, '-f', 'json', 'SELECT capture_id, capture_path, packets FROM captures ORDER BY capture_path']),
+      statecap(['sql', exports, '-f', 'json', '--query', 'peak-state']),
+    ]);
     expect(r.stderr).toBe('');
     // Each job exported one capture, so both are capture 1 of their export; the path tells them apart.
     expect(JSON.parse(r.stdout)).toEqual(CAPTURES.map((path, i) => ({ capture_id: 1, capture_path: path, packets: reports[i].capture.packets })));
-    const peak = await statecap(['sql', exports, '-f', 'json', '--query', 'peak-state']);
     const shared = (JSON.parse(peak.stdout) as { endpoint: string; captures: number }[]).find((row) => row.endpoint === '127.53.0.1:53/udp');
     expect(shared?.captures).toBe(2);
   });
@@ -81,7 +84,7 @@ describe('a fleet of exports', () => {
   });
 });
 
-describe('never-restart-safe on a capture with an endpoint never idle', () => {
+describe.concurrent('never-restart-safe on a capture with an endpoint never idle', () => {
   it('lists the QUIC client of quic-loopback, which holds a connection from the first packet to the last', async () => {
     const r = await statecap(['sql', join(dir, 'quic'), '-f', 'json', '--query', 'never-restart-safe']);
     expect(r.stderr).toBe('');

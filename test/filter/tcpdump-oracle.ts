@@ -8,9 +8,9 @@
  * (unless the expression tests `vlan`), with IPv6 extension headers, IP fragments, or damaged
  * headers mean different things to the two by design (README, "Filters").
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { readCapture } from '../../src/capture/open.js';
 import { decodePacket } from '../../src/decode/decode.js';
 import { compileFilter } from '../../src/filter/match.js';
@@ -38,15 +38,39 @@ async function records(path: string, vlanAllowed: boolean): Promise<Seen[] | nul
   return summary.format === null || summary.error !== null ? null : out;
 }
 
+/**
+ * The input side of a comparison, read once per file (as it is: size and mtime in the key) and per
+ * vlan reading, not once per expression: the tests compare many expressions on each capture.
+ */
+const inputs = new Map<string, Promise<Seen[] | null>>();
+function inputRecords(path: string, vlanAllowed: boolean): Promise<Seen[] | null> {
+  const s = statSync(path);
+  const key = `${vlanAllowed}:${s.size}:${s.mtimeMs}:${path}`;
+  let seen = inputs.get(key);
+  if (seen === undefined) inputs.set(key, seen = records(path, vlanAllowed));
+  return seen;
+}
+
+/** tcpdump as a promise (so comparisons can run side by side): exit status and standard output. */
+function tcpdump(args: string[]): Promise<{ status: number | null; stdout: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('tcpdump', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    p.stdout.on('data', (d: Buffer) => chunks.push(d));
+    p.on('error', reject);
+    p.on('close', (status) => resolve({ status, stdout: Buffer.concat(chunks) }));
+  });
+}
+
 export interface Comparison { tcpdump: number[]; statecap: number[] }
 
 /** Packet numbers passing `expression` by each, over the plain packets; null when tcpdump cannot read the file. */
 export async function compareWithTcpdump(path: string, expression: string, outFile: string): Promise<Comparison | null> {
   const vlanAllowed = /\bvlan\b/.test(expression);
-  const input = await records(path, vlanAllowed);
+  const input = await inputRecords(path, vlanAllowed);
   if (input === null) return null;
   // `-w -`: tcpdump drops privileges to its own user, which may not write where we can.
-  const p = spawnSync('tcpdump', ['-r', path, '-w', '-', expression], { maxBuffer: 64 << 20 });
+  const p = await tcpdump(['-r', path, '-w', '-', expression]);
   if (p.status !== 0) return null;
   writeFileSync(outFile, p.stdout);
   const passed = await records(outFile, vlanAllowed);

@@ -30,14 +30,15 @@ const FIXTURES: [string, readonly string[]][] = [
 
 describe.skipIf(!hasTcpdump)('--filter against tcpdump', () => {
   it('passes the same packets of every fixture for every expression', async () => {
+    // Every comparison side by side, each into its own output file; then checked in order.
+    const pairs = FIXTURES.flatMap(([name, expressions]) => expressions.map((expression) => [name, expression] as const));
+    const comparisons = await Promise.all(pairs.map(([name, expression], i) => compareWithTcpdump(fixture(name), expression, join(dir, `out-${i}.pcap`))));
     let compared = 0;
-    for (const [name, expressions] of FIXTURES) {
-      for (const expression of expressions) {
-        const c = await compareWithTcpdump(fixture(name), expression, join(dir, 'out.pcap'));
-        expect(c, `${name}: ${expression}`).not.toBeNull();
-        expect({ name, expression, ...c }).toEqual({ name, expression, tcpdump: c?.tcpdump, statecap: c?.tcpdump });
-        compared++;
-      }
+    for (const [i, [name, expression]] of pairs.entries()) {
+      const c = comparisons[i];
+      expect(c, `${name}: ${expression}`).not.toBeNull();
+      expect({ name, expression, ...c }).toEqual({ name, expression, tcpdump: c?.tcpdump, statecap: c?.tcpdump });
+      compared++;
     }
     expect(compared).toBe(EXPRESSIONS.length + 5 * 5);
   });
@@ -79,14 +80,15 @@ function corpusSample(): string[] {
 describe.skipIf(!hasTcpdump || !existsSync(CORPUS))('--filter against tcpdump on the shared corpus', () => {
   it('passes the same packets', async () => {
     const expressions = ['tcp and (port 80 or port 443)', 'udp port 53', 'not tcp and net 10.0.0.0/8 or ip6', 'src portrange 1024-65535'];
+    // Side by side, each into its own output file; then checked in order.
+    const pairs = corpusSample().flatMap((path) => expressions.map((expression) => [path, expression] as const));
+    const comparisons = await Promise.all(pairs.map(([path, expression], i) => compareWithTcpdump(path, expression, join(dir, `corpus-out-${i}.pcap`))));
     let compared = 0;
-    for (const path of corpusSample()) {
-      for (const expression of expressions) {
-        const c = await compareWithTcpdump(path, expression, join(dir, 'corpus-out.pcap'));
-        if (c === null) continue; // tcpdump or statecap cannot read this capture whole
-        expect({ path, expression, statecap: c.statecap }).toEqual({ path, expression, statecap: c.tcpdump });
-        compared++;
-      }
+    for (const [i, [path, expression]] of pairs.entries()) {
+      const c = comparisons[i];
+      if (c === null) continue; // tcpdump or statecap cannot read this capture whole
+      expect({ path, expression, statecap: c.statecap }).toEqual({ path, expression, statecap: c.tcpdump });
+      compared++;
     }
     expect(compared).toBeGreaterThan(30);
   }, 60_000);

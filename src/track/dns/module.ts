@@ -33,7 +33,7 @@ export const DNS_MODULE: TrackerModule<'dns', DnsReport> = {
     for (const t of section.transactions) t.classification = classifyDnsTransaction(t);
   },
   stateKinds: DNS_KINDS,
-  conversationWords: { one: 'DNS transaction', many: 'DNS transactions', flow: 'DNS transaction', rank: 2 },
+  conversationWords: { one: 'DNS transaction', many: 'DNS transactions', flow: 'DNS transaction', rank: 2, oneExchange: { opener: 'query' } },
   caps: [{ max: 'maxPendingDns', evicted: 'evictedDnsQueries', one: 'pending DNS query', what: 'pending DNS queries', option: '--max-pending-dns', consequence: () => PARTIAL },
     { max: 'maxStateMb', evicted: 'evictedDnsQueriesForMemory', unit: 'MB of estimated state', one: 'pending DNS query', what: 'pending DNS queries', option: '--max-state-mb', consequence: () => PARTIAL }],
   omissions: [

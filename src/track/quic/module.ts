@@ -33,7 +33,7 @@ export const QUIC_MODULE: TrackerModule<'quic', QuicReport> = {
     for (const c of section.connections) c.classification = classifyQuicConnection(c);
   },
   stateKinds: QUIC_KINDS,
-  conversationWords: { one: 'QUIC connection', many: 'QUIC connections', flow: 'QUIC connection', rank: 1 },
+  conversationWords: { one: 'QUIC connection', many: 'QUIC connections', flow: 'QUIC connection', rank: 1, mapped: { one: 'connection ID', many: 'connection IDs' } },
   caps: [{ max: 'maxQuicConnections', evicted: 'evictedQuicConnections', one: 'QUIC connection', what: 'QUIC connections', option: '--max-quic-connections', consequence: () => PARTIAL },
     { max: 'maxStateMb', evicted: 'evictedQuicConnectionsForMemory', unit: 'MB of estimated state', one: 'QUIC connection', what: 'QUIC connections', option: '--max-state-mb', consequence: () => PARTIAL }],
   omissions: [{ key: 'omittedQuicConnections', what: 'QUIC connections' }],

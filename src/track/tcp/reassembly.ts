@@ -50,10 +50,11 @@ export class DirectionReassembly {
   }
 
   /**
-   * A segment of `length` payload bytes (from the IP header) at `seq`; `payload` holds the captured
-   * ones. Returns whether the bytes held out of order changed.
+   * A segment of `length` payload bytes (from the IP header) at `seq`; `segment.payload` holds the
+   * captured ones, read only when a sink wants the bytes (the view is made on demand). Returns
+   * whether the bytes held out of order changed.
    */
-  accept(seq: number, length: number, payload: Uint8Array, packet: number, time: number): boolean {
+  accept(seq: number, length: number, segment: { readonly payload: Uint8Array }, packet: number, time: number): boolean {
     if (length <= 0) return false;
     if (this.next === null) this.next = seq;
     const end = (seq + length) >>> 0;
@@ -61,11 +62,11 @@ export class DirectionReassembly {
     const heldBefore = this.held;
     if (seqDiff(this.next, seq) <= 0) {
       const skip = seqDiff(seq, this.next);
-      this.deliver(payload, skip, length, packet, time);
+      if (this.sink) this.deliver(segment.payload, skip, length, packet, time);
       this.next = end;
       this.absorb(packet, time, false);
     } else {
-      this.hold(seq, end, payload, length, packet, time);
+      this.hold(seq, end, segment, length, packet, time);
     }
     return this.held !== heldBefore;
   }
@@ -104,11 +105,11 @@ export class DirectionReassembly {
     if (payload.length < length) this.declareGap(packet, length - Math.max(skip, payload.length));
   }
 
-  private hold(seq: number, end: number, payload: Uint8Array, length: number, packet: number, time: number): void {
+  private hold(seq: number, end: number, segment: { readonly payload: Uint8Array }, length: number, packet: number, time: number): void {
     if (this.ranges === EMPTY) this.ranges = [];
     insertSeqRange(this.ranges, this.next as number, seq, end);
     this.held = sumRanges(this.ranges);
-    if (this.sink) (this.segments ??= []).push({ seq, bytes: payload.slice(), length, packet, time });
+    if (this.sink) (this.segments ??= []).push({ seq, bytes: segment.payload.slice(), length, packet, time });
     if (this.held > MAX_HELD_BYTES || this.ranges.length > MAX_RANGES * 2) {
       // Too much waiting on one hole: give up on it and continue from the highest byte seen.
       this.declareGap(packet, 0);

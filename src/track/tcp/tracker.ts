@@ -185,7 +185,7 @@ class TcpFlow implements TableEntry<TcpFlow> {
     this.listener = listener;
     const t = first.tcp;
     this.firstSegment = {
-      fromClient, flags: t.flags, seq: t.seq, ack: t.ack, length: t.payloadLength, captured: t.payload.length,
+      fromClient, flags: t.flags, seq: t.seq, ack: t.ack, length: t.payloadLength, captured: t.captured,
       window: t.window, time: first.time, windowScale: t.flags & TCP_FLAG.SYN ? t.options?.windowScale : undefined,
       srcPort: t.srcPort, dstPort: t.dstPort, reusedFlags: 0,
     };
@@ -317,7 +317,7 @@ function fillZeekSegment(z: ZeekSegment, pkt: DecodedPacket & { tcp: TcpSegment 
   z.seq = t.seq;
   z.ack = t.ack;
   z.length = t.payloadLength;
-  z.captured = t.payload.length;
+  z.captured = t.captured;
   z.window = t.window;
   z.time = pkt.time;
   return z;
@@ -493,7 +493,11 @@ export class TcpTracker {
       const at = flow.end + this.timeoutOf(flow);
       // Seen since the timer was set, or closing (ClosedFlows finalizes it): set again, lazily.
       if (at > now || flow.closedDeadline !== null) {
-        this.timers.push({ flow, at: Math.max(at, flow.closedDeadline ?? at), gen: flow.timerGen });
+        const next = Math.max(at, flow.closedDeadline ?? at);
+        // Never set again for a time already past (it would pop at once, for ever): a closing flow
+        // whose deadline passed is ClosedFlows' to finalize, even when capture time went back and
+        // queued it behind a later one.
+        if (next > now) this.timers.push({ flow, at: next, gen: flow.timerGen });
         continue;
       }
       if (flow.resetsOnly) {
@@ -782,7 +786,7 @@ export class TcpTracker {
     if (syn && !rst && inbound !== null) inbound.start((t.seq + 1) >>> 0);
     if (!rst && t.payloadLength > 0) {
       const dataSeq = syn ? (t.seq + 1) >>> 0 : t.seq;
-      flow.reassembly(fromClient).accept(dataSeq, t.payloadLength, t.payload, pkt.number, pkt.time);
+      flow.reassembly(fromClient).accept(dataSeq, t.payloadLength, t, pkt.number, pkt.time);
     }
     this.reportBuffers(flow, pkt);
   }

@@ -112,7 +112,7 @@ export class Conversation {
       },
       tcp: {
         srcPort, dstPort, seq, ack, flags: bits, window: spec.win ?? 65535, headerLength: 20,
-        payloadLength: len, payload, options: spec.options, urgentPointer: 0,
+        payloadLength: len, captured: payload.length, payload, options: spec.options, urgentPointer: 0,
       },
     };
     this.packets.push(pkt);
