@@ -566,10 +566,7 @@ export class TcpTracker {
     const t = pkt.tcp;
     const record = this.dormant.get(ip.src, t.srcPort, ip.dst, t.dstPort);
     if (record === undefined) return undefined;
-    const flow = record.flow;
-    this.dormant.delete(record);
-    this.budget.refund(flow.charged);
-    flow.charged = 0;
+    const flow = this.takeDormant(record);
     // A record of one packet gets its replicas (and their charge) from this packet on, in observe.
     const bytes = flow.replicas === null ? TCP_FLOW_BYTES : TCP_FLOW_BYTES + TCP_REPLICA_BYTES;
     this.makeRoom(pkt, bytes);
@@ -584,9 +581,7 @@ export class TcpTracker {
   private forgetDormant(): boolean {
     const record = this.dormant.victim();
     if (record === undefined) return false;
-    this.dormant.delete(record);
-    this.budget.refund(record.flow.charged);
-    record.flow.charged = 0;
+    this.takeDormant(record);
     this.releaseHeld(record.flow, { packet: this.latestPacket, time: this.latestTime }, true);
     this.sink.flow?.(this.evidenceOf(record.flow));
     return true;
@@ -691,13 +686,24 @@ export class TcpTracker {
   /** Takes a flow out of the live table and refunds its estimate. */
   private drop(flow: TcpFlow): void {
     this.live.delete(flow);
-    this.budget.refund(flow.charged);
-    flow.charged = 0;
+    this.refund(flow);
+  }
+
+  /** Takes a record out of the dormant table and refunds its estimate; returns its flow. */
+  private takeDormant(record: DormantFlow): TcpFlow {
+    this.dormant.delete(record);
+    this.refund(record.flow);
+    return record.flow;
   }
 
   private charge(flow: TcpFlow, bytes: number): void {
     flow.charged += bytes;
     this.budget.charge(bytes);
+  }
+
+  private refund(flow: TcpFlow): void {
+    this.budget.refund(flow.charged);
+    flow.charged = 0;
   }
 
   // ---------------------------------------------------------------- per packet
