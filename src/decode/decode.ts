@@ -22,20 +22,27 @@ export interface DecodeOptions {
  */
 export function decodePacket(record: CaptureRecord, options?: DecodeOptions): DecodedPacket {
   const packet: DecodedPacket = { number: record.number, time: record.time, linkType: record.linkType, ...CLEARED };
-  const bytes = record.data;
-  const walk: Walk = {
-    bytes,
-    packet,
-    verifyChecksums: options?.verifyChecksums === true,
-    uncaptured: record.originalLength > bytes.length ? record.originalLength - bytes.length : 0,
-    depth: 0,
-    sourceSum: 0,
-    destinationSum: 0,
-    greSequence: false,
-    layers: null,
-  };
-  decodeLink(walk, record.linkType, bytes.length);
+  walkRecord(newWalk(packet, options, null), record);
   return packet;
+}
+
+function newWalk(packet: DecodedPacket, options: DecodeOptions | undefined, layers: DecodeLayers | null): Walk {
+  return {
+    bytes: new Uint8Array(0), packet, verifyChecksums: options?.verifyChecksums === true, uncaptured: 0,
+    depth: 0, sourceSum: 0, destinationSum: 0, greSequence: false, layers,
+  };
+}
+
+/** Starts `walk` afresh on the record's bytes and decodes them into `walk.packet`, from the link layer up. */
+function walkRecord(walk: Walk, record: CaptureRecord): void {
+  const bytes = record.data;
+  walk.bytes = bytes;
+  walk.uncaptured = record.originalLength > bytes.length ? record.originalLength - bytes.length : 0;
+  walk.depth = 0;
+  walk.sourceSum = 0;
+  walk.destinationSum = 0;
+  walk.greSequence = false;
+  decodeLink(walk, record.linkType, bytes.length);
 }
 
 /** Test hook: when set, the pipeline scrambles the reused packet structs after each packet (see PacketDecoder.scramble). */
@@ -68,10 +75,7 @@ export class PacketDecoder {
   private readonly walk: Walk;
 
   constructor(options?: DecodeOptions) {
-    this.walk = {
-      bytes: new Uint8Array(0), packet: this.packet, verifyChecksums: options?.verifyChecksums === true, uncaptured: 0,
-      depth: 0, sourceSum: 0, destinationSum: 0, greSequence: false, layers: this.layers,
-    };
+    this.walk = newWalk(this.packet, options, this.layers);
   }
 
   /**
@@ -101,15 +105,7 @@ export class PacketDecoder {
     // Every other field goes back to undefined. Arrays are never reused: a tracker may keep them
     // (TCP flows keep their tunnels and VLANs).
     Object.assign(packet, CLEARED);
-    const bytes = record.data;
-    const walk = this.walk;
-    walk.bytes = bytes;
-    walk.uncaptured = record.originalLength > bytes.length ? record.originalLength - bytes.length : 0;
-    walk.depth = 0;
-    walk.sourceSum = 0;
-    walk.destinationSum = 0;
-    walk.greSequence = false;
-    decodeLink(walk, record.linkType, bytes.length);
+    walkRecord(this.walk, record);
     return packet;
   }
 }
