@@ -482,7 +482,7 @@ export class TcpTracker {
    * has run out are finalized; flows silent past their inactivity timeout go dormant.
    */
   expire(now: number): void {
-    for (const done of this.closed.due(now)) {
+    for (let done = this.closed.takeDue(now); done !== undefined; done = this.closed.takeDue(now)) {
       this.drop(done);
       this.finalize(done);
     }
