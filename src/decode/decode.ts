@@ -1,4 +1,4 @@
-import type { CaptureRecord } from '../capture/record.js';
+import { ReadRecord, type CaptureRecord } from '../capture/record.js';
 import { decodeLink } from './link.js';
 import { newIpLayer, type DecodedPacket } from './packet.js';
 import { TcpSegmentView } from './tcp.js';
@@ -22,27 +22,33 @@ export interface DecodeOptions {
  */
 export function decodePacket(record: CaptureRecord, options?: DecodeOptions): DecodedPacket {
   const packet: DecodedPacket = { number: record.number, time: record.time, linkType: record.linkType, ...CLEARED };
-  walkRecord(newWalk(packet, options, null), record);
+  const bytes = record.data;
+  walkRecord(newWalk(packet, options, null), record, bytes, 0, bytes.length);
   return packet;
 }
 
 function newWalk(packet: DecodedPacket, options: DecodeOptions | undefined, layers: DecodeLayers | null): Walk {
   return {
-    bytes: new Uint8Array(0), packet, verifyChecksums: options?.verifyChecksums === true, uncaptured: 0,
+    bytes: new Uint8Array(0), start: 0, end: 0, packet, verifyChecksums: options?.verifyChecksums === true, uncaptured: 0,
     depth: 0, sourceSum: 0, destinationSum: 0, greSequence: false, layers,
   };
 }
 
-/** Starts `walk` afresh on the record's bytes and decodes them into `walk.packet`, from the link layer up. */
-function walkRecord(walk: Walk, record: CaptureRecord): void {
-  const bytes = record.data;
+/**
+ * Starts `walk` afresh on the record's bytes, [start, end) of `bytes`, and decodes them into
+ * `walk.packet`, from the link layer up.
+ */
+function walkRecord(walk: Walk, record: CaptureRecord, bytes: Uint8Array, start: number, end: number): void {
+  const captured = end - start;
   walk.bytes = bytes;
-  walk.uncaptured = record.originalLength > bytes.length ? record.originalLength - bytes.length : 0;
+  walk.start = start;
+  walk.end = end;
+  walk.uncaptured = record.originalLength > captured ? record.originalLength - captured : 0;
   walk.depth = 0;
   walk.sourceSum = 0;
   walk.destinationSum = 0;
   walk.greSequence = false;
-  decodeLink(walk, record.linkType, bytes.length);
+  decodeLink(walk, record.linkType, start, end);
 }
 
 /** Test hook: when set, the pipeline scrambles the reused packet structs after each packet (see PacketDecoder.scramble). */
@@ -105,7 +111,14 @@ export class PacketDecoder {
     // Every other field goes back to undefined. Arrays are never reused: a tracker may keep them
     // (TCP flows keep their tunnels and VLANs).
     Object.assign(packet, CLEARED);
-    walkRecord(this.walk, record);
+    if (record instanceof ReadRecord) {
+      // In place in the reader's chunk: no view of the packet's bytes is made.
+      const start = record.start;
+      walkRecord(this.walk, record, record.buffer, start, start + record.capturedLength);
+    } else {
+      const bytes = record.data;
+      walkRecord(this.walk, record, bytes, 0, bytes.length);
+    }
     return packet;
   }
 }

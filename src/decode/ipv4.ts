@@ -40,7 +40,7 @@ export function decodeIpv4(walk: Walk, offset: number, end: number): void {
   if (totalLength === 0) {
     // TCP segmentation offload: the NIC fills in the length after the capture point, so the
     // field reads zero; the packet's real length is what reached the wire (gopacket ip4.go).
-    totalLength = have + (end === b.length ? walk.uncaptured : 0);
+    totalLength = have + (end === walk.end ? walk.uncaptured : 0);
   }
   if (totalLength < headerLength) {
     packet.issue = badField('ipv4', 'total-length', totalLength, offset);
@@ -52,7 +52,7 @@ export function decodeIpv4(walk: Walk, offset: number, end: number): void {
   }
   // A total length beyond what was on the wire (captured plus what the snaplen cut) is a lie of the
   // header: sequence accounting uses what was on the wire, as tshark clamps tcp.len.
-  const onWire = Math.max(headerLength, have + (end === b.length ? walk.uncaptured : 0));
+  const onWire = Math.max(headerLength, have + (end === walk.end ? walk.uncaptured : 0));
   const flagsFragment = u16(b, offset + IPV4.FLAGS_FRAGMENT);
   const fragmentOffset = (flagsFragment & IPV4.FRAGMENT_OFFSET_MASK) * 8; // RFC 791: in 8-octet units
   const more = (flagsFragment & IPV4.FLAG_MORE_FRAGMENTS) !== 0;
@@ -64,7 +64,7 @@ export function decodeIpv4(walk: Walk, offset: number, end: number): void {
   ip.src = ipv4Text(b, offset + IPV4.SRC);
   ip.dst = ipv4Text(b, dstAt);
   ip.protocol = b[offset + IPV4.PROTOCOL];
-  ip.offset = offset;
+  ip.offset = offset - walk.start;
   ip.headerLength = headerLength;
   ip.payloadLength = Math.min(totalLength, onWire) - headerLength;
   ip.ttl = b[offset + IPV4.TTL];

@@ -43,14 +43,14 @@ export function decodeIpv6(walk: Walk, offset: number, end: number): void {
     // Zero with a payload: a jumbogram (RFC 2675 §3, length in the hop-by-hop option) or, far
     // more often, segmentation offload; failing a jumbo option, use the bytes on the wire.
     payloadLength = jumboLength(b, offset + IPV6.LENGTH, end, nextHeader)
-      ?? have - IPV6.LENGTH + (end === b.length ? walk.uncaptured : 0);
+      ?? have - IPV6.LENGTH + (end === walk.end ? walk.uncaptured : 0);
   }
   const ip = walk.layers !== null ? walk.layers.ip : newIpLayer();
   ip.version = 6;
   ip.src = ipv6Text(b, offset + IPV6.SRC);
   ip.dst = ipv6Text(b, offset + IPV6.DST);
   ip.protocol = nextHeader;
-  ip.offset = offset;
+  ip.offset = offset - walk.start;
   ip.headerLength = IPV6.LENGTH;
   ip.payloadLength = payloadLength;
   ip.ttl = b[offset + IPV6.HOP_LIMIT];

@@ -19,6 +19,13 @@ export const MAX_VLAN_TAGS = 8;
  */
 export interface Walk {
   bytes: Uint8Array;
+  /**
+   * Where the record's bytes start and end in `bytes` (a reader's chunk, read in place; 0 and the
+   * length for a record's own `data`). Offsets in the layers are into `bytes`, except `ip.offset`,
+   * which is from `start` (an offset into the record's `data`).
+   */
+  start: number;
+  end: number;
   packet: DecodedPacket;
   verifyChecksums: boolean;
   /** Bytes the packet had on the wire beyond those captured (snaplen cut). */
