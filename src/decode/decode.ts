@@ -1,6 +1,7 @@
 import { ReadRecord, type CaptureRecord } from '../capture/record.js';
 import { decodeLink } from './link.js';
-import { newIpLayer, type DecodedPacket } from './packet.js';
+import { IpLayerView } from './ip-layer.js';
+import type { DecodedPacket } from './packet.js';
 import { TcpSegmentView } from './tcp.js';
 import type { DecodeLayers, Walk } from './walk.js';
 
@@ -74,7 +75,7 @@ const CLEARED: { readonly [K in Exclude<keyof DecodedPacket, 'number' | 'time' |
 export class PacketDecoder {
   private readonly packet: DecodedPacket = { number: 0, time: 0, linkType: 0, ...CLEARED };
   private readonly layers: DecodeLayers = {
-    ip: newIpLayer(),
+    ip: new IpLayerView(),
     tcp: new TcpSegmentView(),
     udp: { srcPort: 0, dstPort: 0, length: 0, payload: new Uint8Array(0) },
   };
@@ -96,7 +97,7 @@ export class PacketDecoder {
     p.linkType = -1;
     p.skipped = 'scrambled';
     const { ip, tcp, udp } = this.layers;
-    Object.assign(ip, { version: 4, src: 'scrambled', dst: 'scrambled', protocol: -1, offset: -1, headerLength: -1, payloadLength: -1, ttl: -1, id: -1, fragment: { offset: -1, more: true }, checksumOk: false });
+    Object.assign(ip, { version: 4, src: 'scrambled', dst: 'scrambled', srcKey: -1, dstKey: -1, protocol: -1, offset: -1, headerLength: -1, payloadLength: -1, ttl: -1, id: -1, fragment: { offset: -1, more: true }, checksumOk: false });
     Object.assign(tcp, { srcPort: -1, dstPort: -1, seq: -1, ack: -1, flags: 0xff, window: -1, headerLength: -1, payloadLength: -1, captured: 0, options: undefined, urgentPointer: -1, bytes: SCRAMBLED, payloadStart: 0 });
     Object.assign(udp, { srcPort: -1, dstPort: -1, length: -1, payload: SCRAMBLED });
     record.data.fill(0xee);

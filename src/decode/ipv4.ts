@@ -1,10 +1,10 @@
-import { ipv4Text } from './address.js';
-import { u16 } from './bytes.js';
+import { ipv4TextOfKey } from './address.js';
+import { u16, u32 } from './bytes.js';
 import { fold, wordSum } from './checksum.js';
 import { decodeIpPayload } from './ip-payload.js';
 import { finalDestinationOffset } from './ipv4-route.js';
 import { badField, tooShort } from './issues.js';
-import { newIpLayer } from './packet.js';
+import { newIpLayer, type IpLayer } from './packet.js';
 import type { Walk } from './walk.js';
 
 /** IPv4 header fields (RFC 791 §3.1). */
@@ -59,10 +59,21 @@ export function decodeIpv4(walk: Walk, offset: number, end: number): void {
   // With an unfinished source route, the final destination is in the options (RFC 791 §3.1).
   const route = headerLength > IPV4.MIN_LENGTH ? finalDestinationOffset(b, offset + IPV4.MIN_LENGTH, offset + headerLength) : -1;
   const dstAt = route >= 0 ? route : offset + IPV4.DST;
-  const ip = walk.layers !== null ? walk.layers.ip : newIpLayer();
+  const srcKey = u32(b, offset + IPV4.SRC);
+  const dstKey = u32(b, dstAt);
+  let ip: IpLayer;
+  if (walk.layers !== null) {
+    const view = walk.layers.ip;
+    view.setIpv4(srcKey, dstKey); // text only when asked for
+    ip = view;
+  } else {
+    ip = newIpLayer();
+    ip.src = ipv4TextOfKey(srcKey);
+    ip.dst = ipv4TextOfKey(dstKey);
+    ip.srcKey = srcKey;
+    ip.dstKey = dstKey;
+  }
   ip.version = 4;
-  ip.src = ipv4Text(b, offset + IPV4.SRC);
-  ip.dst = ipv4Text(b, dstAt);
   ip.protocol = b[offset + IPV4.PROTOCOL];
   ip.offset = offset - walk.start;
   ip.headerLength = headerLength;

@@ -1,4 +1,5 @@
-import type { DecodedPacket, IpLayer, UdpDatagram } from './packet.js';
+import type { IpLayerView } from './ip-layer.js';
+import type { DecodedPacket, UdpDatagram } from './packet.js';
 import type { TcpSegmentView } from './tcp.js';
 
 /** Deepest nesting of encapsulations one packet may cross before decoding stops (issue 7). */
@@ -47,7 +48,7 @@ export interface Walk {
 
 /** The layer structs a PacketDecoder fills again for every packet. */
 export interface DecodeLayers {
-  readonly ip: IpLayer;
+  readonly ip: IpLayerView;
   readonly tcp: TcpSegmentView;
   readonly udp: UdpDatagram;
 }
