@@ -1,10 +1,11 @@
 import { ipv4TextOfKey } from './address.js';
 import { u16, u32 } from './bytes.js';
 import { fold, wordSum } from './checksum.js';
-import { decodeIpPayload } from './ip-payload.js';
+import { IP_PROTOCOL, decodeIpPayload } from './ip-payload.js';
 import { finalDestinationOffset } from './ipv4-route.js';
 import { badField, tooShort } from './issues.js';
 import { newIpLayer, type IpLayer } from './packet.js';
+import { decodeTcp } from './tcp.js';
 import type { Walk } from './walk.js';
 
 /** IPv4 header fields (RFC 791 §3.1). */
@@ -98,5 +99,6 @@ export function decodeIpv4(walk: Walk, offset: number, end: number): void {
   // A fragment's transport comes from the FragmentReassembler, except a first fragment cut by the
   // snaplen: it can never be reassembled, so it is decoded as far as it goes (Wireshark does both).
   if (ip.fragment !== undefined && (fragmentOffset > 0 || payloadEnd - offset === totalLength)) return;
-  decodeIpPayload(walk, ip.protocol, offset + headerLength, payloadEnd, ip.payloadLength);
+  if (ip.protocol === IP_PROTOCOL.TCP) decodeTcp(walk, offset + headerLength, payloadEnd, ip.payloadLength); // the common case, without the dispatch
+  else decodeIpPayload(walk, ip.protocol, offset + headerLength, payloadEnd, ip.payloadLength);
 }
