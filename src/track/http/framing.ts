@@ -46,7 +46,7 @@ export class HttpFramer {
    * strings that every line test flattens again (the HTTP framer was the real mix's largest source
    * of garbage). The text is made once, when the head or line is whole.
    */
-  private head: Uint8Array = EMPTY;
+  private head: Buffer = EMPTY;
   private headLength = 0;
   private headPacket = 0;
   private headTime = 0;
@@ -168,17 +168,20 @@ export class HttpFramer {
   private append(bytes: Uint8Array, from: number, to: number): void {
     const need = this.headLength + (to - from);
     if (need > this.head.length) {
-      const bigger = new Uint8Array(Math.min(MAX_HEAD, Math.max(need, 2 * this.head.length, 256)));
-      bigger.set(this.head.subarray(0, this.headLength));
+      const bigger = Buffer.alloc(Math.min(MAX_HEAD, Math.max(need, 2 * this.head.length, 256)));
+      for (let k = 0; k < this.headLength; k++) bigger[k] = this.head[k];
       this.head = bigger;
     }
-    this.head.set(bytes.subarray(from, to), this.headLength);
+    // A plain loop: head lines are short, and a subarray view per line would be garbage.
+    const head = this.head;
+    let at = this.headLength;
+    for (let k = from; k < to; k++) head[at++] = bytes[k];
     this.headLength = need;
   }
 
   /** The held bytes as latin1 text (one character per byte, as HTTP/1.x heads are read); empties them. */
   private takeText(): string {
-    const text = latin1(this.head, 0, this.headLength);
+    const text = this.head.toString('latin1', 0, this.headLength);
     this.headLength = 0;
     // A large head's buffer is not kept for the rest of the connection.
     if (this.head.length > 4096) this.head = EMPTY;
@@ -191,8 +194,4 @@ export class HttpFramer {
   }
 }
 
-const EMPTY = new Uint8Array(0);
-
-function latin1(bytes: Uint8Array, from: number, to: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1');
-}
+const EMPTY = Buffer.alloc(0);
