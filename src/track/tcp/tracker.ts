@@ -5,7 +5,8 @@
  * every transition, and a replica of Zeek's conn_state/history. The tracker is the only writer of
  * endpoint states (setState) and the only TCP source of state-ledger events.
  */
-import { TCP_FLAG, type DecodedPacket, type TcpSegment } from '../../decode/packet.js';
+import { TCP_FLAG, type DecodedPacket, type IpLayer, type TcpSegment } from '../../decode/packet.js';
+import { keyNeedsText } from '../../decode/ip-layer.js';
 import { endpointString } from '../../flow/endpoint.js';
 import type {
   TcpAnalysis, TcpFlowReport, TcpReport, TcpStateName, TcpTransition,
@@ -147,6 +148,9 @@ class TcpFlow implements TableEntry<TcpFlow> {
   /** Next flow in the table bucket. */
   bucketNext: TcpFlow | null = null;
   listed = false;
+  /** The addresses' keys (IpLayer.srcKey / dstKey), set by create: what the flow table compares. */
+  clientKey = 0;
+  serverKey = 0;
   /** Ladder packet log, when this flow is recorded. */
   log: FlowPacketLog | null = null;
   /** Bytes charged to the memory budget for this flow (refunded when it leaves the table). */
@@ -264,6 +268,8 @@ class DormantFlow implements TableEntry<DormantFlow> {
   readonly clientPort: number;
   readonly serverAddress: string;
   readonly serverPort: number;
+  readonly clientKey: number;
+  readonly serverKey: number;
   touched = false;
   bucketNext: DormantFlow | null = null;
   listed = false;
@@ -273,6 +279,8 @@ class DormantFlow implements TableEntry<DormantFlow> {
     this.clientPort = flow.clientPort;
     this.serverAddress = flow.serverAddress;
     this.serverPort = flow.serverPort;
+    this.clientKey = flow.clientKey;
+    this.serverKey = flow.serverKey;
   }
 }
 
@@ -435,7 +443,7 @@ export class TcpTracker {
     const flags = tcp.flags;
     const pureSyn = (flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === TCP_FLAG.SYN;
     const synAck = (flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === (TCP_FLAG.SYN | TCP_FLAG.ACK);
-    let flow = this.live.get(ip.src, tcp.srcPort, ip.dst, tcp.dstPort);
+    let flow = this.live.get(ip, tcp.srcPort, tcp.dstPort);
     if (flow === undefined && this.dormant.size > 0) flow = this.wake(p);
     let reusedFlags = 0;
     let fromClient = false;
@@ -445,7 +453,7 @@ export class TcpTracker {
       flow = undefined;
     }
     if (flow) {
-      fromClient = isFromClient(flow, ip.src, tcp.srcPort);
+      fromClient = isFromClient(flow, ip, tcp.srcPort);
       if (flow.replicas === null) this.charge(flow, TCP_REPLICA_BYTES);
       const replicas = flow.replay();
       const fwd = fromClient ? replicas.wsClient : replicas.wsServer;
@@ -471,7 +479,7 @@ export class TcpTracker {
       this.live.add(flow);
       this.charge(flow, TCP_FLOW_BYTES);
       this.setTimer(flow);
-      fromClient = isFromClient(flow, ip.src, tcp.srcPort);
+      fromClient = isFromClient(flow, ip, tcp.srcPort);
     } else {
       flow.touched = true;
     }
@@ -566,7 +574,7 @@ export class TcpTracker {
   private wake(pkt: DecodedPacket & { tcp: TcpSegment }): TcpFlow | undefined {
     const ip = pkt.ip as NonNullable<DecodedPacket['ip']>;
     const t = pkt.tcp;
-    const record = this.dormant.get(ip.src, t.srcPort, ip.dst, t.dstPort);
+    const record = this.dormant.get(ip, t.srcPort, t.dstPort);
     if (record === undefined) return undefined;
     const flow = this.takeDormant(record);
     // A record of one packet gets its replicas (and their charge) from this packet on, in observe.
@@ -638,6 +646,8 @@ export class TcpTracker {
       this.nextId++, pkt.number, pkt.time, cAddr, cPort, sAddr, sPort, pkt, srcIsClient, this.listener,
       pkt.tunnels ? [...pkt.tunnels] : NO_LABELS, pkt.vlans ? [...pkt.vlans] : NO_VLANS,
     );
+    flow.clientKey = srcIsClient ? ip.srcKey : ip.dstKey;
+    flow.serverKey = srcIsClient ? ip.dstKey : ip.srcKey;
     if (this.recorder !== undefined) flow.log = this.recorder.logFor(flow.id);
     return flow;
   }
@@ -1163,8 +1173,9 @@ interface InactivityTimer {
   gen: number;
 }
 
-function isFromClient(flow: TcpFlow, src: string, srcPort: number): boolean {
-  return srcPort === flow.clientPort && src === flow.clientAddress;
+/** The packet (of this flow) was sent by the client: by key, and by text where keys are hashes (IPv6). */
+function isFromClient(flow: TcpFlow, ip: IpLayer, srcPort: number): boolean {
+  return srcPort === flow.clientPort && ip.srcKey === flow.clientKey && (!keyNeedsText(ip.srcKey) || ip.src === flow.clientAddress);
 }
 
 /**
