@@ -10,13 +10,21 @@ import type { Worker } from 'node:worker_threads';
 import type { AnalyzeOptions } from '../pipeline.js';
 import type { AnyReport } from '../report/schema.js';
 import type { ResultMessage, TaskMessage } from './worker.js';
+import type { ReportNotes } from './report-notes.js';
+
+/** A report a worker wrote as text (TaskMessage.text), with what the command says of it. */
+export interface ReportText {
+  text: Uint8Array;
+  notes: ReportNotes;
+}
 
 interface Task {
   id: number;
   path: string;
   options: AnalyzeOptions;
-  report: Promise<AnyReport>;
-  resolve: (r: AnyReport) => void;
+  text?: TaskMessage['text'];
+  result: Promise<AnyReport | ReportText>;
+  resolve: (r: AnyReport | ReportText) => void;
   reject: (e: Error) => void;
   started: boolean;
 }
@@ -40,27 +48,41 @@ export class AnalysisPool {
   /** The worker is dist/batch/worker.js from both dist/batch/pool.js and the bundled dist/cli/statecap.js. */
   constructor(readonly jobs: number, private readonly workerUrl = new URL('../batch/worker.js', import.meta.url)) {}
 
-  /** Announces captures the command will take in this order. */
-  prefetch(paths: readonly string[], options: AnalyzeOptions): void {
+  /**
+   * Announces captures the command will take in this order; with `text`, the workers write each
+   * report in that format and the command takes them with takeText.
+   */
+  prefetch(paths: readonly string[], options: AnalyzeOptions, text?: TaskMessage['text']): void {
     for (const path of paths) {
       if (path === '-') continue;
-      let resolve!: (r: AnyReport) => void;
+      let resolve!: (r: AnyReport | ReportText) => void;
       let reject!: (e: Error) => void;
-      const report = new Promise<AnyReport>((res, rej) => { resolve = res; reject = rej; });
-      report.catch(() => {}); // observed by take(); never an unhandled rejection meanwhile
-      this.queue.push({ id: this.nextId++, path, options: cloneable(options), report, resolve, reject, started: false });
+      const result = new Promise<AnyReport | ReportText>((res, rej) => { resolve = res; reject = rej; });
+      result.catch(() => {}); // observed by take(); never an unhandled rejection meanwhile
+      this.queue.push({ id: this.nextId++, path, options: cloneable(options), text, result, resolve, reject, started: false });
     }
     this.dispatch();
   }
 
   /** The report of the next announced capture, if it is `path`; undefined when it was not announced. */
   take(path: string): Promise<AnyReport> | undefined {
+    const task = this.next(path, false);
+    return task?.result as Promise<AnyReport> | undefined;
+  }
+
+  /** The text of the next announced capture (announced with `text`), if it is `path`; else undefined. */
+  takeText(path: string): Promise<ReportText> | undefined {
+    const task = this.next(path, true);
+    return task?.result as Promise<ReportText> | undefined;
+  }
+
+  private next(path: string, asText: boolean): Task | undefined {
     const task = this.queue[this.taken];
-    if (task === undefined || task.path !== path) return undefined;
+    if (task === undefined || task.path !== path || (task.text !== undefined) !== asText) return undefined;
     this.queue[this.taken] = undefined as unknown as Task; // let the report go once consumed
     this.taken++;
     this.dispatch();
-    return task.report;
+    return task;
   }
 
   async close(): Promise<void> {
@@ -80,7 +102,7 @@ export class AnalysisPool {
       task.started = true;
       this.running.set(task.id, task);
       worker.ref(); // a task in flight keeps the process alive
-      worker.postMessage({ id: task.id, path: task.path, options: task.options } satisfies TaskMessage);
+      worker.postMessage({ id: task.id, path: task.path, options: task.options, text: task.text } satisfies TaskMessage);
     }
   }
 
@@ -105,6 +127,7 @@ export class AnalysisPool {
     this.idle.push(worker);
     if (task !== undefined) {
       if ('report' in m) task.resolve(m.report as AnyReport);
+      else if ('text' in m) task.resolve({ text: m.text, notes: m.notes });
       else {
         const e = new Error(m.error);
         if (m.stack !== undefined) e.stack = m.stack;

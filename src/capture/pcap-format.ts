@@ -1,4 +1,4 @@
-import type { CaptureRecord } from './record.js';
+import type { ReadRecord } from './record.js';
 /**
  * Classic pcap layout, shared by both classic readers (draft-ietf-opsawg-pcap, pcap(5)).
  * Field offsets are named once here; readers use the names.
@@ -77,12 +77,14 @@ export function recordPlace(packet: number, offset: number): string {
 const NANOS_PER_SECOND = 1_000_000_000;
 
 /**
- * Fills the record both classic-pcap readers deliver (each reuses one). A corrupt fraction of a
+ * Fills the record both classic-pcap readers deliver (each reuses one); its bytes are
+ * `capturedLength` bytes at `start` in `buffer`. A corrupt fraction of a
  * second or more is carried into the seconds so nsec stays within its second.
  */
 export function fillPcapRecord(
-  record: CaptureRecord, number: number, sec: number, nsec: number, linkType: number, capturedLength: number, originalLength: number, data: Uint8Array,
-): CaptureRecord {
+  record: ReadRecord, number: number, sec: number, nsec: number, linkType: number, capturedLength: number, originalLength: number,
+  buffer: Uint8Array, start: number,
+): ReadRecord {
   if (nsec >= NANOS_PER_SECOND) {
     sec += Math.floor(nsec / NANOS_PER_SECOND);
     nsec %= NANOS_PER_SECOND;
@@ -92,9 +94,8 @@ export function fillPcapRecord(
   record.nsec = nsec;
   record.time = sec + nsec / NANOS_PER_SECOND;
   record.linkType = linkType;
-  record.capturedLength = capturedLength;
+  record.place(buffer, start, capturedLength);
   record.originalLength = originalLength;
-  record.data = data;
   record.interfaceId = 0;
   return record;
 }

@@ -115,7 +115,7 @@ export class PcapParserReader implements CaptureParser {
     this.pendingCaptured = -1;
     this.consumed += PCAP_RECORD.LENGTH + h.capturedLength;
     this.tally.deliver(fillPcapRecord(
-      this.record, ++this.packets, h.timestampSeconds, h.timestampMicroseconds * 1000, this.linkType, h.capturedLength, h.originalLength, data,
+      this.record, ++this.packets, h.timestampSeconds, h.timestampMicroseconds * 1000, this.linkType, h.capturedLength, h.originalLength, data, 0,
     ));
   }
 

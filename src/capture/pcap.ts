@@ -7,8 +7,8 @@ import type { CaptureTally } from './tally.js';
 
 /**
  * The builtin classic pcap reader: both byte orders, microsecond and nanosecond files. Records are
- * read in place with one DataView per chunk into one reused record; the only per-packet allocation
- * is its `data` view.
+ * read in place with one DataView per chunk into one reused record, which points into the chunk:
+ * nothing is allocated per packet.
  */
 export class PcapReader extends FramedParser {
   private headerRead = false;
@@ -52,7 +52,8 @@ export class PcapReader extends FramedParser {
       this.linkType,
       length - PCAP_RECORD.LENGTH,
       view.getUint32(at + PCAP_RECORD.ORIGINAL_LENGTH, le),
-      bytes.subarray(start, at + length),
+      bytes,
+      start,
     ));
     return true;
   }

@@ -151,7 +151,7 @@ export class PcapngReader extends FramedParser {
     if (captured > space) return this.corrupt(type, `captured length ${captured} exceeds the block's space of ${space} bytes`);
     this.time.set(view.getUint32(at + EPB.TS_HIGH, le), view.getUint32(at + EPB.TS_LOW, le), itf.resolution);
     const start = at + EPB.DATA;
-    this.deliver(itf, interfaceId, view.getUint32(at + EPB.ORIGINAL_LENGTH, le), bytes.subarray(start, start + captured), this.time.sec + itf.offsetSeconds, this.time.nsec);
+    this.deliver(itf, interfaceId, view.getUint32(at + EPB.ORIGINAL_LENGTH, le), bytes, start, captured, this.time.sec + itf.offsetSeconds, this.time.nsec);
     return true;
   }
 
@@ -166,11 +166,12 @@ export class PcapngReader extends FramedParser {
     const space = length - SPB.DATA - BLOCK_FIELD.TRAILER;
     if (captured > space) return this.corrupt(BLOCK.SPB, `captured length ${captured} exceeds the block's space of ${space} bytes`);
     const start = at + SPB.DATA;
-    this.deliver(itf, 0, original, bytes.subarray(start, start + captured), this.lastSec, this.lastNsec);
+    this.deliver(itf, 0, original, bytes, start, captured, this.lastSec, this.lastNsec);
     return true;
   }
 
-  private deliver(itf: Interface, interfaceId: number, originalLength: number, data: Uint8Array, sec: number, nsec: number): void {
+  /** Delivers the packet of `captured` bytes at `start` in `bytes` (read in place, see ReadRecord). */
+  private deliver(itf: Interface, interfaceId: number, originalLength: number, bytes: Uint8Array, start: number, captured: number, sec: number, nsec: number): void {
     this.lastSec = sec;
     this.lastNsec = nsec;
     const r = this.record;
@@ -179,9 +180,8 @@ export class PcapngReader extends FramedParser {
     r.nsec = nsec;
     r.time = sec + nsec / NANOS_PER_SECOND;
     r.linkType = itf.linkType;
-    r.capturedLength = data.length;
+    r.place(bytes, start, captured);
     r.originalLength = originalLength;
-    r.data = data;
     r.interfaceId = interfaceId;
     this.tally.deliver(r);
   }

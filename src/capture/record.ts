@@ -23,9 +23,59 @@ export interface CaptureRecord {
   interfaceId: number;
 }
 
+const EMPTY = new Uint8Array(0);
+
+/**
+ * The record a reader fills again for every packet. Its bytes are a place in the reader's chunk
+ * (`buffer`, from `start`, `capturedLength` long); the `data` view is made only when read: the
+ * decoder reads in place (PacketDecoder), so most packets never pay for a view. The place is kept
+ * in private fields so that a copy (`{ ...record }`) holds only the CaptureRecord fields.
+ */
+export class ReadRecord implements CaptureRecord {
+  number = 0;
+  sec = 0;
+  nsec = 0;
+  time = 0;
+  linkType = 0;
+  capturedLength = 0;
+  originalLength = 0;
+  interfaceId = 0;
+  #buffer: Uint8Array = EMPTY;
+  #start = 0;
+  #view: Uint8Array | null = EMPTY;
+
+  /** The buffer the packet's bytes are in, and where they start in it. */
+  get buffer(): Uint8Array {
+    return this.#buffer;
+  }
+
+  get start(): number {
+    return this.#start;
+  }
+
+  get data(): Uint8Array {
+    if (this.#view === null) this.#view = this.#buffer.subarray(this.#start, this.#start + this.capturedLength);
+    return this.#view;
+  }
+
+  set data(bytes: Uint8Array) {
+    this.#buffer = bytes;
+    this.#start = 0;
+    this.#view = bytes;
+  }
+
+  /** The packet's `capturedLength` bytes are at `start` in `buffer`. */
+  place(buffer: Uint8Array, start: number, capturedLength: number): void {
+    this.#buffer = buffer;
+    this.#start = start;
+    this.#view = null;
+    this.capturedLength = capturedLength;
+  }
+}
+
 /** A record to fill: what a reader reuses for every packet it delivers. */
-export function emptyRecord(): CaptureRecord {
-  return { number: 0, sec: 0, nsec: 0, time: 0, linkType: 0, capturedLength: 0, originalLength: 0, data: new Uint8Array(0), interfaceId: 0 };
+export function emptyRecord(): ReadRecord {
+  return new ReadRecord();
 }
 
 export type CaptureFormat = 'pcap' | 'pcapng';

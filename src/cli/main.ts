@@ -8,13 +8,15 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
 import { analyzeCapture, analyzeContinuous, DEFAULTS, type AnalyzeOptions } from '../pipeline.js';
 import type { AnyReport, Report } from '../report/schema.js';
 import { isFailed } from '../report/failed.js';
 import type { TableOptions } from '../report/table.js';
 import { DEFAULT_MAX_ROWS, SORT_KEYS, TIME_MODES, type SortKey, type TimeMode } from '../report/layout.js';
-import { ChunkedWriter, DEFAULT_CHUNK_SIZE, writeJson, type JsonOutput } from '../report/json-writer.js';
+import { DEFAULT_CHUNK_SIZE, drained, writeJson, type JsonOutput } from '../report/json-writer.js';
+import { jsonFraming, writeReportText, type StreamedFormat } from '../report/streamed-text.js';
 import { register as registerCheck } from './commands/check.js';
 import { register as registerGrade } from './commands/grade.js';
 import { register as registerMetrics } from './commands/metrics.js';
@@ -27,6 +29,7 @@ import { register as registerExport } from './commands/export.js';
 import { register as registerSql } from './commands/sql.js';
 import { DEFAULT_MAX_STATE_MB } from '../track/memory-budget.js';
 import { AnalysisPool } from '../batch/pool.js';
+import { notesOf, type ReportNotes } from '../batch/report-notes.js';
 import { limitHeapGrowth } from './heap-growth.js';
 
 /** --jobs: worker threads for batches of captures; null for one (everything in-process). */
@@ -109,20 +112,54 @@ export async function analyzeAll(
       ? await analyzeContinuous(unit, { ...options, ...progress.options })
       : await (pool?.take(path) ?? analyzeCapture(path, { ...options, ...progress.options }));
     progress.clear();
-    if ('error' in report) {
-      process.stderr.write(`statecap: ${report.error}\n`);
-      process.exitCode = EXIT.BAD_INPUT;
-    } else {
-      for (const w of report.warnings) process.stderr.write(`statecap: warning: ${w}\n`);
-      if (report.capture.error) {
-        process.stderr.write(`statecap: ${report.capture.error}\n`);
-        process.exitCode = EXIT.BAD_INPUT;
-      }
-    }
+    tell(notesOf(report));
     await each?.(report, index);
     if (keep) reports.push(report);
   }
   return reports;
+}
+
+/** Says on stderr what is wrong with a capture or its analysis; unreadable input sets the exit code. */
+function tell(notes: ReportNotes): void {
+  if (notes.error !== undefined) {
+    process.stderr.write(`statecap: ${notes.error}\n`);
+    process.exitCode = EXIT.BAD_INPUT;
+    return;
+  }
+  for (const w of notes.warnings) process.stderr.write(`statecap: warning: ${w}\n`);
+  if (notes.captureError) {
+    process.stderr.write(`statecap: ${notes.captureError}\n`);
+    process.exitCode = EXIT.BAD_INPUT;
+  }
+}
+
+/**
+ * JSON or NDJSON of a batch with --jobs: each worker writes its report's text, and this thread
+ * only copies the bytes out in input order. Serializing here (and cloning whole reports across
+ * threads to do it) kept this thread as busy as a worker, so two workers were slower than one.
+ */
+async function writeBatchText(active: AnalysisPool, paths: string[], options: AnalyzeOptions, format: StreamedFormat, view: 'analyze' | 'state', out: Writable): Promise<void> {
+  active.prefetch(paths, options, { format, view });
+  const count = paths.length;
+  for (const [index, path] of paths.entries()) {
+    const framing = format === 'json' ? jsonFraming({ index, count }) : { before: '', after: '' };
+    const pending = active.takeText(path);
+    if (pending === undefined) {
+      // Standard input is never sent to a worker: analyzed here.
+      const progress = progressFor(path);
+      const report = await analyzeCapture(path, { ...options, ...progress.options });
+      progress.clear();
+      tell(notesOf(report));
+      if (format === 'json') await writeJson(out, report, framing);
+      else await writeReportText(out, report, format, view);
+      continue;
+    }
+    const { text, notes } = await pending;
+    tell(notes);
+    for (const piece of [framing.before, text, framing.after]) {
+      if (piece.length > 0 && !out.write(piece)) await drained(out);
+    }
+  }
 }
 
 /**
@@ -131,20 +168,9 @@ export async function analyzeAll(
  * limit on large captures and buffer without bound on a slow pipe or disk.
  */
 function streamingWriter(format: Format, view: 'analyze' | 'state', out: JsonOutput, count: number): ((r: AnyReport, i: number) => Promise<void>) | undefined {
-  if (format === 'ndjson') {
-    return async (r) => {
-      const { ndjsonRecords } = await import('../report/ndjson.js');
-      const writer = new ChunkedWriter(out);
-      for (const rec of ndjsonRecords(r, view)) await writer.write(`${JSON.stringify(rec)}\n`);
-      await writer.flush();
-    };
-  }
-  if (format === 'json') {
-    // One capture: the report object; several: an array in input order.
-    return (r, i) => count === 1
-      ? writeJson(out, r, { after: '\n' })
-      : writeJson(out, r, { before: i === 0 ? '[' : ',', after: i === count - 1 ? ']\n' : '\n' });
-  }
+  if (format === 'ndjson') return (r) => writeReportText(out, r, format, view);
+  // One capture: the report object; several: an array in input order.
+  if (format === 'json') return (r, index) => writeJson(out, r, jsonFraming({ index, count }));
   return undefined;
 }
 
@@ -210,8 +236,11 @@ async function runReport(paths: string[], values: OutputOptionValues, view: 'ana
   const out = file ?? process.stdout;
   const color = !file && useColor(process.stdout);
   try {
-    const stream = streamingWriter(values.format, view, out, values.continuous ? 1 : paths.length);
-    const reports = await analyzeAll(paths, options, stream, stream === undefined, values.continuous);
+    const streamed = values.format === 'json' || values.format === 'ndjson' ? values.format : undefined;
+    const batch = streamed !== undefined && pool !== null && paths.length > 1 && !values.continuous ? pool : null;
+    if (batch !== null && streamed !== undefined) await writeBatchText(batch, paths, options, streamed, view, out);
+    const stream = batch === null ? streamingWriter(values.format, view, out, values.continuous ? 1 : paths.length) : undefined;
+    const reports = batch === null ? await analyzeAll(paths, options, stream, stream === undefined, values.continuous) : [];
     if (values.format === 'markdown') {
       const { renderMarkdown } = await import('../report/markdown.js');
       const svgs = values.svgDir === undefined ? '' : (await import('./svg-dir.js')).writeStateSvgs(reports, values.svgDir, values.output);

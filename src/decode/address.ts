@@ -16,10 +16,14 @@ const MAX_CACHED = 1 << 16;
 const ipv4Cache = new Map<number, string>();
 
 export function ipv4Text(b: Uint8Array, at: number): string {
-  const key = ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+  return ipv4TextOfKey(((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0);
+}
+
+/** The text of the IPv4 address whose 32-bit value is `key`. */
+export function ipv4TextOfKey(key: number): string {
   let text = ipv4Cache.get(key);
   if (text === undefined) {
-    text = DECIMAL[b[at]] + '.' + DECIMAL[b[at + 1]] + '.' + DECIMAL[b[at + 2]] + '.' + DECIMAL[b[at + 3]];
+    text = DECIMAL[key >>> 24] + '.' + DECIMAL[(key >>> 16) & 0xff] + '.' + DECIMAL[(key >>> 8) & 0xff] + '.' + DECIMAL[key & 0xff];
     if (ipv4Cache.size >= MAX_CACHED) ipv4Cache.clear();
     ipv4Cache.set(key, text);
   }

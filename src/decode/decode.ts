@@ -1,6 +1,10 @@
-import type { CaptureRecord } from '../capture/record.js';
-import { decodeLink } from './link.js';
-import { newIpLayer, type DecodedPacket } from './packet.js';
+import { ReadRecord, type CaptureRecord } from '../capture/record.js';
+import { ETHERNET } from './ethernet.js';
+import { ETHERTYPE } from './ethertype.js';
+import { decodeIpv4 } from './ipv4.js';
+import { LINKTYPE, decodeLink } from './link.js';
+import { IpLayerView } from './ip-layer.js';
+import type { DecodedPacket } from './packet.js';
 import { TcpSegmentView } from './tcp.js';
 import type { DecodeLayers, Walk } from './walk.js';
 
@@ -22,27 +26,40 @@ export interface DecodeOptions {
  */
 export function decodePacket(record: CaptureRecord, options?: DecodeOptions): DecodedPacket {
   const packet: DecodedPacket = { number: record.number, time: record.time, linkType: record.linkType, ...CLEARED };
-  walkRecord(newWalk(packet, options, null), record);
+  const bytes = record.data;
+  walkRecord(newWalk(packet, options, null), record, bytes, 0, bytes.length);
   return packet;
 }
 
 function newWalk(packet: DecodedPacket, options: DecodeOptions | undefined, layers: DecodeLayers | null): Walk {
   return {
-    bytes: new Uint8Array(0), packet, verifyChecksums: options?.verifyChecksums === true, uncaptured: 0,
+    bytes: new Uint8Array(0), start: 0, end: 0, packet, verifyChecksums: options?.verifyChecksums === true, uncaptured: 0,
     depth: 0, sourceSum: 0, destinationSum: 0, greSequence: false, layers,
   };
 }
 
-/** Starts `walk` afresh on the record's bytes and decodes them into `walk.packet`, from the link layer up. */
-function walkRecord(walk: Walk, record: CaptureRecord): void {
-  const bytes = record.data;
+/**
+ * Starts `walk` afresh on the record's bytes, [start, end) of `bytes`, and decodes them into
+ * `walk.packet`, from the link layer up.
+ */
+function walkRecord(walk: Walk, record: CaptureRecord, bytes: Uint8Array, start: number, end: number): void {
+  const captured = end - start;
   walk.bytes = bytes;
-  walk.uncaptured = record.originalLength > bytes.length ? record.originalLength - bytes.length : 0;
+  walk.start = start;
+  walk.end = end;
+  walk.uncaptured = record.originalLength > captured ? record.originalLength - captured : 0;
   walk.depth = 0;
   walk.sourceSum = 0;
   walk.destinationSum = 0;
   walk.greSequence = false;
-  decodeLink(walk, record.linkType, bytes.length);
+  // The common case written out (what decodeLink -> decodeEthernet -> decodeEtherType would do):
+  // Ethernet II carrying IPv4.
+  if (record.linkType === LINKTYPE.ETHERNET && captured >= ETHERNET.LENGTH
+    && ((bytes[start + ETHERNET.TYPE] << 8) | bytes[start + ETHERNET.TYPE + 1]) === ETHERTYPE.IPV4) {
+    decodeIpv4(walk, start + ETHERNET.LENGTH, end);
+    return;
+  }
+  decodeLink(walk, record.linkType, start, end);
 }
 
 /** Test hook: when set, the pipeline scrambles the reused packet structs after each packet (see PacketDecoder.scramble). */
@@ -59,6 +76,10 @@ const CLEARED: { readonly [K in Exclude<keyof DecodedPacket, 'number' | 'time' |
   vlans: undefined, tunnels: undefined, tunnelDatagrams: undefined, ip: undefined, tcp: undefined, udp: undefined,
   icmp: undefined, issue: undefined, skipped: undefined,
 });
+/** The fields PacketDecoder.decode writes back to undefined: compiles only while that is every field of CLEARED. */
+type WrittenOut = 'vlans' | 'tunnels' | 'tunnelDatagrams' | 'ip' | 'tcp' | 'udp' | 'icmp' | 'issue' | 'skipped';
+const EVERY_FIELD_WRITTEN_OUT: Exclude<keyof typeof CLEARED, WrittenOut> extends never ? true : never = true;
+void EVERY_FIELD_WRITTEN_OUT;
 
 /**
  * decodePacket without allocating: fills the same DecodedPacket and layer structs again for every
@@ -68,7 +89,7 @@ const CLEARED: { readonly [K in Exclude<keyof DecodedPacket, 'number' | 'time' |
 export class PacketDecoder {
   private readonly packet: DecodedPacket = { number: 0, time: 0, linkType: 0, ...CLEARED };
   private readonly layers: DecodeLayers = {
-    ip: newIpLayer(),
+    ip: new IpLayerView(),
     tcp: new TcpSegmentView(),
     udp: { srcPort: 0, dstPort: 0, length: 0, payload: new Uint8Array(0) },
   };
@@ -90,7 +111,7 @@ export class PacketDecoder {
     p.linkType = -1;
     p.skipped = 'scrambled';
     const { ip, tcp, udp } = this.layers;
-    Object.assign(ip, { version: 4, src: 'scrambled', dst: 'scrambled', protocol: -1, offset: -1, headerLength: -1, payloadLength: -1, ttl: -1, id: -1, fragment: { offset: -1, more: true }, checksumOk: false });
+    Object.assign(ip, { version: 4, src: 'scrambled', dst: 'scrambled', srcKey: -1, dstKey: -1, protocol: -1, offset: -1, headerLength: -1, payloadLength: -1, ttl: -1, id: -1, fragment: { offset: -1, more: true }, checksumOk: false });
     Object.assign(tcp, { srcPort: -1, dstPort: -1, seq: -1, ack: -1, flags: 0xff, window: -1, headerLength: -1, payloadLength: -1, captured: 0, options: undefined, urgentPointer: -1, bytes: SCRAMBLED, payloadStart: 0 });
     Object.assign(udp, { srcPort: -1, dstPort: -1, length: -1, payload: SCRAMBLED });
     record.data.fill(0xee);
@@ -102,10 +123,26 @@ export class PacketDecoder {
     packet.number = record.number;
     packet.time = record.time;
     packet.linkType = record.linkType;
-    // Every other field goes back to undefined. Arrays are never reused: a tracker may keep them
+    // Every other field goes back to undefined (the fields of CLEARED, written out: Object.assign
+    // costs more than the decode of the packet). Arrays are never reused: a tracker may keep them
     // (TCP flows keep their tunnels and VLANs).
-    Object.assign(packet, CLEARED);
-    walkRecord(this.walk, record);
+    packet.vlans = undefined;
+    packet.tunnels = undefined;
+    packet.tunnelDatagrams = undefined;
+    packet.ip = undefined;
+    packet.tcp = undefined;
+    packet.udp = undefined;
+    packet.icmp = undefined;
+    packet.issue = undefined;
+    packet.skipped = undefined;
+    if (record instanceof ReadRecord) {
+      // In place in the reader's chunk: no view of the packet's bytes is made.
+      const start = record.start;
+      walkRecord(this.walk, record, record.buffer, start, start + record.capturedLength);
+    } else {
+      const bytes = record.data;
+      walkRecord(this.walk, record, bytes, 0, bytes.length);
+    }
     return packet;
   }
 }

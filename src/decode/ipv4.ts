@@ -1,10 +1,11 @@
-import { ipv4Text } from './address.js';
-import { u16 } from './bytes.js';
+import { ipv4TextOfKey } from './address.js';
+import { u16, u32 } from './bytes.js';
 import { fold, wordSum } from './checksum.js';
-import { decodeIpPayload } from './ip-payload.js';
+import { IP_PROTOCOL, decodeIpPayload } from './ip-payload.js';
 import { finalDestinationOffset } from './ipv4-route.js';
 import { badField, tooShort } from './issues.js';
-import { newIpLayer } from './packet.js';
+import { newIpLayer, type IpLayer } from './packet.js';
+import { decodeTcp } from './tcp.js';
 import type { Walk } from './walk.js';
 
 /** IPv4 header fields (RFC 791 §3.1). */
@@ -40,7 +41,7 @@ export function decodeIpv4(walk: Walk, offset: number, end: number): void {
   if (totalLength === 0) {
     // TCP segmentation offload: the NIC fills in the length after the capture point, so the
     // field reads zero; the packet's real length is what reached the wire (gopacket ip4.go).
-    totalLength = have + (end === b.length ? walk.uncaptured : 0);
+    totalLength = have + (end === walk.end ? walk.uncaptured : 0);
   }
   if (totalLength < headerLength) {
     packet.issue = badField('ipv4', 'total-length', totalLength, offset);
@@ -52,19 +53,30 @@ export function decodeIpv4(walk: Walk, offset: number, end: number): void {
   }
   // A total length beyond what was on the wire (captured plus what the snaplen cut) is a lie of the
   // header: sequence accounting uses what was on the wire, as tshark clamps tcp.len.
-  const onWire = Math.max(headerLength, have + (end === b.length ? walk.uncaptured : 0));
+  const onWire = Math.max(headerLength, have + (end === walk.end ? walk.uncaptured : 0));
   const flagsFragment = u16(b, offset + IPV4.FLAGS_FRAGMENT);
   const fragmentOffset = (flagsFragment & IPV4.FRAGMENT_OFFSET_MASK) * 8; // RFC 791: in 8-octet units
   const more = (flagsFragment & IPV4.FLAG_MORE_FRAGMENTS) !== 0;
   // With an unfinished source route, the final destination is in the options (RFC 791 §3.1).
   const route = headerLength > IPV4.MIN_LENGTH ? finalDestinationOffset(b, offset + IPV4.MIN_LENGTH, offset + headerLength) : -1;
   const dstAt = route >= 0 ? route : offset + IPV4.DST;
-  const ip = walk.layers !== null ? walk.layers.ip : newIpLayer();
+  const srcKey = u32(b, offset + IPV4.SRC);
+  const dstKey = u32(b, dstAt);
+  let ip: IpLayer;
+  if (walk.layers !== null) {
+    const view = walk.layers.ip;
+    view.setIpv4(srcKey, dstKey); // text only when asked for
+    ip = view;
+  } else {
+    ip = newIpLayer();
+    ip.src = ipv4TextOfKey(srcKey);
+    ip.dst = ipv4TextOfKey(dstKey);
+    ip.srcKey = srcKey;
+    ip.dstKey = dstKey;
+  }
   ip.version = 4;
-  ip.src = ipv4Text(b, offset + IPV4.SRC);
-  ip.dst = ipv4Text(b, dstAt);
   ip.protocol = b[offset + IPV4.PROTOCOL];
-  ip.offset = offset;
+  ip.offset = offset - walk.start;
   ip.headerLength = headerLength;
   ip.payloadLength = Math.min(totalLength, onWire) - headerLength;
   ip.ttl = b[offset + IPV4.TTL];
@@ -87,5 +99,6 @@ export function decodeIpv4(walk: Walk, offset: number, end: number): void {
   // A fragment's transport comes from the FragmentReassembler, except a first fragment cut by the
   // snaplen: it can never be reassembled, so it is decoded as far as it goes (Wireshark does both).
   if (ip.fragment !== undefined && (fragmentOffset > 0 || payloadEnd - offset === totalLength)) return;
-  decodeIpPayload(walk, ip.protocol, offset + headerLength, payloadEnd, ip.payloadLength);
+  if (ip.protocol === IP_PROTOCOL.TCP) decodeTcp(walk, offset + headerLength, payloadEnd, ip.payloadLength); // the common case, without the dispatch
+  else decodeIpPayload(walk, ip.protocol, offset + headerLength, payloadEnd, ip.payloadLength);
 }

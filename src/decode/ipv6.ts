@@ -1,4 +1,5 @@
 import { ipv6Text } from './address.js';
+import { ipv6Key } from './ip-layer.js';
 import { u16, u32 } from './bytes.js';
 import { wordSum } from './checksum.js';
 import { decodeIpPayload } from './ip-payload.js';
@@ -43,14 +44,23 @@ export function decodeIpv6(walk: Walk, offset: number, end: number): void {
     // Zero with a payload: a jumbogram (RFC 2675 §3, length in the hop-by-hop option) or, far
     // more often, segmentation offload; failing a jumbo option, use the bytes on the wire.
     payloadLength = jumboLength(b, offset + IPV6.LENGTH, end, nextHeader)
-      ?? have - IPV6.LENGTH + (end === b.length ? walk.uncaptured : 0);
+      ?? have - IPV6.LENGTH + (end === walk.end ? walk.uncaptured : 0);
   }
-  const ip = walk.layers !== null ? walk.layers.ip : newIpLayer();
+  let ip: IpLayer;
+  if (walk.layers !== null) {
+    const view = walk.layers.ip;
+    view.setIpv6(b, offset + IPV6.SRC, offset + IPV6.DST); // text only when asked for
+    ip = view;
+  } else {
+    ip = newIpLayer();
+    ip.src = ipv6Text(b, offset + IPV6.SRC);
+    ip.dst = ipv6Text(b, offset + IPV6.DST);
+    ip.srcKey = ipv6Key(b, offset + IPV6.SRC);
+    ip.dstKey = ipv6Key(b, offset + IPV6.DST);
+  }
   ip.version = 6;
-  ip.src = ipv6Text(b, offset + IPV6.SRC);
-  ip.dst = ipv6Text(b, offset + IPV6.DST);
   ip.protocol = nextHeader;
-  ip.offset = offset;
+  ip.offset = offset - walk.start;
   ip.headerLength = IPV6.LENGTH;
   ip.payloadLength = payloadLength;
   ip.ttl = b[offset + IPV6.HOP_LIMIT];

@@ -22,30 +22,30 @@ export const LINKTYPE = {
   IPV6: 229, NFLOG: 239, IPOIB: 242, LINUX_SLL2: 276,
 } as const;
 
-/** Dispatches on the record's link type; unknown link types are skipped as 'linktype-<N>'. */
-export function decodeLink(walk: Walk, linkType: number, end: number): void {
+/** Dispatches on the record's link type (its bytes are [start, end) of walk.bytes); unknown link types are skipped as 'linktype-<N>'. */
+export function decodeLink(walk: Walk, linkType: number, start: number, end: number): void {
   switch (linkType) {
-    case LINKTYPE.ETHERNET: return decodeEthernet(walk, 0, end);
-    case LINKTYPE.LINUX_SLL: return decodeSll(walk, 0, end);
-    case LINKTYPE.LINUX_SLL2: return decodeSll2(walk, 0, end);
+    case LINKTYPE.ETHERNET: return decodeEthernet(walk, start, end);
+    case LINKTYPE.LINUX_SLL: return decodeSll(walk, start, end);
+    case LINKTYPE.LINUX_SLL2: return decodeSll2(walk, start, end);
     case LINKTYPE.NULL:
-    case LINKTYPE.LOOP: return decodeLoopback(walk, 0, end);
+    case LINKTYPE.LOOP: return decodeLoopback(walk, start, end);
     case LINKTYPE.RAW_OPENBSD:
     case LINKTYPE.RAW_BSDOS:
-    case LINKTYPE.RAW: return decodeRawIp(walk, 0, end);
-    case LINKTYPE.IPV4: return decodeIpv4(walk, 0, end);
-    case LINKTYPE.IPV6: return decodeIpv6(walk, 0, end);
+    case LINKTYPE.RAW: return decodeRawIp(walk, start, end);
+    case LINKTYPE.IPV4: return decodeIpv4(walk, start, end);
+    case LINKTYPE.IPV6: return decodeIpv6(walk, start, end);
     case LINKTYPE.PPP:
-    case LINKTYPE.PPP_HDLC: return decodePppFrame(walk, 0, end);
-    case LINKTYPE.PPP_ETHER: return decodePppoeSession(walk, 0, end);
-    case LINKTYPE.C_HDLC: return decodeCiscoHdlc(walk, 0, end);
-    case LINKTYPE.FDDI: return decodeFddi(walk, 0, end);
-    case LINKTYPE.NFLOG: return decodeNflog(walk, 0, end);
-    case LINKTYPE.IEEE802_11: return decodeIeee80211(walk, 0, end);
-    case LINKTYPE.IEEE802_11_RADIOTAP: return decodeRadiotap(walk, 0, end);
-    case LINKTYPE.JUNIPER_ETHER: return decodeJuniperEthernet(walk, 0, end);
-    case LINKTYPE.IPOIB: return decodeIpoib(walk, 0, end);
-    case LINKTYPE.ARCNET_LINUX: return decodeArcnetLinux(walk, 0, end);
+    case LINKTYPE.PPP_HDLC: return decodePppFrame(walk, start, end);
+    case LINKTYPE.PPP_ETHER: return decodePppoeSession(walk, start, end);
+    case LINKTYPE.C_HDLC: return decodeCiscoHdlc(walk, start, end);
+    case LINKTYPE.FDDI: return decodeFddi(walk, start, end);
+    case LINKTYPE.NFLOG: return decodeNflog(walk, start, end);
+    case LINKTYPE.IEEE802_11: return decodeIeee80211(walk, start, end);
+    case LINKTYPE.IEEE802_11_RADIOTAP: return decodeRadiotap(walk, start, end);
+    case LINKTYPE.JUNIPER_ETHER: return decodeJuniperEthernet(walk, start, end);
+    case LINKTYPE.IPOIB: return decodeIpoib(walk, start, end);
+    case LINKTYPE.ARCNET_LINUX: return decodeArcnetLinux(walk, start, end);
     default:
       walk.packet.skipped = 'linktype-' + linkType;
   }

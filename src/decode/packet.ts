@@ -20,6 +20,12 @@ export interface IpLayer {
   version: 4 | 6;
   src: string;
   dst: string;
+  /**
+   * The addresses as numbers to compare and hash (see decode/ip-layer.ts): an IPv4 address's
+   * 32-bit value; for IPv6, V6_KEY_BASE plus a hash of the bytes (equal keys: compare the text).
+   */
+  srcKey: number;
+  dstKey: number;
   /** Upper-layer protocol after IPv6 extension headers (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6 ...). */
   protocol: number;
   /** Offset of the IP header within the buffer the layer was decoded from. */
@@ -37,10 +43,10 @@ export interface IpLayer {
   checksumOk?: boolean;
 }
 
-/** An IpLayer with every field present (one object shape), to be filled by a decoder. */
+/** An IpLayer with every field present (one object shape), to be filled by decodePacket. */
 export function newIpLayer(): IpLayer {
   return {
-    version: 4, src: '', dst: '', protocol: 0, offset: 0, headerLength: 0, payloadLength: 0, ttl: 0, id: 0,
+    version: 4, src: '', dst: '', srcKey: 0, dstKey: 0, protocol: 0, offset: 0, headerLength: 0, payloadLength: 0, ttl: 0, id: 0,
     fragment: undefined, checksumOk: undefined,
   };
 }

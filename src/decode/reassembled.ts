@@ -40,6 +40,8 @@ export function decodeReassembled(input: ReassembledInput): DecodedPacket {
   };
   const walk: Walk = {
     bytes: input.payload,
+    start: 0,
+    end: input.payload.length,
     packet,
     verifyChecksums: input.verifyChecksums,
     uncaptured: 0,

@@ -17,7 +17,26 @@ export const TCP_OPTION = {
  * (as gopacket and Wireshark do); a known kind with the wrong length is skipped.
  */
 export function parseTcpOptions(b: Uint8Array, start: number, end: number): TcpOptions {
-  const options: TcpOptions = { mss: undefined, windowScale: undefined, sackPermitted: false, timestamp: undefined, sack: undefined };
+  return fillTcpOptions(b, start, end, newTcpOptions(), null);
+}
+
+/** TcpOptions with every field present (one object shape), none set. */
+export function newTcpOptions(): TcpOptions {
+  return { mss: undefined, windowScale: undefined, sackPermitted: false, timestamp: undefined, sack: undefined };
+}
+
+/**
+ * parseTcpOptions into `options` (cleared here) and, when given, `timestamp` as the holder of the
+ * timestamp option: what a PacketDecoder reuses for every segment. SACK blocks get a new array.
+ */
+export function fillTcpOptions(
+  b: Uint8Array, start: number, end: number, options: TcpOptions, timestamp: { value: number; echo: number } | null,
+): TcpOptions {
+  options.mss = undefined;
+  options.windowScale = undefined;
+  options.sackPermitted = false;
+  options.timestamp = undefined;
+  options.sack = undefined;
   let at = start;
   while (at < end) { // every pass advances by >= 1 byte (NOP) or >= 2 (dpkt parse_opts): bounded by the 40-byte area
     const kind = b[at];
@@ -37,7 +56,12 @@ export function parseTcpOptions(b: Uint8Array, start: number, end: number): TcpO
         if (length === TCP_OPTION.SACK_PERMITTED_LENGTH) options.sackPermitted = true;
         break;
       case TCP_OPTION.TIMESTAMP:
-        if (length === TCP_OPTION.TIMESTAMP_LENGTH) options.timestamp = { value: u32(b, at + 2), echo: u32(b, at + 6) };
+        if (length === TCP_OPTION.TIMESTAMP_LENGTH) {
+          const ts = timestamp ?? { value: 0, echo: 0 };
+          ts.value = u32(b, at + 2);
+          ts.echo = u32(b, at + 6);
+          options.timestamp = ts;
+        }
         break;
       case TCP_OPTION.SACK:
         if ((length - 2) % TCP_OPTION.SACK_BLOCK === 0 && length > 2) {

@@ -2,7 +2,7 @@ import { u16, u32 } from './bytes.js';
 import { fold, wordSum } from './checksum.js';
 import { badField, tooShort } from './issues.js';
 import type { TcpOptions, TcpSegment } from './packet.js';
-import { parseTcpOptions } from './tcp-options.js';
+import { fillTcpOptions, newTcpOptions, parseTcpOptions } from './tcp-options.js';
 import type { Walk } from './walk.js';
 
 /** TCP header fields (RFC 9293 §3.1). */
@@ -33,6 +33,14 @@ export class TcpSegmentView implements TcpSegment {
   /** The buffer the segment was decoded from, and where its captured payload starts in it. */
   bytes: Uint8Array = EMPTY;
   payloadStart = 0;
+  /** The options struct a PacketDecoder's view fills again for every segment (private: not part of the segment's fields). */
+  #options: TcpOptions = newTcpOptions();
+  #timestamp = { value: 0, echo: 0 };
+
+  /** The options in b[start, end), parsed into this view's own struct (valid until the next segment). */
+  reusedOptions(b: Uint8Array, start: number, end: number): TcpOptions {
+    return fillTcpOptions(b, start, end, this.#options, this.#timestamp);
+  }
 
   get payload(): Uint8Array {
     return this.bytes.subarray(this.payloadStart, this.payloadStart + this.captured);
@@ -84,7 +92,9 @@ export function decodeTcp(walk: Walk, offset: number, end: number, claimed: numb
   segment.bytes = b;
   segment.payloadStart = packet.issue === undefined ? offset + headerLength : headerEnd;
   segment.captured = (packet.issue === undefined ? end : headerEnd) - segment.payloadStart;
-  segment.options = headerLength > TCP.MIN_LENGTH ? parseTcpOptions(b, offset + TCP.MIN_LENGTH, headerEnd) : undefined;
+  if (headerLength <= TCP.MIN_LENGTH) segment.options = undefined;
+  else if (walk.layers !== null) segment.options = segment.reusedOptions(b, offset + TCP.MIN_LENGTH, headerEnd);
+  else segment.options = parseTcpOptions(b, offset + TCP.MIN_LENGTH, headerEnd);
   segment.urgentPointer = u16(b, offset + TCP.URGENT);
   packet.tcp = segment;
 }

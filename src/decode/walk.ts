@@ -1,4 +1,5 @@
-import type { DecodedPacket, IpLayer, UdpDatagram } from './packet.js';
+import type { IpLayerView } from './ip-layer.js';
+import type { DecodedPacket, UdpDatagram } from './packet.js';
 import type { TcpSegmentView } from './tcp.js';
 
 /** Deepest nesting of encapsulations one packet may cross before decoding stops (issue 7). */
@@ -19,6 +20,13 @@ export const MAX_VLAN_TAGS = 8;
  */
 export interface Walk {
   bytes: Uint8Array;
+  /**
+   * Where the record's bytes start and end in `bytes` (a reader's chunk, read in place; 0 and the
+   * length for a record's own `data`). Offsets in the layers are into `bytes`, except `ip.offset`,
+   * which is from `start` (an offset into the record's `data`).
+   */
+  start: number;
+  end: number;
   packet: DecodedPacket;
   verifyChecksums: boolean;
   /** Bytes the packet had on the wire beyond those captured (snaplen cut). */
@@ -40,7 +48,7 @@ export interface Walk {
 
 /** The layer structs a PacketDecoder fills again for every packet. */
 export interface DecodeLayers {
-  readonly ip: IpLayer;
+  readonly ip: IpLayerView;
   readonly tcp: TcpSegmentView;
   readonly udp: UdpDatagram;
 }

@@ -224,7 +224,7 @@ function* walk(value: Json, budget: number, ancestors: Set<object>, sink: TextSi
  * Resolves once `out` has room again; rejects if it fails or closes first, so a broken output
  * ends the write instead of leaving it waiting forever.
  */
-function drained(out: JsonOutput): Promise<void> {
+export function drained(out: JsonOutput): Promise<void> {
   return new Promise((resolve, reject) => {
     if (out.destroyed) {
       reject(new Error('output closed before everything was written'));

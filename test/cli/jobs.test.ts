@@ -2,8 +2,10 @@
  * --jobs N analyzes a batch in N worker threads; what is written must not depend on it: the same
  * stdout bytes (reports in input order), the same stderr lines in the same order, the same exit code.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixture, statecapAsync as statecap } from './run.js';
+import { scratch } from '../helpers/analyze.js';
 
 // A missing file in the middle: its error line must come between the others' warnings, as in order.
 const BATCH = [fixture('quickstart.pcap'), fixture('dns-tc-retry.pcap'), 'no-such-file.pcap', fixture('quic-loopback.pcap'), fixture('dns-unanswered.pcap')];
@@ -22,6 +24,26 @@ describe.concurrent('--jobs', () => {
     // Five reports in input order: the third is the failed one.
     const reports = JSON.parse(one.stdout) as { capture: { path: string } }[];
     expect(reports.map((r) => r.capture.path)).toEqual(BATCH);
+  });
+
+  it('writes the same NDJSON of the state view, with standard input and a truncated capture among the workers\' files', async () => {
+    // A capture cut in its last record (as when tcpdump is killed): a warning, the rest stands.
+    const whole = readFileSync(fixture('quickstart.pcap'));
+    const truncated = scratch('statecap-jobs-').write('jobs-truncated.pcap', whole.subarray(0, whole.length - 10));
+    const batch = [fixture('dns-tc-retry.pcap'), '-', truncated, fixture('quic-loopback.pcap')];
+    const stdin = readFileSync(fixture('dns-unanswered.pcap'));
+    const [one, two] = await Promise.all([
+      statecap(['state', '--format', 'ndjson', '--jobs', '1', ...batch], stdin),
+      statecap(['state', '--format', 'ndjson', '--jobs', '2', ...batch], stdin),
+    ]);
+    expect(one.status).toBe(0);
+    expect(two.status).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stderr).toBe(one.stderr);
+    expect(one.stderr).toContain('jobs-truncated.pcap: packet 36 truncated');
+    // Every capture has records, in input order; standard input is named '-'.
+    const paths = one.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { capture?: string }).capture);
+    expect([...new Set(paths)]).toEqual(batch);
   });
 
   it('check gives the same results with workers', async () => {

@@ -1,12 +1,12 @@
 /**
  * The live flow table: finds a flow from either direction's 4-tuple, and picks one to evict when the
  * table is full. It identifies a flow exactly as flow/endpoint.ts conversationKey does (the 4-tuple,
- * both directions alike), but hashes the tuple into a number instead of building that key string
- * per packet: the decoder hands out the
- * same address strings again, so hashing them is cheap, while a fresh concatenated key string would
- * have to be flattened and hashed on every lookup. Collisions chain and are told apart by comparing
- * the tuple.
+ * both directions alike), but by the decoder's numeric address keys (decode/ip-layer.ts) instead
+ * of text: the tuple hashes to a number without reading an address string. Collisions chain and
+ * are told apart by comparing keys and ports, and the text only where keys are hashes (IPv6).
  */
+import type { IpLayer } from '../../decode/packet.js';
+import { keyNeedsText } from '../../decode/ip-layer.js';
 import { LazyQueue } from '../lazy-queue.js';
 
 export interface TableEntry<F> {
@@ -14,6 +14,9 @@ export interface TableEntry<F> {
   readonly clientPort: number;
   readonly serverAddress: string;
   readonly serverPort: number;
+  /** The addresses' keys (IpLayer.srcKey / dstKey of the packets that carry them). */
+  readonly clientKey: number;
+  readonly serverKey: number;
   /** Seen again since the eviction hand last passed it (CLOCK approximation of LRU). */
   touched: boolean;
   /** Next flow with the same hash. */
@@ -22,20 +25,27 @@ export interface TableEntry<F> {
   listed: boolean;
 }
 
-function endpointHash(address: string, port: number): number {
-  let h = Math.imul(0x811c9dc5 ^ port, 0x01000193);
-  for (let i = 0; i < address.length; i++) h = Math.imul(h ^ address.charCodeAt(i), 0x01000193);
-  return (h ^ (h >>> 15)) >>> 0;
+function endpointHash(key: number, port: number): number {
+  // key | 0 keeps the low 32 bits: an IPv4 address, or an IPv6 key's hash.
+  const h = Math.imul((key | 0) ^ Math.imul(port, 0x9e3779b1), 0x85ebca6b);
+  return h ^ (h >>> 13);
 }
 
-/** The same number for (a, b) and (b, a). */
-function tupleHash(a: string, aPort: number, b: string, bPort: number): number {
-  return (endpointHash(a, aPort) + endpointHash(b, bPort)) >>> 0;
+/** The same number for (a, b) and (b, a); a small integer, cheap to use as a Map key. */
+function tupleHash(aKey: number, aPort: number, bKey: number, bPort: number): number {
+  return (endpointHash(aKey, aPort) + endpointHash(bKey, bPort)) & 0x3fffffff;
 }
 
-function matches<F>(f: TableEntry<F>, src: string, srcPort: number, dst: string, dstPort: number): boolean {
-  return (f.clientPort === srcPort && f.serverPort === dstPort && f.clientAddress === src && f.serverAddress === dst)
-    || (f.clientPort === dstPort && f.serverPort === srcPort && f.clientAddress === dst && f.serverAddress === src);
+function matches<F>(f: TableEntry<F>, ip: IpLayer, srcPort: number, dstPort: number): boolean {
+  const srcKey = ip.srcKey;
+  const dstKey = ip.dstKey;
+  if (f.clientPort === srcPort && f.serverPort === dstPort && f.clientKey === srcKey && f.serverKey === dstKey) {
+    return !(keyNeedsText(srcKey) || keyNeedsText(dstKey)) || (f.clientAddress === ip.src && f.serverAddress === ip.dst);
+  }
+  if (f.clientPort === dstPort && f.serverPort === srcPort && f.clientKey === dstKey && f.serverKey === srcKey) {
+    return !(keyNeedsText(srcKey) || keyNeedsText(dstKey)) || (f.clientAddress === ip.dst && f.serverAddress === ip.src);
+  }
+  return false;
 }
 
 export class FlowTable<F extends TableEntry<F>> {
@@ -49,14 +59,15 @@ export class FlowTable<F extends TableEntry<F>> {
     return this.count;
   }
 
-  get(src: string, srcPort: number, dst: string, dstPort: number): F | undefined {
-    let f = this.buckets.get(tupleHash(src, srcPort, dst, dstPort)) ?? null;
-    while (f !== null && !matches(f, src, srcPort, dst, dstPort)) f = f.bucketNext;
+  /** The flow of the packet with this IP layer and these ports, in either direction. */
+  get(ip: IpLayer, srcPort: number, dstPort: number): F | undefined {
+    let f = this.buckets.get(tupleHash(ip.srcKey, srcPort, ip.dstKey, dstPort)) ?? null;
+    while (f !== null && !matches(f, ip, srcPort, dstPort)) f = f.bucketNext;
     return f ?? undefined;
   }
 
   add(flow: F): void {
-    const h = tupleHash(flow.clientAddress, flow.clientPort, flow.serverAddress, flow.serverPort);
+    const h = tupleHash(flow.clientKey, flow.clientPort, flow.serverKey, flow.serverPort);
     flow.bucketNext = this.buckets.get(h) ?? null;
     if (flow.bucketNext !== null) this.buckets.delete(h);
     this.buckets.set(h, flow);
@@ -66,7 +77,7 @@ export class FlowTable<F extends TableEntry<F>> {
   }
 
   delete(flow: F): void {
-    const h = tupleHash(flow.clientAddress, flow.clientPort, flow.serverAddress, flow.serverPort);
+    const h = tupleHash(flow.clientKey, flow.clientPort, flow.serverKey, flow.serverPort);
     const head = this.buckets.get(h);
     if (head === undefined) return;
     if (head === flow) {
