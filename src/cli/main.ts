@@ -180,7 +180,7 @@ function streamingWriter(format: Format, view: 'analyze' | 'state', out: JsonOut
  */
 async function openOutput(path: string): Promise<WriteStream> {
   // Room for several of the JSON writer's chunks: the next ones are built while one is written.
-  const out = createWriteStream(path, { highWaterMark: 16 * DEFAULT_CHUNK_SIZE });
+  const out = createWriteStream(path, { highWaterMark: 4 * DEFAULT_CHUNK_SIZE });
   try {
     await once(out, 'open');
   } catch (e) {

@@ -37,13 +37,13 @@ export async function writeReportText(out: JsonOutput, report: AnyReport, format
  * Buffer's shared pool), so it can be transferred to another thread without a copy.
  */
 export class ByteCollector implements JsonOutput {
-  private readonly chunks: Buffer[] = [];
+  private readonly chunks: Uint8Array[] = [];
   private size = 0;
 
-  write(chunk: string): boolean {
-    const bytes = Buffer.from(chunk, 'utf8');
-    this.chunks.push(bytes);
-    this.size += bytes.length;
+  /** The writer hands each chunk over for good (it never writes into it again): kept as is. */
+  write(chunk: Uint8Array): boolean {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
     return true;
   }
 

@@ -127,6 +127,24 @@ describe('jsonPieces gives the text of JSON.stringify', () => {
     });
   }
 
+  // The bytes writer encodes each piece into its chunk (Latin-1 copy for ASCII, else UTF-8) and
+  // drops the brackets of runs in place: tiny chunks force pieces to straddle chunks and buffers
+  // to grow, and the Latin-1 range (é, ÿ: one byte in V8, two in UTF-8) must not take the ASCII path.
+  const wide = ['é', 'ÿ', '…', '§', '😀', 'ascii', '\u0080'];
+  const mixedRows = Array.from({ length: 3000 }, (_, i) => ({ i, s: `${wide[i % wide.length]}${'x'.repeat(i % 97)}`, f: -i / 7 }));
+  for (const [name, value] of [...cases, ['rows with multi-byte characters', mixedRows] as [string, unknown]]) {
+    it(`writeJson writes the UTF-8 bytes of JSON.stringify for ${name}`, async () => {
+      const expected = JSON.stringify(value);
+      if (expected === undefined) return;
+      for (const chunkSize of [1, 7, 256, DEFAULT_CHUNK_SIZE]) {
+        const chunks: Buffer[] = [];
+        const out = new Writable({ write(chunk: Buffer, _e, cb) { chunks.push(chunk); cb(); } });
+        await writeJson(out, value, { chunkSize, before: 'é[', after: ']\n' });
+        expect(Buffer.concat(chunks).equals(Buffer.from(`é[${expected}]\n`)), `chunk size ${chunkSize}`).toBe(true);
+      }
+    });
+  }
+
   it('for top-level primitives one by one', () => {
     for (const v of [0, -0, NaN, 'a\u0000', true, null]) expect(joined(v, 0)).toBe(JSON.stringify(v));
   });

@@ -36,7 +36,7 @@
  * and answered ones stay findable for duplicates only for `retention` seconds of capture time
  * (and at most `maxPending` of them).
  */
-import { sameQuestion, type DnsQuestion, type DnsRecordKey } from './message.js';
+import { type DnsQuestion, type DnsRecordKey } from './message.js';
 import type { DnsPath, DnsTransaction } from './transaction.js';
 import { LazyQueue } from '../lazy-queue.js';
 
@@ -86,8 +86,20 @@ function pairKey(a: number, b: number): number {
   return a * 0x10000 + b;
 }
 
-function compatible(a: DnsQuestion | null, b: DnsQuestion | null): boolean {
-  return a === null || b === null || sameQuestion(a, b);
+/**
+ * The transaction's question and `q` are the same, or one is missing (sameQuestion's rule). Names
+ * are lower-cased only when they differ, and then once per transaction and once per message
+ * (`lower` holds the message's): a flood of queries on one port and ID compares each one with up
+ * to MAX_PER_KEY transactions.
+ */
+function compatible(t: DnsTransaction, q: DnsQuestion | null, lower: { name: string | undefined }): boolean {
+  const a = t.question;
+  if (a === null || q === null) return true;
+  if (a.type !== q.type || a.class !== q.class) return false;
+  if (a.name === q.name) return true;
+  lower.name ??= q.name.toLowerCase();
+  t.questionLower ??= a.name.toLowerCase();
+  return t.questionLower === lower.name;
 }
 
 /** Same transport, flow, client and server as the message. */
@@ -130,6 +142,8 @@ export class DnsMatcher {
   /** Answered and still findable, in answer order; `retainedHead` is the first live slot. */
   private retained: DnsTransaction[] = [];
   private retainedHead = 0;
+  /** The lower-cased question name of the message being matched, once needed (see compatible). */
+  private readonly lower: { name: string | undefined } = { name: undefined };
 
   constructor(options: DnsMatcherOptions) {
     this.timeout = options.timeout;
@@ -145,13 +159,14 @@ export class DnsMatcher {
 
   /** Is this query a retransmission of an outstanding transaction, or the start of a new one? */
   matchQuery(path: DnsPath, id: number, question: DnsQuestion | null, time: number): QueryMatch {
+    this.lower.name = undefined;
     const bucket = this.byClientPortAndId.get(pairKey(path.clientPort, id));
     let idReused = false;
     if (bucket) {
       for (let i = bucket.length - 1; i >= 0; i--) {
         const t = bucket[i];
         if (t.response !== null || time - t.queryTime >= this.timeout || !samePath(t, path)) continue;
-        if (compatible(t.question, question)) return { kind: 'retransmission', transaction: t };
+        if (compatible(t, question, this.lower)) return { kind: 'retransmission', transaction: t };
         idReused = true;
       }
     }
@@ -187,6 +202,7 @@ export class DnsMatcher {
    * destination, server = its sender.
    */
   matchResponse(path: DnsPath, id: number, question: DnsQuestion | null, answers: readonly DnsRecordKey[] = [], time = 0): ResponseMatch {
+    this.lower.name = undefined;
     if (path.transport === 'udp' && path.serverPort === MDNS_PORT && path.clientPort === MDNS_PORT) {
       return this.matchMdnsResponse(path, answers, time);
     }
@@ -195,7 +211,7 @@ export class DnsMatcher {
       const bucket = this.byGroupPortAndId.get(pairKey(path.clientPort, id));
       for (let i = (bucket?.length ?? 0) - 1; bucket && i >= 0; i--) {
         const t = bucket[i];
-        if (t.serverAddress === path.clientAddress && compatible(t.question, question)) return this.found(t, true);
+        if (t.serverAddress === path.clientAddress && compatible(t, question, this.lower)) return this.found(t, true);
       }
       return { kind: 'none' };
     }
@@ -206,11 +222,11 @@ export class DnsMatcher {
     for (let i = bucket.length - 1; i >= 0; i--) {
       const t = bucket[i];
       if (samePath(t, path)) {
-        if (compatible(t.question, question)) return this.found(t, false);
+        if (compatible(t, question, this.lower)) return this.found(t, false);
         sameKey ??= t;
       } else if (
         otherServer === null && path.transport === 'udp' && t.transport === 'udp' &&
-        t.clientAddress === path.clientAddress && compatible(t.question, question)
+        t.clientAddress === path.clientAddress && compatible(t, question, this.lower)
       ) {
         otherServer = t;
       }

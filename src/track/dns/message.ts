@@ -103,7 +103,8 @@ export function rcodeName(rcode: number): string {
 
 /** Same question: names compare case-insensitively (RFC 1035 §2.3.3), type and class exactly. */
 export function sameQuestion(a: DnsQuestion, b: DnsQuestion): boolean {
-  return a.type === b.type && a.class === b.class && a.name.toLowerCase() === b.name.toLowerCase();
+  // Equal names (the usual case: a retransmission repeats its question) need no lower-cased copies.
+  return a.type === b.type && a.class === b.class && (a.name === b.name || a.name.toLowerCase() === b.name.toLowerCase());
 }
 
 /**

@@ -308,6 +308,7 @@ export class DnsTracker implements TcpStreamListener {
       serverPort: path.serverPort,
       multicast: path.transport === 'udp' && isGroupAddress(path.serverAddress),
       question: m.question,
+      questionLower: undefined,
       updatedName: m.updatedName,
       queryPackets: [packet],
       responsePackets: [],

@@ -42,6 +42,8 @@ export interface DnsTransaction extends DnsPath {
   /** Sent to a multicast or broadcast address: any host may answer (see matcher.ts). */
   multicast: boolean;
   question: DnsQuestion | null;
+  /** The question's name lower-cased, once a comparison needed it (matcher.ts); undefined until then. */
+  questionLower?: string;
   /** An UPDATE (RFC 2136): the name being updated; the question is then the zone. Null otherwise. */
   updatedName: string | null;
   queryPackets: number[];

@@ -40,8 +40,14 @@ const LF = 10;
 
 export class HttpFramer {
   private state: State = { at: 'head' };
-  /** Head bytes so far (latin1 text), and where the head started. */
-  private text = '';
+  /**
+   * Head (or chunk-size / trailer line) bytes so far, one latin1 character each, and where the head
+   * started. Kept as bytes, not a growing string: a string built byte by byte is a chain of cons
+   * strings that every line test flattens again (the HTTP framer was the real mix's largest source
+   * of garbage). The text is made once, when the head or line is whole.
+   */
+  private head: Buffer = EMPTY;
+  private headLength = 0;
   private headPacket = 0;
   private headTime = 0;
 
@@ -58,7 +64,7 @@ export class HttpFramer {
 
   /** Head bytes held until the head is complete (what this framer costs beyond its fixed size). */
   get buffered(): number {
-    return this.text.length;
+    return this.headLength;
   }
 
   /** Bytes were lost for good: the framing cannot be trusted past them. */
@@ -86,9 +92,9 @@ export class HttpFramer {
         case 'chunk-size':
         case 'trailers': {
           // Read a line (or the whole head) up to LF.
-          let end = i;
-          while (end < bytes.length && bytes[end] !== LF) end++;
-          if (this.text.length === 0 && s.at === 'head') {
+          let end = bytes.indexOf(LF, i);
+          if (end < 0) end = bytes.length;
+          if (this.headLength === 0 && s.at === 'head') {
             // Blank lines before a request are ignored (RFC 9112 §2.2).
             if (bytes[i] === CR || bytes[i] === LF) {
               i++;
@@ -97,13 +103,17 @@ export class HttpFramer {
             this.headPacket = packet;
             this.headTime = time;
           }
-          this.text += latin1(bytes, i, Math.min(end + 1, bytes.length));
-          i = Math.min(end + 1, bytes.length);
-          if (this.text.length > MAX_HEAD) {
+          const stop = Math.min(end + 1, bytes.length);
+          if (this.headLength + (stop - i) > MAX_HEAD) {
             this.state = { at: 'dead' };
+            this.release();
+            // Still counted as held, as the head text was (the connection's charge is unchanged).
+            this.headLength += stop - i;
             this.events.broken(`head longer than ${MAX_HEAD} bytes`, this.headPacket);
             return;
           }
+          this.append(bytes, i, stop);
+          i = stop;
           if (end >= bytes.length) break; // the line continues in a later segment
           this.line(s);
           break;
@@ -112,28 +122,31 @@ export class HttpFramer {
     }
   }
 
-  /** A full line (head: one more line of it) was read into `text`. */
+  /** A full line (head: one more line of it) was read into the head bytes (they end with LF). */
   private line(s: State): void {
     if (s.at === 'chunk-size') {
-      const size = Number.parseInt(this.text.trim().split(';')[0], 16);
-      this.text = '';
+      const size = Number.parseInt(this.takeText().trim().split(';')[0], 16);
       if (!Number.isFinite(size) || size < 0) {
         this.state = { at: 'dead' };
         this.events.broken('bad chunk size', this.headPacket);
       } else this.state = size === 0 ? { at: 'trailers' } : { at: 'chunk-data', remaining: size + 2 };
       return;
     }
-    const blank = this.text.endsWith('\r\n\r\n') || this.text.endsWith('\n\n') || this.text === '\r\n' || this.text === '\n';
+    // The text is blank-terminated: it ends with CRLF CRLF or LF LF, or is one empty line.
+    const b = this.head;
+    const n = this.headLength;
+    const blank = n === 1 || b[n - 2] === LF || (n === 2 && b[0] === CR) ||
+      (n >= 4 && b[n - 2] === CR && b[n - 3] === LF && b[n - 4] === CR);
     if (s.at === 'trailers') {
-      if (this.text === '\r\n' || this.text === '\n') this.state = { at: 'head' };
-      this.text = '';
+      if (n === 1 || (n === 2 && b[0] === CR)) this.state = { at: 'head' };
+      this.headLength = 0;
       return;
     }
     if (!blank) return; // more header lines to come
-    const lines = this.text.split(/\r?\n/);
-    this.text = '';
+    const lines = this.takeText().split(/\r?\n/);
     const fields: [string, string][] = [];
-    for (const line of lines.slice(1)) {
+    for (let k = 1; k < lines.length; k++) {
+      const line = lines[k];
       const colon = line.indexOf(':');
       if (colon > 0) fields.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
     }
@@ -149,11 +162,36 @@ export class HttpFramer {
   /** Stops reading (e.g. the stream turned out not to be HTTP). */
   stop(): void {
     this.state = { at: 'dead' };
+    this.release();
+  }
+
+  private append(bytes: Uint8Array, from: number, to: number): void {
+    const need = this.headLength + (to - from);
+    if (need > this.head.length) {
+      const bigger = Buffer.alloc(Math.min(MAX_HEAD, Math.max(need, 2 * this.head.length, 256)));
+      for (let k = 0; k < this.headLength; k++) bigger[k] = this.head[k];
+      this.head = bigger;
+    }
+    // A plain loop: head lines are short, and a subarray view per line would be garbage.
+    const head = this.head;
+    let at = this.headLength;
+    for (let k = from; k < to; k++) head[at++] = bytes[k];
+    this.headLength = need;
+  }
+
+  /** The held bytes as latin1 text (one character per byte, as HTTP/1.x heads are read); empties them. */
+  private takeText(): string {
+    const text = this.head.toString('latin1', 0, this.headLength);
+    this.headLength = 0;
+    // A large head's buffer is not kept for the rest of the connection.
+    if (this.head.length > 4096) this.head = EMPTY;
+    return text;
+  }
+
+  /** Nothing more is read: the buffer goes, its length stays what `buffered` reports. */
+  private release(): void {
+    this.head = EMPTY;
   }
 }
 
-function latin1(bytes: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCharCode(bytes[i]);
-  return s;
-}
+const EMPTY = Buffer.alloc(0);

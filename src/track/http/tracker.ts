@@ -70,6 +70,8 @@ export interface HttpTrackerOptions {
 export class HttpTracker implements TcpStreamListener {
   /** Flow id -> its connection, least recently seen first. */
   private readonly conns = new Map<number, Conn>();
+  /** The flow whose connection was last moved to (or added at) the end of `conns`' order; -1: none. */
+  private lastSeen = -1;
   /** Flows dropped at the budget: ignored until they end. */
   private readonly dropped = new Set<number>();
   private readonly budget: MemoryBudget;
@@ -108,11 +110,14 @@ export class HttpTracker implements TcpStreamListener {
       // (a TLS record starts with 0x16, SSH and SMTP servers speak first): otherwise decline it.
       if (!fromClient || bytes[0] < 0x41 || bytes[0] > 0x5a) return false;
       conn = this.newConn(flow);
-    } else {
-      // Least recently seen first: move it to the end of the map's order.
+      this.conns.set(flow.id, conn);
+      this.lastSeen = flow.id;
+    } else if (this.lastSeen !== flow.id) {
+      // Least recently seen first: move it to the end of the map's order (unless it is there already).
       this.conns.delete(flow.id);
+      this.conns.set(flow.id, conn);
+      this.lastSeen = flow.id;
     }
-    this.conns.set(flow.id, conn);
     (fromClient ? conn.request : conn.response).push(bytes, packet, time);
     if (conn.http === false || (conn.request.done && conn.response.done)) {
       // Not HTTP, or nothing more to read either way: forget it and decline the rest.

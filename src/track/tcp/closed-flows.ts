@@ -19,6 +19,8 @@ interface Queued<F> { flow: F; deadline: number }
 export class ClosedFlows<F extends ClosingFlow> {
   private readonly queue: LazyQueue<Queued<F>>;
   private head: Queued<F> | undefined;
+  /** Pushed to since `queue` last came up empty: asked once per packet, an empty queue is not asked. */
+  private queued = false;
 
   constructor(private readonly timeWait: number) {
     this.queue = new LazyQueue((q: Queued<F>) => q.flow.listed && q.flow.closedDeadline === q.deadline);
@@ -30,6 +32,7 @@ export class ClosedFlows<F extends ClosingFlow> {
     if (flow.closedDeadline === deadline) return;
     flow.closedDeadline = deadline;
     this.queue.push({ flow, deadline });
+    this.queued = true;
   }
 
   /** Under table pressure: the closed flow due first, whatever its deadline (undefined when none). */
@@ -39,17 +42,24 @@ export class ClosedFlows<F extends ClosingFlow> {
     return head?.flow;
   }
 
-  /** Flows due at `now`, earliest deadline first; each returned once. */
-  *due(now: number): IterableIterator<F> {
-    for (let head = this.peek(); head !== undefined && head.deadline <= now; head = this.peek()) {
-      this.head = undefined;
-      yield head.flow;
-    }
+  /**
+   * The next flow due at `now` (earliest deadline first; each returned once), undefined when none
+   * is. Called per packet: no iterator or array is made for the common answer, none.
+   */
+  takeDue(now: number): F | undefined {
+    const head = this.peek();
+    if (head === undefined || head.deadline > now) return undefined;
+    this.head = undefined;
+    return head.flow;
   }
 
   private peek(): Queued<F> | undefined {
     for (;;) {
-      const head = this.head ?? this.queue.shift();
+      let head = this.head;
+      if (head === undefined && this.queued) {
+        head = this.queue.shift();
+        if (head === undefined) this.queued = false;
+      }
       this.head = head;
       if (head === undefined || (head.flow.listed && head.flow.closedDeadline === head.deadline)) return head;
       this.head = undefined;

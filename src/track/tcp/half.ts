@@ -4,7 +4,7 @@
  */
 import type { TcpDirectionReport, TcpStateName, TcpTransition } from '../../model/tcp.js';
 import type { EntryHandle, StateKind } from '../../state/events.js';
-import { seqDiff, seqRelative } from './seq.js';
+import { NO_SEQ, seqDiff, seqRelative } from './seq.js';
 
 /**
  * The transition a peer's FIN caused at this endpoint (RFC 9293 §3.10.7.4, eighth check);
@@ -38,21 +38,24 @@ export class TcpHalf {
   /** The transition the peer's SYN or SYN-ACK caused here: its later copies make it uncertain. */
   synReceipt: TcpTransition | null = null;
 
+  // Sequence numbers below are unsigned 32-bit values, NO_SEQ until known. Plain numbers, not
+  // `number | null`: V8 keeps a field that only ever holds numbers as an unboxed double written in
+  // place, where a nullable field boxes every store of a value above 2^30 (a heap number per packet).
   /** Initial sequence number, from this side's SYN. */
-  isn: number | null = null;
+  isn = NO_SEQ;
   /** First sequence number seen from this side (the ISN - 1 stands in when the SYN was missed). */
-  firstSeq: number | null = null;
+  firstSeq = NO_SEQ;
   /** Highest sequence number sent + 1, SYN and FIN included. */
-  nextSeq: number | null = null;
+  nextSeq = NO_SEQ;
   /** Highest acknowledgment number this side sent. */
-  lastAck: number | null = null;
+  lastAck = NO_SEQ;
   /** Sequence number of this side's FIN. */
-  finSeq: number | null = null;
-  /** End of the highest payload byte sent + 1, and where payload started. */
-  dataEnd: number | null = null;
-  dataStart: number | null = null;
+  finSeq = NO_SEQ;
+  /** End of the highest payload byte sent + 1, and where payload started (both set by the first payload). */
+  dataEnd = NO_SEQ;
+  dataStart = NO_SEQ;
   /** Highest acknowledgment the peer sent for this side's data. */
-  ackedByPeer: number | null = null;
+  ackedByPeer = NO_SEQ;
 
   /** Raw window of the last segment, and the SYN options. */
   window = 0;
@@ -67,25 +70,25 @@ export class TcpHalf {
 
   /** Base for relative numbers: the ISN, else the first sequence number - 1 (as Wireshark). */
   base(): number | null {
-    if (this.isn !== null) return this.isn;
-    return this.firstSeq === null ? null : (this.firstSeq - 1) >>> 0;
+    if (this.isn !== NO_SEQ) return this.isn;
+    return this.firstSeq === NO_SEQ ? null : (this.firstSeq - 1) >>> 0;
   }
 
-  /** Records a segment this side sent. */
-  sent(seq: number, payloadLength: number, syn: boolean, fin: boolean, ack: number | null): void {
+  /** Records a segment this side sent; `ack` is NO_SEQ when the segment carries none. */
+  sent(seq: number, payloadLength: number, syn: boolean, fin: boolean, ack: number): void {
     this.packets++;
     this.payloadBytes += payloadLength;
-    if (this.firstSeq === null) this.firstSeq = seq;
-    if (syn && this.isn === null) this.isn = seq;
+    if (this.firstSeq === NO_SEQ) this.firstSeq = seq;
+    if (syn && this.isn === NO_SEQ) this.isn = seq;
     const end = (seq + payloadLength + (syn ? 1 : 0) + (fin ? 1 : 0)) >>> 0;
-    if (this.nextSeq === null || seqDiff(this.nextSeq, end) > 0) this.nextSeq = end;
-    if (fin && this.finSeq === null) this.finSeq = (seq + payloadLength + (syn ? 1 : 0)) >>> 0;
-    if (ack !== null && (this.lastAck === null || seqDiff(this.lastAck, ack) > 0)) this.lastAck = ack;
+    if (this.nextSeq === NO_SEQ || seqDiff(this.nextSeq, end) > 0) this.nextSeq = end;
+    if (fin && this.finSeq === NO_SEQ) this.finSeq = (seq + payloadLength + (syn ? 1 : 0)) >>> 0;
+    if (ack !== NO_SEQ && (this.lastAck === NO_SEQ || seqDiff(this.lastAck, ack) > 0)) this.lastAck = ack;
     if (payloadLength > 0) {
       const start = syn ? (seq + 1) >>> 0 : seq;
       const dataEnd = (start + payloadLength) >>> 0;
-      if (this.dataStart === null || seqDiff(this.dataStart, start) < 0) this.dataStart = start;
-      if (this.dataEnd === null || seqDiff(this.dataEnd, dataEnd) > 0) this.dataEnd = dataEnd;
+      if (this.dataStart === NO_SEQ || seqDiff(this.dataStart, start) < 0) this.dataStart = start;
+      if (this.dataEnd === NO_SEQ || seqDiff(this.dataEnd, dataEnd) > 0) this.dataEnd = dataEnd;
       const inFlight = this.bytesInFlight();
       if (inFlight > this.maxBytesInFlight) this.maxBytesInFlight = inFlight;
     }
@@ -93,14 +96,15 @@ export class TcpHalf {
 
   /** The peer acknowledged up to `ack` (absolute). */
   acknowledged(ack: number): void {
-    if (this.ackedByPeer === null || seqDiff(this.ackedByPeer, ack) > 0) this.ackedByPeer = ack;
+    if (this.ackedByPeer === NO_SEQ || seqDiff(this.ackedByPeer, ack) > 0) this.ackedByPeer = ack;
   }
 
   /** Payload bytes sent and not yet acknowledged (what the sender must keep for retransmission). */
   bytesInFlight(): number {
-    if (this.dataEnd === null || this.dataStart === null) return 0;
+    // dataStart and dataEnd are set together, by the first payload.
+    if (this.dataEnd === NO_SEQ) return 0;
     let from = this.dataStart;
-    if (this.ackedByPeer !== null && seqDiff(from, this.ackedByPeer) > 0) from = this.ackedByPeer;
+    if (this.ackedByPeer !== NO_SEQ && seqDiff(from, this.ackedByPeer) > 0) from = this.ackedByPeer;
     const n = seqDiff(from, this.dataEnd);
     return n > 0 ? n : 0;
   }
@@ -110,13 +114,13 @@ export class TcpHalf {
     const base = this.base();
     const peerBase = peer.base();
     return {
-      isn: this.isn,
+      isn: this.isn === NO_SEQ ? null : this.isn,
       mss: this.mss,
       windowScale: windowScaleInUse ? this.windowScaleOffered : null,
       sackPermitted: this.sackPermitted,
       timestamps: this.timestamps,
-      nextSeq: base === null || this.nextSeq === null ? null : seqRelative(this.nextSeq, base),
-      lastAck: peerBase === null || this.lastAck === null ? null : seqRelative(this.lastAck, peerBase),
+      nextSeq: base === null || this.nextSeq === NO_SEQ ? null : seqRelative(this.nextSeq, base),
+      lastAck: peerBase === null || this.lastAck === NO_SEQ ? null : seqRelative(this.lastAck, peerBase),
       packets: this.packets,
       payloadBytes: this.payloadBytes,
     };

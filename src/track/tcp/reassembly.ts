@@ -7,7 +7,7 @@
  * listener can find its framing again (DNS over TCP resynchronises at a segment boundary).
  */
 import { removeFront } from './number-list.js';
-import { seqDiff } from './seq.js';
+import { NO_SEQ, seqDiff } from './seq.js';
 
 export const MAX_HELD_BYTES = 1 << 20;
 const MAX_RANGES = 256;
@@ -31,8 +31,8 @@ interface HeldSegment {
 }
 
 export class DirectionReassembly {
-  /** Next sequence number expected in order; null until the first SYN or payload. */
-  next: number | null = null;
+  /** Next sequence number expected in order; NO_SEQ until the first SYN or payload. */
+  next = NO_SEQ;
   /** Out-of-order ranges above `next`: [start, end) absolute sequence numbers, flattened, ascending. */
   private ranges: number[] = EMPTY;
   /** Bytes in `ranges`. */
@@ -46,7 +46,7 @@ export class DirectionReassembly {
 
   /** The SYN fixes where payload starts. */
   start(seq: number): void {
-    if (this.next === null) this.next = seq;
+    if (this.next === NO_SEQ) this.next = seq;
   }
 
   /**
@@ -56,7 +56,7 @@ export class DirectionReassembly {
    */
   accept(seq: number, length: number, segment: { readonly payload: Uint8Array }, packet: number, time: number): boolean {
     if (length <= 0) return false;
-    if (this.next === null) this.next = seq;
+    if (this.next === NO_SEQ) this.next = seq;
     const end = (seq + length) >>> 0;
     if (seqDiff(this.next, end) <= 0) return false; // all of it seen before
     const heldBefore = this.held;
@@ -64,7 +64,8 @@ export class DirectionReassembly {
       const skip = seqDiff(seq, this.next);
       if (this.sink) this.deliver(segment.payload, skip, length, packet, time);
       this.next = end;
-      this.absorb(packet, time, false);
+      // In order with nothing held above it (the common segment): nothing to absorb.
+      if (this.ranges.length > 0 || (this.segments !== null && this.segments.length > 0)) this.absorb(packet, time, false);
     } else {
       this.hold(seq, end, segment, length, packet, time);
     }
@@ -77,7 +78,7 @@ export class DirectionReassembly {
    * bytes changed.
    */
   acknowledged(ack: number, packet: number, time: number): boolean {
-    if (this.next === null || seqDiff(this.next, ack) <= 0) return false;
+    if (this.next === NO_SEQ || seqDiff(this.next, ack) <= 0) return false;
     if (seqDiff(this.next, ack) > MAX_HELD_BYTES * 64) return false; // not a plausible ACK for this stream
     const heldBefore = this.held;
     // Each hole below the ACK is a gap; the held segments between the holes are delivered on
@@ -107,7 +108,7 @@ export class DirectionReassembly {
 
   private hold(seq: number, end: number, segment: { readonly payload: Uint8Array }, length: number, packet: number, time: number): void {
     if (this.ranges === EMPTY) this.ranges = [];
-    insertSeqRange(this.ranges, this.next as number, seq, end);
+    insertSeqRange(this.ranges, this.next, seq, end);
     this.held = sumRanges(this.ranges);
     if (this.sink) (this.segments ??= []).push({ seq, bytes: segment.payload.slice(), length, packet, time });
     if (this.held > MAX_HELD_BYTES || this.ranges.length > MAX_RANGES * 2) {
@@ -126,7 +127,7 @@ export class DirectionReassembly {
    * given up, so the held segments stand alone).
    */
   private absorb(packet: number, time: number, pastGap: boolean): void {
-    const next0 = this.next as number;
+    const next0 = this.next;
     let next = next0;
     let drop = 0;
     while (drop < this.ranges.length && seqDiff(next, this.ranges[drop]) <= 0) {

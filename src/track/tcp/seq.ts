@@ -3,6 +3,9 @@
  * kept as unsigned 32-bit values in plain numbers; never compare them with `<` directly.
  */
 
+/** "No sequence number yet" in a field that holds unsigned 32-bit ones (never a valid value). */
+export const NO_SEQ = -1;
+
 /** Signed distance a -> b (positive: b is after a), as RFC 1982 serial arithmetic defines it. */
 export function seqDiff(a: number, b: number): number {
   return (b - a) | 0;

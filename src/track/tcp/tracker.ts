@@ -22,7 +22,7 @@ import {
 } from './analysis.js';
 import { TcpHalf } from './half.js';
 import { DirectionReassembly, type DeliverySink } from './reassembly.js';
-import { seqDiff } from './seq.js';
+import { NO_SEQ, seqDiff } from './seq.js';
 import { FlowTable, type TableEntry } from './table.js';
 import { MinHeap } from '../../state/min-heap.js';
 import { DEFAULT_MAX_STATE_MB, MemoryBudget } from '../memory-budget.js';
@@ -229,7 +229,7 @@ class TcpFlow implements TableEntry<TcpFlow> {
     const sender = this.half(fromClient);
     const resumed = fromClient ? this.resumeNext?.toServer : this.resumeNext?.toClient;
     if (resumed !== undefined && resumed !== null) created.start(resumed);
-    else if (sender.isn !== null) created.start((sender.isn + 1) >>> 0);
+    else if (sender.isn !== NO_SEQ) created.start((sender.isn + 1) >>> 0);
     if (fromClient) this.toServer = created;
     else this.toClient = created;
     return created;
@@ -446,13 +446,14 @@ export class TcpTracker {
     let flow = this.live.get(ip, tcp.srcPort, tcp.dstPort);
     if (flow === undefined && this.dormant.size > 0) flow = this.wake(p);
     let reusedFlags = 0;
+    let fromClient = false;
     if (flow && flow.resetsOnly && pkt.time - flow.end >= RESET_ONLY_LINGER) {
       this.finalize(flow);
       this.drop(flow);
       flow = undefined;
     }
     if (flow) {
-      const fromClient = isFromClient(flow, ip, tcp.srcPort);
+      fromClient = isFromClient(flow, ip, tcp.srcPort);
       if (flow.replicas === null) this.charge(flow, TCP_REPLICA_BYTES);
       const replicas = flow.replay();
       const fwd = fromClient ? replicas.wsClient : replicas.wsServer;
@@ -478,10 +479,11 @@ export class TcpTracker {
       this.live.add(flow);
       this.charge(flow, TCP_FLOW_BYTES);
       this.setTimer(flow);
+      fromClient = isFromClient(flow, ip, tcp.srcPort);
     } else {
       flow.touched = true;
     }
-    this.update(flow, p, reusedFlags);
+    this.update(flow, p, fromClient, reusedFlags);
     this.noteClosed(flow, p.time);
   }
 
@@ -490,7 +492,7 @@ export class TcpTracker {
    * has run out are finalized; flows silent past their inactivity timeout go dormant.
    */
   expire(now: number): void {
-    for (const done of this.closed.due(now)) {
+    for (let done = this.closed.takeDue(now); done !== undefined; done = this.closed.takeDue(now)) {
       this.drop(done);
       this.finalize(done);
     }
@@ -554,7 +556,7 @@ export class TcpTracker {
     }
     // complete() gave up bytes held above a hole (a gap): a late segment is reassembled from
     // where delivery had got to.
-    flow.resumeNext = { toServer: flow.toServer?.next ?? null, toClient: flow.toClient?.next ?? null };
+    flow.resumeNext = { toServer: resumePoint(flow.toServer), toClient: resumePoint(flow.toClient) };
     flow.toServer = null;
     flow.toClient = null;
     // A listed row holds the transitions anyway; an unlisted flow keeps none of its past ones.
@@ -718,10 +720,9 @@ export class TcpTracker {
 
   // ---------------------------------------------------------------- per packet
 
-  private update(flow: TcpFlow, pkt: DecodedPacket & { tcp: TcpSegment }, reusedFlags: number): void {
+  /** `fromClient`: the packet's sender is the flow's client (isFromClient, asked once in observe). */
+  private update(flow: TcpFlow, pkt: DecodedPacket & { tcp: TcpSegment }, fromClient: boolean, reusedFlags: number): void {
     const t = pkt.tcp;
-    const ip = pkt.ip as NonNullable<DecodedPacket['ip']>;
-    const fromClient = isFromClient(flow, ip, t.srcPort);
     const sender = flow.half(fromClient);
     const receiver = flow.half(!fromClient);
     const flags = t.flags;
@@ -763,7 +764,7 @@ export class TcpTracker {
       if (t.options.sackPermitted) sender.sackPermitted = true;
     }
     if (t.options?.timestamp) sender.timestamps = true;
-    sender.sent(t.seq, t.payloadLength, syn, fin, hasAck ? t.ack : null);
+    sender.sent(t.seq, t.payloadLength, syn, fin, hasAck ? t.ack : NO_SEQ);
     if (hasAck) receiver.acknowledged(t.ack);
 
     // Handshake bookkeeping.
@@ -771,7 +772,7 @@ export class TcpTracker {
       if (fromClient) flow.sawSyn = true;
     } else if (syn && hasAck) {
       if (!fromClient) flow.sawSynAck = true;
-    } else if (hasAck && fromClient && flow.sawSynAck && receiver.isn !== null && seqDiff((receiver.isn + 1) >>> 0, t.ack) >= 0) {
+    } else if (hasAck && fromClient && flow.sawSynAck && receiver.isn !== NO_SEQ && seqDiff((receiver.isn + 1) >>> 0, t.ack) >= 0) {
       flow.sawHandshakeAck = true;
     }
 
@@ -790,10 +791,10 @@ export class TcpTracker {
     if (hasAck && !rst) {
       // The acknowledgment of a FIN covers the FIN's own sequence number, not a payload byte.
       let ack = t.ack;
-      if (receiver.finSeq !== null && ack === ((receiver.finSeq + 1) >>> 0)) ack = receiver.finSeq;
+      if (receiver.finSeq !== NO_SEQ && ack === ((receiver.finSeq + 1) >>> 0)) ack = receiver.finSeq;
       let outbound = fromClient ? flow.toClient : flow.toServer;
       // Acknowledged bytes of a wanted stream that were never captured: the stream starts with a gap.
-      if (outbound === null && flow.wanted && receiver.isn !== null && seqDiff((receiver.isn + 1) >>> 0, ack) > 0) {
+      if (outbound === null && flow.wanted && receiver.isn !== NO_SEQ && seqDiff((receiver.isn + 1) >>> 0, ack) > 0) {
         outbound = flow.reassembly(!fromClient);
       }
       if (outbound !== null) outbound.acknowledged(ack, pkt.number, pkt.time);
@@ -814,7 +815,7 @@ export class TcpTracker {
     const detail = resetLoss({
       senderState: sender.state,
       // sent() has recorded this segment already: a FIN on the RST itself does not count.
-      senderSentFin: sender.finSeq !== null && (pkt.tcp.flags & TCP_FLAG.FIN) === 0,
+      senderSentFin: sender.finSeq !== NO_SEQ && (pkt.tcp.flags & TCP_FLAG.FIN) === 0,
       answersPeer: flow.lastFromClient !== fromClient,
       hasAck: (pkt.tcp.flags & TCP_FLAG.ACK) !== 0,
     }, fromClient ? 'client' : 'server', previousPacket);
@@ -861,11 +862,11 @@ export class TcpTracker {
     }
     // At the receiver: the acknowledgment first, then the SYN or FIN.
     if (hasAck && !syn) {
-      if (receiver.isn !== null && receiver.state === 'SYN-RECEIVED' && seqDiff((receiver.isn + 1) >>> 0, t.ack) >= 0) {
+      if (receiver.isn !== NO_SEQ && receiver.state === 'SYN-RECEIVED' && seqDiff((receiver.isn + 1) >>> 0, t.ack) >= 0) {
         this.apply(flow, receiverSide, 'syn-acked', pkt);
       }
     }
-    if (hasAck && receiver.finSeq !== null && seqDiff((receiver.finSeq + 1) >>> 0, t.ack) >= 0) {
+    if (hasAck && receiver.finSeq !== NO_SEQ && seqDiff((receiver.finSeq + 1) >>> 0, t.ack) >= 0) {
       this.apply(flow, receiverSide, 'fin-acked', pkt);
     }
     if (syn) this.receiveSyn(flow, receiverSide, hasAck, t.seq, pkt);
@@ -881,7 +882,7 @@ export class TcpTracker {
       return;
     }
     const arrival = half.synArrival;
-    if (half.state === 'LISTEN' && arrival !== null && peer.isn !== null && ack === ((peer.isn + 1) >>> 0)) {
+    if (half.state === 'LISTEN' && arrival !== null && peer.isn !== NO_SEQ && ack === ((peer.isn + 1) >>> 0)) {
       // A SYN-ACK acknowledging the peer's SYN shows this endpoint entered SYN-RECEIVED when that SYN
       // arrived (§3.10.7.2), so the transition is dated back to the SYN's first copy. The ledger's
       // half-open entry still starts here: the ledger is streamed in packet order and cannot go
@@ -953,7 +954,7 @@ export class TcpTracker {
   private finEvidence(flow: TcpFlow, side: 'client' | 'server', ack: number, pkt: DecodedPacket): void {
     const half = side === 'client' ? flow.client : flow.server;
     const peer = side === 'client' ? flow.server : flow.client;
-    if (peer.finSeq === null) return;
+    if (peer.finSeq === NO_SEQ) return;
     const covers = seqDiff((peer.finSeq + 1) >>> 0, ack) >= 0;
     const receipt = half.finReceipt;
     if (receipt === null) {
@@ -1158,6 +1159,11 @@ export class TcpTracker {
       Object.assign(flow.row, row);
     }
   }
+}
+
+/** Where a direction's reassembly had got to (null: nowhere yet, start from the ISN). */
+function resumePoint(r: DirectionReassembly | null): number | null {
+  return r === null || r.next === NO_SEQ ? null : r.next;
 }
 
 /** A live flow's inactivity deadline as set at `gen` (stale once the flow set a newer one or left). */
