@@ -17,6 +17,33 @@ export interface FragmentReassemblerOptions {
 /** Largest reassembled payload: IPv4 total length (RFC 791) and IPv6 payload length (RFC 8200 §4.5) are 16-bit. */
 const MAX_DATAGRAM = 0xffff;
 
+/**
+ * Copies of fragment payloads are cut from slabs of this size. An ArrayBuffer per fragment
+ * (allocated outside the heap, and counted as external memory, which hastens GCs) cost more than
+ * the rest of reassembly on a fragment flood. A slab lives as long as any copy in it: at worst one
+ * slab per pending datagram beyond the bytes held (160 MB at the default 10,000 datagrams).
+ */
+const SLAB_BYTES = 16 * 1024;
+
+class SlabCopier {
+  private slab = new Uint8Array(SLAB_BYTES);
+  private used = 0;
+
+  copy(from: Uint8Array, start: number, end: number): Uint8Array {
+    const length = end - start;
+    // Large payloads (jumbo frames) get their own buffer: a slab would hold little else.
+    if (length > SLAB_BYTES / 4) return from.slice(start, end);
+    if (this.used + length > SLAB_BYTES) {
+      this.slab = new Uint8Array(SLAB_BYTES);
+      this.used = 0;
+    }
+    const at = this.used;
+    this.slab.set(from.subarray(start, end), at);
+    this.used += length;
+    return this.slab.subarray(at, at + length);
+  }
+}
+
 /** A received piece of the datagram, [start, end), with its bytes (a view into that fragment's copy). */
 interface Piece {
   start: number;
@@ -35,6 +62,10 @@ interface PendingDatagram {
   protocol: number;
   sourceSum: number;
   destinationSum: number;
+  key: string;
+  /** Neighbours in arrival order (see FragmentReassembler.oldest). */
+  older: PendingDatagram | null;
+  newer: PendingDatagram | null;
 }
 
 /**
@@ -46,6 +77,14 @@ interface PendingDatagram {
  */
 export class FragmentReassembler {
   private readonly pendingByKey = new Map<string, PendingDatagram>();
+  /**
+   * Datagrams by arrival of their first fragment, linked through older/newer. Not the Map's own
+   * order: V8 leaves a hole per deleted entry until it rehashes, and reaching the first entry skips
+   * every hole, so evicting at the cap cost O(table) per fragment (a 1 M fragment flood: 75% of the run).
+   */
+  private readonly copier = new SlabCopier();
+  private oldest: PendingDatagram | null = null;
+  private newest: PendingDatagram | null = null;
   private readonly maxDatagrams: number;
   private readonly maxBytes: number;
   private readonly timeout: number;
@@ -93,7 +132,7 @@ export class FragmentReassembler {
     const key = fragmentKey(ip);
     let datagram = this.pendingByKey.get(key);
     if (datagram !== undefined && packet.time - datagram.firstTime > this.timeout) {
-      this.drop(key, datagram);
+      this.drop(datagram);
       this.timedOutCount++;
       datagram = undefined;
     }
@@ -106,15 +145,21 @@ export class FragmentReassembler {
         totalLength: undefined,
         protocol: ip.protocol,
         ...addressSums(ip, bytes),
+        key,
+        older: this.newest,
+        newer: null,
       };
+      if (this.newest === null) this.oldest = datagram;
+      else this.newest.newer = datagram;
+      this.newest = datagram;
       this.pendingByKey.set(key, datagram);
     }
     if (start === 0) datagram.protocol = ip.protocol;
     if (!ip.fragment.more && datagram.totalLength === undefined) datagram.totalLength = claimedEnd;
 
-    const copy = bytes.slice(payloadStart, payloadStart + ip.payloadLength);
+    const copy = this.copier.copy(bytes, payloadStart, payloadStart + ip.payloadLength);
     if (!this.makeRoom(copy.length, datagram)) {
-      this.drop(key, datagram);
+      this.drop(datagram);
       this.evictedCount++;
       return null;
     }
@@ -124,16 +169,16 @@ export class FragmentReassembler {
 
     const total = datagram.totalLength;
     if (total === undefined || !covers(datagram.pieces, total)) return null;
-    this.drop(key, datagram);
+    this.drop(datagram);
     return this.complete(packet, ip, datagram, total);
   }
 
   /** Drops datagrams whose first fragment is more than `timeout` seconds before `now` (capture time). */
   expire(now: number): void {
-    // The map iterates in creation order, which is capture order: stop at the first one still young.
-    for (const [key, datagram] of this.pendingByKey) {
+    // Arrival order is capture order: stop at the first one still young.
+    for (let datagram = this.oldest; datagram !== null; datagram = this.oldest) {
       if (now - datagram.firstTime <= this.timeout) break;
-      this.drop(key, datagram);
+      this.drop(datagram);
       this.timedOutCount++;
     }
   }
@@ -181,26 +226,31 @@ export class FragmentReassembler {
 
   /** Evicts oldest datagrams until `size` more bytes fit; false if even that cannot make room. */
   private makeRoom(size: number, keep: PendingDatagram): boolean {
-    for (const [key, datagram] of this.pendingByKey) {
-      if (this.heldBytes + size <= this.maxBytes) break;
-      if (datagram === keep) continue;
-      this.drop(key, datagram);
-      this.evictedCount++;
+    let datagram = this.oldest;
+    while (datagram !== null && this.heldBytes + size > this.maxBytes) {
+      const newer = datagram.newer;
+      if (datagram !== keep) {
+        this.drop(datagram);
+        this.evictedCount++;
+      }
+      datagram = newer;
     }
     return this.heldBytes + size <= this.maxBytes;
   }
 
   private evictOldest(): void {
-    for (const [key, datagram] of this.pendingByKey) {
-      this.drop(key, datagram);
-      this.evictedCount++;
-      return;
-    }
+    if (this.oldest === null) return;
+    this.drop(this.oldest);
+    this.evictedCount++;
   }
 
-  private drop(key: string, datagram: PendingDatagram): void {
-    this.pendingByKey.delete(key);
+  private drop(datagram: PendingDatagram): void {
+    this.pendingByKey.delete(datagram.key);
     this.heldBytes -= datagram.bytes;
+    if (datagram.older === null) this.oldest = datagram.newer;
+    else datagram.older.newer = datagram.newer;
+    if (datagram.newer === null) this.newest = datagram.older;
+    else datagram.newer.older = datagram.older;
   }
 }
 

@@ -116,6 +116,33 @@ describe('IPv4 fragment reassembly (RFC 791 §3.2)', () => {
     expect(feed(r, rest3)[1]?.udp?.length).toBe(48);
   });
 
+  it('under churn, datagrams completed out of age order leave the eviction order oldest-first, and every payload stays intact', () => {
+    // 3,000 datagrams, 1,000 pending at most: each first fragment arrives; every third datagram is
+    // then completed at once (leaving the age order from its middle), the others wait. Their copies
+    // share slabs with thousands of later fragments, whose bytes must not leak into them.
+    const r = new FragmentReassembler({ maxDatagrams: 1000 });
+    const payloadOf = (id: number): Uint8Array => Uint8Array.from({ length: 40 }, (_, i) => (id * 7 + i) & 0xff);
+    const fragsOf = (id: number): Uint8Array[] => ipv4Fragments({ ...base4, id, payload: udp({ srcPort: 5000, dstPort: 53, payload: payloadOf(id), src: '10.0.0.1', dst: '10.0.0.2' }) }, 16);
+    let completed = 0;
+    for (let id = 1; id <= 3000; id++) {
+      const frags = fragsOf(id);
+      feed(r, [frags[0]]);
+      if (id % 3 === 0) {
+        const whole = feed(r, frags.slice(1))[1];
+        expect(Array.from(whole?.udp?.payload ?? []), `datagram ${id}`).toEqual(Array.from(payloadOf(id)));
+        completed++;
+      }
+    }
+    expect(completed).toBe(1000);
+    // Up to id 1500 nothing is evicted (its 1,000 non-multiples of 3 wait). From 1501 on, every
+    // arrival at the cap evicts the oldest, also for a datagram that then completes at once: 1,001
+    // evictions in all, the last at id 3000, which leaves 999 waiting. The oldest evicted ones go
+    // first, skipping the completed ones, so the oldest survivor is 1502 and the youngest evicted 1501.
+    expect([r.pending, r.evicted]).toEqual([999, 1001]);
+    expect(Array.from(feed(r, fragsOf(1502).slice(1))[1]?.udp?.payload ?? [])).toEqual(Array.from(payloadOf(1502)));
+    expect(feed(r, fragsOf(1501).slice(1))).toEqual([null, null]);
+  });
+
   it('maxBytes evicts the oldest datagrams to make room', () => {
     const r = new FragmentReassembler({ maxBytes: 40 });
     feed(r, [ipv4Fragments({ ...base4, id: 1 }, 16)[0], ipv4Fragments({ ...base4, id: 2 }, 16)[0]]);
