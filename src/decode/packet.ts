@@ -115,6 +115,9 @@ export interface IcmpMessage {
 export interface TunnelDatagram {
   src: string;
   dst: string;
+  /** The addresses' keys (IpLayer.srcKey / dstKey), when the decoder made the datagram. */
+  srcKey?: number;
+  dstKey?: number;
   srcPort: number;
   dstPort: number;
   /** Captured payload bytes (the tunnel header and what it carries). */

@@ -19,6 +19,8 @@ export function decodeUdpTunnel(walk: Walk, srcPort: number, dstPort: number, of
   // Read before the inner layers replace them.
   const outerSrc = walk.packet.ip?.src;
   const outerDst = walk.packet.ip?.dst;
+  const outerSrcKey = walk.packet.ip?.srcKey;
+  const outerDstKey = walk.packet.ip?.dstKey;
   walk.packet.udp = undefined;
   let entered = false;
   switch (port) {
@@ -33,7 +35,7 @@ export function decodeUdpTunnel(walk: Walk, srcPort: number, dstPort: number, of
   if (!entered) walk.packet.udp = udp;
   else if (outerSrc !== undefined && outerDst !== undefined) {
     // The tunnel's own datagram is a UDP conversation too (tshark's conv,udp and Zeek's conn.log list it).
-    const datagram = { src: outerSrc, dst: outerDst, srcPort, dstPort, payloadBytes: end - offset };
+    const datagram = { src: outerSrc, dst: outerDst, srcKey: outerSrcKey, dstKey: outerDstKey, srcPort, dstPort, payloadBytes: end - offset };
     const list = walk.packet.tunnelDatagrams;
     if (list === undefined) walk.packet.tunnelDatagrams = [datagram];
     else list.unshift(datagram); // inner tunnels are entered after (and inside) the outer one: keep outermost first

@@ -14,6 +14,7 @@ import type { DatagramFlowReport, DatagramFlowsReport, DatagramPattern } from '.
 import type { EndpointRef, StateSink } from '../state/events.js';
 import type { StateKind } from '../model/state-kind.js';
 import { endpointString } from '../flow/endpoint.js';
+import { keyNeedsText } from '../decode/ip-layer.js';
 import { EXCHANGE_PACKETS_KEPT } from '../state/evidence.js';
 
 export interface DatagramFlowOptions {
@@ -26,6 +27,17 @@ export interface DatagramFlowOptions {
   maxRecords: number;
   /** Ledger kinds: held by the server while a request is open, and for a stream's whole life; null: none. */
   kinds: { exchange: StateKind; session: StateKind } | null;
+}
+
+/**
+ * The two ends of a UDP datagram by address key (decode/ip-layer.ts): an IpLayer, read for its text
+ * only when a flow starts or its keys are hashes (IPv6).
+ */
+export interface KeyedEnds {
+  readonly srcKey: number;
+  readonly dstKey: number;
+  readonly src: string;
+  readonly dst: string;
 }
 
 /** One datagram, as the trackers describe it. */
@@ -71,14 +83,18 @@ class DatagramFlow {
 
   readonly client: string;
   readonly server: string;
+  /** Keyed by 5-tuple (key null): the addresses' keys, and the next flow with the same tuple hash. */
+  clientKey = 0;
+  serverKey = 0;
+  bucketNext: DatagramFlow | null = null;
 
   constructor(
     readonly id: number,
-    readonly key: string,
+    readonly key: string | null,
     readonly clientAddress: string,
     readonly clientPort: number | null,
-    serverAddress: string,
-    serverPort: number | null,
+    readonly serverAddress: string,
+    readonly serverPort: number | null,
     readonly firstPacket: number,
     readonly start: number,
     proto: string,
@@ -97,8 +113,32 @@ function name(address: string, port: number | null): string {
   return port === null ? address : endpointString(address, port);
 }
 
+function endpointHash(key: number, port: number): number {
+  // key | 0 keeps the low 32 bits: an IPv4 address, or an IPv6 key's hash.
+  const h = Math.imul((key | 0) ^ Math.imul(port, 0x9e3779b1), 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
+/** The same number for (a, b) and (b, a), as tcp/table.ts. */
+function tupleHash(aKey: number, aPort: number, bKey: number, bPort: number): number {
+  return (endpointHash(aKey, aPort) + endpointHash(bKey, bPort)) & 0x3fffffff;
+}
+
+/** Is (key, text, port) the flow's client end? The text is compared only where keys are hashes (IPv6). */
+function isClient(flow: DatagramFlow, key: number, ends: KeyedEnds, src: boolean, port: number): boolean {
+  return flow.clientPort === port && flow.clientKey === key && (!keyNeedsText(key) || flow.clientAddress === (src ? ends.src : ends.dst));
+}
+
+function isServer(flow: DatagramFlow, key: number, ends: KeyedEnds, src: boolean, port: number): boolean {
+  return flow.serverPort === port && flow.serverKey === key && (!keyNeedsText(key) || flow.serverAddress === (src ? ends.src : ends.dst));
+}
+
 export class DatagramFlows {
-  private readonly live = new Map<string, DatagramFlow>();
+  /** Live flows, least recently seen first. */
+  private readonly live = new Set<DatagramFlow>();
+  /** Flows keyed by text (observe), and flows keyed by 5-tuple (observeTuple): bucket heads by tuple hash. */
+  private readonly byText = new Map<string, DatagramFlow>();
+  private readonly byTuple = new Map<number, DatagramFlow>();
   private readonly rows: DatagramFlowReport[] = [];
   private nextId = 0;
   evicted = 0;
@@ -111,7 +151,7 @@ export class DatagramFlows {
 
   /** A datagram of a flow (created when new, or when the previous one on the key timed out). */
   observe(d: Datagram): void {
-    let flow = this.live.get(d.key);
+    let flow = this.byText.get(d.key);
     if (flow !== undefined && d.time - flow.end > this.o.timeout) {
       this.end(flow, 'timeout');
       flow = undefined;
@@ -124,28 +164,94 @@ export class DatagramFlows {
         : [d.dstAddress, d.dstPort, d.srcAddress, d.srcPort];
       flow = new DatagramFlow(this.nextId++, d.key, ca, cp, sa, sp, d.packet, d.time, this.o.proto);
       flow.other = d.other === true;
-      this.live.set(d.key, flow);
+      this.byText.set(d.key, flow);
+      this.live.add(flow);
     } else {
-      // Least recently seen first: move it to the end of the map's order.
-      this.live.delete(d.key);
-      this.live.set(d.key, flow);
+      this.seen(flow);
     }
     const fromClient = d.fromClient ?? (d.srcAddress === flow.clientAddress && d.srcPort === flow.clientPort);
-    this.datagram(flow, fromClient, d);
+    this.datagram(flow, fromClient, d.payloadBytes, d.packet, d.time);
   }
 
-  private datagram(flow: DatagramFlow, fromClient: boolean, d: Datagram): void {
+  /**
+   * A datagram of a 5-tuple flow (UDP), found by the addresses' keys: no key text per datagram, and
+   * the addresses' text is read only for a new flow or IPv6. The side that sent first is the client.
+   */
+  observeTuple(ends: KeyedEnds, srcPort: number, dstPort: number, payloadBytes: number, packet: number, time: number): void {
+    let flow = this.findTuple(ends, srcPort, dstPort);
+    if (flow !== undefined && time - flow.end > this.o.timeout) {
+      this.end(flow, 'timeout');
+      flow = undefined;
+    }
+    let fromClient = true;
+    if (flow === undefined) {
+      if (this.live.size >= this.o.maxFlows) this.evictOldest();
+      flow = new DatagramFlow(this.nextId++, null, ends.src, srcPort, ends.dst, dstPort, packet, time, this.o.proto);
+      flow.clientKey = ends.srcKey;
+      flow.serverKey = ends.dstKey;
+      const h = tupleHash(flow.clientKey, srcPort, flow.serverKey, dstPort);
+      flow.bucketNext = this.byTuple.get(h) ?? null;
+      this.byTuple.set(h, flow);
+      this.live.add(flow);
+    } else {
+      this.seen(flow);
+      fromClient = isClient(flow, ends.srcKey, ends, true, srcPort);
+    }
+    this.datagram(flow, fromClient, payloadBytes, packet, time);
+  }
+
+  /** Is a 5-tuple flow live for these ends (either direction)? */
+  hasTuple(ends: KeyedEnds, srcPort: number, dstPort: number): boolean {
+    return this.findTuple(ends, srcPort, dstPort) !== undefined;
+  }
+
+  private findTuple(ends: KeyedEnds, srcPort: number, dstPort: number): DatagramFlow | undefined {
+    const srcKey = ends.srcKey;
+    const dstKey = ends.dstKey;
+    for (let f = this.byTuple.get(tupleHash(srcKey, srcPort, dstKey, dstPort)) ?? null; f !== null; f = f.bucketNext) {
+      if (isClient(f, srcKey, ends, true, srcPort) && isServer(f, dstKey, ends, false, dstPort)) return f;
+      if (isClient(f, dstKey, ends, false, dstPort) && isServer(f, srcKey, ends, true, srcPort)) return f;
+    }
+    return undefined;
+  }
+
+  /** Least recently seen first: the flow moves to the end of the live order. */
+  private seen(flow: DatagramFlow): void {
+    this.live.delete(flow);
+    this.live.add(flow);
+  }
+
+  private forget(flow: DatagramFlow): void {
+    this.live.delete(flow);
+    if (flow.key !== null) {
+      this.byText.delete(flow.key);
+      return;
+    }
+    const h = tupleHash(flow.clientKey, flow.clientPort as number, flow.serverKey, flow.serverPort as number);
+    const head = this.byTuple.get(h);
+    if (head === flow) {
+      if (flow.bucketNext !== null) this.byTuple.set(h, flow.bucketNext);
+      else this.byTuple.delete(h);
+    } else {
+      let prev = head ?? null;
+      while (prev !== null && prev.bucketNext !== flow) prev = prev.bucketNext;
+      if (prev !== null) prev.bucketNext = flow.bucketNext;
+    }
+    flow.bucketNext = null;
+  }
+
+  private datagram(flow: DatagramFlow, fromClient: boolean, payloadBytes: number, packet: number, time: number): void {
     flow.lastPacketBefore = flow.lastPacket;
     const side = fromClient ? 'client' : 'server';
     flow.packets[side]++;
-    flow.payloadBytes[side] += d.payloadBytes;
-    flow.lastPacket = d.packet;
-    flow.end = Math.max(flow.end, d.time);
+    flow.payloadBytes[side] += payloadBytes;
+    flow.lastPacket = packet;
+    flow.end = Math.max(flow.end, time);
     const kinds = this.o.kinds;
-    if (!fromClient && flow.answeredAt === null) flow.answeredAt = d.packet;
+    if (!fromClient && flow.answeredAt === null) flow.answeredAt = packet;
     if (fromClient) {
       if (flow.exchanges === 1 && flow.between === null && !flow.requestOpen) flow.between = flow.lastPacketBefore;
-      flow.requestPacket = d.packet;
+      flow.requestPacket = packet;
       if (flow.requestOpen) {
         flow.unanswered++;
         flow.session = true;
@@ -153,20 +259,20 @@ export class DatagramFlows {
       flow.requestOpen = true;
       // The server's socket demultiplexes the request to its handler until it answers.
       if (kinds !== null && !flow.session) {
-        this.o.state.hold({ endpoint: flow.serverRef, ref: flow.ref, kind: kinds.exchange, time: d.time, packet: d.packet, until: d.time + this.o.timeout });
+        this.o.state.hold({ endpoint: flow.serverRef, ref: flow.ref, kind: kinds.exchange, time: time, packet: packet, until: time + this.o.timeout });
       }
     } else if (flow.requestOpen) {
       flow.requestOpen = false;
       flow.exchanges++;
       if (flow.exchangePackets.length < EXCHANGE_PACKETS_KEPT) flow.exchangePackets.push(flow.requestPacket);
-      if (kinds !== null && !flow.session) this.o.state.release({ endpoint: flow.serverRef, ref: flow.ref, time: d.time, packet: d.packet });
+      if (kinds !== null && !flow.session) this.o.state.release({ endpoint: flow.serverRef, ref: flow.ref, time: time, packet: packet });
     } else {
       flow.unsolicited++;
       // Datagrams each way that do not pair up: the server keeps per-4-tuple state for the whole flow.
       if (flow.packets.client > 0) flow.session = true;
     }
     if (flow.session && kinds !== null) {
-      this.o.state.hold({ endpoint: flow.serverRef, ref: flow.ref, kind: kinds.session, time: d.time, packet: d.packet, until: d.time + this.o.timeout });
+      this.o.state.hold({ endpoint: flow.serverRef, ref: flow.ref, kind: kinds.session, time: time, packet: packet, until: time + this.o.timeout });
     }
   }
 
@@ -187,7 +293,7 @@ export class DatagramFlows {
 
   /** Is a flow live under this key? */
   has(key: string): boolean {
-    return this.live.has(key);
+    return this.byText.has(key);
   }
 
   /** Ends flows idle for longer than the timeout at capture time `time`. */
@@ -199,7 +305,7 @@ export class DatagramFlows {
   }
 
   finish(): { flows: DatagramFlowReport[]; summary: DatagramSummary } {
-    for (const flow of [...this.live.values()]) this.end(flow, 'capture-end');
+    for (const flow of [...this.live]) this.end(flow, 'capture-end');
     this.rows.sort((a, b) => a.id - b.id);
     return {
       flows: this.rows,
@@ -215,7 +321,7 @@ export class DatagramFlows {
   }
 
   private end(flow: DatagramFlow, how: DatagramFlowReport['ended']): void {
-    this.live.delete(flow.key);
+    this.forget(flow);
     const kinds = this.o.kinds;
     if (kinds !== null && how === 'evicted' && (flow.requestOpen || flow.session)) {
       // No longer followed: what the server held for it is released now, as for an evicted TCP flow.

@@ -5,26 +5,17 @@
  * while a request is open; a stream (datagrams each way that do not pair up) is session state for
  * the whole flow. A middlebox keeps a 5-tuple mapping (conntrack) for the whole flow: each row names it.
  */
-import type { DecodedPacket } from '../../decode/packet.js';
-import type { DatagramFlows } from '../datagram-flows.js';
+import type { DatagramFlows, KeyedEnds } from '../datagram-flows.js';
 import { datagramModule } from '../datagram-module.js';
 import { countOf } from '../../report/format.js';
+import { addressKeyOfText } from '../../decode/address-key.js';
 import { UDP_KINDS } from './kinds.js';
 
 const UDP_PROTOCOL = 17;
 
-/** One key for both directions: the two (address, port) ends in a fixed order. */
-function flowKey(a: string, ap: number, b: string, bp: number): string {
-  return a < b || (a === b && ap <= bp) ? `${a}|${ap}|${b}|${bp}` : `${b}|${bp}|${a}|${ap}`;
-}
-
-/** A datagram from (src, srcPort) to (dst, dstPort) joins its 5-tuple's flow; the side that sent first is the client. */
-function datagram(flows: DatagramFlows, pkt: DecodedPacket, src: string, srcPort: number, dst: string, dstPort: number, payloadBytes: number): true {
-  flows.observe({
-    key: flowKey(src, srcPort, dst, dstPort), srcAddress: src, srcPort, dstAddress: dst, dstPort,
-    fromClient: null, payloadBytes, packet: pkt.number, time: pkt.time,
-  });
-  return true;
+/** Ends known only as text (a tunnel's outer datagram, a datagram an ICMP error quotes), keyed as the decoder keys them. */
+function textEnds(src: string, dst: string): KeyedEnds {
+  return { src, dst, srcKey: addressKeyOfText(src), dstKey: addressKeyOfText(dst) };
 }
 
 export const UDP_MODULE = datagramModule({
@@ -35,16 +26,24 @@ export const UDP_MODULE = datagramModule({
   ledger: { exchange: 'udpExchanges', session: 'udpSessions' },
   claim(flows, pkt) {
     const { ip, udp, icmp } = pkt;
-    if (ip && udp) return datagram(flows, pkt, ip.src, udp.srcPort, ip.dst, udp.dstPort, udp.payload.length);
+    if (ip && udp) {
+      flows.observeTuple(ip, udp.srcPort, udp.dstPort, udp.payload.length, pkt.number, pkt.time);
+      return true;
+    }
     // An ICMP error quoting a datagram of a live UDP flow belongs to that flow (RFC 792; RFC 4443 §2.4).
     const q = icmp?.quoted;
     if (q && q.protocol === UDP_PROTOCOL && q.srcPort !== undefined && q.dstPort !== undefined) {
-      return flows.has(flowKey(q.src, q.srcPort, q.dst, q.dstPort));
+      return flows.hasTuple(textEnds(q.src, q.dst), q.srcPort, q.dstPort);
     }
     return false;
   },
   // A tunnel's own datagrams (VXLAN, GTP-U, Teredo ...) are UDP flows of the tunnel endpoints.
-  claimTunnel: (flows, pkt, d) => datagram(flows, pkt, d.src, d.srcPort, d.dst, d.dstPort, d.payloadBytes),
+  claimTunnel: (flows, pkt, d) => {
+    const { srcKey, dstKey } = d;
+    const ends = srcKey !== undefined && dstKey !== undefined ? { src: d.src, dst: d.dst, srcKey, dstKey } : textEnds(d.src, d.dst);
+    flows.observeTuple(ends, d.srcPort, d.dstPort, d.payloadBytes, pkt.number, pkt.time);
+    return true;
+  },
   problemLabel: 'UDP',
   summary: (s) => `${countOf(s.summary.flows, 'UDP flow', 'UDP flows')} (${s.summary.exchanges} exchanges)`,
   metrics: [
