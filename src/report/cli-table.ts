@@ -3,7 +3,20 @@
  * color decision made by the CLI: with `color: false` no ANSI escape is emitted at all
  * (cli-table3 colors its header and borders unless `style.head` and `style.border` are empty).
  */
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type TableConstructor from 'cli-table3';
+
+/**
+ * cli-table3 is loaded at the first table drawn, not at start-up: with its dependencies it took
+ * ~5 ms of every run's start, JSON runs included. In the bundled CLI, esbuild compiles the plain
+ * `require` call into a call of its bundled copy (still run only then); unbundled (the library,
+ * an ES module without `require`), Node's own require loads it.
+ */
+let tableClass: typeof TableConstructor | undefined;
+function Table(): typeof TableConstructor {
+  tableClass ??= (typeof require === 'function' ? require('cli-table3') : createRequire(import.meta.url)('cli-table3')) as typeof TableConstructor;
+  return tableClass;
+}
 
 export type Cell = string | number;
 export type Align = 'left' | 'right';
@@ -80,7 +93,7 @@ export function renderGrid(head: readonly string[], rows: readonly (readonly Cel
   if (note !== undefined && fit !== null) {
     for (const [i, h] of head.entries()) if (!keep.includes(i) && !note.dropped.includes(h)) note.dropped.push(h);
   }
-  const table = new Table({
+  const table = new (Table())({
     head: keep.map((i) => head[i]),
     colAligns: keep.map((i) => opts.align?.[i] ?? 'left'),
     ...(fit !== null && fit.colWidths.some((w) => w !== null) ? { colWidths: fit.colWidths, wordWrap: true } : {}),
@@ -96,7 +109,7 @@ export function renderKeyValue(rows: readonly (readonly [string, string])[], opt
   const valueWidth = Math.max(0, ...rows.map(([, value]) => textWidth(value)));
   // Too wide for the terminal: the values wrap (at spaces where they have them).
   const wrap = opts.width !== undefined && tableWidth([keyWidth, valueWidth]) > opts.width;
-  const table = new Table({
+  const table = new (Table())({
     style: { head: [], border: opts.color ? BORDER_STYLE : [], compact: true },
     ...(wrap ? { colWidths: [keyWidth + 2, Math.max(10, (opts.width ?? 0) - keyWidth - 5)], wordWrap: true, wrapOnWordBoundary: true } : {}),
   });

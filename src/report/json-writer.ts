@@ -16,7 +16,7 @@ export interface JsonOutput {
 }
 
 export interface WriteJsonOptions {
-  /** Characters handed to `write()` at once, about; a write exceeds it by at most one piece (see jsonPieces). */
+  /** Bytes handed to `write()` at once, about; a write exceeds it by at most one piece (see jsonPieces). */
   chunkSize?: number;
   /** Text written before and after the value, in the same chunks (e.g. "[" and "\n"). */
   before?: string;
@@ -31,8 +31,8 @@ export interface WriteJsonOptions {
 export const DEFAULT_CHUNK_SIZE = 256 * 1024;
 
 /**
- * Characters JSON.stringify makes at once (a run of array elements), about: 32 Ki characters stay
- * below V8's large-object size (128 KiB) even as two-byte strings, so scavenges free them (1 MiB
+ * Characters JSON.stringify makes at once (a run of array elements), about: 32 Ki characters keep
+ * runs below V8's large-object size (128 KiB) mostly even as two-byte strings, so scavenges free them (1 MiB
  * strings, measured, raised the bench mix's peak RSS from 339 to 466 MB for no speed: strings in
  * large-object space wait for a full GC).
  */
