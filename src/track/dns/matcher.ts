@@ -77,6 +77,10 @@ function answersQuestion(q: DnsQuestion, r: DnsRecordKey): boolean {
 /** Transactions kept per bucket (see `push`). */
 export const MAX_PER_KEY = 256;
 
+/** The answers for a new query, shared (read only): one object per query was most of what matching allocated. */
+const NEW_QUERY: QueryMatch = Object.freeze({ kind: 'new', idReused: false });
+const NEW_ID_REUSED: QueryMatch = Object.freeze({ kind: 'new', idReused: true });
+
 /** Two 16-bit values (ports, IDs) as one exact integer key: a * 65536 + b < 2^32. */
 function pairKey(a: number, b: number): number {
   return a * 0x10000 + b;
@@ -166,7 +170,7 @@ export class DnsMatcher {
         idReused = true;
       }
     }
-    return { kind: 'new', idReused };
+    return idReused ? NEW_ID_REUSED : NEW_QUERY;
   }
 
   /** Indexes a new transaction, evicting (and counting) what no longer fits. */

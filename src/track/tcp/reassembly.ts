@@ -101,7 +101,8 @@ export class DirectionReassembly {
 
   private deliver(payload: Uint8Array, skip: number, length: number, packet: number, time: number): void {
     if (!this.sink) return;
-    if (skip < payload.length) this.sink.data(payload.subarray(skip), packet, time);
+    // Most segments are delivered whole: their view as it is, not a second one.
+    if (skip < payload.length) this.sink.data(skip === 0 ? payload : payload.subarray(skip), packet, time);
     // A snaplen-cut segment: the missing tail was on the wire but is not in the capture.
     if (payload.length < length) this.declareGap(packet, length - Math.max(skip, payload.length));
   }

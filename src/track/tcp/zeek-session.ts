@@ -162,6 +162,8 @@ export class ZeekSession {
   private attemptAt: number | null = null;
   private deleteAt: number | null = null;
   private partialCloseAt: number | null = null;
+  /** The earliest of attemptAt, deleteAt and partialCloseAt (Infinity when none is set): see retime(). */
+  private timersAt = Number.POSITIVE_INFINITY;
   private lingerCheckFrom: number | null = null;
   private expireTimerCancelled = false;
   private seenPackets = 0;
@@ -271,16 +273,15 @@ export class ZeekSession {
   /** True when one of Zeek's timers would have removed the connection before `time`. */
   private expiredBy(time: number): boolean {
     // Fast path: every relative timer is at least tcp_partial_close_delay away from the last activity.
-    if (time - this.lastTime < ZEEK.tcpPartialCloseDelay && (this.attemptAt === null || this.attemptAt > time) &&
-        (this.deleteAt === null || this.deleteAt > time) && (this.partialCloseAt === null || this.partialCloseAt > time)) {
-      return false;
-    }
+    // (timersAt > time: none of attemptAt, deleteAt, partialCloseAt is due; one comparison per packet.)
+    if (time - this.lastTime < ZEEK.tcpPartialCloseDelay && this.timersAt > time) return false;
     const { orig, resp } = this;
     // Session::InactivityTimer.
     if (this.lastTime + this.inactivityTimeout <= time) return true;
     // TCPSessionAdapter::AttemptTimer: a SYN nobody answered.
     if (this.attemptAt !== null && this.attemptAt <= time) {
       this.attemptAt = null;
+      this.retime();
       if ((orig.state === 'SYN_SENT' || orig.state === 'SYN_ACK_SENT') && resp.state === 'INACTIVE') return true;
     }
     // Deletion after a complete close (tcp_close_delay).
@@ -288,6 +289,7 @@ export class ZeekSession {
     // PartialCloseTimer: one side closed on its first packet.
     if (this.partialCloseAt !== null && this.partialCloseAt <= time) {
       this.partialCloseAt = null;
+      this.retime();
       if (orig.state !== 'INACTIVE' && resp.state !== 'INACTIVE' && (!orig.didClose || !resp.didClose) &&
           orig.state !== 'RESET' && resp.state !== 'RESET') return true;
     }
@@ -299,6 +301,14 @@ export class ZeekSession {
       if (resp.state === 'INACTIVE' && orig.state === 'INACTIVE') return true;
     }
     return false;
+  }
+
+  /** Call after setting attemptAt, deleteAt or partialCloseAt. */
+  private retime(): void {
+    const a = this.attemptAt ?? Number.POSITIVE_INFINITY;
+    const d = this.deleteAt ?? Number.POSITIVE_INFINITY;
+    const p = this.partialCloseAt ?? Number.POSITIVE_INFINITY;
+    this.timersAt = a < d ? (a < p ? a : p) : d < p ? d : p;
   }
 
   /** The first expire-timer tick at which the connection has been idle for tcp_connection_linger. */
@@ -434,7 +444,10 @@ export class ZeekSession {
         if (syn) {
           if (isOrig) {
             endpoint.setState(hasAck ? 'SYN_ACK_SENT' : 'SYN_SENT');
-            if (this.attemptAt === null) this.attemptAt = time + ZEEK.tcpAttemptDelay;
+            if (this.attemptAt === null) {
+              this.attemptAt = time + ZEEK.tcpAttemptDelay;
+              this.retime();
+            }
           } else {
             if (!hasAck && peer.state === 'SYN_ACK_SENT' && seq === endpoint.startSeq >>> 0) {
               // SYN and SYN-ACK reversed: flip the roles and establish.
@@ -543,8 +556,10 @@ export class ZeekSession {
       this.inactivityTimeout = Number.POSITIVE_INFINITY;
       this.expireTimerCancelled = true;
       this.deleteAt = this.lastTime + ZEEK.tcpCloseDelay;
+      this.retime();
     } else if (endpoint.prevState === 'INACTIVE') {
       this.partialCloseAt = this.lastTime + ZEEK.tcpPartialCloseDelay;
+      this.retime();
     } else {
       this.lingerCheckFrom = this.lastTime;
     }
