@@ -82,9 +82,6 @@ export class EndpointLedger {
   private readonly kindTimelines: KindTimelines | null;
   private readonly idle: IdleWindows;
   private readonly worst: WorstMoment | null;
-  /** The options' costs, as own fields: the per-packet accounting reads them without another object. */
-  private readonly kindCosts: readonly number[];
-  private readonly bufferedByteCost: number;
 
   constructor(
     readonly ref: EndpointRef,
@@ -94,8 +91,6 @@ export class EndpointLedger {
     private readonly options: EndpointLedgerOptions,
   ) {
     this.lastTime = options.captureStart;
-    this.kindCosts = options.kindCosts;
-    this.bufferedByteCost = options.bufferedByteCost;
     this.timeline = new Timeline(options.timelineLimit);
     this.kindTimelines = options.kindTimelines ? new KindTimelines(options.timelineLimit) : null;
     this.idle = new IdleWindows(options.timelineLimit, options.captureStart);
@@ -125,9 +120,9 @@ export class EndpointLedger {
   /** Called for most data packets: only the bytes move (the same sums as account(-1), account(+1)). */
   setBuffered(entry: LiveEntry, bytes: number): void {
     const k = entry.kindIndex;
-    const base = this.kindCosts[k] * entry.entries;
-    const before = base + this.bufferedByteCost * entry.buffered;
-    const after = base + this.bufferedByteCost * bytes;
+    const base = this.options.kindCosts[k] * entry.entries;
+    const before = base + this.options.bufferedByteCost * entry.buffered;
+    const after = base + this.options.bufferedByteCost * bytes;
     entry.buffered = bytes;
     this.bytes -= before;
     this.bytes += after;
@@ -151,10 +146,6 @@ export class EndpointLedger {
 
   /** Takes the state after the events of packet `packet` (or an expiry) at `time` as a moment. */
   settle(time: number, packet: number): void {
-    if (!this.kindsTouched) {
-      this.settleBytes(time, packet);
-      return;
-    }
     const entries = this.entries;
     const bytes = this.bytes;
     // Per-kind counts change only when entries come, go or change kind, not when bytes are buffered.
@@ -199,34 +190,6 @@ export class EndpointLedger {
     else if (this.settledBreakable === 0 && breakable > 0) this.idle.becameBusy(time, packet);
     this.settledBreakable = breakable;
     this.settledEntries = entries;
-    this.settledBytes = bytes;
-  }
-
-  /**
-   * settle() when no entry came, went or changed since the last settle (the common case: bytes in
-   * flight moved). Entries, per-kind counts and what is breakable are then as settled (only
-   * account() and zeroTotals() change them, and both mark kindsTouched), so this is settle()'s
-   * path for that case with its no-op steps left out, in the same order.
-   */
-  private settleBytes(time: number, packet: number): void {
-    const bytes = this.bytes;
-    if (bytes === this.settledBytes) return;
-    const entries = this.entries;
-    this.byteSeconds += this.settledBytes * Math.max(0, time - this.lastTime);
-    this.lastTime = Math.max(this.lastTime, time);
-    this.timeline.recordBytes(time, packet, entries, bytes);
-    this.kindTimelines?.record(time, packet, this.kindEntries, this.kindBytes);
-    if (this.peak === null || entries > this.peak.entries) {
-      this.peak = { entries, bytes, time, packet };
-      this.worst?.notePeak(this.live);
-    }
-    if (!this.peakBytesSeen || bytes > this.peakBytesBytes) {
-      this.peakBytesSeen = true;
-      this.peakBytesEntries = entries;
-      this.peakBytesBytes = bytes;
-      this.peakBytesTime = time;
-      this.peakBytesPacket = packet;
-    }
     this.settledBytes = bytes;
   }
 
@@ -293,7 +256,7 @@ export class EndpointLedger {
 
   private account(entry: LiveEntry, sign: 1 | -1): void {
     const k = entry.kindIndex;
-    const bytes = this.kindCosts[k] * entry.entries + this.bufferedByteCost * entry.buffered;
+    const bytes = this.options.kindCosts[k] * entry.entries + this.options.bufferedByteCost * entry.buffered;
     this.entries += sign * entry.entries;
     if (breaksOnRestart(entry.kind)) this.breakable += sign * entry.entries;
     this.bytes += sign * bytes;

@@ -367,11 +367,6 @@ export class StateLedger implements StateSink {
   /** Expires every entry whose `until` is at or before `limit`, in time order, one settle per instant. */
   private expireUntil(limit: number): void {
     const plan = this.restartAt;
-    if (plan === undefined) {
-      // Every packet ticks through here: without --restart-at, only a due expiry has work.
-      const next = this.expiries.peek();
-      if (next === undefined || next.until > limit) return;
-    }
     const restartTime = plan !== undefined && 'secondsAfterStart' in plan && this.firstTime !== null
       ? this.firstTime + Math.max(0, nonNegative(plan.secondsAfterStart)) : null;
     for (;;) {

@@ -56,14 +56,8 @@ export class Timeline {
   private pendingCount = 0;
   private compressedFlag = false;
   private readonly limit: number;
-  /**
-   * The current point: its span is still open. Its running aggregates (integral of bytes up to
-   * `levelSince`, most bytes) are fields here, not in the point, so that the per-packet
-   * recordBytes touches this object only; close() writes them into the point.
-   */
+  /** The current point: its span is still open (end and integral up to `levelSince`). */
   private open: StoredPoint | null = null;
-  private openByteSeconds = 0;
-  private openMaxBytes = 0;
   /** Bytes held now and since when (the open point's integral runs up to then). */
   private level = 0;
   private levelSince = 0;
@@ -77,25 +71,24 @@ export class Timeline {
   record(time: number, packet: number, entries: number, bytes: number): void {
     this.close(time);
     this.open = { time, packet, entries, bytes, maxBytes: bytes, start: time, end: time, byteSeconds: 0 };
-    this.openByteSeconds = 0;
-    this.openMaxBytes = bytes;
     this.level = bytes;
     this.levelSince = time;
   }
 
   /** Only the bytes changed at `time`: the current point's aggregates take it in. */
   recordBytes(time: number, packet: number, entries: number, bytes: number): void {
+    const open = this.open;
     // Bytes before any change of entries (an entry that stands for none): that moment starts the timeline.
-    if (this.open === null) {
+    if (open === null) {
       this.record(time, packet, entries, bytes);
       return;
     }
     if (time > this.levelSince) {
-      this.openByteSeconds += this.level * (time - this.levelSince);
+      open.byteSeconds += this.level * (time - this.levelSince);
       this.levelSince = time;
     }
     this.level = bytes;
-    if (bytes > this.openMaxBytes) this.openMaxBytes = bytes;
+    if (bytes > open.maxBytes) open.maxBytes = bytes;
   }
 
   /** The stored points plus the partly filled bucket, the last span ending at `end`; call once, at the end. */
@@ -114,8 +107,7 @@ export class Timeline {
     const open = this.open;
     if (open === null) return;
     const end = Math.max(time, this.levelSince);
-    open.byteSeconds = this.openByteSeconds + this.level * (end - this.levelSince);
-    open.maxBytes = this.openMaxBytes;
+    open.byteSeconds += this.level * (end - this.levelSince);
     open.end = end;
     this.open = null;
     this.file(open);

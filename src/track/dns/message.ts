@@ -93,7 +93,7 @@ export type DnsParse =
 
 /** dns-packet's question codec exists at runtime but is missing from its type declarations. */
 interface QuestionCodec {
-  decode(buf: Buffer, offset: number): dnsPacket.Question;
+  decode: ((buf: Buffer, offset: number) => dnsPacket.Question) & { bytes: number };
 }
 const questionCodec: QuestionCodec | undefined = (dnsPacket as unknown as { question?: QuestionCodec }).question;
 
@@ -143,6 +143,15 @@ export function parseDnsMessage(bytes: Uint8Array, wireLength: number = bytes.le
     return { message, malformed: `header claims ${records} records, more than ${MAX_RECORDS}` };
   }
   try {
+    if (questions === 1 && records === 1 && questionCodec !== undefined) {
+      // One question and no records (most queries): what dnsPacket.decode does for it is this one
+      // call of its question codec, without the header object and the four record lists. With no
+      // records there are no answer records, and an UPDATE has no updated name.
+      message.question = toQuestion(questionCodec.decode(buf, DNS_HEADER.LENGTH));
+      const used = DNS_HEADER.LENGTH + questionCodec.decode.bytes;
+      if (used > buf.length) return { message, malformed: cut ?? `truncated: records need ${used} bytes, have ${buf.length}` };
+      return { message, malformed: null };
+    }
     const decoded = dnsPacket.decode(buf);
     const q = decoded.questions?.[0];
     message.question = q ? toQuestion(q) : null;

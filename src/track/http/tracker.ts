@@ -41,6 +41,8 @@ interface Conn {
   response: HttpFramer;
   /** Requests awaiting their response, oldest first. */
   pending: HttpExchangeReport[];
+  /** The server's and the client's ip:port as rows print them, made at the first request. */
+  names: { server: string; client: string } | null;
 }
 
 interface ServerEvidence {
@@ -171,7 +173,7 @@ export class HttpTracker implements TcpStreamListener {
   }
 
   private newConn(info: TcpStreamInfo): Conn {
-    const conn: Conn = { info, charged: 0, http: null, request: null as unknown as HttpFramer, response: null as unknown as HttpFramer, pending: [] };
+    const conn: Conn = { info, charged: 0, http: null, request: null as unknown as HttpFramer, response: null as unknown as HttpFramer, pending: [], names: null };
     conn.request = new HttpFramer({
       head: (head) => this.request(conn, head),
       broken: (reason, packet) => this.broken(conn, reason, packet),
@@ -208,7 +210,9 @@ export class HttpTracker implements TcpStreamListener {
     }
     this.counts.requests++;
     const info = conn.info;
-    const server = endpointString(info.server, info.serverPort);
+    // Every request of a keep-alive connection names the same two ends.
+    conn.names ??= { server: endpointString(info.server, info.serverPort), client: endpointString(info.client, info.clientPort) };
+    const server = conn.names.server;
     const field = (name: string): string | null => head.fields.find(([n]) => n === name)?.[1] ?? null;
     const cookies: CookieRef[] = [];
     const evidence = this.evidence(server);
@@ -241,7 +245,7 @@ export class HttpTracker implements TcpStreamListener {
     }
     const row: HttpExchangeReport = {
       flow: info.id,
-      client: endpointString(info.client, info.clientPort),
+      client: conn.names.client,
       server,
       requestPacket: head.packet,
       responsePacket: null,
