@@ -52,11 +52,15 @@ export class ZeekConnections {
    * says which side Zeek takes as originator (its roles may flip, e.g. a lone SYN-ACK).
    */
   rows(flowId: number): ZeekConnectionReport[] {
-    const all = [...(this.finished ?? []), rowOf(this.current, this.currentFirst)];
-    return all.map((r, n) => ({
-      uid: `C${flowId}.${n}`, firstPacket: r.firstPacket, orig: r.origIsClient ? 'client' : 'server', connState: r.connState, history: r.history,
-    }));
+    // Most flows are one connection: no intermediate lists for them.
+    const rows = this.finished === null ? [] : this.finished.map((r, n) => reportRow(flowId, n, r));
+    rows.push(reportRow(flowId, rows.length, rowOf(this.current, this.currentFirst)));
+    return rows;
   }
+}
+
+function reportRow(flowId: number, n: number, r: FinishedRow): ZeekConnectionReport {
+  return { uid: `C${flowId}.${n}`, firstPacket: r.firstPacket, orig: r.origIsClient ? 'client' : 'server', connState: r.connState, history: r.history };
 }
 
 function rowOf(session: ZeekSession, firstPacket: number): FinishedRow {
