@@ -14,6 +14,7 @@ import type { DatagramFlowReport, DatagramFlowsReport, DatagramPattern } from '.
 import type { EndpointRef, StateSink } from '../state/events.js';
 import type { StateKind } from '../model/state-kind.js';
 import { endpointString } from '../flow/endpoint.js';
+import { LruList } from './lru-list.js';
 import { keyNeedsText } from '../decode/ip-layer.js';
 import { EXCHANGE_PACKETS_KEPT } from '../state/evidence.js';
 
@@ -87,9 +88,9 @@ class DatagramFlow {
   clientKey = 0;
   serverKey = 0;
   bucketNext: DatagramFlow | null = null;
-  /** Neighbours in the live order, least recently seen first (see DatagramFlows.oldest). */
-  older: DatagramFlow | null = null;
-  newer: DatagramFlow | null = null;
+  /** Neighbours in the live order (see DatagramFlows.live). */
+  lruPrev: DatagramFlow | null = null;
+  lruNext: DatagramFlow | null = null;
 
   constructor(
     readonly id: number,
@@ -138,13 +139,11 @@ function isServer(flow: DatagramFlow, key: number, ends: KeyedEnds, src: boolean
 
 export class DatagramFlows {
   /**
-   * Live flows, linked least recently seen first (older/newer). Not a Set's order: V8 leaves a hole
-   * per deleted entry until it rehashes, and reaching the first entry skips every hole, so evicting
-   * at the cap cost O(table) per datagram (a 1 M-datagram UDP flood took a minute).
+   * Live flows, least recently seen first. Not a Set's order: V8 leaves a hole per deleted entry
+   * until it rehashes, and reaching the first entry skips every hole, so evicting at the cap cost
+   * O(table) per datagram (a 1 M-datagram UDP flood took a minute).
    */
-  private oldest: DatagramFlow | null = null;
-  private newest: DatagramFlow | null = null;
-  private liveCount = 0;
+  private readonly live = new LruList<DatagramFlow>();
   /** Flows keyed by text (observe), and flows keyed by 5-tuple (observeTuple): bucket heads by tuple hash. */
   private readonly byText = new Map<string, DatagramFlow>();
   private readonly byTuple = new Map<number, DatagramFlow>();
@@ -166,7 +165,7 @@ export class DatagramFlows {
       flow = undefined;
     }
     if (flow === undefined) {
-      if (this.liveCount >= this.o.maxFlows) this.evictOldest();
+      if (this.live.size >= this.o.maxFlows) this.evictOldest();
       const fromClient = d.fromClient ?? true;
       const [ca, cp, sa, sp] = fromClient
         ? [d.srcAddress, d.srcPort, d.dstAddress, d.dstPort]
@@ -174,7 +173,7 @@ export class DatagramFlows {
       flow = new DatagramFlow(this.nextId++, d.key, ca, cp, sa, sp, d.packet, d.time, this.o.proto);
       flow.other = d.other === true;
       this.byText.set(d.key, flow);
-      this.link(flow);
+      this.live.push(flow);
     } else {
       this.seen(flow);
     }
@@ -194,14 +193,14 @@ export class DatagramFlows {
     }
     let fromClient = true;
     if (flow === undefined) {
-      if (this.liveCount >= this.o.maxFlows) this.evictOldest();
+      if (this.live.size >= this.o.maxFlows) this.evictOldest();
       flow = new DatagramFlow(this.nextId++, null, ends.src, srcPort, ends.dst, dstPort, packet, time, this.o.proto);
       flow.clientKey = ends.srcKey;
       flow.serverKey = ends.dstKey;
       const h = tupleHash(flow.clientKey, srcPort, flow.serverKey, dstPort);
       flow.bucketNext = this.byTuple.get(h) ?? null;
       this.byTuple.set(h, flow);
-      this.link(flow);
+      this.live.push(flow);
     } else {
       this.seen(flow);
       fromClient = isClient(flow, ends.srcKey, ends, true, srcPort);
@@ -226,33 +225,11 @@ export class DatagramFlows {
 
   /** Least recently seen first: the flow moves to the end of the live order. */
   private seen(flow: DatagramFlow): void {
-    if (flow === this.newest) return;
-    this.unlink(flow);
-    this.link(flow);
-  }
-
-  /** Appends a flow to the live order (the most recently seen end). */
-  private link(flow: DatagramFlow): void {
-    flow.older = this.newest;
-    flow.newer = null;
-    if (this.newest === null) this.oldest = flow;
-    else this.newest.newer = flow;
-    this.newest = flow;
-    this.liveCount++;
-  }
-
-  private unlink(flow: DatagramFlow): void {
-    if (flow.older === null) this.oldest = flow.newer;
-    else flow.older.newer = flow.newer;
-    if (flow.newer === null) this.newest = flow.older;
-    else flow.newer.older = flow.older;
-    flow.older = null;
-    flow.newer = null;
-    this.liveCount--;
+    this.live.moveToBack(flow);
   }
 
   private forget(flow: DatagramFlow): void {
-    this.unlink(flow);
+    this.live.remove(flow);
     if (flow.key !== null) {
       this.byText.delete(flow.key);
       return;
@@ -328,14 +305,14 @@ export class DatagramFlows {
 
   /** Ends flows idle for longer than the timeout at capture time `time`. */
   expire(time: number): void {
-    for (let flow = this.oldest; flow !== null; flow = this.oldest) {
+    for (let flow = this.live.oldest; flow !== null; flow = this.live.oldest) {
       if (time - flow.end <= this.o.timeout) break; // least recently seen first
       this.end(flow, 'timeout');
     }
   }
 
   finish(): { flows: DatagramFlowReport[]; summary: DatagramSummary } {
-    for (let flow = this.oldest; flow !== null; flow = this.oldest) this.end(flow, 'capture-end');
+    for (let flow = this.live.oldest; flow !== null; flow = this.live.oldest) this.end(flow, 'capture-end');
     this.rows.sort((a, b) => a.id - b.id);
     return {
       flows: this.rows,
@@ -344,7 +321,7 @@ export class DatagramFlows {
   }
 
   private evictOldest(): void {
-    const oldest = this.oldest;
+    const oldest = this.live.oldest;
     if (oldest === null) return;
     this.evicted++;
     this.end(oldest, 'evicted');

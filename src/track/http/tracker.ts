@@ -14,6 +14,7 @@ import { endpointString } from '../../flow/endpoint.js';
 import { HttpFramer, type BodyRule, type MessageHead } from './framing.js';
 import { cookieSet, cookiesSent, jwtSummary, tokenSummary } from './tokens.js';
 import { MemoryBudget } from '../memory-budget.js';
+import { LruList } from '../lru-list.js';
 
 /** Methods of RFC 9110 §9 and PATCH (RFC 5789): a line starting with one of them is meant as a request. */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
@@ -43,6 +44,9 @@ interface Conn {
   pending: HttpExchangeReport[];
   /** The server's and the client's ip:port as rows print them, made at the first request. */
   names: { server: string; client: string } | null;
+  /** Neighbours in the least-recently-seen order (HttpTracker.order). */
+  lruPrev: Conn | null;
+  lruNext: Conn | null;
 }
 
 interface ServerEvidence {
@@ -70,10 +74,14 @@ export interface HttpTrackerOptions {
  * dropped (counted in evictedForMemory).
  */
 export class HttpTracker implements TcpStreamListener {
-  /** Flow id -> its connection, least recently seen first. */
+  /** Flow id -> its connection. */
   private readonly conns = new Map<number, Conn>();
-  /** The flow whose connection was last moved to (or added at) the end of `conns`' order; -1: none. */
-  private lastSeen = -1;
+  /**
+   * The connections, least recently seen first: the budget drops from the front. Not the Map's own
+   * order (delete and set again on every touch): V8 keeps a hole per deleted entry until it
+   * rehashes, and reaching the first entry skips every hole.
+   */
+  private readonly order = new LruList<Conn>();
   /** Flows dropped at the budget: ignored until they end. */
   private readonly dropped = new Set<number>();
   private readonly budget: MemoryBudget;
@@ -113,12 +121,9 @@ export class HttpTracker implements TcpStreamListener {
       if (!fromClient || bytes[0] < 0x41 || bytes[0] > 0x5a) return false;
       conn = this.newConn(flow);
       this.conns.set(flow.id, conn);
-      this.lastSeen = flow.id;
-    } else if (this.lastSeen !== flow.id) {
-      // Least recently seen first: move it to the end of the map's order (unless it is there already).
-      this.conns.delete(flow.id);
-      this.conns.set(flow.id, conn);
-      this.lastSeen = flow.id;
+      this.order.push(conn);
+    } else {
+      this.order.moveToBack(conn);
     }
     (fromClient ? conn.request : conn.response).push(bytes, packet, time);
     if (conn.http === false || (conn.request.done && conn.response.done)) {
@@ -143,6 +148,7 @@ export class HttpTracker implements TcpStreamListener {
 
   private forget(conn: Conn): void {
     this.conns.delete(conn.info.id);
+    this.order.remove(conn);
     this.budget.refund(conn.charged);
     conn.charged = 0;
   }
@@ -153,8 +159,8 @@ export class HttpTracker implements TcpStreamListener {
     this.budget.charge(now - conn.charged);
     conn.charged = now;
     while (this.budget.exceededBy(0)) {
-      const oldest = this.conns.values().next().value;
-      if (oldest === undefined) break;
+      const oldest = this.order.oldest;
+      if (oldest === null) break;
       this.forget(oldest);
       this.dropped.add(oldest.info.id);
       this.budget.charge(MARKER_BYTES);
@@ -173,7 +179,7 @@ export class HttpTracker implements TcpStreamListener {
   }
 
   private newConn(info: TcpStreamInfo): Conn {
-    const conn: Conn = { info, charged: 0, http: null, request: null as unknown as HttpFramer, response: null as unknown as HttpFramer, pending: [], names: null };
+    const conn: Conn = { info, charged: 0, http: null, request: null as unknown as HttpFramer, response: null as unknown as HttpFramer, pending: [], names: null, lruPrev: null, lruNext: null };
     conn.request = new HttpFramer({
       head: (head) => this.request(conn, head),
       broken: (reason, packet) => this.broken(conn, reason, packet),

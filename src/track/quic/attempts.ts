@@ -10,6 +10,7 @@
  */
 import type { BySide } from '../../model/by-side.js';
 import { cidHex } from './cid.js';
+import { LazyQueue } from '../lazy-queue.js';
 
 /** What one attempt left before the connection opened. */
 export interface VersionAttempt {
@@ -34,6 +35,8 @@ export interface VersionAttempt {
 
 export class VersionAttempts {
   private readonly byDcid = new Map<string, VersionAttempt>();
+  /** Oldest first, for the cap (not the Map's first key: V8 skips a hole per deleted entry to reach it). */
+  private readonly order = new LazyQueue<VersionAttempt>((a) => this.byDcid.get(a.dcid) === a);
 
   constructor(private readonly max: number) {}
 
@@ -57,9 +60,10 @@ export class VersionAttempts {
       unattributed: [], negotiation: null,
     };
     this.byDcid.set(key, attempt);
+    this.order.push(attempt);
     if (this.byDcid.size > this.max) {
-      const oldest = this.byDcid.keys().next();
-      if (!oldest.done) this.byDcid.delete(oldest.value);
+      const oldest = this.order.shift();
+      if (oldest !== undefined) this.byDcid.delete(oldest.dcid);
     }
     return attempt;
   }
@@ -81,6 +85,7 @@ export class VersionAttempts {
     const attempt = this.byDcid.get(key);
     if (!attempt || attempt.clientAddress !== clientAddress || attempt.serverAddress !== serverAddress || attempt.serverPort !== serverPort) return null;
     this.byDcid.delete(key);
+    this.order.removed(this.byDcid.size);
     return attempt;
   }
 }

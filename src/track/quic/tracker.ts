@@ -31,7 +31,7 @@ import { QUIC_HEADER, isReservedVersion, parseLongHeader, type LongHeader } from
 import { initialPacketKeys, type PacketKeys } from './initial-keys.js';
 import { VersionAttempts, type VersionAttempt } from './attempts.js';
 import { openPacket, type OpenResult } from './protection.js';
-import { LruList } from './lru.js';
+import { LruList } from '../lru-list.js';
 import { MinHeap } from '../../state/min-heap.js';
 import { PathKeys, PathTable } from './path.js';
 

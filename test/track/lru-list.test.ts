@@ -1,6 +1,6 @@
 /** The least-recently-active list of live QUIC connections (src/track/quic/lru.ts). */
 import { describe, expect, it } from 'vitest';
-import { LruList, type LruLinks } from '../../../src/track/quic/lru.js';
+import { LruList, type LruLinks } from '../../src/track/lru-list.js';
 
 class Node implements LruLinks<Node> {
   lruPrev: Node | null = null;
