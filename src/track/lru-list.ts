@@ -1,5 +1,6 @@
 /**
- * Least-recently-active order of the live connections, as links in the connections themselves.
+ * Least-recently-active order of a tracker's live entries (QUIC connections, UDP and ICMP flows, HTTP
+ * connections), as links in the entries themselves.
  *
  * Why not a Map re-inserted on every touch, evicting its first key: V8 leaves a deleted Map entry
  * as a hole until the table is rehashed, and iteration must step over the holes, so under a flood
