@@ -15,7 +15,7 @@ import type { AnyReport, Report } from '../report/schema.js';
 import { isFailed } from '../report/failed.js';
 import type { TableOptions } from '../report/table.js';
 import { DEFAULT_MAX_ROWS, SORT_KEYS, TIME_MODES, type SortKey, type TimeMode } from '../report/layout.js';
-import { DEFAULT_CHUNK_SIZE, drained, writeJson, type JsonOutput } from '../report/json-writer.js';
+import { DEFAULT_CHUNK_SIZE, drained, type JsonOutput } from '../report/json-writer.js';
 import { jsonFraming, writeReportText, type StreamedFormat } from '../report/streamed-text.js';
 import { register as registerCheck } from './commands/check.js';
 import { register as registerGrade } from './commands/grade.js';
@@ -142,7 +142,6 @@ async function writeBatchText(active: AnalysisPool, paths: string[], options: An
   active.prefetch(paths, options, { format, view });
   const count = paths.length;
   for (const [index, path] of paths.entries()) {
-    const framing = format === 'json' ? jsonFraming({ index, count }) : { before: '', after: '' };
     const pending = active.takeText(path);
     if (pending === undefined) {
       // Standard input is never sent to a worker: analyzed here.
@@ -150,12 +149,12 @@ async function writeBatchText(active: AnalysisPool, paths: string[], options: An
       const report = await analyzeCapture(path, { ...options, ...progress.options });
       progress.clear();
       tell(notesOf(report));
-      if (format === 'json') await writeJson(out, report, framing);
-      else await writeReportText(out, report, format, view);
+      await writeReportText(out, report, format, view, { index, count });
       continue;
     }
     const { text, notes } = await pending;
     tell(notes);
+    const framing = format === 'json' ? jsonFraming({ index, count }) : { before: '', after: '' };
     for (const piece of [framing.before, text, framing.after]) {
       if (piece.length > 0 && !out.write(piece)) await drained(out);
     }
@@ -168,10 +167,12 @@ async function writeBatchText(active: AnalysisPool, paths: string[], options: An
  * limit on large captures and buffer without bound on a slow pipe or disk.
  */
 function streamingWriter(format: Format, view: 'analyze' | 'state', out: JsonOutput, count: number): ((r: AnyReport, i: number) => Promise<void>) | undefined {
-  if (format === 'ndjson') return (r) => writeReportText(out, r, format, view);
-  // One capture: the report object; several: an array in input order.
-  if (format === 'json') return (r, index) => writeJson(out, r, jsonFraming({ index, count }));
-  return undefined;
+  const streamed = streamedFormat(format);
+  return streamed === undefined ? undefined : (r, index) => writeReportText(out, r, streamed, view, { index, count });
+}
+
+function streamedFormat(format: Format): StreamedFormat | undefined {
+  return format === 'json' || format === 'ndjson' ? format : undefined;
 }
 
 /**
@@ -236,11 +237,14 @@ async function runReport(paths: string[], values: OutputOptionValues, view: 'ana
   const out = file ?? process.stdout;
   const color = !file && useColor(process.stdout);
   try {
-    const streamed = values.format === 'json' || values.format === 'ndjson' ? values.format : undefined;
-    const batch = streamed !== undefined && pool !== null && paths.length > 1 && !values.continuous ? pool : null;
-    if (batch !== null && streamed !== undefined) await writeBatchText(batch, paths, options, streamed, view, out);
-    const stream = batch === null ? streamingWriter(values.format, view, out, values.continuous ? 1 : paths.length) : undefined;
-    const reports = batch === null ? await analyzeAll(paths, options, stream, stream === undefined, values.continuous) : [];
+    const streamed = streamedFormat(values.format);
+    let reports: AnyReport[] = [];
+    if (streamed !== undefined && pool !== null && paths.length > 1 && !values.continuous) {
+      await writeBatchText(pool, paths, options, streamed, view, out);
+    } else {
+      const stream = streamingWriter(values.format, view, out, values.continuous ? 1 : paths.length);
+      reports = await analyzeAll(paths, options, stream, stream === undefined, values.continuous);
+    }
     if (values.format === 'markdown') {
       const { renderMarkdown } = await import('../report/markdown.js');
       const svgs = values.svgDir === undefined ? '' : (await import('./svg-dir.js')).writeStateSvgs(reports, values.svgDir, values.output);

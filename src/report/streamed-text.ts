@@ -20,10 +20,13 @@ export function jsonFraming({ index, count }: ReportPosition): { before: string;
   return { before: index === 0 ? '[' : ',', after: index === count - 1 ? ']\n' : '\n' };
 }
 
-/** Writes the report's own text, without the JSON framing (see jsonFraming). */
-export async function writeReportText(out: JsonOutput, report: AnyReport, format: StreamedFormat, view: 'analyze' | 'state'): Promise<void> {
+/**
+ * Writes the report's text; with its `position` in the output, JSON comes framed (see jsonFraming),
+ * without it the report's own text alone.
+ */
+export async function writeReportText(out: JsonOutput, report: AnyReport, format: StreamedFormat, view: 'analyze' | 'state', position?: ReportPosition): Promise<void> {
   if (format === 'json') {
-    await writeJson(out, report);
+    await writeJson(out, report, position === undefined ? {} : jsonFraming(position));
     return;
   }
   const { ndjsonRecords } = await import('./ndjson.js');
