@@ -15,7 +15,7 @@ import type { EndpointRef, StateSink } from '../state/events.js';
 import type { StateKind } from '../model/state-kind.js';
 import { endpointString } from '../flow/endpoint.js';
 import { LruList } from './lru-list.js';
-import { keyNeedsText } from '../decode/ip-layer.js';
+import { sentByClient, TupleIndex, type KeyedEnds } from './tuple-index.js';
 import { EXCHANGE_PACKETS_KEPT } from '../state/evidence.js';
 
 export interface DatagramFlowOptions {
@@ -28,17 +28,6 @@ export interface DatagramFlowOptions {
   maxRecords: number;
   /** Ledger kinds: held by the server while a request is open, and for a stream's whole life; null: none. */
   kinds: { exchange: StateKind; session: StateKind } | null;
-}
-
-/**
- * The two ends of a UDP datagram by address key (decode/ip-layer.ts): an IpLayer, read for its text
- * only when a flow starts or its keys are hashes (IPv6).
- */
-export interface KeyedEnds {
-  readonly srcKey: number;
-  readonly dstKey: number;
-  readonly src: string;
-  readonly dst: string;
 }
 
 /** One datagram, as the trackers describe it. */
@@ -117,26 +106,6 @@ function name(address: string, port: number | null): string {
   return port === null ? address : endpointString(address, port);
 }
 
-function endpointHash(key: number, port: number): number {
-  // key | 0 keeps the low 32 bits: an IPv4 address, or an IPv6 key's hash.
-  const h = Math.imul((key | 0) ^ Math.imul(port, 0x9e3779b1), 0x85ebca6b);
-  return h ^ (h >>> 13);
-}
-
-/** The same number for (a, b) and (b, a), as tcp/table.ts. */
-function tupleHash(aKey: number, aPort: number, bKey: number, bPort: number): number {
-  return (endpointHash(aKey, aPort) + endpointHash(bKey, bPort)) & 0x3fffffff;
-}
-
-/** Is (key, text, port) the flow's client end? The text is compared only where keys are hashes (IPv6). */
-function isClient(flow: DatagramFlow, key: number, ends: KeyedEnds, src: boolean, port: number): boolean {
-  return flow.clientPort === port && flow.clientKey === key && (!keyNeedsText(key) || flow.clientAddress === (src ? ends.src : ends.dst));
-}
-
-function isServer(flow: DatagramFlow, key: number, ends: KeyedEnds, src: boolean, port: number): boolean {
-  return flow.serverPort === port && flow.serverKey === key && (!keyNeedsText(key) || flow.serverAddress === (src ? ends.src : ends.dst));
-}
-
 export class DatagramFlows {
   /**
    * Live flows, least recently seen first. Not a Set's order: V8 leaves a hole per deleted entry
@@ -146,7 +115,7 @@ export class DatagramFlows {
   private readonly live = new LruList<DatagramFlow>();
   /** Flows keyed by text (observe), and flows keyed by 5-tuple (observeTuple): bucket heads by tuple hash. */
   private readonly byText = new Map<string, DatagramFlow>();
-  private readonly byTuple = new Map<number, DatagramFlow>();
+  private readonly byTuple = new TupleIndex<DatagramFlow>();
   private readonly rows: DatagramFlowReport[] = [];
   private nextId = 0;
   evicted = 0;
@@ -186,7 +155,7 @@ export class DatagramFlows {
    * the addresses' text is read only for a new flow or IPv6. The side that sent first is the client.
    */
   observeTuple(ends: KeyedEnds, srcPort: number, dstPort: number, payloadBytes: number, packet: number, time: number): void {
-    let flow = this.findTuple(ends, srcPort, dstPort);
+    let flow = this.byTuple.get(ends, srcPort, dstPort);
     if (flow !== undefined && time - flow.end > this.o.timeout) {
       this.end(flow, 'timeout');
       flow = undefined;
@@ -197,30 +166,18 @@ export class DatagramFlows {
       flow = new DatagramFlow(this.nextId++, null, ends.src, srcPort, ends.dst, dstPort, packet, time, this.o.proto);
       flow.clientKey = ends.srcKey;
       flow.serverKey = ends.dstKey;
-      const h = tupleHash(flow.clientKey, srcPort, flow.serverKey, dstPort);
-      flow.bucketNext = this.byTuple.get(h) ?? null;
-      this.byTuple.set(h, flow);
+      this.byTuple.add(flow);
       this.live.push(flow);
     } else {
       this.seen(flow);
-      fromClient = isClient(flow, ends.srcKey, ends, true, srcPort);
+      fromClient = sentByClient(flow, ends, srcPort);
     }
     this.datagram(flow, fromClient, payloadBytes, packet, time);
   }
 
   /** Is a 5-tuple flow live for these ends (either direction)? */
   hasTuple(ends: KeyedEnds, srcPort: number, dstPort: number): boolean {
-    return this.findTuple(ends, srcPort, dstPort) !== undefined;
-  }
-
-  private findTuple(ends: KeyedEnds, srcPort: number, dstPort: number): DatagramFlow | undefined {
-    const srcKey = ends.srcKey;
-    const dstKey = ends.dstKey;
-    for (let f = this.byTuple.get(tupleHash(srcKey, srcPort, dstKey, dstPort)) ?? null; f !== null; f = f.bucketNext) {
-      if (isClient(f, srcKey, ends, true, srcPort) && isServer(f, dstKey, ends, false, dstPort)) return f;
-      if (isClient(f, dstKey, ends, false, dstPort) && isServer(f, srcKey, ends, true, srcPort)) return f;
-    }
-    return undefined;
+    return this.byTuple.get(ends, srcPort, dstPort) !== undefined;
   }
 
   /** Least recently seen first: the flow moves to the end of the live order. */
@@ -230,21 +187,8 @@ export class DatagramFlows {
 
   private forget(flow: DatagramFlow): void {
     this.live.remove(flow);
-    if (flow.key !== null) {
-      this.byText.delete(flow.key);
-      return;
-    }
-    const h = tupleHash(flow.clientKey, flow.clientPort as number, flow.serverKey, flow.serverPort as number);
-    const head = this.byTuple.get(h);
-    if (head === flow) {
-      if (flow.bucketNext !== null) this.byTuple.set(h, flow.bucketNext);
-      else this.byTuple.delete(h);
-    } else {
-      let prev = head ?? null;
-      while (prev !== null && prev.bucketNext !== flow) prev = prev.bucketNext;
-      if (prev !== null) prev.bucketNext = flow.bucketNext;
-    }
-    flow.bucketNext = null;
+    if (flow.key !== null) this.byText.delete(flow.key);
+    else this.byTuple.delete(flow);
   }
 
   private datagram(flow: DatagramFlow, fromClient: boolean, payloadBytes: number, packet: number, time: number): void {

@@ -5,8 +5,8 @@
  * every transition, and a replica of Zeek's conn_state/history. The tracker is the only writer of
  * endpoint states (setState) and the only TCP source of state-ledger events.
  */
-import { TCP_FLAG, type DecodedPacket, type IpLayer, type TcpSegment } from '../../decode/packet.js';
-import { keyNeedsText } from '../../decode/ip-layer.js';
+import { TCP_FLAG, type DecodedPacket, type TcpSegment } from '../../decode/packet.js';
+import { sentByClient } from '../tuple-index.js';
 import { endpointString } from '../../flow/endpoint.js';
 import type {
   TcpAnalysis, TcpFlowReport, TcpReport, TcpStateName, TcpTransition,
@@ -453,7 +453,7 @@ export class TcpTracker {
       flow = undefined;
     }
     if (flow) {
-      fromClient = isFromClient(flow, ip, tcp.srcPort);
+      fromClient = sentByClient(flow, ip, tcp.srcPort);
       if (flow.replicas === null) this.charge(flow, TCP_REPLICA_BYTES);
       const replicas = flow.replay();
       const fwd = fromClient ? replicas.wsClient : replicas.wsServer;
@@ -479,7 +479,7 @@ export class TcpTracker {
       this.live.add(flow);
       this.charge(flow, TCP_FLOW_BYTES);
       this.setTimer(flow);
-      fromClient = isFromClient(flow, ip, tcp.srcPort);
+      fromClient = sentByClient(flow, ip, tcp.srcPort);
     } else {
       flow.touched = true;
     }
@@ -1174,10 +1174,6 @@ interface InactivityTimer {
 }
 
 /** The packet (of this flow) was sent by the client: by key, and by text where keys are hashes (IPv6). */
-function isFromClient(flow: TcpFlow, ip: IpLayer, srcPort: number): boolean {
-  return srcPort === flow.clientPort && ip.srcKey === flow.clientKey && (!keyNeedsText(ip.srcKey) || ip.src === flow.clientAddress);
-}
-
 /**
  * Who opened the connection, from its first packet: the sender of a SYN; the receiver of a SYN-ACK;
  * otherwise the sender, unless its port looks like a server's (Zeek's likely_server_ports

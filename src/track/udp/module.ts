@@ -5,7 +5,8 @@
  * while a request is open; a stream (datagrams each way that do not pair up) is session state for
  * the whole flow. A middlebox keeps a 5-tuple mapping (conntrack) for the whole flow: each row names it.
  */
-import type { DatagramFlows, KeyedEnds } from '../datagram-flows.js';
+import type { DatagramFlows } from '../datagram-flows.js';
+import type { KeyedEnds } from '../tuple-index.js';
 import { datagramModule } from '../datagram-module.js';
 import { countOf } from '../../report/format.js';
 import { addressKeyOfText } from '../../decode/address-key.js';

@@ -4,7 +4,8 @@
  * front. The order used to be a Set's, whose first entry costs O(deleted entries) to reach in V8.
  */
 import { describe, expect, it } from 'vitest';
-import { DatagramFlows, type KeyedEnds } from '../../../src/track/datagram-flows.js';
+import { DatagramFlows } from '../../../src/track/datagram-flows.js';
+import type { KeyedEnds } from '../../../src/track/tuple-index.js';
 import type { StateSink } from '../../../src/state/events.js';
 
 const noState: StateSink = { hold: () => undefined, release: () => undefined, buffer: () => undefined };

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { addressKeyOfText } from '../../../src/decode/address-key.js';
 import { ipv6Key } from '../../../src/decode/ip-layer.js';
-import { DatagramFlows, type KeyedEnds } from '../../../src/track/datagram-flows.js';
+import { DatagramFlows } from '../../../src/track/datagram-flows.js';
+import type { KeyedEnds } from '../../../src/track/tuple-index.js';
 import type { StateSink } from '../../../src/state/events.js';
 import { ipv6Bytes } from '../../helpers/packets.js';
 
