@@ -10,11 +10,12 @@
  */
 import type { EndpointReport, LedgerPoint } from '../model/endpoint.js';
 import { STATE_KINDS, type EndpointRef, type StateKind } from './events.js';
-import { KIND_INDEX } from '../model/state-kind.js';
-import type { EntryKey, LiveEntry } from './entry.js';
+import { KIND_BREAKS, KIND_INDEX } from '../model/state-kind.js';
+import type { LiveEntry } from './entry.js';
+import { EntryTable } from './entry-table.js';
 import { FlowSpans } from './flow-spans.js';
 import { IdleWindows } from './idle-windows.js';
-import { breaksNow, breaksOnRestart, WorstMoment, type RestartBreaks } from './restart-breaks.js';
+import { breaksNow, WorstMoment, type RestartBreaks } from './restart-breaks.js';
 import { EndpointEvidence } from './endpoint-evidence.js';
 import { Timeline } from './timeline.js';
 import { KindTimelines } from './kind-timelines.js';
@@ -44,9 +45,11 @@ export interface RestartResult {
 }
 
 export class EndpointLedger {
-  readonly live = new Map<EntryKey, LiveEntry>();
+  readonly live = new EntryTable();
   readonly spans = new FlowSpans();
   readonly kindsHeld = new Set<StateKind>();
+  /** kindsHeld by kind index: a hold checks this array, the Set only grows on a kind's first hold. */
+  private readonly kindSeen: boolean[] = [];
   /** What its flows showed: conversations, attempts, exchanges (the verdict's evidence). */
   readonly evidence = new EndpointEvidence();
   /** Queued for settling at the end of the current packet. */
@@ -99,10 +102,10 @@ export class EndpointLedger {
 
   addEntry(entry: LiveEntry): void {
     this.kindsTouched = true;
-    this.live.set(entry.key, entry);
+    this.live.add(entry.key, entry);
     this.account(entry, 1);
-    this.kindsHeld.add(entry.kind);
-    this.worst?.noteChange(entry);
+    this.noteKind(entry);
+    this.worst?.noteChange(entry, this.live.size);
   }
 
   changeEntry(entry: LiveEntry, kind: StateKind, entries: number): void {
@@ -113,8 +116,8 @@ export class EndpointLedger {
     entry.kindIndex = KIND_INDEX[kind];
     entry.entries = entries;
     this.account(entry, 1);
-    this.kindsHeld.add(kind);
-    if (kindChanged) this.worst?.noteChange(entry);
+    this.noteKind(entry);
+    if (kindChanged) this.worst?.noteChange(entry, this.live.size);
   }
 
   /** Called for most data packets: only the bytes move (the same sums as account(-1), account(+1)). */
@@ -135,13 +138,13 @@ export class EndpointLedger {
     this.account(entry, -1);
     entry.live = false;
     this.live.delete(entry.key);
-    this.worst?.noteChange(entry);
+    this.worst?.noteChange(entry, this.live.size);
     if (this.live.size === 0) this.zeroTotals();
   }
 
   /** What a restart now would break. */
   breaksNow(): RestartBreaks {
-    return breaksNow(this.live.values());
+    return breaksNow(this.live.entries());
   }
 
   /** Takes the state after the events of packet `packet` (or an expiry) at `time` as a moment. */
@@ -258,10 +261,18 @@ export class EndpointLedger {
     const k = entry.kindIndex;
     const bytes = this.options.kindCosts[k] * entry.entries + this.options.bufferedByteCost * entry.buffered;
     this.entries += sign * entry.entries;
-    if (breaksOnRestart(entry.kind)) this.breakable += sign * entry.entries;
+    if (KIND_BREAKS[k] === true) this.breakable += sign * entry.entries;
     this.bytes += sign * bytes;
     this.kindEntries[k] += sign * entry.entries;
     this.kindBytes[k] += sign * bytes;
+  }
+
+  private noteKind(entry: LiveEntry): void {
+    const k = entry.kindIndex;
+    if (this.kindSeen[k] === true) return;
+    this.kindsHeld.add(entry.kind);
+    // An unknown kind (no index) stays in the Set only: checked there every time, as before.
+    if (k !== undefined) this.kindSeen[k] = true;
   }
 
   /** With no live entry left, totals are exactly zero (no rounding residue from fractional costs). */
