@@ -74,6 +74,60 @@ export const MAX_STATE_LOSS = 10_000;
 /** Heap size above which stale expiries (entries re-held or released since) are swept out. */
 const EXPIRY_SWEEP_MIN = 1024;
 
+/**
+ * A canonical dotted-quad IPv4 address (what the decoder writes: four decimal octets, no leading
+ * zeros) as its 32-bit value in an int32; NaN for any other text. Canonical text and value map
+ * one to one, so the value can key what the text keyed.
+ */
+export function ipv4Value(text: string): number {
+  const n = text.length;
+  if (n < 7 || n > 15) return NaN;
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) { // '.'
+      if (digits === 0 || dots === 3) return NaN;
+      value = (value << 8) | octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return NaN; // a leading zero
+      octet = octet * 10 + (c - 48);
+      if (octet > 255) return NaN;
+      digits++;
+    } else {
+      return NaN;
+    }
+  }
+  return dots === 3 && digits > 0 ? (value << 8) | octet : NaN;
+}
+
+/**
+ * A Map by address text that keys IPv4 addresses by number: V8's string hash crowds some sets of
+ * addresses into few buckets (Node 20: 90-240 ns per lookup in a Map of the 16 384 clients
+ * 10.0.0.1 onwards, 3 ns for 11.0.0.1 onwards; 7.5% of a SYN flood's run), and a number needs no
+ * hashing of text at all.
+ */
+class AddressMap<V> {
+  private readonly ipv4 = new Map<number, V>();
+  private readonly other = new Map<string, V>();
+
+  get(address: string): V | undefined {
+    const value = ipv4Value(address);
+    return Number.isNaN(value) ? this.other.get(address) : this.ipv4.get(value);
+  }
+
+  set(address: string, row: V): void {
+    const value = ipv4Value(address);
+    if (Number.isNaN(value)) this.other.set(address, row);
+    else this.ipv4.set(value, row);
+  }
+}
+
 function endpointName(ref: EndpointRef): string {
   return ref.role === 'server' && ref.port !== null ? endpointString(ref.address, ref.port) : ref.address;
 }
@@ -113,9 +167,10 @@ export class StateLedger implements StateSink {
 
   /** Every endpoint in creation order; looked up without building a key string per event. */
   private readonly endpoints: EndpointLedger[] = [];
-  private readonly clients = new Map<string, EndpointLedger>();
+  /** Clients by address: IPv4 ones by number (see AddressMap), others by text. */
+  private readonly clients = new AddressMap<EndpointLedger>();
   /** address -> serverKey(port, transport) -> endpoint. */
-  private readonly servers = new Map<string, Map<number, EndpointLedger>>();
+  private readonly servers = new AddressMap<Map<number, EndpointLedger>>();
   /** The row each role's last lookup found (events name the same endpoint in runs): no Map lookup then. */
   private lastClient: EndpointLedger | null = null;
   private lastServer: EndpointLedger | null = null;
