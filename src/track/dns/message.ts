@@ -45,6 +45,8 @@ export interface DnsQuestion {
   name: string;
   type: string;
   class: string;
+  /** `name` lower-cased once a comparison needed it (`lowerName`); absent until then. */
+  lowerName?: string;
 }
 
 export interface DnsHeaderFlags {
@@ -101,10 +103,19 @@ export function rcodeName(rcode: number): string {
   return RCODE_NAMES[rcode] ?? `RCODE_${rcode}`;
 }
 
-/** Same question: names compare case-insensitively (RFC 1035 §2.3.3), type and class exactly. */
+/**
+ * Same question: names compare case-insensitively (RFC 1035 §2.3.3), type and class exactly.
+ * Equal names (the usual case: a retransmission repeats its question) need no lower-cased copies;
+ * otherwise each question is lower-cased once and keeps it, since a flood of queries on one port
+ * and ID compares each new one with many outstanding ones (matcher.ts).
+ */
 export function sameQuestion(a: DnsQuestion, b: DnsQuestion): boolean {
-  // Equal names (the usual case: a retransmission repeats its question) need no lower-cased copies.
-  return a.type === b.type && a.class === b.class && (a.name === b.name || a.name.toLowerCase() === b.name.toLowerCase());
+  return a.type === b.type && a.class === b.class && (a.name === b.name || lowerName(a) === lowerName(b));
+}
+
+/** The question's name lower-cased, computed once per question. */
+export function lowerName(q: DnsQuestion): string {
+  return (q.lowerName ??= q.name.toLowerCase());
 }
 
 /**
@@ -188,7 +199,7 @@ function firstQuestion(buf: Buffer): DnsQuestion | null {
 }
 
 function toQuestion(q: dnsPacket.Question): DnsQuestion {
-  return { name: q.name, type: String(q.type), class: normalizeClass(String(q.class ?? 'IN')) };
+  return { name: q.name, type: String(q.type), class: normalizeClass(String(q.class ?? 'IN')), lowerName: undefined };
 }
 
 /**
