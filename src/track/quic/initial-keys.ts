@@ -27,12 +27,28 @@ const SALT_DRAFT_23 = Buffer.from('c3eef712c72ebb5a11a7d2432bb46365bef9f502', 'h
 /** Lengths for AEAD_AES_128_GCM, the Initial AEAD (RFC 9001 §5.2). */
 export const INITIAL_AEAD = { KEY_LENGTH: 16, IV_LENGTH: 12, HP_KEY_LENGTH: 16, TAG_LENGTH: 16, SECRET_LENGTH: 32 } as const;
 
-/** One direction's packet protection keys. */
-export interface PacketKeys {
-  key: Buffer;
-  iv: Buffer;
+const { KEY_LENGTH, IV_LENGTH, HP_KEY_LENGTH } = INITIAL_AEAD;
+
+/**
+ * One direction's packet protection keys: key | iv | hp in one 44-byte buffer, whose views are
+ * made when a packet is opened. A connection keeps its keys while it lives, and three views of its
+ * own per side cost more than the bytes they show.
+ */
+export class PacketKeys {
+  constructor(private readonly material: Buffer) {}
+
+  get key(): Buffer {
+    return this.material.subarray(0, KEY_LENGTH);
+  }
+
+  get iv(): Buffer {
+    return this.material.subarray(KEY_LENGTH, KEY_LENGTH + IV_LENGTH);
+  }
+
   /** Header protection key (RFC 9001 §5.4). */
-  hp: Buffer;
+  get hp(): Buffer {
+    return this.material.subarray(KEY_LENGTH + IV_LENGTH, KEY_LENGTH + IV_LENGTH + HP_KEY_LENGTH);
+  }
 }
 
 export interface InitialKeys {
@@ -98,17 +114,12 @@ const KEY_INFO_V2 = keyInfo('quicv2');
 /** Key, IV and header protection key from a traffic secret (RFC 9001 §5.1), copied into one small allocation. */
 export function packetKeys(secret: HmacKey, version: number): PacketKeys {
   const labels = version === QUIC_VERSION.V2 ? KEY_INFO_V2 : KEY_INFO_V1;
-  const { KEY_LENGTH, IV_LENGTH, HP_KEY_LENGTH } = INITIAL_AEAD;
-  // One pooled 44-byte allocation (Buffer.allocUnsafe) kept per side, not three 32-byte digests.
+  // One pooled 44-byte allocation (Buffer.allocUnsafe) per side, not three 32-byte digests.
   const out = Buffer.allocUnsafe(KEY_LENGTH + IV_LENGTH + HP_KEY_LENGTH);
   out.write(hmacSha256(secret, labels.key), 0, KEY_LENGTH, 'latin1');
   out.write(hmacSha256(secret, labels.iv), KEY_LENGTH, IV_LENGTH, 'latin1');
   out.write(hmacSha256(secret, labels.hp), KEY_LENGTH + IV_LENGTH, HP_KEY_LENGTH, 'latin1');
-  return {
-    key: out.subarray(0, KEY_LENGTH),
-    iv: out.subarray(KEY_LENGTH, KEY_LENGTH + IV_LENGTH),
-    hp: out.subarray(KEY_LENGTH + IV_LENGTH),
-  };
+  return new PacketKeys(out);
 }
 
 /**
