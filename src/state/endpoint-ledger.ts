@@ -70,14 +70,23 @@ export class EndpointLedger {
   /** An entry came, went or changed kind since the last settle (per-kind counts may differ). */
   private kindsTouched = false;
 
-  private peak: LedgerPoint | null = null;
+  /** The moment of most entries, as numbers (a new one at every packet while state ramps up). */
+  private peakSeen = false;
+  private peakEntries = 0;
+  private peakEntriesBytes = 0;
+  private peakEntriesTime = 0;
+  private peakEntriesPacket = 0;
   /** The moment of most bytes, as numbers: it moves with bytes in flight, so no object per new maximum. */
   private peakBytesSeen = false;
   private peakBytesEntries = 0;
   private peakBytesBytes = 0;
   private peakBytesTime = 0;
   private peakBytesPacket = 0;
-  private readonly peakByKind: (LedgerPoint | null)[] = new Array<LedgerPoint | null>(STATE_KINDS.length).fill(null);
+  /** Per kind, the moment of most entries of it (entries 0: none yet), indexed like STATE_KINDS. */
+  private readonly peakKindEntries = new Array<number>(STATE_KINDS.length).fill(0);
+  private readonly peakKindBytes = new Array<number>(STATE_KINDS.length).fill(0);
+  private readonly peakKindTime = new Array<number>(STATE_KINDS.length).fill(0);
+  private readonly peakKindPacket = new Array<number>(STATE_KINDS.length).fill(0);
   /** Integral of bytes over time since lastTime. */
   private byteSeconds = 0;
   private lastTime: number;
@@ -166,8 +175,12 @@ export class EndpointLedger {
       else this.timeline.recordBytes(time, packet, entries, bytes);
     }
     this.kindTimelines?.record(time, packet, this.kindEntries, this.kindBytes);
-    if (this.peak === null || entries > this.peak.entries) {
-      this.peak = { entries, bytes, time, packet };
+    if (!this.peakSeen || entries > this.peakEntries) {
+      this.peakSeen = true;
+      this.peakEntries = entries;
+      this.peakEntriesBytes = bytes;
+      this.peakEntriesTime = time;
+      this.peakEntriesPacket = packet;
       this.worst?.notePeak(this.live);
     }
     if (!this.peakBytesSeen || bytes > this.peakBytesBytes) {
@@ -180,9 +193,11 @@ export class EndpointLedger {
     if (kindsTouched) {
       for (let k = 0; k < this.kindEntries.length; k++) {
         const n = this.kindEntries[k];
-        const best = this.peakByKind[k];
-        if (n > 0 && (best === null || n > best.entries)) {
-          this.peakByKind[k] = { entries: n, bytes: this.kindBytes[k], time, packet };
+        if (n > this.peakKindEntries[k]) {
+          this.peakKindEntries[k] = n;
+          this.peakKindBytes[k] = this.kindBytes[k];
+          this.peakKindTime[k] = time;
+          this.peakKindPacket[k] = packet;
         }
         this.settledKindEntries[k] = n;
       }
@@ -207,14 +222,16 @@ export class EndpointLedger {
 
     const peakByKind: EndpointReport['peakByKind'] = {};
     STATE_KINDS.forEach((kind, k) => {
-      const point = this.peakByKind[k];
-      if (point !== null) peakByKind[kind] = point;
+      const entries = this.peakKindEntries[k];
+      if (entries > 0) peakByKind[kind] = { entries, bytes: this.peakKindBytes[k], time: this.peakKindTime[k], packet: this.peakKindPacket[k] };
     });
     const timeline = this.timeline.finish(end);
     const idle = this.idle.finish(end);
     const verdict = endpointVerdict({ role: this.ref.role, kindsHeld: this.kindsHeld, spans: this.spans, evidence: this.evidence, otherRole });
     const none: LedgerPoint = { entries: 0, bytes: 0, time: null, packet: null };
-    const peak = this.peak ?? none;
+    const peak = this.peakSeen
+      ? { entries: this.peakEntries, bytes: this.peakEntriesBytes, time: this.peakEntriesTime, packet: this.peakEntriesPacket }
+      : none;
 
     let restart: EndpointReport['restart'] = null;
     if (this.options.restartAnalysis) {

@@ -1,6 +1,7 @@
 /**
- * One endpoint's live entries by key (entry.ts): an open-addressing hash table with linear probing,
- * in place of a Map, because of how keys come. Trackers number their flows in order, so the live
+ * Entries by key (entry.ts): one endpoint's live entries, and those of its worst moment
+ * (restart-breaks.ts). An open-addressing hash table with linear probing (Robin Hood, below) in
+ * place of a Map, because of how keys come. Trackers number their flows in order, so the live
  * entries of a flood are a sliding window of consecutive ids: the hash keeps consecutive ids of one
  * protocol in neighbouring slots, and a lookup touches one or two cache lines where a Map of
  * 100 000 entries misses the cache in its bucket array, its entry table and the entry.
@@ -85,6 +86,17 @@ export class EntryTable {
       this.scrambled = true;
       this.resize(this.mask + 1);
     }
+  }
+
+  /** Puts `entry` under `key`, in place of the entry there if any. */
+  set(key: EntryKey, entry: LiveEntry): void {
+    if (typeof key === 'string') {
+      (this.strings ??= new Map()).set(key, entry);
+      return;
+    }
+    const at = this.slotOf(key);
+    if (at >= 0) this.values[at] = entry;
+    else this.add(key, entry);
   }
 
   delete(key: EntryKey): void {

@@ -11,8 +11,8 @@
  */
 import { ALWAYS_LISTED_PROTOCOLS, KIND_BREAKS } from '../model/state-kind.js';
 import type { EndpointReport, RestartFlow } from '../model/endpoint.js';
-import type { EntryKey, LiveEntry } from './entry.js';
-import type { EntryTable } from './entry-table.js';
+import type { LiveEntry } from './entry.js';
+import { EntryTable } from './entry-table.js';
 
 /** Flow ids per protocol: tcp, dns and quic always (possibly empty), later protocols when non-empty. */
 export type RestartBreaks = Record<string, number[]>;
@@ -57,7 +57,7 @@ const CHANGED_SWEEP_MIN = 1024;
  * since the peak are swept out of `changed` when they dominate it.
  */
 export class WorstMoment {
-  private readonly atPeak = new Map<EntryKey, LiveEntry>();
+  private readonly atPeak = new EntryTable();
   private changed: LiveEntry[] = [];
   /** Bumped at every peak: an entry whose changeMark differs is not in `changed` yet. */
   private epoch = 1;
@@ -71,7 +71,7 @@ export class WorstMoment {
     if (changed.length >= CHANGED_SWEEP_MIN && changed.length > 2 * (liveCount + this.atPeak.size) + CHANGED_SWEEP_MIN) {
       // Born and gone since the peak, and not part of it: merging it would change nothing.
       const atPeak = this.atPeak;
-      this.changed = changed.filter((e) => e.live || atPeak.has(e.key));
+      this.changed = changed.filter((e) => e.live || atPeak.get(e.key) !== undefined);
     }
   }
 
@@ -90,7 +90,7 @@ export class WorstMoment {
   }
 
   breaks(): RestartBreaks {
-    return collectBreaks(this.atPeak.values());
+    return collectBreaks(this.atPeak.entries());
   }
 }
 

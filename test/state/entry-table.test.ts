@@ -52,7 +52,7 @@ describe('EntryTable', () => {
     same(table, model);
   });
 
-  it('matches a Map under random adds and deletes of mixed keys: protocols, parts, huge ids, strings', () => {
+  it('matches a Map under random adds, replacements and deletes of mixed keys: protocols, parts, huge ids, strings', () => {
     const next = random(12345);
     const table = new EntryTable();
     const model = new Map<EntryKey, LiveEntry>();
@@ -67,9 +67,14 @@ describe('EntryTable', () => {
     };
     for (let step = 0; step < 6000; step++) {
       const key = pick();
-      if (model.has(key)) {
+      if (model.has(key) && next() < 0.5) {
         table.delete(key);
         model.delete(key);
+      } else if (model.has(key)) {
+        // set replaces the entry under a present key (the worst moment's list does).
+        const e = entry(key);
+        table.set(key, e);
+        model.set(key, e);
       } else {
         const e = entry(key);
         table.add(key, e);
