@@ -82,11 +82,11 @@ export class EndpointLedger {
   private peakBytesBytes = 0;
   private peakBytesTime = 0;
   private peakBytesPacket = 0;
-  /** Per kind, the moment of most entries of it (entries 0: none yet), indexed like STATE_KINDS. */
-  private readonly peakKindEntries = new Array<number>(STATE_KINDS.length).fill(0);
-  private readonly peakKindBytes = new Array<number>(STATE_KINDS.length).fill(0);
-  private readonly peakKindTime = new Array<number>(STATE_KINDS.length).fill(0);
-  private readonly peakKindPacket = new Array<number>(STATE_KINDS.length).fill(0);
+  /**
+   * Per kind, the moment of most entries of it: entries, bytes, time, packet at 4k..4k+3 (k as in
+   * STATE_KINDS; entries 0: none yet). Made at the first entry: most rows of a flood hold none.
+   */
+  private peakKinds: number[] | null = null;
   /** Integral of bytes over time since lastTime. */
   private byteSeconds = 0;
   private lastTime: number;
@@ -193,11 +193,14 @@ export class EndpointLedger {
     if (kindsTouched) {
       for (let k = 0; k < this.kindEntries.length; k++) {
         const n = this.kindEntries[k];
-        if (n > this.peakKindEntries[k]) {
-          this.peakKindEntries[k] = n;
-          this.peakKindBytes[k] = this.kindBytes[k];
-          this.peakKindTime[k] = time;
-          this.peakKindPacket[k] = packet;
+        if (n > 0) {
+          const peaks = (this.peakKinds ??= new Array<number>(4 * STATE_KINDS.length).fill(0));
+          if (n > peaks[4 * k]) {
+            peaks[4 * k] = n;
+            peaks[4 * k + 1] = this.kindBytes[k];
+            peaks[4 * k + 2] = time;
+            peaks[4 * k + 3] = packet;
+          }
         }
         this.settledKindEntries[k] = n;
       }
@@ -222,8 +225,8 @@ export class EndpointLedger {
 
     const peakByKind: EndpointReport['peakByKind'] = {};
     STATE_KINDS.forEach((kind, k) => {
-      const entries = this.peakKindEntries[k];
-      if (entries > 0) peakByKind[kind] = { entries, bytes: this.peakKindBytes[k], time: this.peakKindTime[k], packet: this.peakKindPacket[k] };
+      const peaks = this.peakKinds;
+      if (peaks !== null && peaks[4 * k] > 0) peakByKind[kind] = { entries: peaks[4 * k], bytes: peaks[4 * k + 1], time: peaks[4 * k + 2], packet: peaks[4 * k + 3] };
     });
     const timeline = this.timeline.finish(end);
     const idle = this.idle.finish(end);

@@ -14,6 +14,13 @@ import type { EntryKey, LiveEntry } from './entry.js';
 const MIN_SLOTS = 8;
 
 /**
+ * The slots of every empty table (most endpoint rows of a flood never hold an entry): shared,
+ * never written (mask -1 sends the first add to resize, which makes the table's own).
+ */
+const NO_KEYS: number[] = [];
+const NO_VALUES: (LiveEntry | undefined)[] = [];
+
+/**
  * Probe distance beyond which the table stops trusting the order of its keys and scrambles them:
  * keys that fall into few slots (ids spaced by a power of two, say) would make every operation
  * walk a long run. Past it, hashing is uniform: probes stay short whatever the ids, only without
@@ -52,8 +59,8 @@ function scrambledHash(key: number): number {
  */
 export class EntryTable {
   /** Keys of the occupied slots (a slot is free when its value is undefined). */
-  private keys: Float64Array = new Float64Array(0);
-  private values: (LiveEntry | undefined)[] = [];
+  private keys: number[] = NO_KEYS;
+  private values: (LiveEntry | undefined)[] = NO_VALUES;
   private mask = -1;
   private count = 0;
   private scrambled = false;
@@ -183,7 +190,7 @@ export class EntryTable {
   private resize(slots: number): void {
     const keys = this.keys;
     const values = this.values;
-    this.keys = new Float64Array(slots);
+    this.keys = new Array<number>(slots).fill(0);
     this.values = new Array<LiveEntry | undefined>(slots).fill(undefined);
     this.mask = slots - 1;
     let longest = 0;

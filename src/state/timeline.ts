@@ -14,21 +14,26 @@ import type { TimelinePoint } from '../model/endpoint.js';
 
 export type { TimelinePoint };
 
+/** A stored point's fields, in order, in Timeline.stored. */
+const TIME = 0;
+const PACKET = 1;
+const ENTRIES = 2;
+const BYTES = 3;
+const MAX_BYTES = 4;
+const START = 5;
+const END = 6;
+const BYTE_SECONDS = 7;
+const POINT_FIELDS = 8;
+
 /**
- * Stored points are kept as parallel arrays, and the open point and the bucket being filled as
+ * Stored points are kept in one array of numbers, and the open point and the bucket being filled as
  * plain fields: a point is made at every change of entries (every packet of a flood), so no object
  * per point. Each point has the raw aggregates of the span it stands for: start to end, integral
  * of bytes (byteSeconds).
  */
 export class Timeline {
-  private readonly times: number[] = [];
-  private readonly packets: number[] = [];
-  private readonly entryCounts: number[] = [];
-  private readonly byteCounts: number[] = [];
-  private readonly maxBytes: number[] = [];
-  private readonly starts: number[] = [];
-  private readonly ends: number[] = [];
-  private readonly byteSeconds: number[] = [];
+  /** Stored points, POINT_FIELDS numbers each (one array: most endpoints of a flood store none). */
+  private readonly stored: number[] = [];
   /** Raw changes each stored point stands for (a power of two). */
   private bucketSize = 1;
   /** The bucket being filled once bucketSize > 1: its changes merged so far (pending*), and how many. */
@@ -98,11 +103,12 @@ export class Timeline {
       this.pendingCount = 0;
     }
     const points: TimelinePoint[] = [];
-    for (let i = 0; i < this.times.length; i++) {
-      const span = this.ends[i] - this.starts[i];
-      const bytes = this.byteCounts[i];
-      const meanBytes = span > 0 ? Math.round(this.byteSeconds[i] / span) : bytes;
-      points.push({ time: this.times[i], packet: this.packets[i], entries: this.entryCounts[i], bytes, maxBytes: this.maxBytes[i], meanBytes });
+    const s = this.stored;
+    for (let at = 0; at < s.length; at += POINT_FIELDS) {
+      const span = s[at + END] - s[at + START];
+      const bytes = s[at + BYTES];
+      const meanBytes = span > 0 ? Math.round(s[at + BYTE_SECONDS] / span) : bytes;
+      points.push({ time: s[at + TIME], packet: s[at + PACKET], entries: s[at + ENTRIES], bytes, maxBytes: s[at + MAX_BYTES], meanBytes });
     }
     return { points, compressed: this.compressedFlag };
   }
@@ -150,53 +156,50 @@ export class Timeline {
   }
 
   private push(time: number, packet: number, entries: number, bytes: number, maxBytes: number, start: number, end: number, byteSeconds: number): void {
-    this.times.push(time);
-    this.packets.push(packet);
-    this.entryCounts.push(entries);
-    this.byteCounts.push(bytes);
-    this.maxBytes.push(maxBytes);
-    this.starts.push(start);
-    this.ends.push(end);
-    this.byteSeconds.push(byteSeconds);
+    this.stored.push(time, packet, entries, bytes, maxBytes, start, end, byteSeconds);
   }
 
   private store(time: number, packet: number, entries: number, bytes: number, maxBytes: number, start: number, end: number, byteSeconds: number): void {
     this.push(time, packet, entries, bytes, maxBytes, start, end, byteSeconds);
-    const n = this.times.length;
+    const s = this.stored;
+    const n = s.length / POINT_FIELDS;
     if (n < this.limit) return;
     // Full: merge pairs, each stored point now stands for twice as many changes.
     const pairs = n >> 1;
     for (let i = 0; i < pairs; i++) {
-      const a = 2 * i;
-      const b = a + 1;
-      const lead = takesLead(this.byteCounts[a], this.entryCounts[a], this.byteCounts[b], this.entryCounts[b]) ? b : a;
-      this.times[i] = this.times[lead];
-      this.packets[i] = this.packets[lead];
-      this.entryCounts[i] = this.entryCounts[lead];
-      this.byteCounts[i] = this.byteCounts[lead];
-      this.maxBytes[i] = Math.max(this.maxBytes[a], this.maxBytes[b]);
-      this.starts[i] = this.starts[a];
-      this.ends[i] = this.ends[b];
-      this.byteSeconds[i] = this.byteSeconds[a] + this.byteSeconds[b];
+      const at = i * POINT_FIELDS;
+      const a = 2 * at;
+      const b = a + POINT_FIELDS;
+      const lead = takesLead(s[a + BYTES], s[a + ENTRIES], s[b + BYTES], s[b + ENTRIES]) ? b : a;
+      const maxBytes = Math.max(s[a + MAX_BYTES], s[b + MAX_BYTES]);
+      const start = s[a + START];
+      const end = s[b + END];
+      const byteSeconds = s[a + BYTE_SECONDS] + s[b + BYTE_SECONDS];
+      s[at + TIME] = s[lead + TIME];
+      s[at + PACKET] = s[lead + PACKET];
+      s[at + ENTRIES] = s[lead + ENTRIES];
+      s[at + BYTES] = s[lead + BYTES];
+      s[at + MAX_BYTES] = maxBytes;
+      s[at + START] = start;
+      s[at + END] = end;
+      s[at + BYTE_SECONDS] = byteSeconds;
     }
-    const odd = n % 2 === 1 ? n - 1 : -1;
     this.bucketSize *= 2;
     this.compressedFlag = true;
-    if (odd >= 0) {
+    if (n % 2 === 1) {
       // The odd point out covers half a bucket: it starts the bucket being filled.
-      this.pendingTime = this.times[odd];
-      this.pendingPacket = this.packets[odd];
-      this.pendingEntries = this.entryCounts[odd];
-      this.pendingBytes = this.byteCounts[odd];
-      this.pendingMaxBytes = this.maxBytes[odd];
-      this.pendingStart = this.starts[odd];
-      this.pendingEnd = this.ends[odd];
-      this.pendingByteSeconds = this.byteSeconds[odd];
+      const odd = (n - 1) * POINT_FIELDS;
+      this.pendingTime = s[odd + TIME];
+      this.pendingPacket = s[odd + PACKET];
+      this.pendingEntries = s[odd + ENTRIES];
+      this.pendingBytes = s[odd + BYTES];
+      this.pendingMaxBytes = s[odd + MAX_BYTES];
+      this.pendingStart = s[odd + START];
+      this.pendingEnd = s[odd + END];
+      this.pendingByteSeconds = s[odd + BYTE_SECONDS];
       this.pendingCount = this.bucketSize / 2;
     }
-    for (const column of [this.times, this.packets, this.entryCounts, this.byteCounts, this.maxBytes, this.starts, this.ends, this.byteSeconds]) {
-      column.length = pairs;
-    }
+    s.length = pairs * POINT_FIELDS;
   }
 }
 
