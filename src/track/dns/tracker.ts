@@ -269,9 +269,11 @@ export class DnsTracker implements TcpStreamListener {
   private parse(bytes: Uint8Array, packet: number, wireLength: number = bytes.length, netbios = false): DnsMessage | null {
     const parsed = parseDnsMessage(bytes, wireLength);
     if (parsed.malformed !== null) this.list(this.malformed, 'malformed', { packet, reason: parsed.malformed });
-    const q = parsed.message?.question;
-    if (netbios && q) q.name = decodeNetbiosName(q.name) ?? q.name;
-    return parsed.message;
+    const m = parsed.message;
+    const q = m?.question;
+    // A new question object: the parsed one may be shared (message.ts plainQuestion).
+    if (netbios && m && q) m.question = { name: decodeNetbiosName(q.name) ?? q.name, type: q.type, class: q.class, lowerName: undefined };
+    return m;
   }
 
 
