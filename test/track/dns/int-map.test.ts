@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { IntMap } from '../../../src/track/dns/int-map.js';
+
+describe('IntMap', () => {
+  it('agrees with a Map over 200,000 random sets, gets and deletes of int32 keys (negative ones too)', () => {
+    // Keys come from a small range so that sets replace, deletes hit, and tombstones pile up and
+    // are rebuilt away; the size follows a Map's at every step.
+    let seed = 99;
+    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const ours = new IntMap<{ v: number }>();
+    const reference = new Map<number, { v: number }>();
+    for (let step = 0; step < 200_000; step++) {
+      const r = next();
+      const key = ((r >>> 4) % 3000) - 1500 + (r & 1 ? 0x7fff0000 : 0) | 0;
+      const op = r % 10;
+      if (op < 4) {
+        const value = { v: step };
+        ours.set(key, value);
+        reference.set(key, value);
+      } else if (op < 7) {
+        expect(ours.delete(key)).toBe(reference.delete(key));
+      } else {
+        expect(ours.get(key)).toBe(reference.get(key));
+      }
+      expect(ours.size).toBe(reference.size);
+    }
+    for (const [key, value] of reference) expect(ours.get(key)).toBe(value);
+  });
+
+  it('steady churn (one in, one out) keeps every live key and forgets every deleted one', () => {
+    // A flood's shape: keys i inserted and i - 1000 deleted, 100,000 times.
+    const map = new IntMap<{ k: number }>();
+    for (let i = 0; i < 100_000; i++) {
+      map.set((i << 16) | (i & 0xffff), { k: i });
+      if (i >= 1000) expect(map.delete(((i - 1000) << 16) | ((i - 1000) & 0xffff))).toBe(true);
+    }
+    expect(map.size).toBe(1000);
+    expect(map.get((99_999 << 16) | (99_999 & 0xffff))?.k).toBe(99_999);
+    expect(map.get((99_000 << 16) | (99_000 & 0xffff))?.k).toBe(99_000);
+    expect(map.get((98_999 << 16) | (98_999 & 0xffff))).toBeUndefined();
+  });
+});
