@@ -1,7 +1,8 @@
 /**
  * A map from int32 keys to object values, by open addressing: keys in an Int32Array, values in a
  * parallel array, linear probing from a Fibonacci hash, deleted slots left as tombstones until the
- * next rebuild. No iteration order (the matcher's indexes never iterate).
+ * next rebuild. Keys must be int32 (an Int32Array holds them). No iteration order (the matcher's
+ * indexes never iterate).
  *
  * Why not a Map: under a query flood the matcher's indexes add and delete one key per query at a
  * steady size, and a Map entry costs a builtin call per get/set/delete and a hash-table rebuild
@@ -23,6 +24,9 @@ export class IntMap<V extends object> {
   /** Live entries, and live plus tombstones (slots a probe must pass). */
   private live = 0;
   private used = 0;
+  /** The last key find() answered and its slot (-1: none); see find. */
+  private hintKey = 0;
+  private hintSlot = -1;
 
   constructor() {
     this.keys = new Int32Array(MIN_CAPACITY);
@@ -36,51 +40,61 @@ export class IntMap<V extends object> {
   }
 
   get(key: number): V | undefined {
-    const keys = this.keys;
-    const values = this.values;
-    for (let i = this.slot(key); ; i = (i + 1) & this.mask) {
-      const value = values[i];
-      if (value === undefined) return undefined;
-      if (keys[i] === key && value !== GONE) return value;
-    }
+    const value = this.values[this.find(key)];
+    return value === GONE ? undefined : value;
   }
 
   set(key: number, value: V): void {
+    const i = this.find(key);
+    const old = this.values[i];
+    if (old !== undefined && old !== GONE) {
+      this.values[i] = value;
+      return;
+    }
+    if (old === undefined) this.used += 1;
+    this.keys[i] = key;
+    this.values[i] = value;
+    this.live += 1;
+    // At most half the slots in use (live or tombstone) keeps probes short.
+    if (this.used * 2 > this.values.length) this.rebuild();
+  }
+
+  delete(key: number): boolean {
+    const i = this.find(key);
+    const value = this.values[i];
+    if (value === undefined || value === GONE) return false;
+    this.values[i] = GONE as V;
+    this.live -= 1;
+    return true;
+  }
+
+  /**
+   * The slot holding `key`, else the slot an insert of it takes (the first tombstone on its probe
+   * path, or the empty slot ending it). Remembered for the next call with the same key: callers
+   * look a key up and then set or delete it (matcher.ts push, remove), and a set or delete of that
+   * key leaves the answer right, while any other key's call replaces it and a rebuild clears it.
+   */
+  private find(key: number): number {
+    if (this.hintSlot >= 0 && key === this.hintKey) return this.hintSlot;
     const keys = this.keys;
     const values = this.values;
     let grave = -1;
     let i = this.slot(key);
     for (; ; i = (i + 1) & this.mask) {
-      const old = values[i];
-      if (old === undefined) break;
-      if (old === GONE) {
+      const value = values[i];
+      if (value === undefined) {
+        if (grave >= 0) i = grave;
+        break;
+      }
+      if (value === GONE) {
         if (grave < 0) grave = i;
       } else if (keys[i] === key) {
-        values[i] = value;
-        return;
+        break;
       }
     }
-    if (grave >= 0) i = grave;
-    else this.used += 1;
-    keys[i] = key;
-    values[i] = value;
-    this.live += 1;
-    // At most half the slots in use (live or tombstone) keeps probes short.
-    if (this.used * 2 > values.length) this.rebuild();
-  }
-
-  delete(key: number): boolean {
-    const keys = this.keys;
-    const values = this.values;
-    for (let i = this.slot(key); ; i = (i + 1) & this.mask) {
-      const value = values[i];
-      if (value === undefined) return false;
-      if (keys[i] === key && value !== GONE) {
-        values[i] = GONE as V;
-        this.live -= 1;
-        return true;
-      }
-    }
+    this.hintKey = key;
+    this.hintSlot = i;
+    return i;
   }
 
   private slot(key: number): number {
@@ -98,6 +112,7 @@ export class IntMap<V extends object> {
     this.mask = capacity - 1;
     this.shift = 32 - Math.log2(capacity);
     this.used = this.live;
+    this.hintSlot = -1;
     for (let j = 0; j < oldValues.length; j++) {
       const value = oldValues[j];
       if (value === undefined || value === GONE) continue;

@@ -27,6 +27,30 @@ describe('IntMap', () => {
     for (const [key, value] of reference) expect(ours.get(key)).toBe(value);
   });
 
+  it('a lookup then a set or delete of the same key, or of another, as the matcher does (find remembers the last key)', () => {
+    let seed = 7;
+    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const ours = new IntMap<{ v: number }>();
+    const reference = new Map<number, { v: number }>();
+    for (let step = 0; step < 100_000; step++) {
+      const a = ((next() >>> 8) % 500) - 250;
+      const b = ((next() >>> 8) % 500) - 250;
+      expect(ours.get(a)).toBe(reference.get(a));
+      const op = next() % 4;
+      // Same key as looked up, or another one, then the first key again.
+      const key = op < 2 ? a : b;
+      if (op % 2 === 0) {
+        const value = { v: step };
+        ours.set(key, value);
+        reference.set(key, value);
+      } else {
+        expect(ours.delete(key)).toBe(reference.delete(key));
+      }
+      expect(ours.get(a)).toBe(reference.get(a));
+      expect(ours.size).toBe(reference.size);
+    }
+  });
+
   it('steady churn (one in, one out) keeps every live key and forgets every deleted one', () => {
     // A flood's shape: keys i inserted and i - 1000 deleted, 100,000 times.
     const map = new IntMap<{ k: number }>();
