@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { IntMap } from '../../../src/track/dns/int-map.js';
 
+/** A seeded generator of 32-bit numbers, and an IntMap with the Map it is checked against. */
+function fixture(seed: number): { next: () => number; ours: IntMap<{ v: number }>; reference: Map<number, { v: number }> } {
+  const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  return { next, ours: new IntMap(), reference: new Map() };
+}
+
 describe('IntMap', () => {
   it('agrees with a Map over 200,000 random sets, gets and deletes of int32 keys (negative ones too)', () => {
     // Keys come from a small range so that sets replace, deletes hit, and tombstones pile up and
     // are rebuilt away; the size follows a Map's at every step.
-    let seed = 99;
-    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
-    const ours = new IntMap<{ v: number }>();
-    const reference = new Map<number, { v: number }>();
+    const { next, ours, reference } = fixture(99);
     for (let step = 0; step < 200_000; step++) {
       const r = next();
       const key = ((r >>> 4) % 3000) - 1500 + (r & 1 ? 0x7fff0000 : 0) | 0;
@@ -28,10 +31,7 @@ describe('IntMap', () => {
   });
 
   it('a lookup then a set or delete of the same key, or of another, as the matcher does (find remembers the last key)', () => {
-    let seed = 7;
-    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
-    const ours = new IntMap<{ v: number }>();
-    const reference = new Map<number, { v: number }>();
+    const { next, ours, reference } = fixture(7);
     for (let step = 0; step < 100_000; step++) {
       const a = ((next() >>> 8) % 500) - 250;
       const b = ((next() >>> 8) % 500) - 250;
