@@ -21,6 +21,16 @@ const MAX_SCRATCH_MESSAGE = 64;
 /** (K ^ ipad) | message, then (K ^ opad) | inner hash: node:crypto reads its input during the call, so one buffer of each serves every HMAC. */
 const innerScratch = Buffer.alloc(BLOCK + MAX_SCRATCH_MESSAGE);
 const outerScratch = Buffer.alloc(BLOCK + OUTPUT);
+/** Views of innerScratch by message length, made once: the key schedule hashes the same few lengths again and again. */
+const innerViews: Buffer[] = [];
+function innerView(messageLength: number): Buffer {
+  let view = innerViews[messageLength];
+  if (view === undefined) {
+    view = innerScratch.subarray(0, BLOCK + messageLength);
+    innerViews[messageLength] = view;
+  }
+  return view;
+}
 
 /** A key's bytes: a byte array, or a latin1 string such as an earlier HMAC's output. */
 export type HmacKey = Uint8Array | string;
@@ -35,7 +45,7 @@ function keyByte(key: HmacKey, i: number): number {
  */
 export function hmacSha256(key: HmacKey, message: Uint8Array): string {
   const k = key.length > BLOCK ? hash('sha256', typeof key === 'string' ? Buffer.from(key, 'latin1') : key, 'binary') : key;
-  const inner = message.length <= MAX_SCRATCH_MESSAGE ? innerScratch : Buffer.allocUnsafe(BLOCK + message.length);
+  const inner = message.length <= MAX_SCRATCH_MESSAGE ? innerView(message.length) : Buffer.allocUnsafe(BLOCK + message.length);
   const outer = outerScratch;
   const n = k.length;
   for (let i = 0; i < BLOCK; i++) {
@@ -44,7 +54,11 @@ export function hmacSha256(key: HmacKey, message: Uint8Array): string {
     outer[i] = b ^ OPAD;
   }
   inner.set(message, BLOCK);
-  const innerHash = hash('sha256', inner.subarray(0, BLOCK + message.length), 'binary');
-  outer.write(innerHash, BLOCK, OUTPUT, 'latin1');
+  writeLatin1(hash('sha256', inner, 'binary'), outer, BLOCK, OUTPUT);
   return hash('sha256', outer, 'binary');
+}
+
+/** Copies the first `length` bytes of a latin1 string into `out` at `offset` (a loop: no native call for 32 bytes). */
+export function writeLatin1(bytes: string, out: Uint8Array, offset: number, length: number): void {
+  for (let i = 0; i < length; i++) out[offset + i] = bytes.charCodeAt(i);
 }
