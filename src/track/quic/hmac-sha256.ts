@@ -35,10 +35,6 @@ function innerView(messageLength: number): Buffer {
 /** A key's bytes: a byte array, or a latin1 string such as an earlier HMAC's output. */
 export type HmacKey = Uint8Array | string;
 
-function keyByte(key: HmacKey, i: number): number {
-  return typeof key === 'string' ? key.charCodeAt(i) : key[i];
-}
-
 /**
  * HMAC-SHA-256 of `message` under `key`, as a latin1 string of 32 characters (one per byte).
  * Keys longer than a block are hashed first (RFC 2104 §2).
@@ -48,10 +44,23 @@ export function hmacSha256(key: HmacKey, message: Uint8Array): string {
   const inner = message.length <= MAX_SCRATCH_MESSAGE ? innerView(message.length) : Buffer.allocUnsafe(BLOCK + message.length);
   const outer = outerScratch;
   const n = k.length;
-  for (let i = 0; i < BLOCK; i++) {
-    const b = i < n ? keyByte(k, i) : 0;
-    inner[i] = b ^ IPAD;
-    outer[i] = b ^ OPAD;
+  // One loop per key type, so that each stays monomorphic; then the zero padding of the key.
+  if (typeof k === 'string') {
+    for (let i = 0; i < n; i++) {
+      const b = k.charCodeAt(i);
+      inner[i] = b ^ IPAD;
+      outer[i] = b ^ OPAD;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const b = k[i];
+      inner[i] = b ^ IPAD;
+      outer[i] = b ^ OPAD;
+    }
+  }
+  for (let i = n; i < BLOCK; i++) {
+    inner[i] = IPAD;
+    outer[i] = OPAD;
   }
   inner.set(message, BLOCK);
   writeLatin1(hash('sha256', inner, 'binary'), outer, BLOCK, OUTPUT);
