@@ -108,10 +108,26 @@ const NO_ANSWER: Answer = Object.freeze({ kind: 'none' });
 /** The transitions of a flow that has none yet (frozen: setState replaces it, never pushes to it). */
 const NO_TRANSITIONS = Object.freeze([]) as unknown as TcpTransition[];
 
+interface ResumePoints { toServer: number | null; toClient: number | null }
+
+/**
+ * The parts of a flow that a lone SYN never needs (its reassembly, packet log, row and summary
+ * counts, dormancy resume points, stream info): one field on the flow instead of seven.
+ */
+class FlowLater {
+  toServer: DirectionReassembly | null = null;
+  toClient: DirectionReassembly | null = null;
+  log: FlowPacketLog | null = null;
+  row: TcpFlowReport | null = null;
+  counted: Counted | null = null;
+  resumeNext: ResumePoints | null = null;
+  streamInfo: TcpStreamInfo | null = null;
+}
+
 /** TcpFlow.bits. */
 const FLOW_BIT = {
   WANTED: 1, SAW_SYN: 2, SAW_SYN_ACK: 4, SAW_HANDSHAKE_ACK: 8, FIRST_FROM_CLIENT: 16, RESETS_ONLY: 32, TOUCHED: 64, LISTED: 128,
-  FIRST_PENDING: 256,
+  FIRST_PENDING: 256, CLOSED_BY_CLIENT: 512, CLOSED_BY_SERVER: 1024, LAST_FROM_KNOWN: 2048, LAST_FROM_CLIENT: 4096,
 } as const;
 
 /** What a new flow's listener is asked wants() with (listeners decide from it and keep none of it). */
@@ -157,21 +173,15 @@ class TcpFlow implements TableEntry<TcpFlow> {
   firstWindowScale: number;
   reusedFlags = 0;
   transitions: TcpTransition[] = NO_TRANSITIONS;
-  /** What the client / the server sent, as its receiver reassembles it (created when first needed). */
-  toServer: DirectionReassembly | null = null;
-  toClient: DirectionReassembly | null = null;
   /** The flow's yes/no facts, one bit each (FLOW_BIT): a boolean field takes 8 bytes. */
   private bits: number = FLOW_BIT.RESETS_ONLY | FLOW_BIT.FIRST_PENDING;
   private readonly listener: TcpStreamListener | undefined;
   packets = 0;
   lastPacket: number;
   end: number;
-  closedBy: 'client' | 'server' | null = null;
   /** Request/response turns of the payload (created by the first payload), and how the server answered (roles from evidence). */
   exchanges: ExchangeCounter | null = null;
   answer: Answer = NO_ANSWER;
-  /** The previous packet came from the client (null before the first). */
-  lastFromClient: boolean | null = null;
   /** When both ends have closed: the capture time at which the flow is finalized (see ClosedFlows). */
   closedDeadline: number | null = null;
   /** Next flow in the table bucket. */
@@ -179,21 +189,14 @@ class TcpFlow implements TableEntry<TcpFlow> {
   /** The addresses' keys (IpLayer.srcKey / dstKey), set by create: what the flow table compares. */
   clientKey = 0;
   serverKey = 0;
-  /** Ladder packet log, when this flow is recorded. */
-  log: FlowPacketLog | null = null;
   /** Bytes charged to the memory budget for this flow (refunded when it leaves the table). */
   charged = 0;
-  /** Its row, once it was finalized by inactivity and a late packet continued it (completed again in place). */
-  row: TcpFlowReport | null = null;
-  /** What its earlier finalize added to the summary (taken back when it is finalized again). */
-  counted: Counted | null = null;
-  /** Where each direction's reassembly had got to when the flow went dormant (null: from the ISN). */
-  resumeNext: { toServer: number | null; toClient: number | null } | null = null;
   /** Bumped whenever the flow's inactivity timer is set again: older heap items are stale. */
   timerGen = 0;
   /** The latest inactivity timer set for it (drop() empties it: see TcpTracker.drop). */
   timer: InactivityTimer | null = null;
-  private streamInfo: TcpStreamInfo | null = null;
+  /** What a flow of payload, a recorded one or a finalized one adds (FlowLater): null for a lone SYN. */
+  private later: FlowLater | null = null;
 
   constructor(
     readonly id: number,
@@ -247,15 +250,59 @@ class TcpFlow implements TableEntry<TcpFlow> {
   get firstPending(): boolean { return (this.bits & FLOW_BIT.FIRST_PENDING) !== 0; }
   set firstPending(v: boolean) { this.flag(FLOW_BIT.FIRST_PENDING, v); }
 
+  /** The side that sent the first FIN. */
+  get closedBy(): 'client' | 'server' | null {
+    const b = this.bits;
+    return b & FLOW_BIT.CLOSED_BY_CLIENT ? 'client' : b & FLOW_BIT.CLOSED_BY_SERVER ? 'server' : null;
+  }
+
+  set closedBy(v: 'client' | 'server' | null) {
+    this.bits = (this.bits & ~(FLOW_BIT.CLOSED_BY_CLIENT | FLOW_BIT.CLOSED_BY_SERVER))
+      | (v === 'client' ? FLOW_BIT.CLOSED_BY_CLIENT : v === 'server' ? FLOW_BIT.CLOSED_BY_SERVER : 0);
+  }
+
+  /** The previous packet came from the client (null before the first). */
+  get lastFromClient(): boolean | null {
+    const b = this.bits;
+    return b & FLOW_BIT.LAST_FROM_KNOWN ? (b & FLOW_BIT.LAST_FROM_CLIENT) !== 0 : null;
+  }
+
+  set lastFromClient(v: boolean | null) {
+    this.bits = (this.bits & ~(FLOW_BIT.LAST_FROM_KNOWN | FLOW_BIT.LAST_FROM_CLIENT))
+      | (v === null ? 0 : FLOW_BIT.LAST_FROM_KNOWN | (v ? FLOW_BIT.LAST_FROM_CLIENT : 0));
+  }
+
   private flag(bit: number, v: boolean): void {
     this.bits = v ? this.bits | bit : this.bits & ~bit;
   }
 
   /** What stream listeners are given (built when first asked, then the same object for the flow's life). */
   get info(): TcpStreamInfo {
-    return this.streamInfo ??= {
+    return this.more().streamInfo ??= {
       id: this.id, client: this.clientAddress, clientPort: this.clientPort, server: this.serverAddress, serverPort: this.serverPort,
     };
+  }
+
+  /** What the client / the server sent, as its receiver reassembles it (created when first needed). */
+  get toServer(): DirectionReassembly | null { return this.later === null ? null : this.later.toServer; }
+  set toServer(v: DirectionReassembly | null) { if (v !== null || this.later !== null) this.more().toServer = v; }
+  get toClient(): DirectionReassembly | null { return this.later === null ? null : this.later.toClient; }
+  set toClient(v: DirectionReassembly | null) { if (v !== null || this.later !== null) this.more().toClient = v; }
+  /** Ladder packet log, when this flow is recorded. */
+  get log(): FlowPacketLog | null { return this.later === null ? null : this.later.log; }
+  set log(v: FlowPacketLog | null) { if (v !== null || this.later !== null) this.more().log = v; }
+  /** Its row, once it was finalized by inactivity and a late packet continued it (completed again in place). */
+  get row(): TcpFlowReport | null { return this.later === null ? null : this.later.row; }
+  set row(v: TcpFlowReport | null) { if (v !== null || this.later !== null) this.more().row = v; }
+  /** What its earlier finalize added to the summary (taken back when it is finalized again). */
+  get counted(): Counted | null { return this.later === null ? null : this.later.counted; }
+  set counted(v: Counted | null) { if (v !== null || this.later !== null) this.more().counted = v; }
+  /** Where each direction's reassembly had got to when the flow went dormant (null: from the ISN). */
+  get resumeNext(): ResumePoints | null { return this.later === null ? null : this.later.resumeNext; }
+  set resumeNext(v: ResumePoints | null) { if (v !== null || this.later !== null) this.more().resumeNext = v; }
+
+  private more(): FlowLater {
+    return this.later ??= new FlowLater();
   }
 
   /** The ledger's view of the client and the server (built per event: the ledger copies what it keeps). */
