@@ -106,17 +106,26 @@ export async function analyzeAll(
   const units = continuous && paths.length > 1 ? [paths] : paths.map((p) => [p]);
   if (units.length > 1) prefetch(paths, options);
   for (const [index, unit] of units.entries()) {
-    const path = unit[0];
-    const progress = progressFor(path);
-    const report = unit.length > 1
-      ? await analyzeContinuous(unit, { ...options, ...progress.options })
-      : await (pool?.take(path) ?? analyzeCapture(path, { ...options, ...progress.options }));
-    progress.clear();
-    tell(notesOf(report));
+    const report = await analyzeUnit(unit, options);
     await each?.(report, index);
     if (keep) reports.push(report);
   }
   return reports;
+}
+
+/**
+ * One capture (or one --continuous series): a worker's report if the pool prefetched it, else
+ * analyzed here with a progress line; what is wrong with it is told on stderr either way.
+ */
+async function analyzeUnit(unit: string[], options: AnalyzeOptions): Promise<AnyReport> {
+  const path = unit[0];
+  const progress = progressFor(path);
+  const report = unit.length > 1
+    ? await analyzeContinuous(unit, { ...options, ...progress.options })
+    : await (pool?.take(path) ?? analyzeCapture(path, { ...options, ...progress.options }));
+  progress.clear();
+  tell(notesOf(report));
+  return report;
 }
 
 /** Says on stderr what is wrong with a capture or its analysis; unreadable input sets the exit code. */
@@ -145,11 +154,7 @@ async function writeBatchText(active: AnalysisPool, paths: string[], options: An
     const pending = active.takeText(path);
     if (pending === undefined) {
       // Standard input is never sent to a worker: analyzed here.
-      const progress = progressFor(path);
-      const report = await analyzeCapture(path, { ...options, ...progress.options });
-      progress.clear();
-      tell(notesOf(report));
-      await writeReportText(out, report, format, view, { index, count });
+      await writeReportText(out, await analyzeUnit([path], options), format, view, { index, count });
       continue;
     }
     const { text, notes } = await pending;

@@ -36,9 +36,9 @@
  * and answered ones stay findable for duplicates only for `retention` seconds of capture time
  * (and at most `maxPending` of them).
  */
-import { type DnsQuestion, type DnsRecordKey } from './message.js';
+import { lowerName, sameQuestion, type DnsQuestion, type DnsRecordKey } from './message.js';
 import type { DnsPath, DnsTransaction } from './transaction.js';
-import { LazyQueue } from '../lazy-queue.js';
+import { LruList } from '../lru-list.js';
 
 export type QueryMatch = { kind: 'retransmission'; transaction: DnsTransaction } | { kind: 'new'; idReused: boolean };
 
@@ -71,7 +71,7 @@ export const MDNS_PORT = 5353;
 
 /** The query asked for this record: same name (case-insensitive), same type or an ANY question (RFC 6762 §6). */
 function answersQuestion(q: DnsQuestion, r: DnsRecordKey): boolean {
-  return (q.type === r.type || q.type === 'ANY') && q.name.toLowerCase() === r.name.toLowerCase();
+  return (q.type === r.type || q.type === 'ANY') && lowerName(q) === r.name.toLowerCase();
 }
 
 /** Transactions kept per bucket (see `push`). */
@@ -81,25 +81,34 @@ export const MAX_PER_KEY = 256;
 const NEW_QUERY: QueryMatch = Object.freeze({ kind: 'new', idReused: false });
 const NEW_ID_REUSED: QueryMatch = Object.freeze({ kind: 'new', idReused: true });
 
-/** Two 16-bit values (ports, IDs) as one exact integer key: a * 65536 + b < 2^32. */
+/**
+ * Two 16-bit values (ports, IDs) as one exact int32 key. `(a << 16) | b` rather than
+ * a * 65536 + b: that passed 2^31 for every port >= 32768 (the ephemeral range), and V8 keeps such
+ * keys as heap numbers, allocated and hashed as doubles on every lookup.
+ */
 function pairKey(a: number, b: number): number {
-  return a * 0x10000 + b;
+  return (a << 16) | b;
 }
 
 /**
- * The transaction's question and `q` are the same, or one is missing (sameQuestion's rule). Names
- * are lower-cased only when they differ, and then once per transaction and once per message
- * (`lower` holds the message's): a flood of queries on one port and ID compares each one with up
- * to MAX_PER_KEY transactions.
+ * An index bucket: one transaction alone (the usual case: an ID on a port is rarely reused while
+ * outstanding), or several, oldest first. Storing the lone one without an array saves two objects
+ * per transaction and index, which a query flood otherwise keeps alive until eviction.
  */
-function compatible(t: DnsTransaction, q: DnsQuestion | null, lower: { name: string | undefined }): boolean {
-  const a = t.question;
-  if (a === null || q === null) return true;
-  if (a.type !== q.type || a.class !== q.class) return false;
-  if (a.name === q.name) return true;
-  lower.name ??= q.name.toLowerCase();
-  t.questionLower ??= a.name.toLowerCase();
-  return t.questionLower === lower.name;
+type Bucket = DnsTransaction | DnsTransaction[];
+
+function countOf(bucket: Bucket | undefined): number {
+  return bucket === undefined ? 0 : Array.isArray(bucket) ? bucket.length : 1;
+}
+
+/** The i-th transaction (oldest first) of a bucket holding countOf(bucket) > i. */
+function at(bucket: Bucket | undefined, i: number): DnsTransaction {
+  return Array.isArray(bucket) ? bucket[i] : (bucket as DnsTransaction);
+}
+
+/** The transaction's question and `q` are the same (sameQuestion), or one is missing. */
+function compatible(t: DnsTransaction, q: DnsQuestion | null): boolean {
+  return t.question === null || q === null || sameQuestion(t.question, q);
 }
 
 /** Same transport, flow, client and server as the message. */
@@ -128,22 +137,18 @@ export class DnsMatcher {
   private readonly retention: number;
   private readonly onForget: ((t: DnsTransaction) => void) | undefined;
   /** client port|ID -> transactions (any client address, server, transport), oldest first. */
-  private readonly byClientPortAndId = new Map<number, DnsTransaction[]>();
+  private readonly byClientPortAndId = new Map<number, Bucket>();
   /** group port|ID -> multicast/broadcast transactions. */
-  private readonly byGroupPortAndId = new Map<number, DnsTransaction[]>();
+  private readonly byGroupPortAndId = new Map<number, Bucket>();
   /** Lower-case question name -> UDP transactions sent to port 5353 (mDNS answers carry no ID or question). */
-  private readonly byMdnsName = new Map<string, DnsTransaction[]>();
+  private readonly byMdnsName = new Map<string, Bucket>();
   /** UDP client port|server port -> awaiting transactions, for ICMP errors (which quote no DNS ID). */
-  private readonly byPorts = new Map<number, DnsTransaction[]>();
-  /** Awaiting a response. */
-  private readonly awaiting = new Set<DnsTransaction>();
-  /** The awaiting ones, oldest first: the eviction order. */
-  private readonly awaitingOrder = new LazyQueue<DnsTransaction>((t) => this.awaiting.has(t));
+  private readonly byPorts = new Map<number, Bucket>();
+  /** Awaiting a response, oldest first (the eviction order), linked through the transactions. */
+  private readonly awaiting = new LruList<DnsTransaction>();
   /** Answered and still findable, in answer order; `retainedHead` is the first live slot. */
   private retained: DnsTransaction[] = [];
   private retainedHead = 0;
-  /** The lower-cased question name of the message being matched, once needed (see compatible). */
-  private readonly lower: { name: string | undefined } = { name: undefined };
 
   constructor(options: DnsMatcherOptions) {
     this.timeout = options.timeout;
@@ -159,16 +164,13 @@ export class DnsMatcher {
 
   /** Is this query a retransmission of an outstanding transaction, or the start of a new one? */
   matchQuery(path: DnsPath, id: number, question: DnsQuestion | null, time: number): QueryMatch {
-    this.lower.name = undefined;
     const bucket = this.byClientPortAndId.get(pairKey(path.clientPort, id));
     let idReused = false;
-    if (bucket) {
-      for (let i = bucket.length - 1; i >= 0; i--) {
-        const t = bucket[i];
-        if (t.response !== null || time - t.queryTime >= this.timeout || !samePath(t, path)) continue;
-        if (compatible(t, question, this.lower)) return { kind: 'retransmission', transaction: t };
-        idReused = true;
-      }
+    for (let i = countOf(bucket) - 1; i >= 0; i--) {
+      const t = at(bucket, i);
+      if (t.response !== null || time - t.queryTime >= this.timeout || !samePath(t, path)) continue;
+      if (compatible(t, question)) return { kind: 'retransmission', transaction: t };
+      idReused = true;
     }
     return idReused ? NEW_ID_REUSED : NEW_QUERY;
   }
@@ -185,14 +187,13 @@ export class DnsMatcher {
         if (crowdedName) this.evict(crowdedName);
       }
     }
-    this.awaiting.add(t);
-    this.awaitingOrder.push(t);
+    this.awaiting.push(t);
     if (this.awaiting.size > this.maxPending) {
-      const oldest = this.awaitingOrder.shift();
+      const oldest = this.awaiting.oldest;
       if (oldest) this.evict(oldest);
     }
     if (this.awaiting.size > this.maxPendingForMemory) {
-      const oldest = this.awaitingOrder.shift();
+      const oldest = this.awaiting.oldest;
       if (oldest) this.evict(oldest, true);
     }
   }
@@ -202,16 +203,15 @@ export class DnsMatcher {
    * destination, server = its sender.
    */
   matchResponse(path: DnsPath, id: number, question: DnsQuestion | null, answers: readonly DnsRecordKey[] = [], time = 0): ResponseMatch {
-    this.lower.name = undefined;
     if (path.transport === 'udp' && path.serverPort === MDNS_PORT && path.clientPort === MDNS_PORT) {
       return this.matchMdnsResponse(path, answers, time);
     }
     if (path.transport === 'udp' && isGroupAddress(path.clientAddress)) {
       // An mDNS answer sent to the group: whichever member asked, whoever answers.
       const bucket = this.byGroupPortAndId.get(pairKey(path.clientPort, id));
-      for (let i = (bucket?.length ?? 0) - 1; bucket && i >= 0; i--) {
-        const t = bucket[i];
-        if (t.serverAddress === path.clientAddress && compatible(t, question, this.lower)) return this.found(t, true);
+      for (let i = countOf(bucket) - 1; i >= 0; i--) {
+        const t = at(bucket, i);
+        if (t.serverAddress === path.clientAddress && compatible(t, question)) return this.found(t, true);
       }
       return { kind: 'none' };
     }
@@ -219,14 +219,14 @@ export class DnsMatcher {
     if (!bucket) return { kind: 'none' };
     let sameKey: DnsTransaction | null = null;
     let otherServer: DnsTransaction | null = null;
-    for (let i = bucket.length - 1; i >= 0; i--) {
-      const t = bucket[i];
+    for (let i = countOf(bucket) - 1; i >= 0; i--) {
+      const t = at(bucket, i);
       if (samePath(t, path)) {
-        if (compatible(t, question, this.lower)) return this.found(t, false);
+        if (compatible(t, question)) return this.found(t, false);
         sameKey ??= t;
       } else if (
         otherServer === null && path.transport === 'udp' && t.transport === 'udp' &&
-        t.clientAddress === path.clientAddress && compatible(t, question, this.lower)
+        t.clientAddress === path.clientAddress && compatible(t, question)
       ) {
         otherServer = t;
       }
@@ -246,8 +246,8 @@ export class DnsMatcher {
     let answered: DnsTransaction | null = null;
     for (const record of answers) {
       const bucket = this.byMdnsName.get(record.name.toLowerCase());
-      for (let i = (bucket?.length ?? 0) - 1; bucket && i >= 0; i--) {
-        const t = bucket[i];
+      for (let i = countOf(bucket) - 1; i >= 0; i--) {
+        const t = at(bucket, i);
         if (t.question === null || !answersQuestion(t.question, record) || time - t.lastQueryTime > this.timeout) continue;
         if (!t.multicast && t.serverAddress !== path.serverAddress) continue;
         if (path.clientAddress !== t.clientAddress && !isGroupAddress(path.clientAddress)) continue;
@@ -260,7 +260,7 @@ export class DnsMatcher {
 
   /** The transaction got its first response: it no longer awaits one, but stays findable a while. */
   answered(t: DnsTransaction): void {
-    if (this.awaiting.delete(t)) this.awaitingOrder.removed(this.awaiting.size);
+    if (this.awaiting.has(t)) this.awaiting.remove(t);
     if (t.transport === 'udp') remove(this.byPorts, pairKey(t.clientPort, t.serverPort), t);
     this.retained.push(t);
     if (this.retained.length - this.retainedHead > this.maxPending) this.forgetOldestRetained();
@@ -273,8 +273,8 @@ export class DnsMatcher {
    */
   rejectable(clientAddress: string, clientPort: number, serverAddress: string, serverPort: number, time: number): DnsTransaction | null {
     const bucket = this.byPorts.get(pairKey(clientPort, serverPort));
-    if (!bucket) return null;
-    for (const t of bucket) {
+    for (let i = 0, n = countOf(bucket); i < n; i++) {
+      const t = at(bucket, i);
       if (t.rejected === null && t.queryTime <= time && t.clientAddress === clientAddress && t.serverAddress === serverAddress) return t;
     }
     return null;
@@ -282,7 +282,7 @@ export class DnsMatcher {
 
   /** Transactions still indexed (awaiting, or answered and retained), for the end of the capture. */
   *remaining(): IterableIterator<DnsTransaction> {
-    yield* this.awaiting;
+    yield* this.awaiting.values();
     for (let i = this.retainedHead; i < this.retained.length; i++) yield this.retained[i];
   }
 
@@ -298,10 +298,10 @@ export class DnsMatcher {
 
   /** Drops a transaction from every index; counted when it was still awaiting a response. */
   private evict(t: DnsTransaction, forMemory = false): void {
-    if (this.awaiting.delete(t)) {
+    if (this.awaiting.has(t)) {
+      this.awaiting.remove(t);
       if (forMemory) this.evictedForMemory += 1;
       else this.evicted += 1;
-      this.awaitingOrder.removed(this.awaiting.size);
     }
     this.unindex(t);
     this.onForget?.(t);
@@ -339,7 +339,7 @@ function isMdns(t: DnsTransaction): boolean {
 }
 
 function mdnsKey(t: DnsTransaction): string {
-  return (t.question as DnsQuestion).name.toLowerCase();
+  return lowerName(t.question as DnsQuestion);
 }
 
 /**
@@ -347,20 +347,28 @@ function mdnsKey(t: DnsTransaction): string {
  * more than that many comparisons whatever the capture holds (e.g. thousands of queries with one
  * ID and port); the oldest one that overflows is dropped from this bucket and returned.
  */
-function push<K>(map: Map<K, DnsTransaction[]>, key: K, t: DnsTransaction): DnsTransaction | null {
+function push<K>(map: Map<K, Bucket>, key: K, t: DnsTransaction): DnsTransaction | null {
   const bucket = map.get(key);
-  if (!bucket) {
-    map.set(key, [t]);
+  if (bucket === undefined) {
+    map.set(key, t);
+    return null;
+  }
+  if (!Array.isArray(bucket)) {
+    map.set(key, [bucket, t]);
     return null;
   }
   bucket.push(t);
   return bucket.length > MAX_PER_KEY ? (bucket.shift() ?? null) : null;
 }
 
-function remove<K>(map: Map<K, DnsTransaction[]>, key: K, t: DnsTransaction): void {
+function remove<K>(map: Map<K, Bucket>, key: K, t: DnsTransaction): void {
   const bucket = map.get(key);
-  if (!bucket) return;
-  const at = bucket.indexOf(t);
-  if (at >= 0) bucket.splice(at, 1);
+  if (bucket === undefined) return;
+  if (!Array.isArray(bucket)) {
+    if (bucket === t) map.delete(key);
+    return;
+  }
+  const i = bucket.indexOf(t);
+  if (i >= 0) bucket.splice(i, 1);
   if (bucket.length === 0) map.delete(key);
 }

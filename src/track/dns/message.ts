@@ -45,6 +45,8 @@ export interface DnsQuestion {
   name: string;
   type: string;
   class: string;
+  /** `name` lower-cased once a comparison needed it (`lowerName`); absent until then. */
+  lowerName?: string;
 }
 
 export interface DnsHeaderFlags {
@@ -101,10 +103,19 @@ export function rcodeName(rcode: number): string {
   return RCODE_NAMES[rcode] ?? `RCODE_${rcode}`;
 }
 
-/** Same question: names compare case-insensitively (RFC 1035 §2.3.3), type and class exactly. */
+/**
+ * Same question: names compare case-insensitively (RFC 1035 §2.3.3), type and class exactly.
+ * Equal names (the usual case: a retransmission repeats its question) need no lower-cased copies;
+ * otherwise each question is lower-cased once and keeps it, since a flood of queries on one port
+ * and ID compares each new one with many outstanding ones (matcher.ts).
+ */
 export function sameQuestion(a: DnsQuestion, b: DnsQuestion): boolean {
-  // Equal names (the usual case: a retransmission repeats its question) need no lower-cased copies.
-  return a.type === b.type && a.class === b.class && (a.name === b.name || a.name.toLowerCase() === b.name.toLowerCase());
+  return a.type === b.type && a.class === b.class && (a.name === b.name || lowerName(a) === lowerName(b));
+}
+
+/** The question's name lower-cased, computed once per question. */
+export function lowerName(q: DnsQuestion): string {
+  return (q.lowerName ??= q.name.toLowerCase());
 }
 
 /**
@@ -143,6 +154,14 @@ export function parseDnsMessage(bytes: Uint8Array, wireLength: number = bytes.le
     return { message, malformed: `header claims ${records} records, more than ${MAX_RECORDS}` };
   }
   try {
+    if (questions === 1 && records === 1) {
+      // One question and no records (most queries), with a plain name: read by hand (plainQuestion).
+      const plain = plainQuestion(buf, DNS_HEADER.LENGTH);
+      if (plain !== null) {
+        message.question = plain;
+        return { message, malformed: null };
+      }
+    }
     if (questions === 1 && records === 1 && questionCodec !== undefined) {
       // One question and no records (most queries): what dnsPacket.decode does for it is this one
       // call of its question codec, without the header object and the four record lists. With no
@@ -179,7 +198,8 @@ function reasonOf(err: unknown): string {
 
 /** The first question alone (just after the header), or null when it cannot be read. */
 function firstQuestion(buf: Buffer): DnsQuestion | null {
-  if (!questionCodec) return null;
+  const plain = plainQuestion(buf, DNS_HEADER.LENGTH);
+  if (plain !== null || !questionCodec) return plain;
   try {
     return toQuestion(questionCodec.decode(buf, DNS_HEADER.LENGTH));
   } catch {
@@ -188,7 +208,86 @@ function firstQuestion(buf: Buffer): DnsQuestion | null {
 }
 
 function toQuestion(q: dnsPacket.Question): DnsQuestion {
-  return { name: q.name, type: String(q.type), class: normalizeClass(String(q.class ?? 'IN')) };
+  return { name: q.name, type: String(q.type), class: normalizeClass(String(q.class ?? 'IN')), lowerName: undefined };
+}
+
+/** Longest name dns-packet reads: 254 bytes of labels with their length bytes, then the root's 0. */
+const MAX_NAME_WIRE = 255;
+/** The wire bytes and text of the last plain name read (see plainQuestion). */
+const lastWire = Buffer.alloc(MAX_NAME_WIRE);
+let lastWireLength = 0;
+let lastText = '';
+/** Scratch: a name's label bytes with their length bytes turned into dots. */
+const textBytes = Buffer.alloc(MAX_NAME_WIRE);
+
+/**
+ * The question at `offset` when its name is plain, as in nearly every query: labels only (no
+ * compression pointer, RFC 1035 §4.1.4), all bytes ASCII, within dns-packet's 254-byte limit, and
+ * followed by QTYPE and QCLASS. It is read by hand into exactly what toQuestion(dns-packet's codec)
+ * gives: for ASCII bytes its UTF-8 label text is the bytes themselves, labels joined by dots, '.'
+ * for the root; QTYPE and QCLASS are named by the codec itself (typeName, className). This skips
+ * the codec's label strings, label list and join, and a name equal to the last one (a flood, a
+ * retransmission) reuses its text: one string shared instead of one per pending query.
+ * Null for anything else: the codec then reads it, and names what is wrong.
+ */
+function plainQuestion(buf: Buffer, offset: number): DnsQuestion | null {
+  if (questionCodec === undefined) return null;
+  // The name's end (its root label), by label lengths.
+  let end = offset;
+  for (;;) {
+    if (end >= buf.length) return null;
+    const length = buf[end];
+    if (length === 0) break;
+    if ((length & 0xc0) !== 0) return null;
+    end += 1 + length;
+    if (end > buf.length || end - offset > MAX_NAME_WIRE - 1) return null;
+  }
+  if (end + 5 > buf.length) return null;
+  const wireLength = end + 1 - offset;
+  let high = 0;
+  let same = wireLength === lastWireLength;
+  for (let i = 0; i < wireLength; i++) {
+    const b = buf[offset + i];
+    high |= b;
+    if (same && lastWire[i] !== b) same = false;
+  }
+  if ((high & 0x80) !== 0) return null;
+  if (!same) {
+    buf.copy(lastWire, 0, offset, offset + wireLength);
+    lastWireLength = wireLength;
+    lastText = wireLength === 1 ? '.' : nameText(wireLength);
+  }
+  return { name: lastText, type: typeName(buf.readUInt16BE(end + 1)), class: className(buf.readUInt16BE(end + 3)), lowerName: undefined };
+}
+
+/** The text of the plain name in lastWire: its label bytes, each length byte after the first a dot. */
+function nameText(wireLength: number): string {
+  // The last byte is the root's 0 and the first a length: the text is the wireLength - 2 between.
+  lastWire.copy(textBytes, 0, 1, wireLength - 1);
+  for (let at = lastWire[0]; at < wireLength - 2; at += 1 + lastWire[at + 1]) textBytes[at] = 0x2e;
+  return textBytes.toString('latin1', 0, wireLength - 2);
+}
+
+/** QTYPE and QCLASS names as the codec gives them (toQuestion), once per value. */
+const typeNames = new Map<number, string>();
+const classNames = new Map<number, string>();
+
+function typeName(value: number): string {
+  let name = typeNames.get(value);
+  if (name === undefined) typeNames.set(value, (name = codecQuestion(value, 1).type));
+  return name;
+}
+
+function className(value: number): string {
+  let name = classNames.get(value);
+  if (name === undefined) classNames.set(value, (name = codecQuestion(1, value).class));
+  return name;
+}
+
+/** The codec's reading of a root-name question with this QTYPE and QCLASS. */
+function codecQuestion(type: number, klass: number): DnsQuestion {
+  const bytes = Buffer.from([0, type >> 8, type & 0xff, klass >> 8, klass & 0xff]);
+  return toQuestion((questionCodec as QuestionCodec).decode(bytes, 0));
 }
 
 /**

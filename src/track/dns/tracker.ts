@@ -24,7 +24,7 @@ import { LazyQueue } from '../lazy-queue.js';
 import { DnsTcpFramer } from './framing.js';
 import { decodeNetbiosName, NETBIOS_NAME_PORT } from './netbios.js';
 import { DnsMatcher, isGroupAddress } from './matcher.js';
-import { parseDnsMessage, type DnsMessage } from './message.js';
+import { lowerName, parseDnsMessage, type DnsMessage } from './message.js';
 import type { TcpStreamInfo, TcpStreamListener } from './stream.js';
 import { DnsSummaryTally } from './summary.js';
 import { outcomeOf, rttOf, transactionReport, type DnsPath, type DnsTransaction } from './transaction.js';
@@ -308,7 +308,6 @@ export class DnsTracker implements TcpStreamListener {
       serverPort: path.serverPort,
       multicast: path.transport === 'udp' && isGroupAddress(path.serverAddress),
       question: m.question,
-      questionLower: undefined,
       updatedName: m.updatedName,
       queryPackets: [packet],
       responsePackets: [],
@@ -321,6 +320,8 @@ export class DnsTracker implements TcpStreamListener {
       retriedOverTcp: null,
       responseFrom: [],
       idReused: match.idReused,
+      lruPrev: null,
+      lruNext: null,
     };
     if (t.listed) this.transactions.push(t);
     else this.omitted.transactions += 1;
@@ -481,5 +482,5 @@ function serverEndpoint(t: DnsTransaction): EndpointRef {
 /** Same client address and question (the TCP retry comes from a new port). */
 function retryKey(t: DnsTransaction): string {
   const q = t.question;
-  return q ? `${t.clientAddress}|${q.name.toLowerCase()}|${q.type}|${q.class}` : `${t.clientAddress}|`;
+  return q ? `${t.clientAddress}|${lowerName(q)}|${q.type}|${q.class}` : `${t.clientAddress}|`;
 }

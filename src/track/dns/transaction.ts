@@ -4,6 +4,7 @@
  * the report's shape at the end.
  */
 import type { DnsOutcome, DnsTransactionReport } from '../../model/dns.js';
+import type { LruLinks } from '../lru-list.js';
 import type { DnsHeaderFlags, DnsQuestion } from './message.js';
 
 export type DnsTransport = 'udp' | 'tcp';
@@ -30,8 +31,11 @@ export interface DnsPath {
   serverPort: number;
 }
 
-/** A transaction lives on the path of its first query. */
-export interface DnsTransaction extends DnsPath {
+/**
+ * A transaction lives on the path of its first query. Its LruLinks place it in the matcher's
+ * awaiting order while it awaits a response (null links otherwise).
+ */
+export interface DnsTransaction extends DnsPath, LruLinks<DnsTransaction> {
   /** Position in the report's list (transactions are created in first-query order). */
   index: number;
   /** Beyond maxRecords: counted in the summary when it can no longer change, not listed. */
@@ -42,8 +46,6 @@ export interface DnsTransaction extends DnsPath {
   /** Sent to a multicast or broadcast address: any host may answer (see matcher.ts). */
   multicast: boolean;
   question: DnsQuestion | null;
-  /** The question's name lower-cased, once a comparison needed it (matcher.ts); undefined until then. */
-  questionLower?: string;
   /** An UPDATE (RFC 2136): the name being updated; the question is then the zone. Null otherwise. */
   updatedName: string | null;
   queryPackets: number[];

@@ -81,6 +81,8 @@ export class VersionAttempts {
 
   /** The client's Initial that opens a connection with this DCID: the attempt it continues, removed. */
   take(dcid: Uint8Array, clientAddress: string, serverAddress: string, serverPort: number): VersionAttempt | null {
+    // Every new connection asks: most captures have no attempt to take, so no key is made.
+    if (this.byDcid.size === 0) return null;
     const key = cidHex(dcid);
     const attempt = this.byDcid.get(key);
     if (!attempt || attempt.clientAddress !== clientAddress || attempt.serverAddress !== serverAddress || attempt.serverPort !== serverPort) return null;

@@ -13,52 +13,58 @@ import { QUIC_HEADER } from './header.js';
 
 export type CidSide = 'client' | 'server';
 
-/** A learned CID: its bytes (a private copy) and its hex form (map key and report value). */
-export interface Cid {
-  bytes: Uint8Array;
-  hex: string;
-}
-
-/** Scratch for cidHex (CIDs are at most 20 bytes, RFC 9000 §17.2; longer input gets its own copy). */
-const hexScratch = Buffer.alloc(64);
-
 /**
- * Lowercase hex of `length` bytes of `b` from `start` (map key; reports print CIDs this way).
- * Buffer's hex encoder makes one flat string; appending per byte made a rope of cons strings that
- * each learned CID kept in memory and that had to be flattened to be hashed.
+ * A CID: its bytes as a latin1 string, one character per byte. It is its own map key and a copy
+ * of the capture's bytes in one small flat string; a view (into a slab) plus its hex, as CIDs were
+ * kept before, cost three objects and about 200 bytes per CID, for every connection a flood makes.
+ * Reports print CIDs in hex (cidText).
  */
+export type Cid = string;
+
+/** Scratch the bytes are copied into before being read as latin1 (CIDs are at most 20 bytes, RFC 9000 §17.2). */
+const scratch = Buffer.alloc(64);
+
+/** Lowercase hex of `length` bytes of `b` from `start`. */
 export function cidHex(b: Uint8Array, start = 0, length = b.length - start): string {
   if (length <= 0) return '';
-  if (length > hexScratch.length) return Buffer.from(b.subarray(start, start + length)).toString('hex');
-  for (let i = 0; i < length; i++) hexScratch[i] = b[start + i];
-  return hexScratch.toString('hex', 0, length);
+  if (length > scratch.length) return Buffer.from(b.subarray(start, start + length)).toString('hex');
+  for (let i = 0; i < length; i++) scratch[i] = b[start + i];
+  return scratch.toString('hex', 0, length);
 }
 
-/** Bytes of the slabs learned CIDs are copied into. */
-const CID_SLAB_BYTES = 16 * 1024;
-let slab = new Uint8Array(CID_SLAB_BYTES);
-let slabUsed = 0;
-
 /**
- * A CID learned from a view: copied, because the capture's buffer is reused after the packet.
- * The copy is a view into a shared slab (never written to again): a typed array of its own would
- * add an ArrayBuffer and a backing store to every CID of every connection a flood creates.
+ * The CID of `length` bytes of `b` from `start`: a copy, since the capture's buffer is reused
+ * after the packet. Buffer's latin1 decoder makes one flat string (appending per character would
+ * make a rope of cons strings, each kept and flattened to be hashed).
  */
-export function makeCid(view: Uint8Array): Cid {
-  if (slabUsed + view.length > slab.length) {
-    slab = new Uint8Array(Math.max(CID_SLAB_BYTES, view.length));
-    slabUsed = 0;
-  }
-  const bytes = slab.subarray(slabUsed, slabUsed + view.length);
-  bytes.set(view);
-  slabUsed += view.length;
-  return { bytes, hex: cidHex(view) };
+export function cidOf(b: Uint8Array, start = 0, length = b.length - start): Cid {
+  if (length <= 0) return '';
+  if (length > scratch.length) return Buffer.from(b.subarray(start, start + length)).toString('latin1');
+  for (let i = 0; i < length; i++) scratch[i] = b[start + i];
+  return scratch.toString('latin1', 0, length);
+}
+
+/** The CID as reports print it: lowercase hex. */
+export function cidText(cid: Cid): string {
+  return Buffer.from(cid, 'latin1').toString('hex');
+}
+
+/** The CID's bytes (a new array). */
+export function cidBytes(cid: Cid): Uint8Array {
+  return Buffer.from(cid, 'latin1');
+}
+
+/** True when `cid` is the `view`'s bytes. */
+export function cidEquals(cid: Cid, view: Uint8Array): boolean {
+  if (cid.length !== view.length) return false;
+  for (let i = 0; i < view.length; i++) if (cid.charCodeAt(i) !== view[i]) return false;
+  return true;
 }
 
 /** True when `cid` is a prefix of `b` from `start` (an empty CID is a prefix of anything). */
-export function isPrefixAt(cid: Uint8Array, b: Uint8Array, start: number): boolean {
+export function isPrefixAt(cid: Cid, b: Uint8Array, start: number): boolean {
   if (start + cid.length > b.length) return false;
-  for (let i = 0; i < cid.length; i++) if (b[start + i] !== cid[i]) return false;
+  for (let i = 0; i < cid.length; i++) if (b[start + i] !== cid.charCodeAt(i)) return false;
   return true;
 }
 
@@ -68,7 +74,7 @@ export function isPrefixAt(cid: Uint8Array, b: Uint8Array, start: number): boole
  * again for another connection moves it (the newer connection wins, as in a real CID router).
  */
 export class CidRegistry<C> {
-  private readonly maps: Record<CidSide, Map<string, C>> = { client: new Map(), server: new Map() };
+  private readonly maps: Record<CidSide, Map<Cid, C>> = { client: new Map(), server: new Map() };
   /** How many live CIDs of each length, per side (index = length). */
   private readonly lengthCounts: Record<CidSide, number[]> = {
     client: new Array<number>(QUIC_HEADER.MAX_CID_LENGTH + 1).fill(0),
@@ -77,23 +83,23 @@ export class CidRegistry<C> {
 
   /** Maps `cid` to `owner` on `side`. Empty CIDs are never mapped (they are matched per path). */
   add(side: CidSide, cid: Cid, owner: C): void {
-    if (cid.bytes.length === 0 || cid.bytes.length > QUIC_HEADER.MAX_CID_LENGTH) return;
+    if (cid.length === 0 || cid.length > QUIC_HEADER.MAX_CID_LENGTH) return;
     const map = this.maps[side];
-    if (!map.has(cid.hex)) this.lengthCounts[side][cid.bytes.length]++;
-    map.set(cid.hex, owner);
+    if (!map.has(cid)) this.lengthCounts[side][cid.length]++;
+    map.set(cid, owner);
   }
 
   /** Removes `cid` if it still names `owner` (used when a connection is evicted). */
   remove(side: CidSide, cid: Cid, owner: C): void {
     const map = this.maps[side];
-    if (map.get(cid.hex) !== owner) return;
-    map.delete(cid.hex);
-    this.lengthCounts[side][cid.bytes.length]--;
+    if (map.get(cid) !== owner) return;
+    map.delete(cid);
+    this.lengthCounts[side][cid.length]--;
   }
 
   /** The connection an exact CID (a long header's DCID) names on `side`. */
-  get(side: CidSide, hex: string): C | undefined {
-    return this.maps[side].get(hex);
+  get(side: CidSide, cid: Cid): C | undefined {
+    return this.maps[side].get(cid);
   }
 
   /**
@@ -105,7 +111,7 @@ export class CidRegistry<C> {
     const map = this.maps[side];
     for (let length = Math.min(QUIC_HEADER.MAX_CID_LENGTH, b.length - start); length > 0; length--) {
       if (counts[length] === 0) continue;
-      const owner = map.get(cidHex(b, start, length));
+      const owner = map.get(cidOf(b, start, length));
       if (owner !== undefined) return { owner, length };
     }
     return null;

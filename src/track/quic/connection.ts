@@ -5,7 +5,7 @@
  */
 import type { QuicConnectionReport } from '../../model/quic.js';
 import { endpointString } from '../../flow/endpoint.js';
-import { makeCid, type Cid, type CidSide } from './cid.js';
+import { cidBytes, cidEquals, cidOf, cidText, type Cid, type CidSide } from './cid.js';
 import type { CryptoStream } from './crypto-stream.js';
 import { versionName } from './header.js';
 import { initialPacketKeys, type PacketKeys } from './initial-keys.js';
@@ -57,16 +57,40 @@ function appended<T>(list: T[], item: T): T[] {
   return list;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 interface KeyEntry {
   version: number;
   client: PacketKeys | null | undefined;
   server: PacketKeys | null | undefined;
+}
+
+/**
+ * What the connection shows of one side: one object per side instead of a record per counter (a
+ * flood creates a connection per packet, and each object of it is copied by every scavenge it survives).
+ */
+export class QuicSide {
+  /** Every non-empty CID seen for this side, in order of first appearance. */
+  cids: Cid[] = [];
+  /** The side used a zero-length CID (RFC 9000 §5.1): its packets are matched by 4-tuple. */
+  emptyCid = false;
+  datagrams = 0;
+  packets = 0;
+  bytes = 0;
+  /** Largest Initial packet number (RFC 9000 §A.3 needs it to rebuild packet numbers). */
+  largestInitialPn = -1;
+  /**
+   * CRYPTO stream of the Initial level: undefined until a CRYPTO frame comes (most Initials of a
+   * flood never decrypt, and each stream costs memory), null once the hello in it is read or given up.
+   */
+  crypto: CryptoStream | null | undefined = undefined;
+  /** CIDs the side's ledger entry currently stands for. */
+  heldCids = 0;
+  /** Packet types seen from this side (Retry and Version Negotiation only ever from the server). */
+  sentInitial = false;
+  sentHandshake = false;
+  sentZeroRtt = false;
+  sentShort = false;
+  sentRetry = false;
+  sentVersionNegotiation = false;
 }
 
 export class QuicConnection {
@@ -78,28 +102,24 @@ export class QuicConnection {
   clientScid: Cid | null = null;
   serverScid: Cid | null = null;
   retryScid: Cid | null = null;
-  /** Every non-empty CID seen for each side, in order of first appearance. */
-  readonly cids: Record<CidSide, Cid[]> = { client: [], server: [] };
-  /** The side used a zero-length CID (RFC 9000 §5.1): its packets are matched by 4-tuple. */
-  readonly emptyCid: Record<CidSide, boolean> = { client: false, server: false };
+  /** What each side showed: CIDs, counters, CRYPTO stream, packet types. */
+  readonly by: Record<CidSide, QuicSide> = { client: new QuicSide(), server: new QuicSide() };
   /** The DCID Initial keys derive from: the client's first, or a Retry's SCID (RFC 9001 §5.2). */
-  keyCid: Uint8Array;
+  keyCid: Cid;
   /**
-   * Initial keys derived so far, per version and side (undefined: not yet; null: unknown version).
-   * Each side's are derived when first needed: a client Initial nobody answers never pays for the
-   * server's (RFC 9001 §5.2 derives them independently from the same initial_secret).
+   * Initial keys derived so far, per version and side (undefined: not yet; null: unknown version):
+   * the first version's inline, others in `otherKeys`. Each side's are derived when first needed:
+   * a client Initial nobody answers never pays for the server's (RFC 9001 §5.2 derives them
+   * independently from the same initial_secret).
    */
-  private keys: KeyEntry[] | null = null;
-  /** Largest Initial packet number per direction (RFC 9000 §A.3 needs it to rebuild packet numbers). */
-  readonly largestInitialPn: Record<CidSide, number> = { client: -1, server: -1 };
-  /**
-   * CRYPTO streams of the Initial level: undefined until a CRYPTO frame comes (most Initials of a
-   * flood never decrypt, and each stream costs memory), null once the hello in it is read or given up.
-   */
-  readonly crypto: Record<CidSide, CryptoStream | null | undefined> = { client: undefined, server: undefined };
+  private keyVersion = -1;
+  private clientKeys: PacketKeys | null | undefined = undefined;
+  private serverKeys: PacketKeys | null | undefined = undefined;
+  private otherKeys: KeyEntry[] | null = null;
 
   serverName: string | null = null;
-  alpn: string[] = [];
+  /** Null until a ClientHello shows its ALPN list (the report prints none as []). */
+  alpn: string[] | null = null;
   cipherSuite: string | null = null;
   transportParameters: TransportParameters | null = null;
 
@@ -108,15 +128,6 @@ export class QuicConnection {
   lastPacket: number;
   end: number;
   datagrams = 0;
-  readonly datagramsBy: Record<CidSide, number> = { client: 0, server: 0 };
-  readonly packets: Record<CidSide, number> = { client: 0, server: 0 };
-  readonly bytes: Record<CidSide, number> = { client: 0, server: 0 };
-
-  /** Long-header packet types seen, per sender. */
-  readonly seen = {
-    client: { initial: false, handshake: false, zeroRtt: false, short: false },
-    server: { initial: false, handshake: false, retry: false, versionNegotiation: false, short: false },
-  };
   /** Server's last Version Negotiation (packet and offered versions) while no later server packet came. */
   versionNegotiation: { packet: number; versions: number[] } | null = null;
   close: CloseRecord | null = null;
@@ -129,8 +140,6 @@ export class QuicConnection {
   resetCandidate: { packet: number; time: number; fromServer: boolean } | null = null;
   /** The ledger was told what the connection showed (once). */
   evidenceTold = false;
-  /** CIDs each side's ledger entry currently stands for. */
-  readonly heldCids: Record<CidSide, number> = { client: 0, server: 0 };
   evicted: { packet: number } | null = null;
   /** Ended by its idle timeout (or the draining period after a close) on capture time. */
   idleEnded: { afterPacket: number; seconds: number } | null = null;
@@ -148,19 +157,18 @@ export class QuicConnection {
     readonly firstPacket: number,
     readonly start: number,
   ) {
-    this.clientInitialDcid = makeCid(originalDcid);
-    this.keyCid = this.clientInitialDcid.bytes;
+    this.clientInitialDcid = cidOf(originalDcid);
+    this.keyCid = this.clientInitialDcid;
     this.lastPacket = firstPacket;
     this.end = start;
   }
 
   /** `side`'s Initial keys for `version`, derived once from `keyCid`; null for unknown versions. */
   keysFor(version: number, side: CidSide): PacketKeys | null {
-    const entry = this.keyEntry(version);
-    let keys = entry[side];
+    let keys = this.storedKeys(version, side);
     if (keys === undefined) {
-      keys = initialPacketKeys(this.keyCid, version, side);
-      entry[side] = keys;
+      keys = initialPacketKeys(cidBytes(this.keyCid), version, side);
+      this.seedKeys(version, side, keys);
     }
     return keys;
   }
@@ -168,48 +176,61 @@ export class QuicConnection {
   /** A Retry changes the DCID the Initial keys derive from (RFC 9001 §5.2, RFC 9000 §17.2.5.2). */
   rekey(cid: Uint8Array): void {
     // Packet numbers continue across a Retry (RFC 9000 §17.2.5.3); only the keys change.
-    this.keyCid = Uint8Array.from(cid);
-    this.keys = null;
+    this.keyCid = cidOf(cid);
+    this.dropKeys();
   }
 
   /** Keys already derived for `version` and `side` from `keyCid` (the tracker derives the client's to recognise a client Initial). */
-  seedKeys(version: number, side: CidSide, keys: PacketKeys): void {
-    this.keyEntry(version)[side] = keys;
+  seedKeys(version: number, side: CidSide, keys: PacketKeys | null): void {
+    if (this.keyVersion === -1) this.keyVersion = version;
+    if (version === this.keyVersion) {
+      if (side === 'client') this.clientKeys = keys;
+      else this.serverKeys = keys;
+      return;
+    }
+    this.otherKeyEntry(version)[side] = keys;
   }
 
   /** Forgets derived keys (an evicted connection is never matched again). */
   dropKeys(): void {
-    this.keys = null;
+    this.keyVersion = -1;
+    this.clientKeys = undefined;
+    this.serverKeys = undefined;
+    this.otherKeys = null;
   }
 
-  private keyEntry(version: number): KeyEntry {
-    if (this.keys === null) this.keys = [];
-    for (const e of this.keys) if (e.version === version) return e;
+  private storedKeys(version: number, side: CidSide): PacketKeys | null | undefined {
+    if (version === this.keyVersion) return side === 'client' ? this.clientKeys : this.serverKeys;
+    if (this.otherKeys === null) return undefined;
+    for (const e of this.otherKeys) if (e.version === version) return e[side];
+    return undefined;
+  }
+
+  private otherKeyEntry(version: number): KeyEntry {
+    if (this.otherKeys === null) this.otherKeys = [];
+    for (const e of this.otherKeys) if (e.version === version) return e;
     const entry: KeyEntry = { version, client: undefined, server: undefined };
-    this.keys.push(entry);
+    this.otherKeys.push(entry);
     return entry;
   }
 
   findCid(side: CidSide, view: Uint8Array): Cid | undefined {
-    const list = this.cids[side];
-    outer: for (const cid of list) {
-      if (cid.bytes.length !== view.length) continue;
-      for (let i = 0; i < view.length; i++) if (cid.bytes[i] !== view[i]) continue outer;
-      return cid;
-    }
+    const list = this.by[side].cids;
+    for (const cid of list) if (cidEquals(cid, view)) return cid;
     return undefined;
   }
 
   /** Remembers a CID for `side`; returns it when it is new (null when known, empty, or over the bound). */
   learnCid(side: CidSide, view: Uint8Array): Cid | null {
+    const by = this.by[side];
     if (view.length === 0) {
-      this.emptyCid[side] = true;
+      by.emptyCid = true;
       return null;
     }
-    if (this.findCid(side, view) || this.cids[side].length >= MAX_CIDS_PER_SIDE) return null;
-    // The original DCID is learned for the server side at once: one Cid object serves both.
-    const cid = side === 'server' && sameBytes(this.clientInitialDcid.bytes, view) ? this.clientInitialDcid : makeCid(view);
-    this.cids[side] = appended(this.cids[side], cid);
+    if (this.findCid(side, view) || by.cids.length >= MAX_CIDS_PER_SIDE) return null;
+    // The original DCID is learned for the server side at once: one string serves both.
+    const cid = side === 'server' && cidEquals(this.clientInitialDcid, view) ? this.clientInitialDcid : cidOf(view);
+    by.cids = appended(by.cids, cid);
     return cid;
   }
 
@@ -229,8 +250,9 @@ export class QuicConnection {
 
   handshakeState(): 'complete' | 'partial' | 'initial-only' {
     // Complete: the server's Handshake packets and the client's 1-RTT (short header) packets were seen.
-    if (this.seen.server.handshake && this.seen.client.short) return 'complete';
-    if (this.seen.server.handshake || this.seen.client.handshake || this.seen.client.short || this.seen.server.short) return 'partial';
+    const { client, server } = this.by;
+    if (server.sentHandshake && client.sentShort) return 'complete';
+    if (server.sentHandshake || client.sentHandshake || client.sentShort || server.sentShort) return 'partial';
     return 'initial-only';
   }
 
@@ -261,22 +283,22 @@ export class QuicConnection {
       version: this.chosenVersion !== null ? versionName(this.chosenVersion)
         : this.versions.length > 0 ? versionName(this.versions[this.versions.length - 1]) : null,
       versions: this.versions.map(versionName),
-      clientInitialDcid: this.clientInitialDcid.hex,
-      clientScid: this.clientScid?.hex ?? null,
-      serverScid: this.serverScid?.hex ?? null,
-      retryScid: this.retryScid?.hex ?? null,
-      cids: { client: this.cids.client.map((c) => c.hex), server: this.cids.server.map((c) => c.hex) },
+      clientInitialDcid: cidText(this.clientInitialDcid),
+      clientScid: this.clientScid === null ? null : cidText(this.clientScid),
+      serverScid: this.serverScid === null ? null : cidText(this.serverScid),
+      retryScid: this.retryScid === null ? null : cidText(this.retryScid),
+      cids: { client: this.by.client.cids.map(cidText), server: this.by.server.cids.map(cidText) },
       firstPacket: this.firstPacket,
       lastPacket: this.lastPacket,
       datagrams: this.datagrams,
-      datagramsByDirection: { client: this.datagramsBy.client, server: this.datagramsBy.server },
-      packets: { client: this.packets.client, server: this.packets.server },
-      bytes: { client: this.bytes.client, server: this.bytes.server },
+      datagramsByDirection: { client: this.by.client.datagrams, server: this.by.server.datagrams },
+      packets: { client: this.by.client.packets, server: this.by.server.packets },
+      bytes: { client: this.by.client.bytes, server: this.by.server.bytes },
       start: this.start,
       end: this.end,
       handshake: this.handshakeState(),
       serverName: this.serverName,
-      alpn: this.alpn,
+      alpn: this.alpn ?? [],
       cipherSuite: this.cipherSuite,
       transportParameters: this.transportParameters,
       paths: this.paths.map((p) => ({

@@ -7,10 +7,11 @@
  * The tracker uses a faster path for the same values: a client Initial with a new DCID is the one
  * packet an attacker can send endlessly for free, so its keys must be cheap. It derives only the
  * side it needs (the client's to open a client Initial; the server's only when a server Initial
- * comes), with HKDF-Expand as a single node:crypto HMAC over HkdfLabel bytes built once at load.
- * hkdfExtract/hkdfExpand/hkdfExpandLabel stay the general definitions the tests check it against.
+ * comes), with HKDF-Expand as a single HMAC over HkdfLabel bytes built once at load, and each HMAC
+ * two one-shot node:crypto hashes (hmac-sha256.ts). Secrets between steps stay latin1 strings.
+ * The tests check it against the general HKDF definitions on createHmac and RFC 9001 Appendix A.
  */
-import { createHmac } from 'node:crypto';
+import { hmacSha256, type HmacKey } from './hmac-sha256.js';
 import { QUIC_VERSION, draftNumber } from './header.js';
 import type { CidSide } from './cid.js';
 
@@ -26,12 +27,28 @@ const SALT_DRAFT_23 = Buffer.from('c3eef712c72ebb5a11a7d2432bb46365bef9f502', 'h
 /** Lengths for AEAD_AES_128_GCM, the Initial AEAD (RFC 9001 §5.2). */
 export const INITIAL_AEAD = { KEY_LENGTH: 16, IV_LENGTH: 12, HP_KEY_LENGTH: 16, TAG_LENGTH: 16, SECRET_LENGTH: 32 } as const;
 
-/** One direction's packet protection keys. */
-export interface PacketKeys {
-  key: Buffer;
-  iv: Buffer;
+const { KEY_LENGTH, IV_LENGTH, HP_KEY_LENGTH } = INITIAL_AEAD;
+
+/**
+ * One direction's packet protection keys: key | iv | hp in one 44-byte buffer, whose views are
+ * made when a packet is opened. A connection keeps its keys while it lives, and three views of its
+ * own per side cost more than the bytes they show.
+ */
+export class PacketKeys {
+  constructor(private readonly material: Buffer) {}
+
+  get key(): Buffer {
+    return this.material.subarray(0, KEY_LENGTH);
+  }
+
+  get iv(): Buffer {
+    return this.material.subarray(KEY_LENGTH, KEY_LENGTH + IV_LENGTH);
+  }
+
   /** Header protection key (RFC 9001 §5.4). */
-  hp: Buffer;
+  get hp(): Buffer {
+    return this.material.subarray(KEY_LENGTH + IV_LENGTH, KEY_LENGTH + IV_LENGTH + HP_KEY_LENGTH);
+  }
 }
 
 export interface InitialKeys {
@@ -94,41 +111,33 @@ function keyInfo(prefix: string): KeyInfo {
 const KEY_INFO_V1 = keyInfo('quic');
 const KEY_INFO_V2 = keyInfo('quicv2');
 
-/** HMAC-SHA-256 with node:crypto (RFC 2104). */
-function hmac(key: Uint8Array, data: Uint8Array): Buffer {
-  return createHmac('sha256', key).update(data).digest();
-}
-
 /** Key, IV and header protection key from a traffic secret (RFC 9001 §5.1), copied into one small allocation. */
-export function packetKeys(secret: Uint8Array, version: number): PacketKeys {
+export function packetKeys(secret: HmacKey, version: number): PacketKeys {
   const labels = version === QUIC_VERSION.V2 ? KEY_INFO_V2 : KEY_INFO_V1;
-  const { KEY_LENGTH, IV_LENGTH, HP_KEY_LENGTH } = INITIAL_AEAD;
-  // One pooled 44-byte allocation (Buffer.allocUnsafe) kept per side, not three 32-byte digests.
+  // One pooled 44-byte allocation (Buffer.allocUnsafe) per side, not three 32-byte digests.
   const out = Buffer.allocUnsafe(KEY_LENGTH + IV_LENGTH + HP_KEY_LENGTH);
-  hmac(secret, labels.key).copy(out, 0, 0, KEY_LENGTH);
-  hmac(secret, labels.iv).copy(out, KEY_LENGTH, 0, IV_LENGTH);
-  hmac(secret, labels.hp).copy(out, KEY_LENGTH + IV_LENGTH, 0, HP_KEY_LENGTH);
-  return {
-    key: out.subarray(0, KEY_LENGTH),
-    iv: out.subarray(KEY_LENGTH, KEY_LENGTH + IV_LENGTH),
-    hp: out.subarray(KEY_LENGTH + IV_LENGTH),
-  };
+  out.write(hmacSha256(secret, labels.key), 0, KEY_LENGTH, 'latin1');
+  out.write(hmacSha256(secret, labels.iv), KEY_LENGTH, IV_LENGTH, 'latin1');
+  out.write(hmacSha256(secret, labels.hp), KEY_LENGTH + IV_LENGTH, HP_KEY_LENGTH, 'latin1');
+  return new PacketKeys(out);
 }
 
 /**
- * initial_secret = HKDF-Extract(initial_salt, dcid) (RFC 9001 §5.2); null for unknown versions.
- * Two createHmac calls (this and the side's expansion) measured about twice as fast as one
- * hkdfSync('sha256', dcid, salt, info, 32), which gives the same bytes.
+ * initial_secret = HKDF-Extract(initial_salt, dcid) (RFC 9001 §5.2), as a latin1 string; null for
+ * unknown versions. Two HMACs (this and the side's expansion) measured about twice as fast as one
+ * hkdfSync('sha256', dcid, salt, info, 32), which gives the same bytes, even on createHmac.
  */
-function extractInitial(dcid: Uint8Array, version: number): Buffer | null {
+function extractInitial(dcid: Uint8Array, version: number): string | null {
   const salt = initialSalt(version);
-  return salt ? hmac(salt, dcid) : null;
+  return salt ? hmacSha256(salt, dcid) : null;
 }
 
 /** The side's Initial secret from initial_secret: one HMAC (see expandLabelInfo). */
-function sideSecret(initial: Uint8Array, side: CidSide): Buffer {
-  return hmac(initial, SIDE_INFO[side]);
+function sideSecret(initial: string, side: CidSide): string {
+  return hmacSha256(initial, SIDE_INFO[side]);
 }
+
+const latin1Bytes = (s: string): Buffer => Buffer.from(s, 'latin1');
 
 /**
  * The client and server Initial secrets (RFC 9001 §5.2):
@@ -140,7 +149,7 @@ function sideSecret(initial: Uint8Array, side: CidSide): Buffer {
 export function initialSecrets(dcid: Uint8Array, version: number): { initial: Buffer; client: Buffer; server: Buffer } | null {
   const initial = extractInitial(dcid, version);
   if (!initial) return null;
-  return { initial, client: sideSecret(initial, 'client'), server: sideSecret(initial, 'server') };
+  return { initial: latin1Bytes(initial), client: latin1Bytes(sideSecret(initial, 'client')), server: latin1Bytes(sideSecret(initial, 'server')) };
 }
 
 /**

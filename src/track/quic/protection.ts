@@ -79,7 +79,9 @@ let lastMaskCipher: Cipher | null = null;
  */
 function maskCipher(hpKey: Uint8Array): Cipher {
   if (lastMaskCipher && lastHpKey.equals(hpKey)) return lastMaskCipher;
-  lastMaskCipher = createCipheriv('aes-128-ecb', hpKey, null).setAutoPadding(false);
+  // No setAutoPadding(false): padding only changes final(), and an encrypting update hands back
+  // every whole block at once (OpenSSL EVP_EncryptUpdate).
+  lastMaskCipher = createCipheriv('aes-128-ecb', hpKey, null);
   lastHpKey.set(hpKey);
   return lastMaskCipher;
 }

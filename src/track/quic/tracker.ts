@@ -22,9 +22,9 @@ import type { DecodedPacket, IpLayer, UdpDatagram } from '../../decode/packet.js
 import type { QuicReport } from '../../model/quic.js';
 import { NO_STATE, type EndpointRef, type StateSink } from '../../state/events.js';
 import { endpointString } from '../../flow/endpoint.js';
-import { CidRegistry, cidHex, isPrefixAt, type Cid, type CidSide } from './cid.js';
+import { CidRegistry, cidOf, isPrefixAt, type Cid, type CidSide } from './cid.js';
 import { TLS_HANDSHAKE, handshakeMessageLength, parseClientHello, parseServerHello } from './client-hello.js';
-import { MAX_PATHS, QuicConnection } from './connection.js';
+import { MAX_PATHS, QuicConnection, type Endpoint } from './connection.js';
 import { CryptoStream } from './crypto-stream.js';
 import { parseInitialFrames } from './frames.js';
 import { QUIC_HEADER, isReservedVersion, parseLongHeader, type LongHeader } from './header.js';
@@ -84,7 +84,7 @@ const MIN_STATELESS_RESET = 21;
 /** TLS handshake messages larger than this are not waited for. */
 const MAX_HELLO_LENGTH = 64 * 1024;
 
-const EMPTY_CID: Cid = { bytes: new Uint8Array(0), hex: '' };
+const EMPTY_CID: Cid = '';
 /**
  * A client's first Initial, in any version, fills a datagram of at least this many bytes (RFC 9000
  * §14.1), and its DCID has 8 to 20 bytes (§7.2, §17.2): an unreadable long header that does not fit
@@ -118,6 +118,8 @@ export class QuicTracker {
   private lastTouched: QuicConnection | null = null;
   /** ip:port of every server a connection was opened to (bounded by the connections created). */
   private readonly servers = new Set<string>();
+  /** The server last added to `servers`: a flood's connections all go to one, whose string need not be built again. */
+  private lastServer: Endpoint = { address: '', port: -1 };
   private unattributedDatagrams = 0;
   private readonly unattributedPackets: number[] = [];
   private evicted = 0;
@@ -263,10 +265,10 @@ export class QuicTracker {
   /** A long header's DCID names its connection exactly; an empty one is matched by 4-tuple. */
   private matchLong(h: LongHeader, ip: IpLayer, udp: UdpDatagram, pathKey: string): Hit | null {
     if (h.dcid.length === 0) return this.matchEmptyOnPath(ip, udp, pathKey);
-    const hex = cidHex(h.dcid);
+    const dcid = cidOf(h.dcid);
     // A DCID the client chose was sent by the server, and the other way round.
-    const toClient = this.registry.get('client', hex);
-    const toServer = this.registry.get('server', hex);
+    const toClient = this.registry.get('client', dcid);
+    const toServer = this.registry.get('server', dcid);
     if (toClient && toServer) {
       // Both sides chose the same CID: the sender's address and port decide.
       return this.isServerEndpoint(toClient, ip.src, udp.srcPort) ? { conn: toClient, fromServer: true } : { conn: toServer, fromServer: false };
@@ -282,7 +284,7 @@ export class QuicTracker {
     for (let i = conns.length - 1; i >= 0; i--) {
       const conn = conns[i];
       const fromServer = this.isServerOnPath(conn, pathKey, ip.src, udp.srcPort);
-      if (conn.emptyCid[fromServer ? 'client' : 'server']) return { conn, fromServer };
+      if (conn.by[fromServer ? 'client' : 'server'].emptyCid) return { conn, fromServer };
     }
     return null;
   }
@@ -296,14 +298,14 @@ export class QuicTracker {
       const conn = conns[i];
       const fromServer = this.isServerOnPath(conn, pathKey, ip.src, udp.srcPort);
       const receiver = fromServer ? 'client' : 'server';
-      if (conn.emptyCid[receiver] && bestLength < 0) {
+      if (conn.by[receiver].emptyCid && bestLength < 0) {
         best = { conn, fromServer };
         bestLength = 0;
       }
-      for (const cid of conn.cids[receiver]) {
-        if (cid.bytes.length > bestLength && isPrefixAt(cid.bytes, b, QUIC_HEADER.SHORT_DCID)) {
+      for (const cid of conn.by[receiver].cids) {
+        if (cid.length > bestLength && isPrefixAt(cid, b, QUIC_HEADER.SHORT_DCID)) {
           best = { conn, fromServer };
-          bestLength = cid.bytes.length;
+          bestLength = cid.length;
         }
       }
     }
@@ -343,7 +345,7 @@ export class QuicTracker {
       const side: CidSide = fromServer ? 'server' : 'client';
       const keys = conn.keysFor(h.version, side);
       if (!keys) continue;
-      const opened = openPacket(udp.payload, { offset: h.offset, pnOffset: h.pnOffset, end: h.end }, keys, conn.largestInitialPn[side]);
+      const opened = openPacket(udp.payload, { offset: h.offset, pnOffset: h.pnOffset, end: h.end }, keys, conn.by[side].largestInitialPn);
       if (opened.packet) return { hit: { conn, fromServer }, opened };
     }
     return null;
@@ -406,7 +408,10 @@ export class QuicTracker {
     this.setTimer(conn, pkt.time);
     conn.addPath({ key: pathKey, client, server, firstPacket: attempt && attempt.clientPort === client.port ? attempt.firstPacket : pkt.number });
     this.pathTable.add(pathKey, conn);
-    if (this.servers.size < this.maxConnections) this.servers.add(endpointString(server.address, server.port));
+    if (this.servers.size < this.maxConnections && (server.address !== this.lastServer.address || server.port !== this.lastServer.port)) {
+      this.servers.add(endpointString(server.address, server.port));
+      this.lastServer = server;
+    }
     this.state.hold({ endpoint: this.clientRef(conn), ref: { proto: 'quic', id: conn.id }, kind: 'quicConnections', time: pkt.time, packet: pkt.number });
     // The original DCID routes to the server (RFC 9000 §7.2); the SCID is the client's own.
     this.learn(conn, 'server', h.dcid, pkt);
@@ -423,13 +428,13 @@ export class QuicTracker {
     this.touch(conn);
     if (!conn.path(pathKey)) this.addPath(conn, pathKey, ip, udp, fromServer, pkt.number);
     conn.datagrams++;
-    conn.datagramsBy[side]++;
+    conn.by[side].datagrams++;
     // The connection went on: what looked like a stateless reset was not one (a reset ends it for both).
     conn.resetCandidate = null;
     conn.exchanges.observe(!fromServer, true, pkt.number, pkt.time);
     if (fromServer && conn.answeredAt === null) conn.answeredAt = pkt.number;
     // UDP payload bytes as sent (the UDP length field), not as captured (STYLE practice 5).
-    conn.bytes[side] += udp.length >= UDP_HEADER_LENGTH ? udp.length - UDP_HEADER_LENGTH : udp.payload.length;
+    conn.by[side].bytes += udp.length >= UDP_HEADER_LENGTH ? udp.length - UDP_HEADER_LENGTH : udp.payload.length;
     conn.lastPacket = pkt.number;
     conn.end = pkt.time;
 
@@ -440,9 +445,9 @@ export class QuicTracker {
       if ((b[offset] & QUIC_HEADER.FORM_BIT) === 0) {
         // RFC 9000 §12.2: a short-header packet comes last and uses the same DCID. Bytes after the
         // long-header packets that do not look like one (zeros padding the datagram) are no packet.
-        if (n > 0 && (b[offset] === 0 || !firstDcid || !isPrefixAt(firstDcid, b, offset + QUIC_HEADER.SHORT_DCID))) break;
-        conn.packets[side]++;
-        conn.seen[side].short = true;
+        if (n > 0 && (b[offset] === 0 || !firstDcid || !bytesAt(firstDcid, b, offset + QUIC_HEADER.SHORT_DCID))) break;
+        conn.by[side].packets++;
+        conn.by[side].sentShort = true;
         break;
       }
       const h = n === 0 && first ? first : parseLongHeader(b, offset).header;
@@ -457,12 +462,12 @@ export class QuicTracker {
   }
 
   private onLongPacket(conn: QuicConnection, side: CidSide, h: LongHeader, b: Uint8Array, pkt: DecodedPacket, opened: OpenResult | undefined): void {
-    conn.packets[side]++;
+    conn.by[side].packets++;
     const fromServer = side === 'server';
     if (h.type === 'version-negotiation') {
       // RFC 9000 §17.2.1: only a server sends one, statelessly; a later Initial continues the attempt.
       if (fromServer) {
-        conn.seen.server.versionNegotiation = true;
+        conn.by.server.sentVersionNegotiation = true;
         conn.versionNegotiation = { packet: pkt.number, versions: h.supportedVersions ?? [] };
       }
       return;
@@ -472,10 +477,10 @@ export class QuicTracker {
     if (h.type === 'retry') {
       // RFC 9000 §17.2.5.2: "After the client has received and processed an Initial or Retry packet
       // from the server, it MUST discard any subsequent Retry packets that it receives."
-      if (!fromServer || conn.seen.server.retry || conn.seen.server.initial || conn.seen.server.handshake) return;
+      if (!fromServer || conn.by.server.sentRetry || conn.by.server.sentInitial || conn.by.server.sentHandshake) return;
       this.learn(conn, side, h.scid, pkt);
       // The client's next Initials go to the Retry's SCID, with keys from it (RFC 9001 §5.2).
-      conn.seen.server.retry = true;
+      conn.by.server.sentRetry = true;
       conn.retryScid = conn.findCid('server', h.scid) ?? EMPTY_CID;
       conn.rekey(h.scid);
       return;
@@ -484,16 +489,16 @@ export class QuicTracker {
     this.learn(conn, side, h.scid, pkt);
     this.learn(conn, other(side), h.dcid, pkt);
     if (h.type === '0rtt') {
-      if (!fromServer) conn.seen.client.zeroRtt = true;
+      if (!fromServer) conn.by.client.sentZeroRtt = true;
       return;
     }
     if (h.type === 'handshake') {
-      conn.seen[side].handshake = true;
+      conn.by[side].sentHandshake = true;
       // A side sending Handshake packets is done with its Initial CRYPTO data (RFC 9001 §4.9.1:
       // it discards its Initial keys); a hello still incomplete then never will be, so its buffer goes.
-      conn.crypto[side] = null;
+      conn.by[side].crypto = null;
     } else {
-      conn.seen[side].initial = true;
+      conn.by[side].sentInitial = true;
     }
 
     if (fromServer) {
@@ -515,16 +520,16 @@ export class QuicTracker {
       if (h.pnOffset === undefined) return;
       const keys = conn.keysFor(h.version, side);
       if (!keys) return;
-      result = openPacket(b, { offset: h.offset, pnOffset: h.pnOffset, end: h.end, truncated: h.truncated }, keys, conn.largestInitialPn[side]);
+      result = openPacket(b, { offset: h.offset, pnOffset: h.pnOffset, end: h.end, truncated: h.truncated }, keys, conn.by[side].largestInitialPn);
     }
     const packet = result.packet;
     if (!packet) return;
-    if (packet.authenticated && packet.packetNumber > conn.largestInitialPn[side]) conn.largestInitialPn[side] = packet.packetNumber;
+    if (packet.authenticated && packet.packetNumber > conn.by[side].largestInitialPn) conn.by[side].largestInitialPn = packet.packetNumber;
     const frames = parseInitialFrames(packet.payload);
-    let stream = conn.crypto[side];
+    let stream = conn.by[side].crypto;
     if (stream === undefined && frames.crypto.length > 0) {
       stream = new CryptoStream();
-      conn.crypto[side] = stream;
+      conn.by[side].crypto = stream;
     }
     if (stream) {
       for (const f of frames.crypto) stream.add(f.offset, f.data);
@@ -540,13 +545,13 @@ export class QuicTracker {
 
   /** Reads the ClientHello or ServerHello once its bytes are all in (RFC 9001 §4.1.3). */
   private readHello(conn: QuicConnection, side: CidSide): void {
-    const stream = conn.crypto[side];
+    const stream = conn.by[side].crypto;
     if (!stream) return;
     const head = stream.read(4);
     if (!head) return;
     const length = handshakeMessageLength(head) ?? 0;
     if (length > MAX_HELLO_LENGTH) {
-      conn.crypto[side] = null;
+      conn.by[side].crypto = null;
       return;
     }
     const message = stream.read(length);
@@ -575,7 +580,7 @@ export class QuicTracker {
       if (hello) conn.cipherSuite = hello.cipherSuiteName;
     }
     // One hello per side: the stream's memory goes as soon as it is read.
-    conn.crypto[side] = null;
+    conn.by[side].crypto = null;
   }
 
   private addPath(conn: QuicConnection, pathKey: string, ip: IpLayer, udp: UdpDatagram, fromServer: boolean, packet: number): void {
@@ -648,10 +653,10 @@ export class QuicTracker {
   private forget(conn: QuicConnection): void {
     this.live.remove(conn);
     if (this.lastTouched === conn) this.lastTouched = null;
-    for (const side of ['client', 'server'] as const) for (const cid of conn.cids[side]) this.registry.remove(side, cid, conn);
+    for (const side of ['client', 'server'] as const) for (const cid of conn.by[side].cids) this.registry.remove(side, cid, conn);
     for (const p of conn.paths) this.pathTable.remove(p.key, conn);
-    conn.crypto.client = null;
-    conn.crypto.server = null;
+    conn.by.client.crypto = null;
+    conn.by.server.crypto = null;
     conn.dropKeys();
   }
 
@@ -679,11 +684,11 @@ export class QuicTracker {
     conn.addVersion(attempt.version);
     for (const side of ['client', 'server'] as const) {
       conn.datagrams += attempt.datagrams[side];
-      conn.datagramsBy[side] += attempt.datagrams[side];
-      conn.packets[side] += attempt.datagrams[side];
-      conn.bytes[side] += attempt.bytes[side];
+      conn.by[side].datagrams += attempt.datagrams[side];
+      conn.by[side].packets += attempt.datagrams[side];
+      conn.by[side].bytes += attempt.bytes[side];
     }
-    if (attempt.negotiation) conn.seen.server.versionNegotiation = true;
+    if (attempt.negotiation) conn.by.server.sentVersionNegotiation = true;
     if (attempt.unattributed.length > 0) {
       this.unattributedDatagrams -= attempt.unattributed.length;
       const taken = new Set(attempt.unattributed);
@@ -756,9 +761,9 @@ export class QuicTracker {
    */
   private holdCids(conn: QuicConnection, side: CidSide, pkt: DecodedPacket): void {
     if (conn.close || (side === 'server' && !conn.serverHolds)) return;
-    const entries = conn.cids[side].length;
-    if (entries === conn.heldCids[side]) return;
-    conn.heldCids[side] = entries;
+    const entries = conn.by[side].cids.length;
+    if (entries === conn.by[side].heldCids) return;
+    conn.by[side].heldCids = entries;
     const endpoint = side === 'client' ? this.clientRef(conn) : this.serverRef(conn);
     const ref = { proto: 'quic' as const, id: conn.id, part: 1 };
     if (entries === 0) this.state.release({ endpoint, ref, time: pkt.time, packet: pkt.number });
@@ -771,13 +776,13 @@ export class QuicTracker {
       this.state.release({ endpoint, ref: part === undefined ? { proto: 'quic', id: conn.id } : { proto: 'quic', id: conn.id, part }, time: pkt.time, packet: pkt.number });
     };
     release(this.clientRef(conn));
-    if (conn.heldCids.client > 0) release(this.clientRef(conn), 1);
+    if (conn.by.client.heldCids > 0) release(this.clientRef(conn), 1);
     if (conn.serverHolds) {
       release(this.serverRef(conn));
-      if (conn.heldCids.server > 0) release(this.serverRef(conn), 1);
+      if (conn.by.server.heldCids > 0) release(this.serverRef(conn), 1);
     }
-    conn.heldCids.client = 0;
-    conn.heldCids.server = 0;
+    conn.by.client.heldCids = 0;
+    conn.by.server.heldCids = 0;
   }
 }
 
@@ -805,6 +810,13 @@ function tally(summary: QuicReport['summary'], c: QuicConnection): void {
 /** UDP payload bytes as sent (the UDP length field), not as captured (STYLE practice 5). */
 function sentBytes(udp: UdpDatagram): number {
   return udp.length >= UDP_HEADER_LENGTH ? udp.length - UDP_HEADER_LENGTH : udp.payload.length;
+}
+
+/** True when `b` holds the bytes of `view` from `start`. */
+function bytesAt(view: Uint8Array, b: Uint8Array, start: number): boolean {
+  if (start + view.length > b.length) return false;
+  for (let i = 0; i < view.length; i++) if (b[start + i] !== view[i]) return false;
+  return true;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array | null): boolean {

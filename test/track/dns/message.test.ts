@@ -142,6 +142,44 @@ describe('parseDnsMessage', () => {
     expect(sameQuestion(q, { name: 'example.org', type: 'A', class: 'IN' })).toBe(false);
   });
 
+  it("reads a one-question query's name, type and class as dns-packet's decoder does", () => {
+    // The plain-name reader (message.ts plainQuestion) must give exactly dns-packet's result, for
+    // names it takes (ASCII labels) and those it leaves to the codec (pointers, non-ASCII bytes,
+    // names past 254 bytes); a name equal to the previous one reuses its text.
+    let seed = 777;
+    const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    const ALPHABET = [0x61, 0x41, 0x7a, 0x30, 0x2d, 0x5f, 0x2e, 0x5c, 0x00, 0x20, 0x7f, 0xc3, 0xa9, 0xff];
+    let previous: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      let name: number[];
+      if (i % 5 === 4) name = previous; // a repeat: the cached text
+      else {
+        name = [];
+        const labels = next(6);
+        for (let l = 0; l < labels; l++) {
+          const length = [1, 3, 7, 63][next(4)];
+          name.push(length, ...Array.from({ length }, () => ALPHABET[next(i % 3 === 0 ? ALPHABET.length : 10)]));
+        }
+        name.push(next(50) === 0 ? 0xc0 : 0);
+        if (name[name.length - 1] === 0xc0) name.push(0x0c);
+      }
+      previous = name;
+      const type = [1, 28, 255, 65, 4242][next(5)];
+      const klass = [1, 3, 255, 77][next(4)];
+      const bytes = message(i, 0x0100, [1, 0, 0, 0], [...name, type >> 8, type & 0xff, klass >> 8, klass & 0xff]);
+      let expected: unknown;
+      try {
+        const q = dnsPacket.decode(Buffer.from(bytes)).questions?.[0];
+        expected = { name: q?.name, type: q?.type, class: q?.class };
+      } catch (err) {
+        expected = (err as Error).message;
+      }
+      const p = parseDnsMessage(bytes);
+      const q = p.message?.question;
+      expect(q ? { name: q.name, type: q.type, class: q.class } : p.malformed).toEqual(expected);
+    }
+  });
+
   it('random bytes never throw', () => {
     let seed = 12345;
     const next = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;

@@ -315,6 +315,35 @@ describe('UDP matching', () => {
     expect(r.transactions.filter((t) => t.idReused).length).toBe(MAX_PER_KEY);
   });
 
+  it('ports and IDs at the ends of their 16 bits key distinct transactions (matcher pairKey)', () => {
+    // (port << 16) | id is negative from port 32768 on: each pair must still find only its own query.
+    const dns = new DnsTracker();
+    const pairs: [number, number][] = [[65535, 0xffff], [32768, 0], [32767, 0xffff], [65535, 0], [1, 0xffff]];
+    pairs.forEach(([port, id], i) => dns.observeUdp(udpPacket(i + 1, 0, c(port), S, query(id, `p${i}.example`))));
+    // Answered newest first; each response names its own question, so a wrong key would be a collision or unsolicited.
+    pairs.map((p, i) => [p, i] as const).reverse().forEach(([[port, id], i]) =>
+      dns.observeUdp(udpPacket(10 + i, 0.1, S, c(port), response(id, `p${i}.example`))));
+    const r = dns.finish();
+    expect(r.collisions).toEqual([]);
+    expect(r.unsolicited).toEqual([]);
+    expect(r.transactions.map((t) => t.responsePackets)).toEqual([[10], [11], [12], [13], [14]]);
+  });
+
+  it('an ID reused on a port while outstanding: both stay matchable, in either answer order', () => {
+    // Three queries share port 40000 and ID 9 (one index bucket); answering the middle one first
+    // must leave the other two findable by their questions.
+    const dns = new DnsTracker();
+    ['a', 'b', 'c'].forEach((q, i) => dns.observeUdp(udpPacket(i + 1, i * 0.01, c(40000), S, query(9, `${q}.example`))));
+    dns.observeUdp(udpPacket(4, 0.1, S, c(40000), response(9, 'b.example')));
+    dns.observeUdp(udpPacket(5, 0.1, S, c(40000), response(9, 'c.example')));
+    dns.observeUdp(udpPacket(6, 0.1, S, c(40000), response(9, 'a.example')));
+    dns.observeUdp(udpPacket(7, 0.1, S, c(40000), response(9, 'b.example')));
+    const r = dns.finish();
+    expect(r.transactions.map((t) => [t.idReused, t.responsePackets, t.duplicateResponses])).toEqual([
+      [false, [6], 0], [true, [4, 7], 1], [true, [5], 0],
+    ]);
+  });
+
   it('summary: median and nearest-rank p95 RTT over answered and late, rcodes by name', () => {
     const dns = new DnsTracker();
     const rtts = [0.01, 0.02, 0.03, 0.04, 7];

@@ -1,6 +1,6 @@
 /** CID text and copies (src/track/quic/cid.ts). */
 import { describe, expect, it } from 'vitest';
-import { cidHex, makeCid } from '../../../src/track/quic/cid.js';
+import { cidBytes, cidEquals, cidHex, cidOf, cidText, isPrefixAt } from '../../../src/track/quic/cid.js';
 
 describe('cidHex', () => {
   it('is the lowercase hex of the bytes at any offset and length, as Buffer prints them', () => {
@@ -13,24 +13,39 @@ describe('cidHex', () => {
   });
 });
 
-describe('makeCid', () => {
-  it('copies the bytes: later changes to the capture buffer do not reach learned CIDs, nor do CIDs overlap', () => {
-    const datagram = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
-    const a = makeCid(datagram.subarray(0, 4));
-    const b = makeCid(datagram.subarray(4, 8));
+describe('cidOf', () => {
+  it('copies the bytes into a latin1 string: later changes to the capture buffer do not reach it', () => {
+    const datagram = Uint8Array.from([1, 2, 0xff, 0x80, 5, 6, 7, 8]);
+    const a = cidOf(datagram, 0, 4);
+    const b = cidOf(datagram.subarray(4, 8));
     datagram.fill(0);
-    expect([Array.from(a.bytes), a.hex, Array.from(b.bytes), b.hex]).toEqual([[1, 2, 3, 4], '01020304', [5, 6, 7, 8], '05060708']);
+    expect([a.length, cidText(a), b.length, cidText(b)]).toEqual([4, '0102ff80', 4, '05060708']);
+    expect(Array.from(cidBytes(a))).toEqual([1, 2, 0xff, 0x80]);
   });
 
-  it('keeps every CID intact across many slabs, long and empty ones included', () => {
-    const cids = Array.from({ length: 5000 }, (_, i) => {
-      const view = Uint8Array.from({ length: i % 21 }, (_, j) => (i + j) & 0xff);
-      return { view: Uint8Array.from(view), cid: makeCid(view) };
-    });
+  it('round-trips every byte value and every length from 0 to 20, and longer input', () => {
+    for (let length = 0; length <= 20; length++) {
+      for (let first = 0; first < 256; first += 17) {
+        const view = Uint8Array.from({ length }, (_, j) => (first + j * 13) & 0xff);
+        const cid = cidOf(view);
+        expect(cidText(cid)).toBe(Buffer.from(view).toString('hex'));
+        expect(cidEquals(cid, view)).toBe(true);
+        expect(cidText(cidOf(Uint8Array.of(9, ...view, 9), 1, length))).toBe(cidText(cid));
+      }
+    }
     const long = Uint8Array.from({ length: 40_000 }, (_, j) => j & 0xff);
-    const big = makeCid(long);
-    for (const { view, cid } of cids) expect(Array.from(cid.bytes)).toEqual(Array.from(view));
-    expect(big.bytes.length).toBe(40_000);
-    expect(big.bytes[39_999]).toBe(39_999 & 0xff);
+    expect(cidText(cidOf(long))).toBe(Buffer.from(long).toString('hex'));
+  });
+
+  it('compares and matches prefixes by byte', () => {
+    const cid = cidOf(Uint8Array.of(0xaa, 0xbb));
+    expect(cidEquals(cid, Uint8Array.of(0xaa, 0xbb))).toBe(true);
+    expect(cidEquals(cid, Uint8Array.of(0xaa, 0xbc))).toBe(false);
+    expect(cidEquals(cid, Uint8Array.of(0xaa))).toBe(false);
+    // A short header: first byte, then the DCID (RFC 9000 §17.3).
+    expect(isPrefixAt(cid, Uint8Array.of(0x40, 0xaa, 0xbb, 0x01), 1)).toBe(true);
+    expect(isPrefixAt(cid, Uint8Array.of(0x40, 0xaa, 0xbc, 0x01), 1)).toBe(false);
+    expect(isPrefixAt(cid, Uint8Array.of(0x40, 0xaa), 1)).toBe(false);
+    expect(isPrefixAt('', Uint8Array.of(0x40), 1)).toBe(true);
   });
 });
