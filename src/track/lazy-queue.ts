@@ -21,6 +21,9 @@ export class LazyQueue<T> {
   shift(): T | undefined {
     while (this.head < this.items.length) {
       const item = this.items[this.head];
+      // Let go of it now: the slots before the head stay in the array until trimHead, and an
+      // evicted item (a flood's flow, with all it built) would be kept alive, and promoted, until then.
+      this.items[this.head] = undefined as T;
       this.head += 1;
       if (this.isLive(item)) {
         this.trimHead();

@@ -15,6 +15,20 @@ export interface FinReceipt {
   confirmed: boolean;
 }
 
+/** Bits of TcpHalf.known: which sequence fields hold a value. */
+const ISN = 1;
+const FIRST_SEQ = 2;
+const NEXT_SEQ = 4;
+const LAST_ACK = 8;
+const FIN_SEQ = 16;
+const DATA_END = 32;
+const DATA_START = 64;
+const ACKED_BY_PEER = 128;
+/** And the half's yes/no facts (a boolean field takes 8 bytes). */
+const FIN_PENDING = 256;
+const SACK_PERMITTED = 512;
+const TIMESTAMPS = 1024;
+
 export class TcpHalf {
   /** RFC 9293 state of the endpoint that sends this direction. */
   state: TcpStateName = 'CLOSED';
@@ -29,7 +43,8 @@ export class TcpHalf {
   /** Where this endpoint took the peer's FIN, once it did (see TcpTracker.receiveFin). */
   finReceipt: FinReceipt | null = null;
   /** Its own segment showed it had not taken the peer's FIN yet: the next copy, or its ACK, will. */
-  finPending = false;
+  get finPending(): boolean { return (this.known & FIN_PENDING) !== 0; }
+  set finPending(v: boolean) { this.known = v ? this.known | FIN_PENDING : this.known & ~FIN_PENDING; }
   /** First arrival of the peer's SYN while this endpoint held no connection, and copies after it. */
   synArrival: { packet: number; time: number } | null = null;
   synCopies = 0;
@@ -38,31 +53,53 @@ export class TcpHalf {
   /** The transition the peer's SYN or SYN-ACK caused here: its later copies make it uncertain. */
   synReceipt: TcpTransition | null = null;
 
-  // Sequence numbers below are unsigned 32-bit values, NO_SEQ until known. Plain numbers, not
-  // `number | null`: V8 keeps a field that only ever holds numbers as an unboxed double written in
-  // place, where a nullable field boxes every store of a value above 2^30 (a heap number per packet).
+  // Sequence numbers below are unsigned 32-bit values, NO_SEQ until known. They are stored as
+  // int32 (x | 0, read back with >>> 0) with a bit in `known` per field (which holds the booleans too): a field that held a value
+  // above 2^31 would be a double, and V8 boxes every double field of every instance in a heap number
+  // of its own (16 bytes each, 8 per half, allocated with the half even while unset); a small
+  // integer is stored in place.
+  private known = 0;
+  private isn32 = 0;
+  private firstSeq32 = 0;
+  private nextSeq32 = 0;
+  private lastAck32 = 0;
+  private finSeq32 = 0;
+  private dataEnd32 = 0;
+  private dataStart32 = 0;
+  private ackedByPeer32 = 0;
+
   /** Initial sequence number, from this side's SYN. */
-  isn = NO_SEQ;
+  get isn(): number { return this.known & ISN ? this.isn32 >>> 0 : NO_SEQ; }
+  set isn(v: number) { if (v === NO_SEQ) this.known &= ~ISN; else { this.known |= ISN; this.isn32 = v | 0; } }
   /** First sequence number seen from this side (the ISN - 1 stands in when the SYN was missed). */
-  firstSeq = NO_SEQ;
+  get firstSeq(): number { return this.known & FIRST_SEQ ? this.firstSeq32 >>> 0 : NO_SEQ; }
+  set firstSeq(v: number) { if (v === NO_SEQ) this.known &= ~FIRST_SEQ; else { this.known |= FIRST_SEQ; this.firstSeq32 = v | 0; } }
   /** Highest sequence number sent + 1, SYN and FIN included. */
-  nextSeq = NO_SEQ;
+  get nextSeq(): number { return this.known & NEXT_SEQ ? this.nextSeq32 >>> 0 : NO_SEQ; }
+  set nextSeq(v: number) { if (v === NO_SEQ) this.known &= ~NEXT_SEQ; else { this.known |= NEXT_SEQ; this.nextSeq32 = v | 0; } }
   /** Highest acknowledgment number this side sent. */
-  lastAck = NO_SEQ;
+  get lastAck(): number { return this.known & LAST_ACK ? this.lastAck32 >>> 0 : NO_SEQ; }
+  set lastAck(v: number) { if (v === NO_SEQ) this.known &= ~LAST_ACK; else { this.known |= LAST_ACK; this.lastAck32 = v | 0; } }
   /** Sequence number of this side's FIN. */
-  finSeq = NO_SEQ;
+  get finSeq(): number { return this.known & FIN_SEQ ? this.finSeq32 >>> 0 : NO_SEQ; }
+  set finSeq(v: number) { if (v === NO_SEQ) this.known &= ~FIN_SEQ; else { this.known |= FIN_SEQ; this.finSeq32 = v | 0; } }
   /** End of the highest payload byte sent + 1, and where payload started (both set by the first payload). */
-  dataEnd = NO_SEQ;
-  dataStart = NO_SEQ;
+  get dataEnd(): number { return this.known & DATA_END ? this.dataEnd32 >>> 0 : NO_SEQ; }
+  set dataEnd(v: number) { if (v === NO_SEQ) this.known &= ~DATA_END; else { this.known |= DATA_END; this.dataEnd32 = v | 0; } }
+  get dataStart(): number { return this.known & DATA_START ? this.dataStart32 >>> 0 : NO_SEQ; }
+  set dataStart(v: number) { if (v === NO_SEQ) this.known &= ~DATA_START; else { this.known |= DATA_START; this.dataStart32 = v | 0; } }
   /** Highest acknowledgment the peer sent for this side's data. */
-  ackedByPeer = NO_SEQ;
+  get ackedByPeer(): number { return this.known & ACKED_BY_PEER ? this.ackedByPeer32 >>> 0 : NO_SEQ; }
+  set ackedByPeer(v: number) { if (v === NO_SEQ) this.known &= ~ACKED_BY_PEER; else { this.known |= ACKED_BY_PEER; this.ackedByPeer32 = v | 0; } }
 
   /** Raw window of the last segment, and the SYN options. */
   window = 0;
   windowScaleOffered: number | null = null;
   mss: number | null = null;
-  sackPermitted = false;
-  timestamps = false;
+  get sackPermitted(): boolean { return (this.known & SACK_PERMITTED) !== 0; }
+  set sackPermitted(v: boolean) { this.known = v ? this.known | SACK_PERMITTED : this.known & ~SACK_PERMITTED; }
+  get timestamps(): boolean { return (this.known & TIMESTAMPS) !== 0; }
+  set timestamps(v: boolean) { this.known = v ? this.known | TIMESTAMPS : this.known & ~TIMESTAMPS; }
 
   packets = 0;
   payloadBytes = 0;

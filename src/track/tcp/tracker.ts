@@ -13,7 +13,7 @@ import type {
 } from '../../model/tcp.js';
 import { CONN_STATES } from '../../model/conn-states.js';
 import { NO_STATE, type EndpointRef, type EntryRef, type StateKind, type StateSink, type BufferEvent } from '../../state/events.js';
-import { ExchangeCounter, type Answer, type FlowEvidence } from '../../state/evidence.js';
+import { ExchangeCounter, singleExchange, type Answer, type Exchanges, type FlowEvidence } from '../../state/evidence.js';
 import { resetLoss } from './state-loss.js';
 import { ClosedFlows } from './closed-flows.js';
 import {
@@ -38,6 +38,7 @@ export interface TcpStreamInfo { id: number; client: string; clientPort: number;
  *  Retransmitted bytes are delivered once; a hole that is never filled calls gap() with the bytes
  *  lost (0 when unknown), and delivery goes on past it. */
 export interface TcpStreamListener {
+  /** Asked once per flow, from its addresses and ports; the object passed may be reused after the call. */
   wants(flow: TcpStreamInfo): boolean;
   /** Returns false when it wants no more of this flow (not its protocol): nothing more is delivered, end() is not called. */
   data(flow: TcpStreamInfo, fromClient: boolean, bytes: Uint8Array, packet: number, time: number): boolean | void;
@@ -99,70 +100,103 @@ export const TCP_DORMANT_BYTES = 3_200;
 /** Shared by every flow outside tunnels and VLANs (most of them): frozen, so no row can change another's. */
 const NO_LABELS = Object.freeze([]) as unknown as string[];
 const NO_VLANS = Object.freeze([]) as unknown as number[];
+/** Up to this many transitions, a flow's list is copied at each new one (exactly sized) instead of grown. */
+const SMALL_TRANSITIONS = 8;
 
-/** One connection while it is live. */
+/** A flow nobody answered yet: one object for all of them (frozen: nobody can change another's). */
+const NO_ANSWER: Answer = Object.freeze({ kind: 'none' });
+/** The transitions of a flow that has none yet (frozen: setState replaces it, never pushes to it). */
+const NO_TRANSITIONS = Object.freeze([]) as unknown as TcpTransition[];
+
+interface ResumePoints { toServer: number | null; toClient: number | null }
+
+/**
+ * The parts of a flow that a lone SYN never needs (its reassembly, packet log, row and summary
+ * counts, dormancy resume points, stream info): one field on the flow instead of seven.
+ */
+class FlowLater {
+  toServer: DirectionReassembly | null = null;
+  toClient: DirectionReassembly | null = null;
+  log: FlowPacketLog | null = null;
+  row: TcpFlowReport | null = null;
+  counted: Counted | null = null;
+  resumeNext: ResumePoints | null = null;
+  streamInfo: TcpStreamInfo | null = null;
+}
+
+/** TcpFlow.bits. */
+const FLOW_BIT = {
+  WANTED: 1, SAW_SYN: 2, SAW_SYN_ACK: 4, SAW_HANDSHAKE_ACK: 8, FIRST_FROM_CLIENT: 16, RESETS_ONLY: 32, TOUCHED: 64, LISTED: 128,
+  FIRST_PENDING: 256, CLOSED_BY_CLIENT: 512, CLOSED_BY_SERVER: 1024, LAST_FROM_KNOWN: 2048, LAST_FROM_CLIENT: 4096,
+} as const;
+
+/** What a new flow's listener is asked wants() with (listeners decide from it and keep none of it). */
+const scratch: TcpStreamInfo = { id: 0, client: '', clientPort: 0, server: '', serverPort: 0 };
+
+function scratchInfo(f: TcpFlow): TcpStreamInfo {
+  scratch.id = f.id;
+  scratch.client = f.clientAddress;
+  scratch.clientPort = f.clientPort;
+  scratch.server = f.serverAddress;
+  scratch.serverPort = f.serverPort;
+  return scratch;
+}
+
+/**
+ * One connection while it is live. A SYN flood keeps tens of thousands of these for as long as the
+ * memory budget lets them live, far longer than V8's young generation holds them, so every byte
+ * here is copied twice by the scavenger and promoted: a flow keeps what later packets need, and
+ * builds the rest (its stream info, endpoint and entry refs, exchange counter, replicas) when used.
+ */
 class TcpFlow implements TableEntry<TcpFlow> {
-  readonly info: TcpStreamInfo;
   readonly clientAddress: string;
   readonly clientPort: number;
   readonly serverAddress: string;
   readonly serverPort: number;
-  readonly clientRef: EndpointRef;
-  readonly serverRef: EndpointRef;
-  readonly ref: EntryRef;
   /** Each side's sequence state and RFC 9293 state. */
   readonly client = new TcpHalf();
   readonly server = new TcpHalf();
   /**
    * Wireshark's and Zeek's views of the flow, built at its second packet (or when it is finalized)
-   * by replaying the first one: a flow of one packet (a SYN flood) keeps only `firstSegment`.
+   * by replaying the first one: a flow of one packet (a SYN flood) keeps only the first segment's
+   * fields below (small integers, stored in place).
    */
   replicas: Replicas | null = null;
-  firstSegment: FirstSegment | null;
-  transitions: TcpTransition[] = [];
-  /** What the client / the server sent, as its receiver reassembles it (created when first needed). */
-  toServer: DirectionReassembly | null = null;
-  toClient: DirectionReassembly | null = null;
-  /** The stream listener wants this flow's bytes (until it declines them). */
-  wanted: boolean;
+  firstFlags: number;
+  /** Its sequence and acknowledgment numbers as int32 (x | 0): a small integer is stored in place, a double is boxed. */
+  firstSeq32: number;
+  firstAck32: number;
+  firstLength: number;
+  firstCaptured: number;
+  firstWindow: number;
+  /** The window scale its SYN offered; -1 for none. */
+  firstWindowScale: number;
+  reusedFlags = 0;
+  transitions: TcpTransition[] = NO_TRANSITIONS;
+  /** The flow's yes/no facts, one bit each (FLOW_BIT): a boolean field takes 8 bytes. */
+  private bits: number = FLOW_BIT.RESETS_ONLY | FLOW_BIT.FIRST_PENDING;
   private readonly listener: TcpStreamListener | undefined;
   packets = 0;
   lastPacket: number;
   end: number;
-  closedBy: 'client' | 'server' | null = null;
-  sawSyn = false;
-  sawSynAck = false;
-  sawHandshakeAck = false;
-  readonly firstFromClient: boolean;
-  /** Every packet so far was a RST sent by the side that sent the first one. */
-  resetsOnly = true;
-  /** Request/response turns of the payload, and how the server answered (roles from evidence). */
-  readonly exchanges = new ExchangeCounter();
-  answer: Answer = { kind: 'none' };
-  /** The previous packet came from the client (null before the first). */
-  lastFromClient: boolean | null = null;
+  /** Request/response turns of the payload (created by the first payload), and how the server answered (roles from evidence). */
+  exchanges: ExchangeCounter | null = null;
+  answer: Answer = NO_ANSWER;
   /** When both ends have closed: the capture time at which the flow is finalized (see ClosedFlows). */
   closedDeadline: number | null = null;
-  /** Seen again since the eviction hand last passed it (CLOCK approximation of LRU). */
-  touched = false;
   /** Next flow in the table bucket. */
   bucketNext: TcpFlow | null = null;
-  listed = false;
   /** The addresses' keys (IpLayer.srcKey / dstKey), set by create: what the flow table compares. */
   clientKey = 0;
   serverKey = 0;
-  /** Ladder packet log, when this flow is recorded. */
-  log: FlowPacketLog | null = null;
   /** Bytes charged to the memory budget for this flow (refunded when it leaves the table). */
   charged = 0;
-  /** Its row, once it was finalized by inactivity and a late packet continued it (completed again in place). */
-  row: TcpFlowReport | null = null;
-  /** What its earlier finalize added to the summary (taken back when it is finalized again). */
-  counted: Counted | null = null;
-  /** Where each direction's reassembly had got to when the flow went dormant (null: from the ISN). */
-  resumeNext: { toServer: number | null; toClient: number | null } | null = null;
   /** Bumped whenever the flow's inactivity timer is set again: older heap items are stale. */
   timerGen = 0;
+  /** The latest inactivity timer set for it (drop() empties it: see TcpTracker.drop). */
+  timer: InactivityTimer | null = null;
+  /** What a flow of payload, a recorded one or a finalized one adds (FlowLater): null for a lone SYN. */
+  private later: FlowLater | null = null;
 
   constructor(
     readonly id: number,
@@ -174,31 +208,127 @@ class TcpFlow implements TableEntry<TcpFlow> {
     readonly tunnel: string[],
     readonly vlan: number[],
   ) {
-    this.info = { id, client: clientAddr, clientPort, server: serverAddr, serverPort };
     this.clientAddress = clientAddr;
     this.clientPort = clientPort;
     this.serverAddress = serverAddr;
     this.serverPort = serverPort;
-    this.clientRef = { role: 'client', address: clientAddr, port: null };
-    this.serverRef = { role: 'server', address: serverAddr, port: serverPort, transport: 'tcp' };
-    this.ref = { proto: 'tcp', id };
     this.lastPacket = firstPacket;
     this.end = start;
-    this.firstFromClient = fromClient;
-    this.wanted = listener !== undefined && listener.wants(this.info);
+    if (fromClient) this.bits |= FLOW_BIT.FIRST_FROM_CLIENT;
     this.listener = listener;
     const t = first.tcp;
-    this.firstSegment = {
-      fromClient, flags: t.flags, seq: t.seq, ack: t.ack, length: t.payloadLength, captured: t.captured,
-      window: t.window, time: first.time, windowScale: t.flags & TCP_FLAG.SYN ? t.options?.windowScale : undefined,
-      srcPort: t.srcPort, dstPort: t.dstPort, reusedFlags: 0,
+    this.firstFlags = t.flags;
+    this.firstSeq32 = t.seq | 0;
+    this.firstAck32 = t.ack | 0;
+    this.firstLength = t.payloadLength;
+    this.firstCaptured = t.captured;
+    this.firstWindow = t.window;
+    this.firstWindowScale = t.flags & TCP_FLAG.SYN ? t.options?.windowScale ?? -1 : -1;
+    this.wanted = listener !== undefined && listener.wants(scratchInfo(this));
+  }
+
+  /** The stream listener wants this flow's bytes (until it declines them). */
+  get wanted(): boolean { return (this.bits & FLOW_BIT.WANTED) !== 0; }
+  set wanted(v: boolean) { this.flag(FLOW_BIT.WANTED, v); }
+  get sawSyn(): boolean { return (this.bits & FLOW_BIT.SAW_SYN) !== 0; }
+  set sawSyn(v: boolean) { this.flag(FLOW_BIT.SAW_SYN, v); }
+  get sawSynAck(): boolean { return (this.bits & FLOW_BIT.SAW_SYN_ACK) !== 0; }
+  set sawSynAck(v: boolean) { this.flag(FLOW_BIT.SAW_SYN_ACK, v); }
+  get sawHandshakeAck(): boolean { return (this.bits & FLOW_BIT.SAW_HANDSHAKE_ACK) !== 0; }
+  set sawHandshakeAck(v: boolean) { this.flag(FLOW_BIT.SAW_HANDSHAKE_ACK, v); }
+  get firstFromClient(): boolean { return (this.bits & FLOW_BIT.FIRST_FROM_CLIENT) !== 0; }
+  /** Every packet so far was a RST sent by the side that sent the first one. */
+  get resetsOnly(): boolean { return (this.bits & FLOW_BIT.RESETS_ONLY) !== 0; }
+  set resetsOnly(v: boolean) { this.flag(FLOW_BIT.RESETS_ONLY, v); }
+  /** Seen again since the eviction hand last passed it (CLOCK approximation of LRU). */
+  get touched(): boolean { return (this.bits & FLOW_BIT.TOUCHED) !== 0; }
+  set touched(v: boolean) { this.flag(FLOW_BIT.TOUCHED, v); }
+  /** In the table. */
+  get listed(): boolean { return (this.bits & FLOW_BIT.LISTED) !== 0; }
+  set listed(v: boolean) { this.flag(FLOW_BIT.LISTED, v); }
+  /** The first segment waits for the replicas (see replay). */
+  get firstPending(): boolean { return (this.bits & FLOW_BIT.FIRST_PENDING) !== 0; }
+  set firstPending(v: boolean) { this.flag(FLOW_BIT.FIRST_PENDING, v); }
+
+  /** The side that sent the first FIN. */
+  get closedBy(): 'client' | 'server' | null {
+    const b = this.bits;
+    return b & FLOW_BIT.CLOSED_BY_CLIENT ? 'client' : b & FLOW_BIT.CLOSED_BY_SERVER ? 'server' : null;
+  }
+
+  set closedBy(v: 'client' | 'server' | null) {
+    this.bits = (this.bits & ~(FLOW_BIT.CLOSED_BY_CLIENT | FLOW_BIT.CLOSED_BY_SERVER))
+      | (v === 'client' ? FLOW_BIT.CLOSED_BY_CLIENT : v === 'server' ? FLOW_BIT.CLOSED_BY_SERVER : 0);
+  }
+
+  /** The previous packet came from the client (null before the first). */
+  get lastFromClient(): boolean | null {
+    const b = this.bits;
+    return b & FLOW_BIT.LAST_FROM_KNOWN ? (b & FLOW_BIT.LAST_FROM_CLIENT) !== 0 : null;
+  }
+
+  set lastFromClient(v: boolean | null) {
+    this.bits = (this.bits & ~(FLOW_BIT.LAST_FROM_KNOWN | FLOW_BIT.LAST_FROM_CLIENT))
+      | (v === null ? 0 : FLOW_BIT.LAST_FROM_KNOWN | (v ? FLOW_BIT.LAST_FROM_CLIENT : 0));
+  }
+
+  private flag(bit: number, v: boolean): void {
+    this.bits = v ? this.bits | bit : this.bits & ~bit;
+  }
+
+  /** What stream listeners are given (built when first asked, then the same object for the flow's life). */
+  get info(): TcpStreamInfo {
+    return this.more().streamInfo ??= {
+      id: this.id, client: this.clientAddress, clientPort: this.clientPort, server: this.serverAddress, serverPort: this.serverPort,
     };
+  }
+
+  /** What the client / the server sent, as its receiver reassembles it (created when first needed). */
+  get toServer(): DirectionReassembly | null { return this.later === null ? null : this.later.toServer; }
+  set toServer(v: DirectionReassembly | null) { if (v !== null || this.later !== null) this.more().toServer = v; }
+  get toClient(): DirectionReassembly | null { return this.later === null ? null : this.later.toClient; }
+  set toClient(v: DirectionReassembly | null) { if (v !== null || this.later !== null) this.more().toClient = v; }
+  /** Ladder packet log, when this flow is recorded. */
+  get log(): FlowPacketLog | null { return this.later === null ? null : this.later.log; }
+  set log(v: FlowPacketLog | null) { if (v !== null || this.later !== null) this.more().log = v; }
+  /** Its row, once it was finalized by inactivity and a late packet continued it (completed again in place). */
+  get row(): TcpFlowReport | null { return this.later === null ? null : this.later.row; }
+  set row(v: TcpFlowReport | null) { if (v !== null || this.later !== null) this.more().row = v; }
+  /** What its earlier finalize added to the summary (taken back when it is finalized again). */
+  get counted(): Counted | null { return this.later === null ? null : this.later.counted; }
+  set counted(v: Counted | null) { if (v !== null || this.later !== null) this.more().counted = v; }
+  /** Where each direction's reassembly had got to when the flow went dormant (null: from the ISN). */
+  get resumeNext(): ResumePoints | null { return this.later === null ? null : this.later.resumeNext; }
+  set resumeNext(v: ResumePoints | null) { if (v !== null || this.later !== null) this.more().resumeNext = v; }
+
+  private more(): FlowLater {
+    return this.later ??= new FlowLater();
+  }
+
+  /** The ledger's view of the client and the server (built per event: the ledger copies what it keeps). */
+  get clientRef(): EndpointRef {
+    return { role: 'client', address: this.clientAddress, port: null };
+  }
+
+  get serverRef(): EndpointRef {
+    return { role: 'server', address: this.serverAddress, port: this.serverPort, transport: 'tcp' };
+  }
+
+  get ref(): EntryRef {
+    return { proto: 'tcp', id: this.id };
   }
 
   /** Builds the replicas from the first packet (replayed exactly as if they had seen it then). */
   replay(): Replicas {
     if (this.replicas !== null) return this.replicas;
-    const f = this.firstSegment as FirstSegment;
+    const fromClient = this.firstFromClient;
+    const f: FirstSegment = {
+      fromClient, flags: this.firstFlags, seq: this.firstSeq32 >>> 0, ack: this.firstAck32 >>> 0, length: this.firstLength,
+      captured: this.firstCaptured, window: this.firstWindow, time: this.start,
+      windowScale: this.firstWindowScale === -1 ? undefined : this.firstWindowScale,
+      srcPort: fromClient ? this.clientPort : this.serverPort, dstPort: fromClient ? this.serverPort : this.clientPort,
+      reusedFlags: this.reusedFlags,
+    };
     const r: Replicas = {
       wsClient: new SeqAnalysisFlow(),
       wsServer: new SeqAnalysisFlow(),
@@ -209,7 +339,7 @@ class TcpFlow implements TableEntry<TcpFlow> {
       },
     };
     this.replicas = r;
-    this.firstSegment = null;
+    this.firstPending = false;
     const bits = analyseInto(this, r, f.fromClient, f, f.windowScale, f.reusedFlags);
     this.log?.setAnalysis(this.firstPacket, bits);
     r.zeek.observe(f, f.srcPort, f.dstPort, this.firstPacket);
@@ -499,7 +629,7 @@ export class TcpTracker {
     for (let top = this.timers.peek(); top !== undefined && top.at <= now; top = this.timers.peek()) {
       this.timers.pop();
       const flow = top.flow;
-      if (!flow.listed || top.gen !== flow.timerGen) continue;
+      if (flow === null || !flow.listed || top.gen !== flow.timerGen) continue;
       const at = flow.end + this.timeoutOf(flow);
       // Seen since the timer was set, or closing (ClosedFlows finalizes it): set again, lazily.
       if (at > now || flow.closedDeadline !== null) {
@@ -507,7 +637,7 @@ export class TcpTracker {
         // Never set again for a time already past (it would pop at once, for ever): a closing flow
         // whose deadline passed is ClosedFlows' to finalize, even when capture time went back and
         // queued it behind a later one.
-        if (next > now) this.timers.push({ flow, at: next, gen: flow.timerGen });
+        if (next > now) this.pushTimer(flow, next);
         continue;
       }
       if (flow.resetsOnly) {
@@ -518,7 +648,7 @@ export class TcpTracker {
       }
     }
     if (this.timers.size > 1024 && this.timers.size > 2 * this.live.size) {
-      this.timers.retain((t) => t.flow.listed && t.gen === t.flow.timerGen);
+      this.timers.retain((t) => t.flow !== null && t.flow.listed && t.gen === t.flow.timerGen);
     }
   }
 
@@ -534,7 +664,13 @@ export class TcpTracker {
 
   private setTimer(flow: TcpFlow): void {
     flow.timerGen++;
-    this.timers.push({ flow, at: flow.end + this.timeoutOf(flow), gen: flow.timerGen });
+    this.pushTimer(flow, flow.end + this.timeoutOf(flow));
+  }
+
+  private pushTimer(flow: TcpFlow, at: number): void {
+    const timer: InactivityTimer = { flow, at, gen: flow.timerGen };
+    flow.timer = timer;
+    this.timers.push(timer);
   }
 
   /**
@@ -548,11 +684,11 @@ export class TcpTracker {
     this.drop(flow);
     // A flow of one packet (a lone SYN: most attempts) keeps that packet, not the replicas its row
     // needs: a late packet rebuilds them by replaying it, exactly as at its second packet.
-    const first = flow.replicas === null ? flow.firstSegment : null;
+    const first = flow.replicas === null;
     this.complete(flow);
-    if (first !== null) {
+    if (first) {
       flow.replicas = null;
-      flow.firstSegment = first;
+      flow.firstPending = true;
     }
     // complete() gave up bytes held above a hole (a gap): a late segment is reassembled from
     // where delivery had got to.
@@ -560,7 +696,7 @@ export class TcpTracker {
     flow.toServer = null;
     flow.toClient = null;
     // A listed row holds the transitions anyway; an unlisted flow keeps none of its past ones.
-    if (flow.row === null) flow.transitions = [];
+    if (flow.row === null) flow.transitions = NO_TRANSITIONS;
     this.dormant.add(new DormantFlow(flow));
     this.charge(flow, flow.replicas === null ? TCP_DORMANT_BYTES - TCP_REPLICA_BYTES : TCP_DORMANT_BYTES);
     if (this.dormant.size > this.maxFlows) this.forgetDormant();
@@ -695,10 +831,19 @@ export class TcpTracker {
     return true;
   }
 
-  /** Takes a flow out of the live table and refunds its estimate. */
+  /**
+   * Takes a flow out of the live table and refunds its estimate. Its timer is stale from now on
+   * (the flow is not listed; a woken dormant flow gets a new one): it lets go of the flow, which a
+   * flood evicts long before its timer comes up, and would otherwise keep alive, with the replicas
+   * its row was built from, until then.
+   */
   private drop(flow: TcpFlow): void {
     this.live.delete(flow);
     this.refund(flow);
+    if (flow.timer !== null) {
+      flow.timer.flow = null;
+      flow.timer = null;
+    }
   }
 
   /** Takes a record out of the dormant table and refunds its estimate; returns its flow. */
@@ -734,13 +879,14 @@ export class TcpTracker {
     if (!rst || fromClient !== flow.firstFromClient) flow.resetsOnly = false;
     flow.packets++;
     const previousPacket = flow.lastPacket;
+    const previousTime = flow.end;
     flow.lastPacket = pkt.number;
     flow.end = pkt.time;
     flow.log?.add(pkt.number, pkt.time, fromClient, flags, t.seq, t.ack, t.payloadLength, t.window);
 
     if (first) {
       // The replicas see this packet when they are built (see TcpFlow.replay).
-      (flow.firstSegment as FirstSegment).reusedFlags = reusedFlags;
+      flow.reusedFlags = reusedFlags;
     } else {
       // Wireshark's sequence analysis (counts as its tcp.analysis flags would), then Zeek's view.
       const replicas = flow.replay();
@@ -778,7 +924,13 @@ export class TcpTracker {
 
     // Roles from evidence: any segment but a reset from the server is an answer.
     if (!fromClient && flow.answer.kind !== 'answered') flow.answer = rst ? { kind: 'rst', packet: pkt.number } : { kind: 'answered', packet: pkt.number };
-    flow.exchanges.observe(fromClient, !rst && t.payloadLength > 0, pkt.number, pkt.time);
+    const payload = !rst && t.payloadLength > 0;
+    if (flow.exchanges === null && payload) {
+      // Created by the first payload: until then the counter would only have noted the last packet.
+      flow.exchanges = new ExchangeCounter();
+      if (!first) flow.exchanges.observe(fromClient, false, previousPacket, previousTime);
+    }
+    flow.exchanges?.observe(fromClient, payload, pkt.number, pkt.time);
     if (rst) this.noteReset(flow, pkt, fromClient, previousPacket);
 
     // RFC 9293 endpoint states.
@@ -915,7 +1067,10 @@ export class TcpTracker {
     const tr = this.apply(flow, side, hasAck ? 'synack-received' : 'syn-received', pkt);
     if (tr !== null && tr.to !== 'LISTEN') half.synReceipt = tr;
     // A SYN to an endpoint with no connection: it enters SYN-RECEIVED only if its SYN-ACK shows it.
-    if (!hasAck && holdsNoConnection(before) && half.synArrival === null) half.synArrival = { packet: pkt.number, time: pkt.time };
+    if (!hasAck && holdsNoConnection(before) && half.synArrival === null) {
+      // The transition this SYN just caused has its packet and time: no object of its own for them.
+      half.synArrival = tr !== null ? tr : { packet: pkt.number, time: pkt.time };
+    }
   }
 
   /**
@@ -995,13 +1150,18 @@ export class TcpTracker {
     const tr: TcpTransition = {
       packet: at?.packet ?? pkt.number, time: at?.time ?? pkt.time, endpoint: side, from: half.state, to: next,
     };
-    if (at === undefined) {
-      flow.transitions.push(tr);
+    const list = flow.transitions;
+    // Dated back: keep the list in packet order (after everything recorded at that packet).
+    let i = list.length;
+    if (at !== undefined) while (i > 0 && list[i - 1].packet > tr.packet) i--;
+    if (list.length === 0) {
+      flow.transitions = [tr];
+    } else if (i === list.length && list.length < SMALL_TRANSITIONS) {
+      // concat sizes the copy exactly: a push would grow the store to 17 slots, for the 2 to 6
+      // transitions most flows have.
+      flow.transitions = list.concat(tr);
     } else {
-      // Dated back: keep the list in packet order (after everything recorded at that packet).
-      let i = flow.transitions.length;
-      while (i > 0 && flow.transitions[i - 1].packet > tr.packet) i--;
-      flow.transitions.splice(i, 0, tr);
+      list.splice(i, 0, tr);
     }
     half.lastTransition = tr;
     half.state = next;
@@ -1033,11 +1193,10 @@ export class TcpTracker {
   /** Tells the ledger the kind `side` holds in its current state, if it changed. */
   private holdFor(flow: TcpFlow, side: 'client' | 'server', pkt: DecodedPacket): void {
     const half = side === 'client' ? flow.client : flow.server;
-    const endpoint = side === 'client' ? flow.clientRef : flow.serverRef;
     const kind = kindFor(half.state);
     if (kind === null) {
       if (half.heldKind !== null) {
-        this.sink.release({ endpoint, ref: flow.ref, time: pkt.time, packet: pkt.number });
+        this.sink.release({ endpoint: side === 'client' ? flow.clientRef : flow.serverRef, ref: flow.ref, time: pkt.time, packet: pkt.number });
         half.heldKind = null;
         half.ledgerEntry = null;
       }
@@ -1045,6 +1204,7 @@ export class TcpTracker {
     }
     if (kind === half.heldKind) return;
     half.heldKind = kind;
+    const endpoint = side === 'client' ? flow.clientRef : flow.serverRef;
     const handle = kind === 'tcpTimeWait'
       ? this.sink.hold({ endpoint, ref: flow.ref, kind, time: pkt.time, packet: pkt.number, until: pkt.time + this.timeWait })
       : this.sink.hold({ endpoint, ref: flow.ref, kind, time: pkt.time, packet: pkt.number });
@@ -1057,19 +1217,19 @@ export class TcpTracker {
     const serverBytes = flow.server.bytesInFlight() + (flow.toServer?.held ?? 0);
     if (clientBytes !== flow.client.bufferedReported) {
       flow.client.bufferedReported = clientBytes;
-      this.reportBuffer(flow.client, flow.clientRef, flow.ref, clientBytes, pkt);
+      this.reportBuffer(flow, 'client', clientBytes, pkt);
     }
     if (serverBytes !== flow.server.bufferedReported) {
       flow.server.bufferedReported = serverBytes;
-      this.reportBuffer(flow.server, flow.serverRef, flow.ref, serverBytes, pkt);
+      this.reportBuffer(flow, 'server', serverBytes, pkt);
     }
   }
 
   /** Through the ledger entry's handle when there is one (no lookup, no event), else as an event. */
-  private reportBuffer(half: TcpHalf, endpoint: EndpointRef, ref: EntryRef, bytes: number, pkt: DecodedPacket): void {
-    const handle = half.ledgerEntry;
+  private reportBuffer(flow: TcpFlow, side: 'client' | 'server', bytes: number, pkt: DecodedPacket): void {
+    const handle = (side === 'client' ? flow.client : flow.server).ledgerEntry;
     if (handle !== null && this.sink.bufferHeld !== undefined) this.sink.bufferHeld(handle, bytes, pkt.time, pkt.number);
-    else this.sink.buffer(fillBuffer(endpoint, ref, bytes, pkt));
+    else this.sink.buffer(fillBuffer(side === 'client' ? flow.clientRef : flow.serverRef, flow.ref, bytes, pkt));
   }
 
   // ---------------------------------------------------------------- report
@@ -1083,7 +1243,7 @@ export class TcpTracker {
   private evidenceOf(flow: TcpFlow): FlowEvidence {
     return {
       ref: flow.ref, client: flow.clientRef, server: flow.serverRef, firstPacket: flow.firstPacket,
-      answer: flow.answer, exchanges: flow.exchanges.summary(),
+      answer: flow.answer, exchanges: exchangesOf(flow),
     };
   }
 
@@ -1132,20 +1292,20 @@ export class TcpTracker {
       firstPacket: flow.firstPacket,
       lastPacket: flow.lastPacket,
       packets: flow.packets,
-      payloadBytes: { client: c.payloadBytes, server: s.payloadBytes },
+      payloadBytes: pairOf(c.payloadBytes, s.payloadBytes),
       start: flow.start,
       end: flow.end,
       handshake,
       finalState: { client: c.state, server: s.state },
-      transitions: flow.transitions,
+      transitions: flow.transitions.length === 0 ? [] : flow.transitions,
       closedBy: flow.closedBy,
       connState,
       history: replicas.zeek.history(),
       zeek: replicas.zeek.rows(flow.id),
-      analysis: replicas.analysis,
-      maxBytesInFlight: { client: c.maxBytesInFlight, server: s.maxBytesInFlight },
+      analysis: anyAnalysis(replicas.analysis) ? replicas.analysis : NO_ANALYSIS,
+      maxBytesInFlight: pairOf(c.maxBytesInFlight, s.maxBytesInFlight),
       handshakeRtt: rtt !== 0 ? rtt : null,
-      exchanges: flow.exchanges.summary(),
+      exchanges: exchangesOf(flow),
       directions: { client: c.report(s, scaling), server: s.report(c, scaling) },
       tunnel: flow.tunnel,
       vlan: flow.vlan,
@@ -1161,6 +1321,28 @@ export class TcpTracker {
   }
 }
 
+/**
+ * Rows of flows that carried nothing (most of a flood's) share their zero counts: a listed row is
+ * kept to the end of the run, and frozen objects cannot be changed through another row.
+ */
+const ZERO_PAIR: { client: number; server: number } = Object.freeze({ client: 0, server: 0 });
+const NO_ANALYSIS: TcpAnalysis = Object.freeze({
+  retransmissions: 0, outOfOrder: 0, duplicateAcks: 0, zeroWindows: 0, keepAlives: 0, windowFull: 0, lostSegments: 0,
+});
+
+function pairOf(client: number, server: number): { client: number; server: number } {
+  return client === 0 && server === 0 ? ZERO_PAIR : { client, server };
+}
+
+function anyAnalysis(a: TcpAnalysis): boolean {
+  return a.retransmissions + a.outOfOrder + a.duplicateAcks + a.zeroWindows + a.keepAlives + a.windowFull + a.lostSegments !== 0;
+}
+
+/** The flow's exchanges so far (none before its first payload). */
+function exchangesOf(flow: TcpFlow): Exchanges {
+  return flow.exchanges === null ? singleExchange(null) : flow.exchanges.summary();
+}
+
 /** Where a direction's reassembly had got to (null: nowhere yet, start from the ISN). */
 function resumePoint(r: DirectionReassembly | null): number | null {
   return r === null || r.next === NO_SEQ ? null : r.next;
@@ -1168,7 +1350,8 @@ function resumePoint(r: DirectionReassembly | null): number | null {
 
 /** A live flow's inactivity deadline as set at `gen` (stale once the flow set a newer one or left). */
 interface InactivityTimer {
-  flow: TcpFlow;
+  /** Null once the flow left the live table: a stale timer must not keep a finished flow (and its replicas) alive. */
+  flow: TcpFlow | null;
   at: number;
   gen: number;
 }

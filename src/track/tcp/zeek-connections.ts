@@ -52,8 +52,10 @@ export class ZeekConnections {
    * says which side Zeek takes as originator (its roles may flip, e.g. a lone SYN-ACK).
    */
   rows(flowId: number): ZeekConnectionReport[] {
-    // Most flows are one connection: no intermediate lists for them.
-    const rows = this.finished === null ? [] : this.finished.map((r, n) => reportRow(flowId, n, r));
+    // Most flows are one connection: no intermediate lists for them, and a list of exactly one
+    // (a push onto [] would give it room for 17).
+    if (this.finished === null) return [reportRow(flowId, 0, rowOf(this.current, this.currentFirst))];
+    const rows = this.finished.map((r, n) => reportRow(flowId, n, r));
     rows.push(reportRow(flowId, rows.length, rowOf(this.current, this.currentFirst)));
     return rows;
   }
