@@ -10,11 +10,12 @@
  */
 import type { EndpointReport, LedgerPoint } from '../model/endpoint.js';
 import { STATE_KINDS, type EndpointRef, type StateKind } from './events.js';
-import { KIND_INDEX } from '../model/state-kind.js';
-import type { EntryKey, LiveEntry } from './entry.js';
+import { KIND_BREAKS, KIND_INDEX } from '../model/state-kind.js';
+import type { LiveEntry } from './entry.js';
+import { EntryTable } from './entry-table.js';
 import { FlowSpans } from './flow-spans.js';
 import { IdleWindows } from './idle-windows.js';
-import { breaksNow, breaksOnRestart, WorstMoment, type RestartBreaks } from './restart-breaks.js';
+import { breaksNow, WorstMoment, type RestartBreaks } from './restart-breaks.js';
 import { EndpointEvidence } from './endpoint-evidence.js';
 import { Timeline } from './timeline.js';
 import { KindTimelines } from './kind-timelines.js';
@@ -44,9 +45,11 @@ export interface RestartResult {
 }
 
 export class EndpointLedger {
-  readonly live = new Map<EntryKey, LiveEntry>();
+  readonly live = new EntryTable();
   readonly spans = new FlowSpans();
   readonly kindsHeld = new Set<StateKind>();
+  /** kindsHeld by kind index: a hold checks this array, the Set only grows on a kind's first hold. */
+  private readonly kindSeen: boolean[] = [];
   /** What its flows showed: conversations, attempts, exchanges (the verdict's evidence). */
   readonly evidence = new EndpointEvidence();
   /** Queued for settling at the end of the current packet. */
@@ -67,14 +70,23 @@ export class EndpointLedger {
   /** An entry came, went or changed kind since the last settle (per-kind counts may differ). */
   private kindsTouched = false;
 
-  private peak: LedgerPoint | null = null;
+  /** The moment of most entries, as numbers (a new one at every packet while state ramps up). */
+  private peakSeen = false;
+  private peakEntries = 0;
+  private peakEntriesBytes = 0;
+  private peakEntriesTime = 0;
+  private peakEntriesPacket = 0;
   /** The moment of most bytes, as numbers: it moves with bytes in flight, so no object per new maximum. */
   private peakBytesSeen = false;
   private peakBytesEntries = 0;
   private peakBytesBytes = 0;
   private peakBytesTime = 0;
   private peakBytesPacket = 0;
-  private readonly peakByKind: (LedgerPoint | null)[] = new Array<LedgerPoint | null>(STATE_KINDS.length).fill(null);
+  /** Per kind, the moment of most entries of it (entries 0: none yet), indexed like STATE_KINDS. */
+  private readonly peakKindEntries = new Array<number>(STATE_KINDS.length).fill(0);
+  private readonly peakKindBytes = new Array<number>(STATE_KINDS.length).fill(0);
+  private readonly peakKindTime = new Array<number>(STATE_KINDS.length).fill(0);
+  private readonly peakKindPacket = new Array<number>(STATE_KINDS.length).fill(0);
   /** Integral of bytes over time since lastTime. */
   private byteSeconds = 0;
   private lastTime: number;
@@ -99,10 +111,10 @@ export class EndpointLedger {
 
   addEntry(entry: LiveEntry): void {
     this.kindsTouched = true;
-    this.live.set(entry.key, entry);
+    this.live.add(entry.key, entry);
     this.account(entry, 1);
-    this.kindsHeld.add(entry.kind);
-    this.worst?.noteChange(entry);
+    this.noteKind(entry);
+    this.worst?.noteChange(entry, this.live.size);
   }
 
   changeEntry(entry: LiveEntry, kind: StateKind, entries: number): void {
@@ -113,8 +125,8 @@ export class EndpointLedger {
     entry.kindIndex = KIND_INDEX[kind];
     entry.entries = entries;
     this.account(entry, 1);
-    this.kindsHeld.add(kind);
-    if (kindChanged) this.worst?.noteChange(entry);
+    this.noteKind(entry);
+    if (kindChanged) this.worst?.noteChange(entry, this.live.size);
   }
 
   /** Called for most data packets: only the bytes move (the same sums as account(-1), account(+1)). */
@@ -135,13 +147,13 @@ export class EndpointLedger {
     this.account(entry, -1);
     entry.live = false;
     this.live.delete(entry.key);
-    this.worst?.noteChange(entry);
+    this.worst?.noteChange(entry, this.live.size);
     if (this.live.size === 0) this.zeroTotals();
   }
 
   /** What a restart now would break. */
   breaksNow(): RestartBreaks {
-    return breaksNow(this.live.values());
+    return breaksNow(this.live.entries());
   }
 
   /** Takes the state after the events of packet `packet` (or an expiry) at `time` as a moment. */
@@ -163,8 +175,12 @@ export class EndpointLedger {
       else this.timeline.recordBytes(time, packet, entries, bytes);
     }
     this.kindTimelines?.record(time, packet, this.kindEntries, this.kindBytes);
-    if (this.peak === null || entries > this.peak.entries) {
-      this.peak = { entries, bytes, time, packet };
+    if (!this.peakSeen || entries > this.peakEntries) {
+      this.peakSeen = true;
+      this.peakEntries = entries;
+      this.peakEntriesBytes = bytes;
+      this.peakEntriesTime = time;
+      this.peakEntriesPacket = packet;
       this.worst?.notePeak(this.live);
     }
     if (!this.peakBytesSeen || bytes > this.peakBytesBytes) {
@@ -177,9 +193,11 @@ export class EndpointLedger {
     if (kindsTouched) {
       for (let k = 0; k < this.kindEntries.length; k++) {
         const n = this.kindEntries[k];
-        const best = this.peakByKind[k];
-        if (n > 0 && (best === null || n > best.entries)) {
-          this.peakByKind[k] = { entries: n, bytes: this.kindBytes[k], time, packet };
+        if (n > this.peakKindEntries[k]) {
+          this.peakKindEntries[k] = n;
+          this.peakKindBytes[k] = this.kindBytes[k];
+          this.peakKindTime[k] = time;
+          this.peakKindPacket[k] = packet;
         }
         this.settledKindEntries[k] = n;
       }
@@ -204,14 +222,16 @@ export class EndpointLedger {
 
     const peakByKind: EndpointReport['peakByKind'] = {};
     STATE_KINDS.forEach((kind, k) => {
-      const point = this.peakByKind[k];
-      if (point !== null) peakByKind[kind] = point;
+      const entries = this.peakKindEntries[k];
+      if (entries > 0) peakByKind[kind] = { entries, bytes: this.peakKindBytes[k], time: this.peakKindTime[k], packet: this.peakKindPacket[k] };
     });
     const timeline = this.timeline.finish(end);
     const idle = this.idle.finish(end);
     const verdict = endpointVerdict({ role: this.ref.role, kindsHeld: this.kindsHeld, spans: this.spans, evidence: this.evidence, otherRole });
     const none: LedgerPoint = { entries: 0, bytes: 0, time: null, packet: null };
-    const peak = this.peak ?? none;
+    const peak = this.peakSeen
+      ? { entries: this.peakEntries, bytes: this.peakEntriesBytes, time: this.peakEntriesTime, packet: this.peakEntriesPacket }
+      : none;
 
     let restart: EndpointReport['restart'] = null;
     if (this.options.restartAnalysis) {
@@ -258,10 +278,18 @@ export class EndpointLedger {
     const k = entry.kindIndex;
     const bytes = this.options.kindCosts[k] * entry.entries + this.options.bufferedByteCost * entry.buffered;
     this.entries += sign * entry.entries;
-    if (breaksOnRestart(entry.kind)) this.breakable += sign * entry.entries;
+    if (KIND_BREAKS[k] === true) this.breakable += sign * entry.entries;
     this.bytes += sign * bytes;
     this.kindEntries[k] += sign * entry.entries;
     this.kindBytes[k] += sign * bytes;
+  }
+
+  private noteKind(entry: LiveEntry): void {
+    const k = entry.kindIndex;
+    if (this.kindSeen[k] === true) return;
+    this.kindsHeld.add(entry.kind);
+    // An unknown kind (no index) stays in the Set only: checked there every time, as before.
+    if (k !== undefined) this.kindSeen[k] = true;
   }
 
   /** With no live entry left, totals are exactly zero (no rounding residue from fractional costs). */

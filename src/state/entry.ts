@@ -1,9 +1,11 @@
 /**
  * One live ledger entry: what an endpoint holds for one (ref) right now. Owned by the ledger; the
- * helpers in this folder read it.
+ * helpers in this folder read it. It carries its ref's fields itself (proto, id, part), so that an
+ * entry is one object, and it stands for its ref wherever a ref is read (restart lists, spans).
  */
-import type { EntryRef, StateKind } from './events.js';
+import type { StateKind } from './events.js';
 import type { EndpointLedger } from './endpoint-ledger.js';
+import type { FlowSpan } from './flow-spans.js';
 
 /** Entry identity within one endpoint (see entryKey). */
 export type EntryKey = number | string;
@@ -13,7 +15,10 @@ export interface LiveEntry {
   owner: EndpointLedger;
   /** entryKey(ref): unique within its endpoint. */
   key: EntryKey;
-  ref: EntryRef;
+  /** The ref's fields, copied at creation: a tracker may reuse its event objects. */
+  proto: string;
+  id: number;
+  part: number | undefined;
   kind: StateKind;
   /** Position of `kind` in STATE_KINDS (kept with it: the per-packet accounting indexes by it). */
   kindIndex: number;
@@ -21,12 +26,16 @@ export interface LiveEntry {
   entries: number;
   /** Bytes it must buffer now; >= 0. */
   buffered: number;
-  /** Capture time at which it expires by itself, or null. */
-  until: number | null;
+  /** Capture time at which it expires by itself; Infinity when it is held until released. */
+  until: number;
   /** Bumped at every hold: an expiry scheduled under an older generation is stale. */
   generation: number;
   /** False once released or expired. */
   live: boolean;
+  /** Its flow's kept span (FlowSpans), found once when a main entry (no part) is created; null if not kept. */
+  span: FlowSpan | null;
+  /** The WorstMoment epoch in which it was last noted as changed (0: never). */
+  changeMark: number;
 }
 
 /** Protocols below this index and ids below ID_LIMIT fit the numeric key; others fall back to a string. */
@@ -36,34 +45,39 @@ const PART_SLOTS = 64;
 /** id * PROTO_SLOTS * PART_SLOTS stays an exact integer (below 2^53) for ids below this. */
 const ID_LIMIT = 2 ** 42;
 
-/** Each protocol name gets a small index the first time an entry names it (no fixed list of protocols). */
-const protoIndex = new Map<string, number>();
+/**
+ * Each protocol name gets a small index the first time an entry names it (no fixed list of
+ * protocols). A handful of names: a scan of this array (identity of interned names) beats a Map.
+ */
+const protoNames: string[] = [];
 
 function indexOf(proto: string): number {
-  let index = protoIndex.get(proto);
-  if (index === undefined) {
-    index = protoIndex.size;
-    protoIndex.set(proto, index);
-  }
-  return index;
+  const names = protoNames;
+  for (let i = 0; i < names.length; i++) if (names[i] === proto) return i;
+  names.push(proto);
+  return names.length - 1;
 }
 
 /**
  * Flow identity (parts of one flow together): what reasons and restart lists name. A number when
- * it fits, so that looking an entry up allocates nothing: id * PROTO_SLOTS + protocol index.
+ * it fits, so that looking an entry up allocates nothing: id * PROTO_SLOTS + protocol index (a
+ * small integer, unboxed in V8, for ids below 2^25).
  */
-export function flowKey(ref: EntryRef): EntryKey {
+export function flowKey(ref: { proto: string; id: number }): EntryKey {
   const index = indexOf(ref.proto);
-  if (index < PROTO_SLOTS && Number.isInteger(ref.id) && ref.id >= 0 && ref.id < ID_LIMIT) return ref.id * PROTO_SLOTS + index;
-  return `${ref.proto}|${ref.id}`;
+  const id = ref.id;
+  if (index < PROTO_SLOTS && Number.isInteger(id) && id >= 0 && id < ID_LIMIT) return id * PROTO_SLOTS + index;
+  return `${ref.proto}|${id}`;
 }
 
-/** Entry identity within one endpoint: protocol, flow record id and part. */
-export function entryKey(ref: EntryRef): EntryKey {
+/**
+ * Entry identity within one endpoint: protocol, flow record id and part. A main entry (no part)
+ * is keyed by its flowKey; a part by a negative number (a separate range: no clash with flows).
+ */
+export function entryKey(ref: { proto: string; id: number; part?: number }): EntryKey {
   const flow = flowKey(ref);
   const part = ref.part;
-  if (typeof flow === 'string') return part === undefined ? flow : `${flow}|${part}`;
-  if (part === undefined) return flow * PART_SLOTS;
-  if (Number.isInteger(part) && part >= 0 && part < PART_SLOTS - 1) return flow * PART_SLOTS + part + 1;
+  if (part === undefined) return flow;
+  if (typeof flow === 'number' && Number.isInteger(part) && part >= 0 && part < PART_SLOTS) return -(flow * PART_SLOTS + part) - 1;
   return `${ref.proto}|${ref.id}|${part}`;
 }

@@ -72,7 +72,7 @@ export interface StateLossEvidence {
  */
 export class ExchangeCounter {
   count = 0;
-  readonly packets: number[] = [];
+  packets: number[] = [];
   between: number | null = null;
   idle: IdleGap | null = null;
   /** Who sent the last payload: 0 nobody yet, 1 the client, 2 the server. */
@@ -84,7 +84,9 @@ export class ExchangeCounter {
   observe(fromClient: boolean, payload: boolean, packet: number, time: number): void {
     if (payload && fromClient && this.lastSender !== 1) {
       this.count++;
-      if (this.packets.length < EXCHANGE_PACKETS_KEPT) this.packets.push(packet);
+      // The first as an exact-size array: push onto an empty one reserves 17 slots, kept by every flow of a flood.
+      if (this.packets.length === 0) this.packets = [packet];
+      else if (this.packets.length < EXCHANGE_PACKETS_KEPT) this.packets.push(packet);
       if (this.count === 2) this.between = this.lastPacket;
       const silence = Math.round((time - this.lastTime) * 1e6) / 1e6;
       if (this.lastPacket > 0 && silence >= IDLE_GAP_SECONDS && (this.idle === null || silence > this.idle.seconds)) {

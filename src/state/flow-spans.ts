@@ -4,7 +4,7 @@
  * are kept (the reasons list is bounded); the others are only counted.
  */
 import type { EntryRef, StateKind } from './events.js';
-import { flowKey, type EntryKey } from './entry.js';
+import { flowKey, type EntryKey, type LiveEntry } from './entry.js';
 import { STATE_PROTOCOLS } from '../model/state-kind.js';
 
 export const SPANS_PER_PROTOCOL = 5;
@@ -44,25 +44,38 @@ export class FlowSpans {
   private readonly kept = new Map<EntryKey, FlowSpan>();
   private readonly keptPerProto: Record<string, number> = zeroPerProtocol();
 
-  onHold(ref: EntryRef, kind: StateKind, entries: number, created: boolean, packet: number, time: number): void {
-    const key = flowKey(ref);
-    let span = this.kept.get(key);
-    if (created && ref.part === undefined) {
-      this.counts[ref.proto] = (this.counts[ref.proto] ?? 0) + 1;
-      const kept = this.keptPerProto[ref.proto] ?? 0;
-      if (span === undefined && kept < SPANS_PER_PROTOCOL) {
-        span = { proto: ref.proto, id: ref.id, firstPacket: packet, lastHoldPacket: packet, lastHoldTime: time,
-          kinds: [], cids: 0, end: null };
-        this.kept.set(key, span);
-        this.keptPerProto[ref.proto] = kept + 1;
+  /**
+   * A hold of `entry` (its kind and entries already set); `created`: the entry is new. A main
+   * entry finds its flow's span once, when created, and keeps it (entry.span); a part looks it up.
+   */
+  onHold(entry: LiveEntry, created: boolean, packet: number, time: number): void {
+    const proto = entry.proto;
+    let span: FlowSpan | undefined;
+    if (entry.part === undefined) {
+      if (created) {
+        this.counts[proto] = (this.counts[proto] ?? 0) + 1;
+        const kept = this.keptPerProto[proto] ?? 0;
+        span = kept > 0 ? this.kept.get(flowKey(entry)) : undefined;
+        if (span === undefined && kept < SPANS_PER_PROTOCOL) {
+          span = { proto, id: entry.id, firstPacket: packet, lastHoldPacket: packet, lastHoldTime: time,
+            kinds: [], cids: 0, end: null };
+          this.kept.set(flowKey(entry), span);
+          this.keptPerProto[proto] = kept + 1;
+        }
+        entry.span = span ?? null;
+      } else {
+        span = entry.span ?? undefined;
       }
+    } else if ((this.keptPerProto[proto] ?? 0) > 0) {
+      span = this.kept.get(flowKey(entry));
     }
     if (span === undefined) return;
+    const kind = entry.kind;
     if (kind === 'quicCids') {
-      span.cids = Math.max(span.cids, entries);
+      span.cids = Math.max(span.cids, entry.entries);
       return;
     }
-    if (ref.part !== undefined) return;
+    if (entry.part !== undefined) return;
     if (!span.kinds.includes(kind)) span.kinds.push(kind);
     span.lastHoldPacket = packet;
     span.lastHoldTime = time;
@@ -70,10 +83,10 @@ export class FlowSpans {
   }
 
   /** The flow's main entry ended (its parts do not end the span). */
-  onEnd(ref: EntryRef, end: EndEvent): void {
-    if (ref.part !== undefined) return;
-    const span = this.kept.get(flowKey(ref));
-    if (span === undefined) return;
+  onEnd(entry: LiveEntry, end: EndEvent): void {
+    if (entry.part !== undefined) return;
+    const span = entry.span;
+    if (span === null) return;
     span.end = end.how === 'released' ? end
       : { how: 'expired', packet: end.packet, after: Math.round((end.time - span.lastHoldTime) * 1e6) / 1e6 };
   }

@@ -9,9 +9,10 @@
  *   queries when the endpoint is a client.
  * - QUIC: every connection it holds (connection state or CID mappings).
  */
-import { ALWAYS_LISTED_PROTOCOLS, KIND_BREAKS, KIND_INDEX, type StateKind } from '../model/state-kind.js';
+import { ALWAYS_LISTED_PROTOCOLS, KIND_BREAKS } from '../model/state-kind.js';
 import type { EndpointReport, RestartFlow } from '../model/endpoint.js';
-import type { EntryKey, LiveEntry } from './entry.js';
+import type { LiveEntry } from './entry.js';
+import { EntryTable } from './entry-table.js';
 
 /** Flow ids per protocol: tcp, dns and quic always (possibly empty), later protocols when non-empty. */
 export type RestartBreaks = Record<string, number[]>;
@@ -21,11 +22,6 @@ export function noBreaks(): RestartBreaks {
   const breaks: RestartBreaks = {};
   for (const proto of ALWAYS_LISTED_PROTOCOLS) breaks[proto] = [];
   return breaks;
-}
-
-/** Does losing an entry of this kind break something its peer notices? (its tracker declares it: `breaksConversation`) */
-export function breaksOnRestart(kind: StateKind): boolean {
-  return KIND_BREAKS[KIND_INDEX[kind]] === true;
 }
 
 /** Sorted, de-duplicated flow ids per protocol from (proto, id) pairs. */
@@ -43,39 +39,58 @@ export function collectBreaks(refs: Iterable<{ proto: string; id: number }>): Re
 
 /** What a restart breaks now, from an endpoint's live entries: O(live entries). */
 export function breaksNow(live: Iterable<LiveEntry>): RestartBreaks {
-  const refs: { proto: string; id: number }[] = [];
-  for (const entry of live) if (breaksOnRestart(entry.kind)) refs.push(entry.ref);
+  const refs: LiveEntry[] = [];
+  // Losing an entry of a kind whose tracker declares `breaksConversation` breaks something its peer notices.
+  for (const entry of live) if (KIND_BREAKS[entry.kindIndex] === true) refs.push(entry);
   return collectBreaks(refs);
 }
 
+/** Noted entries kept at least this many before dead ones are swept out (see WorstMoment.noteChange). */
+const CHANGED_SWEEP_MIN = 1024;
+
 /**
  * Remembers what a restart would break at the endpoint's moment of most entries, without copying
- * the live set at every new peak: it keeps the breakable entries of the last peak (`atPeak`) and
- * the keys changed since (`changed`); a new peak merges only those. Each change is merged at most
- * once, so the cost is O(1) amortized per event and the memory O(entries at peak + live entries).
+ * the live set at every new peak: it keeps the breakable entries of the last peak (`atPeak`, by
+ * key) and the entries changed since (`changed`, each once: an entry carries the epoch it was
+ * noted in); a new peak merges only those. Each change is merged at most once, so the cost is O(1)
+ * amortized per event and the memory O(entries at peak + live entries): entries born and gone
+ * since the peak are swept out of `changed` when they dominate it.
  */
 export class WorstMoment {
-  private readonly atPeak = new Map<EntryKey, { proto: string; id: number }>();
-  private readonly changed = new Set<EntryKey>();
+  private readonly atPeak = new EntryTable();
+  private changed: LiveEntry[] = [];
+  /** Bumped at every peak: an entry whose changeMark differs is not in `changed` yet. */
+  private epoch = 1;
 
-  /** An entry was created, changed kind, or (entry.live false) ended. */
-  noteChange(entry: LiveEntry): void {
-    if (entry.live || this.atPeak.has(entry.key)) this.changed.add(entry.key);
-    else this.changed.delete(entry.key); // born and gone since the peak: the peak never saw it
+  /** An entry was created, changed kind, or (entry.live false) ended; `liveCount`: the endpoint's live entries. */
+  noteChange(entry: LiveEntry, liveCount: number): void {
+    if (entry.changeMark === this.epoch) return;
+    entry.changeMark = this.epoch;
+    const changed = this.changed;
+    changed.push(entry);
+    if (changed.length >= CHANGED_SWEEP_MIN && changed.length > 2 * (liveCount + this.atPeak.size) + CHANGED_SWEEP_MIN) {
+      // Born and gone since the peak, and not part of it: merging it would change nothing.
+      const atPeak = this.atPeak;
+      this.changed = changed.filter((e) => e.live || atPeak.get(e.key) !== undefined);
+    }
   }
 
   /** The endpoint reached a new peak: `live` is its live entries now. */
-  notePeak(live: ReadonlyMap<EntryKey, LiveEntry>): void {
-    for (const key of this.changed) {
+  notePeak(live: EntryTable): void {
+    // Per key noted: the entry live under it now if breakable, else none (an entry re-held under
+    // the same key after its predecessor ended is noted as well, so the order does not matter).
+    for (const noted of this.changed) {
+      const key = noted.key;
       const entry = live.get(key);
-      if (entry !== undefined && breaksOnRestart(entry.kind)) this.atPeak.set(key, entry.ref);
+      if (entry !== undefined && KIND_BREAKS[entry.kindIndex] === true) this.atPeak.set(key, entry);
       else this.atPeak.delete(key);
     }
-    this.changed.clear();
+    this.changed.length = 0;
+    this.epoch++;
   }
 
   breaks(): RestartBreaks {
-    return collectBreaks(this.atPeak.values());
+    return collectBreaks(this.atPeak.entries());
   }
 }
 

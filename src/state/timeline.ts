@@ -14,50 +14,43 @@ import type { TimelinePoint } from '../model/endpoint.js';
 
 export type { TimelinePoint };
 
-/** A point with the raw aggregates of the span it stands for (start to end, integral of bytes). */
-interface StoredPoint {
-  time: number;
-  packet: number;
-  entries: number;
-  bytes: number;
-  maxBytes: number;
-  start: number;
-  end: number;
-  byteSeconds: number;
-}
-
-/** The point that shows more state: more bytes, then more entries, then the earlier one. */
-function larger(a: StoredPoint, b: StoredPoint): StoredPoint {
-  if (b.bytes !== a.bytes) return b.bytes > a.bytes ? b : a;
-  return b.entries > a.entries ? b : a;
-}
-
-/** Consecutive spans `a` then `b` as one: the larger point, both spans' aggregates. */
-function merged(a: StoredPoint, b: StoredPoint): StoredPoint {
-  const lead = larger(a, b);
-  return {
-    time: lead.time, packet: lead.packet, entries: lead.entries, bytes: lead.bytes,
-    maxBytes: Math.max(a.maxBytes, b.maxBytes), start: a.start, end: b.end, byteSeconds: a.byteSeconds + b.byteSeconds,
-  };
-}
-
-function published(p: StoredPoint): TimelinePoint {
-  const span = p.end - p.start;
-  const meanBytes = span > 0 ? Math.round(p.byteSeconds / span) : p.bytes;
-  return { time: p.time, packet: p.packet, entries: p.entries, bytes: p.bytes, maxBytes: p.maxBytes, meanBytes };
-}
-
+/**
+ * Stored points are kept as parallel arrays, and the open point and the bucket being filled as
+ * plain fields: a point is made at every change of entries (every packet of a flood), so no object
+ * per point. Each point has the raw aggregates of the span it stands for: start to end, integral
+ * of bytes (byteSeconds).
+ */
 export class Timeline {
-  private readonly points: StoredPoint[] = [];
+  private readonly times: number[] = [];
+  private readonly packets: number[] = [];
+  private readonly entryCounts: number[] = [];
+  private readonly byteCounts: number[] = [];
+  private readonly maxBytes: number[] = [];
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly byteSeconds: number[] = [];
   /** Raw changes each stored point stands for (a power of two). */
   private bucketSize = 1;
-  /** The bucket being filled once bucketSize > 1: its changes merged so far, and how many. */
-  private pending: StoredPoint | null = null;
+  /** The bucket being filled once bucketSize > 1: its changes merged so far (pending*), and how many. */
   private pendingCount = 0;
+  private pendingTime = 0;
+  private pendingPacket = 0;
+  private pendingEntries = 0;
+  private pendingBytes = 0;
+  private pendingMaxBytes = 0;
+  private pendingStart = 0;
+  private pendingEnd = 0;
+  private pendingByteSeconds = 0;
   private compressedFlag = false;
   private readonly limit: number;
-  /** The current point: its span is still open (end and integral up to `levelSince`). */
-  private open: StoredPoint | null = null;
+  /** The current point (when isOpen): its span is still open (integral up to `levelSince`). */
+  private isOpen = false;
+  private openTime = 0;
+  private openPacket = 0;
+  private openEntries = 0;
+  private openBytes = 0;
+  private openMaxBytes = 0;
+  private openByteSeconds = 0;
   /** Bytes held now and since when (the open point's integral runs up to then). */
   private level = 0;
   private levelSince = 0;
@@ -70,79 +63,148 @@ export class Timeline {
   /** The entries changed at `time` (after packet `packet`): a new point; the previous one's span ends here. */
   record(time: number, packet: number, entries: number, bytes: number): void {
     this.close(time);
-    this.open = { time, packet, entries, bytes, maxBytes: bytes, start: time, end: time, byteSeconds: 0 };
+    this.isOpen = true;
+    this.openTime = time;
+    this.openPacket = packet;
+    this.openEntries = entries;
+    this.openBytes = bytes;
+    this.openMaxBytes = bytes;
+    this.openByteSeconds = 0;
     this.level = bytes;
     this.levelSince = time;
   }
 
   /** Only the bytes changed at `time`: the current point's aggregates take it in. */
   recordBytes(time: number, packet: number, entries: number, bytes: number): void {
-    const open = this.open;
     // Bytes before any change of entries (an entry that stands for none): that moment starts the timeline.
-    if (open === null) {
+    if (!this.isOpen) {
       this.record(time, packet, entries, bytes);
       return;
     }
     if (time > this.levelSince) {
-      open.byteSeconds += this.level * (time - this.levelSince);
+      this.openByteSeconds += this.level * (time - this.levelSince);
       this.levelSince = time;
     }
     this.level = bytes;
-    if (bytes > open.maxBytes) open.maxBytes = bytes;
+    if (bytes > this.openMaxBytes) this.openMaxBytes = bytes;
   }
 
   /** The stored points plus the partly filled bucket, the last span ending at `end`; call once, at the end. */
   finish(end: number): { points: TimelinePoint[]; compressed: boolean } {
     this.close(end);
-    if (this.pending !== null) {
-      this.points.push(this.pending);
-      this.pending = null;
+    if (this.pendingCount > 0) {
+      this.push(this.pendingTime, this.pendingPacket, this.pendingEntries, this.pendingBytes, this.pendingMaxBytes,
+        this.pendingStart, this.pendingEnd, this.pendingByteSeconds);
       this.pendingCount = 0;
     }
-    return { points: this.points.map(published), compressed: this.compressedFlag };
+    const points: TimelinePoint[] = [];
+    for (let i = 0; i < this.times.length; i++) {
+      const span = this.ends[i] - this.starts[i];
+      const bytes = this.byteCounts[i];
+      const meanBytes = span > 0 ? Math.round(this.byteSeconds[i] / span) : bytes;
+      points.push({ time: this.times[i], packet: this.packets[i], entries: this.entryCounts[i], bytes, maxBytes: this.maxBytes[i], meanBytes });
+    }
+    return { points, compressed: this.compressedFlag };
   }
 
   /** Ends the open point's span at `time` and files it. */
   private close(time: number): void {
-    const open = this.open;
-    if (open === null) return;
+    if (!this.isOpen) return;
     const end = Math.max(time, this.levelSince);
-    open.byteSeconds += this.level * (end - this.levelSince);
-    open.end = end;
-    this.open = null;
-    this.file(open);
+    this.isOpen = false;
+    this.file(this.openTime, this.openPacket, this.openEntries, this.openBytes, this.openMaxBytes,
+      this.openTime, end, this.openByteSeconds + this.level * (end - this.levelSince));
   }
 
-  private file(point: StoredPoint): void {
+  private file(time: number, packet: number, entries: number, bytes: number, maxBytes: number, start: number, end: number, byteSeconds: number): void {
     if (this.bucketSize === 1) {
-      this.store(point);
+      this.store(time, packet, entries, bytes, maxBytes, start, end, byteSeconds);
       return;
     }
-    this.pending = this.pending === null ? point : merged(this.pending, point);
+    if (this.pendingCount === 0) {
+      this.pendingTime = time;
+      this.pendingPacket = packet;
+      this.pendingEntries = entries;
+      this.pendingBytes = bytes;
+      this.pendingMaxBytes = maxBytes;
+      this.pendingStart = start;
+      this.pendingByteSeconds = byteSeconds;
+    } else {
+      // The pending bucket, then this point: the larger point, both spans' aggregates.
+      if (takesLead(this.pendingBytes, this.pendingEntries, bytes, entries)) {
+        this.pendingTime = time;
+        this.pendingPacket = packet;
+        this.pendingEntries = entries;
+        this.pendingBytes = bytes;
+      }
+      this.pendingMaxBytes = Math.max(this.pendingMaxBytes, maxBytes);
+      this.pendingByteSeconds = this.pendingByteSeconds + byteSeconds;
+    }
+    this.pendingEnd = end;
     this.pendingCount++;
     if (this.pendingCount === this.bucketSize) {
-      const full = this.pending;
-      this.pending = null;
       this.pendingCount = 0;
-      this.store(full);
+      this.store(this.pendingTime, this.pendingPacket, this.pendingEntries, this.pendingBytes, this.pendingMaxBytes,
+        this.pendingStart, this.pendingEnd, this.pendingByteSeconds);
     }
   }
 
-  private store(point: StoredPoint): void {
-    this.points.push(point);
-    if (this.points.length < this.limit) return;
+  private push(time: number, packet: number, entries: number, bytes: number, maxBytes: number, start: number, end: number, byteSeconds: number): void {
+    this.times.push(time);
+    this.packets.push(packet);
+    this.entryCounts.push(entries);
+    this.byteCounts.push(bytes);
+    this.maxBytes.push(maxBytes);
+    this.starts.push(start);
+    this.ends.push(end);
+    this.byteSeconds.push(byteSeconds);
+  }
+
+  private store(time: number, packet: number, entries: number, bytes: number, maxBytes: number, start: number, end: number, byteSeconds: number): void {
+    this.push(time, packet, entries, bytes, maxBytes, start, end, byteSeconds);
+    const n = this.times.length;
+    if (n < this.limit) return;
     // Full: merge pairs, each stored point now stands for twice as many changes.
-    const points = this.points;
-    const pairs = points.length >> 1;
-    for (let i = 0; i < pairs; i++) points[i] = merged(points[2 * i], points[2 * i + 1]);
-    const odd = points.length % 2 === 1 ? points[points.length - 1] : null;
-    points.length = pairs;
+    const pairs = n >> 1;
+    for (let i = 0; i < pairs; i++) {
+      const a = 2 * i;
+      const b = a + 1;
+      const lead = takesLead(this.byteCounts[a], this.entryCounts[a], this.byteCounts[b], this.entryCounts[b]) ? b : a;
+      this.times[i] = this.times[lead];
+      this.packets[i] = this.packets[lead];
+      this.entryCounts[i] = this.entryCounts[lead];
+      this.byteCounts[i] = this.byteCounts[lead];
+      this.maxBytes[i] = Math.max(this.maxBytes[a], this.maxBytes[b]);
+      this.starts[i] = this.starts[a];
+      this.ends[i] = this.ends[b];
+      this.byteSeconds[i] = this.byteSeconds[a] + this.byteSeconds[b];
+    }
+    const odd = n % 2 === 1 ? n - 1 : -1;
     this.bucketSize *= 2;
     this.compressedFlag = true;
-    if (odd !== null) {
+    if (odd >= 0) {
       // The odd point out covers half a bucket: it starts the bucket being filled.
-      this.pending = odd;
+      this.pendingTime = this.times[odd];
+      this.pendingPacket = this.packets[odd];
+      this.pendingEntries = this.entryCounts[odd];
+      this.pendingBytes = this.byteCounts[odd];
+      this.pendingMaxBytes = this.maxBytes[odd];
+      this.pendingStart = this.starts[odd];
+      this.pendingEnd = this.ends[odd];
+      this.pendingByteSeconds = this.byteSeconds[odd];
       this.pendingCount = this.bucketSize / 2;
     }
+    for (const column of [this.times, this.packets, this.entryCounts, this.byteCounts, this.maxBytes, this.starts, this.ends, this.byteSeconds]) {
+      column.length = pairs;
+    }
   }
+}
+
+/**
+ * Merging point a (earlier) with point b: does b show more state? More bytes, then more entries;
+ * on a tie the earlier point (a) stays.
+ */
+function takesLead(aBytes: number, aEntries: number, bBytes: number, bEntries: number): boolean {
+  if (bBytes !== aBytes) return bBytes > aBytes;
+  return bEntries > aEntries;
 }

@@ -28,8 +28,9 @@
  *   Legacy unicast queries (from another port) are answered with their ID and question (§6.7)
  *   and match by ID as above.
  *
- * Indexes are keyed by numbers built from ports and the ID (no string per message); a bucket
- * holds every transaction with that number and is filtered by address and transport.
+ * Indexes are keyed by int32 numbers built from ports and the ID (no string per message), in
+ * IntMaps; a bucket holds every transaction with that number and is filtered by address and
+ * transport.
  *
  * Memory and time are bounded: at most `maxPending` transactions await a response (the oldest is
  * evicted and counted), at most MAX_PER_KEY share one bucket (the oldest is evicted and counted),
@@ -39,6 +40,7 @@
 import { lowerName, sameQuestion, type DnsQuestion, type DnsRecordKey } from './message.js';
 import type { DnsPath, DnsTransaction } from './transaction.js';
 import { LruList } from '../lru-list.js';
+import { IntMap } from './int-map.js';
 
 export type QueryMatch = { kind: 'retransmission'; transaction: DnsTransaction } | { kind: 'new'; idReused: boolean };
 
@@ -137,13 +139,13 @@ export class DnsMatcher {
   private readonly retention: number;
   private readonly onForget: ((t: DnsTransaction) => void) | undefined;
   /** client port|ID -> transactions (any client address, server, transport), oldest first. */
-  private readonly byClientPortAndId = new Map<number, Bucket>();
+  private readonly byClientPortAndId = new IntMap<Bucket>();
   /** group port|ID -> multicast/broadcast transactions. */
-  private readonly byGroupPortAndId = new Map<number, Bucket>();
+  private readonly byGroupPortAndId = new IntMap<Bucket>();
   /** Lower-case question name -> UDP transactions sent to port 5353 (mDNS answers carry no ID or question). */
   private readonly byMdnsName = new Map<string, Bucket>();
   /** UDP client port|server port -> awaiting transactions, for ICMP errors (which quote no DNS ID). */
-  private readonly byPorts = new Map<number, Bucket>();
+  private readonly byPorts = new IntMap<Bucket>();
   /** Awaiting a response, oldest first (the eviction order), linked through the transactions. */
   private readonly awaiting = new LruList<DnsTransaction>();
   /** Answered and still findable, in answer order; `retainedHead` is the first live slot. */
@@ -347,7 +349,14 @@ function mdnsKey(t: DnsTransaction): string {
  * more than that many comparisons whatever the capture holds (e.g. thousands of queries with one
  * ID and port); the oldest one that overflows is dropped from this bucket and returned.
  */
-function push<K>(map: Map<K, Bucket>, key: K, t: DnsTransaction): DnsTransaction | null {
+/** The part of Map that the indexes use: IntMap for the numeric keys, Map for names. */
+interface BucketIndex<K> {
+  get(key: K): Bucket | undefined;
+  set(key: K, bucket: Bucket): void;
+  delete(key: K): boolean;
+}
+
+function push<K>(map: BucketIndex<K>, key: K, t: DnsTransaction): DnsTransaction | null {
   const bucket = map.get(key);
   if (bucket === undefined) {
     map.set(key, t);
@@ -361,7 +370,7 @@ function push<K>(map: Map<K, Bucket>, key: K, t: DnsTransaction): DnsTransaction
   return bucket.length > MAX_PER_KEY ? (bucket.shift() ?? null) : null;
 }
 
-function remove<K>(map: Map<K, Bucket>, key: K, t: DnsTransaction): void {
+function remove<K>(map: BucketIndex<K>, key: K, t: DnsTransaction): void {
   const bucket = map.get(key);
   if (bucket === undefined) return;
   if (!Array.isArray(bucket)) {

@@ -40,11 +40,12 @@ const RCODE_NAMES = [
 /** QCLASS names as dns-packet spells them (RFC 1035 §3.2.4, §3.2.5). */
 const CLASS_NAMES: Record<number, string> = { 1: 'IN', 2: 'CS', 3: 'CH', 4: 'HS', 255: 'ANY' };
 
+/** Read only: messages asking the same plain question may share one (see plainQuestion). */
 export interface DnsQuestion {
   /** As written in the message (case kept); compare with `sameQuestion`. */
-  name: string;
-  type: string;
-  class: string;
+  readonly name: string;
+  readonly type: string;
+  readonly class: string;
   /** `name` lower-cased once a comparison needed it (`lowerName`); absent until then. */
   lowerName?: string;
 }
@@ -213,10 +214,13 @@ function toQuestion(q: dnsPacket.Question): DnsQuestion {
 
 /** Longest name dns-packet reads: 254 bytes of labels with their length bytes, then the root's 0. */
 const MAX_NAME_WIRE = 255;
-/** The wire bytes and text of the last plain name read (see plainQuestion). */
+/** The wire bytes, text and question (with its QTYPE and QCLASS) of the last plain name read (see plainQuestion). */
 const lastWire = Buffer.alloc(MAX_NAME_WIRE);
 let lastWireLength = 0;
 let lastText = '';
+let lastQuestion: DnsQuestion | null = null;
+let lastType = -1;
+let lastClass = -1;
 /** Scratch: a name's label bytes with their length bytes turned into dots. */
 const textBytes = Buffer.alloc(MAX_NAME_WIRE);
 
@@ -226,8 +230,9 @@ const textBytes = Buffer.alloc(MAX_NAME_WIRE);
  * followed by QTYPE and QCLASS. It is read by hand into exactly what toQuestion(dns-packet's codec)
  * gives: for ASCII bytes its UTF-8 label text is the bytes themselves, labels joined by dots, '.'
  * for the root; QTYPE and QCLASS are named by the codec itself (typeName, className). This skips
- * the codec's label strings, label list and join, and a name equal to the last one (a flood, a
- * retransmission) reuses its text: one string shared instead of one per pending query.
+ * the codec's label strings, label list and join, and a question equal to the last one (a flood,
+ * a retransmission) is that same read-only object: one shared instead of one per pending query
+ * (a name alone equal to the last one shares its text).
  * Null for anything else: the codec then reads it, and names what is wrong.
  */
 function plainQuestion(buf: Buffer, offset: number): DnsQuestion | null {
@@ -252,12 +257,18 @@ function plainQuestion(buf: Buffer, offset: number): DnsQuestion | null {
     if (same && lastWire[i] !== b) same = false;
   }
   if ((high & 0x80) !== 0) return null;
+  const type = buf.readUInt16BE(end + 1);
+  const klass = buf.readUInt16BE(end + 3);
+  if (same && lastQuestion !== null && type === lastType && klass === lastClass) return lastQuestion;
   if (!same) {
     buf.copy(lastWire, 0, offset, offset + wireLength);
     lastWireLength = wireLength;
     lastText = wireLength === 1 ? '.' : nameText(wireLength);
   }
-  return { name: lastText, type: typeName(buf.readUInt16BE(end + 1)), class: className(buf.readUInt16BE(end + 3)), lowerName: undefined };
+  lastType = type;
+  lastClass = klass;
+  lastQuestion = { name: lastText, type: typeName(type), class: className(klass), lowerName: undefined };
+  return lastQuestion;
 }
 
 /** The text of the plain name in lastWire: its label bytes, each length byte after the first a dot. */

@@ -251,8 +251,8 @@ export class DnsTracker implements TcpStreamListener {
       : t.rejected !== null && t.rejected.icmp !== undefined ? { kind: 'icmp', packet: t.rejected.packet, ...t.rejected.icmp }
         : { kind: 'none' };
     this.state.flow({
-      ref: entryRef(t), client: clientEndpoint(t), server: serverEndpoint(t), firstPacket: t.queryPackets[0], answer,
-      exchanges: singleExchange(t.response !== null ? t.queryPackets[0] : null),
+      ref: entryRef(t), client: clientEndpoint(t), server: serverEndpoint(t), firstPacket: t.queryPacket, answer,
+      exchanges: singleExchange(t.response !== null ? t.queryPacket : null),
     });
   }
 
@@ -269,9 +269,11 @@ export class DnsTracker implements TcpStreamListener {
   private parse(bytes: Uint8Array, packet: number, wireLength: number = bytes.length, netbios = false): DnsMessage | null {
     const parsed = parseDnsMessage(bytes, wireLength);
     if (parsed.malformed !== null) this.list(this.malformed, 'malformed', { packet, reason: parsed.malformed });
-    const q = parsed.message?.question;
-    if (netbios && q) q.name = decodeNetbiosName(q.name) ?? q.name;
-    return parsed.message;
+    const m = parsed.message;
+    const q = m?.question;
+    // A new question object: the parsed one may be shared (message.ts plainQuestion).
+    if (netbios && m && q) m.question = { name: decodeNetbiosName(q.name) ?? q.name, type: q.type, class: q.class, lowerName: undefined };
+    return m;
   }
 
 
@@ -287,8 +289,8 @@ export class DnsTracker implements TcpStreamListener {
     const match = this.matcher.matchQuery(path, m.id, m.question, time);
     if (match.kind === 'retransmission') {
       const t = match.transaction;
-      t.queryPackets.push(packet);
-      t.retransmissions += 1;
+      if (t.retransmissionPackets === null) t.retransmissionPackets = [packet];
+      else t.retransmissionPackets.push(packet);
       t.lastQueryTime = time;
       // The client is still waiting: its pending entry lasts `timeout` past the retransmission.
       this.holdEntries(t, packet, time);
@@ -309,16 +311,16 @@ export class DnsTracker implements TcpStreamListener {
       multicast: path.transport === 'udp' && isGroupAddress(path.serverAddress),
       question: m.question,
       updatedName: m.updatedName,
-      queryPackets: [packet],
-      responsePackets: [],
+      queryPacket: packet,
+      retransmissionPackets: null,
+      responsePackets: null,
       queryTime: time,
       lastQueryTime: time,
       response: null,
       rejected: null,
-      retransmissions: 0,
       duplicateResponses: 0,
       retriedOverTcp: null,
-      responseFrom: [],
+      responseFrom: null,
       idReused: match.idReused,
       lruPrev: null,
       lruNext: null,
@@ -356,10 +358,12 @@ export class DnsTracker implements TcpStreamListener {
       });
       return;
     }
-    t.responsePackets.push(packet);
+    if (t.responsePackets === null) t.responsePackets = [packet];
+    else t.responsePackets.push(packet);
     if (match.otherResponder) {
       const from = endpointString(path.serverAddress, path.serverPort);
-      if (!t.responseFrom.includes(from)) t.responseFrom.push(from);
+      if (t.responseFrom === null) t.responseFrom = [from];
+      else if (!t.responseFrom.includes(from)) t.responseFrom.push(from);
     }
     if (match.kind === 'duplicate') {
       t.duplicateResponses += 1;

@@ -48,19 +48,25 @@ export interface DnsTransaction extends DnsPath, LruLinks<DnsTransaction> {
   question: DnsQuestion | null;
   /** An UPDATE (RFC 2136): the name being updated; the question is then the zone. Null otherwise. */
   updatedName: string | null;
-  queryPackets: number[];
-  responsePackets: number[];
+  /**
+   * The first query's packet, and the retransmissions' (null until one comes). Lists are made only
+   * when they get a packet: most transactions of a query flood never do, and each empty list was
+   * an object kept alive as long as the transaction.
+   */
+  queryPacket: number;
+  retransmissionPackets: number[] | null;
+  /** Packets of the matched responses (the first answers it; null until one comes). */
+  responsePackets: number[] | null;
   queryTime: number;
   /** Time of the latest query packet (first query or retransmission). */
   lastQueryTime: number;
   response: DnsResponseFacts | null;
   /** An ICMP destination-unreachable quoting the query arrived before any response. */
   rejected: { packet: number; time: number; icmp?: { version: 4 | 6; type: number; code: number } } | null;
-  retransmissions: number;
   duplicateResponses: number;
   retriedOverTcp: number | null;
-  /** Responders other than `serverAddress:serverPort`, as "ip:port". */
-  responseFrom: string[];
+  /** Responders other than `serverAddress:serverPort`, as "ip:port" (null until one answers). */
+  responseFrom: string[] | null;
   idReused: boolean;
 }
 
@@ -99,8 +105,8 @@ export function transactionReport(t: DnsTransaction, client: string, server: str
     ...(t.updatedName !== null ? { zone: t.question?.name ?? null } : {}),
     qtype: t.question?.type ?? null,
     qclass: t.question?.class ?? null,
-    queryPackets: t.queryPackets,
-    responsePackets: t.responsePackets,
+    queryPackets: t.retransmissionPackets === null ? [t.queryPacket] : [t.queryPacket, ...t.retransmissionPackets],
+    responsePackets: t.responsePackets ?? [],
     queryTime: t.queryTime,
     responseTime: r ? r.time : null,
     rtt: rttOf(t),
@@ -108,10 +114,10 @@ export function transactionReport(t: DnsTransaction, client: string, server: str
     flags: r ? { ...r.flags } : null,
     answers: r ? r.answers : 0,
     outcome: outcomeOf(t, timeout),
-    retransmissions: t.retransmissions,
+    retransmissions: t.retransmissionPackets?.length ?? 0,
     duplicateResponses: t.duplicateResponses,
     retriedOverTcp: t.retriedOverTcp,
-    responseFrom: t.responseFrom,
+    responseFrom: t.responseFrom ?? [],
     idReused: t.idReused,
   };
 }

@@ -21,15 +21,20 @@ export type CidSide = 'client' | 'server';
  */
 export type Cid = string;
 
-/** Scratch the bytes are copied into before being read as latin1 (CIDs are at most 20 bytes, RFC 9000 §17.2). */
+/** Scratch the bytes are copied into before being read as latin1 or hex (CIDs are at most 20 bytes, RFC 9000 §17.2). */
 const scratch = Buffer.alloc(64);
+/**
+ * Buffer's own decoders, called without toString's encoding dispatch (on every client Initial of
+ * a flood): Buffer.prototype.latin1Slice and hexSlice, which toString('latin1' | 'hex') calls.
+ */
+const decoders = scratch as unknown as { latin1Slice(start: number, end: number): string; hexSlice(start: number, end: number): string };
 
 /** Lowercase hex of `length` bytes of `b` from `start`. */
 export function cidHex(b: Uint8Array, start = 0, length = b.length - start): string {
   if (length <= 0) return '';
   if (length > scratch.length) return Buffer.from(b.subarray(start, start + length)).toString('hex');
   for (let i = 0; i < length; i++) scratch[i] = b[start + i];
-  return scratch.toString('hex', 0, length);
+  return decoders.hexSlice(0, length);
 }
 
 /**
@@ -41,12 +46,14 @@ export function cidOf(b: Uint8Array, start = 0, length = b.length - start): Cid 
   if (length <= 0) return '';
   if (length > scratch.length) return Buffer.from(b.subarray(start, start + length)).toString('latin1');
   for (let i = 0; i < length; i++) scratch[i] = b[start + i];
-  return scratch.toString('latin1', 0, length);
+  return decoders.latin1Slice(0, length);
 }
 
 /** The CID as reports print it: lowercase hex. */
 export function cidText(cid: Cid): string {
-  return Buffer.from(cid, 'latin1').toString('hex');
+  if (cid.length > scratch.length) return Buffer.from(cid, 'latin1').toString('hex');
+  for (let i = 0; i < cid.length; i++) scratch[i] = cid.charCodeAt(i);
+  return decoders.hexSlice(0, cid.length);
 }
 
 /** The CID's bytes (a new array). */

@@ -21,13 +21,19 @@ const MAX_SCRATCH_MESSAGE = 64;
 /** (K ^ ipad) | message, then (K ^ opad) | inner hash: node:crypto reads its input during the call, so one buffer of each serves every HMAC. */
 const innerScratch = Buffer.alloc(BLOCK + MAX_SCRATCH_MESSAGE);
 const outerScratch = Buffer.alloc(BLOCK + OUTPUT);
+/** Views of innerScratch by message length, made once: the key schedule hashes the same few lengths again and again. */
+const innerViews: Buffer[] = [];
+function innerView(messageLength: number): Buffer {
+  let view = innerViews[messageLength];
+  if (view === undefined) {
+    view = innerScratch.subarray(0, BLOCK + messageLength);
+    innerViews[messageLength] = view;
+  }
+  return view;
+}
 
 /** A key's bytes: a byte array, or a latin1 string such as an earlier HMAC's output. */
 export type HmacKey = Uint8Array | string;
-
-function keyByte(key: HmacKey, i: number): number {
-  return typeof key === 'string' ? key.charCodeAt(i) : key[i];
-}
 
 /**
  * HMAC-SHA-256 of `message` under `key`, as a latin1 string of 32 characters (one per byte).
@@ -35,16 +41,33 @@ function keyByte(key: HmacKey, i: number): number {
  */
 export function hmacSha256(key: HmacKey, message: Uint8Array): string {
   const k = key.length > BLOCK ? hash('sha256', typeof key === 'string' ? Buffer.from(key, 'latin1') : key, 'binary') : key;
-  const inner = message.length <= MAX_SCRATCH_MESSAGE ? innerScratch : Buffer.allocUnsafe(BLOCK + message.length);
+  const inner = message.length <= MAX_SCRATCH_MESSAGE ? innerView(message.length) : Buffer.allocUnsafe(BLOCK + message.length);
   const outer = outerScratch;
   const n = k.length;
-  for (let i = 0; i < BLOCK; i++) {
-    const b = i < n ? keyByte(k, i) : 0;
-    inner[i] = b ^ IPAD;
-    outer[i] = b ^ OPAD;
+  // One loop per key type, so that each stays monomorphic; then the zero padding of the key.
+  if (typeof k === 'string') {
+    for (let i = 0; i < n; i++) {
+      const b = k.charCodeAt(i);
+      inner[i] = b ^ IPAD;
+      outer[i] = b ^ OPAD;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const b = k[i];
+      inner[i] = b ^ IPAD;
+      outer[i] = b ^ OPAD;
+    }
+  }
+  for (let i = n; i < BLOCK; i++) {
+    inner[i] = IPAD;
+    outer[i] = OPAD;
   }
   inner.set(message, BLOCK);
-  const innerHash = hash('sha256', inner.subarray(0, BLOCK + message.length), 'binary');
-  outer.write(innerHash, BLOCK, OUTPUT, 'latin1');
+  writeLatin1(hash('sha256', inner, 'binary'), outer, BLOCK, OUTPUT);
   return hash('sha256', outer, 'binary');
+}
+
+/** Copies the first `length` bytes of a latin1 string into `out` at `offset` (a loop: no native call for 32 bytes). */
+export function writeLatin1(bytes: string, out: Uint8Array, offset: number, length: number): void {
+  for (let i = 0; i < length; i++) out[offset + i] = bytes.charCodeAt(i);
 }

@@ -11,7 +11,7 @@
  * two one-shot node:crypto hashes (hmac-sha256.ts). Secrets between steps stay latin1 strings.
  * The tests check it against the general HKDF definitions on createHmac and RFC 9001 Appendix A.
  */
-import { hmacSha256, type HmacKey } from './hmac-sha256.js';
+import { hmacSha256, writeLatin1, type HmacKey } from './hmac-sha256.js';
 import { QUIC_VERSION, draftNumber } from './header.js';
 import type { CidSide } from './cid.js';
 
@@ -116,9 +116,9 @@ export function packetKeys(secret: HmacKey, version: number): PacketKeys {
   const labels = version === QUIC_VERSION.V2 ? KEY_INFO_V2 : KEY_INFO_V1;
   // One pooled 44-byte allocation (Buffer.allocUnsafe) per side, not three 32-byte digests.
   const out = Buffer.allocUnsafe(KEY_LENGTH + IV_LENGTH + HP_KEY_LENGTH);
-  out.write(hmacSha256(secret, labels.key), 0, KEY_LENGTH, 'latin1');
-  out.write(hmacSha256(secret, labels.iv), KEY_LENGTH, IV_LENGTH, 'latin1');
-  out.write(hmacSha256(secret, labels.hp), KEY_LENGTH + IV_LENGTH, HP_KEY_LENGTH, 'latin1');
+  writeLatin1(hmacSha256(secret, labels.key), out, 0, KEY_LENGTH);
+  writeLatin1(hmacSha256(secret, labels.iv), out, KEY_LENGTH, IV_LENGTH);
+  writeLatin1(hmacSha256(secret, labels.hp), out, KEY_LENGTH + IV_LENGTH, HP_KEY_LENGTH);
   return new PacketKeys(out);
 }
 

@@ -54,6 +54,21 @@ export class PathTable<C> {
 const MAX_INTERNED_KEYS = 65_536;
 const UDP_PROTOCOL = 17;
 
+/** Scratch for flat (4-tuple keys are under 100 characters: two IPv6 addresses, two ports). */
+const flatScratch = Buffer.alloc(256);
+const latin1 = flatScratch as unknown as { latin1Write(s: string, offset: number, length: number): number; latin1Slice(start: number, end: number): string };
+
+/**
+ * The same text as one flat string. A template literal of five parts is a rope of cons strings;
+ * a key lives as long as its connection (a flood makes one per packet), and every scavenge it
+ * survives copies each of the rope's nodes. Keys are ASCII, so latin1 round-trips them.
+ */
+function flat(text: string): string {
+  if (text.length > flatScratch.length) return text;
+  const n = latin1.latin1Write(text, 0, text.length);
+  return latin1.latin1Slice(0, n);
+}
+
 /**
  * Interns 4-tuple keys: the same string object for the same 4-tuple (either direction), found
  * through maps keyed by the decoder's interned address strings and a number for the ports, so the
@@ -87,7 +102,7 @@ export class PathKeys {
         this.count = 0;
         return this.keyFor(src, srcPort, dst, dstPort);
       }
-      key = conversationKey(UDP_PROTOCOL, src, srcPort, dst, dstPort);
+      key = flat(conversationKey(UDP_PROTOCOL, src, srcPort, dst, dstPort));
       byPorts.set(ports, key);
       this.count++;
     }

@@ -56,6 +56,9 @@ const AUTHENTICATION_FAILED: OpenResult = { failure: 'authentication-failed' };
  * (createDecipheriv, setAAD), so one buffer of each serves every packet.
  */
 const nonceScratch = Buffer.alloc(INITIAL_AEAD.IV_LENGTH);
+/** The header protection sample and the AEAD tag, copied out of the datagram (node:crypto reads or copies them during the call). */
+const sampleScratch = Buffer.alloc(HP_SAMPLE.LENGTH);
+const tagScratch = Buffer.alloc(INITIAL_AEAD.TAG_LENGTH);
 const aadScratch: Buffer[] = [];
 const MAX_SCRATCH_AAD = 256;
 function aadBuffer(length: number): Buffer {
@@ -148,7 +151,8 @@ export function packetNonce(iv: Uint8Array, packetNumber: number, nonce: Buffer 
 export function openPacket(datagram: Uint8Array, at: PacketBounds, keys: PacketKeys, largestPn: number): OpenResult {
   const sampleStart = at.pnOffset + HP_SAMPLE.OFFSET_FROM_PN;
   if (sampleStart + HP_SAMPLE.LENGTH > at.end) return TOO_SHORT_FOR_SAMPLE;
-  const mask = maskBlock(keys.hp, datagram.subarray(sampleStart, sampleStart + HP_SAMPLE.LENGTH));
+  for (let i = 0; i < HP_SAMPLE.LENGTH; i++) sampleScratch[i] = datagram[sampleStart + i];
+  const mask = maskBlock(keys.hp, sampleScratch);
 
   const protectedFirst = datagram[at.offset];
   const isLong = (protectedFirst & 0x80) !== 0;
@@ -184,7 +188,8 @@ export function openPacket(datagram: Uint8Array, at: PacketBounds, keys: PacketK
 
   const gcm = createDecipheriv('aes-128-gcm', keys.key, nonce);
   gcm.setAAD(header);
-  gcm.setAuthTag(datagram.subarray(tagStart, at.end));
+  for (let i = 0; i < INITIAL_AEAD.TAG_LENGTH; i++) tagScratch[i] = datagram[tagStart + i];
+  gcm.setAuthTag(tagScratch);
   const payload = gcm.update(datagram.subarray(payloadStart, tagStart));
   if (!finalSucceeds(gcm)) return AUTHENTICATION_FAILED;
   return { packet: { firstByte, pnLength, packetNumber, payload, authenticated: true } };

@@ -118,7 +118,7 @@ export class QuicTracker {
   private lastTouched: QuicConnection | null = null;
   /** ip:port of every server a connection was opened to (bounded by the connections created). */
   private readonly servers = new Set<string>();
-  /** The server last added to `servers`: a flood's connections all go to one, whose string need not be built again. */
+  /** The server end of the last connection created (see serverEndpoint). */
   private lastServer: Endpoint = { address: '', port: -1 };
   private unattributedDatagrams = 0;
   private readonly unattributedPackets: number[] = [];
@@ -373,6 +373,20 @@ export class QuicTracker {
     return { fromClient: !looksLikeServer, opened };
   }
 
+  /**
+   * The server end of a new connection, noted in `servers`. Endpoints are never written to, so
+   * connections to the server of the previous one share its object (a flood's all go to one).
+   */
+  private serverEndpoint(address: string, port: number): Endpoint {
+    const last = this.lastServer;
+    if (last.address === address && last.port === port) return last;
+    const server = { address, port };
+    this.lastServer = server;
+    // The set only grows: a server not added when it was full never would be.
+    if (this.servers.size < this.maxConnections) this.servers.add(endpointString(address, port));
+    return server;
+  }
+
   /** A short header to or from an ip:port known to serve QUIC. */
   private toOrFromQuicServer(ip: IpLayer, udp: UdpDatagram): boolean {
     if (this.servers.size === 0) return false;
@@ -396,7 +410,7 @@ export class QuicTracker {
     clientKeys: PacketKeys | undefined,
   ): QuicConnection {
     const client = { address: ip.src, port: udp.srcPort };
-    const server = { address: ip.dst, port: udp.dstPort };
+    const server = this.serverEndpoint(ip.dst, udp.dstPort);
     // RFC 9000 §6.2: after Version Negotiation the client retries with the same DCID.
     const attempt = this.attempts.take(h.dcid, ip.src, ip.dst, udp.dstPort);
     const conn = new QuicConnection(this.nextId++, client, server, h.dcid, attempt?.firstPacket ?? pkt.number, attempt?.time ?? pkt.time);
@@ -408,10 +422,6 @@ export class QuicTracker {
     this.setTimer(conn, pkt.time);
     conn.addPath({ key: pathKey, client, server, firstPacket: attempt && attempt.clientPort === client.port ? attempt.firstPacket : pkt.number });
     this.pathTable.add(pathKey, conn);
-    if (this.servers.size < this.maxConnections && (server.address !== this.lastServer.address || server.port !== this.lastServer.port)) {
-      this.servers.add(endpointString(server.address, server.port));
-      this.lastServer = server;
-    }
     this.state.hold({ endpoint: this.clientRef(conn), ref: { proto: 'quic', id: conn.id }, kind: 'quicConnections', time: pkt.time, packet: pkt.number });
     // The original DCID routes to the server (RFC 9000 §7.2); the SCID is the client's own.
     this.learn(conn, 'server', h.dcid, pkt);

@@ -180,6 +180,18 @@ describe('parseDnsMessage', () => {
     }
   });
 
+  it('the same plain question twice in a row is one shared object; another type or name is not', () => {
+    const a = parseDnsMessage(message(1, 0x0100, [1, 0, 0, 0], QUESTION)).message?.question;
+    const b = parseDnsMessage(message(2, 0x0100, [1, 0, 0, 0], QUESTION)).message?.question;
+    expect(b).toBe(a);
+    const aaaa = parseDnsMessage(message(3, 0x0100, [1, 0, 0, 0], [...QUESTION.slice(0, -4), 0, 28, 0, 1])).message?.question;
+    expect(aaaa).not.toBe(a);
+    expect(aaaa).toEqual({ name: 'a.example', type: 'AAAA', class: 'IN' });
+    // "b.example": the same length, one byte different.
+    const other = parseDnsMessage(message(4, 0x0100, [1, 0, 0, 0], [1, 0x62, ...QUESTION.slice(2)])).message?.question;
+    expect(other).toEqual({ name: 'b.example', type: 'A', class: 'IN' });
+  });
+
   it('random bytes never throw', () => {
     let seed = 12345;
     const next = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
