@@ -37,3 +37,17 @@ describe('LazyQueue', () => {
     expect((q as unknown as { items: number[]; head: number }).items.length).toBeLessThan(5000);
   });
 });
+
+describe('LazyQueue memory', () => {
+  it('lets go of an item once shift passed it (an evicted flow must not stay reachable)', () => {
+    const q = new LazyQueue<{ n: number }>(() => true);
+    const first = { n: 1 };
+    q.push(first);
+    q.push({ n: 2 });
+    expect(q.shift()).toBe(first);
+    // White-box: the slot the head passed no longer holds the item (trimHead only slices past 1024).
+    const items = (q as unknown as { items: unknown[] }).items;
+    expect(items.includes(first)).toBe(false);
+    expect(q.shift()?.n).toBe(2);
+  });
+});

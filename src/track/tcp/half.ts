@@ -70,27 +70,33 @@ export class TcpHalf {
 
   /** Initial sequence number, from this side's SYN. */
   get isn(): number { return this.known & ISN ? this.isn32 >>> 0 : NO_SEQ; }
-  set isn(v: number) { if (v === NO_SEQ) this.known &= ~ISN; else { this.known |= ISN; this.isn32 = v | 0; } }
+  set isn(v: number) { this.isn32 = this.mark(ISN, v); }
   /** First sequence number seen from this side (the ISN - 1 stands in when the SYN was missed). */
   get firstSeq(): number { return this.known & FIRST_SEQ ? this.firstSeq32 >>> 0 : NO_SEQ; }
-  set firstSeq(v: number) { if (v === NO_SEQ) this.known &= ~FIRST_SEQ; else { this.known |= FIRST_SEQ; this.firstSeq32 = v | 0; } }
+  set firstSeq(v: number) { this.firstSeq32 = this.mark(FIRST_SEQ, v); }
   /** Highest sequence number sent + 1, SYN and FIN included. */
   get nextSeq(): number { return this.known & NEXT_SEQ ? this.nextSeq32 >>> 0 : NO_SEQ; }
-  set nextSeq(v: number) { if (v === NO_SEQ) this.known &= ~NEXT_SEQ; else { this.known |= NEXT_SEQ; this.nextSeq32 = v | 0; } }
+  set nextSeq(v: number) { this.nextSeq32 = this.mark(NEXT_SEQ, v); }
   /** Highest acknowledgment number this side sent. */
   get lastAck(): number { return this.known & LAST_ACK ? this.lastAck32 >>> 0 : NO_SEQ; }
-  set lastAck(v: number) { if (v === NO_SEQ) this.known &= ~LAST_ACK; else { this.known |= LAST_ACK; this.lastAck32 = v | 0; } }
+  set lastAck(v: number) { this.lastAck32 = this.mark(LAST_ACK, v); }
   /** Sequence number of this side's FIN. */
   get finSeq(): number { return this.known & FIN_SEQ ? this.finSeq32 >>> 0 : NO_SEQ; }
-  set finSeq(v: number) { if (v === NO_SEQ) this.known &= ~FIN_SEQ; else { this.known |= FIN_SEQ; this.finSeq32 = v | 0; } }
+  set finSeq(v: number) { this.finSeq32 = this.mark(FIN_SEQ, v); }
   /** End of the highest payload byte sent + 1, and where payload started (both set by the first payload). */
   get dataEnd(): number { return this.known & DATA_END ? this.dataEnd32 >>> 0 : NO_SEQ; }
-  set dataEnd(v: number) { if (v === NO_SEQ) this.known &= ~DATA_END; else { this.known |= DATA_END; this.dataEnd32 = v | 0; } }
+  set dataEnd(v: number) { this.dataEnd32 = this.mark(DATA_END, v); }
   get dataStart(): number { return this.known & DATA_START ? this.dataStart32 >>> 0 : NO_SEQ; }
-  set dataStart(v: number) { if (v === NO_SEQ) this.known &= ~DATA_START; else { this.known |= DATA_START; this.dataStart32 = v | 0; } }
+  set dataStart(v: number) { this.dataStart32 = this.mark(DATA_START, v); }
   /** Highest acknowledgment the peer sent for this side's data. */
   get ackedByPeer(): number { return this.known & ACKED_BY_PEER ? this.ackedByPeer32 >>> 0 : NO_SEQ; }
-  set ackedByPeer(v: number) { if (v === NO_SEQ) this.known &= ~ACKED_BY_PEER; else { this.known |= ACKED_BY_PEER; this.ackedByPeer32 = v | 0; } }
+  set ackedByPeer(v: number) { this.ackedByPeer32 = this.mark(ACKED_BY_PEER, v); }
+
+  /** Records that the sequence field of `bit` holds `v` (or nothing, for NO_SEQ); returns what to store. */
+  private mark(bit: number, v: number): number {
+    this.known = v === NO_SEQ ? this.known & ~bit : this.known | bit;
+    return v | 0;
+  }
 
   /** Raw window of the last segment, and the SYN options. */
   window = 0;

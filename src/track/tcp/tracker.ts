@@ -228,26 +228,26 @@ class TcpFlow implements TableEntry<TcpFlow> {
   }
 
   /** The stream listener wants this flow's bytes (until it declines them). */
-  get wanted(): boolean { return (this.bits & FLOW_BIT.WANTED) !== 0; }
+  get wanted(): boolean { return this.has(FLOW_BIT.WANTED); }
   set wanted(v: boolean) { this.flag(FLOW_BIT.WANTED, v); }
-  get sawSyn(): boolean { return (this.bits & FLOW_BIT.SAW_SYN) !== 0; }
+  get sawSyn(): boolean { return this.has(FLOW_BIT.SAW_SYN); }
   set sawSyn(v: boolean) { this.flag(FLOW_BIT.SAW_SYN, v); }
-  get sawSynAck(): boolean { return (this.bits & FLOW_BIT.SAW_SYN_ACK) !== 0; }
+  get sawSynAck(): boolean { return this.has(FLOW_BIT.SAW_SYN_ACK); }
   set sawSynAck(v: boolean) { this.flag(FLOW_BIT.SAW_SYN_ACK, v); }
-  get sawHandshakeAck(): boolean { return (this.bits & FLOW_BIT.SAW_HANDSHAKE_ACK) !== 0; }
+  get sawHandshakeAck(): boolean { return this.has(FLOW_BIT.SAW_HANDSHAKE_ACK); }
   set sawHandshakeAck(v: boolean) { this.flag(FLOW_BIT.SAW_HANDSHAKE_ACK, v); }
-  get firstFromClient(): boolean { return (this.bits & FLOW_BIT.FIRST_FROM_CLIENT) !== 0; }
+  get firstFromClient(): boolean { return this.has(FLOW_BIT.FIRST_FROM_CLIENT); }
   /** Every packet so far was a RST sent by the side that sent the first one. */
-  get resetsOnly(): boolean { return (this.bits & FLOW_BIT.RESETS_ONLY) !== 0; }
+  get resetsOnly(): boolean { return this.has(FLOW_BIT.RESETS_ONLY); }
   set resetsOnly(v: boolean) { this.flag(FLOW_BIT.RESETS_ONLY, v); }
   /** Seen again since the eviction hand last passed it (CLOCK approximation of LRU). */
-  get touched(): boolean { return (this.bits & FLOW_BIT.TOUCHED) !== 0; }
+  get touched(): boolean { return this.has(FLOW_BIT.TOUCHED); }
   set touched(v: boolean) { this.flag(FLOW_BIT.TOUCHED, v); }
   /** In the table. */
-  get listed(): boolean { return (this.bits & FLOW_BIT.LISTED) !== 0; }
+  get listed(): boolean { return this.has(FLOW_BIT.LISTED); }
   set listed(v: boolean) { this.flag(FLOW_BIT.LISTED, v); }
   /** The first segment waits for the replicas (see replay). */
-  get firstPending(): boolean { return (this.bits & FLOW_BIT.FIRST_PENDING) !== 0; }
+  get firstPending(): boolean { return this.has(FLOW_BIT.FIRST_PENDING); }
   set firstPending(v: boolean) { this.flag(FLOW_BIT.FIRST_PENDING, v); }
 
   /** The side that sent the first FIN. */
@@ -270,6 +270,10 @@ class TcpFlow implements TableEntry<TcpFlow> {
   set lastFromClient(v: boolean | null) {
     this.bits = (this.bits & ~(FLOW_BIT.LAST_FROM_KNOWN | FLOW_BIT.LAST_FROM_CLIENT))
       | (v === null ? 0 : FLOW_BIT.LAST_FROM_KNOWN | (v ? FLOW_BIT.LAST_FROM_CLIENT : 0));
+  }
+
+  private has(bit: number): boolean {
+    return (this.bits & bit) !== 0;
   }
 
   private flag(bit: number, v: boolean): void {
