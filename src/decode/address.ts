@@ -4,6 +4,7 @@
  * more zero groups compressed, first run on ties) with the mixed notation of BSD/glibc
  * `inet_ntop`, which Zeek and tshark both print: "::ffff:192.0.2.1" and "::192.0.2.1".
  */
+import { bytesAt } from './bytes.js';
 
 const DECIMAL: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
 
@@ -38,16 +39,11 @@ export function ipv6Text(b: Uint8Array, at: number): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < 16; i += 4) hash = Math.imul(hash ^ ((b[at + i] << 24) | (b[at + i + 1] << 16) | (b[at + i + 2] << 8) | b[at + i + 3]), 0x01000193);
   const cached = ipv6Cache.get(hash);
-  if (cached !== undefined && sameBytes(cached.bytes, b, at)) return cached.text;
+  if (cached !== undefined && bytesAt(cached.bytes, b, at)) return cached.text;
   const text = formatIpv6(b, at);
   if (ipv6Cache.size >= MAX_CACHED) ipv6Cache.clear();
   ipv6Cache.set(hash, { bytes: b.slice(at, at + 16), text });
   return text;
-}
-
-function sameBytes(kept: Uint8Array, b: Uint8Array, at: number): boolean {
-  for (let i = 0; i < 16; i++) if (kept[i] !== b[at + i]) return false;
-  return true;
 }
 
 function formatIpv6(b: Uint8Array, at: number): string {

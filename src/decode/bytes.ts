@@ -19,3 +19,15 @@ export function u16le(b: Uint8Array, at: number): number {
 export function u32le(b: Uint8Array, at: number): number {
   return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
 }
+
+/** True when `b` holds the bytes of `view` from `at` (false when they would run past its end). */
+export function bytesAt(view: Uint8Array, b: Uint8Array, at: number): boolean {
+  if (at + view.length > b.length) return false;
+  for (let i = 0; i < view.length; i++) if (b[at + i] !== view[i]) return false;
+  return true;
+}
+
+/** True when `a` and `b` hold the same bytes. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && bytesAt(a, b, 0);
+}

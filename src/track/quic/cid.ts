@@ -29,12 +29,17 @@ const scratch = Buffer.alloc(64);
  */
 const decoders = scratch as unknown as { latin1Slice(start: number, end: number): string; hexSlice(start: number, end: number): string };
 
+/** `length` bytes of `b` from `start` as text in `encoding`, copied through the scratch. */
+function bytesText(b: Uint8Array, start: number, length: number, encoding: 'hex' | 'latin1'): string {
+  if (length <= 0) return '';
+  if (length > scratch.length) return Buffer.from(b.subarray(start, start + length)).toString(encoding);
+  for (let i = 0; i < length; i++) scratch[i] = b[start + i];
+  return encoding === 'hex' ? decoders.hexSlice(0, length) : decoders.latin1Slice(0, length);
+}
+
 /** Lowercase hex of `length` bytes of `b` from `start`. */
 export function cidHex(b: Uint8Array, start = 0, length = b.length - start): string {
-  if (length <= 0) return '';
-  if (length > scratch.length) return Buffer.from(b.subarray(start, start + length)).toString('hex');
-  for (let i = 0; i < length; i++) scratch[i] = b[start + i];
-  return decoders.hexSlice(0, length);
+  return bytesText(b, start, length, 'hex');
 }
 
 /**
@@ -43,10 +48,7 @@ export function cidHex(b: Uint8Array, start = 0, length = b.length - start): str
  * make a rope of cons strings, each kept and flattened to be hashed).
  */
 export function cidOf(b: Uint8Array, start = 0, length = b.length - start): Cid {
-  if (length <= 0) return '';
-  if (length > scratch.length) return Buffer.from(b.subarray(start, start + length)).toString('latin1');
-  for (let i = 0; i < length; i++) scratch[i] = b[start + i];
-  return decoders.latin1Slice(0, length);
+  return bytesText(b, start, length, 'latin1');
 }
 
 /** The CID as reports print it: lowercase hex. */

@@ -18,6 +18,7 @@
  * Contract: `observeUdp` never throws on packet data; after `finish` the tracker may still be fed
  * (finish renders the current state and changes nothing).
  */
+import { bytesAt, sameBytes } from '../../decode/bytes.js';
 import type { DecodedPacket, IpLayer, UdpDatagram } from '../../decode/packet.js';
 import type { QuicReport } from '../../model/quic.js';
 import { NO_STATE, type EndpointRef, type StateSink } from '../../state/events.js';
@@ -444,7 +445,7 @@ export class QuicTracker {
     conn.exchanges.observe(!fromServer, true, pkt.number, pkt.time);
     if (fromServer && conn.answeredAt === null) conn.answeredAt = pkt.number;
     // UDP payload bytes as sent (the UDP length field), not as captured (STYLE practice 5).
-    conn.by[side].bytes += udp.length >= UDP_HEADER_LENGTH ? udp.length - UDP_HEADER_LENGTH : udp.payload.length;
+    conn.by[side].bytes += sentBytes(udp);
     conn.lastPacket = pkt.number;
     conn.end = pkt.time;
 
@@ -464,7 +465,7 @@ export class QuicTracker {
       if (!h) break;
       if (n === 0) firstDcid = h.dcid;
       // RFC 9000 §12.2: "Senders MUST NOT coalesce QUIC packets with different connection IDs".
-      else if (!sameBytes(h.dcid, firstDcid)) break;
+      else if (firstDcid === null || !sameBytes(h.dcid, firstDcid)) break;
       this.onLongPacket(conn, side, h, b, pkt, n === 0 ? opened : undefined);
       if (h.truncated || h.type === 'retry' || h.type === 'version-negotiation' || h.type === 'unknown' || h.end <= offset) break;
       offset = h.end;
@@ -822,18 +823,6 @@ function sentBytes(udp: UdpDatagram): number {
   return udp.length >= UDP_HEADER_LENGTH ? udp.length - UDP_HEADER_LENGTH : udp.payload.length;
 }
 
-/** True when `b` holds the bytes of `view` from `start`. */
-function bytesAt(view: Uint8Array, b: Uint8Array, start: number): boolean {
-  if (start + view.length > b.length) return false;
-  for (let i = 0; i < view.length; i++) if (b[start + i] !== view[i]) return false;
-  return true;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array | null): boolean {
-  if (!b || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * A deciphered prefix with no tag to check (the packet was cut by the snaplen) is believed to be
