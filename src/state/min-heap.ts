@@ -1,6 +1,7 @@
 /**
- * A binary min-heap: the ledger's expiry queue (entries ordered by `until`) and the bounded list
- * of longest idle windows both use it. push and pop are O(log n); no allocation besides the array.
+ * A binary min-heap: the TCP and QUIC trackers' inactivity timers and the bounded list of longest
+ * idle windows use it (the ledger's expiry queue is its own heap over parallel arrays, see
+ * expiry-queue.ts). push and pop are O(log n); no allocation besides the array.
  */
 export class MinHeap<T> {
   private readonly items: T[] = [];
