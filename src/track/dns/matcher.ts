@@ -344,11 +344,6 @@ function mdnsKey(t: DnsTransaction): string {
   return lowerName(t.question as DnsQuestion);
 }
 
-/**
- * Appends to a bucket. A bucket holds at most MAX_PER_KEY transactions, so that no message costs
- * more than that many comparisons whatever the capture holds (e.g. thousands of queries with one
- * ID and port); the oldest one that overflows is dropped from this bucket and returned.
- */
 /** The part of Map that the indexes use: IntMap for the numeric keys, Map for names. */
 interface BucketIndex<K> {
   get(key: K): Bucket | undefined;
@@ -356,6 +351,11 @@ interface BucketIndex<K> {
   delete(key: K): boolean;
 }
 
+/**
+ * Appends to a bucket. A bucket holds at most MAX_PER_KEY transactions, so that no message costs
+ * more than that many comparisons whatever the capture holds (e.g. thousands of queries with one
+ * ID and port); the oldest one that overflows is dropped from this bucket and returned.
+ */
 function push<K>(map: BucketIndex<K>, key: K, t: DnsTransaction): DnsTransaction | null {
   const bucket = map.get(key);
   if (bucket === undefined) {

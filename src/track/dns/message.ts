@@ -155,18 +155,16 @@ export function parseDnsMessage(bytes: Uint8Array, wireLength: number = bytes.le
     return { message, malformed: `header claims ${records} records, more than ${MAX_RECORDS}` };
   }
   try {
-    if (questions === 1 && records === 1) {
-      // One question and no records (most queries), with a plain name: read by hand (plainQuestion).
+    if (questions === 1 && records === 1 && questionCodec !== undefined) {
+      // One question and no records (most queries): what dnsPacket.decode does for it is this one
+      // call of its question codec, without the header object and the four record lists. With no
+      // records there are no answer records, and an UPDATE has no updated name. A plain name is
+      // read by hand (plainQuestion), and then the question fits in the message.
       const plain = plainQuestion(buf, DNS_HEADER.LENGTH);
       if (plain !== null) {
         message.question = plain;
         return { message, malformed: null };
       }
-    }
-    if (questions === 1 && records === 1 && questionCodec !== undefined) {
-      // One question and no records (most queries): what dnsPacket.decode does for it is this one
-      // call of its question codec, without the header object and the four record lists. With no
-      // records there are no answer records, and an UPDATE has no updated name.
       message.question = toQuestion(questionCodec.decode(buf, DNS_HEADER.LENGTH));
       const used = DNS_HEADER.LENGTH + questionCodec.decode.bytes;
       if (used > buf.length) return { message, malformed: cut ?? `truncated: records need ${used} bytes, have ${buf.length}` };
