@@ -87,6 +87,11 @@ export interface StateSink {
    * the hot path for bytes in flight. Trackers send `buffer` events to sinks without it.
    */
   bufferHeld?(handle: EntryHandle, bytes: number, time: number, packet: number): void;
+  /**
+   * The same as `release` for the entry a hold returned `handle` for (the handle of the latest hold
+   * of that ref), without a lookup or an event. Trackers send `release` events to sinks without it.
+   */
+  releaseHeld?(handle: EntryHandle, time: number, packet: number): void;
   /** What a flow showed about its conversation, once, when its tracker is done with it (see evidence.ts). */
   flow?(e: FlowEvidence): void;
   /** State the capture shows was lost (see evidence.ts). */

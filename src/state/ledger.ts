@@ -286,6 +286,20 @@ export class StateLedger implements StateSink {
     if (!endpoint.dirty) this.markDirty(endpoint);
   }
 
+  /**
+   * `release` through the handle a hold returned: no lookup, no event object. The handle is the
+   * live entry its ref keys (every hold of a ref returns it while it lives), so this drops exactly
+   * what `release` would find; once released or expired it is ignored, as an unknown ref is.
+   */
+  releaseHeld(handle: EntryHandle, time: number, packet: number): void {
+    this.advance(packet, time);
+    const entry = handle as unknown as LiveEntry;
+    if (!entry.live) return;
+    const endpoint = entry.owner;
+    this.drop(endpoint, entry);
+    endpoint.spans.onEnd(entry, { how: 'released', packet });
+  }
+
   /** A tracker is done with a flow: what it showed goes to both ends (the server side creates the destination if new). */
   flow(e: FlowEvidence): void {
     this.endpointFor(e.client).evidence.add(e, 'client');

@@ -58,4 +58,26 @@ describe('buffering through an entry handle', () => {
     expect(s.timeline.map((p) => [p.packet, p.time, p.entries, p.bytes, p.maxBytes])).toEqual([[1, 1, 1, FULL, FULL], [2, 2, 1, TW, TW + 100], [3, 4, 0, 0, 0]]);
     expect(s.atEnd).toEqual({ entries: 0, bytes: 0 });
   });
+
+  it('releases through the handle as a release event does, and ignores a handle whose entry expired', () => {
+    const viaHandle = new StateLedger();
+    const viaEvent = new StateLedger();
+    for (const ledger of [viaHandle, viaEvent]) ledger.tick(1, 1);
+    const a1 = viaHandle.hold({ endpoint: S, ref: tcp(1), kind: 'tcpConnections', time: 1, packet: 1 });
+    const a2 = viaHandle.hold({ endpoint: S, ref: tcp(2), kind: 'tcpTimeWait', time: 1, packet: 1, until: 3 });
+    viaEvent.hold({ endpoint: S, ref: tcp(1), kind: 'tcpConnections', time: 1, packet: 1 });
+    viaEvent.hold({ endpoint: S, ref: tcp(2), kind: 'tcpTimeWait', time: 1, packet: 1, until: 3 });
+    // Packet 2 releases flow 1; packet 4 releases flow 2, whose TIME-WAIT expired at 3 s: nothing left to drop.
+    viaHandle.releaseHeld(a1, 2, 2);
+    viaEvent.release({ endpoint: S, ref: tcp(1), time: 2, packet: 2 });
+    viaHandle.releaseHeld(a2, 4, 4);
+    viaEvent.release({ endpoint: S, ref: tcp(2), time: 4, packet: 4 });
+    // A second release through a spent handle is ignored too.
+    viaHandle.releaseHeld(a1, 5, 5);
+    viaEvent.release({ endpoint: S, ref: tcp(1), time: 5, packet: 5 });
+    const a = endpointNamed(viaHandle.finish(6, 5), '10.0.0.5:80');
+    expect(a).toEqual(endpointNamed(viaEvent.finish(6, 5), '10.0.0.5:80'));
+    // Both held from packet 1 (FULL + TW), flow 1 released at packet 2, the TIME-WAIT expired at 3 s (after packet 2).
+    expect(a.timeline.map((p) => [p.packet, p.time, p.entries, p.bytes])).toEqual([[1, 1, 2, FULL + TW], [2, 2, 1, TW], [2, 3, 0, 0]]);
+  });
 });

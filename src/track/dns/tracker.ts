@@ -322,6 +322,8 @@ export class DnsTracker implements TcpStreamListener {
       retriedOverTcp: null,
       responseFrom: null,
       idReused: match.idReused,
+      clientHold: null,
+      serverHold: null,
       lruPrev: null,
       lruNext: null,
     };
@@ -437,14 +439,21 @@ export class DnsTracker implements TcpStreamListener {
   private holdEntries(t: DnsTransaction, packet: number, time: number): void {
     const ref = entryRef(t);
     const until = time + this.timeout;
-    this.state.hold({ endpoint: clientEndpoint(t), ref, kind: 'dnsPendingQueries', time, packet, until });
-    if (!t.multicast) this.state.hold({ endpoint: serverEndpoint(t), ref, kind: 'dnsInFlight', time, packet, until });
+    t.clientHold = this.state.hold({ endpoint: clientEndpoint(t), ref, kind: 'dnsPendingQueries', time, packet, until }) ?? null;
+    if (!t.multicast) t.serverHold = this.state.hold({ endpoint: serverEndpoint(t), ref, kind: 'dnsInFlight', time, packet, until }) ?? null;
   }
 
+  /** Through the handles of the latest hold when the sink takes them (no lookup, no event), else as events. */
   private releaseEntries(t: DnsTransaction, packet: number, time: number): void {
+    const state = this.state;
+    if (state.releaseHeld !== undefined && t.clientHold !== null && (t.multicast || t.serverHold !== null)) {
+      state.releaseHeld(t.clientHold, time, packet);
+      if (t.serverHold !== null) state.releaseHeld(t.serverHold, time, packet);
+      return;
+    }
     const ref = entryRef(t);
-    this.state.release({ endpoint: clientEndpoint(t), ref, time, packet });
-    if (!t.multicast) this.state.release({ endpoint: serverEndpoint(t), ref, time, packet });
+    state.release({ endpoint: clientEndpoint(t), ref, time, packet });
+    if (!t.multicast) state.release({ endpoint: serverEndpoint(t), ref, time, packet });
   }
 
   private list<T>(rows: T[], which: keyof DnsTracker['totals'], row: T): void {
