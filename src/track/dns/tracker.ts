@@ -439,8 +439,15 @@ export class DnsTracker implements TcpStreamListener {
   private holdEntries(t: DnsTransaction, packet: number, time: number): void {
     const ref = entryRef(t);
     const until = time + this.timeout;
-    t.clientHold = this.state.hold({ endpoint: clientEndpoint(t), ref, kind: 'dnsPendingQueries', time, packet, until }) ?? null;
-    if (!t.multicast) t.serverHold = this.state.hold({ endpoint: serverEndpoint(t), ref, kind: 'dnsInFlight', time, packet, until }) ?? null;
+    const state = this.state;
+    // A retransmission holds again through the handles of the first hold (no lookup, no event).
+    t.clientHold = t.clientHold !== null && state.holdHeld !== undefined
+      ? state.holdHeld(t.clientHold, 'dnsPendingQueries', time, packet, until)
+      : state.hold({ endpoint: clientEndpoint(t), ref, kind: 'dnsPendingQueries', time, packet, until }) ?? null;
+    if (t.multicast) return;
+    t.serverHold = t.serverHold !== null && state.holdHeld !== undefined
+      ? state.holdHeld(t.serverHold, 'dnsInFlight', time, packet, until)
+      : state.hold({ endpoint: serverEndpoint(t), ref, kind: 'dnsInFlight', time, packet, until }) ?? null;
   }
 
   /** Through the handles of the latest hold when the sink takes them (no lookup, no event), else as events. */

@@ -1208,6 +1208,12 @@ export class TcpTracker {
     }
     if (kind === half.heldKind) return;
     half.heldKind = kind;
+    const held = half.ledgerEntry;
+    if (held !== null && this.sink.holdHeld !== undefined) {
+      // A change of kind: through the handle (no lookup, no event).
+      half.ledgerEntry = this.sink.holdHeld(held, kind, pkt.time, pkt.number, kind === 'tcpTimeWait' ? pkt.time + this.timeWait : undefined);
+      return;
+    }
     const endpoint = side === 'client' ? flow.clientRef : flow.serverRef;
     const handle = kind === 'tcpTimeWait'
       ? this.sink.hold({ endpoint, ref: flow.ref, kind, time: pkt.time, packet: pkt.number, until: pkt.time + this.timeWait })
