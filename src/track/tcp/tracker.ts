@@ -819,7 +819,7 @@ export class TcpTracker {
       const half = side === 'client' ? flow.client : flow.server;
       if (half.heldKind === null || (keepTimeWait && half.heldKind === 'tcpTimeWait')) continue;
       if (half.heldKind !== 'tcpTimeWait') open = true;
-      this.sink.release({ endpoint: side === 'client' ? flow.clientRef : flow.serverRef, ref: flow.ref, time: at.time, packet: at.packet });
+      this.releaseSide(flow, side, at.time, at.packet);
       half.heldKind = null;
       half.ledgerEntry = null;
     }
@@ -1200,7 +1200,7 @@ export class TcpTracker {
     const kind = kindFor(half.state);
     if (kind === null) {
       if (half.heldKind !== null) {
-        this.sink.release({ endpoint: side === 'client' ? flow.clientRef : flow.serverRef, ref: flow.ref, time: pkt.time, packet: pkt.number });
+        this.releaseSide(flow, side, pkt.time, pkt.number);
         half.heldKind = null;
         half.ledgerEntry = null;
       }
@@ -1208,11 +1208,24 @@ export class TcpTracker {
     }
     if (kind === half.heldKind) return;
     half.heldKind = kind;
+    const held = half.ledgerEntry;
+    if (held !== null && this.sink.holdHeld !== undefined) {
+      // A change of kind: through the handle (no lookup, no event).
+      half.ledgerEntry = this.sink.holdHeld(held, kind, pkt.time, pkt.number, kind === 'tcpTimeWait' ? pkt.time + this.timeWait : undefined);
+      return;
+    }
     const endpoint = side === 'client' ? flow.clientRef : flow.serverRef;
     const handle = kind === 'tcpTimeWait'
       ? this.sink.hold({ endpoint, ref: flow.ref, kind, time: pkt.time, packet: pkt.number, until: pkt.time + this.timeWait })
       : this.sink.hold({ endpoint, ref: flow.ref, kind, time: pkt.time, packet: pkt.number });
     half.ledgerEntry = handle ?? null;
+  }
+
+  /** Releases what `side` holds: through its entry's handle when there is one (no lookup, no event), else as an event. */
+  private releaseSide(flow: TcpFlow, side: 'client' | 'server', time: number, packet: number): void {
+    const handle = (side === 'client' ? flow.client : flow.server).ledgerEntry;
+    if (handle !== null && this.sink.releaseHeld !== undefined) this.sink.releaseHeld(handle, time, packet);
+    else this.sink.release({ endpoint: side === 'client' ? flow.clientRef : flow.serverRef, ref: flow.ref, time, packet });
   }
 
   /** Buffer events: each endpoint's unacknowledged sent bytes plus out-of-order bytes it holds. */
