@@ -372,6 +372,7 @@ class TcpFlow implements TableEntry<TcpFlow> {
 
 function sinkFor(listener: TcpStreamListener, flow: TcpFlow, fromClient: boolean): DeliverySink {
   return {
+    wanted: () => flow.wanted,
     data: (bytes, packet, time) => {
       if (flow.wanted && listener.data(flow.info, fromClient, bytes, packet, time) === false) flow.wanted = false;
     },
@@ -953,13 +954,13 @@ export class TcpTracker {
       if (outbound === null && flow.wanted && receiver.isn !== NO_SEQ && seqDiff((receiver.isn + 1) >>> 0, ack) > 0) {
         outbound = flow.reassembly(!fromClient);
       }
-      if (outbound !== null) outbound.acknowledged(ack, pkt.number, pkt.time);
+      if (outbound !== null) outbound.acknowledged(ack, pkt);
     }
     const inbound = fromClient ? flow.toServer : flow.toClient;
     if (syn && !rst && inbound !== null) inbound.start((t.seq + 1) >>> 0);
     if (!rst && t.payloadLength > 0) {
       const dataSeq = syn ? (t.seq + 1) >>> 0 : t.seq;
-      flow.reassembly(fromClient).accept(dataSeq, t.payloadLength, t, pkt.number, pkt.time);
+      flow.reassembly(fromClient).accept(dataSeq, t.payloadLength, t, pkt);
     }
     this.reportBuffers(flow, pkt);
   }
