@@ -42,7 +42,8 @@ export async function* fileBytes(path: string): AsyncGenerator<Uint8Array, void,
 
 /** Copies of the chunks of a source whose chunks are valid only until the next (fileBytes), for a consumer that keeps them. */
 async function* kept(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
-  for await (const chunk of chunks) yield chunk.slice();
+  // new Uint8Array(view) copies; Buffer#slice would not.
+  for await (const chunk of chunks) yield new Uint8Array(chunk);
 }
 
 /**
@@ -66,8 +67,8 @@ export class ByteSource {
     while (this.heldLength < n && !this.ended) {
       const next = await this.iterator.next();
       if (next.done) this.ended = true;
-      // A copy: the source may reuse the chunk's buffer for the next one (fileBytes).
-      else { this.held.push(next.value.slice()); this.heldLength += next.value.length; }
+      // A copy (Buffer#slice would be a view): the source may reuse the chunk's buffer for the next one (fileBytes).
+      else { this.held.push(new Uint8Array(next.value)); this.heldLength += next.value.length; }
     }
     return this.held.length === 1 ? this.held[0]! : Buffer.concat(this.held);
   }

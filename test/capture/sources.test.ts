@@ -57,6 +57,23 @@ describe('capture sources', () => {
       yield buffer.subarray(0, n);
     }
   }
+  it('a source that reuses one Buffer, 3 bytes at a time: the magic is peeked across chunks from copies', async () => {
+    // Sniffing needs the first 4 bytes, so the first two 3-byte chunks are held at once: had they
+    // been kept as views (Buffer#slice), both would show the second chunk's bytes.
+    async function* tiny(): AsyncGenerator<Uint8Array> {
+      const buffer = Buffer.alloc(3);
+      for (let i = 0; i < PCAP.length; i += 3) {
+        buffer.fill(0xee);
+        const n = Math.min(3, PCAP.length - i);
+        buffer.set(PCAP.subarray(i, i + n));
+        yield buffer.subarray(0, n);
+      }
+    }
+    const numbers: number[] = [];
+    const summary = await readCaptureStream(tiny(), 'tiny.pcap', (r) => numbers.push(r.number), { reader: 'builtin' });
+    expect(summary).toMatchObject({ format: 'pcap', packets: 2, error: null });
+    expect(numbers).toEqual([1, 2]);
+  });
   for (const reader of READERS) {
     for (const compressed of [false, true]) {
       it(`a source that reuses its buffer, through ${reader}${compressed ? ', gzipped' : ''}: every record intact`, async () => {
