@@ -97,6 +97,9 @@ function member(value: unknown, key: string): string | undefined {
 /**
  * JSON.stringify of a run of array elements, or undefined when the text would pass V8's longest
  * string (a run that held an unexpectedly large element: its elements are then taken one by one).
+ * Native stringify is ~70% of writing the real mix's 94 MB and is the floor: a hand-written
+ * serializer of timeline rows straight into bytes (keys pre-encoded, digits by hand, a fast path for
+ * microsecond times) measured 1.2-1.4x slower than this plus the copy into the chunk.
  */
 function stringifyRun(slice: unknown[]): string | undefined {
   try {
@@ -246,7 +249,10 @@ export function drained(out: JsonOutput): Promise<void> {
   });
 }
 
-/** Strings of ASCII characters alone: their UTF-8 bytes are their Latin-1 bytes, which copy 4x faster. */
+/**
+ * Strings of ASCII characters alone: their UTF-8 bytes are their Latin-1 bytes, which copy 4x faster
+ * (writing every piece as UTF-8, untested, measured 131 against 111 ms on the real mix's pieces).
+ */
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
