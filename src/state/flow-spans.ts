@@ -9,9 +9,6 @@ import { STATE_PROTOCOLS } from '../model/state-kind.js';
 
 export const SPANS_PER_PROTOCOL = 5;
 
-/** How a flow's main entry ended, as the ledger reports it. */
-export type EndEvent = { how: 'released'; packet: number } | { how: 'expired'; packet: number; time: number };
-
 export type SpanEnd =
   | { how: 'released'; packet: number }
   /** Dropped by the ledger at its `until`, `after` seconds after the hold that set it. */
@@ -94,13 +91,16 @@ export class FlowSpans {
     span.end = null;
   }
 
-  /** The flow's main entry ended (its parts do not end the span). */
-  onEnd(entry: LiveEntry, end: EndEvent): void {
+  /**
+   * The flow's main entry ended (its parts do not end the span): released at `packet`, or expired
+   * at `expiredAt` (attributed to `packet`). No event object: most entries have no kept span.
+   */
+  onEnd(entry: LiveEntry, packet: number, expiredAt: number | null): void {
     if (entry.part !== undefined) return;
     const span = entry.span;
     if (span === null) return;
-    span.end = end.how === 'released' ? end
-      : { how: 'expired', packet: end.packet, after: Math.round((end.time - span.lastHoldTime) * 1e6) / 1e6 };
+    span.end = expiredAt === null ? { how: 'released', packet }
+      : { how: 'expired', packet, after: Math.round((expiredAt - span.lastHoldTime) * 1e6) / 1e6 };
   }
 
   private keptSpan(proto: string, id: number): FlowSpan | undefined {

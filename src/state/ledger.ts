@@ -286,7 +286,7 @@ export class StateLedger implements StateSink {
     const entry = endpoint?.live.get(entryKey(e.ref));
     if (endpoint === undefined || entry === undefined) return; // never held, or already expired
     this.drop(endpoint, entry);
-    endpoint.spans.onEnd(entry, { how: 'released', packet: e.packet });
+    endpoint.spans.onEnd(entry, e.packet, null);
   }
 
   buffer(e: BufferEvent): void {
@@ -319,7 +319,7 @@ export class StateLedger implements StateSink {
     if (!entry.live) return;
     const endpoint = entry.owner;
     this.drop(endpoint, entry);
-    endpoint.spans.onEnd(entry, { how: 'released', packet });
+    endpoint.spans.onEnd(entry, packet, null);
   }
 
   /** A tracker is done with a flow: what it showed goes to both ends (the server side creates the destination if new). */
@@ -504,7 +504,7 @@ export class StateLedger implements StateSink {
         if (!entry.live || entry.generation !== generation) continue; // re-held or released since
         const endpoint = entry.owner;
         this.drop(endpoint, entry);
-        endpoint.spans.onEnd(entry, { how: 'expired', packet: this.packet, time: instant });
+        endpoint.spans.onEnd(entry, this.packet, instant);
       }
       this.settleDirty(Math.max(instant, this.time ?? instant));
     }
