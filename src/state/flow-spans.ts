@@ -85,7 +85,7 @@ export class FlowSpans {
     }
     if (entry.part !== undefined) return;
     // Exact-size lists (a flow goes through a handful of kinds; a push onto [] leaves room for 17).
-    if (!span.kinds.includes(kind)) span.kinds = [...span.kinds, kind];
+    if (!span.kinds.includes(kind)) span.kinds = span.kinds.length === 0 ? [kind] : span.kinds.concat(kind);
     span.lastHoldPacket = packet;
     span.lastHoldTime = time;
     span.end = null;
