@@ -920,8 +920,13 @@ export class TcpTracker {
       if (t.options.sackPermitted) sender.sackPermitted = true;
     }
     if (t.options?.timestamp) sender.timestamps = true;
-    sender.sent(t.seq, t.payloadLength, syn, fin, hasAck ? t.ack : NO_SEQ);
-    if (hasAck) receiver.acknowledged(t.ack);
+    // As int32 (see TcpHalf.sent): not boxed for the calls.
+    sender.sent(t.seq | 0, t.payloadLength, syn, fin);
+    if (hasAck) {
+      const ack32 = t.ack | 0;
+      sender.sentAck(ack32);
+      receiver.acknowledged(ack32);
+    }
 
     // Handshake bookkeeping.
     if (syn && !hasAck) {
