@@ -5,14 +5,16 @@
  * every transition, and a replica of Zeek's conn_state/history. The tracker is the only writer of
  * endpoint states (setState) and the only TCP source of state-ledger events.
  */
-import { TCP_FLAG, type DecodedPacket, type TcpSegment } from '../../decode/packet.js';
+import { TCP_FLAG, type DecodedPacket, type TcpOptions, type TcpSegment } from '../../decode/packet.js';
 import { sentByClient } from '../tuple-index.js';
 import { endpointString } from '../../flow/endpoint.js';
 import type {
   TcpAnalysis, TcpFlowReport, TcpReport, TcpStateName, TcpTransition,
 } from '../../model/tcp.js';
 import { CONN_STATES } from '../../model/conn-states.js';
-import { NO_STATE, type EndpointRef, type EntryRef, type StateKind, type StateSink, type BufferEvent } from '../../state/events.js';
+import {
+  NO_STATE, type EndpointRef, type EntryHandle, type EntryRef, type StateKind, type StateSink, type BufferEvent,
+} from '../../state/events.js';
 import { ExchangeCounter, singleExchange, type Answer, type Exchanges, type FlowEvidence } from '../../state/evidence.js';
 import { resetLoss } from './state-loss.js';
 import { ClosedFlows } from './closed-flows.js';
@@ -128,6 +130,7 @@ class FlowLater {
 const FLOW_BIT = {
   WANTED: 1, SAW_SYN: 2, SAW_SYN_ACK: 4, SAW_HANDSHAKE_ACK: 8, FIRST_FROM_CLIENT: 16, RESETS_ONLY: 32, TOUCHED: 64, LISTED: 128,
   FIRST_PENDING: 256, CLOSED_BY_CLIENT: 512, CLOSED_BY_SERVER: 1024, LAST_FROM_KNOWN: 2048, LAST_FROM_CLIENT: 4096,
+  WAITING: 8192, FIRST_SACK_PERMITTED: 16384, FIRST_TIMESTAMPS: 32768,
 } as const;
 
 /** What a new flow's listener is asked wants() with (listeners decide from it and keep none of it). */
@@ -153,9 +156,15 @@ class TcpFlow implements TableEntry<TcpFlow> {
   readonly clientPort: number;
   readonly serverAddress: string;
   readonly serverPort: number;
-  /** Each side's sequence state and RFC 9293 state. */
-  readonly client = new TcpHalf();
-  readonly server = new TcpHalf();
+  /**
+   * Each side's sequence state and RFC 9293 state. A lone SYN's flow (most of a flood's) waits
+   * without them (FLOW_BIT.WAITING): TcpTracker.settle makes them, and the transitions, by
+   * replaying its SYN when a second packet comes or the flow is finalized.
+   */
+  client!: TcpHalf;
+  server!: TcpHalf;
+  /** A waiting flow's ledger entry: the client's half-open hold, taken at its SYN (the client's half takes it when made). */
+  firstEntry: EntryHandle | null = null;
   /**
    * Wireshark's and Zeek's views of the flow, built at its second packet (or when it is finalized)
    * by replaying the first one: a flow of one packet (a SYN flood) keeps only the first segment's
@@ -171,6 +180,8 @@ class TcpFlow implements TableEntry<TcpFlow> {
   firstWindow: number;
   /** The window scale its SYN offered; -1 for none. */
   firstWindowScale: number;
+  /** The MSS its SYN offered; -1 for none (what a waiting flow's replay needs of the SYN's options). */
+  firstMss = -1;
   reusedFlags = 0;
   transitions: TcpTransition[] = NO_TRANSITIONS;
   /** The flow's yes/no facts, one bit each (FLOW_BIT): a boolean field takes 8 bytes. */
@@ -208,7 +219,7 @@ class TcpFlow implements TableEntry<TcpFlow> {
     readonly firstPacket: number,
     readonly start: number,
     clientAddr: string, clientPort: number, serverAddr: string, serverPort: number,
-    first: DecodedPacket & { tcp: TcpSegment }, fromClient: boolean,
+    first: DecodedPacket & { tcp: TcpSegment }, fromClient: boolean, waits: boolean,
     listener: TcpStreamListener | undefined,
     readonly tunnel: string[],
     readonly vlan: number[],
@@ -229,6 +240,18 @@ class TcpFlow implements TableEntry<TcpFlow> {
     this.firstCaptured = t.captured;
     this.firstWindow = t.window;
     this.firstWindowScale = t.flags & TCP_FLAG.SYN ? t.options?.windowScale ?? -1 : -1;
+    if (waits) {
+      const o = t.options;
+      if (o !== undefined) {
+        this.firstMss = o.mss ?? -1;
+        if (o.sackPermitted) this.bits |= FLOW_BIT.FIRST_SACK_PERMITTED;
+        if (o.timestamp !== undefined) this.bits |= FLOW_BIT.FIRST_TIMESTAMPS;
+      }
+      this.bits |= FLOW_BIT.WAITING;
+    } else {
+      this.client = new TcpHalf();
+      this.server = new TcpHalf();
+    }
     this.wanted = listener !== undefined && listener.wants(scratchInfo(this));
   }
 
@@ -251,6 +274,9 @@ class TcpFlow implements TableEntry<TcpFlow> {
   /** In the table. */
   get listed(): boolean { return this.has(FLOW_BIT.LISTED); }
   set listed(v: boolean) { this.flag(FLOW_BIT.LISTED, v); }
+  /** A lone SYN's flow without its halves and transitions yet (see TcpTracker.waitFirst). */
+  get waiting(): boolean { return this.has(FLOW_BIT.WAITING); }
+  set waiting(v: boolean) { this.flag(FLOW_BIT.WAITING, v); }
   /** The first segment waits for the replicas (see replay). */
   get firstPending(): boolean { return this.has(FLOW_BIT.FIRST_PENDING); }
   set firstPending(v: boolean) { this.flag(FLOW_BIT.FIRST_PENDING, v); }
@@ -355,6 +381,29 @@ class TcpFlow implements TableEntry<TcpFlow> {
     return r;
   }
 
+  /** A waiting flow's SYN, as update() read it (the replay in TcpTracker.settle); reused for every flow. */
+  firstSegment(): DecodedPacket & { tcp: TcpSegment } {
+    const p = scratchFirst;
+    const t = p.tcp;
+    p.number = this.firstPacket;
+    p.time = this.start;
+    t.flags = this.firstFlags;
+    t.seq = this.firstSeq32 >>> 0;
+    t.ack = this.firstAck32 >>> 0;
+    t.window = this.firstWindow;
+    t.payloadLength = this.firstLength;
+    t.captured = this.firstCaptured;
+    const fromClient = this.firstFromClient;
+    t.srcPort = fromClient ? this.clientPort : this.serverPort;
+    t.dstPort = fromClient ? this.serverPort : this.clientPort;
+    const o = scratchFirstOptions;
+    o.mss = this.firstMss === -1 ? undefined : this.firstMss;
+    o.windowScale = this.firstWindowScale === -1 ? undefined : this.firstWindowScale;
+    o.sackPermitted = this.has(FLOW_BIT.FIRST_SACK_PERMITTED);
+    o.timestamp = this.has(FLOW_BIT.FIRST_TIMESTAMPS) ? SOME_TIMESTAMP : undefined;
+    return p;
+  }
+
   half(fromClient: boolean): TcpHalf {
     return fromClient ? this.client : this.server;
   }
@@ -374,6 +423,20 @@ class TcpFlow implements TableEntry<TcpFlow> {
     return created;
   }
 }
+
+/**
+ * A waiting flow's SYN when it is replayed. Its options carry only what update() reads of a SYN's:
+ * the MSS, window scale and SACK-permitted values, and whether it had timestamps.
+ */
+const scratchFirstOptions: TcpOptions = { sackPermitted: false };
+const SOME_TIMESTAMP = Object.freeze({ value: 0, echo: 0 });
+const scratchFirst: DecodedPacket & { tcp: TcpSegment } = {
+  number: 0, time: 0, linkType: 0,
+  tcp: {
+    srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, headerLength: 0, payloadLength: 0, captured: 0,
+    payload: new Uint8Array(0), options: scratchFirstOptions, urgentPointer: 0,
+  },
+};
 
 function sinkFor(listener: TcpStreamListener, flow: TcpFlow, fromClient: boolean): DeliverySink {
   return {
@@ -526,6 +589,8 @@ export class TcpTracker {
   private evictedMemoryOpen = 0;
   private readonly budget: MemoryBudget;
   private omitted = 0;
+  /** A waiting flow's SYN is being replayed (settle): the ledger is not told again. */
+  private settling = false;
 
   constructor(options: TcpTrackerOptions = {}) {
     this.sink = options.state ?? NO_STATE;
@@ -585,6 +650,7 @@ export class TcpTracker {
     const synAck = (flags & (TCP_FLAG.SYN | TCP_FLAG.ACK)) === (TCP_FLAG.SYN | TCP_FLAG.ACK);
     let flow = this.live.get(ip, tcp.srcPort, tcp.dstPort);
     if (flow === undefined && this.dormant.size > 0) flow = this.wake(p);
+    if (flow !== undefined && flow.waiting) this.settle(flow);
     let reusedFlags = 0;
     let fromClient = false;
     if (flow && flow.resetsOnly && pkt.time - flow.end >= RESET_ONLY_LINGER) {
@@ -619,6 +685,10 @@ export class TcpTracker {
       this.live.add(flow);
       this.charge(flow, TCP_FLOW_BYTES);
       this.setTimer(flow);
+      if (flow.waiting) {
+        this.waitFirst(flow, p, reusedFlags);
+        return;
+      }
       fromClient = sentByClient(flow, ip, tcp.srcPort);
     } else {
       flow.touched = true;
@@ -788,14 +858,53 @@ export class TcpTracker {
     const [cAddr, cPort, sAddr, sPort] = srcIsClient
       ? [ip.src, t.srcPort, ip.dst, t.dstPort]
       : [ip.dst, t.dstPort, ip.src, t.srcPort];
+    // A lone SYN (no payload, not logged) waits without halves and transitions: see waitFirst.
+    const waits = (t.flags & (TCP_FLAG.SYN | TCP_FLAG.ACK | TCP_FLAG.FIN | TCP_FLAG.RST)) === TCP_FLAG.SYN
+      && t.payloadLength === 0 && t.captured === 0 && this.recorder === undefined;
     const flow = new TcpFlow(
-      this.nextId++, pkt.number, pkt.time, cAddr, cPort, sAddr, sPort, pkt, srcIsClient, this.listener,
+      this.nextId++, pkt.number, pkt.time, cAddr, cPort, sAddr, sPort, pkt, srcIsClient, waits, this.listener,
       pkt.tunnels ? [...pkt.tunnels] : NO_LABELS, pkt.vlans ? [...pkt.vlans] : NO_VLANS,
     );
     flow.clientKey = srcIsClient ? ip.srcKey : ip.dstKey;
     flow.serverKey = srcIsClient ? ip.dstKey : ip.srcKey;
     if (this.recorder !== undefined) flow.log = this.recorder.logFor(flow.id);
     return flow;
+  }
+
+  /**
+   * A new flow's first packet is a lone SYN (from its client: clientIsSource): a flood's flows are
+   * nothing else, and most are evicted before a second packet. Its halves and transitions would be
+   * a third of what it keeps, promoted with it. So only what update() would tell others is done now,
+   * the ledger's hold of the client's SYN-SENT (its server goes to LISTEN, which holds nothing;
+   * a SYN has no bytes in flight, so there is no buffer event), with the flow's own counts; settle
+   * replays the SYN through update() for the rest when it is needed.
+   */
+  private waitFirst(flow: TcpFlow, pkt: DecodedPacket & { tcp: TcpSegment }, reusedFlags: number): void {
+    flow.reusedFlags = reusedFlags;
+    flow.packets = 1;
+    flow.resetsOnly = false;
+    flow.sawSyn = true;
+    flow.lastFromClient = true;
+    flow.firstEntry = this.hold(flow, 'client', 'tcpHalfOpen', pkt);
+  }
+
+  /**
+   * Makes a waiting flow's halves and transitions: its SYN goes through update() again, exactly as
+   * at its arrival, with the ledger left out (holdFor takes the entry held then: settling).
+   */
+  private settle(flow: TcpFlow): void {
+    flow.waiting = false;
+    flow.client = new TcpHalf();
+    flow.server = new TcpHalf();
+    // Back to the flow before its SYN (as the constructor left it), for update() to count it again.
+    flow.packets = 0;
+    flow.resetsOnly = true;
+    flow.sawSyn = false;
+    flow.lastFromClient = null;
+    this.settling = true;
+    this.update(flow, flow.firstSegment(), true, flow.reusedFlags);
+    this.settling = false;
+    flow.firstEntry = null;
   }
 
   /**
@@ -825,7 +934,7 @@ export class TcpTracker {
       const half = side === 'client' ? flow.client : flow.server;
       if (half.heldKind === null || (keepTimeWait && half.heldKind === 'tcpTimeWait')) continue;
       if (half.heldKind !== 'tcpTimeWait') open = true;
-      this.sink.release({ endpoint: side === 'client' ? flow.clientRef : flow.serverRef, ref: flow.ref, time: at.time, packet: at.packet });
+      this.releaseSide(flow, side, at.time, at.packet);
       half.heldKind = null;
       half.ledgerEntry = null;
     }
@@ -1211,7 +1320,7 @@ export class TcpTracker {
     const kind = kindFor(half.state);
     if (kind === null) {
       if (half.heldKind !== null) {
-        this.sink.release({ endpoint: side === 'client' ? flow.clientRef : flow.serverRef, ref: flow.ref, time: pkt.time, packet: pkt.number });
+        this.releaseSide(flow, side, pkt.time, pkt.number);
         half.heldKind = null;
         half.ledgerEntry = null;
       }
@@ -1219,11 +1328,33 @@ export class TcpTracker {
     }
     if (kind === half.heldKind) return;
     half.heldKind = kind;
+    // A waiting flow's SYN replayed (settle): the ledger was told at its arrival (waitFirst).
+    if (this.settling) {
+      half.ledgerEntry = flow.firstEntry;
+      return;
+    }
+    const held = half.ledgerEntry;
+    if (held !== null && this.sink.holdHeld !== undefined) {
+      // A change of kind: through the handle (no lookup, no event).
+      half.ledgerEntry = this.sink.holdHeld(held, kind, pkt.time, pkt.number, kind === 'tcpTimeWait' ? pkt.time + this.timeWait : undefined);
+      return;
+    }
+    half.ledgerEntry = this.hold(flow, side, kind, pkt);
+  }
+
+  private hold(flow: TcpFlow, side: 'client' | 'server', kind: StateKind, pkt: DecodedPacket): EntryHandle | null {
     const endpoint = side === 'client' ? flow.clientRef : flow.serverRef;
     const handle = kind === 'tcpTimeWait'
       ? this.sink.hold({ endpoint, ref: flow.ref, kind, time: pkt.time, packet: pkt.number, until: pkt.time + this.timeWait })
       : this.sink.hold({ endpoint, ref: flow.ref, kind, time: pkt.time, packet: pkt.number });
-    half.ledgerEntry = handle ?? null;
+    return handle ?? null;
+  }
+
+  /** Releases what `side` holds: through its entry's handle when there is one (no lookup, no event), else as an event. */
+  private releaseSide(flow: TcpFlow, side: 'client' | 'server', time: number, packet: number): void {
+    const handle = (side === 'client' ? flow.client : flow.server).ledgerEntry;
+    if (handle !== null && this.sink.releaseHeld !== undefined) this.sink.releaseHeld(handle, time, packet);
+    else this.sink.release({ endpoint: side === 'client' ? flow.clientRef : flow.serverRef, ref: flow.ref, time, packet });
   }
 
   /** Buffer events: each endpoint's unacknowledged sent bytes plus out-of-order bytes it holds. */
@@ -1267,6 +1398,7 @@ export class TcpTracker {
    * completes its row again in place, and its summary counts are replaced, not added twice.
    */
   private complete(flow: TcpFlow): void {
+    if (flow.waiting) this.settle(flow);
     flow.toServer?.finish(flow.lastPacket);
     flow.toClient?.finish(flow.lastPacket);
     if (flow.wanted) this.listener?.end?.(flow.info);
