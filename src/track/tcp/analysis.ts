@@ -205,14 +205,17 @@ export function analyseSegment(
         ta |= ANALYSIS.FAST_RETRANSMISSION;
         break retransmissionType;
       }
+      // Data that advances the sequence (most segments) is none of the kinds below: the
+      // conversation's RTT is not even read for it.
+      if (!seqNotAdvanced) break retransmissionType;
       // OUT-OF-ORDER: close in time to the highest segment and not ending where it ended.
       const threshold = conv.firstRtt !== 0 ? conv.firstRtt : DEFAULT_OUT_OF_ORDER_THRESHOLD;
       const controlByte = flags & (TCP_FLAG.SYN | TCP_FLAG.FIN) ? 1 : 0;
-      if (seqNotAdvanced && elapsed(time, fwd.nextSeqTime) < threshold && fwd.nextSeq !== ((seq + seglen + controlByte) >>> 0)) {
+      if (elapsed(time, fwd.nextSeqTime) < threshold && fwd.nextSeq !== ((seq + seglen + controlByte) >>> 0)) {
         ta |= ANALYSIS.OUT_OF_ORDER;
         break retransmissionType;
       }
-      if (seqNotAdvanced) ta |= ANALYSIS.RETRANSMISSION;
+      ta |= ANALYSIS.RETRANSMISSION;
     }
   }
 

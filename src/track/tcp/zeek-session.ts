@@ -615,15 +615,25 @@ export class ZeekSession {
     }
   }
 
-  /** Reassembler::NewBlock + BlockInserted. */
+  /**
+   * Reassembler::NewBlock + BlockInserted. A block that is delivered at once (in order, nothing
+   * waiting above a hole: most segments) is not stored. A delivered block ends at or below
+   * lastReassemSeq, so no later step reads it: it is never a gap (undelivered skips it), never the
+   * block at lastReassemSeq (trimToSeq), never past the hole (dataSent), merging with it changes no
+   * end, and the cap drops delivered blocks (the lowest) first, then the same undelivered ones.
+   */
   private newBlock(e: ZeekEndpoint, seq: number, upper: number): void {
     const r = e.reassembler;
     if (upper <= r.trimSeq) return;
     const lo = seq < r.trimSeq ? r.trimSeq : seq;
-    insertRange(r.blocks, lo, upper);
-    if (r.blocks.length > ZEEK.maxBlocks * 2) removeFront(r.blocks, r.blocks.length - ZEEK.maxBlocks * 2);
     const before = r.lastReassemSeq;
-    this.deliverContiguous(r);
+    if (r.blocks.length === 0 && lo <= before) {
+      if (upper > before) r.lastReassemSeq = upper;
+    } else {
+      insertRange(r.blocks, lo, upper);
+      if (r.blocks.length > ZEEK.maxBlocks * 2) removeFront(r.blocks, r.blocks.length - ZEEK.maxBlocks * 2);
+      this.deliverContiguous(r);
+    }
     // BlockInserted: data sent with nothing acknowledged beyond the initial window is not held.
     if (r.lastReassemSeq !== before && e.noDataAcked() && this.size(e) > ZEEK.tcpMaxInitialWindow) {
       this.trimToSeq(e, r.lastReassemSeq);
