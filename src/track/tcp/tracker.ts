@@ -105,6 +105,9 @@ const NO_VLANS = Object.freeze([]) as unknown as number[];
 /** Up to this many transitions, a flow's list is copied at each new one (exactly sized) instead of grown. */
 const SMALL_TRANSITIONS = 8;
 
+/** The halves of a flow over for good (TcpFlow.letGo); frozen, so that nothing can write to them. */
+const GONE_HALF = Object.freeze(new TcpHalf()) as TcpHalf;
+
 /** A flow nobody answered yet: one object for all of them (frozen: nobody can change another's). */
 const NO_ANSWER: Answer = Object.freeze({ kind: 'none' });
 /** The transitions of a flow that has none yet (frozen: setState replaces it, never pushes to it). */
@@ -374,6 +377,24 @@ class TcpFlow implements TableEntry<TcpFlow> {
     this.log?.setAnalysis(this.firstPacket, bits);
     r.zeek.observe(f, f.srcPort, f.dstPort, this.firstPacket);
     return r;
+  }
+
+  /**
+   * The flow is over for good (finalized and out of every table): it lets go of what it built. By
+   * then it is in V8's old generation (a flood's flows live through many scavenges), and a scavenge
+   * keeps whatever an old object points to, whether the old object is alive or not, until the next
+   * full GC: the replicas, halves, transitions and counts its finalize just made would be copied and
+   * promoted, ~2 KB for each evicted flood flow. Nothing reads a flow after this (the queues that may
+   * still hold it read only its bits).
+   */
+  letGo(): void {
+    this.replicas = null;
+    this.later = null;
+    this.exchanges = null;
+    this.transitions = NO_TRANSITIONS;
+    this.firstEntry = null;
+    this.client = GONE_HALF;
+    this.server = GONE_HALF;
   }
 
   /** A waiting flow's SYN, as update() read it (the replay in TcpTracker.settle); reused for every flow. */
@@ -650,6 +671,7 @@ export class TcpTracker {
     if (flow && flow.resetsOnly && pkt.time - flow.end >= RESET_ONLY_LINGER) {
       this.finalize(flow);
       this.drop(flow);
+      flow.letGo();
       flow = undefined;
     }
     if (flow) {
@@ -662,6 +684,7 @@ export class TcpTracker {
       if (pureSyn && fwd.baseSet && tcp.seq !== fwd.baseSeq) {
         this.finalize(flow);
         this.drop(flow);
+        flow.letGo();
         flow = undefined;
         reusedFlags = ANALYSIS.REUSED_PORTS;
       } else if (pureSyn && fwd.baseSet) {
@@ -699,6 +722,7 @@ export class TcpTracker {
     for (let done = this.closed.takeDue(now); done !== undefined; done = this.closed.takeDue(now)) {
       this.drop(done);
       this.finalize(done);
+      done.letGo();
     }
     for (let top = this.timers.peek(); top !== undefined && top.at <= now; top = this.timers.peek()) {
       this.timers.pop();
@@ -717,6 +741,7 @@ export class TcpTracker {
       if (flow.resetsOnly) {
         this.drop(flow);
         this.finalize(flow);
+        flow.letGo();
       } else {
         this.sleep(flow);
       }
@@ -804,6 +829,7 @@ export class TcpTracker {
     this.takeDormant(record);
     this.releaseHeld(record.flow, { packet: this.latestPacket, time: this.latestTime }, true);
     this.sink.flow?.(this.evidenceOf(record.flow));
+    record.flow.letGo();
     return true;
   }
 
@@ -916,6 +942,7 @@ export class TcpTracker {
     const open = this.releaseHeld(flow, { packet: pkt.number, time: pkt.time }, true);
     if (open && forMemory) this.evictedMemoryOpen++;
     else if (open) this.evictedOpen++;
+    flow.letGo();
   }
 
   /**
@@ -941,6 +968,7 @@ export class TcpTracker {
     if (closed === undefined) return false;
     this.drop(closed);
     this.finalize(closed);
+    closed.letGo();
     return true;
   }
 
