@@ -784,7 +784,7 @@ export class TcpTracker {
     // A flow of one packet (a lone SYN: most attempts) keeps that packet, not the replicas its row
     // needs: a late packet rebuilds them by replaying it, exactly as at its second packet.
     const first = flow.replicas === null;
-    this.complete(flow);
+    this.complete(flow, false);
     if (first) {
       flow.replicas = null;
       flow.firstPending = true;
@@ -950,6 +950,12 @@ export class TcpTracker {
    * entry expires by itself; it is kept when `keepTimeWait`. True when an end held more than that.
    */
   private releaseHeld(flow: TcpFlow, at: { packet: number; time: number }, keepTimeWait: boolean): boolean {
+    if (flow.waiting) {
+      // Never settled (complete): its one hold is its client's half-open one (waitFirst).
+      this.sink.release({ endpoint: flow.clientRef, ref: flow.ref, time: at.time, packet: at.packet });
+      flow.firstEntry = null;
+      return true;
+    }
     let open = false;
     for (const side of ['client', 'server'] as const) {
       const half = side === 'client' ? flow.client : flow.server;
@@ -1383,7 +1389,7 @@ export class TcpTracker {
   /** The flow is over: its row is complete and the ledger is told what it showed. */
   private finalize(flow: TcpFlow): void {
     this.sink.flow?.(this.evidenceOf(flow));
-    this.complete(flow);
+    this.complete(flow, true);
   }
 
   private evidenceOf(flow: TcpFlow): FlowEvidence {
@@ -1397,14 +1403,14 @@ export class TcpTracker {
    * Writes the flow's row and counts it in the summary. A flow continued after going dormant
    * completes its row again in place, and its summary counts are replaced, not added twice.
    */
-  private complete(flow: TcpFlow): void {
-    if (flow.waiting) this.settle(flow);
+  private complete(flow: TcpFlow, overForGood: boolean): void {
+    const omitted = flow.id >= this.maxRecords;
+    // A waiting flow needs its halves for its row, or to go on after dormancy; one over for good
+    // beyond --max-records needs neither (releaseHeld knows its one hold): most of a flood's.
+    if (flow.waiting && !(omitted && overForGood)) this.settle(flow);
     flow.toServer?.finish(flow.lastPacket);
     flow.toClient?.finish(flow.lastPacket);
     if (flow.wanted) this.listener?.end?.(flow.info);
-    const c = flow.client;
-    const s = flow.server;
-    const scaling = c.windowScaleOffered !== null && s.windowScaleOffered !== null;
     const handshake = flow.sawSyn && flow.sawSynAck && flow.sawHandshakeAck
       ? 'complete'
       : flow.sawSyn || flow.sawSynAck ? 'partial' : 'missing';
@@ -1425,12 +1431,15 @@ export class TcpTracker {
     sum.retransmissions += replicas.analysis.retransmissions;
     sum.connStates[connState] = (sum.connStates[connState] ?? 0) + 1;
     sum.handshakes[handshake]++;
-    const omitted = flow.id >= this.maxRecords;
-    flow.counted = { packets: flow.packets, retransmissions: replicas.analysis.retransmissions, connState, handshake, omitted };
+    // What a later finalize takes back: only a flow that goes on (after dormancy) has one.
+    if (!overForGood) flow.counted = { packets: flow.packets, retransmissions: replicas.analysis.retransmissions, connState, handshake, omitted };
     if (omitted) {
       if (before === null) this.omitted++;
       return;
     }
+    const c = flow.client;
+    const s = flow.server;
+    const scaling = c.windowScaleOffered !== null && s.windowScaleOffered !== null;
     const rtt = replicas.wsConversation.firstRtt;
     const row: TcpFlowReport = {
       id: flow.id,
