@@ -61,6 +61,8 @@ export class PcapParserReader implements CaptureParser {
 
   push(chunk: Uint8Array): boolean {
     if (this.stopped) return false;
+    // No copy needed for a source that reuses its buffer (fileBytes): pcap-parser copies every chunk
+    // after the first into a buffer of its own (updateBuffer), and the first is `head`, a copy.
     let bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.head !== null) {
       const head = Buffer.concat([this.head, bytes]);

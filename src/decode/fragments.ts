@@ -17,56 +17,25 @@ export interface FragmentReassemblerOptions {
 /** Largest reassembled payload: IPv4 total length (RFC 791) and IPv6 payload length (RFC 8200 §4.5) are 16-bit. */
 const MAX_DATAGRAM = 0xffff;
 
+/** No slot: the end of a list or chain, an empty bucket. */
+const NONE = -1;
+
+/** Slots made at first; the table doubles as datagrams wait, up to maxDatagrams. */
+const FIRST_SLOTS = 256;
+
+/** Smallest byte store of a datagram; stores double from here, so one holds at most twice its bytes. */
+const MIN_STORE_BYTES = 64;
+
 /**
- * Copies of fragment payloads are cut from slabs of this size. An ArrayBuffer per fragment
- * (allocated outside the heap, and counted as external memory, which hastens GCs) cost more than
- * the rest of reassembly on a fragment flood. A slab lives as long as any copy in it: at worst one
- * slab per pending datagram beyond the bytes held (160 MB at the default 10,000 datagrams).
+ * A freed slot keeps a byte store up to this size for the datagram that takes the slot next (a
+ * flood of lone first fragments then allocates nothing); larger ones are let go.
  */
-const SLAB_BYTES = 16 * 1024;
+const KEPT_STORE_BYTES = 4096;
 
-class SlabCopier {
-  private slab = new Uint8Array(SLAB_BYTES);
-  private used = 0;
+/** A freed slot keeps a piece list up to this many numbers (3 per piece). */
+const KEPT_PIECE_NUMBERS = 96;
 
-  copy(from: Uint8Array, start: number, end: number): Uint8Array {
-    const length = end - start;
-    // Large payloads (jumbo frames) get their own buffer: a slab would hold little else.
-    if (length > SLAB_BYTES / 4) return from.slice(start, end);
-    if (this.used + length > SLAB_BYTES) {
-      this.slab = new Uint8Array(SLAB_BYTES);
-      this.used = 0;
-    }
-    const at = this.used;
-    this.slab.set(from.subarray(start, end), at);
-    this.used += length;
-    return this.slab.subarray(at, at + length);
-  }
-}
-
-/** A received piece of the datagram, [start, end), with its bytes (a view into that fragment's copy). */
-interface Piece {
-  start: number;
-  end: number;
-  data: Uint8Array;
-}
-
-interface PendingDatagram {
-  firstTime: number;
-  /** Non-overlapping, sorted by start: the first fragment to cover a byte owns it (first wins). */
-  pieces: Piece[];
-  bytes: number;
-  /** Datagram payload length, known once the fragment without more-fragments arrived. */
-  totalLength: number | undefined;
-  /** Upper protocol; the offset-0 fragment's is authoritative (RFC 8200 §4.5). */
-  protocol: number;
-  sourceSum: number;
-  destinationSum: number;
-  key: string;
-  /** Neighbours in arrival order (see FragmentReassembler.oldest). */
-  older: PendingDatagram | null;
-  newer: PendingDatagram | null;
-}
+const EMPTY = new Uint8Array(0);
 
 /**
  * Rebuilds IPv4 (RFC 791 §3.2) and IPv6 (RFC 8200 §4.5) datagrams from fragments, in any order,
@@ -74,17 +43,13 @@ interface PendingDatagram {
  * for IPv4 and (source, destination, identification) for IPv6. Overlapping or duplicate bytes
  * keep the first copy received (as Zeek and Wireshark's reassembly do) and are counted.
  * Time is capture time: `timeout` is measured from each datagram's first fragment.
+ *
+ * A waiting datagram is a slot: numbers in parallel typed arrays, its bytes in a store of its
+ * own, its pieces in a flat list. Freed slots, with their store and list, serve the next
+ * datagram. Objects made per fragment, kept until their datagram went (a datagram, its pieces,
+ * their views, a key string), were most of a 1 M fragment flood's run as garbage collection.
  */
 export class FragmentReassembler {
-  private readonly pendingByKey = new Map<string, PendingDatagram>();
-  /**
-   * Datagrams by arrival of their first fragment, linked through older/newer. Not the Map's own
-   * order: V8 leaves a hole per deleted entry until it rehashes, and reaching the first entry skips
-   * every hole, so evicting at the cap cost O(table) per fragment (a 1 M fragment flood: 75% of the run).
-   */
-  private readonly copier = new SlabCopier();
-  private oldest: PendingDatagram | null = null;
-  private newest: PendingDatagram | null = null;
   private readonly maxDatagrams: number;
   private readonly maxBytes: number;
   private readonly timeout: number;
@@ -93,12 +58,56 @@ export class FragmentReassembler {
   private evictedCount = 0;
   private timedOutCount = 0;
   private overlapCount = 0;
+  private live = 0;
+
+  private capacity = 0;
+  /** Key: source and destination address keys (IpLayer.srcKey/dstKey) and IPv4 protocol * 65536 + id, or the IPv6 id. */
+  private srcKey = new Float64Array(0);
+  private dstKey = new Float64Array(0);
+  private idKey = new Float64Array(0);
+  /** IPv6 keys are hashes: the addresses' text confirms a match ('' for IPv4). */
+  private v6Text: string[] = [];
+  private hashOf = new Int32Array(0);
+  /** Next slot in the same bucket; for a free slot, the next free one. */
+  private chain = new Int32Array(0);
+  private buckets = new Int32Array(0);
+  private mask = 0;
+  private free = NONE;
+
+  private firstTime = new Float64Array(0);
+  /** Fragment bytes received, overlaps included (what maxBytes counts). */
+  private bytes = new Int32Array(0);
+  /** Datagram payload length, known once the fragment without more-fragments arrived; NONE until then. */
+  private totalLength = new Int32Array(0);
+  /** Upper protocol; the offset-0 fragment's is authoritative (RFC 8200 §4.5). */
+  private protocol = new Int32Array(0);
+  private sourceSum = new Int32Array(0);
+  private destinationSum = new Int32Array(0);
+  /**
+   * Neighbours in arrival order of the first fragment, for eviction and expiry. Not a Map's own
+   * order: V8 leaves a hole per deleted entry until it rehashes, and reaching the first entry skips
+   * every hole, so evicting at the cap cost O(table) per fragment.
+   */
+  private older = new Int32Array(0);
+  private newer = new Int32Array(0);
+  private oldest = NONE;
+  private newest = NONE;
+  /** The bytes of each piece, copied in arrival order. */
+  private store: Uint8Array[] = [];
+  private storeUsed = new Int32Array(0);
+  /**
+   * Received pieces as (start, end, where in the store) triples: non-overlapping, sorted by start;
+   * the first fragment to cover a byte owns it (first wins).
+   */
+  private pieces: number[][] = [];
+  private pieceCount = new Int32Array(0);
 
   constructor(opts: FragmentReassemblerOptions = {}) {
     this.maxDatagrams = Math.max(1, opts.maxDatagrams ?? 10_000);
     this.maxBytes = Math.max(1, opts.maxBytes ?? 64 * 1024 * 1024);
     this.timeout = opts.timeout ?? 30;
     this.verifyChecksums = opts.verifyChecksums === true;
+    this.grow(Math.min(FIRST_SLOTS, this.maxDatagrams));
   }
 
   /** Datagrams dropped to respect maxDatagrams / maxBytes. */
@@ -106,7 +115,7 @@ export class FragmentReassembler {
   /** Datagrams dropped because their fragments did not all arrive within `timeout`. */
   get timedOut(): number { return this.timedOutCount; }
   /** Datagrams waiting for more fragments. */
-  get pending(): number { return this.pendingByKey.size; }
+  get pending(): number { return this.live; }
   /** Fragments that overlapped bytes already received (duplicates included). */
   get overlapping(): number { return this.overlapCount; }
   /** Fragment bytes currently held. */
@@ -124,168 +133,290 @@ export class FragmentReassembler {
     const ip = packet.ip;
     if (ip === undefined || ip.fragment === undefined || packet.skipped !== undefined) return null;
     const start = ip.fragment.offset;
-    const claimedEnd = start + ip.payloadLength;
-    if (claimedEnd > MAX_DATAGRAM || ip.payloadLength <= 0 && ip.fragment.more) return null; // RFC 791: 16-bit total; empty non-last fragment carries nothing
+    const length = ip.payloadLength;
+    const claimedEnd = start + length;
+    if (claimedEnd > MAX_DATAGRAM || length <= 0 && ip.fragment.more) return null; // RFC 791: 16-bit total; empty non-last fragment carries nothing
     const payloadStart = ip.offset + ip.headerLength;
-    if (payloadStart + ip.payloadLength > bytes.length) return null;
+    if (payloadStart + length > bytes.length) return null;
 
-    const key = fragmentKey(ip);
-    let datagram = this.pendingByKey.get(key);
-    if (datagram !== undefined && packet.time - datagram.firstTime > this.timeout) {
-      this.drop(datagram);
+    // RFC 791 §3.2 (source, destination, protocol, identification); RFC 8200 §4.5 (source, destination, identification).
+    const v6Text = ip.version === 4 ? '' : `${ip.src}|${ip.dst}`;
+    const idKey = ip.version === 4 ? ip.protocol * 65536 + ip.id : ip.id;
+    const hash = keyHash(ip.srcKey, ip.dstKey, idKey);
+    let slot = this.find(ip.srcKey, ip.dstKey, idKey, v6Text, hash);
+    if (slot !== NONE && packet.time - this.firstTime[slot] > this.timeout) {
+      this.drop(slot);
       this.timedOutCount++;
-      datagram = undefined;
+      slot = NONE;
     }
-    if (datagram === undefined) {
-      if (this.pendingByKey.size >= this.maxDatagrams) this.evictOldest();
-      datagram = {
-        firstTime: packet.time,
-        pieces: [],
-        bytes: 0,
-        totalLength: undefined,
-        protocol: ip.protocol,
-        ...addressSums(ip, bytes),
-        key,
-        older: this.newest,
-        newer: null,
-      };
-      if (this.newest === null) this.oldest = datagram;
-      else this.newest.newer = datagram;
-      this.newest = datagram;
-      this.pendingByKey.set(key, datagram);
+    if (slot === NONE) {
+      if (this.live >= this.maxDatagrams) this.evictOldest();
+      slot = this.open(ip, v6Text, idKey, hash, packet.time, bytes);
     }
-    if (start === 0) datagram.protocol = ip.protocol;
-    if (!ip.fragment.more && datagram.totalLength === undefined) datagram.totalLength = claimedEnd;
+    if (start === 0) this.protocol[slot] = ip.protocol;
+    if (!ip.fragment.more && this.totalLength[slot] === NONE) this.totalLength[slot] = claimedEnd;
 
-    const copy = this.copier.copy(bytes, payloadStart, payloadStart + ip.payloadLength);
-    if (!this.makeRoom(copy.length, datagram)) {
-      this.drop(datagram);
+    if (!this.makeRoom(length, slot)) {
+      this.drop(slot);
       this.evictedCount++;
       return null;
     }
-    if (this.insert(datagram, start, claimedEnd, copy)) this.overlapCount++;
-    datagram.bytes += copy.length;
-    this.heldBytes += copy.length;
+    if (this.insert(slot, start, claimedEnd, bytes, payloadStart)) this.overlapCount++;
+    this.bytes[slot] += length;
+    this.heldBytes += length;
 
-    const total = datagram.totalLength;
-    if (total === undefined || !covers(datagram.pieces, total)) return null;
-    this.drop(datagram);
-    return this.complete(packet, ip, datagram, total);
+    const total = this.totalLength[slot];
+    if (total === NONE || !this.covers(slot, total)) return null;
+    const payload = this.payload(slot, total);
+    const protocol = this.protocol[slot];
+    const sourceSum = this.sourceSum[slot];
+    const destinationSum = this.destinationSum[slot];
+    this.drop(slot);
+    return decodeReassembled({
+      last: packet,
+      ip: { ...ip, protocol },
+      payload,
+      verifyChecksums: this.verifyChecksums,
+      sourceSum,
+      destinationSum,
+    });
   }
 
   /** Drops datagrams whose first fragment is more than `timeout` seconds before `now` (capture time). */
   expire(now: number): void {
     // Arrival order is capture order: stop at the first one still young.
-    for (let datagram = this.oldest; datagram !== null; datagram = this.oldest) {
-      if (now - datagram.firstTime <= this.timeout) break;
-      this.drop(datagram);
+    for (let slot = this.oldest; slot !== NONE; slot = this.oldest) {
+      if (now - this.firstTime[slot] <= this.timeout) break;
+      this.drop(slot);
       this.timedOutCount++;
     }
   }
 
+  private find(srcKey: number, dstKey: number, idKey: number, v6Text: string, hash: number): number {
+    for (let slot = this.buckets[hash & this.mask]; slot !== NONE; slot = this.chain[slot]) {
+      if (this.srcKey[slot] === srcKey && this.dstKey[slot] === dstKey && this.idKey[slot] === idKey && this.v6Text[slot] === v6Text) return slot;
+    }
+    return NONE;
+  }
+
+  /** A slot for a new datagram, the newest in arrival order. */
+  private open(ip: IpLayer, v6Text: string, idKey: number, hash: number, time: number, bytes: Uint8Array): number {
+    if (this.free === NONE) this.grow(Math.min(2 * this.capacity, this.maxDatagrams));
+    const slot = this.free;
+    this.free = this.chain[slot];
+    this.srcKey[slot] = ip.srcKey;
+    this.dstKey[slot] = ip.dstKey;
+    this.idKey[slot] = idKey;
+    this.v6Text[slot] = v6Text;
+    this.hashOf[slot] = hash;
+    const bucket = hash & this.mask;
+    this.chain[slot] = this.buckets[bucket];
+    this.buckets[bucket] = slot;
+    this.firstTime[slot] = time;
+    this.bytes[slot] = 0;
+    this.totalLength[slot] = NONE;
+    this.protocol[slot] = ip.protocol;
+    this.setAddressSums(slot, ip, bytes);
+    this.older[slot] = this.newest;
+    this.newer[slot] = NONE;
+    if (this.newest === NONE) this.oldest = slot;
+    else this.newer[this.newest] = slot;
+    this.newest = slot;
+    this.live++;
+    return slot;
+  }
+
   /** Adds [start, end) where no earlier fragment already did; true if any byte was already covered. */
-  private insert(datagram: PendingDatagram, start: number, end: number, data: Uint8Array): boolean {
-    const pieces = datagram.pieces;
+  private insert(slot: number, start: number, end: number, bytes: Uint8Array, payloadStart: number): boolean {
+    this.reserve(slot, end - start);
+    const list = this.pieces[slot];
+    let count = this.pieceCount[slot];
     let overlapped = false;
     let cursor = start;
     let index = 0;
-    while (index < pieces.length && pieces[index].end <= start) index++;
+    while (index < count && list[3 * index + 1] <= start) index++;
     // Walk the existing pieces that intersect [start, end), filling the gaps between them.
     while (cursor < end) {
-      const next = index < pieces.length ? pieces[index] : undefined;
-      if (next === undefined || next.start >= end) {
-        pieces.splice(index, 0, piece(cursor, end, start, data));
+      if (index === count || list[3 * index] >= end) {
+        this.addPiece(slot, index, count++, cursor, end, bytes, payloadStart + cursor - start);
         break;
       }
-      if (next.start > cursor) {
-        pieces.splice(index, 0, piece(cursor, next.start, start, data));
+      const nextStart = list[3 * index];
+      if (nextStart > cursor) {
+        this.addPiece(slot, index, count++, cursor, nextStart, bytes, payloadStart + cursor - start);
         index++;
       }
       overlapped = true;
-      cursor = Math.max(cursor, next.end);
+      cursor = Math.max(cursor, list[3 * index + 1]);
       index++;
     }
+    this.pieceCount[slot] = count;
     return overlapped;
   }
 
-  private complete(last: DecodedPacket, ip: IpLayer, datagram: PendingDatagram, total: number): DecodedPacket {
-    const payload = new Uint8Array(total);
-    for (const p of datagram.pieces) {
-      if (p.start >= total) break;
-      payload.set(p.data.subarray(0, Math.min(p.data.length, total - p.start)), p.start);
+  /** Inserts piece [from, to) at `index` of the slot's `count` pieces, copying its bytes from `bytes` at `at`. */
+  private addPiece(slot: number, index: number, count: number, from: number, to: number, bytes: Uint8Array, at: number): void {
+    const list = this.pieces[slot];
+    for (let i = 3 * count - 1; i >= 3 * index; i--) list[i + 3] = list[i];
+    const where = this.storeUsed[slot];
+    this.store[slot].set(bytes.subarray(at, at + to - from), where);
+    this.storeUsed[slot] = where + to - from;
+    list[3 * index] = from;
+    list[3 * index + 1] = to;
+    list[3 * index + 2] = where;
+  }
+
+  /** Makes room for `more` bytes in the slot's store (a fragment's payload: at most 64 KiB). */
+  private reserve(slot: number, more: number): void {
+    const store = this.store[slot];
+    const used = this.storeUsed[slot];
+    if (store.length - used >= more) return;
+    let size = Math.max(MIN_STORE_BYTES, 2 * store.length);
+    while (size < used + more) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(store.subarray(0, used));
+    this.store[slot] = grown;
+  }
+
+  /** True when the pieces leave no hole in [0, total). */
+  private covers(slot: number, total: number): boolean {
+    const list = this.pieces[slot];
+    const count = this.pieceCount[slot];
+    let reached = 0;
+    for (let i = 0; i < count; i++) {
+      if (list[3 * i] > reached) return false;
+      reached = Math.max(reached, list[3 * i + 1]);
+      if (reached >= total) return true;
     }
-    return decodeReassembled({
-      last,
-      ip: { ...ip, protocol: datagram.protocol },
-      payload,
-      verifyChecksums: this.verifyChecksums,
-      sourceSum: datagram.sourceSum,
-      destinationSum: datagram.destinationSum,
-    });
+    return reached >= total;
+  }
+
+  /** The datagram's first `total` bytes, in a buffer of their own. */
+  private payload(slot: number, total: number): Uint8Array {
+    const payload = new Uint8Array(total);
+    const list = this.pieces[slot];
+    const store = this.store[slot];
+    const count = this.pieceCount[slot];
+    for (let i = 0; i < count; i++) {
+      const from = list[3 * i];
+      if (from >= total) break;
+      const at = list[3 * i + 2];
+      payload.set(store.subarray(at, at + Math.min(list[3 * i + 1], total) - from), from);
+    }
+    return payload;
   }
 
   /** Evicts oldest datagrams until `size` more bytes fit; false if even that cannot make room. */
-  private makeRoom(size: number, keep: PendingDatagram): boolean {
-    let datagram = this.oldest;
-    while (datagram !== null && this.heldBytes + size > this.maxBytes) {
-      const newer = datagram.newer;
-      if (datagram !== keep) {
-        this.drop(datagram);
+  private makeRoom(size: number, keep: number): boolean {
+    let slot = this.oldest;
+    while (slot !== NONE && this.heldBytes + size > this.maxBytes) {
+      const newer = this.newer[slot];
+      if (slot !== keep) {
+        this.drop(slot);
         this.evictedCount++;
       }
-      datagram = newer;
+      slot = newer;
     }
     return this.heldBytes + size <= this.maxBytes;
   }
 
   private evictOldest(): void {
-    if (this.oldest === null) return;
+    if (this.oldest === NONE) return;
     this.drop(this.oldest);
     this.evictedCount++;
   }
 
-  private drop(datagram: PendingDatagram): void {
-    this.pendingByKey.delete(datagram.key);
-    this.heldBytes -= datagram.bytes;
-    if (datagram.older === null) this.oldest = datagram.newer;
-    else datagram.older.newer = datagram.newer;
-    if (datagram.newer === null) this.newest = datagram.older;
-    else datagram.newer.older = datagram.older;
+  private drop(slot: number): void {
+    this.heldBytes -= this.bytes[slot];
+    const older = this.older[slot];
+    const newer = this.newer[slot];
+    if (older === NONE) this.oldest = newer;
+    else this.newer[older] = newer;
+    if (newer === NONE) this.newest = older;
+    else this.older[newer] = older;
+    const bucket = this.hashOf[slot] & this.mask;
+    if (this.buckets[bucket] === slot) this.buckets[bucket] = this.chain[slot];
+    else {
+      let before = this.buckets[bucket];
+      while (this.chain[before] !== slot) before = this.chain[before];
+      this.chain[before] = this.chain[slot];
+    }
+    this.live--;
+    if (this.store[slot].length > KEPT_STORE_BYTES) this.store[slot] = EMPTY;
+    this.storeUsed[slot] = 0;
+    if (this.pieces[slot].length > KEPT_PIECE_NUMBERS) this.pieces[slot] = [];
+    this.pieceCount[slot] = 0;
+    this.v6Text[slot] = '';
+    this.chain[slot] = this.free;
+    this.free = slot;
+  }
+
+  /** Grows the slots to `capacity` (new ones free), and the buckets to twice that, rehashing. */
+  private grow(capacity: number): void {
+    const old = this.capacity;
+    this.capacity = capacity;
+    this.srcKey = grown(this.srcKey, capacity);
+    this.dstKey = grown(this.dstKey, capacity);
+    this.idKey = grown(this.idKey, capacity);
+    this.hashOf = grown(this.hashOf, capacity);
+    this.chain = grown(this.chain, capacity);
+    this.firstTime = grown(this.firstTime, capacity);
+    this.bytes = grown(this.bytes, capacity);
+    this.totalLength = grown(this.totalLength, capacity);
+    this.protocol = grown(this.protocol, capacity);
+    this.sourceSum = grown(this.sourceSum, capacity);
+    this.destinationSum = grown(this.destinationSum, capacity);
+    this.older = grown(this.older, capacity);
+    this.newer = grown(this.newer, capacity);
+    this.storeUsed = grown(this.storeUsed, capacity);
+    this.pieceCount = grown(this.pieceCount, capacity);
+    for (let slot = capacity - 1; slot >= old; slot--) {
+      this.v6Text[slot] = '';
+      this.store[slot] = EMPTY;
+      this.pieces[slot] = [];
+      this.chain[slot] = this.free;
+      this.free = slot;
+    }
+    let buckets = 1;
+    while (buckets < 2 * capacity) buckets *= 2;
+    this.buckets = new Int32Array(buckets).fill(NONE);
+    this.mask = buckets - 1;
+    for (let slot = this.oldest; slot !== NONE; slot = this.newer[slot]) {
+      const bucket = this.hashOf[slot] & this.mask;
+      this.chain[slot] = this.buckets[bucket];
+      this.buckets[bucket] = slot;
+    }
+  }
+
+  /**
+   * Source/destination word sums for the pseudo-header, read from the fragment's IP header (an
+   * IPv4 source route's final destination included, as decodePacket does).
+   */
+  private setAddressSums(slot: number, ip: IpLayer, bytes: Uint8Array): void {
+    const addressStart = ip.offset + (ip.version === 4 ? 12 : 8);
+    const addressLength = ip.version === 4 ? 4 : 16;
+    if (ip.offset + ip.headerLength > bytes.length || addressStart + addressLength * 2 > bytes.length) {
+      this.sourceSum[slot] = 0;
+      this.destinationSum[slot] = 0;
+      return;
+    }
+    const route = ip.version === 4 && ip.headerLength > 20 ? finalDestinationOffset(bytes, ip.offset + 20, ip.offset + ip.headerLength) : -1;
+    const destination = route >= 0 ? route : addressStart + addressLength;
+    this.sourceSum[slot] = wordSum(bytes, addressStart, addressStart + addressLength);
+    this.destinationSum[slot] = wordSum(bytes, destination, destination + addressLength);
   }
 }
 
-/** RFC 791 §3.2 (source, destination, protocol, identification); RFC 8200 §4.5 (source, destination, identification). */
-function fragmentKey(ip: IpLayer): string {
-  return ip.version === 4 ? `4|${ip.src}|${ip.dst}|${ip.protocol}|${ip.id}` : `6|${ip.src}|${ip.dst}|${ip.id}`;
+/** A 32-bit hash of a datagram's key (the low 32 bits of each part: IPv6 address keys are 2^32 + a hash). */
+function keyHash(srcKey: number, dstKey: number, idKey: number): number {
+  let h = Math.imul(srcKey ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ dstKey, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16) ^ idKey, 0x27d4eb2f);
+  return h ^ (h >>> 15);
 }
 
-function piece(from: number, to: number, dataStart: number, data: Uint8Array): Piece {
-  return { start: from, end: to, data: data.subarray(from - dataStart, to - dataStart) };
-}
-
-/** True when the sorted, non-overlapping pieces leave no hole in [0, total). */
-function covers(pieces: Piece[], total: number): boolean {
-  let reached = 0;
-  for (const p of pieces) {
-    if (p.start > reached) return false;
-    reached = Math.max(reached, p.end);
-    if (reached >= total) return true;
-  }
-  return reached >= total;
-}
-
-/**
- * Source/destination word sums for the pseudo-header, read from the fragment's IP header (an
- * IPv4 source route's final destination included, as decodePacket does).
- */
-function addressSums(ip: IpLayer, bytes: Uint8Array): { sourceSum: number; destinationSum: number } {
-  const addressStart = ip.offset + (ip.version === 4 ? 12 : 8);
-  const addressLength = ip.version === 4 ? 4 : 16;
-  if (ip.offset + ip.headerLength > bytes.length || addressStart + addressLength * 2 > bytes.length) return { sourceSum: 0, destinationSum: 0 };
-  const route = ip.version === 4 && ip.headerLength > 20 ? finalDestinationOffset(bytes, ip.offset + 20, ip.offset + ip.headerLength) : -1;
-  const destination = route >= 0 ? route : addressStart + addressLength;
-  return {
-    sourceSum: wordSum(bytes, addressStart, addressStart + addressLength),
-    destinationSum: wordSum(bytes, destination, destination + addressLength),
-  };
+function grown<T extends Float64Array | Int32Array>(array: T, length: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(length);
+  bigger.set(array);
+  return bigger;
 }

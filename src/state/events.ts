@@ -87,6 +87,17 @@ export interface StateSink {
    * the hot path for bytes in flight. Trackers send `buffer` events to sinks without it.
    */
   bufferHeld?(handle: EntryHandle, bytes: number, time: number, packet: number): void;
+  /**
+   * The same as `release` for the entry a hold returned `handle` for (the handle of the latest hold
+   * of that ref), without a lookup or an event. Trackers send `release` events to sinks without it.
+   */
+  releaseHeld?(handle: EntryHandle, time: number, packet: number): void;
+  /**
+   * The same as `hold` of the refs a hold returned `handle` for (the latest hold of them), without a
+   * lookup or an event; returns the handle to use from then on. Trackers send `hold` events to sinks
+   * without it.
+   */
+  holdHeld?(handle: EntryHandle, kind: StateKind, time: number, packet: number, until?: number, entries?: number): EntryHandle;
   /** What a flow showed about its conversation, once, when its tracker is done with it (see evidence.ts). */
   flow?(e: FlowEvidence): void;
   /** State the capture shows was lost (see evidence.ts). */

@@ -22,8 +22,8 @@ import type { AttemptReport, CostModelReport, EndpointReport, StateLossReport } 
 import { endpointString } from '../flow/endpoint.js';
 import { costModelReport, entryCost, LINUX_COST_MODEL, type CostModel } from './cost-model.js';
 import { EndpointLedger, KIND_INDEX } from './endpoint-ledger.js';
-import { entryKey, type LiveEntry } from './entry.js';
-import { STATE_KINDS, type BufferEvent, type EndpointRef, type EntryHandle, type HoldEvent, type ReleaseEvent, type StateSink } from './events.js';
+import { entryKey, type EntryKey, type LiveEntry } from './entry.js';
+import { STATE_KINDS, type StateKind, type BufferEvent, type EndpointRef, type EntryHandle, type HoldEvent, type ReleaseEvent, type StateSink } from './events.js';
 import type { FlowEvidence, StateLossEvidence } from './evidence.js';
 import { attemptReport, serverNames, stateLossReport } from './roles.js';
 import { ExpiryQueue } from './expiry-queue.js';
@@ -228,32 +228,50 @@ export class StateLedger implements StateSink {
   hold(e: HoldEvent): EntryHandle {
     this.advance(e.packet, e.time);
     const endpoint = this.endpointFor(e.endpoint);
-    const key = entryKey(e.ref);
-    const entries = e.entries === undefined ? 1 : nonNegative(e.entries);
-    let entry = endpoint.live.get(key);
+    const ref = e.ref;
+    const key = entryKey(ref);
+    const entry = endpoint.live.get(key);
+    return this.holdEntry(endpoint, entry, key, ref.proto, ref.id, ref.part, e.kind, e.entries, e.until, e.packet, e.time);
+  }
+
+  /**
+   * `hold` again of the ref a hold returned `handle` for, without a lookup or an event: its row and
+   * key are the entry's (an address keeps its row for good), so this holds exactly what `hold` with
+   * the same refs would, also once the entry was released or expired (it is then made anew).
+   */
+  holdHeld(handle: EntryHandle, kind: StateKind, time: number, packet: number, until?: number, entries?: number): EntryHandle {
+    this.advance(packet, time);
+    const held = handle as unknown as LiveEntry;
+    const endpoint = held.owner;
+    const entry = held.live ? held : endpoint.live.get(held.key);
+    return this.holdEntry(endpoint, entry, held.key, held.proto, held.id, held.part, kind, entries, until, packet, time);
+  }
+
+  /** A hold at `endpoint` of the entry under `key` (`entry`: the live one, if any), its ref's fields given. */
+  private holdEntry(endpoint: EndpointLedger, entry: LiveEntry | undefined, key: EntryKey, proto: string, id: number, part: number | undefined,
+    kind: StateKind, count: number | undefined, until: number | undefined, packet: number, time: number): EntryHandle {
+    const entries = count === undefined ? 1 : nonNegative(count);
     const created = entry === undefined;
     if (entry === undefined) {
       // The ref's fields are copied: a tracker may reuse its event objects.
-      const ref = e.ref;
       entry = {
-        owner: endpoint, key, proto: ref.proto, id: ref.id, part: ref.part, kind: e.kind, kindIndex: KIND_INDEX[e.kind],
+        owner: endpoint, key, proto, id, part, kind, kindIndex: KIND_INDEX[kind],
         entries, buffered: 0, until: Infinity, generation: 0, live: true, span: null, changeMark: 0,
       };
       endpoint.addEntry(entry);
     } else {
-      endpoint.changeEntry(entry, e.kind, entries);
+      endpoint.changeEntry(entry, kind, entries);
     }
     // A hold's `until` replaces the previous one; a hold without one means "held until released".
     if (entry.until !== Infinity) this.timedEntries--;
     entry.generation++;
-    const until = e.until;
     entry.until = until !== undefined && Number.isFinite(until) ? until : Infinity;
     if (entry.until !== Infinity) {
       this.timedEntries++;
       this.expiries.push(entry.until, entry, entry.generation);
       this.sweepExpiries();
     }
-    endpoint.spans.onHold(entry, created, e.packet, this.time ?? e.time);
+    endpoint.spans.onHold(entry, created, packet, this.time ?? time);
     this.markDirty(endpoint);
     return entry as unknown as EntryHandle;
   }
@@ -284,6 +302,20 @@ export class StateLedger implements StateSink {
     const endpoint = entry.owner;
     endpoint.setBuffered(entry, nonNegative(bytes));
     if (!endpoint.dirty) this.markDirty(endpoint);
+  }
+
+  /**
+   * `release` through the handle a hold returned: no lookup, no event object. The handle is the
+   * live entry its ref keys (every hold of a ref returns it while it lives), so this drops exactly
+   * what `release` would find; once released or expired it is ignored, as an unknown ref is.
+   */
+  releaseHeld(handle: EntryHandle, time: number, packet: number): void {
+    this.advance(packet, time);
+    const entry = handle as unknown as LiveEntry;
+    if (!entry.live) return;
+    const endpoint = entry.owner;
+    this.drop(endpoint, entry);
+    endpoint.spans.onEnd(entry, { how: 'released', packet });
   }
 
   /** A tracker is done with a flow: what it showed goes to both ends (the server side creates the destination if new). */

@@ -11,7 +11,7 @@
  * Memory: O(live flows + listed rows); live flows are linked in least-recently-seen order.
  */
 import type { DatagramFlowReport, DatagramFlowsReport, DatagramPattern } from '../model/datagram.js';
-import type { EndpointRef, StateSink } from '../state/events.js';
+import type { EndpointRef, EntryHandle, StateSink } from '../state/events.js';
 import type { StateKind } from '../model/state-kind.js';
 import { endpointString } from '../flow/endpoint.js';
 import { LruList } from './lru-list.js';
@@ -70,6 +70,8 @@ class DatagramFlow {
   readonly clientRef: EndpointRef;
   readonly serverRef: EndpointRef;
   readonly ref: { proto: string; id: number };
+  /** The ledger's handle of the server's entry, from its latest hold (null: none held, or a sink that returns none). */
+  held: EntryHandle | null = null;
 
   readonly client: string;
   readonly server: string;
@@ -210,21 +212,37 @@ export class DatagramFlows {
       flow.requestOpen = true;
       // The server's socket demultiplexes the request to its handler until it answers.
       if (kinds !== null && !flow.session) {
-        this.o.state.hold({ endpoint: flow.serverRef, ref: flow.ref, kind: kinds.exchange, time: time, packet: packet, until: time + this.o.timeout });
+        this.holdServer(flow, kinds.exchange, time, packet);
       }
     } else if (flow.requestOpen) {
       flow.requestOpen = false;
       flow.exchanges++;
       if (flow.exchangePackets.length < EXCHANGE_PACKETS_KEPT) flow.exchangePackets.push(flow.requestPacket);
-      if (kinds !== null && !flow.session) this.o.state.release({ endpoint: flow.serverRef, ref: flow.ref, time: time, packet: packet });
+      if (kinds !== null && !flow.session) this.releaseServer(flow, time, packet);
     } else {
       flow.unsolicited++;
       // Datagrams each way that do not pair up: the server keeps per-4-tuple state for the whole flow.
       if (flow.packets.client > 0) flow.session = true;
     }
     if (flow.session && kinds !== null) {
-      this.o.state.hold({ endpoint: flow.serverRef, ref: flow.ref, kind: kinds.session, time: time, packet: packet, until: time + this.o.timeout });
+      this.holdServer(flow, kinds.session, time, packet);
     }
+  }
+
+  /** The server holds `kind` for the flow until `timeout` from now: through the handle of its latest hold when there is one (no lookup, no event). */
+  private holdServer(flow: DatagramFlow, kind: StateKind, time: number, packet: number): void {
+    const state = this.o.state;
+    const until = time + this.o.timeout;
+    flow.held = flow.held !== null && state.holdHeld !== undefined
+      ? state.holdHeld(flow.held, kind, time, packet, until)
+      : state.hold({ endpoint: flow.serverRef, ref: flow.ref, kind, time, packet, until }) ?? null;
+  }
+
+  private releaseServer(flow: DatagramFlow, time: number, packet: number): void {
+    const state = this.o.state;
+    if (flow.held !== null && state.releaseHeld !== undefined) state.releaseHeld(flow.held, time, packet);
+    else state.release({ endpoint: flow.serverRef, ref: flow.ref, time, packet });
+    flow.held = null;
   }
 
   /**
@@ -276,7 +294,7 @@ export class DatagramFlows {
     const kinds = this.o.kinds;
     if (kinds !== null && how === 'evicted' && (flow.requestOpen || flow.session)) {
       // No longer followed: what the server held for it is released now, as for an evicted TCP flow.
-      this.o.state.release({ endpoint: flow.serverRef, ref: flow.ref, time: flow.end, packet: flow.lastPacket });
+      this.releaseServer(flow, flow.end, flow.lastPacket);
     }
     if (kinds !== null) this.tellLedger(flow);
     const connState = flow.other ? 'OTH' : flow.packets.client > 0 && flow.packets.server > 0 ? 'SF' : flow.packets.client > 0 ? 'S0' : 'SHR';

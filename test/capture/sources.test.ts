@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { readCapture } from '../../src/capture/open.js';
+import { readCapture, readCaptureStream } from '../../src/capture/open.js';
 import type { CaptureRecord } from '../../src/capture/record.js';
 import { writePcap, writePcapng } from '../helpers/capture-file.js';
-import { chunked, collectBytes, collectFile, frame, scratchDir } from './collect.js';
+import { READERS, chunked, collectBytes, collectFile, frame, scratchDir } from './collect.js';
 
 const PCAP = writePcap([{ time: 1700000000.5, data: frame(1, 60) }, { time: 1700000001.25, data: frame(2, 70) }]);
 const NO_FILE = { format: null, compressed: false, linkTypes: [], packets: 0, bytes: 0, firstTime: null, lastTime: null, warnings: [] };
@@ -20,6 +21,53 @@ describe('capture sources', () => {
     expect(records.map((r) => [r.number, r.capturedLength])).toEqual([[1, 60], [2, 70]]);
     expect(summary).toMatchObject({ format: 'pcap', packets: 2, bytes: 130, error: null });
   });
+
+  // fileBytes reads 1 MiB at a time into two buffers used in turn: 3,000 records of 1,000-1,699
+  // bytes (~4 MB) span four reads, with records cut at each chunk boundary. A reader that kept a
+  // view past the next read (pcap-parser keeps the rest of a chunk; zlib keeps its input) would
+  // show another record's bytes here.
+  const manyPackets = Array.from({ length: 3000 }, (_, i) => ({ time: 1700000000 + i / 1000, data: frame(7 * i, 1000 + ((i * 37) % 700)) }));
+  const many = writePcap(manyPackets);
+  const expectIntact = (records: CaptureRecord[]): void => {
+    expect(records.length).toBe(3000);
+    records.forEach((r, i) => expect(Buffer.compare(r.data, manyPackets[i].data), `record ${i + 1}`).toBe(0));
+  };
+  for (const reader of READERS) {
+    it(`a file of several reads, through ${reader}: every record's bytes as written`, async () => {
+      const { records, summary } = await collectFile(dir.path(`many-${reader}.pcap`, many), { reader });
+      expect(summary).toMatchObject({ format: 'pcap', packets: 3000, error: null });
+      expectIntact(records);
+    });
+  }
+  it('the same file gzipped: every record intact', async () => {
+    const { records, summary } = await collectFile(dir.path('many.pcap.gz', gzipSync(many)), { reader: 'builtin' });
+    expect(summary).toMatchObject({ compressed: true, packets: 3000, error: null });
+    expectIntact(records);
+  });
+
+  // The contract fileBytes relies on, made loud: this source overwrites each chunk with 0xee
+  // before it reads the next into the same buffer, so a reader that keeps bytes past the next
+  // chunk without copying them gets garbage (deterministically, unlike a file's read-ahead).
+  async function* overwriting(bytes: Uint8Array, chunkSize: number): AsyncGenerator<Uint8Array> {
+    const buffer = new Uint8Array(chunkSize);
+    for (let i = 0; i < bytes.length; i += chunkSize) {
+      buffer.fill(0xee);
+      const n = Math.min(chunkSize, bytes.length - i);
+      buffer.set(bytes.subarray(i, i + n));
+      yield buffer.subarray(0, n);
+    }
+  }
+  for (const reader of READERS) {
+    for (const compressed of [false, true]) {
+      it(`a source that reuses its buffer, through ${reader}${compressed ? ', gzipped' : ''}: every record intact`, async () => {
+        const records: CaptureRecord[] = [];
+        const keep = (r: CaptureRecord): number => records.push({ ...r, data: new Uint8Array(r.data) });
+        const summary = await readCaptureStream(overwriting(compressed ? gzipSync(many) : many, 1 << 16), 'reused.pcap', keep, { reader });
+        expect(summary).toMatchObject({ compressed, packets: 3000, error: null });
+        expectIntact(records);
+      });
+    }
+  }
 
   it('a missing file', async () => {
     const { summary } = await collectFile(dir.path('absent.pcap'));

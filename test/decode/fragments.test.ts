@@ -118,8 +118,9 @@ describe('IPv4 fragment reassembly (RFC 791 §3.2)', () => {
 
   it('under churn, datagrams completed out of age order leave the eviction order oldest-first, and every payload stays intact', () => {
     // 3,000 datagrams, 1,000 pending at most: each first fragment arrives; every third datagram is
-    // then completed at once (leaving the age order from its middle), the others wait. Their copies
-    // share slabs with thousands of later fragments, whose bytes must not leak into them.
+    // then completed at once (leaving the age order from its middle), the others wait. The slots grow
+    // from 256 to 1,000 with datagrams waiting (rehashed), and freed slots, with their byte stores,
+    // serve later datagrams, whose bytes must not leak into earlier ones nor earlier ones' into them.
     const r = new FragmentReassembler({ maxDatagrams: 1000 });
     const payloadOf = (id: number): Uint8Array => Uint8Array.from({ length: 40 }, (_, i) => (id * 7 + i) & 0xff);
     const fragsOf = (id: number): Uint8Array[] => ipv4Fragments({ ...base4, id, payload: udp({ srcPort: 5000, dstPort: 53, payload: payloadOf(id), src: '10.0.0.1', dst: '10.0.0.2' }) }, 16);
@@ -141,6 +142,21 @@ describe('IPv4 fragment reassembly (RFC 791 §3.2)', () => {
     expect([r.pending, r.evicted]).toEqual([999, 1001]);
     expect(Array.from(feed(r, fragsOf(1502).slice(1))[1]?.udp?.payload ?? [])).toEqual(Array.from(payloadOf(1502)));
     expect(feed(r, fragsOf(1501).slice(1))).toEqual([null, null]);
+  });
+
+  it('a datagram of 9,000 bytes, fragments last first, is rebuilt intact; its slot then serves a smaller one', () => {
+    // 9,008 bytes (UDP header + 9,000) in 1,480-byte fragments: 7 pieces, the store doubling past
+    // the 4 KiB a freed slot keeps. maxDatagrams 1 makes the next datagram take the same slot.
+    const big = Uint8Array.from({ length: 9000 }, (_, i) => (i * 31) & 0xff);
+    const bigFrags = ipv4Fragments({ ...base4, id: 77, payload: udp({ srcPort: 5000, dstPort: 53, payload: big, src: '10.0.0.1', dst: '10.0.0.2' }) }, 1480);
+    expect(bigFrags.length).toBe(7);
+    const r = new FragmentReassembler({ maxDatagrams: 1 });
+    const out = feed(r, bigFrags.slice().reverse());
+    expect(out.slice(0, 6)).toEqual([null, null, null, null, null, null]);
+    expect(Array.from(out[6]?.udp?.payload ?? [])).toEqual(Array.from(big));
+    expect([r.pending, r.bytesHeld, r.evicted]).toEqual([0, 0, 0]);
+    const small = feed(r, [frags4[1], frags4[2], frags4[0]]);
+    expect(Array.from(small[2]?.udp?.payload ?? [])).toEqual(Array.from(body));
   });
 
   it('maxBytes evicts the oldest datagrams to make room', () => {

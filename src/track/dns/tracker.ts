@@ -322,6 +322,8 @@ export class DnsTracker implements TcpStreamListener {
       retriedOverTcp: null,
       responseFrom: null,
       idReused: match.idReused,
+      clientHold: null,
+      serverHold: null,
       lruPrev: null,
       lruNext: null,
     };
@@ -437,14 +439,28 @@ export class DnsTracker implements TcpStreamListener {
   private holdEntries(t: DnsTransaction, packet: number, time: number): void {
     const ref = entryRef(t);
     const until = time + this.timeout;
-    this.state.hold({ endpoint: clientEndpoint(t), ref, kind: 'dnsPendingQueries', time, packet, until });
-    if (!t.multicast) this.state.hold({ endpoint: serverEndpoint(t), ref, kind: 'dnsInFlight', time, packet, until });
+    const state = this.state;
+    // A retransmission holds again through the handles of the first hold (no lookup, no event).
+    t.clientHold = t.clientHold !== null && state.holdHeld !== undefined
+      ? state.holdHeld(t.clientHold, 'dnsPendingQueries', time, packet, until)
+      : state.hold({ endpoint: clientEndpoint(t), ref, kind: 'dnsPendingQueries', time, packet, until }) ?? null;
+    if (t.multicast) return;
+    t.serverHold = t.serverHold !== null && state.holdHeld !== undefined
+      ? state.holdHeld(t.serverHold, 'dnsInFlight', time, packet, until)
+      : state.hold({ endpoint: serverEndpoint(t), ref, kind: 'dnsInFlight', time, packet, until }) ?? null;
   }
 
+  /** Through the handles of the latest hold when the sink takes them (no lookup, no event), else as events. */
   private releaseEntries(t: DnsTransaction, packet: number, time: number): void {
+    const state = this.state;
+    if (state.releaseHeld !== undefined && t.clientHold !== null && (t.multicast || t.serverHold !== null)) {
+      state.releaseHeld(t.clientHold, time, packet);
+      if (t.serverHold !== null) state.releaseHeld(t.serverHold, time, packet);
+      return;
+    }
     const ref = entryRef(t);
-    this.state.release({ endpoint: clientEndpoint(t), ref, time, packet });
-    if (!t.multicast) this.state.release({ endpoint: serverEndpoint(t), ref, time, packet });
+    state.release({ endpoint: clientEndpoint(t), ref, time, packet });
+    if (!t.multicast) state.release({ endpoint: serverEndpoint(t), ref, time, packet });
   }
 
   private list<T>(rows: T[], which: keyof DnsTracker['totals'], row: T): void {

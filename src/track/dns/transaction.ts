@@ -3,6 +3,7 @@
  * responses matched to it. Mutable while the capture is read; `transactionReport` turns it into
  * the report's shape at the end.
  */
+import type { EntryHandle } from '../../state/events.js';
 import type { DnsOutcome, DnsTransactionReport } from '../../model/dns.js';
 import type { LruLinks } from '../lru-list.js';
 import type { DnsHeaderFlags, DnsQuestion } from './message.js';
@@ -68,6 +69,12 @@ export interface DnsTransaction extends DnsPath, LruLinks<DnsTransaction> {
   /** Responders other than `serverAddress:serverPort`, as "ip:port" (null until one answers). */
   responseFrom: string[] | null;
   idReused: boolean;
+  /**
+   * The ledger's handles of the client's and the server's entries, from the latest hold (null
+   * before it, or from a sink that returns none): the release goes through them, with no lookup.
+   */
+  clientHold: EntryHandle | null;
+  serverHold: EntryHandle | null;
 }
 
 /**

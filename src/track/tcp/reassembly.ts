@@ -16,8 +16,22 @@ const EMPTY: number[] = [];
 
 /** Where in-order bytes go; `gap` is called for each hole that will never be filled, with its size when known. */
 export interface DeliverySink {
+  /** Whether the bytes are still wanted: a declined stream's payload is not even viewed. */
+  wanted(): boolean;
   data(bytes: Uint8Array, packet: number, time: number): void;
   gap(packet: number, lostBytes: number): void;
+}
+
+/** The packet a segment or acknowledgment came in (a DecodedPacket): read only when something is delivered or held. */
+export interface PacketStamp {
+  readonly number: number;
+  readonly time: number;
+}
+
+/** A segment's payload: its length as captured, and a view of it made on demand. */
+export interface SegmentPayload {
+  readonly payload: Uint8Array;
+  readonly captured: number;
 }
 
 interface HeldSegment {
@@ -51,10 +65,11 @@ export class DirectionReassembly {
 
   /**
    * A segment of `length` payload bytes (from the IP header) at `seq`; `segment.payload` holds the
-   * captured ones, read only when a sink wants the bytes (the view is made on demand). Returns
+   * captured ones, read only when a sink wants the bytes (the view is made on demand). `at` is the
+   * packet that carried it: passed whole, so that its time is not boxed for every call. Returns
    * whether the bytes held out of order changed.
    */
-  accept(seq: number, length: number, segment: { readonly payload: Uint8Array }, packet: number, time: number): boolean {
+  accept(seq: number, length: number, segment: SegmentPayload, at: PacketStamp): boolean {
     if (length <= 0) return false;
     if (this.next === NO_SEQ) this.next = seq;
     const end = (seq + length) >>> 0;
@@ -62,12 +77,12 @@ export class DirectionReassembly {
     const heldBefore = this.held;
     if (seqDiff(this.next, seq) <= 0) {
       const skip = seqDiff(seq, this.next);
-      if (this.sink) this.deliver(segment.payload, skip, length, packet, time);
+      if (this.sink) this.deliver(segment, skip, length, at.number, at.time);
       this.next = end;
       // In order with nothing held above it (the common segment): nothing to absorb.
-      if (this.ranges.length > 0 || (this.segments !== null && this.segments.length > 0)) this.absorb(packet, time, false);
+      if (this.ranges.length > 0 || (this.segments !== null && this.segments.length > 0)) this.absorb(at.number, at.time, false);
     } else {
-      this.hold(seq, end, segment, length, packet, time);
+      this.hold(seq, end, segment, length, at.number, at.time);
     }
     return this.held !== heldBefore;
   }
@@ -77,9 +92,11 @@ export class DirectionReassembly {
    * below it that were never captured make a hole that will not be filled. Returns whether the held
    * bytes changed.
    */
-  acknowledged(ack: number, packet: number, time: number): boolean {
+  acknowledged(ack: number, at: PacketStamp): boolean {
     if (this.next === NO_SEQ || seqDiff(this.next, ack) <= 0) return false;
     if (seqDiff(this.next, ack) > MAX_HELD_BYTES * 64) return false; // not a plausible ACK for this stream
+    const packet = at.number;
+    const time = at.time;
     const heldBefore = this.held;
     // Each hole below the ACK is a gap; the held segments between the holes are delivered on
     // their own (ranges[0] is always above `next`: absorb() took the ones at or below it).
@@ -99,15 +116,20 @@ export class DirectionReassembly {
     if (this.held > 0) this.declareGap(packet, 0);
   }
 
-  private deliver(payload: Uint8Array, skip: number, length: number, packet: number, time: number): void {
-    if (!this.sink) return;
-    // Most segments are delivered whole: their view as it is, not a second one.
-    if (skip < payload.length) this.sink.data(skip === 0 ? payload : payload.subarray(skip), packet, time);
+  private deliver(segment: SegmentPayload, skip: number, length: number, packet: number, time: number): void {
+    const sink = this.sink;
+    if (!sink) return;
+    const captured = segment.captured;
+    if (skip < captured && sink.wanted()) {
+      // Most segments are delivered whole: their view as it is, not a second one.
+      const payload = segment.payload;
+      sink.data(skip === 0 ? payload : payload.subarray(skip), packet, time);
+    }
     // A snaplen-cut segment: the missing tail was on the wire but is not in the capture.
-    if (payload.length < length) this.declareGap(packet, length - Math.max(skip, payload.length));
+    if (captured < length) this.declareGap(packet, length - Math.max(skip, captured));
   }
 
-  private hold(seq: number, end: number, segment: { readonly payload: Uint8Array }, length: number, packet: number, time: number): void {
+  private hold(seq: number, end: number, segment: SegmentPayload, length: number, packet: number, time: number): void {
     if (this.ranges === EMPTY) this.ranges = [];
     insertSeqRange(this.ranges, this.next, seq, end);
     this.held = sumRanges(this.ranges);

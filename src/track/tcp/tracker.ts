@@ -456,6 +456,7 @@ const scratchFirst: DecodedPacket & { tcp: TcpSegment } = {
 
 function sinkFor(listener: TcpStreamListener, flow: TcpFlow, fromClient: boolean): DeliverySink {
   return {
+    wanted: () => flow.wanted,
     data: (bytes, packet, time) => {
       if (flow.wanted && listener.data(flow.info, fromClient, bytes, packet, time) === false) flow.wanted = false;
     },
@@ -961,7 +962,7 @@ export class TcpTracker {
       const half = side === 'client' ? flow.client : flow.server;
       if (half.heldKind === null || (keepTimeWait && half.heldKind === 'tcpTimeWait')) continue;
       if (half.heldKind !== 'tcpTimeWait') open = true;
-      this.sink.release({ endpoint: side === 'client' ? flow.clientRef : flow.serverRef, ref: flow.ref, time: at.time, packet: at.packet });
+      this.releaseSide(flow, side, at.time, at.packet);
       half.heldKind = null;
       half.ledgerEntry = null;
     }
@@ -1096,13 +1097,13 @@ export class TcpTracker {
       if (outbound === null && flow.wanted && receiver.isn !== NO_SEQ && seqDiff((receiver.isn + 1) >>> 0, ack) > 0) {
         outbound = flow.reassembly(!fromClient);
       }
-      if (outbound !== null) outbound.acknowledged(ack, pkt.number, pkt.time);
+      if (outbound !== null) outbound.acknowledged(ack, pkt);
     }
     const inbound = fromClient ? flow.toServer : flow.toClient;
     if (syn && !rst && inbound !== null) inbound.start((t.seq + 1) >>> 0);
     if (!rst && t.payloadLength > 0) {
       const dataSeq = syn ? (t.seq + 1) >>> 0 : t.seq;
-      flow.reassembly(fromClient).accept(dataSeq, t.payloadLength, t, pkt.number, pkt.time);
+      flow.reassembly(fromClient).accept(dataSeq, t.payloadLength, t, pkt);
     }
     this.reportBuffers(flow, pkt);
   }
@@ -1343,7 +1344,7 @@ export class TcpTracker {
     const kind = kindFor(half.state);
     if (kind === null) {
       if (half.heldKind !== null) {
-        this.sink.release({ endpoint: side === 'client' ? flow.clientRef : flow.serverRef, ref: flow.ref, time: pkt.time, packet: pkt.number });
+        this.releaseSide(flow, side, pkt.time, pkt.number);
         half.heldKind = null;
         half.ledgerEntry = null;
       }
@@ -1352,7 +1353,17 @@ export class TcpTracker {
     if (kind === half.heldKind) return;
     half.heldKind = kind;
     // A waiting flow's SYN replayed (settle): the ledger was told at its arrival (waitFirst).
-    half.ledgerEntry = this.settling ? flow.firstEntry : this.hold(flow, side, kind, pkt);
+    if (this.settling) {
+      half.ledgerEntry = flow.firstEntry;
+      return;
+    }
+    const held = half.ledgerEntry;
+    if (held !== null && this.sink.holdHeld !== undefined) {
+      // A change of kind: through the handle (no lookup, no event).
+      half.ledgerEntry = this.sink.holdHeld(held, kind, pkt.time, pkt.number, kind === 'tcpTimeWait' ? pkt.time + this.timeWait : undefined);
+      return;
+    }
+    half.ledgerEntry = this.hold(flow, side, kind, pkt);
   }
 
   private hold(flow: TcpFlow, side: 'client' | 'server', kind: StateKind, pkt: DecodedPacket): EntryHandle | null {
@@ -1361,6 +1372,13 @@ export class TcpTracker {
       ? this.sink.hold({ endpoint, ref: flow.ref, kind, time: pkt.time, packet: pkt.number, until: pkt.time + this.timeWait })
       : this.sink.hold({ endpoint, ref: flow.ref, kind, time: pkt.time, packet: pkt.number });
     return handle ?? null;
+  }
+
+  /** Releases what `side` holds: through its entry's handle when there is one (no lookup, no event), else as an event. */
+  private releaseSide(flow: TcpFlow, side: 'client' | 'server', time: number, packet: number): void {
+    const handle = (side === 'client' ? flow.client : flow.server).ledgerEntry;
+    if (handle !== null && this.sink.releaseHeld !== undefined) this.sink.releaseHeld(handle, time, packet);
+    else this.sink.release({ endpoint: side === 'client' ? flow.clientRef : flow.serverRef, ref: flow.ref, time, packet });
   }
 
   /** Buffer events: each endpoint's unacknowledged sent bytes plus out-of-order bytes it holds. */
