@@ -953,7 +953,7 @@ export class TcpTracker {
   private releaseHeld(flow: TcpFlow, at: { packet: number; time: number }, keepTimeWait: boolean): boolean {
     if (flow.waiting) {
       // Never settled (complete): its one hold is its client's half-open one (waitFirst).
-      this.sink.release({ endpoint: flow.clientRef, ref: flow.ref, time: at.time, packet: at.packet });
+      this.releaseSide(flow, 'client', at.time, at.packet, flow.firstEntry);
       flow.firstEntry = null;
       return true;
     }
@@ -1375,8 +1375,10 @@ export class TcpTracker {
   }
 
   /** Releases what `side` holds: through its entry's handle when there is one (no lookup, no event), else as an event. */
-  private releaseSide(flow: TcpFlow, side: 'client' | 'server', time: number, packet: number): void {
-    const handle = (side === 'client' ? flow.client : flow.server).ledgerEntry;
+  private releaseSide(
+    flow: TcpFlow, side: 'client' | 'server', time: number, packet: number,
+    handle = (side === 'client' ? flow.client : flow.server).ledgerEntry,
+  ): void {
     if (handle !== null && this.sink.releaseHeld !== undefined) this.sink.releaseHeld(handle, time, packet);
     else this.sink.release({ endpoint: side === 'client' ? flow.clientRef : flow.serverRef, ref: flow.ref, time, packet });
   }
