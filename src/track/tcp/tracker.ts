@@ -26,7 +26,7 @@ import { TcpHalf } from './half.js';
 import { DirectionReassembly, type DeliverySink } from './reassembly.js';
 import { NO_SEQ, seqDiff } from './seq.js';
 import { FlowTable, type TableEntry } from './table.js';
-import { MinHeap } from '../../state/min-heap.js';
+import { TimerHeap } from './timer-heap.js';
 import { DEFAULT_MAX_STATE_MB, MemoryBudget } from '../memory-budget.js';
 import { holdsNoConnection, nextState, type EndpointEvent } from './state.js';
 import type { FlowPacketLog, PacketRecorder } from './packet-recorder.js';
@@ -205,10 +205,8 @@ class TcpFlow implements TableEntry<TcpFlow> {
   serverKey = 0;
   /** Bytes charged to the memory budget for this flow (refunded when it leaves the table). */
   charged = 0;
-  /** Bumped whenever the flow's inactivity timer is set again: older heap items are stale. */
+  /** Bumped whenever the flow's inactivity timer is set again (or it leaves the live table): older heap entries are stale. */
   timerGen = 0;
-  /** The latest inactivity timer set for it (drop() empties it: see TcpTracker.drop). */
-  timer: InactivityTimer | null = null;
   /** What a flow of payload, a recorded one or a finalized one adds (FlowLater): null for a lone SYN. */
   private later: FlowLater | null = null;
 
@@ -585,7 +583,7 @@ export class TcpTracker {
   private readonly inactivityTimeout: number;
   private readonly attemptTimeout: number;
   /** Each live flow's inactivity deadline as last set (lazily: a flow seen since is set again when reached). */
-  private readonly timers = new MinHeap<InactivityTimer>((a, b) => a.at < b.at);
+  private readonly timers = new TimerHeap<TcpFlow>();
   /** Flows finalized by inactivity, kept for a late packet (bounded like the live table, and in its budget). */
   private readonly dormant = new FlowTable<DormantFlow>();
   /** The latest packet seen (the ledger releases of a sweep between packets are dated to it). */
@@ -725,10 +723,11 @@ export class TcpTracker {
       this.finalize(done);
       done.letGo();
     }
-    for (let top = this.timers.peek(); top !== undefined && top.at <= now; top = this.timers.peek()) {
+    while (this.timers.topAt <= now) {
+      const flow = this.timers.topItem;
+      const gen = this.timers.topGen;
       this.timers.pop();
-      const flow = top.flow;
-      if (flow === null || !flow.listed || top.gen !== flow.timerGen) continue;
+      if (!flow.listed || gen !== flow.timerGen) continue;
       const at = flow.end + this.timeoutOf(flow);
       // Seen since the timer was set, or closing (ClosedFlows finalizes it): set again, lazily.
       if (at > now || flow.closedDeadline !== null) {
@@ -748,7 +747,7 @@ export class TcpTracker {
       }
     }
     if (this.timers.size > 1024 && this.timers.size > 2 * this.live.size) {
-      this.timers.retain((t) => t.flow !== null && t.flow.listed && t.gen === t.flow.timerGen);
+      this.timers.retain(isCurrent);
     }
   }
 
@@ -768,9 +767,7 @@ export class TcpTracker {
   }
 
   private pushTimer(flow: TcpFlow, at: number): void {
-    const timer: InactivityTimer = { flow, at, gen: flow.timerGen };
-    flow.timer = timer;
-    this.timers.push(timer);
+    this.timers.push(flow, at, flow.timerGen);
   }
 
   /**
@@ -981,17 +978,11 @@ export class TcpTracker {
 
   /**
    * Takes a flow out of the live table and refunds its estimate. Its timer is stale from now on
-   * (the flow is not listed; a woken dormant flow gets a new one): it lets go of the flow, which a
-   * flood evicts long before its timer comes up, and would otherwise keep alive, with the replicas
-   * its row was built from, until then.
+   * (the flow is not listed; a woken dormant flow gets a new one).
    */
   private drop(flow: TcpFlow): void {
     this.live.delete(flow);
     this.refund(flow);
-    if (flow.timer !== null) {
-      flow.timer.flow = null;
-      flow.timer = null;
-    }
   }
 
   /** Takes a record out of the dormant table and refunds its estimate; returns its flow. */
@@ -1524,12 +1515,9 @@ function resumePoint(r: DirectionReassembly | null): number | null {
   return r === null || r.next === NO_SEQ ? null : r.next;
 }
 
-/** A live flow's inactivity deadline as set at `gen` (stale once the flow set a newer one or left). */
-interface InactivityTimer {
-  /** Null once the flow left the live table: a stale timer must not keep a finished flow (and its replicas) alive. */
-  flow: TcpFlow | null;
-  at: number;
-  gen: number;
+/** A timer set at `gen` is the flow's latest, and the flow is live (else the timer is stale). */
+function isCurrent(flow: TcpFlow, gen: number): boolean {
+  return flow.listed && gen === flow.timerGen;
 }
 
 /** The packet (of this flow) was sent by the client: by key, and by text where keys are hashes (IPv6). */
