@@ -26,7 +26,7 @@ import { TcpHalf } from './half.js';
 import { DirectionReassembly, type DeliverySink } from './reassembly.js';
 import { NO_SEQ, seqDiff } from './seq.js';
 import { FlowTable, type TableEntry } from './table.js';
-import { MinHeap } from '../../state/min-heap.js';
+import { TimerHeap } from './timer-heap.js';
 import { DEFAULT_MAX_STATE_MB, MemoryBudget } from '../memory-budget.js';
 import { holdsNoConnection, nextState, type EndpointEvent } from './state.js';
 import type { FlowPacketLog, PacketRecorder } from './packet-recorder.js';
@@ -104,6 +104,9 @@ const NO_LABELS = Object.freeze([]) as unknown as string[];
 const NO_VLANS = Object.freeze([]) as unknown as number[];
 /** Up to this many transitions, a flow's list is copied at each new one (exactly sized) instead of grown. */
 const SMALL_TRANSITIONS = 8;
+
+/** The halves of a flow over for good (TcpFlow.letGo); frozen, so that nothing can write to them. */
+const GONE_HALF = Object.freeze(new TcpHalf()) as TcpHalf;
 
 /** A flow nobody answered yet: one object for all of them (frozen: nobody can change another's). */
 const NO_ANSWER: Answer = Object.freeze({ kind: 'none' });
@@ -189,7 +192,12 @@ class TcpFlow implements TableEntry<TcpFlow> {
   private readonly listener: TcpStreamListener | undefined;
   packets = 0;
   lastPacket: number;
-  end: number;
+  /**
+   * Time of the latest packet, set by every packet. Initialised as a number: declared without a
+   * value it starts as undefined, V8 keeps it as a tagged field, and every time stored is a new heap
+   * number held from an old object (a write barrier too); a number field is updated in place.
+   */
+  end = 0;
   /** Request/response turns of the payload (created by the first payload), and how the server answered (roles from evidence). */
   exchanges: ExchangeCounter | null = null;
   answer: Answer = NO_ANSWER;
@@ -202,10 +210,8 @@ class TcpFlow implements TableEntry<TcpFlow> {
   serverKey = 0;
   /** Bytes charged to the memory budget for this flow (refunded when it leaves the table). */
   charged = 0;
-  /** Bumped whenever the flow's inactivity timer is set again: older heap items are stale. */
+  /** Bumped whenever the flow's inactivity timer is set again (or it leaves the live table): older heap entries are stale. */
   timerGen = 0;
-  /** The latest inactivity timer set for it (drop() empties it: see TcpTracker.drop). */
-  timer: InactivityTimer | null = null;
   /** What a flow of payload, a recorded one or a finalized one adds (FlowLater): null for a lone SYN. */
   private later: FlowLater | null = null;
 
@@ -376,6 +382,24 @@ class TcpFlow implements TableEntry<TcpFlow> {
     return r;
   }
 
+  /**
+   * The flow is over for good (finalized and out of every table): it lets go of what it built. By
+   * then it is in V8's old generation (a flood's flows live through many scavenges), and a scavenge
+   * keeps whatever an old object points to, whether the old object is alive or not, until the next
+   * full GC: the replicas, halves, transitions and counts its finalize just made would be copied and
+   * promoted, ~2 KB for each evicted flood flow. Nothing reads a flow after this (the queues that may
+   * still hold it read only its bits).
+   */
+  letGo(): void {
+    this.replicas = null;
+    this.later = null;
+    this.exchanges = null;
+    this.transitions = NO_TRANSITIONS;
+    this.firstEntry = null;
+    this.client = GONE_HALF;
+    this.server = GONE_HALF;
+  }
+
   /** A waiting flow's SYN, as update() read it (the replay in TcpTracker.settle); reused for every flow. */
   firstSegment(): DecodedPacket & { tcp: TcpSegment } {
     const p = scratchFirst;
@@ -508,7 +532,7 @@ function analyseInto(
   const rev = fromClient ? r.wsServer : r.wsClient;
   const ta = analyseSegment(fwd, rev, r.wsConversation, seg, reusedFlags);
   countAnalysis(r.analysis, ta);
-  afterSegment(fwd, rev, r.wsConversation, seg.flags, seg.time, windowScale);
+  afterSegment(fwd, rev, r.wsConversation, seg, windowScale);
   return ta;
 }
 
@@ -564,7 +588,7 @@ export class TcpTracker {
   private readonly inactivityTimeout: number;
   private readonly attemptTimeout: number;
   /** Each live flow's inactivity deadline as last set (lazily: a flow seen since is set again when reached). */
-  private readonly timers = new MinHeap<InactivityTimer>((a, b) => a.at < b.at);
+  private readonly timers = new TimerHeap<TcpFlow>();
   /** Flows finalized by inactivity, kept for a late packet (bounded like the live table, and in its budget). */
   private readonly dormant = new FlowTable<DormantFlow>();
   /** The latest packet seen (the ledger releases of a sweep between packets are dated to it). */
@@ -651,6 +675,7 @@ export class TcpTracker {
     if (flow && flow.resetsOnly && pkt.time - flow.end >= RESET_ONLY_LINGER) {
       this.finalize(flow);
       this.drop(flow);
+      flow.letGo();
       flow = undefined;
     }
     if (flow) {
@@ -663,6 +688,7 @@ export class TcpTracker {
       if (pureSyn && fwd.baseSet && tcp.seq !== fwd.baseSeq) {
         this.finalize(flow);
         this.drop(flow);
+        flow.letGo();
         flow = undefined;
         reusedFlags = ANALYSIS.REUSED_PORTS;
       } else if (pureSyn && fwd.baseSet) {
@@ -700,11 +726,13 @@ export class TcpTracker {
     for (let done = this.closed.takeDue(now); done !== undefined; done = this.closed.takeDue(now)) {
       this.drop(done);
       this.finalize(done);
+      done.letGo();
     }
-    for (let top = this.timers.peek(); top !== undefined && top.at <= now; top = this.timers.peek()) {
+    while (this.timers.topAt <= now) {
+      const flow = this.timers.topItem;
+      const gen = this.timers.topGen;
       this.timers.pop();
-      const flow = top.flow;
-      if (flow === null || !flow.listed || top.gen !== flow.timerGen) continue;
+      if (!flow.listed || gen !== flow.timerGen) continue;
       const at = flow.end + this.timeoutOf(flow);
       // Seen since the timer was set, or closing (ClosedFlows finalizes it): set again, lazily.
       if (at > now || flow.closedDeadline !== null) {
@@ -718,12 +746,13 @@ export class TcpTracker {
       if (flow.resetsOnly) {
         this.drop(flow);
         this.finalize(flow);
+        flow.letGo();
       } else {
         this.sleep(flow);
       }
     }
     if (this.timers.size > 1024 && this.timers.size > 2 * this.live.size) {
-      this.timers.retain((t) => t.flow !== null && t.flow.listed && t.gen === t.flow.timerGen);
+      this.timers.retain(isCurrent);
     }
   }
 
@@ -743,9 +772,7 @@ export class TcpTracker {
   }
 
   private pushTimer(flow: TcpFlow, at: number): void {
-    const timer: InactivityTimer = { flow, at, gen: flow.timerGen };
-    flow.timer = timer;
-    this.timers.push(timer);
+    this.timers.push(flow, at, flow.timerGen);
   }
 
   /**
@@ -760,7 +787,7 @@ export class TcpTracker {
     // A flow of one packet (a lone SYN: most attempts) keeps that packet, not the replicas its row
     // needs: a late packet rebuilds them by replaying it, exactly as at its second packet.
     const first = flow.replicas === null;
-    this.complete(flow);
+    this.complete(flow, false);
     if (first) {
       flow.replicas = null;
       flow.firstPending = true;
@@ -805,6 +832,7 @@ export class TcpTracker {
     this.takeDormant(record);
     this.releaseHeld(record.flow, { packet: this.latestPacket, time: this.latestTime }, true);
     this.sink.flow?.(this.evidenceOf(record.flow));
+    record.flow.letGo();
     return true;
   }
 
@@ -917,6 +945,7 @@ export class TcpTracker {
     const open = this.releaseHeld(flow, { packet: pkt.number, time: pkt.time }, true);
     if (open && forMemory) this.evictedMemoryOpen++;
     else if (open) this.evictedOpen++;
+    flow.letGo();
   }
 
   /**
@@ -924,6 +953,12 @@ export class TcpTracker {
    * entry expires by itself; it is kept when `keepTimeWait`. True when an end held more than that.
    */
   private releaseHeld(flow: TcpFlow, at: { packet: number; time: number }, keepTimeWait: boolean): boolean {
+    if (flow.waiting) {
+      // Never settled (complete): its one hold is its client's half-open one (waitFirst).
+      this.releaseSide(flow, 'client', at.time, at.packet, flow.firstEntry);
+      flow.firstEntry = null;
+      return true;
+    }
     let open = false;
     for (const side of ['client', 'server'] as const) {
       const half = side === 'client' ? flow.client : flow.server;
@@ -942,22 +977,17 @@ export class TcpTracker {
     if (closed === undefined) return false;
     this.drop(closed);
     this.finalize(closed);
+    closed.letGo();
     return true;
   }
 
   /**
    * Takes a flow out of the live table and refunds its estimate. Its timer is stale from now on
-   * (the flow is not listed; a woken dormant flow gets a new one): it lets go of the flow, which a
-   * flood evicts long before its timer comes up, and would otherwise keep alive, with the replicas
-   * its row was built from, until then.
+   * (the flow is not listed; a woken dormant flow gets a new one).
    */
   private drop(flow: TcpFlow): void {
     this.live.delete(flow);
     this.refund(flow);
-    if (flow.timer !== null) {
-      flow.timer.flow = null;
-      flow.timer = null;
-    }
   }
 
   /** Takes a record out of the dormant table and refunds its estimate; returns its flow. */
@@ -1024,8 +1054,13 @@ export class TcpTracker {
       if (t.options.sackPermitted) sender.sackPermitted = true;
     }
     if (t.options?.timestamp) sender.timestamps = true;
-    sender.sent(t.seq, t.payloadLength, syn, fin, hasAck ? t.ack : NO_SEQ);
-    if (hasAck) receiver.acknowledged(t.ack);
+    // As int32 (see TcpHalf.sent): not boxed for the calls.
+    sender.sent(t.seq | 0, t.payloadLength, syn, fin);
+    if (hasAck) {
+      const ack32 = t.ack | 0;
+      sender.sentAck(ack32);
+      receiver.acknowledged(ack32);
+    }
 
     // Handshake bookkeeping.
     if (syn && !hasAck) {
@@ -1341,8 +1376,10 @@ export class TcpTracker {
   }
 
   /** Releases what `side` holds: through its entry's handle when there is one (no lookup, no event), else as an event. */
-  private releaseSide(flow: TcpFlow, side: 'client' | 'server', time: number, packet: number): void {
-    const handle = (side === 'client' ? flow.client : flow.server).ledgerEntry;
+  private releaseSide(
+    flow: TcpFlow, side: 'client' | 'server', time: number, packet: number,
+    handle = (side === 'client' ? flow.client : flow.server).ledgerEntry,
+  ): void {
     if (handle !== null && this.sink.releaseHeld !== undefined) this.sink.releaseHeld(handle, time, packet);
     else this.sink.release({ endpoint: side === 'client' ? flow.clientRef : flow.serverRef, ref: flow.ref, time, packet });
   }
@@ -1373,7 +1410,7 @@ export class TcpTracker {
   /** The flow is over: its row is complete and the ledger is told what it showed. */
   private finalize(flow: TcpFlow): void {
     this.sink.flow?.(this.evidenceOf(flow));
-    this.complete(flow);
+    this.complete(flow, true);
   }
 
   private evidenceOf(flow: TcpFlow): FlowEvidence {
@@ -1387,14 +1424,14 @@ export class TcpTracker {
    * Writes the flow's row and counts it in the summary. A flow continued after going dormant
    * completes its row again in place, and its summary counts are replaced, not added twice.
    */
-  private complete(flow: TcpFlow): void {
-    if (flow.waiting) this.settle(flow);
+  private complete(flow: TcpFlow, overForGood: boolean): void {
+    const omitted = flow.id >= this.maxRecords;
+    // A waiting flow needs its halves for its row, or to go on after dormancy; one over for good
+    // beyond --max-records needs neither (releaseHeld knows its one hold): most of a flood's.
+    if (flow.waiting && !(omitted && overForGood)) this.settle(flow);
     flow.toServer?.finish(flow.lastPacket);
     flow.toClient?.finish(flow.lastPacket);
     if (flow.wanted) this.listener?.end?.(flow.info);
-    const c = flow.client;
-    const s = flow.server;
-    const scaling = c.windowScaleOffered !== null && s.windowScaleOffered !== null;
     const handshake = flow.sawSyn && flow.sawSynAck && flow.sawHandshakeAck
       ? 'complete'
       : flow.sawSyn || flow.sawSynAck ? 'partial' : 'missing';
@@ -1415,12 +1452,15 @@ export class TcpTracker {
     sum.retransmissions += replicas.analysis.retransmissions;
     sum.connStates[connState] = (sum.connStates[connState] ?? 0) + 1;
     sum.handshakes[handshake]++;
-    const omitted = flow.id >= this.maxRecords;
-    flow.counted = { packets: flow.packets, retransmissions: replicas.analysis.retransmissions, connState, handshake, omitted };
+    // What a later finalize takes back: only a flow that goes on (after dormancy) has one.
+    if (!overForGood) flow.counted = { packets: flow.packets, retransmissions: replicas.analysis.retransmissions, connState, handshake, omitted };
     if (omitted) {
       if (before === null) this.omitted++;
       return;
     }
+    const c = flow.client;
+    const s = flow.server;
+    const scaling = c.windowScaleOffered !== null && s.windowScaleOffered !== null;
     const rtt = replicas.wsConversation.firstRtt;
     const row: TcpFlowReport = {
       id: flow.id,
@@ -1485,12 +1525,9 @@ function resumePoint(r: DirectionReassembly | null): number | null {
   return r === null || r.next === NO_SEQ ? null : r.next;
 }
 
-/** A live flow's inactivity deadline as set at `gen` (stale once the flow set a newer one or left). */
-interface InactivityTimer {
-  /** Null once the flow left the live table: a stale timer must not keep a finished flow (and its replicas) alive. */
-  flow: TcpFlow | null;
-  at: number;
-  gen: number;
+/** A timer set at `gen` is the flow's latest, and the flow is live (else the timer is stale). */
+function isCurrent(flow: TcpFlow, gen: number): boolean {
+  return flow.listed && gen === flow.timerGen;
 }
 
 /** The packet (of this flow) was sent by the client: by key, and by text where keys are hashes (IPv6). */
