@@ -21,6 +21,9 @@ import { Timeline } from './timeline.js';
 import { KindTimelines } from './kind-timelines.js';
 import { endpointVerdict } from './verdict.js';
 
+/** Kind indexes kept as bits of an int32 (kindsHeld). */
+const KIND_BITS = 30;
+
 /** Position of each kind in STATE_KINDS: the per-kind arrays below are indexed by it (filled as trackers register). */
 export { KIND_INDEX };
 
@@ -47,9 +50,12 @@ export interface RestartResult {
 export class EndpointLedger {
   readonly live = new EntryTable();
   readonly spans = new FlowSpans();
-  readonly kindsHeld = new Set<StateKind>();
-  /** kindsHeld by kind index: a hold checks this array, the Set only grows on a kind's first hold. */
-  private readonly kindSeen: boolean[] = [];
+  /**
+   * Kinds it ever held: bit k for kind index k below KIND_BITS (a hold tests one bit), the others
+   * (rare) in a Set made at the first. An array or Set per endpoint was 150-200 bytes each in a flood.
+   */
+  private kindBits = 0;
+  private otherKinds: Set<StateKind> | null = null;
   /** What its flows showed: conversations, attempts, exchanges (the verdict's evidence). */
   readonly evidence = new EndpointEvidence();
   /** Queued for settling at the end of the current packet. */
@@ -84,7 +90,8 @@ export class EndpointLedger {
   private peakBytesPacket = 0;
   /**
    * Per kind, the moment of most entries of it: entries, bytes, time, packet at 4k..4k+3 (k as in
-   * STATE_KINDS; entries 0: none yet). Made at the first entry: most rows of a flood hold none.
+   * STATE_KINDS; entries 0: none yet). Made at the first entry, and only as long as the highest
+   * kind index held needs: most rows of a flood hold none, or one kind.
    */
   private peakKinds: number[] | null = null;
   /** Integral of bytes over time since lastTime. */
@@ -151,6 +158,13 @@ export class EndpointLedger {
     if (this.live.size === 0) this.zeroTotals();
   }
 
+  /** Kinds it ever held (built when asked: once, for the report). */
+  get kindsHeld(): ReadonlySet<StateKind> {
+    const kinds = new Set<StateKind>(this.otherKinds ?? []);
+    for (let k = 0; k < KIND_BITS; k++) if ((this.kindBits & (1 << k)) !== 0) kinds.add(STATE_KINDS[k]);
+    return kinds;
+  }
+
   /** What a restart now would break. */
   breaksNow(): RestartBreaks {
     return breaksNow(this.live.entries());
@@ -194,7 +208,8 @@ export class EndpointLedger {
       for (let k = 0; k < this.kindEntries.length; k++) {
         const n = this.kindEntries[k];
         if (n > 0) {
-          const peaks = (this.peakKinds ??= new Array<number>(4 * STATE_KINDS.length).fill(0));
+          let peaks = this.peakKinds;
+          if (peaks === null || peaks.length <= 4 * k) peaks = this.peakKindsUpTo(k);
           if (n > peaks[4 * k]) {
             peaks[4 * k] = n;
             peaks[4 * k + 1] = this.kindBytes[k];
@@ -226,7 +241,7 @@ export class EndpointLedger {
     const peakByKind: EndpointReport['peakByKind'] = {};
     STATE_KINDS.forEach((kind, k) => {
       const peaks = this.peakKinds;
-      if (peaks !== null && peaks[4 * k] > 0) peakByKind[kind] = { entries: peaks[4 * k], bytes: peaks[4 * k + 1], time: peaks[4 * k + 2], packet: peaks[4 * k + 3] };
+      if (peaks !== null && 4 * k < peaks.length && peaks[4 * k] > 0) peakByKind[kind] = { entries: peaks[4 * k], bytes: peaks[4 * k + 1], time: peaks[4 * k + 2], packet: peaks[4 * k + 3] };
     });
     const timeline = this.timeline.finish(end);
     const idle = this.idle.finish(end);
@@ -289,10 +304,19 @@ export class EndpointLedger {
 
   private noteKind(entry: LiveEntry): void {
     const k = entry.kindIndex;
-    if (this.kindSeen[k] === true) return;
-    this.kindsHeld.add(entry.kind);
-    // An unknown kind (no index) stays in the Set only: checked there every time, as before.
-    if (k !== undefined) this.kindSeen[k] = true;
+    if (k !== undefined && k < KIND_BITS) this.kindBits |= 1 << k;
+    // An unknown kind (no index) goes to the Set as well: checked there every time, as before.
+    else (this.otherKinds ??= new Set()).add(entry.kind);
+  }
+
+  /** peakKinds, grown with zeros (none yet) to cover kind index `k`. */
+  private peakKindsUpTo(k: number): number[] {
+    // An exact-size copy (pushes would leave room for 17 more numbers in every row).
+    const peaks = new Array<number>(4 * (k + 1)).fill(0);
+    const before = this.peakKinds;
+    if (before !== null) for (let i = 0; i < before.length; i++) peaks[i] = before[i];
+    this.peakKinds = peaks;
+    return peaks;
   }
 
   /** With no live entry left, totals are exactly zero (no rounding residue from fractional costs). */

@@ -4,13 +4,10 @@
  * are kept (the reasons list is bounded); the others are only counted.
  */
 import type { EntryRef, StateKind } from './events.js';
-import { flowKey, type EntryKey, type LiveEntry } from './entry.js';
+import type { LiveEntry } from './entry.js';
 import { STATE_PROTOCOLS } from '../model/state-kind.js';
 
 export const SPANS_PER_PROTOCOL = 5;
-
-/** How a flow's main entry ended, as the ledger reports it. */
-export type EndEvent = { how: 'released'; packet: number } | { how: 'expired'; packet: number; time: number };
 
 export type SpanEnd =
   | { how: 'released'; packet: number }
@@ -39,10 +36,19 @@ function zeroPerProtocol(): Record<string, number> {
 }
 
 export class FlowSpans {
-  /** Flows held (counted when their main entry, the one without `part`, is created). */
-  readonly counts: Record<string, number> = zeroPerProtocol();
-  private readonly kept = new Map<EntryKey, FlowSpan>();
-  private readonly keptPerProto: Record<string, number> = zeroPerProtocol();
+  /**
+   * Flows held (counted when their main entry, the one without `part`, is created). The counts,
+   * the map and its tally are made at the first hold: most endpoints of a flood hold nothing.
+   */
+  private countsHeld: Record<string, number> | null = null;
+  /** Kept spans (at most SPANS_PER_PROTOCOL per protocol: a scan beats a Map), in an exact-size array. */
+  private kept: FlowSpan[] | null = null;
+  private keptPerProto: Record<string, number> | null = null;
+
+  /** Flows held per protocol (every protocol that holds state, 0 when none). */
+  get counts(): Record<string, number> {
+    return this.countsHeld ?? zeroPerProtocol();
+  }
 
   /**
    * A hold of `entry` (its kind and entries already set); `created`: the entry is new. A main
@@ -53,21 +59,23 @@ export class FlowSpans {
     let span: FlowSpan | undefined;
     if (entry.part === undefined) {
       if (created) {
-        this.counts[proto] = (this.counts[proto] ?? 0) + 1;
-        const kept = this.keptPerProto[proto] ?? 0;
-        span = kept > 0 ? this.kept.get(flowKey(entry)) : undefined;
+        const counts = (this.countsHeld ??= zeroPerProtocol());
+        counts[proto] = (counts[proto] ?? 0) + 1;
+        const perProto = (this.keptPerProto ??= zeroPerProtocol());
+        const kept = perProto[proto] ?? 0;
+        span = kept > 0 ? this.keptSpan(proto, entry.id) : undefined;
         if (span === undefined && kept < SPANS_PER_PROTOCOL) {
           span = { proto, id: entry.id, firstPacket: packet, lastHoldPacket: packet, lastHoldTime: time,
             kinds: [], cids: 0, end: null };
-          this.kept.set(flowKey(entry), span);
-          this.keptPerProto[proto] = kept + 1;
+          this.kept = this.kept === null ? [span] : [...this.kept, span];
+          perProto[proto] = kept + 1;
         }
         entry.span = span ?? null;
       } else {
         span = entry.span ?? undefined;
       }
-    } else if ((this.keptPerProto[proto] ?? 0) > 0) {
-      span = this.kept.get(flowKey(entry));
+    } else if ((this.keptPerProto?.[proto] ?? 0) > 0) {
+      span = this.keptSpan(proto, entry.id);
     }
     if (span === undefined) return;
     const kind = entry.kind;
@@ -76,23 +84,34 @@ export class FlowSpans {
       return;
     }
     if (entry.part !== undefined) return;
-    if (!span.kinds.includes(kind)) span.kinds.push(kind);
+    // Exact-size lists (a flow goes through a handful of kinds; a push onto [] leaves room for 17).
+    if (!span.kinds.includes(kind)) span.kinds = span.kinds.length === 0 ? [kind] : span.kinds.concat(kind);
     span.lastHoldPacket = packet;
     span.lastHoldTime = time;
     span.end = null;
   }
 
-  /** The flow's main entry ended (its parts do not end the span). */
-  onEnd(entry: LiveEntry, end: EndEvent): void {
+  /**
+   * The flow's main entry ended (its parts do not end the span): released at `packet`, or expired
+   * at `expiredAt` (attributed to `packet`). No event object: most entries have no kept span.
+   */
+  onEnd(entry: LiveEntry, packet: number, expiredAt: number | null): void {
     if (entry.part !== undefined) return;
     const span = entry.span;
     if (span === null) return;
-    span.end = end.how === 'released' ? end
-      : { how: 'expired', packet: end.packet, after: Math.round((end.time - span.lastHoldTime) * 1e6) / 1e6 };
+    span.end = expiredAt === null ? { how: 'released', packet }
+      : { how: 'expired', packet, after: Math.round((expiredAt - span.lastHoldTime) * 1e6) / 1e6 };
+  }
+
+  private keptSpan(proto: string, id: number): FlowSpan | undefined {
+    const kept = this.kept;
+    if (kept !== null) for (const span of kept) if (span.id === id && span.proto === proto) return span;
+    return undefined;
   }
 
   /** Kept spans, oldest first. */
   spans(): FlowSpan[] {
-    return [...this.kept.values()].sort((a, b) => a.firstPacket - b.firstPacket || a.id - b.id);
+    if (this.kept === null) return [];
+    return [...this.kept].sort((a, b) => a.firstPacket - b.firstPacket || a.id - b.id);
   }
 }

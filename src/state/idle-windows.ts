@@ -23,49 +23,69 @@ function shorter(a: IdleWindow, b: IdleWindow): boolean {
 }
 
 export class IdleWindows {
-  private readonly kept: MinHeap<IdleWindow> = new MinHeap(shorter);
+  /**
+   * The longest windows (at most `limit`): the first alone in `only`, the heap made at the second
+   * (most endpoints of a flood have one window; an empty heap's array grows room for 17 at the first).
+   */
+  private only: IdleWindow | null = null;
+  private kept: MinHeap<IdleWindow> | null = null;
   private totalSeconds = 0;
   private longest: IdleWindow | null = null;
   private omitted = 0;
   private count = 0;
-  /** When the current idle stretch began; null while state is held. */
-  private since: { time: number; packet: number | null } | null;
+  /** Whether an idle stretch is open, since when and after which packet (null: from the capture's start). */
+  private idle = true;
+  private sinceTime: number;
+  private sincePacket: number | null = null;
 
   constructor(private readonly limit: number, captureStart: number) {
-    this.since = { time: captureStart, packet: null };
+    this.sinceTime = captureStart;
   }
 
   /** State dropped to zero entries at `time`, after packet `packet`. */
   becameIdle(time: number, packet: number): void {
-    if (this.since === null) this.since = { time, packet };
+    if (this.idle) return;
+    this.idle = true;
+    this.sinceTime = time;
+    this.sincePacket = packet;
   }
 
   /** Packet `packet` created state again at `time`. */
   becameBusy(time: number, packet: number): void {
-    if (this.since === null) return;
+    if (!this.idle) return;
     this.close(time, packet);
   }
 
   /** End of capture at `time`: closes an open window. */
   finish(time: number): { windows: IdleWindow[]; count: number; seconds: number; longest: IdleWindow | null; omitted: number } {
-    if (this.since !== null) this.close(time, null);
-    const windows = [...this.kept.values()].sort((a, b) => a.start - b.start);
+    if (this.idle) this.close(time, null);
+    const windows = this.kept !== null ? [...this.kept.values()].sort((a, b) => a.start - b.start) : this.only !== null ? [this.only] : [];
     return { windows, count: this.count, seconds: this.totalSeconds, longest: this.longest, omitted: this.omitted };
   }
 
   private close(end: number, toPacket: number | null): void {
-    const since = this.since;
-    this.since = null;
-    if (since === null) return;
-    const seconds = roundMicro(end - since.time);
+    if (!this.idle) return;
+    this.idle = false;
+    const seconds = roundMicro(end - this.sinceTime);
     if (!(seconds > 0)) return;
-    const window: IdleWindow = { start: since.time, end, seconds, fromPacket: since.packet, toPacket };
+    const window: IdleWindow = { start: this.sinceTime, end, seconds, fromPacket: this.sincePacket, toPacket };
     this.totalSeconds = roundMicro(this.totalSeconds + seconds);
     this.count++;
     if (this.longest === null || seconds > this.longest.seconds) this.longest = window;
-    this.kept.push(window);
-    if (this.kept.size > this.limit) {
-      this.kept.pop();
+    if (this.kept === null && this.only === null && this.limit >= 1) {
+      this.only = window;
+      return;
+    }
+    let kept = this.kept;
+    if (kept === null) {
+      // The same pushes in the same order as with a heap from the start (one window never overflowed it).
+      kept = this.kept = new MinHeap(shorter);
+      if (this.only !== null) kept.push(this.only);
+      this.only = null;
+    }
+    kept.push(window);
+    if (kept.size > this.limit) {
+      kept.pop();
       this.omitted++;
     }
   }

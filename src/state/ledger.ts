@@ -21,7 +21,7 @@
 import type { AttemptReport, CostModelReport, EndpointReport, StateLossReport } from '../model/endpoint.js';
 import { endpointString } from '../flow/endpoint.js';
 import { costModelReport, entryCost, LINUX_COST_MODEL, type CostModel } from './cost-model.js';
-import { EndpointLedger, KIND_INDEX } from './endpoint-ledger.js';
+import { EndpointLedger, KIND_INDEX, type EndpointLedgerOptions } from './endpoint-ledger.js';
 import { entryKey, type EntryKey, type LiveEntry } from './entry.js';
 import { STATE_KINDS, type StateKind, type BufferEvent, type EndpointRef, type EntryHandle, type HoldEvent, type ReleaseEvent, type StateSink } from './events.js';
 import type { FlowEvidence, StateLossEvidence } from './evidence.js';
@@ -65,6 +65,8 @@ export const OVERFLOW_NAMES = { client: '(other clients)', server: '(other serve
  * Estimated heap of one endpoint row (its ledger, maps, timeline, idle windows, spans and evidence),
  * measured in a heap snapshot of 20,000 spoofed clients of a SYN flood, one connection each (V8,
  * 64-bit, pointer compression). An endpoint that holds many entries costs more; those are few.
+ * Rows made their lists, maps and sets on first use since (a client of one SYN: 4.4 -> 2.9 KB);
+ * the figure stays, because it sets where --max-state-mb starts sharing rows (the output).
  */
 export const ENDPOINT_ROW_BYTES = 4096;
 
@@ -176,6 +178,8 @@ export class StateLedger implements StateSink {
   private lastServer: EndpointLedger | null = null;
   private lastServerKey = 0;
   private readonly losses: StateLossEvidence[] = [];
+  /** The options object of each role's latest row (rows share it: one object fewer per row). */
+  private readonly lastRowOptions: { client: EndpointLedgerOptions | null; server: EndpointLedgerOptions | null } = { client: null, server: null };
   private readonly expiries = new ExpiryQueue();
   /** Live entries that have an `until` (the valid part of the expiry heap). */
   private timedEntries = 0;
@@ -282,7 +286,7 @@ export class StateLedger implements StateSink {
     const entry = endpoint?.live.get(entryKey(e.ref));
     if (endpoint === undefined || entry === undefined) return; // never held, or already expired
     this.drop(endpoint, entry);
-    endpoint.spans.onEnd(entry, { how: 'released', packet: e.packet });
+    endpoint.spans.onEnd(entry, e.packet, null);
   }
 
   buffer(e: BufferEvent): void {
@@ -315,7 +319,7 @@ export class StateLedger implements StateSink {
     if (!entry.live) return;
     const endpoint = entry.owner;
     this.drop(endpoint, entry);
-    endpoint.spans.onEnd(entry, { how: 'released', packet });
+    endpoint.spans.onEnd(entry, packet, null);
   }
 
   /** A tracker is done with a flow: what it showed goes to both ends (the server side creates the destination if new). */
@@ -427,21 +431,31 @@ export class StateLedger implements StateSink {
   }
 
   private newEndpoint(ref: EndpointRef, name: string): EndpointLedger {
-    const endpoint = new EndpointLedger(ref, name, this.endpoints.length, {
-      kindCosts: this.kindCosts,
-      bufferedByteCost: this.model.entries.bufferedByte.bytes,
-      timelineLimit: this.timelineLimit,
-      captureStart: this.firstTime ?? this.time ?? 0,
-      // Clients answer --restart-at too (what a client restart breaks); only servers get the worst moment.
-      restartAnalysis: ref.role === 'server' || this.restartAt !== undefined,
-      trackWorst: this.restartAt === undefined,
-      kindTimelines: this.kindTimelines,
-    });
+    const endpoint = new EndpointLedger(ref, name, this.endpoints.length, this.rowOptions(ref.role));
     this.endpoints.push(endpoint);
     this.rowsByRole[ref.role]++;
     // Created after --restart-at was evaluated: it held nothing then.
     if (this.restartTaken) endpoint.restart = { ...this.takenRestart(), breaks: noBreaks() };
     return endpoint;
+  }
+
+  /** The options of a new row of `role`: one object shared by the rows made since the capture's start was known. */
+  private rowOptions(role: EndpointRef['role']): EndpointLedgerOptions {
+    const captureStart = this.firstTime ?? this.time ?? 0;
+    const last = this.lastRowOptions[role];
+    if (last !== null && last.captureStart === captureStart) return last;
+    const options: EndpointLedgerOptions = {
+      kindCosts: this.kindCosts,
+      bufferedByteCost: this.model.entries.bufferedByte.bytes,
+      timelineLimit: this.timelineLimit,
+      captureStart,
+      // Clients answer --restart-at too (what a client restart breaks); only servers get the worst moment.
+      restartAnalysis: role === 'server' || this.restartAt !== undefined,
+      trackWorst: this.restartAt === undefined,
+      kindTimelines: this.kindTimelines,
+    };
+    this.lastRowOptions[role] = options;
+    return options;
   }
 
   private drop(endpoint: EndpointLedger, entry: LiveEntry): void {
@@ -490,7 +504,7 @@ export class StateLedger implements StateSink {
         if (!entry.live || entry.generation !== generation) continue; // re-held or released since
         const endpoint = entry.owner;
         this.drop(endpoint, entry);
-        endpoint.spans.onEnd(entry, { how: 'expired', packet: this.packet, time: instant });
+        endpoint.spans.onEnd(entry, this.packet, instant);
       }
       this.settleDirty(Math.max(instant, this.time ?? instant));
     }

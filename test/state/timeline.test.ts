@@ -78,3 +78,27 @@ describe('idle windows beyond the limit', () => {
     expect(s.idleWindows[0]).toMatchObject({ fromPacket: 8, toPacket: 9 });
   });
 });
+
+describe('idle windows at a limit of one', () => {
+  const S = server('10.0.0.5', 80);
+  // Connections at 0-0.5 s, 3.5-4 s and 5-5.5 s: gaps of 3 s (packets 2 to 3) and 1 s (4 to 5).
+  const packets: ScriptPacket[] = [
+    [1, 0, hold(S, tcp(1), 'tcpConnections')], [2, 0.5, release(S, tcp(1))],
+    [3, 3.5, hold(S, tcp(2), 'tcpConnections')], [4, 4, release(S, tcp(2))],
+    [5, 5, hold(S, tcp(3), 'tcpConnections')], [6, 5.5, release(S, tcp(3))],
+  ];
+
+  it('keeps the only window', () => {
+    const s = endpointNamed(play(packets.slice(0, 4), 4, { maxTimelinePoints: 1 }), '10.0.0.5:80');
+    expect(s.idleWindows).toEqual([{ start: 0.5, end: 3.5, seconds: 3, fromPacket: 2, toPacket: 3 }]);
+    expect(s.idleWindowsOmitted).toBeUndefined();
+  });
+
+  it('keeps the longer of two and counts the other', () => {
+    const s = endpointNamed(play(packets, 5.5, { maxTimelinePoints: 1 }), '10.0.0.5:80');
+    expect(s.idleWindows).toEqual([{ start: 0.5, end: 3.5, seconds: 3, fromPacket: 2, toPacket: 3 }]);
+    expect(s.idleWindowsOmitted).toBe(1);
+    expect(s.idleWindowCount).toBe(2);
+    expect(s.idleSeconds).toBe(4);
+  });
+});

@@ -205,14 +205,17 @@ export function analyseSegment(
         ta |= ANALYSIS.FAST_RETRANSMISSION;
         break retransmissionType;
       }
+      // Data that advances the sequence (most segments) is none of the kinds below: the
+      // conversation's RTT is not even read for it.
+      if (!seqNotAdvanced) break retransmissionType;
       // OUT-OF-ORDER: close in time to the highest segment and not ending where it ended.
       const threshold = conv.firstRtt !== 0 ? conv.firstRtt : DEFAULT_OUT_OF_ORDER_THRESHOLD;
       const controlByte = flags & (TCP_FLAG.SYN | TCP_FLAG.FIN) ? 1 : 0;
-      if (seqNotAdvanced && elapsed(time, fwd.nextSeqTime) < threshold && fwd.nextSeq !== ((seq + seglen + controlByte) >>> 0)) {
+      if (elapsed(time, fwd.nextSeqTime) < threshold && fwd.nextSeq !== ((seq + seglen + controlByte) >>> 0)) {
         ta |= ANALYSIS.OUT_OF_ORDER;
         break retransmissionType;
       }
-      if (seqNotAdvanced) ta |= ANALYSIS.RETRANSMISSION;
+      ta |= ANALYSIS.RETRANSMISSION;
     }
   }
 
@@ -239,12 +242,17 @@ export function analyseSegment(
   fwd.lastAck = ack;
   fwd.lastAckTime = time;
   fwd.lastSegmentFlags = ta;
-  forgetAcked(rev, ack);
+  if (rev.unacked !== null && rev.unacked.length > 0) forgetAcked(rev, ack | 0);
   return ta;
 }
 
-/** Drops the reverse direction's segments this ACK number covers (the raw field, as packet-tcp.c). */
-function forgetAcked(rev: SeqAnalysisFlow, ack: number): void {
+/**
+ * Drops the reverse direction's segments this ACK number covers (the raw field, as packet-tcp.c).
+ * `ack32` is the unsigned number as int32 (x | 0): an unsigned value above 2^31 passed to a call
+ * that is not inlined would be boxed in a heap number.
+ */
+function forgetAcked(rev: SeqAnalysisFlow, ack32: number): void {
+  const ack = ack32 >>> 0;
   const list = rev.unacked;
   if (list === null || list.length === 0) return;
   let drop = 0;
@@ -266,10 +274,11 @@ export function afterSegment(
   fwd: SeqAnalysisFlow,
   rev: SeqAnalysisFlow,
   conv: SeqAnalysisConversation,
-  flags: number,
-  time: number,
+  s: AnalysedSegment,
   windowScaleOption: number | undefined,
 ): void {
+  const flags = s.flags;
+  const time = s.time;
   const synAck = flags & (TCP_FLAG.SYN | TCP_FLAG.ACK);
   if (flags & TCP_FLAG.SYN) {
     if (!(flags & TCP_FLAG.ACK)) conv.lastSynTime = time;

@@ -4,7 +4,7 @@
  */
 import type { TcpDirectionReport, TcpStateName, TcpTransition } from '../../model/tcp.js';
 import type { EntryHandle, StateKind } from '../../state/events.js';
-import { NO_SEQ, seqDiff, seqRelative } from './seq.js';
+import { NO_SEQ, seqRelative } from './seq.js';
 
 /**
  * The transition a peer's FIN caused at this endpoint (RFC 9293 §3.10.7.4, eighth check);
@@ -117,38 +117,76 @@ export class TcpHalf {
     return this.firstSeq === NO_SEQ ? null : (this.firstSeq - 1) >>> 0;
   }
 
-  /** Records a segment this side sent; `ack` is NO_SEQ when the segment carries none. */
-  sent(seq: number, payloadLength: number, syn: boolean, fin: boolean, ack: number): void {
+  // The per-segment methods below work on the int32 fields directly: serial arithmetic
+  // (seqDiff: (b - a) | 0) gives the same result for x and x | 0, and their arguments may be
+  // either (the tracker passes x | 0: an unsigned value above 2^31 passed to a call is boxed).
+
+  /** Records a segment this side sent (its acknowledgment number goes to sentAck). */
+  sent(seq: number, payloadLength: number, syn: boolean, fin: boolean): void {
     this.packets++;
     this.payloadBytes += payloadLength;
-    if (this.firstSeq === NO_SEQ) this.firstSeq = seq;
-    if (syn && this.isn === NO_SEQ) this.isn = seq;
-    const end = (seq + payloadLength + (syn ? 1 : 0) + (fin ? 1 : 0)) >>> 0;
-    if (this.nextSeq === NO_SEQ || seqDiff(this.nextSeq, end) > 0) this.nextSeq = end;
-    if (fin && this.finSeq === NO_SEQ) this.finSeq = (seq + payloadLength + (syn ? 1 : 0)) >>> 0;
-    if (ack !== NO_SEQ && (this.lastAck === NO_SEQ || seqDiff(this.lastAck, ack) > 0)) this.lastAck = ack;
+    const seq32 = seq | 0;
+    let known = this.known;
+    if ((known & FIRST_SEQ) === 0) {
+      this.firstSeq32 = seq32;
+      known |= FIRST_SEQ;
+    }
+    if (syn && (known & ISN) === 0) {
+      this.isn32 = seq32;
+      known |= ISN;
+    }
+    const end32 = (seq32 + payloadLength + (syn ? 1 : 0) + (fin ? 1 : 0)) | 0;
+    if ((known & NEXT_SEQ) === 0 || ((end32 - this.nextSeq32) | 0) > 0) {
+      this.nextSeq32 = end32;
+      known |= NEXT_SEQ;
+    }
+    if (fin && (known & FIN_SEQ) === 0) {
+      this.finSeq32 = (seq32 + payloadLength + (syn ? 1 : 0)) | 0;
+      known |= FIN_SEQ;
+    }
     if (payloadLength > 0) {
-      const start = syn ? (seq + 1) >>> 0 : seq;
-      const dataEnd = (start + payloadLength) >>> 0;
-      if (this.dataStart === NO_SEQ || seqDiff(this.dataStart, start) < 0) this.dataStart = start;
-      if (this.dataEnd === NO_SEQ || seqDiff(this.dataEnd, dataEnd) > 0) this.dataEnd = dataEnd;
+      const start32 = syn ? (seq32 + 1) | 0 : seq32;
+      const dataEnd32 = (start32 + payloadLength) | 0;
+      if ((known & DATA_START) === 0 || ((start32 - this.dataStart32) | 0) < 0) {
+        this.dataStart32 = start32;
+        known |= DATA_START;
+      }
+      if ((known & DATA_END) === 0 || ((dataEnd32 - this.dataEnd32) | 0) > 0) {
+        this.dataEnd32 = dataEnd32;
+        known |= DATA_END;
+      }
+      this.known = known;
       const inFlight = this.bytesInFlight();
       if (inFlight > this.maxBytesInFlight) this.maxBytesInFlight = inFlight;
+    } else {
+      this.known = known;
     }
   }
 
-  /** The peer acknowledged up to `ack` (absolute). */
+  /** This side sent a segment acknowledging up to `ack`: the highest one is its lastAck. */
+  sentAck(ack: number): void {
+    if ((this.known & LAST_ACK) === 0 || ((ack - this.lastAck32) | 0) > 0) {
+      this.lastAck32 = ack | 0;
+      this.known |= LAST_ACK;
+    }
+  }
+
+  /** The peer acknowledged up to `ack`. */
   acknowledged(ack: number): void {
-    if (this.ackedByPeer === NO_SEQ || seqDiff(this.ackedByPeer, ack) > 0) this.ackedByPeer = ack;
+    if ((this.known & ACKED_BY_PEER) === 0 || ((ack - this.ackedByPeer32) | 0) > 0) {
+      this.ackedByPeer32 = ack | 0;
+      this.known |= ACKED_BY_PEER;
+    }
   }
 
   /** Payload bytes sent and not yet acknowledged (what the sender must keep for retransmission). */
   bytesInFlight(): number {
+    const known = this.known;
     // dataStart and dataEnd are set together, by the first payload.
-    if (this.dataEnd === NO_SEQ) return 0;
-    let from = this.dataStart;
-    if (this.ackedByPeer !== NO_SEQ && seqDiff(from, this.ackedByPeer) > 0) from = this.ackedByPeer;
-    const n = seqDiff(from, this.dataEnd);
+    if ((known & DATA_END) === 0) return 0;
+    let from = this.dataStart32;
+    if ((known & ACKED_BY_PEER) !== 0 && ((this.ackedByPeer32 - from) | 0) > 0) from = this.ackedByPeer32;
+    const n = (this.dataEnd32 - from) | 0;
     return n > 0 ? n : 0;
   }
 

@@ -192,7 +192,12 @@ class TcpFlow implements TableEntry<TcpFlow> {
   private readonly listener: TcpStreamListener | undefined;
   packets = 0;
   lastPacket: number;
-  end: number;
+  /**
+   * Time of the latest packet, set by every packet. Initialised as a number: declared without a
+   * value it starts as undefined, V8 keeps it as a tagged field, and every time stored is a new heap
+   * number held from an old object (a write barrier too); a number field is updated in place.
+   */
+  end = 0;
   /** Request/response turns of the payload (created by the first payload), and how the server answered (roles from evidence). */
   exchanges: ExchangeCounter | null = null;
   answer: Answer = NO_ANSWER;
@@ -527,7 +532,7 @@ function analyseInto(
   const rev = fromClient ? r.wsServer : r.wsClient;
   const ta = analyseSegment(fwd, rev, r.wsConversation, seg, reusedFlags);
   countAnalysis(r.analysis, ta);
-  afterSegment(fwd, rev, r.wsConversation, seg.flags, seg.time, windowScale);
+  afterSegment(fwd, rev, r.wsConversation, seg, windowScale);
   return ta;
 }
 
@@ -1049,8 +1054,13 @@ export class TcpTracker {
       if (t.options.sackPermitted) sender.sackPermitted = true;
     }
     if (t.options?.timestamp) sender.timestamps = true;
-    sender.sent(t.seq, t.payloadLength, syn, fin, hasAck ? t.ack : NO_SEQ);
-    if (hasAck) receiver.acknowledged(t.ack);
+    // As int32 (see TcpHalf.sent): not boxed for the calls.
+    sender.sent(t.seq | 0, t.payloadLength, syn, fin);
+    if (hasAck) {
+      const ack32 = t.ack | 0;
+      sender.sentAck(ack32);
+      receiver.acknowledged(ack32);
+    }
 
     // Handshake bookkeeping.
     if (syn && !hasAck) {

@@ -86,12 +86,16 @@ class ZeekEndpoint {
     }
   }
 
-  updateLastSeq(seq: number): void {
+  /** `seq32`: the unsigned number as int32 (x | 0), passed without boxing (see relativeSeq). */
+  updateLastSeq(seq32: number): void {
+    const seq = seq32 >>> 0;
     if (seq < this.lastSeq) this.seqWraps++;
     this.lastSeq = seq;
   }
 
-  updateAckSeq(seq: number): void {
+  /** `seq32` as in updateLastSeq. */
+  updateAckSeq(seq32: number): void {
+    const seq = seq32 >>> 0;
     if (seq < this.ackSeq) this.ackWraps++;
     this.ackSeq = seq;
   }
@@ -116,8 +120,14 @@ class ZeekEndpoint {
 /** Set by relativeSeq: whether the last result fell before the endpoint's start (no allocation per call). */
 let relativeUnderflow = false;
 
-/** Zeek's get_relative_seq: the 64-bit offset of `seq` from the endpoint's start. */
-function relativeSeq(e: ZeekEndpoint, seq: number, last: number, wraps: number): number {
+/**
+ * Zeek's get_relative_seq: the 64-bit offset of `seq` from the endpoint's start. `seq32` and
+ * `last32` are the unsigned numbers as int32 (x | 0): a small integer is passed as it is, an
+ * unsigned value above 2^31 would be boxed for the call.
+ */
+function relativeSeq(e: ZeekEndpoint, seq32: number, last32: number, wraps: number): number {
+  const seq = seq32 >>> 0;
+  const last = last32 >>> 0;
   const delta = seqDiff(last, seq);
   let w = wraps;
   if (delta < 0) {
@@ -156,8 +166,12 @@ export class ZeekSession {
   readonly history: HistoryState = newHistory();
   private isPartial = false;
   private firstPacketSeen = 0;
-  private startTime: number;
-  private lastTime: number;
+  /**
+   * Initialised as numbers: a field declared without a value starts as undefined, V8 then keeps it
+   * as a tagged field, and every time stored in it is a new heap number (one per packet).
+   */
+  private startTime = 0;
+  private lastTime = 0;
   private inactivityTimeout: number = ZEEK.initialInactivityTimeout;
   private attemptAt: number | null = null;
   private deleteAt: number | null = null;
@@ -201,13 +215,23 @@ export class ZeekSession {
     });
   }
 
-  /** Processes one packet (TCPAnalyzer::DeliverPacket + TCPSessionAdapter::Process). */
+  /**
+   * Processes one packet (TCPAnalyzer::DeliverPacket + TCPSessionAdapter::Process). Sequence numbers
+   * and times are passed to the steps inside the segment, not as arguments: an unsigned 32-bit value
+   * above 2^31 or a time passed to a call that is not inlined is boxed in a heap number each time.
+   */
   observe(s: ZeekSegment): void {
     if (this.ended) return;
-    // IsReuse is asked only of a connection that already exists.
-    if (this.seenPackets > 0 && (this.expiredBy(s.time) || this.isReuse(s))) {
-      this.ended = true;
-      return;
+    // IsReuse is asked only of a connection that already exists. No timer is due while the
+    // packet is within tcp_partial_close_delay of the last activity and before every timer set
+    // (see expiredBy): the common packet makes no call.
+    if (this.seenPackets > 0) {
+      const t = s.time;
+      if (((t - this.lastTime >= ZEEK.tcpPartialCloseDelay || this.timersAt <= t) && this.expiredBy(s)) ||
+          ((s.flags & TCP_FLAG.SYN) !== 0 && this.isReuse(s))) {
+        this.ended = true;
+        return;
+      }
     }
     this.seenPackets++;
     const isOrig = s.fromClient === this.origIsClient;
@@ -222,9 +246,9 @@ export class ZeekSession {
     this.setPartialStatus(syn, hasAck, isOrig);
     let segLen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
     if (rst) segLen -= len;
-    const seqEnd = (seq + segLen) >>> 0;
-    this.initEndpoint(endpoint, syn, seq, seqEnd);
-    const relSeq = relativeSeq(endpoint, seq, endpoint.lastSeq, endpoint.seqWraps);
+    // init_endpoint changes nothing but for a side's first packet or a SYN.
+    if (syn || endpoint.state === 'INACTIVE') this.initEndpoint(endpoint, syn, seq, (seq + segLen) >>> 0);
+    const relSeq = relativeSeq(endpoint, seq | 0, endpoint.lastSeq | 0, endpoint.seqWraps);
     const seqUnderflow = relativeUnderflow;
 
     this.updateHistory(endpoint, flags, relSeq, len);
@@ -247,18 +271,22 @@ export class ZeekSession {
         const start = (ack - 1) >>> 0;
         peer.initSeqs(start, start);
       } else {
-        const rel = relativeSeq(peer, ack, peer.ackSeq, peer.ackWraps);
+        const rel = relativeSeq(peer, ack | 0, peer.ackSeq | 0, peer.ackWraps);
         if (relativeUnderflow) relAck = 0;
         else {
           relAck = rel;
-          if (!rst) this.updateAckSeq(peer, ack);
+          // update_ack_seq: a zero ACK far behind is more likely a broken one.
+          if (!rst) {
+            const delta = seqDiff(peer.ackSeq, ack);
+            if (delta > 0 && !(ack === 0 && delta > ZEEK.tooLargeSeqDelta)) peer.updateAckSeq(ack | 0);
+          }
         }
       }
     }
 
-    this.updateLastSeq(endpoint, seqEnd, flags, len);
+    this.updateLastSeq(endpoint, s, segLen);
     endpoint.lastTime = time;
-    const close = this.updateStateMachine(endpoint, peer, seq, len, isOrig, flags, time);
+    const close = this.updateStateMachine(endpoint, peer, s, isOrig);
     if (hasAck) this.ackReceived(peer, relAck);
     if (len > 0 && !rst && !seqUnderflow) {
       this.dataSent(endpoint, syn ? relSeq + 1 : relSeq, len, s.captured >= len);
@@ -270,11 +298,13 @@ export class ZeekSession {
 
   // ---------------------------------------------------------------- timers and reuse
 
-  /** True when one of Zeek's timers would have removed the connection before `time`. */
-  private expiredBy(time: number): boolean {
-    // Fast path: every relative timer is at least tcp_partial_close_delay away from the last activity.
-    // (timersAt > time: none of attemptAt, deleteAt, partialCloseAt is due; one comparison per packet.)
-    if (time - this.lastTime < ZEEK.tcpPartialCloseDelay && this.timersAt > time) return false;
+  /**
+   * True when one of Zeek's timers would have removed the connection before the segment. observe
+   * calls it only past the fast check: every relative timer is at least tcp_partial_close_delay away
+   * from the last activity, and timersAt > time means none of attemptAt, deleteAt, partialCloseAt is due.
+   */
+  private expiredBy(s: ZeekSegment): boolean {
+    const time = s.time;
     const { orig, resp } = this;
     // Session::InactivityTimer.
     if (this.lastTime + this.inactivityTimeout <= time) return true;
@@ -406,34 +436,33 @@ export class ZeekSession {
     }
   }
 
-  /** update_ack_seq. */
-  private updateAckSeq(e: ZeekEndpoint, ack: number): void {
-    const delta = seqDiff(e.ackSeq, ack);
-    if (ack === 0 && delta > ZEEK.tooLargeSeqDelta) return; // more likely a broken ack
-    if (delta > 0) e.updateAckSeq(ack);
-  }
-
-  /** update_last_seq: returns how far this segment's end moved the endpoint's last seq. */
-  private updateLastSeq(e: ZeekEndpoint, lastSeq: number, flags: number, len: number): number {
+  /** update_last_seq, with the segment's end (its sequence space is `segLen`). */
+  private updateLastSeq(e: ZeekEndpoint, s: ZeekSegment, segLen: number): void {
+    const lastSeq = (s.seq + segLen) >>> 0;
+    const flags = s.flags;
+    const len = s.length;
     const delta = seqDiff(e.lastSeq, lastSeq);
     if (flags & (TCP_FLAG.SYN | TCP_FLAG.RST) && (delta > ZEEK.tooLargeSeqDelta || delta < -ZEEK.tooLargeSeqDelta)) {
       // untrusted jump
     } else if (flags & TCP_FLAG.FIN && e.lastSeq === ((e.startSeq + 1) >>> 0)) {
-      e.updateLastSeq(lastSeq);
+      e.updateLastSeq(lastSeq | 0);
     } else if (e.state === 'RESET') {
       // no sequence numbers are trusted after a RST
     } else if (delta > 0) {
-      e.updateLastSeq(lastSeq);
+      e.updateLastSeq(lastSeq | 0);
     } else if (len > 0) {
       e.retransmits = scaledHistoryEntry(this.history, e.retransmits, 'T', e.isOrig); // TCP_Endpoint::DidRxmit
     }
-    return delta;
   }
 
   /** UpdateStateMachine; returns whether the connection is reported closed (do_close). */
-  private updateStateMachine(
-    endpoint: ZeekEndpoint, peer: ZeekEndpoint, seq: number, len: number, isOrig: boolean, flags: number, time: number,
-  ): boolean {
+  private updateStateMachine(endpoint: ZeekEndpoint, peer: ZeekEndpoint, s: ZeekSegment, isOrig: boolean): boolean {
+    const flags = s.flags;
+    // Established with no SYN, FIN or RST (most segments): no state changes.
+    if ((flags & (TCP_FLAG.SYN | TCP_FLAG.FIN | TCP_FLAG.RST)) === 0 && endpoint.state === 'ESTABLISHED') return false;
+    const seq = s.seq;
+    const len = s.length;
+    const time = s.time;
     const syn = (flags & TCP_FLAG.SYN) !== 0;
     const fin = (flags & TCP_FLAG.FIN) !== 0;
     const rst = (flags & TCP_FLAG.RST) !== 0;
@@ -586,15 +615,25 @@ export class ZeekSession {
     }
   }
 
-  /** Reassembler::NewBlock + BlockInserted. */
+  /**
+   * Reassembler::NewBlock + BlockInserted. A block that is delivered at once (in order, nothing
+   * waiting above a hole: most segments) is not stored. A delivered block ends at or below
+   * lastReassemSeq, so no later step reads it: it is never a gap (undelivered skips it), never the
+   * block at lastReassemSeq (trimToSeq), never past the hole (dataSent), merging with it changes no
+   * end, and the cap drops delivered blocks (the lowest) first, then the same undelivered ones.
+   */
   private newBlock(e: ZeekEndpoint, seq: number, upper: number): void {
     const r = e.reassembler;
     if (upper <= r.trimSeq) return;
     const lo = seq < r.trimSeq ? r.trimSeq : seq;
-    insertRange(r.blocks, lo, upper);
-    if (r.blocks.length > ZEEK.maxBlocks * 2) removeFront(r.blocks, r.blocks.length - ZEEK.maxBlocks * 2);
     const before = r.lastReassemSeq;
-    this.deliverContiguous(r);
+    if (r.blocks.length === 0 && lo <= before) {
+      if (upper > before) r.lastReassemSeq = upper;
+    } else {
+      insertRange(r.blocks, lo, upper);
+      if (r.blocks.length > ZEEK.maxBlocks * 2) removeFront(r.blocks, r.blocks.length - ZEEK.maxBlocks * 2);
+      this.deliverContiguous(r);
+    }
     // BlockInserted: data sent with nothing acknowledged beyond the initial window is not held.
     if (r.lastReassemSeq !== before && e.noDataAcked() && this.size(e) > ZEEK.tcpMaxInitialWindow) {
       this.trimToSeq(e, r.lastReassemSeq);

@@ -18,10 +18,9 @@ function flags(c: Conversation): string[][] {
     const t = p.tcp!;
     const fromClient = t.srcPort === c.clientPort;
     const [fwd, rev] = fromClient ? [client, server] : [server, client];
-    const ta = analyseSegment(fwd, rev, conv, {
-      seq: t.seq, ack: t.ack, length: t.payloadLength, flags: t.flags, window: t.window, time: p.time,
-    });
-    afterSegment(fwd, rev, conv, t.flags, p.time, t.options?.windowScale);
+    const seg = { seq: t.seq, ack: t.ack, length: t.payloadLength, flags: t.flags, window: t.window, time: p.time };
+    const ta = analyseSegment(fwd, rev, conv, seg);
+    afterSegment(fwd, rev, conv, seg, t.options?.windowScale);
     return Object.entries(ANALYSIS).filter(([, bit]) => ta & bit).map(([name]) => name);
   });
 }

@@ -33,11 +33,12 @@ describe('TcpHalf sequence fields', () => {
   it('tracks a SYN and data across the 2^32 wrap', () => {
     const h = new TcpHalf();
     // SYN at 2^32 - 2 takes one number: the next is 2^32 - 1.
-    h.sent(0xfffffffe, 0, true, false, NO_SEQ);
+    h.sent(0xfffffffe, 0, true, false);
     expect(h.isn).toBe(0xfffffffe);
     expect(h.nextSeq).toBe(0xffffffff);
     // 10 bytes from 2^32 - 1 end at 9 (wrapped); none acknowledged yet: 10 in flight.
-    h.sent(0xffffffff, 10, false, false, 1);
+    h.sent(0xffffffff, 10, false, false);
+    h.sentAck(1);
     expect(h.nextSeq).toBe(9);
     expect(h.lastAck).toBe(1);
     expect(h.bytesInFlight()).toBe(10);
@@ -45,5 +46,18 @@ describe('TcpHalf sequence fields', () => {
     h.acknowledged(4);
     expect(h.bytesInFlight()).toBe(5);
     expect(h.maxBytesInFlight).toBe(10);
+    // The same numbers as int32 (x | 0, as the tracker passes them) give the same answers.
+    const g = new TcpHalf();
+    g.sent(0xfffffffe | 0, 0, true, false);
+    g.sent(0xffffffff | 0, 10, false, false);
+    g.sentAck(0xfffffff0 | 0);
+    g.sentAck(2);
+    g.sentAck(0xfffffff0 | 0); // behind 2 (wrapped): lastAck stays 2
+    expect(g.isn).toBe(0xfffffffe);
+    expect(g.nextSeq).toBe(9);
+    expect(g.lastAck).toBe(2);
+    g.acknowledged(4);
+    g.acknowledged(0xfffffffa | 0); // behind 4: ignored
+    expect(g.bytesInFlight()).toBe(5);
   });
 });

@@ -128,6 +128,16 @@ describe('history letters', () => {
     c.s('A', { ack: 1301 });
     expect(zeek(c)[1]).toBe('ShADaG');
   });
+  it('G: a retransmission over delivered and held data fills the hole (in-order blocks are not kept, same letters)', () => {
+    const c = new Conversation().handshake();
+    c.c('PA', { len: 100 }); // 1001-1100, delivered at once
+    c.c('PA', { len: 100, seq: 1201 }); // held above the hole 1101-1200
+    c.c('PA', { len: 200, seq: 1051 }); // 1051-1250: overlaps both and fills the hole; not past 1300: a T
+    c.s('A', { ack: 1301 }); // everything was delivered: no gap
+    c.c('PA', { len: 100, seq: 1401 }); // a new hole 1301-1400
+    c.s('A', { ack: 1501 }); // acknowledged without being captured: G
+    expect(zeek(c)[1]).toBe('ShADTaG');
+  });
   it('^: the first packet comes from a likely server port, so Zeek flips the roles', () => {
     const c = new Conversation();
     c.s('PA', { len: 10 }); // from port 80
