@@ -36,16 +36,25 @@ const ZEEK = {
 
 const TWO_32 = 0x1_0000_0000;
 
-/** Data a direction sent that its peer has not acknowledged yet: Reassem.cc's block list, seq ranges only. */
-class ZeekReassembler {
-  lastReassemSeq = 1;
-  trimSeq = 1;
-  skipDeliveries = false;
-  /** Sorted, non-overlapping [seq, upper) pairs, flattened. */
-  blocks: number[] = [];
+/**
+ * Data a direction sent that its peer has not acknowledged yet: Reassem.cc's block list, seq ranges
+ * only. Its endpoint holds these fields itself: one object fewer to reach for every segment and ACK.
+ */
+interface ZeekReassembler {
+  lastReassemSeq: number;
+  trimSeq: number;
+  skipDeliveries: boolean;
+  /** Sorted, non-overlapping [seq, upper) pairs, flattened; NO_BLOCKS until one is kept. */
+  blocks: number[];
 }
 
-class ZeekEndpoint {
+/**
+ * Shared by every endpoint that keeps no block (blocks delivered at once are not kept, see
+ * newBlock): replaced by the endpoint's own list before anything is stored.
+ */
+const NO_BLOCKS: number[] = Object.freeze([]) as unknown as number[];
+
+class ZeekEndpoint implements ZeekReassembler {
   state: ZeekEndpointState = 'INACTIVE';
   prevState: ZeekEndpointState = 'INACTIVE';
   startSeq = 0;
@@ -65,18 +74,12 @@ class ZeekEndpoint {
   retransmits = 0;
   zeroWindows = 0;
   gaps = 0;
-  /** Created with the first data or acknowledgment that needs it. */
-  private blocks: ZeekReassembler | null = null;
+  // Its reassembler (ZeekReassembler).
+  lastReassemSeq = 1;
+  trimSeq = 1;
+  skipDeliveries = false;
+  blocks: number[] = NO_BLOCKS;
 
-  get reassembler(): ZeekReassembler {
-    if (this.blocks === null) this.blocks = new ZeekReassembler();
-    return this.blocks;
-  }
-
-  /** TCP_Reassembler trim_seq, without creating the reassembler. */
-  trimSeq(): number {
-    return this.blocks === null ? 1 : this.blocks.trimSeq;
-  }
   constructor(public isOrig: boolean) {}
 
   setState(next: ZeekEndpointState): void {
@@ -599,7 +602,7 @@ export class ZeekSession {
   /** TCP_Reassembler::DataSent for `e`'s data at relative sequence number `seq`. */
   private dataSent(e: ZeekEndpoint, seq: number, len: number, complete: boolean): void {
     if (!complete) return; // truncated payload: Zeek does not reassemble it (a gap if it is acked)
-    const r = e.reassembler;
+    const r: ZeekReassembler = e;
     if (r.skipDeliveries) return;
     const ack = e.toRelative(e.ackSeq, e.ackWraps);
     let lo = seq;
@@ -610,7 +613,7 @@ export class ZeekSession {
     }
     this.newBlock(e, lo, upper);
     if (e.noDataAcked() && r.blocks.length > 0 && r.blocks[r.blocks.length - 1] - r.lastReassemSeq > ZEEK.tcpMaxAboveHoleWithoutAnyAcks) {
-      r.blocks = [];
+      r.blocks = NO_BLOCKS;
       r.skipDeliveries = true;
     }
   }
@@ -623,13 +626,14 @@ export class ZeekSession {
    * end, and the cap drops delivered blocks (the lowest) first, then the same undelivered ones.
    */
   private newBlock(e: ZeekEndpoint, seq: number, upper: number): void {
-    const r = e.reassembler;
+    const r: ZeekReassembler = e;
     if (upper <= r.trimSeq) return;
     const lo = seq < r.trimSeq ? r.trimSeq : seq;
     const before = r.lastReassemSeq;
     if (r.blocks.length === 0 && lo <= before) {
       if (upper > before) r.lastReassemSeq = upper;
     } else {
+      if (r.blocks === NO_BLOCKS) r.blocks = [];
       insertRange(r.blocks, lo, upper);
       if (r.blocks.length > ZEEK.maxBlocks * 2) removeFront(r.blocks, r.blocks.length - ZEEK.maxBlocks * 2);
       this.deliverContiguous(r);
@@ -652,13 +656,13 @@ export class ZeekSession {
   private ackReceived(e: ZeekEndpoint, relAck: number): void {
     let seq = relAck;
     if (e.finCount > 0 && seq >= e.finSeq) seq = e.finSeq - 1;
-    if (seq <= e.trimSeq()) return;
+    if (seq <= e.trimSeq) return;
     this.trimToSeq(e, seq);
   }
 
   /** DataBlockList::Trim: data acknowledged up to `seq`; holes below it are content gaps. */
   private trimToSeq(e: ZeekEndpoint, seq: number): void {
-    const r = e.reassembler;
+    const r: ZeekReassembler = e;
     if (seq > r.lastReassemSeq) this.undelivered(e, seq);
     const b = r.blocks;
     let drop = 0;
@@ -670,7 +674,7 @@ export class ZeekSession {
 
   /** TCP_Reassembler::Undelivered: report the holes below `upTo`. */
   private undelivered(e: ZeekEndpoint, upTo: number): void {
-    const r = e.reassembler;
+    const r: ZeekReassembler = e;
     // A partial connection's faked initial numbers: the first ACK may complain about byte 1 or 2.
     if (upTo <= 2 && this.isPartial) return;
     if (!r.skipDeliveries) {
