@@ -96,7 +96,8 @@ export class EndpointLedger {
   private peakKinds: number[] | null = null;
   /** Integral of bytes over time since lastTime. */
   private byteSeconds = 0;
-  private lastTime: number;
+  // 0, not undefined: a double field updated in place (a field first undefined boxes every store).
+  private lastTime = 0;
   private readonly timeline: Timeline;
   private readonly kindTimelines: KindTimelines | null;
   private readonly idle: IdleWindows;

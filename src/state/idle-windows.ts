@@ -35,7 +35,8 @@ export class IdleWindows {
   private count = 0;
   /** Whether an idle stretch is open, since when and after which packet (null: from the capture's start). */
   private idle = true;
-  private sinceTime: number;
+  // 0, not undefined: a double field updated in place (a field first undefined boxes every store).
+  private sinceTime = 0;
   private sincePacket: number | null = null;
 
   constructor(private readonly limit: number, captureStart: number) {

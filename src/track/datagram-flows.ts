@@ -58,7 +58,8 @@ class DatagramFlow {
   lastPacket: number;
   /** The flow's last packet before the current datagram. */
   lastPacketBefore = 0;
-  end: number;
+  // 0, not undefined: a double field updated in place (a field first undefined boxes every store).
+  end = 0;
   /** The server holds a session entry (the flow turned out not to be request/response). */
   session = false;
   other = false;
