@@ -456,6 +456,9 @@ export class DnsTracker implements TcpStreamListener {
     if (state.releaseHeld !== undefined && t.clientHold !== null && (t.multicast || t.serverHold !== null)) {
       state.releaseHeld(t.clientHold, time, packet);
       if (t.serverHold !== null) state.releaseHeld(t.serverHold, time, packet);
+      // A transaction kept for the report must not keep the ledger's entries alive with it.
+      t.clientHold = null;
+      t.serverHold = null;
       return;
     }
     const ref = entryRef(t);
