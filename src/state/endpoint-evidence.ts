@@ -122,6 +122,10 @@ export class EndpointEvidence {
   }
 }
 
+/**
+ * The verdict rule for one flow: its state outlived the exchange that created it when a second
+ * exchange used it, or when it sat held through an idle period before a request that needed it.
+ */
 export function spansExchanges(e: FlowEvidence): boolean {
   return e.answer.kind === 'answered' && (e.exchanges.count >= 2 || e.exchanges.idle !== null);
 }
