@@ -732,7 +732,7 @@ export class TcpTracker {
       const flow = this.timers.topItem;
       const gen = this.timers.topGen;
       this.timers.pop();
-      if (!flow.listed || gen !== flow.timerGen) continue;
+      if (!isCurrent(flow, gen)) continue;
       const at = flow.end + this.timeoutOf(flow);
       // Seen since the timer was set, or closing (ClosedFlows finalizes it): set again, lazily.
       if (at > now || flow.closedDeadline !== null) {
