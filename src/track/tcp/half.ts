@@ -4,7 +4,7 @@
  */
 import type { TcpDirectionReport, TcpStateName, TcpTransition } from '../../model/tcp.js';
 import type { EntryHandle, StateKind } from '../../state/events.js';
-import { NO_SEQ, seqRelative } from './seq.js';
+import { NO_SEQ, seqDiff, seqRelative } from './seq.js';
 
 /**
  * The transition a peer's FIN caused at this endpoint (RFC 9293 §3.10.7.4, eighth check);
@@ -136,7 +136,7 @@ export class TcpHalf {
       known |= ISN;
     }
     const end32 = (seq32 + payloadLength + (syn ? 1 : 0) + (fin ? 1 : 0)) | 0;
-    if ((known & NEXT_SEQ) === 0 || ((end32 - this.nextSeq32) | 0) > 0) {
+    if ((known & NEXT_SEQ) === 0 || seqDiff(this.nextSeq32, end32) > 0) {
       this.nextSeq32 = end32;
       known |= NEXT_SEQ;
     }
@@ -147,11 +147,11 @@ export class TcpHalf {
     if (payloadLength > 0) {
       const start32 = syn ? (seq32 + 1) | 0 : seq32;
       const dataEnd32 = (start32 + payloadLength) | 0;
-      if ((known & DATA_START) === 0 || ((start32 - this.dataStart32) | 0) < 0) {
+      if ((known & DATA_START) === 0 || seqDiff(this.dataStart32, start32) < 0) {
         this.dataStart32 = start32;
         known |= DATA_START;
       }
-      if ((known & DATA_END) === 0 || ((dataEnd32 - this.dataEnd32) | 0) > 0) {
+      if ((known & DATA_END) === 0 || seqDiff(this.dataEnd32, dataEnd32) > 0) {
         this.dataEnd32 = dataEnd32;
         known |= DATA_END;
       }
@@ -165,7 +165,7 @@ export class TcpHalf {
 
   /** This side sent a segment acknowledging up to `ack`: the highest one is its lastAck. */
   sentAck(ack: number): void {
-    if ((this.known & LAST_ACK) === 0 || ((ack - this.lastAck32) | 0) > 0) {
+    if ((this.known & LAST_ACK) === 0 || seqDiff(this.lastAck32, ack) > 0) {
       this.lastAck32 = ack | 0;
       this.known |= LAST_ACK;
     }
@@ -173,7 +173,7 @@ export class TcpHalf {
 
   /** The peer acknowledged up to `ack`. */
   acknowledged(ack: number): void {
-    if ((this.known & ACKED_BY_PEER) === 0 || ((ack - this.ackedByPeer32) | 0) > 0) {
+    if ((this.known & ACKED_BY_PEER) === 0 || seqDiff(this.ackedByPeer32, ack) > 0) {
       this.ackedByPeer32 = ack | 0;
       this.known |= ACKED_BY_PEER;
     }
@@ -185,8 +185,8 @@ export class TcpHalf {
     // dataStart and dataEnd are set together, by the first payload.
     if ((known & DATA_END) === 0) return 0;
     let from = this.dataStart32;
-    if ((known & ACKED_BY_PEER) !== 0 && ((this.ackedByPeer32 - from) | 0) > 0) from = this.ackedByPeer32;
-    const n = (this.dataEnd32 - from) | 0;
+    if ((known & ACKED_BY_PEER) !== 0 && seqDiff(from, this.ackedByPeer32) > 0) from = this.ackedByPeer32;
+    const n = seqDiff(from, this.dataEnd32);
     return n > 0 ? n : 0;
   }
 
