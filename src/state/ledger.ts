@@ -285,8 +285,7 @@ export class StateLedger implements StateSink {
     const endpoint = this.lookup(e.endpoint);
     const entry = endpoint?.live.get(entryKey(e.ref));
     if (endpoint === undefined || entry === undefined) return; // never held, or already expired
-    this.drop(endpoint, entry);
-    endpoint.spans.onEnd(entry, e.packet, null);
+    this.drop(entry, e.packet, null);
   }
 
   buffer(e: BufferEvent): void {
@@ -317,9 +316,7 @@ export class StateLedger implements StateSink {
     this.advance(packet, time);
     const entry = handle as unknown as LiveEntry;
     if (!entry.live) return;
-    const endpoint = entry.owner;
-    this.drop(endpoint, entry);
-    endpoint.spans.onEnd(entry, packet, null);
+    this.drop(entry, packet, null);
   }
 
   /** A tracker is done with a flow: what it showed goes to both ends (the server side creates the destination if new). */
@@ -458,11 +455,14 @@ export class StateLedger implements StateSink {
     return options;
   }
 
-  private drop(endpoint: EndpointLedger, entry: LiveEntry): void {
+  /** The entry ends: released at `packet`, or expired at `expiredAt` (attributed to `packet`); its flow's span ends with it. */
+  private drop(entry: LiveEntry, packet: number, expiredAt: number | null): void {
+    const endpoint = entry.owner;
     if (entry.until !== Infinity) this.timedEntries--;
     entry.until = Infinity;
     endpoint.removeEntry(entry);
     this.markDirty(endpoint);
+    endpoint.spans.onEnd(entry, packet, expiredAt);
   }
 
   private markDirty(endpoint: EndpointLedger): void {
@@ -502,9 +502,7 @@ export class StateLedger implements StateSink {
         const generation = expiries.nextGeneration;
         expiries.pop();
         if (!entry.live || entry.generation !== generation) continue; // re-held or released since
-        const endpoint = entry.owner;
-        this.drop(endpoint, entry);
-        endpoint.spans.onEnd(entry, this.packet, instant);
+        this.drop(entry, this.packet, instant);
       }
       this.settleDirty(Math.max(instant, this.time ?? instant));
     }
