@@ -1426,9 +1426,13 @@ export class TcpTracker {
    */
   private complete(flow: TcpFlow, overForGood: boolean): void {
     const omitted = flow.id >= this.maxRecords;
-    // A waiting flow needs its halves for its row, or to go on after dormancy; one over for good
-    // beyond --max-records needs neither (releaseHeld knows its one hold): most of a flood's.
-    if (flow.waiting && !(omitted && overForGood)) this.settle(flow);
+    // A waiting flow over for good beyond --max-records is neither listed nor continued: its counts
+    // are known without its halves or replicas (releaseHeld knows its one hold). Most of a flood's.
+    if (flow.waiting && omitted && overForGood) {
+      this.completeLoneSyn(flow);
+      return;
+    }
+    if (flow.waiting) this.settle(flow);
     flow.toServer?.finish(flow.lastPacket);
     flow.toClient?.finish(flow.lastPacket);
     if (flow.wanted) this.listener?.end?.(flow.info);
@@ -1437,27 +1441,9 @@ export class TcpTracker {
       : flow.sawSyn || flow.sawSynAck ? 'partial' : 'missing';
     const replicas = flow.replay();
     const connState = replicas.zeek.connState();
-    const sum = this.summary;
-    const before = flow.counted;
-    if (before === null) {
-      sum.flows++;
-    } else {
-      sum.packets -= before.packets;
-      sum.retransmissions -= before.retransmissions;
-      sum.connStates[before.connState] = (sum.connStates[before.connState] ?? 1) - 1;
-      if (sum.connStates[before.connState] === 0) delete sum.connStates[before.connState];
-      sum.handshakes[before.handshake]--;
-    }
-    sum.packets += flow.packets;
-    sum.retransmissions += replicas.analysis.retransmissions;
-    sum.connStates[connState] = (sum.connStates[connState] ?? 0) + 1;
-    sum.handshakes[handshake]++;
-    // What a later finalize takes back: only a flow that goes on (after dormancy) has one.
-    if (!overForGood) flow.counted = { packets: flow.packets, retransmissions: replicas.analysis.retransmissions, connState, handshake, omitted };
-    if (omitted) {
-      if (before === null) this.omitted++;
-      return;
-    }
+    const retransmissions = replicas.analysis.retransmissions;
+    this.count(flow, retransmissions, connState, handshake, overForGood, omitted);
+    if (omitted) return;
     const c = flow.client;
     const s = flow.server;
     const scaling = c.windowScaleOffered !== null && s.windowScaleOffered !== null;
@@ -1495,6 +1481,47 @@ export class TcpTracker {
       // Same keys in the same order: the row keeps its place in the report.
       Object.assign(flow.row, row);
     }
+  }
+
+  /**
+   * A lone SYN's flow (never settled) finalized for good beyond --max-records: counted as its replay
+   * would count it, without building it. One pure SYN from the client, whatever its sequence number,
+   * time, window or options: Zeek's originator is its sender (no flip for a pure SYN) in SYN_SENT and
+   * the responder INACTIVE, so conn_state S0 (conn-state.ts); Wireshark flags no retransmission on a
+   * direction's first segment (its next sequence number is still 0, analyseSegment); SYN seen but no
+   * SYN-ACK, so the handshake is partial. Its stream (if wanted) got no byte, but is ended as any.
+   */
+  private completeLoneSyn(flow: TcpFlow): void {
+    if (flow.wanted) this.listener?.end?.(flow.info);
+    this.count(flow, 0, 'S0', 'partial', true, true);
+  }
+
+  /**
+   * Counts a finalized flow in the summary, replacing what its earlier finalize counted (a flow
+   * continued after dormancy); a flow that goes on keeps what it counted for that.
+   */
+  private count(
+    flow: TcpFlow, retransmissions: number, connState: TcpFlowReport['connState'], handshake: TcpFlowReport['handshake'],
+    overForGood: boolean, omitted: boolean,
+  ): void {
+    const sum = this.summary;
+    const before = flow.counted;
+    if (before === null) {
+      sum.flows++;
+    } else {
+      sum.packets -= before.packets;
+      sum.retransmissions -= before.retransmissions;
+      sum.connStates[before.connState] = (sum.connStates[before.connState] ?? 1) - 1;
+      if (sum.connStates[before.connState] === 0) delete sum.connStates[before.connState];
+      sum.handshakes[before.handshake]--;
+    }
+    sum.packets += flow.packets;
+    sum.retransmissions += retransmissions;
+    sum.connStates[connState] = (sum.connStates[connState] ?? 0) + 1;
+    sum.handshakes[handshake]++;
+    // What a later finalize takes back: only a flow that goes on (after dormancy) has one.
+    if (!overForGood) flow.counted = { packets: flow.packets, retransmissions, connState, handshake, omitted };
+    if (omitted && before === null) this.omitted++;
   }
 }
 

@@ -83,3 +83,79 @@ describe('a lone SYN waits, and settles exactly as if it had not', () => {
     bothWays(packets);
   });
 });
+
+/** A deterministic generator (xorshift32), so that a failure can be replayed. */
+function random(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+describe('lone SYNs finalized past --max-records are counted without being built', () => {
+  // Any sequence number (the ends of the space too), window, extra flags and options, and times
+  // that go back: none of it may change how a lone SYN is counted.
+  const SEQS = [0, 1, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
+  const FLAGS = ['S', 'SP', 'SU', 'SPU'];
+  function flood(n: number, seed: number): { packets: DecodedPacket[]; lone: number } {
+    const rnd = random(seed);
+    const packets: DecodedPacket[] = [];
+    let t = 1_700_000_000;
+    let lone = 0;
+    for (let i = 0; i < n; i++) {
+      const c = new Conversation({
+        client: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, clientPort: 1024 + (i % 60_000),
+        clientIsn: i < SEQS.length ? SEQS[i] : Math.floor(rnd() * 2 ** 32), firstNumber: packets.length + 1,
+        start: t + (rnd() < 0.1 ? -rnd() * 10 : rnd() * 0.5),
+      });
+      const options = rnd() < 0.5 ? undefined : {
+        mss: rnd() < 0.5 ? 1460 : undefined, windowScale: rnd() < 0.5 ? Math.floor(rnd() * 16) : undefined,
+        sackPermitted: rnd() < 0.5, timestamp: rnd() < 0.5 ? { value: 1, echo: 0 } : undefined,
+      };
+      c.c(FLAGS[Math.floor(rnd() * FLAGS.length)], { win: rnd() < 0.2 ? 0 : Math.floor(rnd() * 65536), options });
+      // Every seventh one is answered and closed: a flow that is not a lone SYN, between them.
+      if (i % 7 === 3) {
+        c.s('SA');
+        c.c('A');
+        c.c('FA');
+        c.s('FA');
+        c.c('A');
+      } else {
+        lone++;
+      }
+      packets.push(...c.packets);
+      t = c.time;
+    }
+    return { packets, lone };
+  }
+
+  it('the same summary, ledger events and stream ends with 5 records listed as with all of them', () => {
+    const n = 2_000;
+    const { packets, lone } = flood(n, 13);
+    const ended: number[][] = [[], []];
+    const run = (maxRecords: number, k: number) => track(packets, {
+      maxRecords, maxFlows: 50,
+      stream: { wants: (f) => f.id % 3 === 0, data: () => true, gap: () => {}, end: (f) => { ended[k].push(f.id); } },
+    });
+    const few = run(5, 0);
+    const all = run(n, 1);
+    expect(few.report.flows).toHaveLength(5);
+    expect(all.report.flows).toHaveLength(n);
+    expect(few.tracker.omittedFlows).toBe(n - 5);
+    expect(few.report.summary).toEqual(all.report.summary);
+    expect(few.sink.lines).toEqual(all.sink.lines);
+    expect(ended[0]).toEqual(ended[1]);
+    expect(few.tracker.evictedFlows).toBe(all.tracker.evictedFlows);
+    expect(few.tracker.evictedOpenFlows).toBe(all.tracker.evictedOpenFlows);
+    // Exact counts from the input: a lone SYN is Zeek's S0, a partial handshake, one packet, no
+    // retransmission; an answered and closed flow is SF, complete, six packets.
+    const closed = n - lone;
+    expect(few.report.summary).toEqual({
+      flows: n, packets: lone + 6 * closed, retransmissions: 0,
+      connStates: { S0: lone, SF: closed }, handshakes: { complete: closed, partial: lone, missing: 0 },
+    });
+  });
+});
