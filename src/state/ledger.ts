@@ -268,7 +268,7 @@ export class StateLedger implements StateSink {
     }
     // A hold's `until` replaces the previous one; a hold without one means "held until released".
     if (entry.until !== Infinity) this.timedEntries--;
-    entry.generation++;
+    entry.generation = (entry.generation + 1) | 0; // an int32, as the expiry queue keeps it
     entry.until = until !== undefined && Number.isFinite(until) ? until : Infinity;
     if (entry.until !== Infinity) {
       this.timedEntries++;
