@@ -9,8 +9,8 @@ function fixture(seed: number): { next: () => number; ours: IntMap<{ v: number }
 
 describe('IntMap', () => {
   it('agrees with a Map over 200,000 random sets, gets and deletes of int32 keys (negative ones too)', () => {
-    // Keys come from a small range so that sets replace, deletes hit, and tombstones pile up and
-    // are rebuilt away; the size follows a Map's at every step. Disagreements are counted (one
+    // Keys come from a small range so that sets replace, deletes hit, and deletes shift long probe
+    // runs back; the size follows a Map's at every step. Disagreements are counted (one
     // expect per step made the test slow).
     const { next, ours, reference } = fixture(99);
     let disagreements = 0;
@@ -54,6 +54,37 @@ describe('IntMap', () => {
       if (ours.get(a) !== reference.get(a) || ours.size !== reference.size) disagreements++;
     }
     expect(disagreements).toBe(0);
+  });
+
+  it('deletes by shifting back: every key of a range agrees with a Map after bursts that grow, wrap and drain the table', () => {
+    // Dense keys (long probe runs that wrap past the table's end), multiples of 65536 (equal low
+    // bits), and phases that fill to 4,000 entries and drain to none, so that tables grow and
+    // shrink. After each phase every key of the range is read back and compared with the Map.
+    const { next, ours, reference } = fixture(2026);
+    const keyOf = (r: number): number => (r % 3 === 0 ? ((r >>> 3) % 1000) * 65536 : ((r >>> 3) % 5000) - 2500) | 0;
+    const keys = new Set<number>();
+    let disagreements = 0;
+    for (let phase = 0; phase < 40; phase++) {
+      const target = phase % 4 === 3 ? 0 : ((next() >>> 8) % 4000);
+      for (let step = 0; step < 20_000; step++) {
+        const r = next();
+        const key = keyOf(r);
+        keys.add(key);
+        const grow = reference.size < target ? r % 4 !== 0 : r % 4 === 0;
+        if (grow) {
+          const value = { v: step };
+          ours.set(key, value);
+          reference.set(key, value);
+        } else if (ours.delete(key) !== reference.delete(key)) {
+          disagreements++;
+        }
+        if (ours.size !== reference.size) disagreements++;
+      }
+      if (target === 0) for (const key of [...reference.keys()]) if (ours.delete(key) !== reference.delete(key)) disagreements++;
+      for (const key of keys) if (ours.get(key) !== reference.get(key)) disagreements++;
+    }
+    expect(disagreements).toBe(0);
+    expect(ours.size).toBe(reference.size);
   });
 
   it('steady churn (one in, one out) keeps every live key and forgets every deleted one', () => {
