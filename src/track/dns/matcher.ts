@@ -82,6 +82,8 @@ export const MAX_PER_KEY = 256;
 /** The answers for a new query, shared (read only): one object per query was most of what matching allocated. */
 const NEW_QUERY: QueryMatch = Object.freeze({ kind: 'new', idReused: false });
 const NEW_ID_REUSED: QueryMatch = Object.freeze({ kind: 'new', idReused: true });
+/** No transaction for this response (every response of a reflection or a spoofing flood). */
+const NO_MATCH: ResponseMatch = Object.freeze({ kind: 'none' });
 
 /**
  * Two 16-bit values (ports, IDs) as one exact int32 key. `(a << 16) | b` rather than
@@ -215,10 +217,10 @@ export class DnsMatcher {
         const t = at(bucket, i);
         if (t.serverAddress === path.clientAddress && compatible(t, question)) return this.found(t, true);
       }
-      return { kind: 'none' };
+      return NO_MATCH;
     }
     const bucket = this.byClientPortAndId.get(pairKey(path.clientPort, id));
-    if (!bucket) return { kind: 'none' };
+    if (!bucket) return NO_MATCH;
     let sameKey: DnsTransaction | null = null;
     let otherServer: DnsTransaction | null = null;
     for (let i = countOf(bucket) - 1; i >= 0; i--) {
@@ -236,7 +238,7 @@ export class DnsMatcher {
     // Sent from an address the query did not go to: matched by client ip:port and ID.
     if (otherServer) return this.found(otherServer, true);
     if (sameKey) return { kind: 'collision', transaction: sameKey };
-    return { kind: 'none' };
+    return NO_MATCH;
   }
 
   /**
@@ -257,7 +259,7 @@ export class DnsMatcher {
         if (answered === null || answered.queryTime < t.queryTime) answered = t;
       }
     }
-    return answered ? this.found(answered, answered.serverAddress !== path.serverAddress) : { kind: 'none' };
+    return answered ? this.found(answered, answered.serverAddress !== path.serverAddress) : NO_MATCH;
   }
 
   /** The transaction got its first response: it no longer awaits one, but stays findable a while. */

@@ -18,8 +18,8 @@
 import type { DecodedPacket } from '../../decode/packet.js';
 import { endpointString } from '../../flow/endpoint.js';
 import type { DnsReport } from '../../model/dns.js';
-import { NO_STATE, type EndpointRef, type EntryRef, type StateSink } from '../../state/events.js';
-import { singleExchange, type Answer } from '../../state/evidence.js';
+import { NO_STATE, type EndpointRef, type EntryRef, type HoldEvent, type StateSink } from '../../state/events.js';
+import { singleExchange, type Answer, type Exchanges } from '../../state/evidence.js';
 import { LazyQueue } from '../lazy-queue.js';
 import { DnsTcpFramer } from './framing.js';
 import { decodeNetbiosName, NETBIOS_NAME_PORT } from './netbios.js';
@@ -58,6 +58,10 @@ const ANSWERED_RETENTION = 60;
 
 /** RFC 768: the UDP length field counts the 8-byte header. */
 const UDP_HEADER_LENGTH = 8;
+
+/** What an unanswered transaction tells the ledger (read only, shared: the ledger keeps the first few it is told). */
+const NO_ANSWER: Answer = Object.freeze({ kind: 'none' });
+const NO_EXCHANGES: Exchanges = Object.freeze({ ...singleExchange(null), packets: Object.freeze([]) as unknown as number[] });
 
 type Unsolicited = DnsReport['unsolicited'][number];
 type Collision = DnsReport['collisions'][number];
@@ -109,6 +113,19 @@ export class DnsTracker implements TcpStreamListener {
 
   /** The transaction of the last response (an ICMP error for it names it as a state loss). */
   private lastResponse: DnsTransaction | null = null;
+  /** The path of the UDP message being handled, refilled for each (the matcher and the transaction copy its fields). */
+  private readonly udpPath: DnsPath = { transport: 'udp', flowId: -1, clientAddress: '', clientPort: 0, serverAddress: '', serverPort: 0 };
+  /**
+   * The last client and server refs told to the ledger, shared by the next transactions of the same
+   * endpoint (a flood's, a resolver's): the ledger keeps the first ref of each endpoint, so a ref
+   * is never changed once made.
+   */
+  private lastClient: EndpointRef | null = null;
+  private lastServer: EndpointRef | null = null;
+  /** The hold event, refilled for each hold: the ledger copies what it keeps of it (ledger.ts holdEntry). */
+  private readonly holdEvent: HoldEvent = {
+    endpoint: { role: 'client', address: '', port: null }, ref: { proto: 'dns', id: 0 }, kind: 'dnsPendingQueries', time: 0, packet: 0, until: 0,
+  };
 
   constructor(options: DnsTrackerOptions = {}) {
     this.ports = new Set([DNS_DEFAULTS.port, ...(options.ports ?? [])]);
@@ -141,11 +158,18 @@ export class DnsTracker implements TcpStreamListener {
     const parsed = this.parse(udp.payload, pkt.number, Math.max(udp.payload.length, udp.length - UDP_HEADER_LENGTH),
       udp.srcPort === NETBIOS_NAME_PORT || udp.dstPort === NETBIOS_NAME_PORT);
     if (!parsed) return true;
+    const path = this.udpPath;
     if (parsed.response) {
-      const path: DnsPath = { transport: 'udp', flowId: -1, clientAddress: ip.dst, clientPort: udp.dstPort, serverAddress: ip.src, serverPort: udp.srcPort };
+      path.clientAddress = ip.dst;
+      path.clientPort = udp.dstPort;
+      path.serverAddress = ip.src;
+      path.serverPort = udp.srcPort;
       this.response(parsed, path, pkt.number, pkt.time);
     } else {
-      const path: DnsPath = { transport: 'udp', flowId: -1, clientAddress: ip.src, clientPort: udp.srcPort, serverAddress: ip.dst, serverPort: udp.dstPort };
+      path.clientAddress = ip.src;
+      path.clientPort = udp.srcPort;
+      path.serverAddress = ip.dst;
+      path.serverPort = udp.dstPort;
       this.query(parsed, path, pkt.number, pkt.time);
     }
     return true;
@@ -249,10 +273,10 @@ export class DnsTracker implements TcpStreamListener {
     if (this.state.flow === undefined || t.multicast) return;
     const answer: Answer = t.response !== null ? { kind: 'answered', packet: t.response.packet }
       : t.rejected !== null && t.rejected.icmp !== undefined ? { kind: 'icmp', packet: t.rejected.packet, ...t.rejected.icmp }
-        : { kind: 'none' };
+        : NO_ANSWER;
     this.state.flow({
-      ref: entryRef(t), client: clientEndpoint(t), server: serverEndpoint(t), firstPacket: t.queryPacket, answer,
-      exchanges: singleExchange(t.response !== null ? t.queryPacket : null),
+      ref: entryRef(t), client: this.clientEndpoint(t), server: this.serverEndpoint(t), firstPacket: t.queryPacket, answer,
+      exchanges: t.response !== null ? singleExchange(t.queryPacket) : NO_EXCHANGES,
     });
   }
 
@@ -437,17 +461,32 @@ export class DnsTracker implements TcpStreamListener {
   // ------------------------------------------------------------------ ledger and lists
 
   private holdEntries(t: DnsTransaction, packet: number, time: number): void {
-    const ref = entryRef(t);
     const until = time + this.timeout;
     const state = this.state;
     // A retransmission holds again through the handles of the first hold (no lookup, no event).
-    t.clientHold = t.clientHold !== null && state.holdHeld !== undefined
-      ? state.holdHeld(t.clientHold, 'dnsPendingQueries', time, packet, until)
-      : state.hold({ endpoint: clientEndpoint(t), ref, kind: 'dnsPendingQueries', time, packet, until }) ?? null;
+    if (t.clientHold !== null && state.holdHeld !== undefined) {
+      t.clientHold = state.holdHeld(t.clientHold, 'dnsPendingQueries', time, packet, until);
+      if (t.multicast) return;
+      if (t.serverHold !== null) {
+        t.serverHold = state.holdHeld(t.serverHold, 'dnsInFlight', time, packet, until);
+        return;
+      }
+    }
+    // A new ref per transaction: sinks other than the ledger may keep it (the event is refilled).
+    const e = this.holdEvent;
+    e.ref = entryRef(t);
+    e.time = time;
+    e.packet = packet;
+    e.until = until;
+    if (t.clientHold === null || state.holdHeld === undefined) {
+      e.endpoint = this.clientEndpoint(t);
+      e.kind = 'dnsPendingQueries';
+      t.clientHold = state.hold(e) ?? null;
+    }
     if (t.multicast) return;
-    t.serverHold = t.serverHold !== null && state.holdHeld !== undefined
-      ? state.holdHeld(t.serverHold, 'dnsInFlight', time, packet, until)
-      : state.hold({ endpoint: serverEndpoint(t), ref, kind: 'dnsInFlight', time, packet, until }) ?? null;
+    e.endpoint = this.serverEndpoint(t);
+    e.kind = 'dnsInFlight';
+    t.serverHold = state.hold(e) ?? null;
   }
 
   /** Through the handles of the latest hold when the sink takes them (no lookup, no event), else as events. */
@@ -462,8 +501,20 @@ export class DnsTracker implements TcpStreamListener {
       return;
     }
     const ref = entryRef(t);
-    state.release({ endpoint: clientEndpoint(t), ref, time, packet });
-    if (!t.multicast) state.release({ endpoint: serverEndpoint(t), ref, time, packet });
+    state.release({ endpoint: this.clientEndpoint(t), ref, time, packet });
+    if (!t.multicast) state.release({ endpoint: this.serverEndpoint(t), ref, time, packet });
+  }
+
+  private clientEndpoint(t: DnsTransaction): EndpointRef {
+    const last = this.lastClient;
+    if (last !== null && last.address === t.clientAddress) return last;
+    return (this.lastClient = { role: 'client', address: t.clientAddress, port: null });
+  }
+
+  private serverEndpoint(t: DnsTransaction): EndpointRef {
+    const last = this.lastServer;
+    if (last !== null && last.address === t.serverAddress && last.port === t.serverPort && last.transport === t.transport) return last;
+    return (this.lastServer = { role: 'server', address: t.serverAddress, port: t.serverPort, transport: t.transport });
   }
 
   private list<T>(rows: T[], which: keyof DnsTracker['totals'], row: T): void {
@@ -492,14 +543,6 @@ function isMessageStart(bytes: Uint8Array, announced: number): boolean {
 
 function entryRef(t: DnsTransaction): EntryRef {
   return { proto: 'dns', id: t.index };
-}
-
-function clientEndpoint(t: DnsTransaction): EndpointRef {
-  return { role: 'client', address: t.clientAddress, port: null };
-}
-
-function serverEndpoint(t: DnsTransaction): EndpointRef {
-  return { role: 'server', address: t.serverAddress, port: t.serverPort, transport: t.transport };
 }
 
 /** Same client address and question (the TCP retry comes from a new port). */
