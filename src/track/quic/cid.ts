@@ -94,8 +94,10 @@ export class CidRegistry<C> {
   add(side: CidSide, cid: Cid, owner: C): void {
     if (cid.length === 0 || cid.length > QUIC_HEADER.MAX_CID_LENGTH) return;
     const map = this.maps[side];
-    if (!map.has(cid)) this.lengthCounts[side][cid.length]++;
+    const size = map.size;
     map.set(cid, owner);
+    // One hash lookup, not has() then set(): the map grew when the CID was new.
+    if (map.size !== size) this.lengthCounts[side][cid.length]++;
   }
 
   /** Removes `cid` if it still names `owner` (used when a connection is evicted). */

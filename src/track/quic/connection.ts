@@ -7,11 +7,11 @@ import type { QuicConnectionReport } from '../../model/quic.js';
 import { endpointString } from '../../flow/endpoint.js';
 import { cidBytes, cidEquals, cidOf, cidText, type Cid, type CidSide } from './cid.js';
 import type { CryptoStream } from './crypto-stream.js';
-import { versionName } from './header.js';
+import { isKnownVersion, versionName } from './header.js';
 import { initialPacketKeys, type PacketKeys } from './initial-keys.js';
 import type { ConnectionClose } from './frames.js';
 import type { TransportParameters } from './client-hello.js';
-import { ExchangeCounter } from '../../state/evidence.js';
+import { ExchangeCounter, singleExchange, type Exchanges } from '../../state/evidence.js';
 
 export interface Endpoint {
   address: string;
@@ -46,32 +46,60 @@ const TRANSPORT_ERRORS: Record<number, string> = {
   0x0f: 'AEAD_LIMIT_REACHED', 0x10: 'NO_VIABLE_PATH', 0x11: 'VERSION_NEGOTIATION_ERROR',
 };
 
-/**
- * `list` with `item` at its end. A first item makes an array of exactly one element: V8's push
- * onto an empty array reserves 17 slots, and most connections of a flood never get a second CID,
- * version or path.
- */
-function appended<T>(list: T[], item: T): T[] {
-  if (list.length === 0) return [item];
-  list.push(item);
-  return list;
-}
-
+/** One version's Initial keys per side (undefined: not derived yet; null: a version without known keys). */
 interface KeyEntry {
   version: number;
   client: PacketKeys | null | undefined;
   server: PacketKeys | null | undefined;
+  next: KeyEntry | null;
+}
+
+interface HelloFacts {
+  serverName: string | null;
+  alpn: string[] | null;
+  cipherSuite: string | null;
+  transportParameters: TransportParameters | null;
+}
+
+const NO_VERSIONS: readonly number[] = [];
+/**
+ * One shared list per known version for connections that saw only it (RFC 9000 §15: v1, v2 and
+ * the drafts, a bounded set): most connections never see a second version.
+ */
+const LONE_VERSION = new Map<number, readonly number[]>();
+function loneVersion(version: number): readonly number[] {
+  if (!isKnownVersion(version)) return [version];
+  let list = LONE_VERSION.get(version);
+  if (list === undefined) {
+    list = Object.freeze([version]);
+    LONE_VERSION.set(version, list);
+  }
+  return list;
 }
 
 /**
+ * What a side showed, as bits of QuicSide's facts. EMPTY_CID: it used a zero-length CID (RFC 9000
+ * §5.1), so its packets are matched by 4-tuple. The others: the packet types it sent (Retry and
+ * Version Negotiation only ever come from the server).
+ */
+export const SIDE_FACT = {
+  EMPTY_CID: 1, SENT_INITIAL: 2, SENT_HANDSHAKE: 4, SENT_ZERO_RTT: 8, SENT_SHORT: 16, SENT_RETRY: 32, SENT_VERSION_NEGOTIATION: 64,
+} as const;
+
+/**
  * What the connection shows of one side: one object per side instead of a record per counter (a
- * flood creates a connection per packet, and each object of it is copied by every scavenge it survives).
+ * flood creates a connection per packet, and each object of it is copied by every scavenge it
+ * survives). Its seven yes/no facts are bits of one small integer (SIDE_FACT): one field instead
+ * of seven in each of a flood's connections.
  */
 export class QuicSide {
-  /** Every non-empty CID seen for this side, in order of first appearance. */
-  cids: Cid[] = [];
-  /** The side used a zero-length CID (RFC 9000 §5.1): its packets are matched by 4-tuple. */
-  emptyCid = false;
+  /**
+   * Every non-empty CID seen for this side, in order of first appearance: the first in a field of
+   * its own, the others in an array made at the second (most sides of a flood have one CID).
+   */
+  private firstCid: Cid | null = null;
+  private laterCids: Cid[] | null = null;
+  private facts = 0;
   datagrams = 0;
   packets = 0;
   bytes = 0;
@@ -84,46 +112,68 @@ export class QuicSide {
   crypto: CryptoStream | null | undefined = undefined;
   /** CIDs the side's ledger entry currently stands for. */
   heldCids = 0;
-  /** Packet types seen from this side (Retry and Version Negotiation only ever from the server). */
-  sentInitial = false;
-  sentHandshake = false;
-  sentZeroRtt = false;
-  sentShort = false;
-  sentRetry = false;
-  sentVersionNegotiation = false;
+
+  /** Whether the side showed `fact` (a SIDE_FACT bit). */
+  has(fact: number): boolean {
+    return (this.facts & fact) !== 0;
+  }
+
+  /** Records that the side showed `fact` (facts are never unlearned). */
+  note(fact: number): void {
+    this.facts |= fact;
+  }
+
+  get cidCount(): number {
+    return this.firstCid === null ? 0 : this.laterCids === null ? 1 : 1 + this.laterCids.length;
+  }
+
+  /** The `i`th CID, 0 <= i < cidCount. */
+  cidAt(i: number): Cid {
+    return i === 0 ? (this.firstCid as Cid) : (this.laterCids as Cid[])[i - 1];
+  }
+
+  addCid(cid: Cid): void {
+    if (this.firstCid === null) this.firstCid = cid;
+    else if (this.laterCids === null) this.laterCids = [cid];
+    else this.laterCids.push(cid);
+  }
+
+  /** The CIDs as a new array, in order of first appearance. */
+  cidList(): Cid[] {
+    const list: Cid[] = [];
+    for (let i = 0; i < this.cidCount; i++) list.push(this.cidAt(i));
+    return list;
+  }
 }
 
 export class QuicConnection {
-  /** Versions in order of first appearance (Version Negotiation's 0 excluded). */
-  versions: number[] = [];
+  /** Versions in order of first appearance (Version Negotiation's 0 excluded); a lone known version's list is shared (see addVersion). */
+  versions: readonly number[] = NO_VERSIONS;
   /** The version of the server's latest Initial or Handshake: the one it chose (RFC 9368). */
   chosenVersion: number | null = null;
   readonly clientInitialDcid: Cid;
   clientScid: Cid | null = null;
   serverScid: Cid | null = null;
   retryScid: Cid | null = null;
-  /** What each side showed: CIDs, counters, CRYPTO stream, packet types. */
-  readonly by: Record<CidSide, QuicSide> = { client: new QuicSide(), server: new QuicSide() };
+  /** What each side showed: CIDs, counters, CRYPTO stream, packet types (no record of the two: one object fewer per connection). */
+  readonly clientSide = new QuicSide();
+  readonly serverSide = new QuicSide();
   /** The DCID Initial keys derive from: the client's first, or a Retry's SCID (RFC 9001 §5.2). */
   keyCid: Cid;
   /**
-   * Initial keys derived so far, per version and side (undefined: not yet; null: unknown version):
-   * the first version's inline, others in `otherKeys`. Each side's are derived when first needed:
-   * a client Initial nobody answers never pays for the server's (RFC 9001 §5.2 derives them
-   * independently from the same initial_secret).
+   * Initial keys derived so far, one entry per version (undefined: not yet; null: unknown
+   * version), made when the first are kept. Each side's are derived when first needed: a client
+   * Initial nobody answers never pays for the server's (RFC 9001 §5.2 derives them independently
+   * from the same initial_secret).
    */
-  private keyVersion = -1;
-  private clientKeys: PacketKeys | null | undefined = undefined;
-  private serverKeys: PacketKeys | null | undefined = undefined;
-  private otherKeys: KeyEntry[] | null = null;
+  private keys: KeyEntry | null = null;
+  /** What the hellos showed (server name, ALPN, cipher suite, transport parameters), made when the first is read. */
+  private hello: HelloFacts | null = null;
 
-  serverName: string | null = null;
-  /** Null until a ClientHello shows its ALPN list (the report prints none as []). */
-  alpn: string[] | null = null;
-  cipherSuite: string | null = null;
-  transportParameters: TransportParameters | null = null;
-
-  paths: PathRecord[] = [];
+  /** The first path is the connection's own client and server on `firstPathKey`; later ones are listed here. */
+  private readonly firstPathKey: string;
+  private readonly firstPathPacket: number;
+  private laterPaths: PathRecord[] | null = null;
   pathChangesNotListed = 0;
   lastPacket: number;
   end: number;
@@ -133,14 +183,19 @@ export class QuicConnection {
   close: CloseRecord | null = null;
   /** The ledger was told the server holds this connection. */
   serverHolds = false;
-  /** Turns of datagrams (client after server opens one), and the first server datagram (roles from evidence). */
-  readonly exchanges = new ExchangeCounter();
+  /**
+   * Turns of datagrams (client after server opens one), made at the second datagram: a connection
+   * of one client datagram (a flood's) sums up as a single exchange at `soleDatagram`.
+   */
+  private exchanges: ExchangeCounter | null = null;
+  private soleDatagram = -1;
   answeredAt: number | null = null;
   /** An unattributed short header on its 4-tuple that may be a stateless reset (RFC 9000 §10.3), until its sender speaks again. */
   resetCandidate: { packet: number; time: number; fromServer: boolean } | null = null;
   /** The ledger was told what the connection showed (once). */
   evidenceTold = false;
-  evicted: { packet: number } | null = null;
+  /** The packet at which the full table evicted it, else -1. */
+  evictedAt = -1;
   /** Ended by its idle timeout (or the draining period after a close) on capture time. */
   idleEnded: { afterPacket: number; seconds: number } | null = null;
   /** Bumped whenever its idle deadline is set again (older timers are stale). */
@@ -156,11 +211,75 @@ export class QuicConnection {
     originalDcid: Uint8Array,
     readonly firstPacket: number,
     readonly start: number,
+    /** The 4-tuple key of the first path, and the packet that opened it. */
+    firstPath: { key: string; firstPacket: number },
   ) {
     this.clientInitialDcid = cidOf(originalDcid);
     this.keyCid = this.clientInitialDcid;
     this.lastPacket = firstPacket;
     this.end = start;
+    this.firstPathKey = firstPath.key;
+    this.firstPathPacket = firstPath.firstPacket;
+  }
+
+  side(side: CidSide): QuicSide {
+    return side === 'client' ? this.clientSide : this.serverSide;
+  }
+
+  get evicted(): boolean {
+    return this.evictedAt >= 0;
+  }
+
+  get serverName(): string | null {
+    return this.hello === null ? null : this.hello.serverName;
+  }
+  set serverName(name: string | null) {
+    this.helloFacts().serverName = name;
+  }
+
+  /** Null until a ClientHello shows its ALPN list (the report prints none as []). */
+  get alpn(): string[] | null {
+    return this.hello === null ? null : this.hello.alpn;
+  }
+  set alpn(list: string[] | null) {
+    this.helloFacts().alpn = list;
+  }
+
+  get cipherSuite(): string | null {
+    return this.hello === null ? null : this.hello.cipherSuite;
+  }
+  set cipherSuite(name: string | null) {
+    this.helloFacts().cipherSuite = name;
+  }
+
+  get transportParameters(): TransportParameters | null {
+    return this.hello === null ? null : this.hello.transportParameters;
+  }
+  set transportParameters(params: TransportParameters | null) {
+    this.helloFacts().transportParameters = params;
+  }
+
+  private helloFacts(): HelloFacts {
+    if (this.hello === null) this.hello = { serverName: null, alpn: null, cipherSuite: null, transportParameters: null };
+    return this.hello;
+  }
+
+  /** One datagram of the connection, in capture order (ExchangeCounter.observe with payload). */
+  observeDatagram(fromClient: boolean, packet: number, time: number): void {
+    if (this.exchanges === null) {
+      // The datagram that opened the connection comes first, from the client, at `start`.
+      if (this.soleDatagram < 0 && fromClient && time === this.start) {
+        this.soleDatagram = packet;
+        return;
+      }
+      this.exchanges = new ExchangeCounter();
+      if (this.soleDatagram >= 0) this.exchanges.observe(true, true, this.soleDatagram, this.start);
+    }
+    this.exchanges.observe(fromClient, true, packet, time);
+  }
+
+  exchangeSummary(): Exchanges {
+    return this.exchanges !== null ? this.exchanges.summary() : singleExchange(this.soleDatagram < 0 ? null : this.soleDatagram);
   }
 
   /** `side`'s Initial keys for `version`, derived once from `keyCid`; null for unknown versions. */
@@ -182,77 +301,99 @@ export class QuicConnection {
 
   /** Keys already derived for `version` and `side` from `keyCid` (the tracker derives the client's to recognise a client Initial). */
   seedKeys(version: number, side: CidSide, keys: PacketKeys | null): void {
-    if (this.keyVersion === -1) this.keyVersion = version;
-    if (version === this.keyVersion) {
-      if (side === 'client') this.clientKeys = keys;
-      else this.serverKeys = keys;
-      return;
+    let entry = this.keys;
+    while (entry !== null && entry.version !== version) entry = entry.next;
+    if (entry === null) {
+      entry = { version, client: undefined, server: undefined, next: null };
+      // Appended: the first version's entry stays first.
+      if (this.keys === null) this.keys = entry;
+      else {
+        let last = this.keys;
+        while (last.next !== null) last = last.next;
+        last.next = entry;
+      }
     }
-    this.otherKeyEntry(version)[side] = keys;
+    entry[side] = keys;
   }
 
   /** Forgets derived keys (an evicted connection is never matched again). */
   dropKeys(): void {
-    this.keyVersion = -1;
-    this.clientKeys = undefined;
-    this.serverKeys = undefined;
-    this.otherKeys = null;
+    this.keys = null;
   }
 
   private storedKeys(version: number, side: CidSide): PacketKeys | null | undefined {
-    if (version === this.keyVersion) return side === 'client' ? this.clientKeys : this.serverKeys;
-    if (this.otherKeys === null) return undefined;
-    for (const e of this.otherKeys) if (e.version === version) return e[side];
+    for (let e = this.keys; e !== null; e = e.next) if (e.version === version) return e[side];
     return undefined;
   }
 
-  private otherKeyEntry(version: number): KeyEntry {
-    if (this.otherKeys === null) this.otherKeys = [];
-    for (const e of this.otherKeys) if (e.version === version) return e;
-    const entry: KeyEntry = { version, client: undefined, server: undefined };
-    this.otherKeys.push(entry);
-    return entry;
-  }
-
   findCid(side: CidSide, view: Uint8Array): Cid | undefined {
-    const list = this.by[side].cids;
-    for (const cid of list) if (cidEquals(cid, view)) return cid;
+    const by = this.side(side);
+    for (let i = 0; i < by.cidCount; i++) {
+      const cid = by.cidAt(i);
+      if (cidEquals(cid, view)) return cid;
+    }
     return undefined;
   }
 
   /** Remembers a CID for `side`; returns it when it is new (null when known, empty, or over the bound). */
   learnCid(side: CidSide, view: Uint8Array): Cid | null {
-    const by = this.by[side];
+    const by = this.side(side);
     if (view.length === 0) {
-      by.emptyCid = true;
+      by.note(SIDE_FACT.EMPTY_CID);
       return null;
     }
-    if (this.findCid(side, view) || by.cids.length >= MAX_CIDS_PER_SIDE) return null;
+    if (this.findCid(side, view) || by.cidCount >= MAX_CIDS_PER_SIDE) return null;
     // The original DCID is learned for the server side at once: one string serves both.
     const cid = side === 'server' && cidEquals(this.clientInitialDcid, view) ? this.clientInitialDcid : cidOf(view);
-    by.cids = appended(by.cids, cid);
+    by.addCid(cid);
     return cid;
   }
 
   addVersion(version: number): void {
-    if (!this.versions.includes(version)) this.versions = appended(this.versions, version);
+    const list = this.versions;
+    if (list.includes(version)) return;
+    // A shared lone-version list is never written to: a second version makes a list of the connection's own.
+    this.versions = list.length === 0 ? loneVersion(version) : [...list, version];
   }
 
+  /** A path after the first (the tracker bounds them by MAX_PATHS). */
   addPath(record: PathRecord): void {
-    this.paths = appended(this.paths, record);
+    if (this.laterPaths === null) this.laterPaths = [record];
+    else this.laterPaths.push(record);
   }
 
-  /** The path record for a 4-tuple key, if the connection used it. */
-  path(key: string): PathRecord | undefined {
-    for (const p of this.paths) if (p.key === key) return p;
+  get pathCount(): number {
+    return this.laterPaths === null ? 1 : 1 + this.laterPaths.length;
+  }
+
+  /** The 4-tuple keys of the paths, first path first. */
+  pathKeys(): string[] {
+    const keys = [this.firstPathKey];
+    if (this.laterPaths !== null) for (const p of this.laterPaths) keys.push(p.key);
+    return keys;
+  }
+
+  /** The server end of the path with this 4-tuple key, if the connection used it. */
+  pathServer(key: string): Endpoint | undefined {
+    if (key === this.firstPathKey) return this.server;
+    if (this.laterPaths !== null) for (const p of this.laterPaths) if (p.key === key) return p.server;
     return undefined;
+  }
+
+  /** True when `address`:`port` is the server end of any of its paths. */
+  isServerEndpoint(address: string, port: number): boolean {
+    if (this.laterPaths !== null) for (const p of this.laterPaths) if (p.server.address === address && p.server.port === port) return true;
+    return this.server.address === address && this.server.port === port;
   }
 
   handshakeState(): 'complete' | 'partial' | 'initial-only' {
     // Complete: the server's Handshake packets and the client's 1-RTT (short header) packets were seen.
-    const { client, server } = this.by;
-    if (server.sentHandshake && client.sentShort) return 'complete';
-    if (server.sentHandshake || client.sentHandshake || client.sentShort || server.sentShort) return 'partial';
+    const client = this.clientSide;
+    const server = this.serverSide;
+    const serverHandshake = server.has(SIDE_FACT.SENT_HANDSHAKE);
+    const clientShort = client.has(SIDE_FACT.SENT_SHORT);
+    if (serverHandshake && clientShort) return 'complete';
+    if (serverHandshake || client.has(SIDE_FACT.SENT_HANDSHAKE) || clientShort || server.has(SIDE_FACT.SENT_SHORT)) return 'partial';
     return 'initial-only';
   }
 
@@ -270,9 +411,19 @@ export class QuicConnection {
       const offered = this.versionNegotiation.versions.map(versionName).join(', ');
       return `Version Negotiation at packet ${this.versionNegotiation.packet} (server offers ${offered || 'nothing'}); the client did not continue`;
     }
-    if (this.evicted) return `no longer tracked after packet ${this.evicted.packet} (connection table full)`;
+    if (this.evictedAt >= 0) return `no longer tracked after packet ${this.evictedAt} (connection table full)`;
     if (this.idleEnded) return `idle timeout: silent for ${this.idleEnded.seconds} s after packet ${this.idleEnded.afterPacket}`;
     return 'idle until end of capture';
+  }
+
+  private pathReports(): QuicConnectionReport['paths'] {
+    const first = { client: endpointString(this.client.address, this.client.port), server: endpointString(this.server.address, this.server.port), firstPacket: this.firstPathPacket };
+    if (this.laterPaths === null) return [first];
+    return [first, ...this.laterPaths.map((p) => ({
+      client: endpointString(p.client.address, p.client.port),
+      server: endpointString(p.server.address, p.server.port),
+      firstPacket: p.firstPacket,
+    }))];
   }
 
   toReport(): QuicConnectionReport {
@@ -287,13 +438,13 @@ export class QuicConnection {
       clientScid: this.clientScid === null ? null : cidText(this.clientScid),
       serverScid: this.serverScid === null ? null : cidText(this.serverScid),
       retryScid: this.retryScid === null ? null : cidText(this.retryScid),
-      cids: { client: this.by.client.cids.map(cidText), server: this.by.server.cids.map(cidText) },
+      cids: { client: this.clientSide.cidList().map(cidText), server: this.serverSide.cidList().map(cidText) },
       firstPacket: this.firstPacket,
       lastPacket: this.lastPacket,
       datagrams: this.datagrams,
-      datagramsByDirection: { client: this.by.client.datagrams, server: this.by.server.datagrams },
-      packets: { client: this.by.client.packets, server: this.by.server.packets },
-      bytes: { client: this.by.client.bytes, server: this.by.server.bytes },
+      datagramsByDirection: { client: this.clientSide.datagrams, server: this.serverSide.datagrams },
+      packets: { client: this.clientSide.packets, server: this.serverSide.packets },
+      bytes: { client: this.clientSide.bytes, server: this.serverSide.bytes },
       start: this.start,
       end: this.end,
       handshake: this.handshakeState(),
@@ -301,11 +452,7 @@ export class QuicConnection {
       alpn: this.alpn ?? [],
       cipherSuite: this.cipherSuite,
       transportParameters: this.transportParameters,
-      paths: this.paths.map((p) => ({
-        client: endpointString(p.client.address, p.client.port),
-        server: endpointString(p.server.address, p.server.port),
-        firstPacket: p.firstPacket,
-      })),
+      paths: this.pathReports(),
       ended: this.ended(),
     };
   }

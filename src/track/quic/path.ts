@@ -10,12 +10,22 @@ import { conversationKey } from '../../flow/endpoint.js';
 /** Bound on connections remembered per 4-tuple; the oldest is forgotten first. */
 const MAX_CONNECTIONS_PER_PATH = 256;
 
-export class PathTable<C> {
-  private readonly paths = new Map<string, C[]>();
+export class PathTable<C extends object> {
+  /** A path's lone connection is the value itself (most paths carry one); two or more are an array, oldest first. */
+  private readonly paths = new Map<string, C | C[]>();
+  /** get()'s answer for a lone connection. */
+  private readonly lone: C[] = [];
 
-  /** Connections on `key`, oldest first (empty when the 4-tuple never carried QUIC). */
+  /**
+   * Connections on `key`, oldest first (empty when the 4-tuple never carried QUIC). The array is
+   * valid until the next call: a lone connection comes in one array reused for every answer.
+   */
   get(key: string): readonly C[] {
-    return this.paths.get(key) ?? [];
+    const value = this.paths.get(key);
+    if (value === undefined) return NONE;
+    if (Array.isArray(value)) return value;
+    this.lone[0] = value;
+    return this.lone;
   }
 
   has(key: string): boolean {
@@ -24,31 +34,39 @@ export class PathTable<C> {
 
   /** Records that `conn` uses `key` (idempotent). */
   add(key: string, conn: C): void {
-    const list = this.paths.get(key);
-    if (!list) {
-      // An exact-size array: push onto an empty one would reserve 17 slots for a path that
-      // usually carries one connection.
-      this.paths.set(key, [conn]);
+    const value = this.paths.get(key);
+    if (value === undefined) {
+      this.paths.set(key, conn);
       return;
     }
-    if (list.includes(conn)) return;
-    if (list.length >= MAX_CONNECTIONS_PER_PATH) list.shift();
-    list.push(conn);
+    if (!Array.isArray(value)) {
+      if (value !== conn) this.paths.set(key, [value, conn]);
+      return;
+    }
+    if (value.includes(conn)) return;
+    if (value.length >= MAX_CONNECTIONS_PER_PATH) value.shift();
+    value.push(conn);
   }
 
   /** Forgets `conn` on `key`; the path is forgotten with its last connection. */
   remove(key: string, conn: C): void {
-    const list = this.paths.get(key);
-    if (!list) return;
-    const i = list.indexOf(conn);
-    if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) this.paths.delete(key);
+    const value = this.paths.get(key);
+    if (value === undefined) return;
+    if (!Array.isArray(value)) {
+      if (value === conn) this.paths.delete(key);
+      return;
+    }
+    const i = value.indexOf(conn);
+    if (i >= 0) value.splice(i, 1);
+    if (value.length === 0) this.paths.delete(key);
   }
 
   get size(): number {
     return this.paths.size;
   }
 }
+
+const NONE: readonly never[] = [];
 
 /** Bound on 4-tuple keys kept by PathKeys before it starts over. */
 const MAX_INTERNED_KEYS = 65_536;

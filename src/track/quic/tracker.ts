@@ -25,7 +25,7 @@ import { NO_STATE, type EndpointRef, type StateSink } from '../../state/events.j
 import { endpointString } from '../../flow/endpoint.js';
 import { CidRegistry, cidOf, isPrefixAt, type Cid, type CidSide } from './cid.js';
 import { TLS_HANDSHAKE, handshakeMessageLength, parseClientHello, parseServerHello } from './client-hello.js';
-import { MAX_PATHS, QuicConnection, type Endpoint } from './connection.js';
+import { MAX_PATHS, QuicConnection, SIDE_FACT, type Endpoint } from './connection.js';
 import { CryptoStream } from './crypto-stream.js';
 import { parseInitialFrames } from './frames.js';
 import { QUIC_HEADER, isReservedVersion, parseLongHeader, type LongHeader } from './header.js';
@@ -33,7 +33,7 @@ import { initialPacketKeys, type PacketKeys } from './initial-keys.js';
 import { VersionAttempts, type VersionAttempt } from './attempts.js';
 import { openPacket, type OpenResult } from './protection.js';
 import { LruList } from '../lru-list.js';
-import { MinHeap } from '../../state/min-heap.js';
+import { TimerHeap } from '../tcp/timer-heap.js';
 import { PathKeys, PathTable } from './path.js';
 
 export interface QuicTrackerOptions {
@@ -131,8 +131,8 @@ export class QuicTracker {
   private readonly attempts: VersionAttempts;
   private readonly idleTimeout: number;
   private readonly drainTimeout: number;
-  /** Each live connection's deadline as last set (see expireIdle). */
-  private readonly timers = new MinHeap<QuicTimer>((a, b) => a.at < b.at);
+  /** Each live connection's deadline as last set, with the timerGen it was set at (see expireIdle). */
+  private readonly timers = new TimerHeap<QuicConnection>();
 
   constructor(options: QuicTrackerOptions = {}) {
     this.state = options.state ?? NO_STATE;
@@ -272,7 +272,7 @@ export class QuicTracker {
     const toServer = this.registry.get('server', dcid);
     if (toClient && toServer) {
       // Both sides chose the same CID: the sender's address and port decide.
-      return this.isServerEndpoint(toClient, ip.src, udp.srcPort) ? { conn: toClient, fromServer: true } : { conn: toServer, fromServer: false };
+      return toClient.isServerEndpoint(ip.src, udp.srcPort) ? { conn: toClient, fromServer: true } : { conn: toServer, fromServer: false };
     }
     if (toClient) return { conn: toClient, fromServer: true };
     if (toServer) return { conn: toServer, fromServer: false };
@@ -285,7 +285,7 @@ export class QuicTracker {
     for (let i = conns.length - 1; i >= 0; i--) {
       const conn = conns[i];
       const fromServer = this.isServerOnPath(conn, pathKey, ip.src, udp.srcPort);
-      if (conn.by[fromServer ? 'client' : 'server'].emptyCid) return { conn, fromServer };
+      if (conn.side(fromServer ? 'client' : 'server').has(SIDE_FACT.EMPTY_CID)) return { conn, fromServer };
     }
     return null;
   }
@@ -299,11 +299,13 @@ export class QuicTracker {
       const conn = conns[i];
       const fromServer = this.isServerOnPath(conn, pathKey, ip.src, udp.srcPort);
       const receiver = fromServer ? 'client' : 'server';
-      if (conn.by[receiver].emptyCid && bestLength < 0) {
+      if (conn.side(receiver).has(SIDE_FACT.EMPTY_CID) && bestLength < 0) {
         best = { conn, fromServer };
         bestLength = 0;
       }
-      for (const cid of conn.by[receiver].cids) {
+      const cids = conn.side(receiver);
+      for (let c = 0; c < cids.cidCount; c++) {
+        const cid = cids.cidAt(c);
         if (cid.length > bestLength && isPrefixAt(cid, b, QUIC_HEADER.SHORT_DCID)) {
           best = { conn, fromServer };
           bestLength = cid.length;
@@ -346,7 +348,7 @@ export class QuicTracker {
       const side: CidSide = fromServer ? 'server' : 'client';
       const keys = conn.keysFor(h.version, side);
       if (!keys) continue;
-      const opened = openPacket(udp.payload, { offset: h.offset, pnOffset: h.pnOffset, end: h.end }, keys, conn.by[side].largestInitialPn);
+      const opened = openPacket(udp.payload, { offset: h.offset, pnOffset: h.pnOffset, end: h.end }, keys, conn.side(side).largestInitialPn);
       if (opened.packet) return { hit: { conn, fromServer }, opened };
     }
     return null;
@@ -395,13 +397,8 @@ export class QuicTracker {
   }
 
   private isServerOnPath(conn: QuicConnection, pathKey: string, address: string, port: number): boolean {
-    const p = conn.path(pathKey);
-    return p !== undefined && p.server.address === address && p.server.port === port;
-  }
-
-  private isServerEndpoint(conn: QuicConnection, address: string, port: number): boolean {
-    for (const p of conn.paths) if (p.server.address === address && p.server.port === port) return true;
-    return conn.server.address === address && conn.server.port === port;
+    const server = conn.pathServer(pathKey);
+    return server !== undefined && server.address === address && server.port === port;
   }
 
   // ------------------------------------------------------------------ connection life
@@ -414,14 +411,14 @@ export class QuicTracker {
     const server = this.serverEndpoint(ip.dst, udp.dstPort);
     // RFC 9000 §6.2: after Version Negotiation the client retries with the same DCID.
     const attempt = this.attempts.take(h.dcid, ip.src, ip.dst, udp.dstPort);
-    const conn = new QuicConnection(this.nextId++, client, server, h.dcid, attempt?.firstPacket ?? pkt.number, attempt?.time ?? pkt.time);
+    const firstPath = { key: pathKey, firstPacket: attempt && attempt.clientPort === client.port ? attempt.firstPacket : pkt.number };
+    const conn = new QuicConnection(this.nextId++, client, server, h.dcid, attempt?.firstPacket ?? pkt.number, attempt?.time ?? pkt.time, firstPath);
     if (attempt) this.absorbAttempt(conn, attempt);
     if (clientKeys) conn.seedKeys(h.version, 'client', clientKeys);
     if (conn.id < this.maxRecords) this.connections.push(conn);
     else this.omitted++;
     this.live.push(conn);
     this.setTimer(conn, pkt.time);
-    conn.addPath({ key: pathKey, client, server, firstPacket: attempt && attempt.clientPort === client.port ? attempt.firstPacket : pkt.number });
     this.pathTable.add(pathKey, conn);
     this.state.hold({ endpoint: this.clientRef(conn), ref: { proto: 'quic', id: conn.id }, kind: 'quicConnections', time: pkt.time, packet: pkt.number });
     // The original DCID routes to the server (RFC 9000 §7.2); the SCID is the client's own.
@@ -437,15 +434,15 @@ export class QuicTracker {
     const { conn, fromServer } = hit;
     const side: CidSide = fromServer ? 'server' : 'client';
     this.touch(conn);
-    if (!conn.path(pathKey)) this.addPath(conn, pathKey, ip, udp, fromServer, pkt.number);
+    if (conn.pathServer(pathKey) === undefined) this.addPath(conn, pathKey, ip, udp, fromServer, pkt.number);
     conn.datagrams++;
-    conn.by[side].datagrams++;
+    conn.side(side).datagrams++;
     // The connection went on: what looked like a stateless reset was not one (a reset ends it for both).
     conn.resetCandidate = null;
-    conn.exchanges.observe(!fromServer, true, pkt.number, pkt.time);
+    conn.observeDatagram(!fromServer, pkt.number, pkt.time);
     if (fromServer && conn.answeredAt === null) conn.answeredAt = pkt.number;
     // UDP payload bytes as sent (the UDP length field), not as captured (STYLE practice 5).
-    conn.by[side].bytes += sentBytes(udp);
+    conn.side(side).bytes += sentBytes(udp);
     conn.lastPacket = pkt.number;
     conn.end = pkt.time;
 
@@ -457,8 +454,8 @@ export class QuicTracker {
         // RFC 9000 §12.2: a short-header packet comes last and uses the same DCID. Bytes after the
         // long-header packets that do not look like one (zeros padding the datagram) are no packet.
         if (n > 0 && (b[offset] === 0 || !firstDcid || !bytesAt(firstDcid, b, offset + QUIC_HEADER.SHORT_DCID))) break;
-        conn.by[side].packets++;
-        conn.by[side].sentShort = true;
+        conn.side(side).packets++;
+        conn.side(side).note(SIDE_FACT.SENT_SHORT);
         break;
       }
       const h = n === 0 && first ? first : parseLongHeader(b, offset).header;
@@ -473,12 +470,12 @@ export class QuicTracker {
   }
 
   private onLongPacket(conn: QuicConnection, side: CidSide, h: LongHeader, b: Uint8Array, pkt: DecodedPacket, opened: OpenResult | undefined): void {
-    conn.by[side].packets++;
+    conn.side(side).packets++;
     const fromServer = side === 'server';
     if (h.type === 'version-negotiation') {
       // RFC 9000 §17.2.1: only a server sends one, statelessly; a later Initial continues the attempt.
       if (fromServer) {
-        conn.by.server.sentVersionNegotiation = true;
+        conn.serverSide.note(SIDE_FACT.SENT_VERSION_NEGOTIATION);
         conn.versionNegotiation = { packet: pkt.number, versions: h.supportedVersions ?? [] };
       }
       return;
@@ -488,10 +485,10 @@ export class QuicTracker {
     if (h.type === 'retry') {
       // RFC 9000 §17.2.5.2: "After the client has received and processed an Initial or Retry packet
       // from the server, it MUST discard any subsequent Retry packets that it receives."
-      if (!fromServer || conn.by.server.sentRetry || conn.by.server.sentInitial || conn.by.server.sentHandshake) return;
+      if (!fromServer || conn.serverSide.has(SIDE_FACT.SENT_RETRY) || conn.serverSide.has(SIDE_FACT.SENT_INITIAL) || conn.serverSide.has(SIDE_FACT.SENT_HANDSHAKE)) return;
       this.learn(conn, side, h.scid, pkt);
       // The client's next Initials go to the Retry's SCID, with keys from it (RFC 9001 §5.2).
-      conn.by.server.sentRetry = true;
+      conn.serverSide.note(SIDE_FACT.SENT_RETRY);
       conn.retryScid = conn.findCid('server', h.scid) ?? EMPTY_CID;
       conn.rekey(h.scid);
       return;
@@ -500,16 +497,16 @@ export class QuicTracker {
     this.learn(conn, side, h.scid, pkt);
     this.learn(conn, other(side), h.dcid, pkt);
     if (h.type === '0rtt') {
-      if (!fromServer) conn.by.client.sentZeroRtt = true;
+      if (!fromServer) conn.clientSide.note(SIDE_FACT.SENT_ZERO_RTT);
       return;
     }
     if (h.type === 'handshake') {
-      conn.by[side].sentHandshake = true;
+      conn.side(side).note(SIDE_FACT.SENT_HANDSHAKE);
       // A side sending Handshake packets is done with its Initial CRYPTO data (RFC 9001 §4.9.1:
       // it discards its Initial keys); a hello still incomplete then never will be, so its buffer goes.
-      conn.by[side].crypto = null;
+      conn.side(side).crypto = null;
     } else {
-      conn.by[side].sentInitial = true;
+      conn.side(side).note(SIDE_FACT.SENT_INITIAL);
     }
 
     if (fromServer) {
@@ -531,16 +528,16 @@ export class QuicTracker {
       if (h.pnOffset === undefined) return;
       const keys = conn.keysFor(h.version, side);
       if (!keys) return;
-      result = openPacket(b, { offset: h.offset, pnOffset: h.pnOffset, end: h.end, truncated: h.truncated }, keys, conn.by[side].largestInitialPn);
+      result = openPacket(b, { offset: h.offset, pnOffset: h.pnOffset, end: h.end, truncated: h.truncated }, keys, conn.side(side).largestInitialPn);
     }
     const packet = result.packet;
     if (!packet) return;
-    if (packet.authenticated && packet.packetNumber > conn.by[side].largestInitialPn) conn.by[side].largestInitialPn = packet.packetNumber;
+    if (packet.authenticated && packet.packetNumber > conn.side(side).largestInitialPn) conn.side(side).largestInitialPn = packet.packetNumber;
     const frames = parseInitialFrames(packet.payload);
-    let stream = conn.by[side].crypto;
+    let stream = conn.side(side).crypto;
     if (stream === undefined && frames.crypto.length > 0) {
       stream = new CryptoStream();
-      conn.by[side].crypto = stream;
+      conn.side(side).crypto = stream;
     }
     if (stream) {
       for (const f of frames.crypto) stream.add(f.offset, f.data);
@@ -556,13 +553,13 @@ export class QuicTracker {
 
   /** Reads the ClientHello or ServerHello once its bytes are all in (RFC 9001 §4.1.3). */
   private readHello(conn: QuicConnection, side: CidSide): void {
-    const stream = conn.by[side].crypto;
+    const stream = conn.side(side).crypto;
     if (!stream) return;
     const head = stream.read(4);
     if (!head) return;
     const length = handshakeMessageLength(head) ?? 0;
     if (length > MAX_HELLO_LENGTH) {
-      conn.by[side].crypto = null;
+      conn.side(side).crypto = null;
       return;
     }
     const message = stream.read(length);
@@ -591,13 +588,13 @@ export class QuicTracker {
       if (hello) conn.cipherSuite = hello.cipherSuiteName;
     }
     // One hello per side: the stream's memory goes as soon as it is read.
-    conn.by[side].crypto = null;
+    conn.side(side).crypto = null;
   }
 
   private addPath(conn: QuicConnection, pathKey: string, ip: IpLayer, udp: UdpDatagram, fromServer: boolean, packet: number): void {
     const sender = { address: ip.src, port: udp.srcPort };
     const receiver = { address: ip.dst, port: udp.dstPort };
-    if (conn.paths.length >= MAX_PATHS) {
+    if (conn.pathCount >= MAX_PATHS) {
       conn.pathChangesNotListed++;
       return;
     }
@@ -627,16 +624,18 @@ export class QuicTracker {
    * in its handshake, never holds back the others.
    */
   private expireIdle(pkt: DecodedPacket): void {
-    for (let top = this.timers.peek(); top !== undefined && top.at < pkt.time; top = this.timers.peek()) {
-      this.timers.pop();
-      const conn = top.conn;
-      if (conn.evicted || conn.idleEnded || top.gen !== conn.timerGen) continue;
+    const timers = this.timers;
+    while (timers.topAt < pkt.time) {
+      const conn = timers.topItem;
+      const gen = timers.topGen;
+      timers.pop();
+      if (conn.evicted || conn.idleEnded || gen !== conn.timerGen) continue;
       const timeout = this.timeoutOf(conn);
       const at = conn.end + timeout;
       // A handshake still going on is no idle connection: a client retrying its Initial backs off
       // for longer than any idle timeout (RFC 9002 §6.2.1) and keeps its connection meanwhile.
       if (!(pkt.time - conn.end > timeout) || (!conn.close && conn.handshakeState() !== 'complete')) {
-        this.timers.push({ conn, at: at >= pkt.time ? at : pkt.time + timeout, gen: conn.timerGen });
+        timers.push(conn, at >= pkt.time ? at : pkt.time + timeout, conn.timerGen);
         continue;
       }
       this.forget(conn);
@@ -645,8 +644,8 @@ export class QuicTracker {
       if (!conn.close) this.releaseAll(conn, pkt);
       if (conn.id >= this.maxRecords) tally(this.summary, conn);
     }
-    if (this.timers.size > 1024 && this.timers.size > 2 * this.live.size + 1024) {
-      this.timers.retain((t) => !t.conn.evicted && !t.conn.idleEnded && t.gen === t.conn.timerGen);
+    if (timers.size > 1024 && timers.size > 2 * this.live.size + 1024) {
+      timers.retain((conn, gen) => !conn.evicted && !conn.idleEnded && gen === conn.timerGen);
     }
   }
 
@@ -657,17 +656,20 @@ export class QuicTracker {
   /** The connection's deadline from `now` on: set when it is created and whenever its timeout changes. */
   private setTimer(conn: QuicConnection, now: number): void {
     conn.timerGen++;
-    this.timers.push({ conn, at: Math.max(conn.end, now) + this.timeoutOf(conn), gen: conn.timerGen });
+    this.timers.push(conn, Math.max(conn.end, now) + this.timeoutOf(conn), conn.timerGen);
   }
 
   /** Stops matching a connection: out of the live list, its CIDs, its paths and its keys. */
   private forget(conn: QuicConnection): void {
     this.live.remove(conn);
     if (this.lastTouched === conn) this.lastTouched = null;
-    for (const side of ['client', 'server'] as const) for (const cid of conn.by[side].cids) this.registry.remove(side, cid, conn);
-    for (const p of conn.paths) this.pathTable.remove(p.key, conn);
-    conn.by.client.crypto = null;
-    conn.by.server.crypto = null;
+    for (const side of ['client', 'server'] as const) {
+      const by = conn.side(side);
+      for (let i = 0; i < by.cidCount; i++) this.registry.remove(side, by.cidAt(i), conn);
+    }
+    for (const key of conn.pathKeys()) this.pathTable.remove(key, conn);
+    conn.clientSide.crypto = null;
+    conn.serverSide.crypto = null;
     conn.dropKeys();
   }
 
@@ -676,7 +678,7 @@ export class QuicTracker {
       const conn = this.live.oldest;
       if (!conn) break;
       this.forget(conn);
-      conn.evicted = { packet: pkt.number };
+      conn.evictedAt = pkt.number;
       if (this.live.size + 1 > this.maxConnections) this.evicted++;
       else this.evictedMemory++;
       this.tellEvidence(conn);
@@ -695,11 +697,11 @@ export class QuicTracker {
     conn.addVersion(attempt.version);
     for (const side of ['client', 'server'] as const) {
       conn.datagrams += attempt.datagrams[side];
-      conn.by[side].datagrams += attempt.datagrams[side];
-      conn.by[side].packets += attempt.datagrams[side];
-      conn.by[side].bytes += attempt.bytes[side];
+      conn.side(side).datagrams += attempt.datagrams[side];
+      conn.side(side).packets += attempt.datagrams[side];
+      conn.side(side).bytes += attempt.bytes[side];
     }
-    if (attempt.negotiation) conn.by.server.sentVersionNegotiation = true;
+    if (attempt.negotiation) conn.serverSide.note(SIDE_FACT.SENT_VERSION_NEGOTIATION);
     if (attempt.unattributed.length > 0) {
       this.unattributedDatagrams -= attempt.unattributed.length;
       const taken = new Set(attempt.unattributed);
@@ -756,7 +758,7 @@ export class QuicTracker {
     this.state.flow({
       ref: { proto: 'quic', id: conn.id }, client: this.clientRef(conn), server: this.serverRef(conn), firstPacket: conn.firstPacket,
       answer: conn.answeredAt !== null ? { kind: 'answered', packet: conn.answeredAt } : { kind: 'none' },
-      exchanges: conn.exchanges.summary(),
+      exchanges: conn.exchangeSummary(),
     });
   }
 
@@ -772,9 +774,9 @@ export class QuicTracker {
    */
   private holdCids(conn: QuicConnection, side: CidSide, pkt: DecodedPacket): void {
     if (conn.close || (side === 'server' && !conn.serverHolds)) return;
-    const entries = conn.by[side].cids.length;
-    if (entries === conn.by[side].heldCids) return;
-    conn.by[side].heldCids = entries;
+    const entries = conn.side(side).cidCount;
+    if (entries === conn.side(side).heldCids) return;
+    conn.side(side).heldCids = entries;
     const endpoint = side === 'client' ? this.clientRef(conn) : this.serverRef(conn);
     const ref = { proto: 'quic' as const, id: conn.id, part: 1 };
     if (entries === 0) this.state.release({ endpoint, ref, time: pkt.time, packet: pkt.number });
@@ -787,13 +789,13 @@ export class QuicTracker {
       this.state.release({ endpoint, ref: part === undefined ? { proto: 'quic', id: conn.id } : { proto: 'quic', id: conn.id, part }, time: pkt.time, packet: pkt.number });
     };
     release(this.clientRef(conn));
-    if (conn.by.client.heldCids > 0) release(this.clientRef(conn), 1);
+    if (conn.clientSide.heldCids > 0) release(this.clientRef(conn), 1);
     if (conn.serverHolds) {
       release(this.serverRef(conn));
-      if (conn.by.server.heldCids > 0) release(this.serverRef(conn), 1);
+      if (conn.serverSide.heldCids > 0) release(this.serverRef(conn), 1);
     }
-    conn.by.client.heldCids = 0;
-    conn.by.server.heldCids = 0;
+    conn.clientSide.heldCids = 0;
+    conn.serverSide.heldCids = 0;
   }
 }
 
@@ -801,13 +803,6 @@ export class QuicTracker {
 function idleTimeoutOf(conn: QuicConnection, fallback: number): number {
   const ms = conn.transportParameters?.max_idle_timeout;
   return typeof ms === 'number' && ms > 0 ? ms / 1000 : fallback;
-}
-
-/** A connection's idle or draining deadline, as set at `gen`. */
-interface QuicTimer {
-  conn: QuicConnection;
-  at: number;
-  gen: number;
 }
 
 function tally(summary: QuicReport['summary'], c: QuicConnection): void {
