@@ -33,7 +33,7 @@ import { initialPacketKeys, type PacketKeys } from './initial-keys.js';
 import { VersionAttempts, type VersionAttempt } from './attempts.js';
 import { openPacket, type OpenResult } from './protection.js';
 import { LruList } from '../lru-list.js';
-import { TimerHeap } from '../tcp/timer-heap.js';
+import { TimerHeap } from '../timer-heap.js';
 import { PathKeys, PathTable } from './path.js';
 
 export interface QuicTrackerOptions {

@@ -26,7 +26,7 @@ import { TcpHalf } from './half.js';
 import { DirectionReassembly, type DeliverySink } from './reassembly.js';
 import { NO_SEQ, seqDiff } from './seq.js';
 import { FlowTable, type TableEntry } from './table.js';
-import { TimerHeap } from './timer-heap.js';
+import { TimerHeap } from '../timer-heap.js';
 import { DEFAULT_MAX_STATE_MB, MemoryBudget } from '../memory-budget.js';
 import { holdsNoConnection, nextState, type EndpointEvent } from './state.js';
 import type { FlowPacketLog, PacketRecorder } from './packet-recorder.js';

@@ -1,12 +1,13 @@
 /**
- * The TCP flows' inactivity deadlines: MinHeap's binary heap (the same sift steps, so flows due at
- * the same time leave in the same order) over parallel arrays: a deadline is a slot of a
- * Float64Array and a generation in an Int32Array, not an object with a boxed double. A SYN flood
- * makes one deadline per flow, and every one outlives V8's young generation.
+ * The trackers' inactivity deadlines (TCP flows, QUIC connections): MinHeap's binary heap (the same
+ * sift steps, so items due at the same time leave in the same order) over parallel arrays: a
+ * deadline is a slot of a Float64Array and a generation in an Int32Array, not an object with a
+ * boxed double. A flood makes one deadline per flow or connection, and every one outlives V8's
+ * young generation.
  *
- * An entry goes stale when its flow sets a newer deadline or leaves the live table; the tracker
- * skips stale ones when they come up and drops them all in `retain` (the flow of a stale entry is
- * kept until then: a flow over for good has let go of what it built, see TcpFlow.letGo).
+ * An entry goes stale when its item sets a newer deadline or leaves the live table; the tracker
+ * skips stale ones when they come up and drops them all in `retain` (the item of a stale entry is
+ * kept until then: a TCP flow over for good has let go of what it built, see TcpFlow.letGo).
  */
 export class TimerHeap<F> {
   private at = new Float64Array(1024);

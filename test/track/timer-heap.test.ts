@@ -4,8 +4,8 @@
  * pushes, pops and retains, with few distinct deadlines so that ties are common.
  */
 import { describe, expect, it } from 'vitest';
-import { MinHeap } from '../../../src/state/min-heap.js';
-import { TimerHeap } from '../../../src/track/tcp/timer-heap.js';
+import { MinHeap } from '../../src/state/min-heap.js';
+import { TimerHeap } from '../../src/track/timer-heap.js';
 
 interface Entry { id: number; at: number; gen: number }
 
