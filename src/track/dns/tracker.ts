@@ -18,7 +18,7 @@
 import type { DecodedPacket } from '../../decode/packet.js';
 import { endpointString } from '../../flow/endpoint.js';
 import type { DnsReport } from '../../model/dns.js';
-import { NO_STATE, type EndpointRef, type EntryRef, type HoldEvent, type StateSink } from '../../state/events.js';
+import { NO_STATE, type EndpointRef, type EntryHandle, type EntryRef, type HoldEvent, type StateSink } from '../../state/events.js';
 import { singleExchange, type Answer, type Exchanges } from '../../state/evidence.js';
 import { LazyQueue } from '../lazy-queue.js';
 import { DnsTcpFramer } from './framing.js';
@@ -462,31 +462,29 @@ export class DnsTracker implements TcpStreamListener {
 
   private holdEntries(t: DnsTransaction, packet: number, time: number): void {
     const until = time + this.timeout;
+    t.clientHold = this.holdOne(t, t.clientHold, 'dnsPendingQueries', time, packet, until);
+    if (!t.multicast) t.serverHold = this.holdOne(t, t.serverHold, 'dnsInFlight', time, packet, until);
+  }
+
+  /**
+   * One of `t`'s holds: a retransmission holds again through the handle of the first hold (no
+   * lookup, no event), else the refilled event is told.
+   */
+  private holdOne(
+    t: DnsTransaction, held: EntryHandle | null, kind: 'dnsPendingQueries' | 'dnsInFlight', time: number, packet: number, until: number,
+  ): EntryHandle | null {
     const state = this.state;
-    // A retransmission holds again through the handles of the first hold (no lookup, no event).
-    if (t.clientHold !== null && state.holdHeld !== undefined) {
-      t.clientHold = state.holdHeld(t.clientHold, 'dnsPendingQueries', time, packet, until);
-      if (t.multicast) return;
-      if (t.serverHold !== null) {
-        t.serverHold = state.holdHeld(t.serverHold, 'dnsInFlight', time, packet, until);
-        return;
-      }
-    }
-    // A new ref per transaction: sinks other than the ledger may keep it (the event is refilled).
+    if (held !== null && state.holdHeld !== undefined) return state.holdHeld(held, kind, time, packet, until);
     const e = this.holdEvent;
-    e.ref = entryRef(t);
+    // A ref per transaction, never changed once told (sinks other than the ledger may keep it):
+    // the transaction's second hold reuses its first's.
+    if (e.ref.id !== t.index) e.ref = entryRef(t);
+    e.endpoint = kind === 'dnsPendingQueries' ? this.clientEndpoint(t) : this.serverEndpoint(t);
+    e.kind = kind;
     e.time = time;
     e.packet = packet;
     e.until = until;
-    if (t.clientHold === null || state.holdHeld === undefined) {
-      e.endpoint = this.clientEndpoint(t);
-      e.kind = 'dnsPendingQueries';
-      t.clientHold = state.hold(e) ?? null;
-    }
-    if (t.multicast) return;
-    e.endpoint = this.serverEndpoint(t);
-    e.kind = 'dnsInFlight';
-    t.serverHold = state.hold(e) ?? null;
+    return state.hold(e) ?? null;
   }
 
   /** Through the handles of the latest hold when the sink takes them (no lookup, no event), else as events. */
