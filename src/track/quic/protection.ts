@@ -8,7 +8,8 @@
  * readable, since GCM encrypts with AES-CTR: such results say `authenticated: false`, and callers
  * must treat what they read from them as a hint that can be wrong.
  */
-import { createCipheriv, createDecipheriv, type Cipher, type Decipher } from 'node:crypto';
+import { createDecipheriv, type Decipher } from 'node:crypto';
+import { AES128_ROUND_KEY_WORDS, encryptBlock128, expandKey128 } from './aes128.js';
 import { INITIAL_AEAD, type PacketKeys } from './initial-keys.js';
 
 /** RFC 9001 §5.4.2: the sample starts 4 bytes after the packet number's first byte and is 16 bytes. */
@@ -56,8 +57,7 @@ const AUTHENTICATION_FAILED: OpenResult = { failure: 'authentication-failed' };
  * (createDecipheriv, setAAD), so one buffer of each serves every packet.
  */
 const nonceScratch = Buffer.alloc(INITIAL_AEAD.IV_LENGTH);
-/** The header protection sample and the AEAD tag, copied out of the datagram (node:crypto reads or copies them during the call). */
-const sampleScratch = Buffer.alloc(HP_SAMPLE.LENGTH);
+/** The AEAD tag, copied out of the datagram (node:crypto copies it during the call). */
 const tagScratch = Buffer.alloc(INITIAL_AEAD.TAG_LENGTH);
 const aadScratch: Buffer[] = [];
 const MAX_SCRATCH_AAD = 256;
@@ -71,32 +71,24 @@ function aadBuffer(length: number): Buffer {
   return b;
 }
 
-/** The last header protection key and its AES-128-ECB cipher (see maskCipher). */
-const lastHpKey = Buffer.alloc(INITIAL_AEAD.HP_KEY_LENGTH);
-let lastMaskCipher: Cipher | null = null;
+/** The header protection key's round keys and the enciphered sample: every packet's mask is made in these. */
+const hpRoundKeys = new Int32Array(AES128_ROUND_KEY_WORDS);
+const maskScratch = new Uint8Array(HP_SAMPLE.LENGTH);
 
 /**
- * An AES-128-ECB cipher for `hpKey`. ECB enciphers each 16-byte block on its own, so one cipher
- * serves every sample under that key. Only the last key's cipher is kept: a connection's packets
- * often come in a row, while keeping one per connection would hold a cipher for every DCID of a flood.
+ * The 16-byte AES-ECB(hp_key, sample) block of the sample at `sampleStart`; its first 5 bytes are
+ * the mask (RFC 9001 §5.4.3). In JS (aes128.ts): a flood brings a new key with every packet, and the
+ * key expansion costs less than comparing the key with the last one would save. Valid until the next call.
  */
-function maskCipher(hpKey: Uint8Array): Cipher {
-  if (lastMaskCipher && lastHpKey.equals(hpKey)) return lastMaskCipher;
-  // No setAutoPadding(false): padding only changes final(), and an encrypting update hands back
-  // every whole block at once (OpenSSL EVP_EncryptUpdate).
-  lastMaskCipher = createCipheriv('aes-128-ecb', hpKey, null);
-  lastHpKey.set(hpKey);
-  return lastMaskCipher;
-}
-
-/** The 16-byte AES-ECB(hp_key, sample) block; its first 5 bytes are the mask (RFC 9001 §5.4.3). */
-function maskBlock(hpKey: Uint8Array, sample: Uint8Array): Buffer {
-  return maskCipher(hpKey).update(sample);
+function maskBlock(hpKey: Uint8Array, sample: Uint8Array, sampleStart: number): Uint8Array {
+  expandKey128(hpKey, hpRoundKeys);
+  encryptBlock128(hpRoundKeys, sample, sampleStart, maskScratch);
+  return maskScratch;
 }
 
 /** The 5-byte header protection mask: AES-ECB(hp_key, sample) (RFC 9001 §5.4.3). */
 export function headerProtectionMask(hpKey: Uint8Array, sample: Uint8Array): Buffer {
-  return maskBlock(hpKey, sample).subarray(0, 5);
+  return Buffer.from(maskBlock(hpKey, sample, 0).subarray(0, 5));
 }
 
 /**
@@ -151,8 +143,7 @@ export function packetNonce(iv: Uint8Array, packetNumber: number, nonce: Buffer 
 export function openPacket(datagram: Uint8Array, at: PacketBounds, keys: PacketKeys, largestPn: number): OpenResult {
   const sampleStart = at.pnOffset + HP_SAMPLE.OFFSET_FROM_PN;
   if (sampleStart + HP_SAMPLE.LENGTH > at.end) return TOO_SHORT_FOR_SAMPLE;
-  for (let i = 0; i < HP_SAMPLE.LENGTH; i++) sampleScratch[i] = datagram[sampleStart + i];
-  const mask = maskBlock(keys.hp, sampleScratch);
+  const mask = maskBlock(keys.hp, datagram, sampleStart);
 
   const protectedFirst = datagram[at.offset];
   const isLong = (protectedFirst & 0x80) !== 0;
