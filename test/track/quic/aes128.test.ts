@@ -2,6 +2,7 @@
 import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AES128_ROUND_KEY_WORDS, encryptBlock128, expandKey128 } from '../../../src/track/quic/aes128.js';
+import { randomBytesFrom } from '../../helpers/random-bytes.js';
 
 const bytes = (h: string): Buffer => Buffer.from(h, 'hex');
 
@@ -29,17 +30,11 @@ describe('AES-128 in JS', () => {
   });
 
   it('equals node:crypto AES-128-ECB on 5,000 random keys and blocks, read at any offset', () => {
-    let x = 0x2545f491;
-    const rand = (): number => {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return (x >>> 0) & 0xff;
-    };
+    const rand = randomBytesFrom(0x2545f491);
     for (let i = 0; i < 5000; i++) {
-      const key = Uint8Array.from({ length: 16 }, rand);
+      const key = rand(16);
       const offset = i % 7;
-      const input = Uint8Array.from({ length: 16 + offset + 3 }, rand);
+      const input = rand(16 + offset + 3);
       const block = input.subarray(offset, offset + 16);
       const expected = createCipheriv('aes-128-ecb', key, null).update(block).toString('hex');
       expect(encrypt(key, input, offset), `case ${i}`).toBe(expected);
