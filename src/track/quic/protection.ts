@@ -1,14 +1,17 @@
 /**
  * Removing Initial packet protection (RFC 9001 §5.3-5.4): the header-protection mask from
  * AES-128-ECB over a 16-byte sample of the ciphertext, then AES-128-GCM over the payload with the
- * unprotected header as associated data. Pure functions over a datagram view; the capture's bytes
+ * unprotected header as associated data: its tag first (gcm-tag.ts), and the payload deciphered
+ * (AES-CTR) only when the tag matches. Pure functions over a datagram view; the capture's bytes
  * are never modified (the header is copied before it is unmasked).
  *
  * A packet cut short by the capture's snaplen has no tag to check. Its captured prefix is still
  * readable, since GCM encrypts with AES-CTR: such results say `authenticated: false`, and callers
  * must treat what they read from them as a hint that can be wrong.
  */
-import { createCipheriv, createDecipheriv, type Cipher, type Decipher } from 'node:crypto';
+import { createDecipheriv } from 'node:crypto';
+import { AES128_ROUND_KEY_WORDS, encryptBlock128, expandKey128 } from './aes128.js';
+import { gcmTag } from './gcm-tag.js';
 import { INITIAL_AEAD, type PacketKeys } from './initial-keys.js';
 
 /** RFC 9001 §5.4.2: the sample starts 4 bytes after the packet number's first byte and is 16 bytes. */
@@ -52,12 +55,11 @@ const TOO_SHORT: OpenResult = { failure: 'too-short' };
 const AUTHENTICATION_FAILED: OpenResult = { failure: 'authentication-failed' };
 
 /**
- * Scratch for the nonce and, per length, the AAD: node:crypto copies both when they are passed
- * (createDecipheriv, setAAD), so one buffer of each serves every packet.
+ * Scratch for the nonce and, per length, the AAD: node:crypto and gcmTag copy both when they are
+ * passed, so one buffer of each serves every packet.
  */
 const nonceScratch = Buffer.alloc(INITIAL_AEAD.IV_LENGTH);
-/** The header protection sample and the AEAD tag, copied out of the datagram (node:crypto reads or copies them during the call). */
-const sampleScratch = Buffer.alloc(HP_SAMPLE.LENGTH);
+/** The AEAD tag computed for the packet, compared with the datagram's. */
 const tagScratch = Buffer.alloc(INITIAL_AEAD.TAG_LENGTH);
 const aadScratch: Buffer[] = [];
 const MAX_SCRATCH_AAD = 256;
@@ -71,51 +73,24 @@ function aadBuffer(length: number): Buffer {
   return b;
 }
 
-/** The last header protection key and its AES-128-ECB cipher (see maskCipher). */
-const lastHpKey = Buffer.alloc(INITIAL_AEAD.HP_KEY_LENGTH);
-let lastMaskCipher: Cipher | null = null;
+/** The header protection key's round keys and the enciphered sample: every packet's mask is made in these. */
+const hpRoundKeys = new Int32Array(AES128_ROUND_KEY_WORDS);
+const maskScratch = new Uint8Array(HP_SAMPLE.LENGTH);
 
 /**
- * An AES-128-ECB cipher for `hpKey`. ECB enciphers each 16-byte block on its own, so one cipher
- * serves every sample under that key. Only the last key's cipher is kept: a connection's packets
- * often come in a row, while keeping one per connection would hold a cipher for every DCID of a flood.
+ * The 16-byte AES-ECB(hp_key, sample) block of the sample at `sampleStart`; its first 5 bytes are
+ * the mask (RFC 9001 §5.4.3). In JS (aes128.ts): a flood brings a new key with every packet, and the
+ * key expansion costs less than comparing the key with the last one would save. Valid until the next call.
  */
-function maskCipher(hpKey: Uint8Array): Cipher {
-  if (lastMaskCipher && lastHpKey.equals(hpKey)) return lastMaskCipher;
-  // No setAutoPadding(false): padding only changes final(), and an encrypting update hands back
-  // every whole block at once (OpenSSL EVP_EncryptUpdate).
-  lastMaskCipher = createCipheriv('aes-128-ecb', hpKey, null);
-  lastHpKey.set(hpKey);
-  return lastMaskCipher;
-}
-
-/** The 16-byte AES-ECB(hp_key, sample) block; its first 5 bytes are the mask (RFC 9001 §5.4.3). */
-function maskBlock(hpKey: Uint8Array, sample: Uint8Array): Buffer {
-  return maskCipher(hpKey).update(sample);
+function maskBlock(hpKey: Uint8Array, sample: Uint8Array, sampleStart: number): Uint8Array {
+  expandKey128(hpKey, hpRoundKeys);
+  encryptBlock128(hpRoundKeys, sample, sampleStart, maskScratch);
+  return maskScratch;
 }
 
 /** The 5-byte header protection mask: AES-ECB(hp_key, sample) (RFC 9001 §5.4.3). */
 export function headerProtectionMask(hpKey: Uint8Array, sample: Uint8Array): Buffer {
-  return maskBlock(hpKey, sample).subarray(0, 5);
-}
-
-/**
- * node:crypto reports a tag mismatch by throwing; for us it is data (wrong keys or a damaged
- * packet). A flood of garbage Initials fails here every time, and capturing the stack of an error
- * that is dropped took most of an open's cost, so none is captured. Reflect.set: no throw if
- * Error.stackTraceLimit is read-only (--frozen-intrinsics).
- */
-function finalSucceeds(gcm: Decipher): boolean {
-  const limit = Error.stackTraceLimit;
-  Reflect.set(Error, 'stackTraceLimit', 0);
-  try {
-    gcm.final();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    Reflect.set(Error, 'stackTraceLimit', limit);
-  }
+  return Buffer.from(maskBlock(hpKey, sample, 0).subarray(0, 5));
 }
 
 /**
@@ -151,8 +126,7 @@ export function packetNonce(iv: Uint8Array, packetNumber: number, nonce: Buffer 
 export function openPacket(datagram: Uint8Array, at: PacketBounds, keys: PacketKeys, largestPn: number): OpenResult {
   const sampleStart = at.pnOffset + HP_SAMPLE.OFFSET_FROM_PN;
   if (sampleStart + HP_SAMPLE.LENGTH > at.end) return TOO_SHORT_FOR_SAMPLE;
-  for (let i = 0; i < HP_SAMPLE.LENGTH; i++) sampleScratch[i] = datagram[sampleStart + i];
-  const mask = maskBlock(keys.hp, sampleScratch);
+  const mask = maskBlock(keys.hp, datagram, sampleStart);
 
   const protectedFirst = datagram[at.offset];
   const isLong = (protectedFirst & 0x80) !== 0;
@@ -178,19 +152,29 @@ export function openPacket(datagram: Uint8Array, at: PacketBounds, keys: PacketK
   const nonce = packetNonce(keys.iv, packetNumber, nonceScratch);
 
   if (at.truncated) {
-    // No tag to verify: decipher the captured prefix with AES-CTR, which is what GCM's
-    // encryption is, starting at counter 2 (NIST SP 800-38D §7.2: inc32(J0)).
-    const counter = Buffer.concat([nonce, Uint8Array.of(0, 0, 0, 2)]);
-    const ctr = createDecipheriv('aes-128-ctr', keys.key, counter);
-    const payload = ctr.update(datagram.subarray(payloadStart, at.end));
+    // No tag to verify: the captured prefix is deciphered all the same.
+    const payload = ctrDecipher(keys.key, nonce, datagram.subarray(payloadStart, at.end));
     return { packet: { firstByte, pnLength, packetNumber, payload, authenticated: false } };
   }
 
-  const gcm = createDecipheriv('aes-128-gcm', keys.key, nonce);
-  gcm.setAAD(header);
-  for (let i = 0; i < INITIAL_AEAD.TAG_LENGTH; i++) tagScratch[i] = datagram[tagStart + i];
-  gcm.setAuthTag(tagScratch);
-  const payload = gcm.update(datagram.subarray(payloadStart, tagStart));
-  if (!finalSucceeds(gcm)) return AUTHENTICATION_FAILED;
+  // The tag is checked before anything is deciphered (gcm-tag.ts): a flood's garbage Initials stop here.
+  const ciphertext = datagram.subarray(payloadStart, tagStart);
+  gcmTag(keys.key, nonce, header, ciphertext, tagScratch);
+  for (let i = 0; i < INITIAL_AEAD.TAG_LENGTH; i++) if (tagScratch[i] !== datagram[tagStart + i]) return AUTHENTICATION_FAILED;
+  const payload = ctrDecipher(keys.key, nonce, ciphertext);
   return { packet: { firstByte, pnLength, packetNumber, payload, authenticated: true } };
+}
+
+/** The first counter block of GCM's payload: the nonce, then a 32-bit 2 (NIST SP 800-38D §7.2: inc32(J0), J0 = nonce | 1). */
+const counterScratch = Buffer.alloc(16);
+counterScratch[15] = 2;
+
+/**
+ * GCM's encryption is AES-CTR from inc32(J0), so CTR deciphers what GCM enciphered. OpenSSL's CTR
+ * carries into the whole block where GCM's inc32 wraps its last 32 bits: the same until 2^32
+ * blocks, far beyond any datagram.
+ */
+function ctrDecipher(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array): Buffer {
+  counterScratch.set(nonce, 0);
+  return createDecipheriv('aes-128-ctr', key, counterScratch).update(ciphertext);
 }
