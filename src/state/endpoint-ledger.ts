@@ -117,6 +117,14 @@ export class EndpointLedger {
     this.worst = options.restartAnalysis && options.trackWorst ? new WorstMoment() : null;
   }
 
+  /**
+   * Whether it keeps ended entries: the worst moment keeps those it noted until a later peak. The
+   * ledger reuses an ended entry's object only for rows that do not.
+   */
+  get keepsEndedEntries(): boolean {
+    return this.worst !== null;
+  }
+
   addEntry(entry: LiveEntry): void {
     this.kindsTouched = true;
     this.live.add(entry.key, entry);

@@ -2,6 +2,9 @@
  * One live ledger entry: what an endpoint holds for one (ref) right now. Owned by the ledger; the
  * helpers in this folder read it. It carries its ref's fields itself (proto, id, part), so that an
  * entry is one object, and it stands for its ref wherever a ref is read (restart lists, spans).
+ * Once ended, the ledger may reuse the object for a later entry (when nothing keeps it: see
+ * EndpointLedger.keepsEndedEntries), so only the ledger hands out references to it: trackers get
+ * its handle, a number.
  */
 import type { StateKind } from './events.js';
 import type { EndpointLedger } from './endpoint-ledger.js';
@@ -28,8 +31,14 @@ export interface LiveEntry {
   buffered: number;
   /** Capture time at which it expires by itself; Infinity when it is held until released. */
   until: number;
-  /** Bumped at every hold: an expiry scheduled under an older generation is stale. */
+  /**
+   * Bumped at every hold: an expiry scheduled under an older generation is stale. Never reset,
+   * also when the object is reused for another entry (see StateLedger's spare entries), so that
+   * the expiries of its earlier lives stay stale.
+   */
   generation: number;
+  /** The EntryHandle of this life of the object: its slot, plus HANDLE_SLOTS per earlier life. */
+  handle: number;
   /** False once released or expired. */
   live: boolean;
   /** Its flow's kept span (FlowSpans), found once when a main entry (no part) is created; null if not kept. */

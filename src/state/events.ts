@@ -71,12 +71,12 @@ declare const entryHandleBrand: unique symbol;
 /**
  * A direct handle to one live ledger entry, as `hold` returns it: a tracker keeps it with its flow
  * and reports the entry's bytes through `bufferHeld`, so the ledger looks nothing up per packet.
- * Valid until the entry is released or expires; calls through it after that are ignored (as buffer
- * events for an unknown ref are). Every hold returns the handle to use from then on.
+ * A number (the ledger reuses an ended entry's storage, and the number tells its lives apart).
+ * Valid until the entry is released or expires: after that, `bufferHeld` and `releaseHeld` through
+ * it are ignored (as buffer events for an unknown ref are) and `holdHeld` answers null, and the
+ * tracker holds anew with an event. Every hold returns the handle to use from then on.
  */
-export interface EntryHandle {
-  readonly [entryHandleBrand]: true;
-}
+export type EntryHandle = number & { readonly [entryHandleBrand]: true };
 
 /**
  * Where trackers send their events. A sink must not keep an event object past the call: trackers
@@ -99,10 +99,11 @@ export interface StateSink {
   releaseHeld?(handle: EntryHandle, time: number, packet: number): void;
   /**
    * The same as `hold` of the refs a hold returned `handle` for (the latest hold of them), without a
-   * lookup or an event; returns the handle to use from then on. Trackers send `hold` events to sinks
-   * without it.
+   * lookup or an event; returns the handle to use from then on. Null when the entry has ended
+   * (released or expired): nothing was held, and the tracker sends the `hold` event instead, as it
+   * does to sinks without this method.
    */
-  holdHeld?(handle: EntryHandle, kind: StateKind, time: number, packet: number, until?: number, entries?: number): EntryHandle;
+  holdHeld?(handle: EntryHandle, kind: StateKind, time: number, packet: number, until?: number, entries?: number): EntryHandle | null;
   /** What a flow showed about its conversation, once, when its tracker is done with it (see evidence.ts). */
   flow?(e: FlowEvidence): void;
   /** State the capture shows was lost (see evidence.ts). */

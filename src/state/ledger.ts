@@ -73,6 +73,23 @@ export const ENDPOINT_ROW_BYTES = 4096;
 /** State-loss events kept (all are rare; a flood of resets must not grow memory without bound). */
 export const MAX_STATE_LOSS = 10_000;
 
+/**
+ * An entry handle is its object's slot plus HANDLE_SLOTS for each earlier life of that slot (an
+ * object reused, or a slot given to a new object): a stale handle never names a later entry. Slots
+ * are objects alive at once, far fewer than 2^26 within any heap. A slot whose next handle would
+ * pass 2^53 (exact integers) is retired.
+ */
+const HANDLE_SLOTS = 2 ** 26;
+const SLOT_MASK = HANDLE_SLOTS - 1;
+const LAST_HANDLE = Number.MAX_SAFE_INTEGER - HANDLE_SLOTS;
+
+/**
+ * Ended entries kept for reuse: a flood's entries live long enough to be copied by the young
+ * generation's scavenges and promoted, and a new object per hold made that about 11% of the DNS
+ * flood. Beyond this many, ended entries are left to the collector.
+ */
+const SPARE_ENTRIES = 65_536;
+
 /** Heap size above which stale expiries (entries re-held or released since) are swept out. */
 const EXPIRY_SWEEP_MIN = 1024;
 
@@ -191,6 +208,12 @@ export class StateLedger implements StateSink {
   /** The options object of each role's latest row (rows share it: one object fewer per row). */
   private readonly lastRowOptions: { client: EndpointLedgerOptions | null; server: EndpointLedgerOptions | null } = { client: null, server: null };
   private readonly expiries = new ExpiryQueue();
+  /** Entry objects by slot (handle & SLOT_MASK); undefined where the slot is free. */
+  private readonly bySlot: (LiveEntry | undefined)[] = [];
+  /** Ended entries to reuse (they stay in their slots; see SPARE_ENTRIES). */
+  private readonly spare: LiveEntry[] = [];
+  /** The handles the free slots give their next objects. */
+  private readonly freeHandles: number[] = [];
   /** Live entries that have an `until` (the valid part of the expiry heap). */
   private timedEntries = 0;
   /** Endpoints changed since the last settle: the first dirtyCount slots (reused, not reallocated per packet). */
@@ -238,7 +261,7 @@ export class StateLedger implements StateSink {
     this.time = now;
   }
 
-  /** Returns the entry's handle (for bufferHeld): the same object as long as the entry lives. */
+  /** Returns the entry's handle (for bufferHeld): the same number as long as the entry lives. */
   hold(e: HoldEvent): EntryHandle {
     this.advance(e.packet, e.time);
     const endpoint = this.endpointFor(e.endpoint);
@@ -251,14 +274,20 @@ export class StateLedger implements StateSink {
   /**
    * `hold` again of the ref a hold returned `handle` for, without a lookup or an event: its row and
    * key are the entry's (an address keeps its row for good), so this holds exactly what `hold` with
-   * the same refs would, also once the entry was released or expired (it is then made anew).
+   * the same refs would. Null, holding nothing, once the entry was released or expired: the tracker
+   * then holds with an event (the entry's object may already stand for another).
    */
-  holdHeld(handle: EntryHandle, kind: StateKind, time: number, packet: number, until?: number, entries?: number): EntryHandle {
+  holdHeld(handle: EntryHandle, kind: StateKind, time: number, packet: number, until?: number, entries?: number): EntryHandle | null {
     this.advance(packet, time);
-    const held = handle as unknown as LiveEntry;
-    const endpoint = held.owner;
-    const entry = held.live ? held : endpoint.live.get(held.key);
-    return this.holdEntry(endpoint, entry, held.key, held.proto, held.id, held.part, kind, entries, until, packet, time);
+    const entry = this.liveEntry(handle);
+    if (entry === undefined) return null;
+    return this.holdEntry(entry.owner, entry, entry.key, entry.proto, entry.id, entry.part, kind, entries, until, packet, time);
+  }
+
+  /** The live entry `handle` names, or undefined once it ended. */
+  private liveEntry(handle: EntryHandle): LiveEntry | undefined {
+    const entry = this.bySlot[handle & SLOT_MASK];
+    return entry !== undefined && entry.handle === handle && entry.live ? entry : undefined;
   }
 
   /** A hold at `endpoint` of the entry under `key` (`entry`: the live one, if any), its ref's fields given. */
@@ -267,11 +296,7 @@ export class StateLedger implements StateSink {
     const entries = count === undefined ? 1 : nonNegative(count);
     const created = entry === undefined;
     if (entry === undefined) {
-      // The ref's fields are copied: a tracker may reuse its event objects.
-      entry = {
-        owner: endpoint, key, proto, id, part, kind, kindIndex: KIND_INDEX[kind],
-        entries, buffered: 0, until: Infinity, generation: 0, live: true, span: null, changeMark: 0,
-      };
+      entry = this.newEntry(endpoint, key, proto, id, part, kind, entries);
       endpoint.addEntry(entry);
     } else {
       endpoint.changeEntry(entry, kind, entries);
@@ -287,7 +312,49 @@ export class StateLedger implements StateSink {
     }
     endpoint.spans.onHold(entry, created, packet, this.time ?? time);
     this.markDirty(endpoint);
-    return entry as unknown as EntryHandle;
+    return entry.handle as EntryHandle;
+  }
+
+  /** A live entry: an ended one reused when there is one, else a new object in a free slot. */
+  private newEntry(endpoint: EndpointLedger, key: EntryKey, proto: string, id: number, part: number | undefined, kind: StateKind, entries: number): LiveEntry {
+    const entry = this.spare.pop();
+    if (entry === undefined) {
+      const handle = this.freeHandles.pop() ?? this.bySlot.length;
+      // The ref's fields are copied: a tracker may reuse its event objects.
+      const made: LiveEntry = {
+        owner: endpoint, key, proto, id, part, kind, kindIndex: KIND_INDEX[kind],
+        entries, buffered: 0, until: Infinity, generation: 0, handle, live: true, span: null, changeMark: 0,
+      };
+      this.bySlot[handle & SLOT_MASK] = made;
+      return made;
+    }
+    entry.owner = endpoint;
+    entry.key = key;
+    entry.proto = proto;
+    entry.id = id;
+    entry.part = part;
+    entry.kind = kind;
+    entry.kindIndex = KIND_INDEX[kind];
+    entry.entries = entries;
+    entry.buffered = 0;
+    entry.until = Infinity;
+    // generation goes on counting: the expiries of its earlier lives stay stale.
+    entry.handle += HANDLE_SLOTS;
+    entry.live = true;
+    entry.span = null;
+    entry.changeMark = 0;
+    return entry;
+  }
+
+  /** An ended entry's object: kept for reuse, or its slot freed (the object left to the collector, or to the row that keeps it). */
+  private recycle(entry: LiveEntry): void {
+    const reusable = entry.handle <= LAST_HANDLE;
+    if (reusable && !entry.owner.keepsEndedEntries && this.spare.length < SPARE_ENTRIES) {
+      this.spare.push(entry);
+      return;
+    }
+    this.bySlot[entry.handle & SLOT_MASK] = undefined;
+    if (reusable) this.freeHandles.push(entry.handle + HANDLE_SLOTS);
   }
 
   release(e: ReleaseEvent): void {
@@ -310,22 +377,22 @@ export class StateLedger implements StateSink {
   /** `buffer` through the handle a hold returned: no lookup, no event object. */
   bufferHeld(handle: EntryHandle, bytes: number, time: number, packet: number): void {
     this.advance(packet, time);
-    const entry = handle as unknown as LiveEntry;
-    if (!entry.live) return; // released or expired since: as for an unknown ref
+    const entry = this.liveEntry(handle);
+    if (entry === undefined) return; // released or expired since: as for an unknown ref
     const endpoint = entry.owner;
     endpoint.setBuffered(entry, nonNegative(bytes));
     if (!endpoint.dirty) this.markDirty(endpoint);
   }
 
   /**
-   * `release` through the handle a hold returned: no lookup, no event object. The handle is the
+   * `release` through the handle a hold returned: no lookup, no event object. The handle names the
    * live entry its ref keys (every hold of a ref returns it while it lives), so this drops exactly
    * what `release` would find; once released or expired it is ignored, as an unknown ref is.
    */
   releaseHeld(handle: EntryHandle, time: number, packet: number): void {
     this.advance(packet, time);
-    const entry = handle as unknown as LiveEntry;
-    if (!entry.live) return;
+    const entry = this.liveEntry(handle);
+    if (entry === undefined) return;
     this.drop(entry, packet, null);
   }
 
@@ -473,6 +540,7 @@ export class StateLedger implements StateSink {
     endpoint.removeEntry(entry);
     this.markDirty(endpoint);
     endpoint.spans.onEnd(entry, packet, expiredAt);
+    this.recycle(entry);
   }
 
   private markDirty(endpoint: EndpointLedger): void {

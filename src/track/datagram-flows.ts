@@ -230,13 +230,12 @@ export class DatagramFlows {
     }
   }
 
-  /** The server holds `kind` for the flow until `timeout` from now: through the handle of its latest hold when there is one (no lookup, no event). */
+  /** The server holds `kind` for the flow until `timeout` from now: through the handle of its latest hold while its entry lives (no lookup, no event). */
   private holdServer(flow: DatagramFlow, kind: StateKind, time: number, packet: number): void {
     const state = this.o.state;
     const until = time + this.o.timeout;
-    flow.held = flow.held !== null && state.holdHeld !== undefined
-      ? state.holdHeld(flow.held, kind, time, packet, until)
-      : state.hold({ endpoint: flow.serverRef, ref: flow.ref, kind, time, packet, until }) ?? null;
+    const again = flow.held !== null && state.holdHeld !== undefined ? state.holdHeld(flow.held, kind, time, packet, until) : null;
+    flow.held = again ?? state.hold({ endpoint: flow.serverRef, ref: flow.ref, kind, time, packet, until }) ?? null;
   }
 
   private releaseServer(flow: DatagramFlow, time: number, packet: number): void {

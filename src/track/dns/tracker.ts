@@ -468,13 +468,16 @@ export class DnsTracker implements TcpStreamListener {
 
   /**
    * One of `t`'s holds: a retransmission holds again through the handle of the first hold (no
-   * lookup, no event), else the refilled event is told.
+   * lookup, no event) while its entry lives, else the refilled event is told.
    */
   private holdOne(
     t: DnsTransaction, held: EntryHandle | null, kind: 'dnsPendingQueries' | 'dnsInFlight', time: number, packet: number, until: number,
   ): EntryHandle | null {
     const state = this.state;
-    if (held !== null && state.holdHeld !== undefined) return state.holdHeld(held, kind, time, packet, until);
+    if (held !== null && state.holdHeld !== undefined) {
+      const again = state.holdHeld(held, kind, time, packet, until);
+      if (again !== null) return again;
+    }
     const e = this.holdEvent;
     // A ref per transaction, never changed once told (sinks other than the ledger may keep it):
     // the transaction's second hold reuses its first's.

@@ -1416,9 +1416,12 @@ export class TcpTracker {
     }
     const held = half.ledgerEntry;
     if (held !== null && this.sink.holdHeld !== undefined) {
-      // A change of kind: through the handle (no lookup, no event).
-      half.ledgerEntry = this.sink.holdHeld(held, kind, pkt.time, pkt.number, kind === 'tcpTimeWait' ? pkt.time + this.timeWait : undefined);
-      return;
+      // A change of kind: through the handle while its entry lives (no lookup, no event).
+      const again = this.sink.holdHeld(held, kind, pkt.time, pkt.number, kind === 'tcpTimeWait' ? pkt.time + this.timeWait : undefined);
+      if (again !== null) {
+        half.ledgerEntry = again;
+        return;
+      }
     }
     half.ledgerEntry = this.hold(flow, side, kind, pkt);
   }
