@@ -22,7 +22,9 @@ const quiet = (): void => {};
 describe('a fixed-seed campaign against dist/', () => {
   it('150 mutants: each ends in a report, a report that stopped early, or a FailedReport', async () => {
     const lines: string[] = [];
-    const r = await runInProcess({ seeds: SEEDS, seed: 1, maxRuns: 150, seconds: 120, jobs: 2, dist: DIST, crashDir: join(work, 'crashes'), print: (l) => lines.push(l) });
+    // A mutant of these small seeds ends in milliseconds; 10 s per mutant (not the campaign's 2 s)
+    // keeps a loaded machine's slow run from counting as a hang. Hangs are still caught (below).
+    const r = await runInProcess({ seeds: SEEDS, seed: 1, maxRuns: 150, seconds: 120, jobs: 2, timeoutMs: 10_000, dist: DIST, crashDir: join(work, 'crashes'), print: (l) => lines.push(l) });
     expect(lines.filter((l) => l.startsWith('CRASH'))).toEqual([]);
     expect(r.runs).toBe(150);
     expect(r.crashes.total).toBe(0);
