@@ -8,10 +8,10 @@
  * packet an attacker can send endlessly for free, so its keys must be cheap. It derives only the
  * side it needs (the client's to open a client Initial; the server's only when a server Initial
  * comes), with HKDF-Expand as a single HMAC over HkdfLabel bytes built once at load, and each HMAC
- * two one-shot node:crypto hashes (hmac-sha256.ts). Secrets between steps stay latin1 strings.
+ * two one-shot node:crypto hashes (hmac-sha256.ts) after padded key blocks made once per key. Secrets between steps stay latin1 strings.
  * The tests check it against the general HKDF definitions on createHmac and RFC 9001 Appendix A.
  */
-import { hmacSha256, writeLatin1, type HmacKey } from './hmac-sha256.js';
+import { HmacPads, hmacSha256, hmacWithPads, setHmacPads, writeLatin1, type HmacKey } from './hmac-sha256.js';
 import { QUIC_VERSION, draftNumber } from './header.js';
 import type { CidSide } from './cid.js';
 
@@ -111,14 +111,20 @@ function keyInfo(prefix: string): KeyInfo {
 const KEY_INFO_V1 = keyInfo('quic');
 const KEY_INFO_V2 = keyInfo('quicv2');
 
+/** A traffic secret's pads, shared by its three HMACs. */
+const secretPads = new HmacPads();
+/** The pads of each salt, made once (HKDF-Extract's key is the salt, RFC 5869 §2.2). */
+const SALT_PADS = new Map<Uint8Array, HmacPads>([SALT_V1, SALT_V2, SALT_DRAFT_29, SALT_DRAFT_23].map((salt) => [salt, setHmacPads(new HmacPads(), salt)]));
+
 /** Key, IV and header protection key from a traffic secret (RFC 9001 §5.1), copied into one small allocation. */
 export function packetKeys(secret: HmacKey, version: number): PacketKeys {
   const labels = version === QUIC_VERSION.V2 ? KEY_INFO_V2 : KEY_INFO_V1;
   // One pooled 44-byte allocation (Buffer.allocUnsafe) per side, not three 32-byte digests.
   const out = Buffer.allocUnsafe(KEY_LENGTH + IV_LENGTH + HP_KEY_LENGTH);
-  writeLatin1(hmacSha256(secret, labels.key), out, 0, KEY_LENGTH);
-  writeLatin1(hmacSha256(secret, labels.iv), out, KEY_LENGTH, IV_LENGTH);
-  writeLatin1(hmacSha256(secret, labels.hp), out, KEY_LENGTH + IV_LENGTH, HP_KEY_LENGTH);
+  const pads = setHmacPads(secretPads, secret);
+  writeLatin1(hmacWithPads(pads, labels.key), out, 0, KEY_LENGTH);
+  writeLatin1(hmacWithPads(pads, labels.iv), out, KEY_LENGTH, IV_LENGTH);
+  writeLatin1(hmacWithPads(pads, labels.hp), out, KEY_LENGTH + IV_LENGTH, HP_KEY_LENGTH);
   return new PacketKeys(out);
 }
 
@@ -129,7 +135,7 @@ export function packetKeys(secret: HmacKey, version: number): PacketKeys {
  */
 function extractInitial(dcid: Uint8Array, version: number): string | null {
   const salt = initialSalt(version);
-  return salt ? hmacSha256(salt, dcid) : null;
+  return salt ? hmacWithPads(SALT_PADS.get(salt)!, dcid) : null;
 }
 
 /** The side's Initial secret from initial_secret: one HMAC (see expandLabelInfo). */

@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hmacSha256 } from '../../../src/track/quic/hmac-sha256.js';
+import { HmacPads, hmacSha256, hmacWithPads, setHmacPads } from '../../../src/track/quic/hmac-sha256.js';
 
 const hexOf = (latin1: string): string => Buffer.from(latin1, 'latin1').toString('hex');
 
@@ -44,5 +44,15 @@ describe('hmacSha256', () => {
     const reference = createHmac('sha256', createHmac('sha256', Buffer.from('salt')).update('ikm').digest()).update('info').digest('hex');
     expect(first.length).toBe(32);
     expect(hexOf(second)).toBe(reference);
+  });
+
+  it('pads set once serve many messages, of any length, and two pads do not share bytes', () => {
+    const a = setHmacPads(new HmacPads(), Buffer.from('first key'));
+    const b = setHmacPads(new HmacPads(), Buffer.alloc(80, 7));
+    for (const length of [0, 8, 20, 64, 65, 100, 20, 8]) {
+      const message = Buffer.alloc(length, length + 1);
+      expect(hexOf(hmacWithPads(a, message)), `length ${length}`).toBe(createHmac('sha256', 'first key').update(message).digest('hex'));
+      expect(hexOf(hmacWithPads(b, message))).toBe(createHmac('sha256', Buffer.alloc(80, 7)).update(message).digest('hex'));
+    }
   });
 });
