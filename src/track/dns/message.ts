@@ -5,10 +5,13 @@
  * damaged can still be matched by its ID like Wireshark does; the question and records are decoded
  * by `dns-packet`, whose name decoder follows only backward compression pointers (RFC 1035 §4.1.4)
  * and caps names at 254 bytes, so a pointer loop cannot spin. A decode failure becomes a `malformed`
- * reason, never an exception.
+ * reason, never an exception. A message whose records nothing reads is not decoded when a walk of
+ * its record lengths proves dns-packet would read it whole (extent.ts).
  */
 import { Buffer } from 'node:buffer';
 import dnsPacket from 'dns-packet';
+import { className, questionCodec, toQuestion, typeName } from './codec.js';
+import { decodedEnd, UNSURE } from './extent.js';
 
 /** DNS header field offsets (RFC 1035 §4.1.1). */
 export const DNS_HEADER = { ID: 0, FLAGS: 2, QDCOUNT: 4, ANCOUNT: 6, NSCOUNT: 8, ARCOUNT: 10, LENGTH: 12 } as const;
@@ -20,9 +23,6 @@ const OPCODE_SHIFT = 11;
 export const DNS_OPCODE_UPDATE = 5;
 const OPCODE_MASK = 0x0f;
 const RCODE_MASK = 0x0f;
-
-/** mDNS puts the unicast-response bit in the top bit of QCLASS (RFC 6762 §5.4). */
-const QCLASS_UNICAST_BIT = 0x8000;
 
 /**
  * Most records a message may claim (QD+AN+NS+AR) before it is refused undecoded. Real responses
@@ -37,9 +37,6 @@ const RCODE_NAMES = [
   'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE',
 ] as const;
 
-/** QCLASS names as dns-packet spells them (RFC 1035 §3.2.4, §3.2.5). */
-const CLASS_NAMES: Record<number, string> = { 1: 'IN', 2: 'CS', 3: 'CH', 4: 'HS', 255: 'ANY' };
-
 /** Read only: messages asking the same plain question may share one (see plainQuestion). */
 export interface DnsQuestion {
   /** As written in the message (case kept); compare with `sameQuestion`. */
@@ -50,11 +47,12 @@ export interface DnsQuestion {
   lowerName?: string;
 }
 
+/** Read only: one shared object per combination of the four bits. */
 export interface DnsHeaderFlags {
-  aa: boolean;
-  tc: boolean;
-  rd: boolean;
-  ra: boolean;
+  readonly aa: boolean;
+  readonly tc: boolean;
+  readonly rd: boolean;
+  readonly ra: boolean;
 }
 
 export interface DnsMessage {
@@ -69,10 +67,11 @@ export interface DnsMessage {
   /** Answer records the header claims (ANCOUNT). */
   answers: number;
   /**
-   * Owner name and type of each answer record decoded (responses only; empty for queries and when
-   * the records could not be read): what mDNS responses are matched by (RFC 6762 §6).
+   * Owner name and type of each answer record decoded (responses only; empty for queries, when the
+   * records could not be read, and when the parse was not asked for them, see parseDnsMessage):
+   * what mDNS responses are matched by (RFC 6762 §6).
    */
-  answerRecords: DnsRecordKey[];
+  answerRecords: readonly DnsRecordKey[];
   /**
    * UPDATE (opcode 5) requests: the name being updated, the owner of the first Update-section
    * record, else of the first Prerequisite record (RFC 2136 §2.4, §2.5); null otherwise. The
@@ -94,12 +93,6 @@ export type DnsParse =
   | { message: DnsMessage; malformed: string | null }
   | { message: null; malformed: string };
 
-/** dns-packet's question codec exists at runtime but is missing from its type declarations. */
-interface QuestionCodec {
-  decode: ((buf: Buffer, offset: number) => dnsPacket.Question) & { bytes: number };
-}
-const questionCodec: QuestionCodec | undefined = (dnsPacket as unknown as { question?: QuestionCodec }).question;
-
 export function rcodeName(rcode: number): string {
   return RCODE_NAMES[rcode] ?? `RCODE_${rcode}`;
 }
@@ -119,62 +112,70 @@ export function lowerName(q: DnsQuestion): string {
   return (q.lowerName ??= q.name.toLowerCase());
 }
 
+/** No answer records (shared, read only). */
+const NO_RECORDS: readonly DnsRecordKey[] = Object.freeze([]);
+
 /**
  * Reads one DNS message (a UDP payload, or one TCP-framed message without its length prefix).
  * `wireLength` is the length the message had on the wire (from the UDP header); when the capture
  * kept fewer bytes, a failure is blamed on the snaplen rather than on the sender.
+ *
+ * A response's answer records are decoded only when `withAnswerRecords` is set or the response has
+ * no question (its answers then name it); otherwise `answerRecords` is empty and, when the walk of
+ * record lengths (extent.ts) vouches for the message, dns-packet does not build its records at all.
  */
-export function parseDnsMessage(bytes: Uint8Array, wireLength: number = bytes.length): DnsParse {
+export function parseDnsMessage(bytes: Uint8Array, wireLength: number = bytes.length, withAnswerRecords = true): DnsParse {
   const cut = bytes.length < wireLength ? `captured ${bytes.length} of ${wireLength} bytes (snaplen)` : null;
   if (bytes.length < DNS_HEADER.LENGTH) {
     return { message: null, malformed: cut ?? `header needs ${DNS_HEADER.LENGTH} bytes, have ${bytes.length}` };
   }
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const flags = buf.readUInt16BE(DNS_HEADER.FLAGS);
-  const questions = buf.readUInt16BE(DNS_HEADER.QDCOUNT);
-  const records =
-    questions + buf.readUInt16BE(DNS_HEADER.ANCOUNT) + buf.readUInt16BE(DNS_HEADER.NSCOUNT) + buf.readUInt16BE(DNS_HEADER.ARCOUNT);
+  const flags = u16(bytes, DNS_HEADER.FLAGS);
+  const questions = u16(bytes, DNS_HEADER.QDCOUNT);
+  const answers = u16(bytes, DNS_HEADER.ANCOUNT);
+  const records = questions + answers + u16(bytes, DNS_HEADER.NSCOUNT) + u16(bytes, DNS_HEADER.ARCOUNT);
   const message: DnsMessage = {
-    id: buf.readUInt16BE(DNS_HEADER.ID),
+    id: u16(bytes, DNS_HEADER.ID),
     response: (flags & DNS_FLAG.QR) !== 0,
     opcode: (flags >> OPCODE_SHIFT) & OPCODE_MASK,
-    flags: {
-      aa: (flags & DNS_FLAG.AA) !== 0,
-      tc: (flags & DNS_FLAG.TC) !== 0,
-      rd: (flags & DNS_FLAG.RD) !== 0,
-      ra: (flags & DNS_FLAG.RA) !== 0,
-    },
+    flags: headerFlags(flags),
     rcode: rcodeName(flags & RCODE_MASK),
     question: null,
-    answers: buf.readUInt16BE(DNS_HEADER.ANCOUNT),
-    answerRecords: [],
+    answers,
+    answerRecords: NO_RECORDS,
     updatedName: null,
   };
   if (records > MAX_RECORDS) {
-    message.question = questions > 0 ? firstQuestion(buf) : null;
+    message.question = questions > 0 ? firstQuestion(bytes) : null;
     return { message, malformed: `header claims ${records} records, more than ${MAX_RECORDS}` };
   }
-  try {
-    if (questions === 1 && records === 1 && questionCodec !== undefined) {
-      // One question and no records (most queries): what dnsPacket.decode does for it is this one
-      // call of its question codec, without the header object and the four record lists. With no
-      // records there are no answer records, and an UPDATE has no updated name. A plain name is
-      // read by hand (plainQuestion), and then the question fits in the message.
-      const plain = plainQuestion(buf, DNS_HEADER.LENGTH);
-      if (plain !== null) {
-        message.question = plain;
-        return { message, malformed: null };
-      }
-      message.question = toQuestion(questionCodec.decode(buf, DNS_HEADER.LENGTH));
-      const used = DNS_HEADER.LENGTH + questionCodec.decode.bytes;
-      if (used > buf.length) return { message, malformed: cut ?? `truncated: records need ${used} bytes, have ${buf.length}` };
+  if (questions === 1 && records === 1) {
+    // One question and no records (most queries): a plain name is read by hand (plainQuestion),
+    // and then the question fits in the message.
+    const plain = plainQuestion(bytes, DNS_HEADER.LENGTH);
+    if (plain !== null) {
+      message.question = plain;
       return { message, malformed: null };
     }
+  }
+  // What the tracker reads beyond the header and the first question comes from dns-packet's
+  // records: the answers' names (when asked for, or naming a response without a question), and an
+  // UPDATE's updated name. Without those, a message the walk vouches for needs no decode.
+  const needsRecords = message.response
+    ? answers > 0 && (withAnswerRecords || questions === 0)
+    : message.opcode === DNS_OPCODE_UPDATE;
+  if (!needsRecords && questionCodec !== undefined && decodedEnd(bytes, DNS_HEADER.LENGTH, questions, records - questions) !== UNSURE) {
+    message.question = questions > 0 ? firstQuestion(bytes) : null;
+    return { message, malformed: null };
+  }
+  const buf = asBuffer(bytes);
+  try {
     const decoded = dnsPacket.decode(buf);
     const q = decoded.questions?.[0];
     message.question = q ? toQuestion(q) : null;
-    if (message.response) for (const a of decoded.answers ?? []) message.answerRecords.push({ name: a.name, type: String(a.type) });
-    else if (message.opcode === DNS_OPCODE_UPDATE) {
+    if (message.response) {
+      const records = decoded.answers ?? [];
+      if (records.length > 0) message.answerRecords = records.map((a) => ({ name: a.name, type: String(a.type) }));
+    } else if (message.opcode === DNS_OPCODE_UPDATE) {
       // dns-packet reads the Prerequisite and Update sections as answers and authorities.
       message.updatedName = decoded.authorities?.[0]?.name ?? decoded.answers?.[0]?.name ?? null;
     }
@@ -184,9 +185,29 @@ export function parseDnsMessage(bytes: Uint8Array, wireLength: number = bytes.le
     return { message, malformed: null };
   } catch (err) {
     // dns-packet stops at the first record it cannot read; the question may still be intact.
-    message.question = questions > 0 ? firstQuestion(buf) : null;
+    message.question = questions > 0 ? firstQuestion(bytes) : null;
     return { message, malformed: cut ?? reasonOf(err) };
   }
+}
+
+/** The header's flags as one shared read-only object per combination (16 of them). */
+const FLAG_SETS: readonly DnsHeaderFlags[] = Array.from({ length: 16 }, (_, bits) => Object.freeze({
+  aa: (bits & 8) !== 0, tc: (bits & 4) !== 0, rd: (bits & 2) !== 0, ra: (bits & 1) !== 0,
+}));
+
+function headerFlags(flags: number): DnsHeaderFlags {
+  const bits = ((flags & DNS_FLAG.AA) !== 0 ? 8 : 0) | ((flags & DNS_FLAG.TC) !== 0 ? 4 : 0) |
+    ((flags & DNS_FLAG.RD) !== 0 ? 2 : 0) | ((flags & DNS_FLAG.RA) !== 0 ? 1 : 0);
+  return FLAG_SETS[bits];
+}
+
+function u16(b: Uint8Array, at: number): number {
+  return (b[at] << 8) | b[at + 1];
+}
+
+/** dns-packet reads Buffers; the bytes themselves, without a copy. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** dns-packet's own errors name the problem; Node's bounds errors (RangeError) only an offset. */
@@ -196,18 +217,14 @@ function reasonOf(err: unknown): string {
 }
 
 /** The first question alone (just after the header), or null when it cannot be read. */
-function firstQuestion(buf: Buffer): DnsQuestion | null {
-  const plain = plainQuestion(buf, DNS_HEADER.LENGTH);
+function firstQuestion(bytes: Uint8Array): DnsQuestion | null {
+  const plain = plainQuestion(bytes, DNS_HEADER.LENGTH);
   if (plain !== null || !questionCodec) return plain;
   try {
-    return toQuestion(questionCodec.decode(buf, DNS_HEADER.LENGTH));
+    return toQuestion(questionCodec.decode(asBuffer(bytes), DNS_HEADER.LENGTH));
   } catch {
     return null;
   }
-}
-
-function toQuestion(q: dnsPacket.Question): DnsQuestion {
-  return { name: q.name, type: String(q.type), class: normalizeClass(String(q.class ?? 'IN')), lowerName: undefined };
 }
 
 /** Longest name dns-packet reads: 254 bytes of labels with their length bytes, then the root's 0. */
@@ -233,33 +250,33 @@ const textBytes = Buffer.alloc(MAX_NAME_WIRE);
  * (a name alone equal to the last one shares its text).
  * Null for anything else: the codec then reads it, and names what is wrong.
  */
-function plainQuestion(buf: Buffer, offset: number): DnsQuestion | null {
+function plainQuestion(b: Uint8Array, offset: number): DnsQuestion | null {
   if (questionCodec === undefined) return null;
   // The name's end (its root label), by label lengths.
   let end = offset;
   for (;;) {
-    if (end >= buf.length) return null;
-    const length = buf[end];
+    if (end >= b.length) return null;
+    const length = b[end];
     if (length === 0) break;
     if ((length & 0xc0) !== 0) return null;
     end += 1 + length;
-    if (end > buf.length || end - offset > MAX_NAME_WIRE - 1) return null;
+    if (end > b.length || end - offset > MAX_NAME_WIRE - 1) return null;
   }
-  if (end + 5 > buf.length) return null;
+  if (end + 5 > b.length) return null;
   const wireLength = end + 1 - offset;
   let high = 0;
   let same = wireLength === lastWireLength;
   for (let i = 0; i < wireLength; i++) {
-    const b = buf[offset + i];
-    high |= b;
-    if (same && lastWire[i] !== b) same = false;
+    const byte = b[offset + i];
+    high |= byte;
+    if (same && lastWire[i] !== byte) same = false;
   }
   if ((high & 0x80) !== 0) return null;
-  const type = buf.readUInt16BE(end + 1);
-  const klass = buf.readUInt16BE(end + 3);
+  const type = u16(b, end + 1);
+  const klass = u16(b, end + 3);
   if (same && lastQuestion !== null && type === lastType && klass === lastClass) return lastQuestion;
   if (!same) {
-    buf.copy(lastWire, 0, offset, offset + wireLength);
+    for (let i = 0; i < wireLength; i++) lastWire[i] = b[offset + i];
     lastWireLength = wireLength;
     lastText = wireLength === 1 ? '.' : nameText(wireLength);
   }
@@ -275,38 +292,4 @@ function nameText(wireLength: number): string {
   lastWire.copy(textBytes, 0, 1, wireLength - 1);
   for (let at = lastWire[0]; at < wireLength - 2; at += 1 + lastWire[at + 1]) textBytes[at] = 0x2e;
   return textBytes.toString('latin1', 0, wireLength - 2);
-}
-
-/** QTYPE and QCLASS names as the codec gives them (toQuestion), once per value. */
-const typeNames = new Map<number, string>();
-const classNames = new Map<number, string>();
-
-function typeName(value: number): string {
-  let name = typeNames.get(value);
-  if (name === undefined) typeNames.set(value, (name = codecQuestion(value, 1).type));
-  return name;
-}
-
-function className(value: number): string {
-  let name = classNames.get(value);
-  if (name === undefined) classNames.set(value, (name = codecQuestion(1, value).class));
-  return name;
-}
-
-/** The codec's reading of a root-name question with this QTYPE and QCLASS. */
-function codecQuestion(type: number, klass: number): DnsQuestion {
-  const bytes = Buffer.from([0, type >> 8, type & 0xff, klass >> 8, klass & 0xff]);
-  return toQuestion((questionCodec as QuestionCodec).decode(bytes, 0));
-}
-
-/**
- * dns-packet leaves mDNS's unicast-response bit in QCLASS and names it 'UNKNOWN_32769';
- * strip it (RFC 6762 §5.4) so that a QU question equals the question its answer repeats.
- */
-function normalizeClass(name: string): string {
-  if (!name.startsWith('UNKNOWN_')) return name;
-  const value = Number(name.slice('UNKNOWN_'.length));
-  if (!Number.isInteger(value) || (value & QCLASS_UNICAST_BIT) === 0) return name;
-  const plain = value & ~QCLASS_UNICAST_BIT;
-  return CLASS_NAMES[plain] ?? `UNKNOWN_${plain}`;
 }

@@ -23,7 +23,7 @@ import { singleExchange, type Answer, type Exchanges } from '../../state/evidenc
 import { LazyQueue } from '../lazy-queue.js';
 import { DnsTcpFramer } from './framing.js';
 import { decodeNetbiosName, NETBIOS_NAME_PORT } from './netbios.js';
-import { DnsMatcher, isGroupAddress } from './matcher.js';
+import { DnsMatcher, isGroupAddress, MDNS_PORT } from './matcher.js';
 import { lowerName, parseDnsMessage, type DnsMessage } from './message.js';
 import type { TcpStreamInfo, TcpStreamListener } from './stream.js';
 import { DnsSummaryTally } from './summary.js';
@@ -155,8 +155,9 @@ export class DnsTracker implements TcpStreamListener {
     if (!ip || !udp) return false;
     if (!this.ports.has(udp.srcPort) && !this.ports.has(udp.dstPort)) return false;
     // The UDP length field says how long the message was on the wire (RFC 768).
+    // Only an mDNS response (5353 to 5353) is matched by its answer records (matcher.ts).
     const parsed = this.parse(udp.payload, pkt.number, Math.max(udp.payload.length, udp.length - UDP_HEADER_LENGTH),
-      udp.srcPort === NETBIOS_NAME_PORT || udp.dstPort === NETBIOS_NAME_PORT);
+      udp.srcPort === NETBIOS_NAME_PORT || udp.dstPort === NETBIOS_NAME_PORT, udp.srcPort === MDNS_PORT && udp.dstPort === MDNS_PORT);
     if (!parsed) return true;
     const path = this.udpPath;
     if (parsed.response) {
@@ -289,9 +290,12 @@ export class DnsTracker implements TcpStreamListener {
 
   // ------------------------------------------------------------------ messages
 
-  /** Decodes one message; a failure is listed as malformed. Null when not even the header was readable. */
-  private parse(bytes: Uint8Array, packet: number, wireLength: number = bytes.length, netbios = false): DnsMessage | null {
-    const parsed = parseDnsMessage(bytes, wireLength);
+  /**
+   * Decodes one message; a failure is listed as malformed. Null when not even the header was
+   * readable.
+   */
+  private parse(bytes: Uint8Array, packet: number, wireLength: number, netbios: boolean, withAnswerRecords: boolean): DnsMessage | null {
+    const parsed = parseDnsMessage(bytes, wireLength, withAnswerRecords);
     if (parsed.malformed !== null) this.list(this.malformed, 'malformed', { packet, reason: parsed.malformed });
     const m = parsed.message;
     const q = m?.question;
@@ -442,7 +446,7 @@ export class DnsTracker implements TcpStreamListener {
       time: 0,
       onMessage: (bytes) => {
         const m = this.parse(bytes, direction.packet, bytes.length,
-          direction.asQuery.clientPort === NETBIOS_NAME_PORT || direction.asQuery.serverPort === NETBIOS_NAME_PORT);
+          direction.asQuery.clientPort === NETBIOS_NAME_PORT || direction.asQuery.serverPort === NETBIOS_NAME_PORT, false);
         if (!m) return;
         if (m.response) this.response(m, direction.asResponse, direction.packet, direction.time);
         else this.query(m, direction.asQuery, direction.packet, direction.time);
@@ -538,7 +542,7 @@ function responseName(m: DnsMessage): string | null {
  * longer one whose header and question are readable (a response larger than one segment).
  */
 function isMessageStart(bytes: Uint8Array, announced: number): boolean {
-  const parsed = parseDnsMessage(bytes, announced);
+  const parsed = parseDnsMessage(bytes, announced, false);
   return parsed.message?.question != null && (bytes.length < announced || parsed.malformed === null);
 }
 
