@@ -76,7 +76,7 @@ export interface TcpFlowReport {
    * Request/response exchanges: client payload after server payload (or first) opens one. `packets`
    * opened the first five; a restart right after `between` (the last packet before the second) breaks the flow.
    */
-  exchanges: { count: number; packets: number[]; between: number | null;
+  exchanges: { count: number; packets: readonly number[]; between: number | null;
     /** The longest silence (>= 1 s) a client request ended while the connection was held; null if none. */
     idle: { fromPacket: number; toPacket: number; seconds: number } | null };
   directions: { client: TcpDirectionReport; server: TcpDirectionReport };

@@ -33,7 +33,7 @@ export interface IdleGap {
 export interface Exchanges {
   count: number;
   /** The packets that opened the first EXCHANGE_PACKETS_KEPT exchanges. */
-  packets: number[];
+  packets: readonly number[];
   /**
    * The last packet before the second exchange opened: both ends held the connection right after it,
    * and the second exchange needed it, so a restart right after it (--restart-at N) breaks the flow.

@@ -61,7 +61,7 @@ const UDP_HEADER_LENGTH = 8;
 
 /** What an unanswered transaction tells the ledger (read only, shared: the ledger keeps the first few it is told). */
 const NO_ANSWER: Answer = Object.freeze({ kind: 'none' });
-const NO_EXCHANGES: Exchanges = Object.freeze({ ...singleExchange(null), packets: Object.freeze([]) as unknown as number[] });
+const NO_EXCHANGES: Exchanges = Object.freeze({ ...singleExchange(null), packets: Object.freeze([]) });
 
 type Unsolicited = DnsReport['unsolicited'][number];
 type Collision = DnsReport['collisions'][number];
