@@ -72,10 +72,11 @@ export class EndpointEvidence {
     if (answer.kind !== 'answered') {
       this.attempts[answer.kind]++;
       const examples = this.examplesOfAttempts;
+      if (examples !== null && examples.length >= EXAMPLES_KEPT) return;
       const example: AttemptExample = { ref: e.ref, client: e.client.address, firstPacket: e.firstPacket, answer };
       // The first as a one-element array: a push onto [] leaves room for 17.
       if (examples === null) this.examplesOfAttempts = [example];
-      else if (examples.length < EXAMPLES_KEPT) examples.push(example);
+      else examples.push(example);
       return;
     }
     if (role === 'server' && (this.answeredAt === null || answer.packet < this.answeredAt)) this.answeredAt = answer.packet;

@@ -23,6 +23,11 @@ export interface EndpointRef {
    * verdict. Absent counts as its own transport (library users that do not say).
    */
   transport?: 'tcp' | 'udp';
+  /**
+   * The address as its 32-bit value, when it is IPv4 and the tracker has it (the decoder's address
+   * key): the ledger finds the endpoint by it without parsing the text.
+   */
+  ipv4?: number;
 }
 
 /** Which flow record an entry belongs to: the tracker's name and its record id (TCP flow id, DNS transaction index, ...). */

@@ -125,8 +125,18 @@ export function ipv4Value(text: string): number {
   return dots === 3 && digits > 0 ? (value << 8) | octet : NaN;
 }
 
+/** The ref's address as AddressMap keys an IPv4 one (its int32 value), NaN for any other text. */
+function addressValue(ref: EndpointRef): number {
+  return ref.ipv4 !== undefined ? ref.ipv4 | 0 : ipv4Value(ref.address);
+}
+
+/** The two refs name the same address: by value when both carry it (no text read), else by text. */
+function sameAddress(a: EndpointRef, b: EndpointRef): boolean {
+  return a.ipv4 !== undefined && b.ipv4 !== undefined ? a.ipv4 === b.ipv4 : a.address === b.address;
+}
+
 /**
- * A Map by address text that keys IPv4 addresses by number: V8's string hash crowds some sets of
+ * A Map by address that keys IPv4 addresses by number: V8's string hash crowds some sets of
  * addresses into few buckets (Node 20: 90-240 ns per lookup in a Map of the 16 384 clients
  * 10.0.0.1 onwards, 3 ns for 11.0.0.1 onwards; 7.5% of a SYN flood's run), and a number needs no
  * hashing of text at all.
@@ -135,14 +145,14 @@ class AddressMap<V> {
   private readonly ipv4 = new Map<number, V>();
   private readonly other = new Map<string, V>();
 
-  get(address: string): V | undefined {
-    const value = ipv4Value(address);
-    return Number.isNaN(value) ? this.other.get(address) : this.ipv4.get(value);
+  get(ref: EndpointRef): V | undefined {
+    const value = addressValue(ref);
+    return Number.isNaN(value) ? this.other.get(ref.address) : this.ipv4.get(value);
   }
 
-  set(address: string, row: V): void {
-    const value = ipv4Value(address);
-    if (Number.isNaN(value)) this.other.set(address, row);
+  set(ref: EndpointRef, row: V): void {
+    const value = addressValue(ref);
+    if (Number.isNaN(value)) this.other.set(ref.address, row);
     else this.ipv4.set(value, row);
   }
 }
@@ -459,16 +469,16 @@ export class StateLedger implements StateSink {
     if (ref.role === 'server') {
       const key = serverKey(ref);
       const last = this.lastServer;
-      if (last !== null && this.lastServerKey === key && last.ref.address === ref.address) return last;
-      known = this.servers.get(ref.address)?.get(key);
+      if (last !== null && this.lastServerKey === key && sameAddress(last.ref, ref)) return last;
+      known = this.servers.get(ref)?.get(key);
       if (known !== undefined) {
         this.lastServer = known;
         this.lastServerKey = key;
       }
     } else {
       const last = this.lastClient;
-      if (last !== null && last.ref.address === ref.address) return last;
-      known = this.clients.get(ref.address);
+      if (last !== null && sameAddress(last.ref, ref)) return last;
+      known = this.clients.get(ref);
       if (known !== undefined) this.lastClient = known;
     }
     return known ?? this.overflow[ref.role] ?? undefined;
@@ -484,10 +494,10 @@ export class StateLedger implements StateSink {
       this.overflow[ref.role] = endpoint;
     } else if (endpoint === undefined) {
       endpoint = this.newEndpoint(ref, endpointName(ref));
-      if (ref.role === 'client') this.clients.set(ref.address, endpoint);
+      if (ref.role === 'client') this.clients.set(ref, endpoint);
       else {
-        const ports = this.servers.get(ref.address);
-        if (ports === undefined) this.servers.set(ref.address, new Map([[serverKey(ref), endpoint]]));
+        const ports = this.servers.get(ref);
+        if (ports === undefined) this.servers.set(ref, new Map([[serverKey(ref), endpoint]]));
         else ports.set(serverKey(ref), endpoint);
       }
     }

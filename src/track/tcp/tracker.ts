@@ -7,6 +7,8 @@
  */
 import { TCP_FLAG, type DecodedPacket, type TcpOptions, type TcpSegment } from '../../decode/packet.js';
 import { sentByClient } from '../tuple-index.js';
+import { keyNeedsText } from '../../decode/ip-layer.js';
+import { ipv4TextOfKey } from '../../decode/address.js';
 import { endpointString } from '../../flow/endpoint.js';
 import type {
   TcpAnalysis, TcpFlowReport, TcpReport, TcpStateName, TcpTransition,
@@ -45,7 +47,10 @@ export interface TcpStreamListener {
   /** Returns false when it wants no more of this flow (not its protocol): nothing more is delivered, end() is not called. */
   data(flow: TcpStreamInfo, fromClient: boolean, bytes: Uint8Array, packet: number, time: number): boolean | void;
   gap(flow: TcpStreamInfo, fromClient: boolean, packet: number, lostBytes: number): void;
-  /** The flow was finalized (closed, timed out, evicted, capture end): whatever was kept for it can go. */
+  /**
+   * The flow was finalized (closed, timed out, evicted, capture end): whatever was kept for it can go.
+   * For a flow that delivered no data() the object passed may be reused after the call.
+   */
   end?(flow: TcpStreamInfo): void;
 }
 
@@ -136,16 +141,38 @@ const FLOW_BIT = {
   WAITING: 8192, FIRST_SACK_PERMITTED: 16384, FIRST_TIMESTAMPS: 32768,
 } as const;
 
-/** What a new flow's listener is asked wants() with (listeners decide from it and keep none of it). */
-const scratch: TcpStreamInfo = { id: 0, client: '', clientPort: 0, server: '', serverPort: 0 };
+/**
+ * What a new flow's listener is asked wants() with (listeners decide from it and keep none of it),
+ * and a lone SYN's flow is ended with: its addresses' text is made only if a listener reads it
+ * (they decide by port).
+ */
+class ScratchInfo implements TcpStreamInfo {
+  flow: TcpFlow | null = null;
+  get id(): number { return (this.flow as TcpFlow).id; }
+  get client(): string { return (this.flow as TcpFlow).clientAddress; }
+  get clientPort(): number { return (this.flow as TcpFlow).clientPort; }
+  get server(): string { return (this.flow as TcpFlow).serverAddress; }
+  get serverPort(): number { return (this.flow as TcpFlow).serverPort; }
+}
+const scratch = new ScratchInfo();
 
 function scratchInfo(f: TcpFlow): TcpStreamInfo {
-  scratch.id = f.id;
-  scratch.client = f.clientAddress;
-  scratch.clientPort = f.clientPort;
-  scratch.server = f.serverAddress;
-  scratch.serverPort = f.serverPort;
+  scratch.flow = f;
   return scratch;
+}
+
+/**
+ * A TCP flow's end as the ledger is told of it, for an IPv4 address: its text is made only if the
+ * ledger reads it (a new row, a cited flow), not for a flood's flows that reach a shared row.
+ */
+class Ipv4EndpointRef implements EndpointRef {
+  constructor(
+    readonly role: 'server' | 'client', readonly ipv4: number, readonly port: number | null, readonly transport: 'tcp' | undefined,
+  ) {}
+
+  get address(): string {
+    return ipv4TextOfKey(this.ipv4);
+  }
 }
 
 /**
@@ -155,9 +182,10 @@ function scratchInfo(f: TcpFlow): TcpStreamInfo {
  * builds the rest (its stream info, endpoint and entry refs, exchange counter, replicas) when used.
  */
 class TcpFlow implements TableEntry<TcpFlow> {
-  readonly clientAddress: string;
+  /** An IPv6 address's text; null for IPv4, whose text is made from its key when read (clientAddress). */
+  private clientText: string | null;
   readonly clientPort: number;
-  readonly serverAddress: string;
+  private serverText: string | null;
   readonly serverPort: number;
   /**
    * Each side's sequence state and RFC 9293 state. A lone SYN's flow (most of a flood's) waits
@@ -205,9 +233,9 @@ class TcpFlow implements TableEntry<TcpFlow> {
   closedDeadline: number | null = null;
   /** Next flow in the table bucket. */
   bucketNext: TcpFlow | null = null;
-  /** The addresses' keys (IpLayer.srcKey / dstKey), set by create: what the flow table compares. */
-  clientKey = 0;
-  serverKey = 0;
+  /** The addresses' keys (IpLayer.srcKey / dstKey): what the flow table compares. */
+  readonly clientKey: number;
+  readonly serverKey: number;
   /** Bytes charged to the memory budget for this flow (refunded when it leaves the table). */
   charged = 0;
   /** Bumped whenever the flow's inactivity timer is set again (or it leaves the live table): older heap entries are stale. */
@@ -219,15 +247,17 @@ class TcpFlow implements TableEntry<TcpFlow> {
     readonly id: number,
     readonly firstPacket: number,
     readonly start: number,
-    clientAddr: string, clientPort: number, serverAddr: string, serverPort: number,
+    clientKey: number, clientText: string | null, clientPort: number, serverKey: number, serverText: string | null, serverPort: number,
     first: DecodedPacket & { tcp: TcpSegment }, fromClient: boolean, waits: boolean,
     listener: TcpStreamListener | undefined,
     readonly tunnel: string[],
     readonly vlan: number[],
   ) {
-    this.clientAddress = clientAddr;
+    this.clientKey = clientKey;
+    this.clientText = clientText;
     this.clientPort = clientPort;
-    this.serverAddress = serverAddr;
+    this.serverKey = serverKey;
+    this.serverText = serverText;
     this.serverPort = serverPort;
     this.lastPacket = firstPacket;
     this.end = start;
@@ -254,6 +284,14 @@ class TcpFlow implements TableEntry<TcpFlow> {
       this.server = new TcpHalf();
     }
     this.wanted = listener !== undefined && listener.wants(scratchInfo(this));
+  }
+
+  get clientAddress(): string {
+    return this.clientText ?? ipv4TextOfKey(this.clientKey);
+  }
+
+  get serverAddress(): string {
+    return this.serverText ?? ipv4TextOfKey(this.serverKey);
   }
 
   /** The stream listener wants this flow's bytes (until it declines them). */
@@ -341,13 +379,20 @@ class TcpFlow implements TableEntry<TcpFlow> {
     return this.later ??= new FlowLater();
   }
 
-  /** The ledger's view of the client and the server (built per event: the ledger copies what it keeps). */
+  /**
+   * The ledger's view of the client and the server (built per event: the ledger copies what it
+   * keeps), with an IPv4 address's value, by which the ledger finds the row.
+   */
   get clientRef(): EndpointRef {
-    return { role: 'client', address: this.clientAddress, port: null };
+    return this.clientText === null
+      ? new Ipv4EndpointRef('client', this.clientKey, null, undefined)
+      : { role: 'client', address: this.clientText, port: null };
   }
 
   get serverRef(): EndpointRef {
-    return { role: 'server', address: this.serverAddress, port: this.serverPort, transport: 'tcp' };
+    return this.serverText === null
+      ? new Ipv4EndpointRef('server', this.serverKey, this.serverPort, 'tcp')
+      : { role: 'server', address: this.serverText, port: this.serverPort, transport: 'tcp' };
   }
 
   get ref(): EntryRef {
@@ -443,6 +488,11 @@ class TcpFlow implements TableEntry<TcpFlow> {
   }
 }
 
+/** An address key that is an IPv4 address's 32-bit value (not an IPv6 key's hash, nor missing). */
+function isIpv4Key(key: number): boolean {
+  return key >= 0 && !keyNeedsText(key);
+}
+
 /**
  * A waiting flow's SYN when it is replayed. Its options carry only what update() reads of a SYN's:
  * the MSS, window scale and SACK-permitted values, and whether it had timestamps.
@@ -486,9 +536,7 @@ interface Counted {
  * would), the exchanges so far and its row. Its table slot, reassembly and ledger entries are gone.
  */
 class DormantFlow implements TableEntry<DormantFlow> {
-  readonly clientAddress: string;
   readonly clientPort: number;
-  readonly serverAddress: string;
   readonly serverPort: number;
   readonly clientKey: number;
   readonly serverKey: number;
@@ -497,12 +545,18 @@ class DormantFlow implements TableEntry<DormantFlow> {
   listed = false;
 
   constructor(readonly flow: TcpFlow) {
-    this.clientAddress = flow.clientAddress;
     this.clientPort = flow.clientPort;
-    this.serverAddress = flow.serverAddress;
     this.serverPort = flow.serverPort;
     this.clientKey = flow.clientKey;
     this.serverKey = flow.serverKey;
+  }
+
+  get clientAddress(): string {
+    return this.flow.clientAddress;
+  }
+
+  get serverAddress(): string {
+    return this.flow.serverAddress;
   }
 }
 
@@ -878,18 +932,20 @@ export class TcpTracker {
     const ip = pkt.ip as NonNullable<DecodedPacket['ip']>;
     const t = pkt.tcp;
     const srcIsClient = clientIsSource(t.flags, t.srcPort, t.dstPort);
-    const [cAddr, cPort, sAddr, sPort] = srcIsClient
-      ? [ip.src, t.srcPort, ip.dst, t.dstPort]
-      : [ip.dst, t.dstPort, ip.src, t.srcPort];
+    const [cKey, cPort, sKey, sPort] = srcIsClient
+      ? [ip.srcKey, t.srcPort, ip.dstKey, t.dstPort]
+      : [ip.dstKey, t.dstPort, ip.srcKey, t.srcPort];
+    // An IPv4 key is the address: its text is made when read. An IPv6 key is a hash, so its text
+    // is kept (the packet's bytes are not), as is an IP layer's without keys (built by hand).
+    const cText = isIpv4Key(cKey) ? null : srcIsClient ? ip.src : ip.dst;
+    const sText = isIpv4Key(sKey) ? null : srcIsClient ? ip.dst : ip.src;
     // A lone SYN (no payload, not logged) waits without halves and transitions: see waitFirst.
     const waits = (t.flags & (TCP_FLAG.SYN | TCP_FLAG.ACK | TCP_FLAG.FIN | TCP_FLAG.RST)) === TCP_FLAG.SYN
       && t.payloadLength === 0 && t.captured === 0 && this.recorder === undefined;
     const flow = new TcpFlow(
-      this.nextId++, pkt.number, pkt.time, cAddr, cPort, sAddr, sPort, pkt, srcIsClient, waits, this.listener,
+      this.nextId++, pkt.number, pkt.time, cKey, cText, cPort, sKey, sText, sPort, pkt, srcIsClient, waits, this.listener,
       pkt.tunnels ? [...pkt.tunnels] : NO_LABELS, pkt.vlans ? [...pkt.vlans] : NO_VLANS,
     );
-    flow.clientKey = srcIsClient ? ip.srcKey : ip.dstKey;
-    flow.serverKey = srcIsClient ? ip.dstKey : ip.srcKey;
     if (this.recorder !== undefined) flow.log = this.recorder.logFor(flow.id);
     return flow;
   }
@@ -1495,7 +1551,8 @@ export class TcpTracker {
    * SYN-ACK, so the handshake is partial. Its stream (if wanted) got no byte, but is ended as any.
    */
   private completeLoneSyn(flow: TcpFlow): void {
-    if (flow.wanted) this.listener?.end?.(flow.info);
+    // Its listener never had its bytes, so it kept nothing of it: the scratch info will do.
+    if (flow.wanted) this.listener?.end?.(scratchInfo(flow));
     this.count(flow, 0, 'S0', 'partial', true, true);
   }
 
