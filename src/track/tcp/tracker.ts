@@ -156,9 +156,22 @@ class ScratchInfo implements TcpStreamInfo {
 }
 const scratch = new ScratchInfo();
 
-function scratchInfo(f: TcpFlow): TcpStreamInfo {
+/** Asks the listener whether it wants f's bytes, through the scratch info. */
+function listenerWants(listener: TcpStreamListener, f: TcpFlow): boolean {
   scratch.flow = f;
-  return scratch;
+  const wants = listener.wants(scratch);
+  // A module-level object must not keep a flow after the call: the flow holds its listener, and
+  // through it the trackers and the ledger with every row, after the analysis has ended.
+  scratch.flow = null;
+  return wants;
+}
+
+/** Ends f's stream at the listener through the scratch info (a flow that delivered no bytes). */
+function listenerEnd(listener: TcpStreamListener | undefined, f: TcpFlow): void {
+  if (listener?.end === undefined) return;
+  scratch.flow = f;
+  listener.end(scratch);
+  scratch.flow = null;
 }
 
 /**
@@ -283,7 +296,7 @@ class TcpFlow implements TableEntry<TcpFlow> {
       this.client = new TcpHalf();
       this.server = new TcpHalf();
     }
-    this.wanted = listener !== undefined && listener.wants(scratchInfo(this));
+    this.wanted = listener !== undefined && listenerWants(listener, this);
   }
 
   get clientAddress(): string {
@@ -1552,7 +1565,7 @@ export class TcpTracker {
    */
   private completeLoneSyn(flow: TcpFlow): void {
     // Its listener never had its bytes, so it kept nothing of it: the scratch info will do.
-    if (flow.wanted) this.listener?.end?.(scratchInfo(flow));
+    if (flow.wanted) listenerEnd(this.listener, flow);
     this.count(flow, 0, 'S0', 'partial', true, true);
   }
 
