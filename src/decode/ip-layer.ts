@@ -22,6 +22,14 @@ export function keyNeedsText(key: number): boolean {
 }
 
 /**
+ * True when the key is an IPv4 address's own 32-bit value, so its text can be made from it later;
+ * false for an IPv6 key (a hash) and for a missing one (an IpLayer built by hand without keys).
+ */
+export function isIpv4Key(key: number): boolean {
+  return key >= 0 && !keyNeedsText(key);
+}
+
+/**
  * The IP layer a PacketDecoder fills again for every packet. The addresses are kept as keys and
  * a place in the packet's bytes; their text is built only when a tracker reads `src` or `dst`
  * (most packets belong to a known flow, found by key). `src` and `dst` are own enumerable

@@ -9,6 +9,7 @@
  * (a decoder it does not mirror, RDATA that disagrees with RDLENGTH, a read past the end) answers
  * UNSURE, and the caller runs dns-packet itself, which names the problem as it always did.
  */
+import { u16 } from '../../decode/bytes.js';
 import { questionCodec, recordCodec, typeName } from './codec.js';
 
 /** The walk cannot vouch for the message: decode it with dns-packet. */
@@ -186,6 +187,3 @@ export function nameEnd(b: Uint8Array, offset: number): number {
   }
 }
 
-function u16(b: Uint8Array, at: number): number {
-  return (b[at] << 8) | b[at + 1];
-}

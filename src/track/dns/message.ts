@@ -10,6 +10,7 @@
  */
 import { Buffer } from 'node:buffer';
 import dnsPacket from 'dns-packet';
+import { u16 } from '../../decode/bytes.js';
 import { className, questionCodec, toQuestion, typeName } from './codec.js';
 import { decodedEnd, UNSURE } from './extent.js';
 
@@ -201,9 +202,6 @@ function headerFlags(flags: number): DnsHeaderFlags {
   return FLAG_SETS[bits];
 }
 
-function u16(b: Uint8Array, at: number): number {
-  return (b[at] << 8) | b[at + 1];
-}
 
 /** dns-packet reads Buffers; the bytes themselves, without a copy. */
 function asBuffer(bytes: Uint8Array): Buffer {

@@ -10,6 +10,7 @@
  * must treat what they read from them as a hint that can be wrong.
  */
 import { createDecipheriv } from 'node:crypto';
+import { bytesAt } from '../../decode/bytes.js';
 import { AES128_ROUND_KEY_WORDS, encryptBlock128, expandKey128 } from './aes128.js';
 import { gcmTag } from './gcm-tag.js';
 import { INITIAL_AEAD, type PacketKeys } from './initial-keys.js';
@@ -160,7 +161,7 @@ export function openPacket(datagram: Uint8Array, at: PacketBounds, keys: PacketK
   // The tag is checked before anything is deciphered (gcm-tag.ts): a flood's garbage Initials stop here.
   const ciphertext = datagram.subarray(payloadStart, tagStart);
   gcmTag(keys.key, nonce, header, ciphertext, tagScratch);
-  for (let i = 0; i < INITIAL_AEAD.TAG_LENGTH; i++) if (tagScratch[i] !== datagram[tagStart + i]) return AUTHENTICATION_FAILED;
+  if (!bytesAt(tagScratch, datagram, tagStart)) return AUTHENTICATION_FAILED;
   const payload = ctrDecipher(keys.key, nonce, ciphertext);
   return { packet: { firstByte, pnLength, packetNumber, payload, authenticated: true } };
 }

@@ -7,7 +7,7 @@
  */
 import { TCP_FLAG, type DecodedPacket, type TcpOptions, type TcpSegment } from '../../decode/packet.js';
 import { sentByClient } from '../tuple-index.js';
-import { keyNeedsText } from '../../decode/ip-layer.js';
+import { isIpv4Key } from '../../decode/ip-layer.js';
 import { ipv4TextOfKey } from '../../decode/address.js';
 import { endpointString } from '../../flow/endpoint.js';
 import type {
@@ -499,11 +499,6 @@ class TcpFlow implements TableEntry<TcpFlow> {
     else this.toClient = created;
     return created;
   }
-}
-
-/** An address key that is an IPv4 address's 32-bit value (not an IPv6 key's hash, nor missing). */
-function isIpv4Key(key: number): boolean {
-  return key >= 0 && !keyNeedsText(key);
 }
 
 /**
