@@ -117,20 +117,12 @@ export class EndpointLedger {
     this.worst = options.restartAnalysis && options.trackWorst ? new WorstMoment() : null;
   }
 
-  /**
-   * Whether it keeps ended entries: the worst moment keeps those it noted until a later peak. The
-   * ledger reuses an ended entry's object only for rows that do not.
-   */
-  get keepsEndedEntries(): boolean {
-    return this.worst !== null;
-  }
-
   addEntry(entry: LiveEntry): void {
     this.kindsTouched = true;
     this.live.add(entry.key, entry);
     this.account(entry, 1);
     this.noteKind(entry);
-    this.worst?.noteChange(entry, this.live.size);
+    this.worst?.noteChange(entry, this.live);
   }
 
   changeEntry(entry: LiveEntry, kind: StateKind, entries: number): void {
@@ -142,7 +134,7 @@ export class EndpointLedger {
     entry.entries = entries;
     this.account(entry, 1);
     this.noteKind(entry);
-    if (kindChanged) this.worst?.noteChange(entry, this.live.size);
+    if (kindChanged) this.worst?.noteChange(entry, this.live);
   }
 
   /** Called for most data packets: only the bytes move (the same sums as account(-1), account(+1)). */
@@ -163,7 +155,7 @@ export class EndpointLedger {
     this.account(entry, -1);
     entry.live = false;
     this.live.delete(entry.key);
-    this.worst?.noteChange(entry, this.live.size);
+    this.worst?.noteChange(entry, this.live);
     if (this.live.size === 0) this.zeroTotals();
   }
 

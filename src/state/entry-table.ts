@@ -1,6 +1,6 @@
 /**
- * Entries by key (entry.ts): one endpoint's live entries, and those of its worst moment
- * (restart-breaks.ts). An open-addressing hash table with linear probing (Robin Hood, below) in
+ * Values by entry key (entry.ts): one endpoint's live entries, and the flow ids of its worst
+ * moment (restart-breaks.ts). An open-addressing hash table with linear probing (Robin Hood, below) in
  * place of a Map, because of how keys come. Trackers number their flows in order, so the live
  * entries of a flood are a sliding window of consecutive ids: the hash keeps consecutive ids of one
  * protocol in neighbouring slots, and a lookup touches one or two cache lines where a Map of
@@ -25,7 +25,7 @@ const SHRINK_BELOW = 16;
  * never written (mask -1 sends the first add to resize, which makes the table's own).
  */
 const NO_KEYS = new Float64Array(0);
-const NO_VALUES: (LiveEntry | undefined)[] = [];
+const NO_VALUES: undefined[] = [];
 
 /**
  * Probe distance beyond which the table stops trusting the order of its keys and scrambles them:
@@ -71,18 +71,18 @@ function scrambledHash(key: number): number {
  * their key would be, and a deletion shifts back only the entries displaced behind it (in a
  * window of consecutive ids, none: each sits in its home slot).
  */
-export class EntryTable {
+export class EntryTable<V = LiveEntry> {
   /**
    * Keys of the occupied slots (a slot is free when its value is undefined). A typed array: exact
    * for every numeric key, and made zeroed far cheaper than a JS array of 131,072 slots (about 1
    * against 5 ms).
    */
   private keys: Float64Array = NO_KEYS;
-  private values: (LiveEntry | undefined)[] = NO_VALUES;
+  private values: (V | undefined)[] = NO_VALUES;
   private mask = -1;
   private count = 0;
   private scrambled = false;
-  private strings: Map<string, LiveEntry> | null = null;
+  private strings: Map<string, V> | null = null;
 
   /** Diagnostics (tests): whether the keys' order gave up to uniform hashing. */
   get isScrambled(): boolean {
@@ -93,14 +93,14 @@ export class EntryTable {
     return this.count + (this.strings?.size ?? 0);
   }
 
-  get(key: EntryKey): LiveEntry | undefined {
+  get(key: EntryKey): V | undefined {
     if (typeof key === 'string') return this.strings?.get(key);
     const at = this.slotOf(key);
     return at < 0 ? undefined : this.values[at];
   }
 
   /** Adds `entry` under `key`, which must not be present (the ledger looked it up first). */
-  add(key: EntryKey, entry: LiveEntry): void {
+  add(key: EntryKey, entry: V): void {
     if (typeof key === 'string') {
       (this.strings ??= new Map()).set(key, entry);
       return;
@@ -114,7 +114,7 @@ export class EntryTable {
   }
 
   /** Puts `entry` under `key`, in place of the entry there if any. */
-  set(key: EntryKey, entry: LiveEntry): void {
+  set(key: EntryKey, entry: V): void {
     if (typeof key === 'string') {
       (this.strings ??= new Map()).set(key, entry);
       return;
@@ -146,8 +146,19 @@ export class EntryTable {
     if (this.mask + 1 > MIN_SLOTS && SHRINK_BELOW * this.count < this.mask + 1) this.resize(slotsFor(4 * this.count));
   }
 
-  /** Every live entry, in no particular order. */
-  *entries(): IterableIterator<LiveEntry> {
+  /** Calls `visit` with every value and its key, in the order of entries(). */
+  forEach(visit: (value: V, key: EntryKey) => void): void {
+    const keys = this.keys;
+    const values = this.values;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      if (value !== undefined) visit(value, keys[i]);
+    }
+    this.strings?.forEach(visit);
+  }
+
+  /** Every value (live entry), in no particular order. */
+  *entries(): IterableIterator<V> {
     const values = this.values;
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
@@ -179,7 +190,7 @@ export class EntryTable {
   }
 
   /** Places `key` (not present, a free slot exists); returns how far it probed. */
-  private insert(key: number, entry: LiveEntry): number {
+  private insert(key: number, entry: V): number {
     const mask = this.mask;
     const keys = this.keys;
     const values = this.values;
@@ -209,7 +220,7 @@ export class EntryTable {
     const keys = this.keys;
     const values = this.values;
     this.keys = new Float64Array(slots);
-    this.values = new Array<LiveEntry | undefined>(slots).fill(undefined);
+    this.values = new Array<V | undefined>(slots).fill(undefined);
     this.mask = slots - 1;
     let longest = 0;
     for (let i = 0; i < values.length; i++) {

@@ -2,9 +2,8 @@
  * One live ledger entry: what an endpoint holds for one (ref) right now. Owned by the ledger; the
  * helpers in this folder read it. It carries its ref's fields itself (proto, id, part), so that an
  * entry is one object, and it stands for its ref wherever a ref is read (restart lists, spans).
- * Once ended, the ledger may reuse the object for a later entry (when nothing keeps it: see
- * EndpointLedger.keepsEndedEntries), so only the ledger hands out references to it: trackers get
- * its handle, a number.
+ * Once ended, the ledger may reuse the object for a later entry (nothing else keeps it), so only
+ * the ledger hands out references to it: trackers get its handle, a number.
  */
 import type { StateKind } from './events.js';
 import type { EndpointLedger } from './endpoint-ledger.js';
@@ -89,4 +88,15 @@ export function entryKey(ref: { proto: string; id: number; part?: number }): Ent
   if (part === undefined) return flow;
   if (typeof flow === 'number' && Number.isInteger(part) && part >= 0 && part < PART_SLOTS) return -(flow * PART_SLOTS + part) - 1;
   return `${ref.proto}|${ref.id}|${part}`;
+}
+
+/**
+ * The protocol of the ref an entryKey was made from. Numeric keys carry its index; string keys
+ * start with its name, up to the first '|' (a name with '|' in it would already make two refs share
+ * a key).
+ */
+export function protoOfKey(key: EntryKey): string {
+  if (typeof key === 'string') return key.slice(0, key.indexOf('|'));
+  const flow = key >= 0 ? key : Math.floor((-key - 1) / PART_SLOTS);
+  return protoNames[flow % PROTO_SLOTS];
 }

@@ -346,10 +346,10 @@ export class StateLedger implements StateSink {
     return entry;
   }
 
-  /** An ended entry's object: kept for reuse, or its slot freed (the object left to the collector, or to the row that keeps it). */
+  /** An ended entry's object: kept for reuse, or its slot freed (the object left to the collector). */
   private recycle(entry: LiveEntry): void {
     const reusable = entry.handle <= LAST_HANDLE;
-    if (reusable && !entry.owner.keepsEndedEntries && this.spare.length < SPARE_ENTRIES) {
+    if (reusable && this.spare.length < SPARE_ENTRIES) {
       this.spare.push(entry);
       return;
     }

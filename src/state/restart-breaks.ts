@@ -11,7 +11,7 @@
  */
 import { ALWAYS_LISTED_PROTOCOLS, KIND_BREAKS } from '../model/state-kind.js';
 import type { EndpointReport, RestartFlow } from '../model/endpoint.js';
-import type { LiveEntry } from './entry.js';
+import { protoOfKey, type EntryKey, type LiveEntry } from './entry.js';
 import { EntryTable } from './entry-table.js';
 
 /** Flow ids per protocol: tcp, dns and quic always (possibly empty), later protocols when non-empty. */
@@ -45,52 +45,75 @@ export function breaksNow(live: Iterable<LiveEntry>): RestartBreaks {
   return collectBreaks(refs);
 }
 
-/** Noted entries kept at least this many before dead ones are swept out (see WorstMoment.noteChange). */
+/** Noted keys kept at least this many before dead ones are swept out (see WorstMoment.noteChange). */
 const CHANGED_SWEEP_MIN = 1024;
 
 /**
  * Remembers what a restart would break at the endpoint's moment of most entries, without copying
- * the live set at every new peak: it keeps the breakable entries of the last peak (`atPeak`, by
- * key) and the entries changed since (`changed`, each once: an entry carries the epoch it was
- * noted in); a new peak merges only those. Each change is merged at most once, so the cost is O(1)
- * amortized per event and the memory O(entries at peak + live entries): entries born and gone
- * since the peak are swept out of `changed` when they dominate it.
+ * the live set at every new peak: it keeps the flow ids of the breakable entries of the last peak
+ * (`atPeak`, by key) and the entries changed since (`changed`, each once: an entry carries the
+ * epoch it was noted in); a new peak merges only those. Each change is merged at most once, so the
+ * cost is O(1) amortized per event and the memory O(entries at peak + live entries): entries born
+ * and gone since the peak are swept out of `changed` when they dominate it.
+ * It keeps numbers, not entry objects, so that the ledger may reuse an ended entry's object: a
+ * noted entry is its key and its handle (which names that life of the object only).
  */
 export class WorstMoment {
-  private readonly atPeak = new EntryTable();
-  private changed: LiveEntry[] = [];
+  private readonly atPeak = new EntryTable<number>();
+  private changedKeys: EntryKey[] = [];
+  private changedHandles: number[] = [];
   /** Bumped at every peak: an entry whose changeMark differs is not in `changed` yet. */
   private epoch = 1;
 
-  /** An entry was created, changed kind, or (entry.live false) ended; `liveCount`: the endpoint's live entries. */
-  noteChange(entry: LiveEntry, liveCount: number): void {
+  /** An entry was created, changed kind, or (removed from `live` already) ended; `live`: the endpoint's live entries. */
+  noteChange(entry: LiveEntry, live: EntryTable): void {
     if (entry.changeMark === this.epoch) return;
     entry.changeMark = this.epoch;
-    const changed = this.changed;
-    changed.push(entry);
-    if (changed.length >= CHANGED_SWEEP_MIN && changed.length > 2 * (liveCount + this.atPeak.size) + CHANGED_SWEEP_MIN) {
-      // Born and gone since the peak, and not part of it: merging it would change nothing.
-      const atPeak = this.atPeak;
-      this.changed = changed.filter((e) => e.live || atPeak.get(e.key) !== undefined);
-    }
+    const keys = this.changedKeys;
+    keys.push(entry.key);
+    this.changedHandles.push(entry.handle);
+    if (keys.length >= CHANGED_SWEEP_MIN && keys.length > 2 * (live.size + this.atPeak.size) + CHANGED_SWEEP_MIN) this.sweep(live);
   }
 
   /** The endpoint reached a new peak: `live` is its live entries now. */
   notePeak(live: EntryTable): void {
     // Per key noted: the entry live under it now if breakable, else none (an entry re-held under
     // the same key after its predecessor ended is noted as well, so the order does not matter).
-    for (const noted of this.changed) {
-      const key = noted.key;
+    const keys = this.changedKeys;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
       const entry = live.get(key);
-      if (entry !== undefined && KIND_BREAKS[entry.kindIndex] === true) this.atPeak.set(key, entry);
+      if (entry !== undefined && KIND_BREAKS[entry.kindIndex] === true) this.atPeak.set(key, entry.id);
       else this.atPeak.delete(key);
     }
-    this.changed.length = 0;
+    keys.length = 0;
+    this.changedHandles.length = 0;
     this.epoch++;
   }
 
   breaks(): RestartBreaks {
-    return collectBreaks(this.atPeak.entries());
+    const refs: { proto: string; id: number }[] = [];
+    this.atPeak.forEach((id, key) => refs.push({ proto: protoOfKey(key), id }));
+    return collectBreaks(refs);
+  }
+
+  /** Drops the noted entries born and gone since the peak, and not part of it: merging them would change nothing. */
+  private sweep(live: EntryTable): void {
+    const atPeak = this.atPeak;
+    const keys = this.changedKeys;
+    const handles = this.changedHandles;
+    let n = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const handle = handles[i];
+      // Still live: the entry under its key is this life of it (a later life has another handle).
+      if (live.get(key)?.handle !== handle && atPeak.get(key) === undefined) continue;
+      keys[n] = key;
+      handles[n] = handle;
+      n++;
+    }
+    keys.length = n;
+    handles.length = n;
   }
 }
 
