@@ -56,6 +56,9 @@ export const DNS_DEFAULTS = { port: 53, timeout: 5, maxPending: 100_000, maxReco
  */
 const ANSWERED_RETENTION = 60;
 
+/** Forgotten transactions kept for reuse: a flood forgets one per new query, so a few suffice. */
+const SPARE_TRANSACTIONS = 64;
+
 /** RFC 768: the UDP length field counts the 8-byte header. */
 const UDP_HEADER_LENGTH = 8;
 
@@ -111,6 +114,8 @@ export class DnsTracker implements TcpStreamListener {
   private readonly truncated = new Map<string, DnsTransaction>();
   private readonly truncatedOrder = new LazyQueue<{ key: string; t: DnsTransaction }>((e) => this.truncated.get(e.key) === e.t);
 
+  /** Forgotten transactions whose objects the next queries reuse (see forgotten). */
+  private readonly spareTransactions: DnsTransaction[] = [];
   /** The transaction of the last response (an ICMP error for it names it as a state loss). */
   private lastResponse: DnsTransaction | null = null;
   /** The path of the UDP message being handled, refilled for each (the matcher and the transaction copy its fields). */
@@ -267,6 +272,10 @@ export class DnsTracker implements TcpStreamListener {
     if (t.response === null && t.rejected === null) this.releaseEntries(t, this.nowPacket, this.nowTime);
     this.tallyUnlisted(t);
     this.tellEvidence(t);
+    // Nothing reads it again: unlisted, out of every index, and unanswered (neither lastResponse
+    // nor the TC=1 retries name it). A flood's transactions live long enough to be promoted, so a
+    // new object per query cost more than the query's other work.
+    if (!t.listed && t.response === null && this.spareTransactions.length < SPARE_TRANSACTIONS) this.spareTransactions.push(t);
   }
 
   /** Once per transaction, when the matcher lets it go or the capture ends: did the server answer? */
@@ -325,36 +334,36 @@ export class DnsTracker implements TcpStreamListener {
       return;
     }
     const index = this.nextIndex++;
-    const t: DnsTransaction = {
-      index,
-      listed: index < this.maxRecords,
-      tallied: false,
-      id: m.id,
-      transport: path.transport,
-      flowId: path.flowId,
-      clientAddress: path.clientAddress,
-      clientPort: path.clientPort,
-      serverAddress: path.serverAddress,
-      serverPort: path.serverPort,
-      multicast: path.transport === 'udp' && isGroupAddress(path.serverAddress),
-      question: m.question,
-      updatedName: m.updatedName,
-      queryPacket: packet,
-      retransmissionPackets: null,
-      responsePackets: null,
-      queryTime: time,
-      lastQueryTime: time,
-      response: null,
-      rejected: null,
-      duplicateResponses: 0,
-      retriedOverTcp: null,
-      responseFrom: null,
-      idReused: match.idReused,
-      clientHold: null,
-      serverHold: null,
-      lruPrev: null,
-      lruNext: null,
-    };
+    // A forgotten unlisted transaction's object when there is one (see forgotten), every field set anew.
+    const t = this.spareTransactions.pop() ?? blankTransaction();
+    t.index = index;
+    t.listed = index < this.maxRecords;
+    t.tallied = false;
+    t.id = m.id;
+    t.transport = path.transport;
+    t.flowId = path.flowId;
+    t.clientAddress = path.clientAddress;
+    t.clientPort = path.clientPort;
+    t.serverAddress = path.serverAddress;
+    t.serverPort = path.serverPort;
+    t.multicast = path.transport === 'udp' && isGroupAddress(path.serverAddress);
+    t.question = m.question;
+    t.updatedName = m.updatedName;
+    t.queryPacket = packet;
+    t.retransmissionPackets = null;
+    t.responsePackets = null;
+    t.queryTime = time;
+    t.lastQueryTime = time;
+    t.response = null;
+    t.rejected = null;
+    t.duplicateResponses = 0;
+    t.retriedOverTcp = null;
+    t.responseFrom = null;
+    t.idReused = match.idReused;
+    t.clientHold = null;
+    t.serverHold = null;
+    t.lruPrev = null;
+    t.lruNext = null;
     if (t.listed) this.transactions.push(t);
     else this.omitted.transactions += 1;
     this.matcher.add(t);
@@ -554,4 +563,15 @@ function entryRef(t: DnsTransaction): EntryRef {
 function retryKey(t: DnsTransaction): string {
   const q = t.question;
   return q ? `${t.clientAddress}|${lowerName(q)}|${q.type}|${q.class}` : `${t.clientAddress}|`;
+}
+
+/** A transaction with every field of its shape, to be filled by `query`. */
+function blankTransaction(): DnsTransaction {
+  return {
+    index: 0, listed: false, tallied: false, id: 0, transport: 'udp', flowId: -1, clientAddress: '', clientPort: 0,
+    serverAddress: '', serverPort: 0, multicast: false, question: null, updatedName: null, queryPacket: 0,
+    retransmissionPackets: null, responsePackets: null, queryTime: 0, lastQueryTime: 0, response: null, rejected: null,
+    duplicateResponses: 0, retriedOverTcp: null, responseFrom: null, idReused: false, clientHold: null, serverHold: null,
+    lruPrev: null, lruNext: null,
+  };
 }
