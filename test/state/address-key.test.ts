@@ -34,3 +34,26 @@ describe('endpoint rows by address', () => {
     expect(endpointNamed(result, '10.0.0.01').peak).toEqual({ entries: 1, bytes: 2304, time: 2, packet: 2 });
   });
 });
+
+describe('rows by IPv4 value behind the filter of known addresses', () => {
+  it('finds every known address and sends every other one to the shared row, as a Map would', () => {
+    let x = 2463534242;
+    const next = (): number => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return x >>> 0; };
+    const address = (v: number): string => `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+    const ledger = new StateLedger({ maxEndpoints: 500 });
+    const rows = new Map<string, number>();
+    const seen: string[] = [];
+    let shared = 0;
+    for (let i = 0; i < 6000; i++) {
+      // Half new random addresses (a spoofed flood), half ones seen before (known or shared).
+      const text = i % 2 === 0 || seen.length === 0 ? address(next()) : seen[next() % seen.length];
+      seen.push(text);
+      if (rows.has(text) || rows.size < 500) rows.set(text, (rows.get(text) ?? 0) + 1);
+      else shared++;
+      ledger.hold({ endpoint: client(text), ref: tcp(i), kind: 'tcpConnections', time: i, packet: i + 1 });
+    }
+    const result = ledger.finish(6001, 6000);
+    for (const [text, held] of rows) expect(endpointNamed(result, text).peak.entries, text).toBe(held);
+    expect(endpointNamed(result, '(other clients)').peak.entries).toBe(shared);
+  });
+});
