@@ -54,11 +54,44 @@ interface KeyEntry {
   next: KeyEntry | null;
 }
 
-interface HelloFacts {
-  serverName: string | null;
-  alpn: string[] | null;
-  cipherSuite: string | null;
-  transportParameters: TransportParameters | null;
+/**
+ * What most connections of a flood never show: a server's answer, a Retry, a second path, a close,
+ * the hellos. Made when the first of them is set; one field in the connection instead of a dozen
+ * (a flood makes a connection per packet, and every field of it is copied by each scavenge it survives).
+ */
+class RareFacts {
+  chosenVersion: number | null = null;
+  serverScid: Cid | null = null;
+  retryScid: Cid | null = null;
+  /** The Retry's SCID the Initial keys derive from after a Retry; null: the client's first DCID. */
+  retryKeyCid: Cid | null = null;
+  serverName: string | null = null;
+  alpn: string[] | null = null;
+  cipherSuite: string | null = null;
+  transportParameters: TransportParameters | null = null;
+  laterPaths: PathRecord[] | null = null;
+  pathChangesNotListed = 0;
+  versionNegotiation: VersionNegotiationRecord | null = null;
+  close: CloseRecord | null = null;
+  answeredAt: number | null = null;
+  resetCandidate: ResetCandidate | null = null;
+  idleEnded: IdleEnd | null = null;
+}
+
+export interface VersionNegotiationRecord {
+  packet: number;
+  versions: number[];
+}
+
+export interface ResetCandidate {
+  packet: number;
+  time: number;
+  fromServer: boolean;
+}
+
+export interface IdleEnd {
+  afterPacket: number;
+  seconds: number;
 }
 
 const NO_VERSIONS: readonly number[] = [];
@@ -149,17 +182,11 @@ export class QuicSide {
 export class QuicConnection {
   /** Versions in order of first appearance (Version Negotiation's 0 excluded); a lone known version's list is shared (see addVersion). */
   versions: readonly number[] = NO_VERSIONS;
-  /** The version of the server's latest Initial or Handshake: the one it chose (RFC 9368). */
-  chosenVersion: number | null = null;
   readonly clientInitialDcid: Cid;
   clientScid: Cid | null = null;
-  serverScid: Cid | null = null;
-  retryScid: Cid | null = null;
   /** What each side showed: CIDs, counters, CRYPTO stream, packet types (no record of the two: one object fewer per connection). */
   readonly clientSide = new QuicSide();
   readonly serverSide = new QuicSide();
-  /** The DCID Initial keys derive from: the client's first, or a Retry's SCID (RFC 9001 §5.2). */
-  keyCid: Cid;
   /**
    * Initial keys derived so far, one entry per version (undefined: not yet; null: unknown
    * version), made when the first are kept. Each side's are derived when first needed: a client
@@ -167,20 +194,22 @@ export class QuicConnection {
    * from the same initial_secret).
    */
   private keys: KeyEntry | null = null;
-  /** What the hellos showed (server name, ALPN, cipher suite, transport parameters), made when the first is read. */
-  private hello: HelloFacts | null = null;
+  /** What few connections of a flood show (see RareFacts), made when the first of it is set. */
+  private rare: RareFacts | null = null;
 
-  /** The first path is the connection's own client and server on `firstPathKey`; later ones are listed here. */
+  /** The first path is the connection's own client and server on `firstPathKey`; later ones are listed in `rare`. */
   private readonly firstPathKey: string;
   private readonly firstPathPacket: number;
-  private laterPaths: PathRecord[] | null = null;
-  pathChangesNotListed = 0;
+  /** The client end of the first path: two fields rather than an object of its own. */
+  readonly clientAddress: string;
+  readonly clientPort: number;
   lastPacket: number;
-  end: number;
+  /**
+   * The time of the last datagram when it differs from `start`, else null: a number field would
+   * hold a boxed double of its own in every connection, and a flood's connections end where they start.
+   */
+  private laterEnd: number | null = null;
   datagrams = 0;
-  /** Server's last Version Negotiation (packet and offered versions) while no later server packet came. */
-  versionNegotiation: { packet: number; versions: number[] } | null = null;
-  close: CloseRecord | null = null;
   /** The ledger was told the server holds this connection. */
   serverHolds = false;
   /**
@@ -189,15 +218,10 @@ export class QuicConnection {
    */
   private exchanges: ExchangeCounter | null = null;
   private soleDatagram = -1;
-  answeredAt: number | null = null;
-  /** An unattributed short header on its 4-tuple that may be a stateless reset (RFC 9000 §10.3), until its sender speaks again. */
-  resetCandidate: { packet: number; time: number; fromServer: boolean } | null = null;
   /** The ledger was told what the connection showed (once). */
   evidenceTold = false;
   /** The packet at which the full table evicted it, else -1. */
   evictedAt = -1;
-  /** Ended by its idle timeout (or the draining period after a close) on capture time. */
-  idleEnded: { afterPacket: number; seconds: number } | null = null;
   /** Bumped whenever its idle deadline is set again (older timers are stale). */
   timerGen = 0;
   /** Neighbours in the tracker's least-recently-active order (lru.ts). */
@@ -206,7 +230,7 @@ export class QuicConnection {
 
   constructor(
     readonly id: number,
-    readonly client: Endpoint,
+    client: Endpoint,
     readonly server: Endpoint,
     originalDcid: Uint8Array,
     readonly firstPacket: number,
@@ -215,9 +239,9 @@ export class QuicConnection {
     firstPath: { key: string; firstPacket: number },
   ) {
     this.clientInitialDcid = cidOf(originalDcid);
-    this.keyCid = this.clientInitialDcid;
+    this.clientAddress = client.address;
+    this.clientPort = client.port;
     this.lastPacket = firstPacket;
-    this.end = start;
     this.firstPathKey = firstPath.key;
     this.firstPathPacket = firstPath.firstPacket;
   }
@@ -230,39 +254,77 @@ export class QuicConnection {
     return this.evictedAt >= 0;
   }
 
-  get serverName(): string | null {
-    return this.hello === null ? null : this.hello.serverName;
+  /** The time of the last datagram. */
+  get end(): number {
+    return this.laterEnd === null ? this.start : this.laterEnd;
   }
-  set serverName(name: string | null) {
-    this.helloFacts().serverName = name;
+  set end(time: number) {
+    if (time !== this.start || this.laterEnd !== null) this.laterEnd = time;
   }
+
+  /** The client end of the first path, as a new object. */
+  get client(): Endpoint {
+    return { address: this.clientAddress, port: this.clientPort };
+  }
+
+  private rareFacts(): RareFacts {
+    if (this.rare === null) this.rare = new RareFacts();
+    return this.rare;
+  }
+
+  /** Sets a rare fact; setting one to its `absent` value makes no RareFacts. */
+  private setRare<K extends keyof RareFacts>(key: K, value: RareFacts[K], absent: RareFacts[K]): void {
+    if (value !== absent || this.rare !== null) this.rareFacts()[key] = value;
+  }
+
+  /** The version of the server's latest Initial or Handshake: the one it chose (RFC 9368). */
+  get chosenVersion(): number | null { return this.rare === null ? null : this.rare.chosenVersion; }
+  set chosenVersion(version: number | null) { this.setRare('chosenVersion', version, null); }
+
+  get serverScid(): Cid | null { return this.rare === null ? null : this.rare.serverScid; }
+  set serverScid(cid: Cid | null) { this.setRare('serverScid', cid, null); }
+
+  get retryScid(): Cid | null { return this.rare === null ? null : this.rare.retryScid; }
+  set retryScid(cid: Cid | null) { this.setRare('retryScid', cid, null); }
+
+  /** The DCID Initial keys derive from: the client's first, or a Retry's SCID (RFC 9001 §5.2). */
+  get keyCid(): Cid {
+    return this.rare === null || this.rare.retryKeyCid === null ? this.clientInitialDcid : this.rare.retryKeyCid;
+  }
+
+  get serverName(): string | null { return this.rare === null ? null : this.rare.serverName; }
+  set serverName(name: string | null) { this.setRare('serverName', name, null); }
 
   /** Null until a ClientHello shows its ALPN list (the report prints none as []). */
-  get alpn(): string[] | null {
-    return this.hello === null ? null : this.hello.alpn;
-  }
-  set alpn(list: string[] | null) {
-    this.helloFacts().alpn = list;
-  }
+  get alpn(): string[] | null { return this.rare === null ? null : this.rare.alpn; }
+  set alpn(list: string[] | null) { this.setRare('alpn', list, null); }
 
-  get cipherSuite(): string | null {
-    return this.hello === null ? null : this.hello.cipherSuite;
-  }
-  set cipherSuite(name: string | null) {
-    this.helloFacts().cipherSuite = name;
-  }
+  get cipherSuite(): string | null { return this.rare === null ? null : this.rare.cipherSuite; }
+  set cipherSuite(name: string | null) { this.setRare('cipherSuite', name, null); }
 
-  get transportParameters(): TransportParameters | null {
-    return this.hello === null ? null : this.hello.transportParameters;
-  }
-  set transportParameters(params: TransportParameters | null) {
-    this.helloFacts().transportParameters = params;
-  }
+  get transportParameters(): TransportParameters | null { return this.rare === null ? null : this.rare.transportParameters; }
+  set transportParameters(params: TransportParameters | null) { this.setRare('transportParameters', params, null); }
 
-  private helloFacts(): HelloFacts {
-    if (this.hello === null) this.hello = { serverName: null, alpn: null, cipherSuite: null, transportParameters: null };
-    return this.hello;
-  }
+  get pathChangesNotListed(): number { return this.rare === null ? 0 : this.rare.pathChangesNotListed; }
+  set pathChangesNotListed(count: number) { this.setRare('pathChangesNotListed', count, 0); }
+
+  /** Server's last Version Negotiation (packet and offered versions) while no later server packet came. */
+  get versionNegotiation(): VersionNegotiationRecord | null { return this.rare === null ? null : this.rare.versionNegotiation; }
+  set versionNegotiation(record: VersionNegotiationRecord | null) { this.setRare('versionNegotiation', record, null); }
+
+  get close(): CloseRecord | null { return this.rare === null ? null : this.rare.close; }
+  set close(record: CloseRecord | null) { this.setRare('close', record, null); }
+
+  get answeredAt(): number | null { return this.rare === null ? null : this.rare.answeredAt; }
+  set answeredAt(packet: number | null) { this.setRare('answeredAt', packet, null); }
+
+  /** An unattributed short header on its 4-tuple that may be a stateless reset (RFC 9000 §10.3), until its sender speaks again. */
+  get resetCandidate(): ResetCandidate | null { return this.rare === null ? null : this.rare.resetCandidate; }
+  set resetCandidate(candidate: ResetCandidate | null) { this.setRare('resetCandidate', candidate, null); }
+
+  /** Ended by its idle timeout (or the draining period after a close) on capture time. */
+  get idleEnded(): IdleEnd | null { return this.rare === null ? null : this.rare.idleEnded; }
+  set idleEnded(end: IdleEnd | null) { this.setRare('idleEnded', end, null); }
 
   /** One datagram of the connection, in capture order (ExchangeCounter.observe with payload). */
   observeDatagram(fromClient: boolean, packet: number, time: number): void {
@@ -295,7 +357,7 @@ export class QuicConnection {
   /** A Retry changes the DCID the Initial keys derive from (RFC 9001 §5.2, RFC 9000 §17.2.5.2). */
   rekey(cid: Uint8Array): void {
     // Packet numbers continue across a Retry (RFC 9000 §17.2.5.3); only the keys change.
-    this.keyCid = cidOf(cid);
+    this.rareFacts().retryKeyCid = cidOf(cid);
     this.dropKeys();
   }
 
@@ -358,8 +420,13 @@ export class QuicConnection {
 
   /** A path after the first (the tracker bounds them by MAX_PATHS). */
   addPath(record: PathRecord): void {
-    if (this.laterPaths === null) this.laterPaths = [record];
-    else this.laterPaths.push(record);
+    const rare = this.rareFacts();
+    if (rare.laterPaths === null) rare.laterPaths = [record];
+    else rare.laterPaths.push(record);
+  }
+
+  private get laterPaths(): PathRecord[] | null {
+    return this.rare === null ? null : this.rare.laterPaths;
   }
 
   get pathCount(): number {
@@ -417,7 +484,7 @@ export class QuicConnection {
   }
 
   private pathReports(): QuicConnectionReport['paths'] {
-    const first = { client: endpointString(this.client.address, this.client.port), server: endpointString(this.server.address, this.server.port), firstPacket: this.firstPathPacket };
+    const first = { client: endpointString(this.clientAddress, this.clientPort), server: endpointString(this.server.address, this.server.port), firstPacket: this.firstPathPacket };
     if (this.laterPaths === null) return [first];
     return [first, ...this.laterPaths.map((p) => ({
       client: endpointString(p.client.address, p.client.port),
@@ -429,7 +496,7 @@ export class QuicConnection {
   toReport(): QuicConnectionReport {
     return {
       id: this.id,
-      client: endpointString(this.client.address, this.client.port),
+      client: endpointString(this.clientAddress, this.clientPort),
       server: endpointString(this.server.address, this.server.port),
       version: this.chosenVersion !== null ? versionName(this.chosenVersion)
         : this.versions.length > 0 ? versionName(this.versions[this.versions.length - 1]) : null,

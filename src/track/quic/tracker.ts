@@ -719,7 +719,7 @@ export class QuicTracker {
   // ------------------------------------------------------------------ state ledger
 
   private clientRef(conn: QuicConnection): EndpointRef {
-    return { role: 'client', address: conn.client.address, port: null };
+    return { role: 'client', address: conn.clientAddress, port: null };
   }
 
   private serverRef(conn: QuicConnection): EndpointRef {
