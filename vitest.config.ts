@@ -1,5 +1,9 @@
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+/** The build (dist/): tests that import it get what Node loads, not a copy vite transformed again. */
+const DIST = new RegExp(`^${fileURLToPath(new URL('./dist/', import.meta.url)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
 
 export default defineConfig({
   test: {
@@ -8,6 +12,9 @@ export default defineConfig({
     // The trackers' kinds of state, for tests that use the ledger without the pipeline.
     setupFiles: ['test/setup/trackers.ts'],
     testTimeout: 20000,
+    // The CLI tests run dist/cli/program.js in-process (test/cli/run.ts): Node loads its ~150 files
+    // natively in a few tens of ms where vite's transform of each took seconds per worker.
+    server: { deps: { external: [DIST] } },
     // The tests share no global state (CLI tests spawn their own processes), so one module cache
     // per worker is safe; a fresh one per file made start-up cost more than the tests themselves.
     pool: 'threads',

@@ -24,7 +24,7 @@ export function colorFor(stream: { isTTY?: boolean }, m: ColorMode, env: NodeJS.
   return Boolean(stream.isTTY);
 }
 
-export function useColor(stream: NodeJS.WriteStream): boolean {
+export function useColor(stream: { isTTY?: boolean }): boolean {
   return colorFor(stream, mode, process.env);
 }
 
@@ -32,10 +32,10 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
  * Columns the tables may use: the terminal's width on a terminal (COLUMNS overrides), none (no
  * limit) in a pipe or file, where a program or a wide editor reads the text.
  */
-export function terminalWidth(stream: NodeJS.WriteStream): number | undefined {
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number }): number | undefined {
   const columns = Number(process.env.COLUMNS);
   if (Number.isInteger(columns) && columns > 0) return columns;
-  return stream.isTTY && stream.columns > 0 ? stream.columns : undefined;
+  return stream.isTTY && stream.columns !== undefined && stream.columns > 0 ? stream.columns : undefined;
 }
 
 /**

@@ -3,7 +3,6 @@
  * 2 (bad input), never a stack trace, one stderr line per problem naming the file, and in JSON
  * every packet before the damage. Expected values follow from the captures built here.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,28 +11,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AnyReport, Report } from '../../src/report/schema.js';
 import { writePcap, type WrittenPacket } from '../helpers/capture-file.js';
 import { tcpFrame } from '../helpers/packets.js';
-import { ROOT } from './run.js';
+import { statecapAsync, type CliResult as Run } from './run.js';
 import { OPEN_FINDINGS } from '../fuzz/open-findings.js';
 
-/** The bundled bin users run (half main.js's start-up per spawn). */
-const MAIN = join(ROOT, 'dist/cli/statecap.js');
 const dir = mkdtempSync(join(tmpdir(), 'statecap-bad-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run { status: number | null; stdout: string; stderr: string }
-
-/** The CLI as a child process (async, so the cases below run side by side). */
+/** The CLI in this process; with standard input, the bundled bin as a child process (test/cli/run.ts). */
 function statecap(args: string[], input?: Uint8Array): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1', CI: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.on('error', () => {}); // the CLI may exit before reading all of it
-    child.stdin.end(input);
-  });
+  return statecapAsync(args, input === undefined ? undefined : Buffer.from(input), { CI: '1' });
 }
 
 const lines = (text: string): string[] => text.split('\n').filter((l) => l.length > 0);

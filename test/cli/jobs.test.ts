@@ -1,10 +1,11 @@
 /**
  * --jobs N analyzes a batch in N worker threads; what is written must not depend on it: the same
  * stdout bytes (reports in input order), the same stderr lines in the same order, the same exit code.
+ * Real processes: the worker threads, standard input and the exit code as a shell sees them.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fixture, statecapAsync as statecap } from './run.js';
+import { fixture, statecapProcess as statecap } from './run.js';
 import { scratch } from '../helpers/analyze.js';
 
 // A missing file in the middle: its error line must come between the others' warnings, as in order.

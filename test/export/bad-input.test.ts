@@ -121,7 +121,7 @@ describe.concurrent('statecap export with captures that fail', { timeout: 60_000
   });
 });
 
-describe.concurrent('statecap sql on mistakes', () => {
+describe.concurrent('statecap sql on mistakes', { timeout: 60_000 }, () => {
   it('a folder that is not an export, an unknown named query: one line, exit 2', async () => {
     const [notExport, unknown, neither] = await Promise.all([
       statecap(['sql', join(ROOT, 'fixtures'), 'SELECT 1']),

@@ -1,18 +1,17 @@
-/** The built CLI as an async child process, so the export tests run their spawns side by side. */
+/** The built CLI for the export tests: in this process, or with `node`, a child process of node's own. */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from '../cli/run.js';
+import { ROOT, statecapAsync } from '../cli/run.js';
 
 export const MAIN = join(ROOT, 'dist/cli/main.js');
-/** The bundled bin users run (one module to load: about half main.js's start-up per spawn). */
-const BIN = join(ROOT, 'dist/cli/statecap.js');
 
 export interface Run { status: number | null; stdout: string; stderr: string }
 
-/** Runs `statecap ARGS` from the repository root; `node` runs ARGS as node's own arguments instead. */
+/** Runs `statecap ARGS` in this process (test/cli/run.ts); `node` spawns node with ARGS as its own arguments instead. */
 export function statecap(args: string[], { node = false } = {}): Promise<Run> {
+  if (!node) return statecapAsync(args, undefined, { CI: '1' });
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, node ? args : [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', CI: '1' } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });

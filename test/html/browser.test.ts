@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { statecap, ROOT } from '../cli/run.js';
+import { statecapAsync as statecap, ROOT } from '../cli/run.js';
 import { htmlDemo } from '../helpers/ladder-captures.js';
 
 const CHROMIUM = '/usr/lib/chromium/chromium';
@@ -46,7 +46,7 @@ describe.runIf(present)('HTML report in chromium', () => {
 
   beforeAll(async () => {
     writeFileSync(capture, htmlDemo());
-    const run = statecap(['analyze', '--format', 'html', '--output', html, '--restart-at', '5', 'test/artifacts/demo.pcap']);
+    const run = await statecap(['analyze', '--format', 'html', '--output', html, '--restart-at', '5', 'test/artifacts/demo.pcap']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });

@@ -6,8 +6,8 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { statecap } from '../cli/run.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { statecapAsync as statecap, type CliResult } from '../cli/run.js';
 import { HOSTILE_NAME, htmlDemo } from '../helpers/ladder-captures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'statecap-html-cli-'));
@@ -16,8 +16,12 @@ writeFileSync(capture, htmlDemo());
 
 describe('--format html', () => {
   const out = join(dir, 'report.html');
-  const run = statecap(['analyze', '--format', 'html', '-o', out, capture]);
-  const page = readFileSync(out, 'utf8');
+  let run: CliResult;
+  let page: string;
+  beforeAll(async () => {
+    run = await statecap(['analyze', '--format', 'html', '-o', out, capture]);
+    page = readFileSync(out, 'utf8');
+  });
 
   it('writes one self-contained page: inline script and style, a CSP that forbids requests, no external URL', () => {
     expect(run.status).toBe(0);
@@ -47,10 +51,10 @@ describe('--format html', () => {
 });
 
 describe('--svg-dir with --format markdown', () => {
-  it('writes one SVG per endpoint that held state and embeds them, relative to the markdown file', () => {
+  it('writes one SVG per endpoint that held state and embeds them, relative to the markdown file', async () => {
     const svgs = join(dir, 'svg');
     const md = join(dir, 'report.md');
-    const run = statecap(['analyze', '--format', 'markdown', '-o', md, '--svg-dir', svgs, capture]);
+    const run = await statecap(['analyze', '--format', 'markdown', '-o', md, '--svg-dir', svgs, capture]);
     expect(run.status).toBe(0);
     const files = readdirSync(svgs).sort();
     expect(files).toEqual(['0-10.0.0.1.svg', '0-10.0.0.2_80.svg', '0-10.0.0.3.svg', '0-10.0.0.53_53.svg']);
@@ -64,8 +68,8 @@ describe('--svg-dir with --format markdown', () => {
     expect(svg).toMatch(/<path d="M[\d. HV]+" fill="none"/);
   });
 
-  it('is refused with another format', () => {
-    const run = statecap(['analyze', '--format', 'table', '--svg-dir', join(dir, 'x'), capture]);
+  it('is refused with another format', async () => {
+    const run = await statecap(['analyze', '--format', 'table', '--svg-dir', join(dir, 'x'), capture]);
     expect(run.status).toBe(2);
     expect(run.stderr).toBe('statecap: option --svg-dir goes with --format markdown\n');
   });

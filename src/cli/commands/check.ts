@@ -15,6 +15,7 @@ import { checkExitCode, runChecks } from '../../check/run.js';
 import { checkJson, renderCheckMarkdown, renderCheckText } from '../../check/render.js';
 import { renderJunit } from '../../check/junit.js';
 import { addSharedAnalysisOptions, analyzeOptionsFrom, ioFor, type CommandDeps } from './deps.js';
+import { invocation } from '../invocation.js';
 
 export type { CommandDeps } from './deps.js';
 
@@ -62,7 +63,7 @@ export function register(program: Command, deps: CommandDeps): void {
     ['statecap check -e "endpoint[127.0.0.2:8080].peak.bytes <= 4096" -f markdown fixtures/quickstart.pcap', 'a job summary'],
   ]);
   cmd.action(async (captures: string[], values: CheckValues) => {
-    const split = splitCaptures(captures, values.expect, process.argv);
+    const split = splitCaptures(captures, values.expect, invocation().argv);
     if (split.captures.length === 0) throw new UsageError("missing required argument 'capture' (see --help)");
     process.exitCode = await runCheckCommand(split.captures, { ...values, expect: split.expect }, deps);
   });

@@ -8,6 +8,7 @@ import type { AnalyzeOptions } from '../../pipeline.js';
 import type { AnyReport } from '../../report/schema.js';
 import type { CommonOptionValues } from '../options.js';
 import { useColor } from '../terminal.js';
+import { invocation } from '../invocation.js';
 
 export interface CommandDeps {
   analyze: (path: string, options: AnalyzeOptions) => Promise<AnyReport>;
@@ -17,7 +18,7 @@ export interface CommandDeps {
   addAnalysisOptions?: (cmd: Command) => Command;
   /** Turns option values into AnalyzeOptions; throws a UsageError (one-line message) for a bad value. */
   toAnalyzeOptions?: (values: CommonOptionValues) => AnalyzeOptions;
-  /** Standard output and standard error; default process.stdout / process.stderr. */
+  /** Standard output and standard error; default the run's (invocation.ts). */
   out?: (text: string) => void;
   err?: (text: string) => void;
   /** Whether table output may use color; default: stdout is a TTY and NO_COLOR is unset. */
@@ -37,9 +38,9 @@ export interface Io {
 
 export function ioFor(deps: CommandDeps): Io {
   return {
-    out: deps.out ?? ((text) => { process.stdout.write(text); }),
-    err: deps.err ?? ((text) => { process.stderr.write(text); }),
-    color: deps.color ?? useColor(process.stdout),
+    out: deps.out ?? ((text) => { invocation().stdout.write(text); }),
+    err: deps.err ?? ((text) => { invocation().stderr.write(text); }),
+    color: deps.color ?? useColor(invocation().stdout),
   };
 }
 

@@ -11,6 +11,7 @@ import { renderLadderText } from '../../report/ladder/ladder-text.js';
 import type { Report } from '../../report/schema.js';
 import type { CommonOptionValues } from '../options.js';
 import { addSharedAnalysisOptions, analyzeOptionsFrom, ioFor, type CommandDeps } from './deps.js';
+import { invocation } from '../invocation.js';
 
 interface ExplainValues extends CommonOptionValues {
   flow?: string;
@@ -58,7 +59,7 @@ export async function runExplainCommand(capture: string, values: ExplainValues, 
   if (id === null) return fail(`option --${what}: '${values[what]}' is not a whole number`);
   const packets = wholeNumber(values.packets);
   if (packets === null || packets < 1) return fail(`option --packets: '${values.packets}' is not a whole number from 1`);
-  const width = values.width !== undefined ? wholeNumber(values.width) : (process.stdout.columns ?? DEFAULT_WIDTH);
+  const width = values.width !== undefined ? wholeNumber(values.width) : (invocation().stdout.columns ?? DEFAULT_WIDTH);
   if (width === null) return fail(`option --width: '${values.width}' is not a whole number`);
 
   const options = analyzeOptionsFrom(values, deps, io);

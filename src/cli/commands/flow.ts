@@ -12,6 +12,7 @@ import { TIME_MODES, type TimeMode } from '../../report/layout.js';
 import { UsageError, wholeNumber, type CommonOptionValues } from '../options.js';
 import { examples } from '../help.js';
 import { terminalWidth, useColor } from '../terminal.js';
+import { invocation } from '../invocation.js';
 
 interface FlowValues extends CommonOptionValues {
   format: 'table' | 'json';
@@ -43,7 +44,8 @@ export function register(program: Command, deps: FlowDeps): void {
     const id = wholeNumber('<id>', idText);
     const report = await deps.analyze(capture, deps.toAnalyzeOptions(values));
     if (isFailed(report)) throw new UsageError(report.error);
-    for (const w of report.warnings) process.stderr.write(`statecap: warning: ${w}\n`);
+    const { stdout, stderr } = invocation();
+    for (const w of report.warnings) stderr.write(`statecap: warning: ${w}\n`);
     const flow = report.tcp.flows.find((f) => f.id === id);
     if (flow === undefined) {
       const ids = report.tcp.flows.map((f) => f.id);
@@ -51,12 +53,12 @@ export function register(program: Command, deps: FlowDeps): void {
       throw new UsageError(`${capture}: no TCP flow ${id}: ${have}`);
     }
     if (values.format === 'json') {
-      process.stdout.write(`${JSON.stringify(flow, null, 1)}\n`);
+      stdout.write(`${JSON.stringify(flow, null, 1)}\n`);
       return;
     }
-    process.stdout.write(renderFlow(flow, {
-      color: useColor(process.stdout), time: values.time, origin: report.capture.firstTime,
-      width: values.wide ? undefined : terminalWidth(process.stdout),
+    stdout.write(renderFlow(flow, {
+      color: useColor(stdout), time: values.time, origin: report.capture.firstTime,
+      width: values.wide ? undefined : terminalWidth(stdout),
     }));
   });
 }

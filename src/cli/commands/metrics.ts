@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { METRICS, metricsMarkdownTable } from '../../check/metrics.js';
 import { examples } from '../help.js';
+import { invocation } from '../invocation.js';
 
 const UNIT: Record<string, string> = { count: 'number', bytes: 'bytes', seconds: 'seconds', text: 'text' };
 
@@ -20,7 +21,7 @@ export function register(program: Command): void {
     .description('list every metric of check --expect and grading rubrics, with its meaning')
     .option('--markdown', 'as a markdown table (the README\'s)')
     .action((values: { markdown?: boolean }) => {
-      process.stdout.write(values.markdown ? metricsMarkdownTable() : metricsText());
+      invocation().stdout.write(values.markdown ? metricsMarkdownTable() : metricsText());
     });
   examples(cmd, [
     ['statecap metrics', 'every metric, its unit and meaning'],
