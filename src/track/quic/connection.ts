@@ -262,11 +262,6 @@ export class QuicConnection {
     if (time !== this.start || this.laterEnd !== null) this.laterEnd = time;
   }
 
-  /** The client end of the first path, as a new object. */
-  get client(): Endpoint {
-    return { address: this.clientAddress, port: this.clientPort };
-  }
-
   private rareFacts(): RareFacts {
     if (this.rare === null) this.rare = new RareFacts();
     return this.rare;
